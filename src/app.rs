@@ -1,0 +1,371 @@
+//! App state and the one place it changes: [`App::update`].
+//!
+//! The app does no I/O: opening a URL is an [`Effect`] the event loop carries
+//! out, and its outcome comes back as [`Action::Opened`].
+
+use crate::feed::Feed;
+use crate::keys::{Cmd, Input, Mode};
+use crate::post::Post;
+use crate::problem::{Problem, Severity};
+use crate::query::{Match, Matcher, Query};
+use crate::sanitize;
+use crate::ui::{self, theme::Theme};
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use ratatui::layout::Rect;
+use std::time::{Duration, Instant};
+
+/// How long a status message stays.
+pub const MESSAGE_TTL: Duration = Duration::from_secs(5);
+
+/// Everything that can change the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// A key, as the key table read it.
+    Key(Input),
+    /// The terminal is now this many columns and rows.
+    Resize(u16, u16),
+    /// Time passes: expires old messages.
+    Tick(Instant),
+    /// The browser was started for this URL, or could not be.
+    Opened(Result<String, String>),
+}
+
+impl From<Cmd> for Action {
+    fn from(c: Cmd) -> Self {
+        Action::Key(Input::Cmd(c))
+    }
+}
+
+/// Work for the event loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Open this URL (already checked by `sanitize::safe_url`).
+    Open(String),
+}
+
+/// A short-lived line in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+    pub at: Instant,
+}
+
+/// The whole state of the reader.
+pub struct App {
+    pub posts: Vec<Post>,
+    pub problems: Vec<Problem>,
+    /// Files kept out of the feed by an error.
+    pub skipped: usize,
+    /// "sample feed" or the folder.
+    pub source_label: String,
+    pub theme: Theme,
+
+    pub mode: Mode,
+    pub query_text: String,
+    pub query: Query,
+    matcher: Matcher,
+    /// The posts the query lets through, in display order.
+    pub matches: Vec<Match>,
+    /// Index into `matches`.
+    pub selected: usize,
+    /// First visible row of the list.
+    pub offset: usize,
+    /// First visible line of the detail pane.
+    pub detail_scroll: usize,
+    /// Terminal size in columns and rows.
+    pub size: (u16, u16),
+    pub message: Option<Message>,
+
+    /// Every tag with its post count, most used first.
+    pub tags: Vec<(String, usize)>,
+    pub tag_input: String,
+    /// Indices into `tags` that the tag input lets through.
+    pub tag_matches: Vec<usize>,
+    pub tag_selected: usize,
+    pub problem_selected: usize,
+
+    pub should_quit: bool,
+}
+
+impl App {
+    pub fn new(feed: Feed, source_label: String) -> App {
+        let skipped = feed.skipped();
+        let mut problems = feed.problems;
+        problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
+        let tags = tag_counts(&feed.posts);
+        let mut app = App {
+            posts: feed.posts,
+            problems,
+            skipped,
+            source_label,
+            theme: Theme::default(),
+            mode: Mode::List,
+            query_text: String::new(),
+            query: Query::default(),
+            matcher: Matcher::default(),
+            matches: Vec::new(),
+            selected: 0,
+            offset: 0,
+            detail_scroll: 0,
+            size: (80, 24),
+            message: None,
+            tags,
+            tag_input: String::new(),
+            tag_matches: Vec::new(),
+            tag_selected: 0,
+            problem_selected: 0,
+            should_quit: false,
+        };
+        app.refilter();
+        app.refilter_tags();
+        app
+    }
+
+    /// The selected post, if any.
+    pub fn current(&self) -> Option<&Post> {
+        self.matches.get(self.selected).and_then(|m| self.posts.get(m.idx))
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// The panes for the current terminal size.
+    pub fn areas(&self) -> ui::Areas {
+        ui::areas(Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// Rows the list pane shows at once (at least 1).
+    pub fn list_height(&self) -> usize {
+        (self.areas().list_inner.height as usize).max(1)
+    }
+
+    /// The one place state changes.
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.select(self.selected);
+                self.clamp_detail_scroll();
+            }
+            Action::Tick(now) => {
+                if self.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL) {
+                    self.message = None;
+                }
+            }
+            Action::Opened(Ok(url)) => self.say(format!("opened {}", sanitize::one_line(&url)), false),
+            Action::Opened(Err(e)) => {
+                self.say(format!("could not start browser: {}", sanitize::one_line(&e)), true)
+            }
+            Action::Key(Input::Char(c)) => self.type_char(c),
+            Action::Key(Input::Cmd(cmd)) => return self.command(cmd),
+        }
+        None
+    }
+
+    fn command(&mut self, cmd: Cmd) -> Option<Effect> {
+        let page = self.list_height();
+        match (self.mode, cmd) {
+            (_, Cmd::Quit) => self.should_quit = true,
+            (Mode::Tags, Cmd::Down) => self.tag_select(self.tag_selected.saturating_add(1)),
+            (Mode::Tags, Cmd::Up) => self.tag_select(self.tag_selected.saturating_sub(1)),
+            (Mode::Tags, Cmd::Backspace) => {
+                self.tag_input.pop();
+                self.refilter_tags();
+            }
+            (Mode::Tags, Cmd::PickTag) => self.pick_tag(),
+            (Mode::Problems, Cmd::Down) => {
+                self.problem_selected = (self.problem_selected + 1).min(self.problems.len().saturating_sub(1))
+            }
+            (Mode::Problems, Cmd::Up) => self.problem_selected = self.problem_selected.saturating_sub(1),
+            (Mode::Help | Mode::Tags | Mode::Problems, Cmd::Close) => self.mode = Mode::List,
+            (Mode::Help, Cmd::Help) => self.mode = Mode::List,
+            (Mode::Filter, Cmd::Backspace) => {
+                self.query_text.pop();
+                self.refilter();
+            }
+            (Mode::Filter, Cmd::AcceptFilter) => {
+                self.mode = Mode::List;
+                self.select(0);
+            }
+            (Mode::Filter | Mode::List, Cmd::ClearFilter) => {
+                self.mode = Mode::List;
+                if !self.query_text.is_empty() {
+                    self.query_text.clear();
+                    self.refilter();
+                }
+            }
+            (Mode::Filter | Mode::List, Cmd::Down) => self.select(self.selected.saturating_add(1)),
+            (Mode::Filter | Mode::List, Cmd::Up) => self.select(self.selected.saturating_sub(1)),
+            (Mode::List, Cmd::First) => self.select(0),
+            (Mode::List, Cmd::Last) => self.select(usize::MAX),
+            (Mode::List, Cmd::PageDown) => self.select(self.selected.saturating_add(page)),
+            (Mode::List, Cmd::PageUp) => self.select(self.selected.saturating_sub(page)),
+            (Mode::List, Cmd::HalfPageDown) => self.select(self.selected.saturating_add(page.div_ceil(2))),
+            (Mode::List, Cmd::HalfPageUp) => self.select(self.selected.saturating_sub(page.div_ceil(2))),
+            (Mode::List, Cmd::DetailDown) => {
+                self.detail_scroll += 1;
+                self.clamp_detail_scroll();
+            }
+            (Mode::List, Cmd::DetailUp) => self.detail_scroll = self.detail_scroll.saturating_sub(1),
+            (Mode::List, Cmd::StartFilter) => self.mode = Mode::Filter,
+            (Mode::List, Cmd::Help) => self.mode = Mode::Help,
+            (Mode::List, Cmd::TagPicker) => {
+                self.tag_input.clear();
+                self.refilter_tags();
+                self.mode = Mode::Tags;
+            }
+            (Mode::List, Cmd::Problems) => {
+                if self.problems.is_empty() {
+                    self.say("every file loaded cleanly".into(), false);
+                } else {
+                    self.problem_selected = 0;
+                    self.mode = Mode::Problems;
+                }
+            }
+            (Mode::List, Cmd::Open) => return self.open(),
+            _ => {}
+        }
+        None
+    }
+
+    fn type_char(&mut self, c: char) {
+        if c.is_control() {
+            return;
+        }
+        match self.mode {
+            Mode::Filter => {
+                self.query_text.push(c);
+                self.refilter();
+            }
+            Mode::Tags => {
+                self.tag_input.push(c);
+                self.refilter_tags();
+            }
+            _ => {}
+        }
+    }
+
+    fn open(&mut self) -> Option<Effect> {
+        let Some(post) = self.current() else {
+            self.say("no post is selected".into(), true);
+            return None;
+        };
+        match sanitize::safe_url(&post.url) {
+            Ok(url) => Some(Effect::Open(url)),
+            Err(why) => {
+                self.say(why.to_string(), true);
+                None
+            }
+        }
+    }
+
+    fn say(&mut self, text: String, error: bool) {
+        self.message = Some(Message { text, error, at: Instant::now() });
+    }
+
+    /// Re-reads the query and recomputes the matches; the first match is selected.
+    fn refilter(&mut self) {
+        self.query = Query::parse(&self.query_text);
+        self.matches = self.matcher.filter(&self.query, &self.posts);
+        self.offset = 0;
+        self.select(0);
+        self.detail_scroll = 0;
+    }
+
+    /// Selects row `i` of the matches, clamped, and keeps it in view.
+    fn select(&mut self, i: usize) {
+        let n = self.matches.len();
+        let i = i.min(n.saturating_sub(1));
+        if i != self.selected {
+            self.detail_scroll = 0;
+        }
+        self.selected = i;
+        let h = self.list_height();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        self.offset = self.offset.min(n.saturating_sub(h));
+    }
+
+    /// Keeps the detail pane from scrolling past its last line.
+    fn clamp_detail_scroll(&mut self) {
+        let areas = self.areas();
+        let (w, h) = (areas.detail_inner.width as usize, (areas.detail_inner.height as usize).max(1));
+        let Some(post) = self.current() else {
+            self.detail_scroll = 0;
+            return;
+        };
+        // Count only as far as needed: enough lines to fill a page below the scroll.
+        let lines = ui::detail::line_count(post, w, self.detail_scroll + h);
+        self.detail_scroll = self.detail_scroll.min(lines.saturating_sub(h));
+    }
+
+    fn refilter_tags(&mut self) {
+        let pattern = self.tag_input.trim();
+        if pattern.is_empty() {
+            self.tag_matches = (0..self.tags.len()).collect();
+        } else {
+            let skim = SkimMatcherV2::default().smart_case();
+            let mut scored: Vec<(i64, usize)> = self
+                .tags
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (t, _))| skim.fuzzy_match(t, pattern).map(|s| (s, i)))
+                .collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.tag_matches = scored.into_iter().map(|(_, i)| i).collect();
+        }
+        self.tag_selected = 0;
+    }
+
+    fn tag_select(&mut self, i: usize) {
+        self.tag_selected = i.min(self.tag_matches.len().saturating_sub(1));
+    }
+
+    fn pick_tag(&mut self) {
+        let Some((tag, _)) = self.tag_matches.get(self.tag_selected).and_then(|&i| self.tags.get(i)) else {
+            self.mode = Mode::List;
+            return;
+        };
+        let term = format!("#\"{tag}\"");
+        if !self.query_text.is_empty() && !self.query_text.ends_with(' ') {
+            self.query_text.push(' ');
+        }
+        self.query_text.push_str(&term);
+        self.mode = Mode::List;
+        self.refilter();
+    }
+
+    /// "42 posts", or "3 of 42" while filtered.
+    pub fn count_label(&self) -> String {
+        let total = self.posts.len();
+        if self.query.is_empty() {
+            format!("{total} post{}", if total == 1 { "" } else { "s" })
+        } else {
+            format!("{} of {total}", self.matches.len())
+        }
+    }
+
+    /// How many problems are errors.
+    pub fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+    }
+}
+
+/// Every tag with how many posts carry it, most used first, then by name.
+pub fn tag_counts(posts: &[Post]) -> Vec<(String, usize)> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in posts {
+        for t in &p.tags {
+            *counts.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(String, usize)> = counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}

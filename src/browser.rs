@@ -1,0 +1,79 @@
+//! Opening a URL: `$BROWSER` split into words (a `%s` word becomes the URL,
+//! else the URL is appended), spawned directly with no shell and null stdio;
+//! otherwise the `open` crate. The URL is always exactly one argument.
+
+use std::process::{Command, Stdio};
+
+/// Something that can open a URL. The TUI takes one, so tests can pass a fake.
+pub trait Opener {
+    fn open(&self, url: &str) -> Result<(), String>;
+}
+
+/// The program and arguments `$BROWSER` asks for, or `None` when it is empty.
+pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)> {
+    let mut words = browser.split_whitespace();
+    let program = words.next()?.to_string();
+    let mut args: Vec<String> = Vec::new();
+    let mut placed = false;
+    for w in words {
+        if w == "%s" {
+            args.push(url.to_string());
+            placed = true;
+        } else {
+            args.push(w.to_string());
+        }
+    }
+    if !placed {
+        args.push(url.to_string());
+    }
+    Some((program, args))
+}
+
+/// The real opener: `$BROWSER` (or a configured command) or the system's.
+#[derive(Debug, Clone, Default)]
+pub struct SystemOpener {
+    pub browser: Option<String>,
+}
+
+impl SystemOpener {
+    pub fn from_env() -> Self {
+        let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
+        SystemOpener { browser }
+    }
+}
+
+impl Opener for SystemOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        let Some((program, args)) = self.browser.as_deref().and_then(|b| browser_command(b, url)) else {
+            return open::that_detached(url).map_err(|e| e.to_string());
+        };
+        let mut cmd = Command::new(&program);
+        cmd.args(&args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            // Its own process group: a Ctrl-C or hang-up meant for us is not its.
+            cmd.process_group(0);
+        }
+        let mut child = cmd.spawn().map_err(|e| format!("{program}: {e}"))?;
+        // Reap it when it exits, without waiting here.
+        std::thread::spawn(move || child.wait());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_or_substitutes() {
+        let u = "https://example.com/?a=1&b=2";
+        assert_eq!(browser_command("firefox", u), Some(("firefox".into(), vec![u.into()])));
+        assert_eq!(
+            browser_command("  firefox --new-tab  %s --x", u),
+            Some(("firefox".into(), vec!["--new-tab".into(), u.into(), "--x".into()]))
+        );
+        assert_eq!(browser_command("   ", u), None);
+    }
+}

@@ -1,0 +1,112 @@
+//! The non-interactive faces of the feed: `list`, `check`, `tags`.
+
+use crate::feed::Feed;
+use crate::post::Post;
+use crate::problem::{Problem, Severity};
+use crate::query::{Matcher, Query};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// One post as `list --json` prints it.
+#[derive(Serialize)]
+struct JsonPost<'a> {
+    path: String,
+    title: &'a str,
+    date: Option<String>,
+    tags: &'a [String],
+    source: &'a str,
+    external_url: &'a str,
+    tldr: &'a str,
+    summary: &'a str,
+    draft: bool,
+}
+
+/// The posts a query selects, in its ranking order.
+pub fn select<'a>(posts: &'a [Post], query: &str) -> Vec<&'a Post> {
+    let q = Query::parse(query);
+    Matcher::default().filter(&q, posts).into_iter().filter_map(|m| posts.get(m.idx)).collect()
+}
+
+/// `linkfeed list`: one tab-separated line per post (date, title, source,
+/// URL), or a JSON array.
+pub fn list(out: &mut dyn Write, posts: &[&Post], json: bool) -> io::Result<()> {
+    if json {
+        let items: Vec<JsonPost> = posts
+            .iter()
+            .map(|p| JsonPost {
+                path: p.path.to_string_lossy().into_owned(),
+                title: &p.title,
+                date: p.date.map(|d| d.to_rfc3339()),
+                tags: &p.tags,
+                source: &p.source,
+                external_url: &p.url,
+                tldr: &p.tldr,
+                summary: &p.summary,
+                draft: p.draft,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &items)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for p in posts {
+        writeln!(out, "{}\t{}\t{}\t{}", p.day(), p.title, p.source, p.url)?;
+    }
+    Ok(())
+}
+
+/// `linkfeed tags`: count and tag, most used first.
+pub fn tags(out: &mut dyn Write, posts: &[Post]) -> io::Result<()> {
+    for (tag, n) in crate::app::tag_counts(posts) {
+        writeln!(out, "{n}\t{tag}")?;
+    }
+    Ok(())
+}
+
+/// Every finding `check` reports: the load's problems plus duplicate URLs,
+/// sorted by file and line.
+pub fn findings(feed: &Feed) -> Vec<Problem> {
+    let mut all = feed.problems.clone();
+    let mut by_url: HashMap<&str, Vec<&Post>> = HashMap::new();
+    for p in feed.posts.iter().filter(|p| !p.url.is_empty()) {
+        by_url.entry(p.url.as_str()).or_default().push(p);
+    }
+    for posts in by_url.values().filter(|v| v.len() > 1) {
+        for p in posts {
+            let others: Vec<String> = posts
+                .iter()
+                .filter(|o| o.path != p.path)
+                .map(|o| crate::sanitize::one_line(&o.path.to_string_lossy()))
+                .collect();
+            all.push(Problem {
+                path: p.path.clone(),
+                line: None,
+                severity: Severity::Warning,
+                message: format!("the same external_url is in {}", others.join(", ")),
+            });
+        }
+    }
+    all.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)).then(a.severity.cmp(&b.severity)));
+    all
+}
+
+/// `linkfeed check`: prints the findings and a summary; true when there was an error.
+pub fn check(out: &mut dyn Write, feed: &Feed) -> io::Result<bool> {
+    let all = findings(feed);
+    for p in &all {
+        writeln!(out, "{p}")?;
+    }
+    let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = all.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        out,
+        "checked {}: {} loaded, {}, {}",
+        plural(feed.files, "file"),
+        plural(feed.posts.len(), "post"),
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+    )?;
+    Ok(errors > 0)
+}

@@ -1,0 +1,318 @@
+//! Splitting a post into front matter and body, and turning the YAML into a
+//! [`Post`]. serde_yaml stays behind this file so a fork can replace it here.
+
+use crate::post::Post;
+use crate::problem::{Problem, Severity};
+use crate::sanitize;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Deserialize;
+use serde_yaml::Value;
+use std::path::Path;
+
+/// The known keys, each kept as a YAML value so that odd types can be coerced
+/// (or reported) one by one. Unknown keys are skipped without being built.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, expecting = "a mapping of keys such as `title:` and `date:`")]
+struct Raw {
+    title: Option<Value>,
+    date: Option<Value>,
+    tags: Option<Value>,
+    source: Option<Value>,
+    external_url: Option<Value>,
+    post_kind: Option<Value>,
+    draft: Option<Value>,
+    tldr: Option<Value>,
+    summary: Option<Value>,
+}
+
+/// The parts of a post file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// The file's line number of the first YAML line (1-based).
+    pub yaml_line: usize,
+    pub body: &'a str,
+}
+
+/// Splits `---` fenced front matter from the body. A UTF-8 BOM and CRLF line
+/// ends are accepted. The closing fence may also be `...`.
+pub fn split(text: &str) -> Result<Split<'_>, (Option<usize>, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err((
+            Some(1),
+            "no front matter: a post starts with a line `---`, then YAML, then `---`".into(),
+        ));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let l = text[pos..end].trim_end();
+        if l == "---" || l == "..." {
+            let body = text.get(end + 1..).unwrap_or("");
+            return Ok(Split { yaml: &text[yaml_start..pos], yaml_line: 2, body });
+        }
+        pos = end + 1;
+    }
+    Err((Some(1), "the front matter opened on line 1 never closes: add a line `---` after it".into()))
+}
+
+/// What parsing one file gives: a post with its warnings, or the error that
+/// kept it out.
+pub type Parsed = Result<(Post, Vec<Problem>), Problem>;
+
+/// Parses one post file's text. `path` is only used for messages and the
+/// fallback title.
+pub fn parse_post(path: &Path, text: &str) -> Parsed {
+    let err = |line: Option<usize>, message: String| Problem {
+        path: path.to_path_buf(),
+        line,
+        severity: Severity::Error,
+        message,
+    };
+    let parts = split(text).map_err(|(line, m)| err(line, m))?;
+    let raw: Raw = if parts.yaml.trim().is_empty() {
+        Raw::default()
+    } else {
+        serde_yaml::from_str(parts.yaml).map_err(|e| {
+            let line = e.location().map(|l| l.line() + parts.yaml_line - 1);
+            err(line, format!("the front matter is not valid YAML: {}", yaml_message(&e)))
+        })?
+    };
+    let mut warnings = Vec::new();
+    let key_line = |key: &str| find_key_line(parts.yaml, key).map(|l| l + parts.yaml_line - 1);
+    let bad_type = |key: &str, want: &str, v: &Value| {
+        err(key_line(key), format!("`{key}` must be {want}, found {}", type_name(v)))
+    };
+
+    let text_of = |key: &str, v: &Option<Value>| -> Result<Option<String>, Problem> {
+        match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => scalar_text(v).map(Some).ok_or_else(|| bad_type(key, "text", v)),
+        }
+    };
+
+    let title = text_of("title", &raw.title)?.map(|t| sanitize::one_line(&t));
+    let title = match title.filter(|t| !t.is_empty()) {
+        Some(t) => t,
+        None => first_heading(parts.body)
+            .map(sanitize::one_line)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| sanitize::one_line(&file_stem(path))),
+    };
+
+    let date = match &raw.date {
+        None | Some(Value::Null) => {
+            warnings.push(warn(path, None, "no date: the post sorts last".into()));
+            None
+        }
+        Some(v) => {
+            let s = scalar_text(v).unwrap_or_default();
+            let d = parse_date(&s);
+            if d.is_none() {
+                warnings.push(warn(
+                    path,
+                    key_line("date"),
+                    format!(
+                        "the date {:?} is not RFC 3339 or YYYY-MM-DD: the post sorts last",
+                        sanitize::truncate_chars(&sanitize::one_line(&s), 40)
+                    ),
+                ));
+            }
+            d
+        }
+    };
+
+    let tags = match &raw.tags {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => {
+            let mut tags = Vec::with_capacity(items.len());
+            for item in items {
+                let t = scalar_text(item).ok_or_else(|| bad_type("tags", "a list of text", item))?;
+                tags.push(t);
+            }
+            normalise_tags(tags.iter().map(String::as_str))
+        }
+        Some(v) => match scalar_text(v) {
+            Some(s) => normalise_tags(s.split(',')),
+            None => return Err(bad_type("tags", "a list of text", v)),
+        },
+    };
+
+    let source = text_of("source", &raw.source)?.map(|s| sanitize::one_line(&s)).unwrap_or_default();
+    let url = text_of("external_url", &raw.external_url)?.map(|s| sanitize::one_line(&s)).unwrap_or_default();
+    let kind = text_of("post_kind", &raw.post_kind)?
+        .map(|s| sanitize::one_line(&s))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "link".into());
+    let draft = match &raw.draft {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(v @ Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" => true,
+            "false" | "no" | "off" | "" => false,
+            _ => return Err(bad_type("draft", "true or false", v)),
+        },
+        Some(v) => return Err(bad_type("draft", "true or false", v)),
+    };
+    let tldr = text_of("tldr", &raw.tldr)?.map(|s| sanitize::multi_line(s.trim())).unwrap_or_default();
+    let summary = text_of("summary", &raw.summary)?
+        .map(|s| sanitize::multi_line(s.trim()))
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            (tldr.is_empty()).then(|| first_paragraph(parts.body)).flatten().map(|p| sanitize::multi_line(&p))
+        })
+        .unwrap_or_default();
+
+    if url.is_empty() {
+        warnings.push(warn(path, None, "no external_url: there is nothing to open".into()));
+    } else if let Err(why) = sanitize::safe_url(&url) {
+        warnings.push(warn(
+            path,
+            key_line("external_url"),
+            format!("external_url will not be opened: {why}"),
+        ));
+    }
+
+    let post = Post { path: path.to_path_buf(), title, date, tags, source, url, kind, draft, tldr, summary };
+    Ok((post, warnings))
+}
+
+fn warn(path: &Path, line: Option<usize>, message: String) -> Problem {
+    Problem { path: path.to_path_buf(), line, severity: Severity::Warning, message }
+}
+
+/// serde_yaml's message without its trailing " at line X column Y", since the
+/// line is reported separately.
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let m = e.to_string();
+    match m.find(" at line ") {
+        Some(i) => m[..i].to_string(),
+        None => m,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// A scalar as text: strings as they are, numbers and booleans written out.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_text(&t.value),
+        _ => None,
+    }
+}
+
+/// Tags trimmed, a leading `#` dropped, made one-line, empties and duplicates removed.
+fn normalise_tags<'a>(raw: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in raw {
+        let t = sanitize::one_line(t.trim().trim_start_matches('#'));
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+/// Parses the date forms FORMAT.md allows: RFC 3339, `YYYY-MM-DD`, and
+/// `YYYY-MM-DD HH:MM[:SS]` (also with `T`), the last two taken as UTC.
+pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d);
+    }
+    let utc = |n: NaiveDateTime| Utc.from_utc_datetime(&n).fixed_offset();
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(utc(n));
+        }
+    }
+    if let Ok(d) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S %z") {
+        return Some(d);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(utc)
+}
+
+/// The 1-based line (within `yaml`) where a top-level `key:` is written.
+fn find_key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+        .map(|i| i + 1)
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The text of the body's first `# heading`.
+fn first_heading(body: &str) -> Option<&str> {
+    body.lines().find_map(|l| l.trim_start().strip_prefix("# ")).map(str::trim)
+}
+
+/// The body's first paragraph that is not a heading, lines joined by spaces.
+fn first_paragraph(body: &str) -> Option<String> {
+    let mut para: Vec<&str> = Vec::new();
+    for line in body.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            if !para.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if t.starts_with('#') && para.is_empty() {
+            continue;
+        }
+        para.push(t);
+    }
+    (!para.is_empty()).then(|| para.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_the_fences() {
+        let s = split("\u{feff}---\r\ntitle: a\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(s.yaml, "title: a\r\n");
+        assert_eq!(s.body, "body\r\n");
+        assert!(split("no fences").is_err());
+        assert!(split("---\ntitle: a\n").is_err());
+        assert_eq!(split("---\n---").unwrap().yaml, "");
+    }
+
+    #[test]
+    fn dates() {
+        let ymd = |s| parse_date(s).map(|d| d.format("%Y-%m-%d %H:%M %z").to_string());
+        assert_eq!(ymd("2024-12-11T00:00:00+00:00").as_deref(), Some("2024-12-11 00:00 +0000"));
+        assert_eq!(ymd("2024-12-11T09:30:00+02:00").as_deref(), Some("2024-12-11 09:30 +0200"));
+        assert_eq!(ymd("2024-12-11").as_deref(), Some("2024-12-11 00:00 +0000"));
+        assert_eq!(ymd("2024-12-11 08:15").as_deref(), Some("2024-12-11 08:15 +0000"));
+        assert_eq!(ymd("2024-12-11 08:15:59").as_deref(), Some("2024-12-11 08:15 +0000"));
+        assert_eq!(ymd("yesterday"), None);
+        assert_eq!(ymd("2024-13-45"), None);
+    }
+
+    #[test]
+    fn key_lines() {
+        assert_eq!(find_key_line("title: a\ntags:\n- x\ndate : 1\n", "date"), Some(4));
+        assert_eq!(find_key_line("title: a\n", "date"), None);
+    }
+}

@@ -1,0 +1,262 @@
+//! The key table: one list serves both dispatch and the help overlay, so the
+//! two cannot drift apart.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// What the reader is doing; keys mean different things in each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Moving through the list.
+    List,
+    /// Typing a filter.
+    Filter,
+    /// The help overlay is open.
+    Help,
+    /// The tag picker is open.
+    Tags,
+    /// The list of files that could not be loaded is open.
+    Problems,
+}
+
+/// A command a key can name. Data-free, so the table can be static.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Down,
+    Up,
+    First,
+    Last,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    DetailDown,
+    DetailUp,
+    StartFilter,
+    AcceptFilter,
+    ClearFilter,
+    Backspace,
+    Open,
+    Help,
+    Close,
+    TagPicker,
+    PickTag,
+    Problems,
+    Quit,
+}
+
+/// A key as the table names it: a code, with or without Ctrl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: false }
+}
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+const fn ctrl_code(code: KeyCode) -> Key {
+    Key { code, ctrl: true }
+}
+
+/// One row of the table: in these modes, these keys do this.
+#[derive(Debug)]
+pub struct Binding {
+    pub modes: &'static [Mode],
+    pub keys: &'static [Key],
+    pub cmd: Cmd,
+    pub help: &'static str,
+}
+
+use KeyCode::{Backspace, Down, End, Enter, Esc, Home, PageDown, PageUp, Up};
+use Mode::{Filter, Help, List, Problems, Tags};
+
+/// Every key linkfeed knows. Earlier rows win.
+pub static BINDINGS: &[Binding] = &[
+    Binding { modes: &[List], keys: &[k('j'), code(Down)], cmd: Cmd::Down, help: "next post" },
+    Binding { modes: &[List], keys: &[k('k'), code(Up)], cmd: Cmd::Up, help: "previous post" },
+    Binding { modes: &[List], keys: &[k('g'), code(Home)], cmd: Cmd::First, help: "first post" },
+    Binding { modes: &[List], keys: &[k('G'), code(End)], cmd: Cmd::Last, help: "last post" },
+    Binding { modes: &[List], keys: &[code(PageDown)], cmd: Cmd::PageDown, help: "a page down" },
+    Binding { modes: &[List], keys: &[code(PageUp)], cmd: Cmd::PageUp, help: "a page up" },
+    Binding { modes: &[List], keys: &[ctrl('d')], cmd: Cmd::HalfPageDown, help: "half a page down" },
+    Binding { modes: &[List], keys: &[ctrl('u')], cmd: Cmd::HalfPageUp, help: "half a page up" },
+    Binding {
+        modes: &[List],
+        keys: &[k('J'), ctrl_code(Down)],
+        cmd: Cmd::DetailDown,
+        help: "scroll the summary down",
+    },
+    Binding {
+        modes: &[List],
+        keys: &[k('K'), ctrl_code(Up)],
+        cmd: Cmd::DetailUp,
+        help: "scroll the summary up",
+    },
+    Binding { modes: &[List], keys: &[k('/')], cmd: Cmd::StartFilter, help: "filter: type a query" },
+    Binding {
+        modes: &[List],
+        keys: &[code(Enter), k('o')],
+        cmd: Cmd::Open,
+        help: "open the original in the browser",
+    },
+    Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
+    Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
+    Binding { modes: &[List], keys: &[code(Esc)], cmd: Cmd::ClearFilter, help: "clear the filter" },
+    Binding { modes: &[List, Help], keys: &[k('?')], cmd: Cmd::Help, help: "this help" },
+    Binding { modes: &[List], keys: &[k('q')], cmd: Cmd::Quit, help: "quit" },
+    Binding {
+        modes: &[List, Filter, Help, Tags, Problems],
+        keys: &[ctrl('c')],
+        cmd: Cmd::Quit,
+        help: "quit",
+    },
+    // While typing a filter
+    Binding {
+        modes: &[Filter],
+        keys: &[code(Enter)],
+        cmd: Cmd::AcceptFilter,
+        help: "keep the filter, back to the list",
+    },
+    Binding { modes: &[Filter], keys: &[code(Esc)], cmd: Cmd::ClearFilter, help: "clear the filter" },
+    Binding {
+        modes: &[Filter, Tags],
+        keys: &[code(Backspace)],
+        cmd: Cmd::Backspace,
+        help: "delete a letter",
+    },
+    Binding { modes: &[Filter, Tags, Problems], keys: &[code(Down)], cmd: Cmd::Down, help: "next" },
+    Binding { modes: &[Filter, Tags, Problems], keys: &[code(Up)], cmd: Cmd::Up, help: "previous" },
+    // Tag picker
+    Binding { modes: &[Tags], keys: &[code(Enter)], cmd: Cmd::PickTag, help: "filter by this tag" },
+    // Overlays
+    Binding { modes: &[Problems], keys: &[k('j')], cmd: Cmd::Down, help: "next" },
+    Binding { modes: &[Problems], keys: &[k('k')], cmd: Cmd::Up, help: "previous" },
+    Binding { modes: &[Help, Tags, Problems], keys: &[code(Esc)], cmd: Cmd::Close, help: "close" },
+    Binding { modes: &[Help], keys: &[k('q')], cmd: Cmd::Close, help: "close" },
+    Binding { modes: &[Problems], keys: &[k('q'), k('p')], cmd: Cmd::Close, help: "close" },
+];
+
+impl Key {
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        let has_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        if has_ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, ev.code) {
+            // Shift+g arrives as Char('G') with SHIFT: compare the character only.
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
+            (a, b) => a == b,
+        }
+    }
+
+    /// How the help overlay writes this key.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("Ctrl-{base}") } else { base }
+    }
+}
+
+/// What a key event means in `mode`: a table command, a typed character, or
+/// nothing. Key releases are ignored.
+pub fn lookup(mode: Mode, ev: &KeyEvent) -> Option<Input> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let found = BINDINGS
+        .iter()
+        .filter(|b| b.modes.contains(&mode))
+        .find(|b| b.keys.iter().any(|key| key.matches(ev)));
+    if let Some(b) = found {
+        return Some(Input::Cmd(b.cmd));
+    }
+    let typing = matches!(mode, Mode::Filter | Mode::Tags);
+    match ev.code {
+        KeyCode::Char(c) if typing && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            Some(Input::Char(c))
+        }
+        _ => None,
+    }
+}
+
+/// A key event, read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Cmd(Cmd),
+    Char(char),
+}
+
+/// The rows the help overlay shows for `mode`: keys joined, and what they do.
+/// Rows for the same command and text are merged (`q / Ctrl-c  quit`); quitting
+/// is listed only with the list's keys.
+pub fn help_rows(mode: Mode) -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(Cmd, Vec<String>, &'static str)> = Vec::new();
+    for b in BINDINGS.iter().filter(|b| b.modes.contains(&mode)) {
+        if b.cmd == Cmd::Quit && mode != Mode::List {
+            continue;
+        }
+        let labels = b.keys.iter().map(Key::label);
+        match rows.iter_mut().find(|(c, _, h)| *c == b.cmd && *h == b.help) {
+            Some(row) => row.1.extend(labels),
+            None => rows.push((b.cmd, labels.collect(), b.help)),
+        }
+    }
+    rows.into_iter().map(|(_, keys, help)| (keys.join(" / "), help)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn shifted_letters_match_their_capital() {
+        let g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(Mode::List, &g), Some(Input::Cmd(Cmd::Last)));
+    }
+
+    #[test]
+    fn letters_type_while_filtering() {
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(lookup(Mode::List, &j), Some(Input::Cmd(Cmd::Down)));
+        assert_eq!(lookup(Mode::Filter, &j), Some(Input::Char('j')));
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(lookup(Mode::Filter, &q), Some(Input::Char('q')));
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        j.kind = KeyEventKind::Release;
+        assert_eq!(lookup(Mode::List, &j), None);
+    }
+
+    #[test]
+    fn ctrl_c_quits_everywhere() {
+        let c = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for m in [Mode::List, Mode::Filter, Mode::Help, Mode::Tags, Mode::Problems] {
+            assert_eq!(lookup(m, &c), Some(Input::Cmd(Cmd::Quit)), "{m:?}");
+        }
+    }
+}

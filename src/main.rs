@@ -1,0 +1,156 @@
+//! Command line: arguments, subcommand dispatch, exit codes.
+
+use clap::{Parser, Subcommand};
+use linkfeed::app::App;
+use linkfeed::browser::SystemOpener;
+use linkfeed::feed::{self, Feed, Source};
+use linkfeed::{commands, tui, ui::theme::Theme};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// A terminal reader for a curated link feed.
+///
+/// With no folder, reads $LINKFEED_DIR, else the sample feed built into the binary.
+#[derive(Parser)]
+#[command(name = "linkfeed", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+    /// The feed folder: Markdown posts with YAML front matter.
+    dir: Option<PathBuf>,
+    /// Show drafts too, marked as drafts.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Print one line per post, newest first: date, title, source, URL (tab-separated).
+    List {
+        dir: Option<PathBuf>,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Only the posts this query matches, best first (same syntax as the reader's filter).
+        #[arg(short, long, value_name = "QUERY")]
+        query: Option<String>,
+        /// Print a JSON array of posts instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
+    Check { dir: Option<PathBuf> },
+    /// Print every tag with its post count, most used first.
+    Tags {
+        dir: Option<PathBuf>,
+        /// Count drafts too.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+/// The folder named, else $LINKFEED_DIR, else the bundled sample.
+fn source(dir: Option<PathBuf>) -> Source {
+    dir.or_else(|| std::env::var_os("LINKFEED_DIR").filter(|d| !d.is_empty()).map(PathBuf::from))
+        .map_or(Source::Sample, Source::Dir)
+}
+
+fn load(source: &Source) -> Result<Feed, ExitCode> {
+    feed::load(source).map_err(|e| {
+        eprintln!("linkfeed: error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Output errors: a closed pipe (`linkfeed list | head`) is not a failure.
+fn finish(r: io::Result<ExitCode>) -> ExitCode {
+    match r {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linkfeed: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    match cli.command {
+        Some(Cmd::List { dir, drafts, query, json }) => {
+            let feed = match load(&source(dir)) {
+                Ok(f) => f.without_drafts(drafts),
+                Err(code) => return code,
+            };
+            let posts = commands::select(&feed.posts, query.as_deref().unwrap_or(""));
+            let mut out = io::BufWriter::new(stdout.lock());
+            finish(
+                commands::list(&mut out, &posts, json).and_then(|()| out.flush()).map(|()| ExitCode::SUCCESS),
+            )
+        }
+        Some(Cmd::Check { dir }) => {
+            let feed = match load(&source(dir)) {
+                Ok(f) => f,
+                Err(code) => return code,
+            };
+            let mut out = io::BufWriter::new(stdout.lock());
+            finish(commands::check(&mut out, &feed).and_then(|bad| {
+                out.flush()?;
+                Ok(if bad { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            }))
+        }
+        Some(Cmd::Tags { dir, drafts }) => {
+            let feed = match load(&source(dir)) {
+                Ok(f) => f.without_drafts(drafts),
+                Err(code) => return code,
+            };
+            let mut out = io::BufWriter::new(stdout.lock());
+            finish(
+                commands::tags(&mut out, &feed.posts).and_then(|()| out.flush()).map(|()| ExitCode::SUCCESS),
+            )
+        }
+        None => reader(source(cli.dir), cli.drafts),
+    }
+}
+
+/// The interactive reader.
+fn reader(source: Source, drafts: bool) -> ExitCode {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        eprintln!("linkfeed: error: the reader needs a terminal; for scripts use `linkfeed list`");
+        return ExitCode::from(2);
+    }
+    let feed = match load(&source) {
+        Ok(f) => f.without_drafts(drafts),
+        Err(code) => return code,
+    };
+    let mut app = App::new(feed, source.label());
+    app.theme = Theme::from_env();
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        if let Err(e) = signal_hook::flag::register(sig, Arc::clone(&stop)) {
+            eprintln!("linkfeed: warning: cannot watch signal {sig}: {e}");
+        }
+    }
+    let opener = SystemOpener::from_env();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            eprintln!("linkfeed: error: cannot set up the terminal: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = tui::run(&mut terminal, &mut app, &opener, &stop);
+    ratatui::restore();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linkfeed: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

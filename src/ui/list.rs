@@ -1,0 +1,135 @@
+//! The list pane: one row per post, built for the visible window only.
+
+use crate::app::App;
+use crate::keys::Mode;
+use crate::post::Post;
+use crate::query::Scope;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+
+/// Characters of a title considered for one row; a megabyte title costs no
+/// more than this to draw.
+const TITLE_CHARS: usize = 400;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let focused = matches!(app.mode, Mode::List | Mode::Filter);
+    let title = Line::from(format!(" {} ", app.source_label));
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if focused { t.title } else { t.border })
+        .title(title)
+        .render(area, buf);
+    let inner = super::inner(area);
+    if inner.is_empty() {
+        return;
+    }
+    if app.matches.is_empty() {
+        empty_state(app, inner, buf);
+        return;
+    }
+    let h = inner.height as usize;
+    // The stored offset, re-clamped in case the size changed since.
+    let offset = app.offset.min(app.selected).max((app.selected + 1).saturating_sub(h));
+    for (row, m) in app.matches.iter().enumerate().skip(offset).take(h) {
+        let Some(post) = app.posts.get(m.idx) else { continue };
+        let y = inner.y + (row - offset) as u16;
+        let selected = row == app.selected;
+        let rect = Rect::new(inner.x, y, inner.width, 1);
+        if selected {
+            buf.set_style(rect, t.selected);
+        }
+        let line = row_line(app, post, selected);
+        buf.set_line(inner.x, y, &line, inner.width);
+    }
+}
+
+/// One row: marker, date, title (matches highlighted), then source and tags muted.
+pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(if selected { "▶ " } else { "  " })];
+    let day = post.day();
+    spans.push(Span::styled(if day.is_empty() { "          ".to_string() } else { day }, t.muted));
+    spans.push(Span::raw(" "));
+    if post.draft {
+        spans.push(Span::styled("[draft] ", t.draft));
+    }
+    let title = match post.title.char_indices().nth(TITLE_CHARS) {
+        Some((i, _)) => &post.title[..i],
+        None => post.title.as_str(),
+    };
+    let hits = if app.query.is_empty() {
+        Vec::new()
+    } else {
+        app.matcher().highlights(&app.query, Scope::Any, title)
+    };
+    spans.extend(highlighted(title, &hits, Style::new(), t.highlight));
+    if !post.source.is_empty() {
+        spans.push(Span::styled(format!("  {}", post.source), t.muted));
+    }
+    for tag in &post.tags {
+        spans.push(Span::styled(format!(" #{tag}"), t.muted));
+    }
+    Line::from(spans)
+}
+
+/// `text` cut into spans, the characters at `hits` (sorted char indices) in `hit`.
+pub fn highlighted<'a>(text: &'a str, hits: &[usize], base: Style, hit: Style) -> Vec<Span<'a>> {
+    if hits.is_empty() {
+        return vec![Span::styled(text, base)];
+    }
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut in_hit = false;
+    let mut next_hit = hits.iter().peekable();
+    for (ci, (bi, _)) in text.char_indices().enumerate() {
+        let is_hit = next_hit.peek() == Some(&&ci);
+        if is_hit {
+            next_hit.next();
+        }
+        if is_hit != in_hit {
+            if bi > start {
+                spans.push(Span::styled(&text[start..bi], if in_hit { hit } else { base }));
+            }
+            start = bi;
+            in_hit = is_hit;
+        }
+    }
+    if start < text.len() {
+        spans.push(Span::styled(&text[start..], if in_hit { hit } else { base }));
+    }
+    spans
+}
+
+fn empty_state(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let lines: Vec<Line> = if app.posts.is_empty() {
+        let mut l = vec![
+            Line::styled("No posts here yet.", t.title),
+            Line::raw(""),
+            Line::raw(format!(
+                "linkfeed reads *.md files with YAML front matter below {}.",
+                app.source_label
+            )),
+        ];
+        if app.skipped > 0 {
+            l.push(Line::raw(""));
+            l.push(Line::styled(
+                format!("{} files could not be loaded: press p to see why.", app.skipped),
+                t.error,
+            ));
+        }
+        l
+    } else {
+        vec![
+            Line::styled("Nothing matches.", t.title),
+            Line::raw(""),
+            Line::raw(format!("No post matches “{}”.", app.query_text)),
+            Line::raw("Esc clears the filter; ? shows the query syntax."),
+        ]
+    };
+    Paragraph::new(lines).wrap(Wrap { trim: true }).render(area, buf);
+}

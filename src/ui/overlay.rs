@@ -1,0 +1,134 @@
+//! Boxes drawn over the panes: help, the tag picker, the problem list.
+
+use crate::app::App;
+use crate::keys::{self, Mode};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Widget};
+
+/// A box of at most `w` x `h` centred in `area`, cleared and bordered; its inside.
+fn popup(app: &App, area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    Clear.render(r, buf);
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.title)
+        .title(Line::from(format!(" {title} ")))
+        .render(r, buf);
+    super::inner(r)
+}
+
+fn put(buf: &mut Buffer, inner: Rect, row: usize, line: &Line) {
+    if row < inner.height as usize {
+        buf.set_line(inner.x, inner.y + row as u16, line, inner.width);
+    }
+}
+
+/// The lines of the query syntax, for the help overlay.
+const QUERY_HELP: &[(&str, &str)] = &[
+    ("word", "fuzzy in title, tags, source; literal in summary"),
+    ("#tag", "fuzzy in tags only"),
+    ("source:x  @x", "fuzzy in the source only"),
+    ("\"a phrase\"", "exact text anywhere"),
+    ("-term", "leave out what the term matches"),
+    ("Capital", "a capital letter makes a term case-sensitive"),
+];
+
+pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let section = |title: &'static str, rows: Vec<(String, &'static str)>| {
+        let mut v = vec![Line::styled(title, t.title)];
+        for (k, h) in rows {
+            v.push(Line::from(vec![Span::styled(format!("  {k:<18}"), t.key), Span::raw(h)]));
+        }
+        v
+    };
+    let left = section("Keys", keys::help_rows(Mode::List));
+    let mut right = section("While typing a filter", keys::help_rows(Mode::Filter));
+    right.push(Line::raw(""));
+    right.extend(section("Query syntax", QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect()));
+    right.push(Line::raw(""));
+    right.extend(section("Tag picker (t)", keys::help_rows(Mode::Tags)));
+    let two_columns = area.width >= 120;
+    let (w, h) = if two_columns {
+        (118, left.len().max(right.len()) as u16 + 2)
+    } else {
+        (72, (left.len() + right.len() + 1) as u16 + 2)
+    };
+    let inner = popup(app, area, w, h, "help: Esc or ? closes", buf);
+    if two_columns {
+        let half = inner.width / 2;
+        let l = Rect::new(inner.x, inner.y, half, inner.height);
+        let r = Rect::new(inner.x + half, inner.y, inner.width - half, inner.height);
+        for (i, line) in left.iter().enumerate() {
+            put(buf, l, i, line);
+        }
+        for (i, line) in right.iter().enumerate() {
+            put(buf, r, i, line);
+        }
+    } else {
+        for (i, line) in left.iter().chain([Line::raw("")].iter()).chain(right.iter()).enumerate() {
+            put(buf, inner, i, line);
+        }
+    }
+}
+
+/// The first row to show so that `selected` is visible in `height` rows.
+fn window(selected: usize, height: usize) -> usize {
+    (selected + 1).saturating_sub(height.max(1))
+}
+
+pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let inner = popup(app, area, 48, 22, "tags: Enter filters, Esc closes", buf);
+    let input = Line::from(vec![
+        Span::styled("tag: ", t.key),
+        Span::raw(app.tag_input.as_str()),
+        Span::styled(" ", Style::new().add_modifier(ratatui::style::Modifier::REVERSED)),
+        Span::styled(format!("  {} of {}", app.tag_matches.len(), app.tags.len()), t.muted),
+    ]);
+    put(buf, inner, 0, &input);
+    let rows = (inner.height as usize).saturating_sub(1);
+    let start = window(app.tag_selected, rows);
+    for (i, &ti) in app.tag_matches.iter().enumerate().skip(start).take(rows) {
+        let Some((tag, n)) = app.tags.get(ti) else { continue };
+        let row = 1 + i - start;
+        let selected = i == app.tag_selected;
+        let line = Line::from(vec![
+            Span::raw(if selected { "▶ " } else { "  " }),
+            Span::styled(format!("{n:>5}  "), t.muted),
+            Span::styled(format!("#{tag}"), t.tag),
+        ]);
+        if selected && row < inner.height as usize {
+            buf.set_style(Rect::new(inner.x, inner.y + row as u16, inner.width, 1), t.selected);
+        }
+        put(buf, inner, row, &line);
+    }
+    if app.tag_matches.is_empty() {
+        put(buf, inner, 1, &Line::styled("  no tag matches", t.muted));
+    }
+}
+
+pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let title = format!(
+        "{} errors, {} warnings: Esc closes",
+        app.error_count(),
+        app.problems.len() - app.error_count()
+    );
+    let inner = popup(app, area, area.width.saturating_sub(4), area.height.saturating_sub(2), &title, buf);
+    let rows = inner.height as usize;
+    let start = window(app.problem_selected, rows);
+    for (i, p) in app.problems.iter().enumerate().skip(start).take(rows) {
+        let row = i - start;
+        let style = if p.severity == crate::problem::Severity::Error { t.error } else { t.muted };
+        if i == app.problem_selected {
+            buf.set_style(Rect::new(inner.x, inner.y + row as u16, inner.width, 1), t.selected);
+        }
+        put(buf, inner, row, &Line::styled(p.to_string(), style));
+    }
+}

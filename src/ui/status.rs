@@ -1,0 +1,45 @@
+//! The status bar: counts, the filter, messages, and where help is.
+
+use crate::app::App;
+use crate::keys::Mode;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let t = &app.theme;
+    let mut spans: Vec<Span> = Vec::new();
+    if app.mode == Mode::Filter {
+        spans.push(Span::styled("/", t.key));
+        spans.push(Span::raw(app.query_text.as_str()));
+        spans.push(Span::styled(" ", Style::new().add_modifier(Modifier::REVERSED)));
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(app.count_label(), t.muted));
+    } else {
+        spans.push(Span::raw(app.count_label()));
+        if !app.query_text.is_empty() {
+            spans.push(Span::styled("  filter: ", t.muted));
+            spans.push(Span::styled(app.query_text.as_str(), t.key));
+        }
+        if app.skipped > 0 {
+            let s = if app.skipped == 1 { "" } else { "s" };
+            spans.push(Span::styled(format!("  {} file{s} skipped: p", app.skipped), t.error));
+        }
+    }
+    if let Some(m) = &app.message {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(m.text.as_str(), if m.error { t.error } else { t.info }));
+    }
+    let right = " ? help ";
+    let right_w = right.width() as u16;
+    let left_w = if area.width > right_w + 10 { area.width - right_w } else { area.width };
+    buf.set_line(area.x, area.y, &Line::from(spans), left_w);
+    if left_w < area.width {
+        buf.set_line(area.x + left_w, area.y, &Line::styled(right, t.muted), right_w);
+    }
+}

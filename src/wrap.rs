@@ -1,0 +1,88 @@
+//! Word wrapping by display width, lazily, so a megabyte summary costs only
+//! the lines that are shown.
+
+use unicode_width::UnicodeWidthChar;
+
+/// The lines of `text` wrapped to `width` columns: breaks at spaces, cuts a
+/// word longer than a line, keeps `\n` as a hard break (an empty line stays
+/// an empty line). Yields slices of `text`; never an infinite loop, even at
+/// width 0 (treated as 1).
+pub fn wrap(text: &str, width: usize) -> impl Iterator<Item = &str> {
+    let width = width.max(1);
+    text.split('\n').flat_map(move |para| WrapLine { rest: para, width, first: true })
+}
+
+struct WrapLine<'a> {
+    rest: &'a str,
+    width: usize,
+    first: bool,
+}
+
+impl<'a> Iterator for WrapLine<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = if self.first { self.rest } else { self.rest.trim_start_matches(' ') };
+        if rest.is_empty() {
+            let was_first = self.first;
+            self.first = false;
+            self.rest = "";
+            return was_first.then_some("");
+        }
+        self.first = false;
+        let mut used = 0;
+        let mut last_space = None;
+        for (i, c) in rest.char_indices() {
+            let w = c.width().unwrap_or(0);
+            if c == ' ' {
+                last_space = Some(i);
+            }
+            if used + w > self.width {
+                let cut = match last_space {
+                    Some(s) if s > 0 => s,
+                    _ if i == 0 => c.len_utf8(),
+                    _ => i,
+                };
+                self.rest = &rest[cut..];
+                return Some(rest[..cut].trim_end_matches(' '));
+            }
+            used += w;
+        }
+        self.rest = "";
+        Some(rest.trim_end_matches(' '))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str, w: usize) -> Vec<&str> {
+        wrap(s, w).collect()
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(lines("the quick brown fox jumps", 10), ["the quick", "brown fox", "jumps"]);
+    }
+
+    #[test]
+    fn keeps_paragraphs() {
+        assert_eq!(lines("a b\n\nc", 10), ["a b", "", "c"]);
+        assert_eq!(lines("", 10), [""]);
+    }
+
+    #[test]
+    fn cuts_long_words() {
+        assert_eq!(lines("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(lines("x abcdefghij", 4), ["x", "abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn wide_characters_count_twice() {
+        assert_eq!(lines("日本語テキスト", 6), ["日本語", "テキス", "ト"]);
+        // A wide character on a one-column line still advances.
+        assert_eq!(lines("日本", 1), ["日", "本"]);
+        assert_eq!(lines("ab", 0), ["a", "b"]);
+    }
+}
