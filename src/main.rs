@@ -119,14 +119,14 @@ fn main() -> ExitCode {
 
 /// The interactive reader.
 fn reader(source: Source, drafts: bool) -> ExitCode {
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        eprintln!("linkfeed: error: the reader needs a terminal; for scripts use `linkfeed list`");
-        return ExitCode::from(2);
-    }
     let feed = match load(&source) {
         Ok(f) => f.without_drafts(drafts),
         Err(code) => return code,
     };
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        eprintln!("linkfeed: error: the reader needs a terminal; for scripts use `linkfeed list`");
+        return ExitCode::from(2);
+    }
     let mut app = App::new(feed, source.label());
     app.theme = Theme::from_env();
     let stop = Arc::new(AtomicBool::new(false));

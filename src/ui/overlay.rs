@@ -30,20 +30,21 @@ fn put(buf: &mut Buffer, inner: Rect, row: usize, line: &Line) {
 
 /// The lines of the query syntax, for the help overlay.
 const QUERY_HELP: &[(&str, &str)] = &[
-    ("word", "fuzzy in title, tags, source; literal in summary"),
+    ("word", "title, tags, source; summary text"),
     ("#tag", "fuzzy in tags only"),
     ("source:x  @x", "fuzzy in the source only"),
     ("\"a phrase\"", "exact text anywhere"),
     ("-term", "leave out what the term matches"),
-    ("Capital", "a capital letter makes a term case-sensitive"),
+    ("Capital", "a capital: case-sensitive"),
 ];
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let section = |title: &'static str, rows: Vec<(String, &'static str)>| {
+        let key_w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
         let mut v = vec![Line::styled(title, t.title)];
         for (k, h) in rows {
-            v.push(Line::from(vec![Span::styled(format!("  {k:<18}"), t.key), Span::raw(h)]));
+            v.push(Line::from(vec![Span::styled(format!("  {k:<key_w$}"), t.key), Span::raw(h)]));
         }
         v
     };
@@ -51,13 +52,11 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let mut right = section("While typing a filter", keys::help_rows(Mode::Filter));
     right.push(Line::raw(""));
     right.extend(section("Query syntax", QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect()));
-    right.push(Line::raw(""));
-    right.extend(section("Tag picker (t)", keys::help_rows(Mode::Tags)));
-    let two_columns = area.width >= 120;
+    let two_columns = area.width >= 90;
     let (w, h) = if two_columns {
-        (118, left.len().max(right.len()) as u16 + 2)
+        (112, left.len().max(right.len()) as u16 + 2)
     } else {
-        (72, (left.len() + right.len() + 1) as u16 + 2)
+        (64, (left.len() + right.len() + 1) as u16 + 2)
     };
     let inner = popup(app, area, w, h, "help: Esc or ? closes", buf);
     if two_columns {

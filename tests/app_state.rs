@@ -1,0 +1,213 @@
+//! Key events in, state out: the reader without a terminal.
+
+mod common;
+use common::*;
+use linkfeed::app::Action;
+use linkfeed::keys::Mode;
+
+#[test]
+fn starts_on_the_newest_post() {
+    let app = sample_app(100, 30);
+    assert_eq!(app.selected, 0);
+    assert_eq!(selected_title(&app), "Ratatui 0.30: a modular workspace");
+    assert_eq!(app.count_label(), "44 posts");
+}
+
+#[test]
+fn moves_through_the_list() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "jj");
+    assert_eq!(app.selected, 2);
+    press(&mut app, &o, "k<Down><Down><Up>");
+    assert_eq!(app.selected, 2);
+    press(&mut app, &o, "G");
+    assert_eq!(app.selected, 43);
+    press(&mut app, &o, "j");
+    assert_eq!(app.selected, 43, "j at the end stays put");
+    press(&mut app, &o, "g");
+    assert_eq!(app.selected, 0);
+    press(&mut app, &o, "k");
+    assert_eq!(app.selected, 0, "k at the top stays put");
+    press(&mut app, &o, "<End>");
+    assert_eq!(app.selected, 43);
+    press(&mut app, &o, "<Home>");
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn pages_follow_the_list_height() {
+    // 30 rows: 1 status row, 2 border rows: 27 visible posts.
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    assert_eq!(app.list_height(), 27);
+    press(&mut app, &o, "<PgDn>");
+    assert_eq!(app.selected, 27);
+    assert_eq!(app.offset, 1, "the selection stays in view");
+    press(&mut app, &o, "<PgUp>");
+    assert_eq!(app.selected, 0);
+    assert_eq!(app.offset, 0);
+    press(&mut app, &o, "<C-d>");
+    assert_eq!(app.selected, 14);
+    press(&mut app, &o, "<C-u>");
+    assert_eq!(app.selected, 0);
+    press(&mut app, &o, "<PgDn><PgDn><PgDn>");
+    assert_eq!(app.selected, 43, "paging past the end clamps");
+}
+
+#[test]
+fn j_is_a_letter_while_filtering() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "/");
+    assert_eq!(app.mode, Mode::Filter);
+    press(&mut app, &o, "jq");
+    assert_eq!(app.query_text, "jq");
+    assert_eq!(app.mode, Mode::Filter);
+    assert!(!app.should_quit, "q typed into the filter does not quit");
+    press(&mut app, &o, "<BS><BS>");
+    assert_eq!(app.query_text, "");
+}
+
+#[test]
+fn the_filter_narrows_on_every_keystroke() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "/p");
+    let after_p = app.matches.len();
+    press(&mut app, &o, "ostgres");
+    assert!(app.matches.len() < after_p);
+    assert_eq!(app.count_label(), format!("{} of 44", app.matches.len()));
+    assert!(selected_title(&app).contains("PostgreSQL") || selected_title(&app).contains("pgvector"));
+    // Enter keeps the filter and goes back to the list, first match selected.
+    press(&mut app, &o, "<Down><Enter>");
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.selected, 0);
+    assert_eq!(app.query_text, "postgres");
+    // In the list, j moves again.
+    press(&mut app, &o, "j");
+    assert_eq!(app.selected, 1);
+    // Esc in the list clears the filter.
+    press(&mut app, &o, "<Esc>");
+    assert_eq!(app.query_text, "");
+    assert_eq!(app.matches.len(), 44);
+}
+
+#[test]
+fn esc_while_typing_clears_the_filter() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "/rust<Esc>");
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.query_text, "");
+    assert_eq!(app.matches.len(), 44);
+}
+
+#[test]
+fn a_filter_that_matches_nothing_leaves_no_selection() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "/zzzzqqqxx");
+    assert!(app.matches.is_empty());
+    assert!(app.current().is_none());
+    // Opening with nothing selected says so and opens nothing.
+    press(&mut app, &o, "<Enter>o");
+    assert!(o.opened.borrow().is_empty());
+    assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some("no post is selected"));
+}
+
+#[test]
+fn enter_and_o_open_the_selected_post() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "<Enter>jo");
+    assert_eq!(
+        *o.opened.borrow(),
+        [
+            "https://ratatui.rs/highlights/v030/",
+            "https://grafana.com/blog/2025/09/09/observability-cost-reduction/"
+        ]
+    );
+    let msg = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert_eq!(msg, "opened https://grafana.com/blog/2025/09/09/observability-cost-reduction/");
+}
+
+#[test]
+fn a_browser_that_fails_shows_in_the_status() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener { fail: Some("no such file".into()), ..Default::default() };
+    press(&mut app, &o, "o");
+    let m = app.message.clone().expect("a message");
+    assert!(m.error);
+    assert_eq!(m.text, "could not start browser: no such file");
+}
+
+#[test]
+fn messages_expire() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "o");
+    let at = app.message.as_ref().map(|m| m.at).expect("a message");
+    app.update(Action::Tick(at + std::time::Duration::from_secs(1)));
+    assert!(app.message.is_some());
+    app.update(Action::Tick(at + linkfeed::app::MESSAGE_TTL));
+    assert!(app.message.is_none());
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "?");
+    assert_eq!(app.mode, Mode::Help);
+    press(&mut app, &o, "j");
+    assert_eq!(app.selected, 0, "keys do not leak through the overlay");
+    press(&mut app, &o, "?");
+    assert_eq!(app.mode, Mode::List);
+    press(&mut app, &o, "?<Esc>");
+    assert_eq!(app.mode, Mode::List);
+}
+
+#[test]
+fn quit_keys() {
+    let o = FakeOpener::default();
+    for keys in ["q", "<C-c>", "/abc<C-c>"] {
+        let mut app = sample_app(100, 30);
+        press(&mut app, &o, keys);
+        assert!(app.should_quit, "{keys}");
+    }
+}
+
+#[test]
+fn the_detail_pane_scrolls_and_stops_at_the_end() {
+    // A narrow terminal so the summary needs scrolling.
+    let mut app = sample_app(60, 12);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "J");
+    assert_eq!(app.detail_scroll, 1);
+    press(&mut app, &o, "<C-Down><C-Down>");
+    assert_eq!(app.detail_scroll, 3);
+    press(&mut app, &o, "K<C-Up>");
+    assert_eq!(app.detail_scroll, 1);
+    for _ in 0..500 {
+        press(&mut app, &o, "J");
+    }
+    let bottom = app.detail_scroll;
+    assert!(bottom > 3 && bottom < 100, "scroll stops at the last page, got {bottom}");
+    // Moving to another post starts at its top.
+    press(&mut app, &o, "j");
+    assert_eq!(app.detail_scroll, 0);
+}
+
+#[test]
+fn resizing_keeps_the_selection_visible() {
+    let mut app = sample_app(100, 40);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "<End>");
+    app.update(Action::Resize(100, 10));
+    let h = app.list_height();
+    assert!(app.offset <= app.selected && app.selected < app.offset + h);
+    app.update(Action::Resize(1, 1));
+    app.update(Action::Resize(100, 40));
+    assert!(app.offset <= app.selected);
+}

@@ -1,0 +1,69 @@
+//! The non-interactive commands, run as a script would.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).env_remove("LINKFEED_DIR").output().expect("run linkfeed");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn list_prints_the_sample_newest_first() {
+    let (code, out, _) = run(&["list"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 44, "drafts are hidden");
+    assert_eq!(
+        lines[0],
+        "2025-10-20\tRatatui 0.30: a modular workspace\tRatatui Blog\thttps://ratatui.rs/highlights/v030/"
+    );
+    for l in &lines {
+        assert_eq!(l.split('\t').count(), 4, "{l}");
+    }
+    let dates: Vec<&str> = lines.iter().map(|l| &l[..10]).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+}
+
+#[test]
+fn list_drafts() {
+    let (code, out, _) = run(&["list", "--drafts"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 46);
+    assert!(out.contains("Platform teams that say no"));
+}
+
+#[test]
+fn list_reads_linkfeed_dir_and_a_named_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("a.md"),
+        "---\ntitle: Only post\ndate: 2020-01-02\nsource: Me\nexternal_url: https://example.org/a\n---\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(&["list", &dir.path().to_string_lossy()]);
+    assert_eq!((code, out.as_str()), (0, "2020-01-02\tOnly post\tMe\thttps://example.org/a\n"));
+    let out = Command::new(BIN).arg("list").env("LINKFEED_DIR", dir.path()).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2020-01-02\tOnly post\tMe\thttps://example.org/a\n");
+}
+
+#[test]
+fn list_of_a_missing_folder_fails_clearly() {
+    let (code, _, err) = run(&["list", "/no/such/dir"]);
+    assert_eq!(code, 2);
+    assert_eq!(err.trim(), "linkfeed: error: the feed folder /no/such/dir does not exist");
+}
+
+#[test]
+fn check_the_sample_is_clean() {
+    let (code, out, _) = run(&["check"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "checked 46 files: 46 posts loaded, 0 errors, 0 warnings");
+}

@@ -1,0 +1,122 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use linkfeed::app::{Action, App};
+use linkfeed::browser::Opener;
+use linkfeed::feed::{self, Feed, Source};
+use linkfeed::tui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+/// An opener that records what it was asked to open, and can be told to fail.
+#[derive(Default)]
+pub struct FakeOpener {
+    pub opened: RefCell<Vec<String>>,
+    pub fail: Option<String>,
+}
+
+impl Opener for FakeOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        if let Some(e) = &self.fail {
+            return Err(e.clone());
+        }
+        self.opened.borrow_mut().push(url.to_string());
+        Ok(())
+    }
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// The bundled sample without drafts, parsed once per test binary.
+pub fn sample_feed() -> Feed {
+    static FEED: std::sync::OnceLock<Feed> = std::sync::OnceLock::new();
+    FEED.get_or_init(|| feed::load(&Source::Sample).expect("the bundled sample loads").without_drafts(false))
+        .clone()
+}
+
+/// The sample feed in an app sized `w` x `h`.
+pub fn sample_app(w: u16, h: u16) -> App {
+    app_with(sample_feed(), w, h)
+}
+
+pub fn app_with(feed: Feed, w: u16, h: u16) -> App {
+    let mut app = App::new(feed, "sample feed".into());
+    app.update(Action::Resize(w, h));
+    app
+}
+
+/// A key as crossterm reports it (shifted letters carry SHIFT).
+pub fn key_event(code: KeyCode, mods: KeyModifiers) -> Event {
+    let mods = match code {
+        KeyCode::Char(c) if c.is_uppercase() => mods | KeyModifiers::SHIFT,
+        _ => mods,
+    };
+    Event::Key(KeyEvent::new(code, mods))
+}
+
+/// Types `keys` through the real input path. Words in angle brackets name
+/// special keys: <Enter> <Esc> <Down> <Up> <PgDn> <PgUp> <Home> <End> <BS>
+/// <C-d> <C-u> <C-c> <C-Down> <C-Up>.
+pub fn press(app: &mut App, opener: &FakeOpener, keys: &str) {
+    let mut rest = keys;
+    while !rest.is_empty() {
+        let (ev, len) = if rest.starts_with('<') && rest.contains('>') {
+            let end = rest.find('>').unwrap_or(0);
+            let name = &rest[1..end];
+            let (code, mods) = match name {
+                "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
+                "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+                "Down" => (KeyCode::Down, KeyModifiers::NONE),
+                "Up" => (KeyCode::Up, KeyModifiers::NONE),
+                "PgDn" => (KeyCode::PageDown, KeyModifiers::NONE),
+                "PgUp" => (KeyCode::PageUp, KeyModifiers::NONE),
+                "Home" => (KeyCode::Home, KeyModifiers::NONE),
+                "End" => (KeyCode::End, KeyModifiers::NONE),
+                "BS" => (KeyCode::Backspace, KeyModifiers::NONE),
+                "C-d" => (KeyCode::Char('d'), KeyModifiers::CONTROL),
+                "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
+                "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+                "C-Down" => (KeyCode::Down, KeyModifiers::CONTROL),
+                "C-Up" => (KeyCode::Up, KeyModifiers::CONTROL),
+                other => panic!("unknown key name <{other}>"),
+            };
+            (key_event(code, mods), end + 1)
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            (key_event(KeyCode::Char(c), KeyModifiers::NONE), c.len_utf8())
+        };
+        tui::handle_event(app, ev, opener);
+        rest = &rest[len..];
+    }
+}
+
+/// Draws the app on a TestBackend of its size.
+pub fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("test terminal");
+    t.draw(|f| f.render_widget(app, f.area())).expect("draw");
+    t
+}
+
+/// The screen as text, one line per row.
+pub fn screen(app: &App) -> String {
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The title of the selected post.
+pub fn selected_title(app: &App) -> String {
+    app.current().map(|p| p.title.clone()).unwrap_or_default()
+}

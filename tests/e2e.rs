@@ -1,0 +1,218 @@
+//! End to end: the real binary in a real pseudo-terminal (tmux), keys typed,
+//! the screen read back, and a stand-in `$BROWSER` that records its arguments.
+//!
+//! Needs tmux (`.ci/run` installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
+
+/// One tmux server per test, so tests run in parallel without meeting.
+struct Tmux {
+    socket: String,
+    _dir: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    /// Starts `sh -c script` in a `w` x `h` pane. The pane stays after the
+    /// program exits, so what it left behind can be read.
+    fn start(script: &str, w: u16, h: u16, env: &[(&str, &str)]) -> Tmux {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!("linkfeed-e2e-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().to_path_buf();
+        let t = Tmux { socket, _dir: dir, dir: path };
+        let mut args: Vec<String> = vec!["-f".into(), "/dev/null".into(), "new-session".into(), "-d".into()];
+        args.extend(["-x".into(), w.to_string(), "-y".into(), h.to_string()]);
+        args.extend(["-e".into(), "TERM=xterm-256color".into(), "-e".into(), "LINKFEED_DIR=".into()]);
+        for (k, v) in env {
+            args.extend(["-e".into(), format!("{k}={v}")]);
+        }
+        args.push(format!("sh -c '{script}; echo \"EXITED rc=$?\"; stty -a; sleep 30'"));
+        let out = t.tmux(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "tmux failed to start: {}", String::from_utf8_lossy(&out.stderr));
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed (the CI script installs it)")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    /// Literal text, one character at a time as a person types.
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "0", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `pred` (polling; a generous bound
+    /// only so a broken build fails instead of hanging).
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    /// A stand-in browser that writes each argument it gets on its own line.
+    fn fake_browser(&self) -> (PathBuf, PathBuf) {
+        let log = self.dir.join("browser.log");
+        let script = self.dir.join("browser.sh");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '{}'; done\n", log.display()),
+        )
+        .expect("write the browser script");
+        Command::new("chmod").arg("+x").arg(&script).status().expect("chmod");
+        (script, log)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn read_log(log: &Path) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(s) = std::fs::read_to_string(log)
+            && !s.is_empty()
+        {
+            return s;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            return String::new();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn shows_the_sample_feed_and_quits_cleanly() {
+    let t = Tmux::start(&format!("echo BEFORE; {BIN}"), 100, 30, &[]);
+    let s = t.wait_text("44 posts");
+    assert!(s.contains("sample feed"), "{s}");
+    assert!(s.contains("Ratatui 0.30: a modular workspace"), "{s}");
+    assert!(s.contains("? help"), "{s}");
+    assert!(!s.contains("BEFORE"), "the reader draws on the alternate screen");
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit and stty's report", |s| s.contains("EXITED") && s.contains("icanon"));
+    assert!(s.contains("BEFORE"), "the normal screen is back: {s}");
+    assert!(s.contains("EXITED rc=0"), "{s}");
+    assert!(s.contains(" icanon") && s.contains(" echo"), "the terminal left raw mode: {s}");
+}
+
+#[test]
+fn keys_move_filter_and_open_in_the_browser() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let (browser, log) = probe.fake_browser();
+    let cmd = format!("{} --new-tab %s", browser.display());
+    let t = Tmux::start(BIN, 110, 30, &[("BROWSER", &cmd)]);
+    t.wait_text("44 posts");
+    // j moves down: the detail pane follows.
+    t.keys(&["j"]);
+    t.wait_text("2025-09-09 · Grafana Labs Blog");
+    // Filter as you type.
+    t.keys(&["/"]);
+    t.type_text("postgres");
+    let s = t.wait_text("of 44");
+    assert!(s.contains("/postgres"), "the filter is shown while typing: {s}");
+    assert!(s.contains("PostgreSQL 17 released"), "{s}");
+    assert!(!s.contains("Ratatui 0.30"), "non-matches are gone: {s}");
+    t.keys(&["Enter"]);
+    t.wait_text("filter: postgres");
+    // Open the first match.
+    t.keys(&["o"]);
+    t.wait_text("opened https://");
+    let got = read_log(&log);
+    assert!(
+        got == "--new-tab\nhttps://www.postgresql.org/about/news/postgresql-17-released-2936/\n"
+            || got == "--new-tab\nhttps://supabase.com/blog/pgvector-0-7-0\n",
+        "the browser got the URL as one argument after its own: {got:?}"
+    );
+    // Esc clears the filter; help opens and closes; q quits.
+    t.keys(&["Escape"]);
+    t.wait_text("44 posts");
+    t.keys(&["?"]);
+    t.wait_text("help: Esc or ? closes");
+    t.keys(&["Escape"]);
+    t.wait_for("help to close", |s| !s.contains("help: Esc"));
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}
+
+#[test]
+fn a_browser_that_cannot_start_is_reported() {
+    let t = Tmux::start(BIN, 100, 30, &[("BROWSER", "/nonexistent/browser")]);
+    t.wait_text("44 posts");
+    t.keys(&["Enter"]);
+    t.wait_text("could not start browser");
+    t.keys(&["C-c"]);
+    t.wait_text("EXITED rc=0");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let t = Tmux::start(&format!("echo BEFORE; {BIN}"), 80, 24, &[]);
+    t.wait_text("44 posts");
+    let pane_pid = String::from_utf8_lossy(&t.tmux(&["display", "-p", "-t", "0", "#{pane_pid}"]).stdout)
+        .trim()
+        .to_string();
+    let out =
+        Command::new("pkill").args(["-TERM", "-P", &pane_pid, "-x", "linkfeed"]).output().expect("pkill");
+    assert!(out.status.success(), "pkill found the reader");
+    let s = t.wait_for("the exit and stty's report", |s| s.contains("EXITED") && s.contains("icanon"));
+    assert!(s.contains("BEFORE"), "the normal screen is back: {s}");
+    assert!(s.contains(" icanon") && s.contains(" echo"), "the terminal left raw mode: {s}");
+}
+
+#[test]
+fn resizing_redraws() {
+    let t = Tmux::start(BIN, 100, 30, &[]);
+    t.wait_text("44 posts");
+    t.tmux(&["resize-window", "-t", "0", "-x", "30", "-y", "8"]);
+    t.wait_for("a small frame", |s| s.lines().count() <= 8 && s.contains("? help"));
+    t.tmux(&["resize-window", "-t", "0", "-x", "120", "-y", "40"]);
+    t.wait_text("Ratatui 0.30: a modular workspace");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let out = Command::new(BIN).arg("/no/such/feed").output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the feed folder /no/such/feed does not exist"), "{err}");
+}

@@ -1,0 +1,48 @@
+//! Parsing real posts into fields.
+
+mod common;
+use common::fixture;
+use linkfeed::feed;
+
+#[test]
+fn the_real_example_post() {
+    let path = fixture("example-post.md");
+    let bytes = std::fs::read(&path).expect("fixture");
+    let (post, warnings) = feed::parse_bytes(&path, &bytes).expect("the example post loads");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(post.title, "Kubernetes v1.32: Penelope");
+    assert_eq!(post.day(), "2024-12-11");
+    assert_eq!(post.date.map(|d| d.to_rfc3339()).as_deref(), Some("2024-12-11T00:00:00+00:00"));
+    assert_eq!(post.tags, ["kubernetes"]);
+    assert_eq!(post.source, "Kubernetes Blog");
+    assert_eq!(post.url, "https://kubernetes.io/blog/2024/12/11/kubernetes-v1-32-release/");
+    assert_eq!(post.kind, "link");
+    assert!(!post.draft);
+    assert!(post.tldr.starts_with("Editors: Matteo Bianchi, Edith Puclla"));
+    assert!(post.tldr.ends_with("the release of Kubernetes v1."));
+    // YAML folding joined the summary's lines with spaces.
+    assert!(post.summary.starts_with(
+        "Editors: Matteo Bianchi, Edith Puclla, William Rizzo, Ryota Sawada, Rashan Smith Announcing"
+    ));
+    assert!(post.summary.ends_with("a key component of the Kubernetes resource management system."));
+    assert!(!post.summary.contains('\n'));
+    assert!(post.summary.contains("This release consists of 44 enhancements in total."));
+}
+
+#[test]
+fn the_sample_feed_is_varied() {
+    let feed = feed::load(&feed::Source::Sample).expect("sample");
+    assert!(feed.problems.is_empty(), "{:?}", feed.problems);
+    assert!(feed.posts.len() >= 40);
+    assert_eq!(feed.posts.iter().filter(|p| p.draft).count(), 2);
+    let tags: std::collections::HashSet<&String> = feed.posts.iter().flat_map(|p| &p.tags).collect();
+    let sources: std::collections::HashSet<&String> = feed.posts.iter().map(|p| &p.source).collect();
+    assert!(tags.len() >= 15, "{} tags", tags.len());
+    assert!(sources.len() >= 10, "{} sources", sources.len());
+    let years: std::collections::HashSet<String> =
+        feed.posts.iter().map(|p| p.day()[..4].to_string()).collect();
+    assert!(years.len() >= 2);
+    // Newest first.
+    let stamps: Vec<i64> = feed.posts.iter().filter_map(|p| p.timestamp()).collect();
+    assert!(stamps.windows(2).all(|w| w[0] >= w[1]));
+}

@@ -1,0 +1,131 @@
+//! Whole frames on ratatui's TestBackend, reached through the input path.
+
+mod common;
+use common::*;
+use linkfeed::feed::{self, Feed};
+use linkfeed::keys::Mode;
+use linkfeed::ui::theme::Theme;
+use ratatui::style::Color;
+use std::path::Path;
+
+#[test]
+fn both_panes() {
+    let app = sample_app(100, 30);
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn both_panes_after_moving_and_filtering() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "/gateway");
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = sample_app(100, 40);
+    press(&mut app, &FakeOpener::default(), "?");
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn help_overlay_lists_every_list_key_from_the_table() {
+    let mut app = sample_app(120, 40);
+    press(&mut app, &FakeOpener::default(), "?");
+    let s = screen(&app);
+    for (keys, help) in linkfeed::keys::help_rows(Mode::List) {
+        assert!(s.contains(&keys), "help shows {keys}");
+        assert!(s.contains(help), "help shows {help}");
+    }
+}
+
+#[test]
+fn empty_feed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let feed = feed::load_dir(dir.path()).expect("an empty folder loads");
+    let mut app = app_with(feed, 80, 16);
+    app.source_label = "~/feed".into();
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn nothing_matches() {
+    let mut app = sample_app(80, 16);
+    press(&mut app, &FakeOpener::default(), "/zzqqxx");
+    let s = screen(&app);
+    assert!(s.contains("Nothing matches."), "{s}");
+    assert!(s.contains("0 of 44"), "{s}");
+}
+
+#[test]
+fn a_20x5_terminal() {
+    let app = sample_app(20, 5);
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn no_size_panics_in_any_mode() {
+    let o = FakeOpener::default();
+    for keys in ["", "/kube", "?", "t", "/zzzz"] {
+        for w in 0..=32u16 {
+            for h in 0..=12u16 {
+                let mut app = sample_app(w, h);
+                press(&mut app, &o, keys);
+                let _ = draw(&app);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_selected_row_stands_out_even_without_colour() {
+    for theme in [Theme::COLOR, Theme::PLAIN] {
+        let mut app = sample_app(100, 30);
+        app.theme = theme;
+        let t = draw(&app);
+        let buf = t.backend().buffer();
+        // Row 1 (inside the border) is selected, row 2 is not.
+        let sel = buf[(5, 1)].style();
+        let other = buf[(5, 2)].style();
+        assert_ne!(sel, other, "{theme:?}");
+        assert_eq!(buf[(1, 1)].symbol(), "▶");
+        if theme == Theme::PLAIN {
+            for cell in buf.content() {
+                assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "no colour with NO_COLOR");
+            }
+        }
+    }
+}
+
+#[test]
+fn matched_letters_are_highlighted() {
+    let mut app = sample_app(100, 30);
+    press(&mut app, &FakeOpener::default(), "/ratatui");
+    let t = draw(&app);
+    let buf = t.backend().buffer();
+    // Find "Ratatui" on the first row and check its letters carry the highlight style.
+    let row: Vec<&str> = (0..40).map(|x| buf[(x, 1)].symbol()).collect();
+    let col =
+        row.windows(8).position(|w| w.concat() == "Ratatui ").expect("the match is on the first row") as u16;
+    for x in col..col + 7 {
+        assert_eq!(buf[(x, 1)].fg, Theme::COLOR.highlight.fg.expect("colour"), "column {x}");
+    }
+    assert_ne!(buf[(col + 7, 1)].fg, Theme::COLOR.highlight.fg.expect("colour"));
+}
+
+#[test]
+fn an_escape_in_a_title_never_reaches_the_buffer() {
+    let text = "---\ntitle: \"red \\e[31mALERT\\e]0;pwned\\a \\x9b2J\"\nsummary: \"bell \\a and \\e[2J\"\nexternal_url: https://example.com/\n---\n";
+    let parsed = feed::parse_bytes(Path::new("evil.md"), text.as_bytes()).expect("loads");
+    let feed = Feed { posts: vec![parsed.0], problems: vec![], files: 1 };
+    let app = app_with(feed, 100, 12);
+    let t = draw(&app);
+    let buf = t.backend().buffer();
+    let mut all = String::new();
+    for cell in buf.content() {
+        all.push_str(cell.symbol());
+    }
+    assert!(!all.chars().any(|c| c.is_control()), "a control character reached the buffer");
+    assert!(all.contains("red ␛[31mALERT␛]0;pwned␇"), "escapes are shown visibly");
+}
