@@ -79,7 +79,7 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
     } else {
         serde_yaml::from_str(parts.yaml).map_err(|e| {
             let line = e.location().map(|l| l.line() + parts.yaml_line - 1);
-            err(line, format!("the front matter is not valid YAML: {}", yaml_message(&e)))
+            err(line, yaml_message(&e))
         })?
     };
     let mut warnings = Vec::new();
@@ -185,13 +185,32 @@ fn warn(path: &Path, line: Option<usize>, message: String) -> Problem {
     Problem { path: path.to_path_buf(), line, severity: Severity::Warning, message }
 }
 
-/// serde_yaml's message without its trailing " at line X column Y", since the
-/// line is reported separately.
+/// What went wrong with the YAML, in words a curator can act on. serde_yaml's
+/// own text loses its trailing " at line X column Y" (the line is reported
+/// separately).
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let m = e.to_string();
-    match m.find(" at line ") {
-        Some(i) => m[..i].to_string(),
-        None => m,
+    let m = match m.find(" at line ") {
+        Some(i) => &m[..i],
+        None => &m,
+    };
+    if m.contains("repetition limit exceeded") {
+        "the front matter expands too many YAML aliases (an alias bomb?): not loaded".into()
+    } else if m.contains("recursion limit exceeded") {
+        "the front matter nests too deeply (over 128 levels): not loaded".into()
+    } else if let Some(found) = m.strip_prefix("invalid type: ").and_then(|r| r.split(',').next())
+        && m.contains("expected a mapping of keys")
+    {
+        let found = match found.split_whitespace().next().unwrap_or("") {
+            "sequence" => "a list",
+            "string" => "text",
+            "integer" | "floating" => "a number",
+            "boolean" => "true/false",
+            _ => "something else",
+        };
+        format!("the front matter must be a mapping of keys such as `title:`, found {found}")
+    } else {
+        format!("the front matter is not valid YAML: {m}")
     }
 }
 

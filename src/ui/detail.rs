@@ -35,7 +35,8 @@ pub fn header(post: &Post) -> Vec<(String, Part)> {
     if post.url.is_empty() {
         h.push(("(no URL)".into(), Part::Meta));
     } else {
-        h.push((format!("↗ {}", post.url), Part::Url));
+        // A no-break space keeps the arrow with the URL; a long URL is cut, not moved.
+        h.push((format!("↗\u{a0}{}", post.url), Part::Url));
     }
     h.push((String::new(), Part::Body));
     h

@@ -28,7 +28,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
         if app.skipped > 0 {
             let s = if app.skipped == 1 { "" } else { "s" };
-            spans.push(Span::styled(format!("  {} file{s} skipped: p", app.skipped), t.error));
+            spans.push(Span::styled(format!("  {} file{s} skipped (p shows why)", app.skipped), t.error));
         }
     }
     if let Some(m) = &app.message {
