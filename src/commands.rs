@@ -5,7 +5,6 @@ use crate::post::Post;
 use crate::problem::{Problem, Severity};
 use crate::query::{Matcher, Query};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// One post as `list --json` prints it.
@@ -64,29 +63,9 @@ pub fn tags(out: &mut dyn Write, posts: &[Post]) -> io::Result<()> {
     Ok(())
 }
 
-/// Every finding `check` reports: the load's problems plus duplicate URLs,
-/// sorted by file and line.
+/// Every finding `check` reports, sorted by file and line.
 pub fn findings(feed: &Feed) -> Vec<Problem> {
     let mut all = feed.problems.clone();
-    let mut by_url: HashMap<&str, Vec<&Post>> = HashMap::new();
-    for p in feed.posts.iter().filter(|p| !p.url.is_empty()) {
-        by_url.entry(p.url.as_str()).or_default().push(p);
-    }
-    for posts in by_url.values().filter(|v| v.len() > 1) {
-        for p in posts {
-            let others: Vec<String> = posts
-                .iter()
-                .filter(|o| o.path != p.path)
-                .map(|o| crate::sanitize::one_line(&o.path.to_string_lossy()))
-                .collect();
-            all.push(Problem {
-                path: p.path.clone(),
-                line: None,
-                severity: Severity::Warning,
-                message: format!("the same external_url is in {}", others.join(", ")),
-            });
-        }
-    }
     all.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)).then(a.severity.cmp(&b.severity)));
     all
 }

@@ -4,7 +4,7 @@
 use crate::frontmatter::{self, Parsed};
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::{fs, io, thread};
@@ -241,7 +241,33 @@ fn assemble(results: Vec<Parsed>) -> Feed {
         }
     }
     sort_newest_first(&mut posts);
+    problems.extend(duplicate_urls(&posts));
     Feed { posts, problems, files }
+}
+
+/// A warning for each post whose external_url another post has too.
+fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
+    let mut by_url: HashMap<&str, Vec<&Post>> = HashMap::new();
+    for p in posts.iter().filter(|p| !p.url.is_empty()) {
+        by_url.entry(p.url.as_str()).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    for same in by_url.values().filter(|v| v.len() > 1) {
+        for p in same {
+            let others: Vec<String> = same
+                .iter()
+                .filter(|o| o.path != p.path)
+                .map(|o| crate::sanitize::one_line(&o.path.to_string_lossy()))
+                .collect();
+            out.push(Problem {
+                path: p.path.clone(),
+                line: None,
+                severity: Severity::Warning,
+                message: format!("the same external_url is in {}", others.join(", ")),
+            });
+        }
+    }
+    out
 }
 
 /// Newest first; posts without a date last; ties by path so the order is stable.

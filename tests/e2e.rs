@@ -216,3 +216,91 @@ fn a_missing_folder_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("the feed folder /no/such/feed does not exist"), "{err}");
 }
+
+fn messy_dir() -> String {
+    format!("{}/tests/fixtures/messy", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn refused_urls_never_reach_the_browser() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let (browser, log) = probe.fake_browser();
+    let t =
+        Tmux::start(&format!("{BIN} {}", messy_dir()), 120, 30, &[("BROWSER", &browser.to_string_lossy())]);
+    t.wait_text("11 files skipped");
+    for (query, refusal) in [
+        ("javascript", "only http and https"),
+        ("file url", "only http and https"),
+        ("looks like an option", "not a valid web address"),
+        ("\"no url\"", "this post has no URL"),
+    ] {
+        t.keys(&["/"]);
+        t.type_text(query);
+        t.keys(&["Enter"]);
+        t.wait_text(&format!("filter: {query}"));
+        t.keys(&["o"]);
+        t.wait_text(refusal);
+        t.keys(&["Escape"]);
+        t.wait_for("the filter to clear", |s| !s.contains("filter:"));
+    }
+    // A good post still opens, so the stand-in works and was not called before.
+    t.keys(&["/"]);
+    t.type_text("\"a good post\"");
+    t.keys(&["Enter"]);
+    t.wait_text("filter:");
+    t.keys(&["o"]);
+    t.wait_text("opened https://example.com/good");
+    assert_eq!(read_log(&log), "https://example.com/good\n", "only the good URL was ever opened");
+    drop(probe);
+}
+
+#[test]
+fn hostile_text_is_shown_escaped_and_problems_are_listed() {
+    let t = Tmux::start(&format!("{BIN} {}", messy_dir()), 120, 30, &[]);
+    t.wait_text("11 files skipped");
+    t.keys(&["/"]);
+    t.type_text("evil");
+    let s = t.wait_text("Evil ␛[31mred");
+    assert!(s.contains("␛]0;owned␇"), "{s}");
+    // Esc and the next key sent together would read as Alt+key, as in any terminal.
+    t.keys(&["Escape"]);
+    t.wait_text("23 posts");
+    t.keys(&["p"]);
+    let s = t.wait_text("11 errors, 8 warnings");
+    assert!(s.contains("binary.md: error: this is a binary file"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the problem list to close", |s| !s.contains("11 errors, 8 warnings"));
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}
+
+#[test]
+fn typing_a_tag_query_narrows_to_that_tag() {
+    let t = Tmux::start(BIN, 120, 30, &[]);
+    t.wait_text("44 posts");
+    t.keys(&["/"]);
+    t.type_text("#kube");
+    let s = t.wait_text("7 of 44");
+    assert!(s.contains("Kubeflow Pipelines 2.x"), "{s}");
+    assert!(s.contains("Kubernetes v1.32: Penelope"), "{s}");
+    assert!(!s.contains("Ratatui"), "{s}");
+    t.keys(&["C-c"]);
+    t.wait_text("EXITED rc=0");
+}
+
+#[test]
+fn the_tag_picker_filters_by_the_chosen_tag() {
+    let t = Tmux::start(BIN, 120, 30, &[]);
+    t.wait_text("44 posts");
+    t.keys(&["t"]);
+    let s = t.wait_text("tags: Enter filters");
+    assert!(s.contains("7  #kubernetes"), "most used first: {s}");
+    t.type_text("ebpf");
+    t.wait_text("tag: ebpf");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("filter: #\"ebpf\"");
+    assert!(s.contains("3 of 44"), "{s}");
+    assert!(s.contains("sched_ext"), "{s}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}

@@ -22,6 +22,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(app.count_label(), t.muted));
     } else {
         spans.push(Span::raw(app.count_label()));
+    }
+    // A message comes right after the count: it answers what the user just did.
+    if let Some(m) = &app.message {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(m.text.as_str(), if m.error { t.error } else { t.info }));
+    }
+    if app.mode != Mode::Filter {
         if !app.query_text.is_empty() {
             spans.push(Span::styled("  filter: ", t.muted));
             spans.push(Span::styled(app.query_text.as_str(), t.key));
@@ -30,10 +37,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let s = if app.skipped == 1 { "" } else { "s" };
             spans.push(Span::styled(format!("  {} file{s} skipped (p shows why)", app.skipped), t.error));
         }
-    }
-    if let Some(m) = &app.message {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(m.text.as_str(), if m.error { t.error } else { t.info }));
     }
     let right = " ? help ";
     let right_w = right.width() as u16;
