@@ -67,3 +67,49 @@ fn check_the_sample_is_clean() {
     assert_eq!(code, 0);
     assert_eq!(out.trim(), "checked 46 files: 46 posts loaded, 0 errors, 0 warnings");
 }
+
+#[test]
+fn list_query_ranks_and_json_carries_every_field() {
+    let (code, out, _) = run(&["list", "-q", "#kube"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 7);
+    assert!(out.lines().all(|l| !l.contains("Ratatui")));
+    let (code, out, _) = run(&["list", "-q", "#gateway-api envoy", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let arr = v.as_array().expect("an array");
+    assert_eq!(arr.len(), 1, "{out}");
+    let p = &arr[0];
+    assert_eq!(p["title"], "Envoy Gateway 1.2 and the road to a boring ingress");
+    assert_eq!(p["date"], "2024-11-05T15:30:00+00:00");
+    assert_eq!(p["tags"], serde_json::json!(["envoy", "gateway-api", "networking", "cncf"]));
+    assert_eq!(p["source"], "Envoy Proxy Blog");
+    assert_eq!(p["external_url"], "https://blog.envoyproxy.io/envoy-gateway-1-2-released");
+    assert_eq!(p["draft"], false);
+    assert!(p["path"].as_str().unwrap_or("").ends_with("2024-11-05-envoy-gateway-1-2.md"));
+    assert!(p["tldr"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(p["summary"].as_str().is_some_and(|s| s.len() > 100));
+}
+
+#[test]
+fn list_query_with_no_match_prints_nothing_and_succeeds() {
+    let (code, out, _) = run(&["list", "-q", "zzqqxxnothing"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = run(&["list", "-q", "zzqqxxnothing", "--json"]);
+    assert_eq!((code, out.trim()), (0, "[]"));
+}
+
+#[test]
+fn tags_prints_counts_most_used_first() {
+    let (code, out, _) = run(&["tags"]);
+    assert_eq!(code, 0);
+    let rows: Vec<(usize, &str)> = out
+        .lines()
+        .map(|l| {
+            let (n, t) = l.split_once('\t').expect("count<TAB>tag");
+            (n.parse().expect("a count"), t)
+        })
+        .collect();
+    assert_eq!(rows[0], (7, "kubernetes"));
+    assert!(rows.windows(2).all(|w| w[0].0 >= w[1].0));
+}

@@ -1,0 +1,167 @@
+//! The query language against posts: what matches, and in which order.
+
+mod common;
+use linkfeed::post::Post;
+use linkfeed::query::{Matcher, Query};
+
+fn post(title: &str, day: &str, tags: &[&str], source: &str, summary: &str) -> Post {
+    Post {
+        path: format!("{title}.md").into(),
+        title: title.into(),
+        date: linkfeed::frontmatter::parse_date(day),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        source: source.into(),
+        url: String::new(),
+        kind: "link".into(),
+        draft: false,
+        tldr: String::new(),
+        summary: summary.into(),
+    }
+}
+
+/// Titles of the posts `q` selects, in order. `posts` must be newest first.
+fn titles(posts: &[Post], q: &str) -> Vec<String> {
+    Matcher::default()
+        .filter(&Query::parse(q), posts)
+        .into_iter()
+        .map(|m| posts[m.idx].title.clone())
+        .collect()
+}
+
+fn feed() -> Vec<Post> {
+    vec![
+        post("Mesh news", "2025-03-01", &["service-mesh"], "Linkerd Blog", "kube is everywhere now"),
+        post("Kube tips and tricks", "2025-02-01", &["tooling"], "Personal Blog", "Handy things."),
+        post("Pipelines on Kubeflow", "2025-01-01", &["kubeflow", "ml"], "Kubeflow Blog", "Training."),
+        post("Cluster upgrades", "2024-12-01", &["kubernetes"], "CNCF Blog", "Upgrading safely."),
+        post("Rust async in practice", "2024-11-01", &["rust", "async"], "Rust Blog", "Futures and tasks."),
+        post("Gateway routing", "2024-10-01", &["gateway-api", "envoy"], "Envoy Proxy Blog", "Routes."),
+        post("Great apps to eat", "2024-09-01", &["food"], "Cooking", "Recipes."),
+    ]
+}
+
+#[test]
+fn a_tag_term_matches_tags_only() {
+    let f = feed();
+    // "Kube tips" has kube only in its title; "Mesh news" only in its summary.
+    assert_eq!(titles(&f, "#kube"), ["Pipelines on Kubeflow", "Cluster upgrades"]);
+    assert_eq!(titles(&f, "#\"kubeflow\""), ["Pipelines on Kubeflow"]);
+    assert!(titles(&f, "#\"kube\"").is_empty(), "an exact tag is the whole tag");
+}
+
+#[test]
+fn a_word_looks_in_title_tags_source_and_summary() {
+    let f = feed();
+    let got = titles(&f, "kube");
+    assert_eq!(got.len(), 4, "{got:?}");
+    // A title hit outweighs a tag hit, which outweighs a summary hit.
+    assert_eq!(got[0], "Kube tips and tricks");
+    assert_eq!(got.last().map(String::as_str), Some("Mesh news"));
+}
+
+#[test]
+fn typos_are_tolerated_in_short_fields() {
+    let f = feed();
+    assert_eq!(titles(&f, "kubrnetes"), ["Cluster upgrades"]);
+    assert_eq!(titles(&f, "rst asnc"), ["Rust async in practice"]);
+}
+
+#[test]
+fn contiguous_beats_scattered() {
+    let f = feed();
+    assert_eq!(titles(&f, "gate")[0], "Gateway routing");
+    assert!(titles(&f, "gate").contains(&"Great apps to eat".to_string()));
+}
+
+#[test]
+fn source_terms() {
+    let f = feed();
+    assert_eq!(titles(&f, "source:envoy"), ["Gateway routing"]);
+    assert_eq!(titles(&f, "@rustblog"), ["Rust async in practice"]);
+    assert_eq!(titles(&f, "source:\"cncf blog\""), ["Cluster upgrades"]);
+    // Source and tag only: newest first, not by score.
+    assert_eq!(
+        titles(&f, "@blog"),
+        [
+            "Mesh news",
+            "Kube tips and tricks",
+            "Pipelines on Kubeflow",
+            "Cluster upgrades",
+            "Rust async in practice",
+            "Gateway routing"
+        ]
+    );
+}
+
+#[test]
+fn phrases_are_literal() {
+    let f = feed();
+    assert_eq!(titles(&f, "\"upgrading safely\""), ["Cluster upgrades"]);
+    assert!(titles(&f, "\"upgrading  safely\"").is_empty());
+    assert_eq!(titles(&f, "\"in practice"), ["Rust async in practice"], "an unclosed quote runs to the end");
+}
+
+#[test]
+fn negation_excludes() {
+    let f = feed();
+    assert_eq!(titles(&f, "#kube -#kubeflow"), ["Cluster upgrades"]);
+    assert_eq!(
+        titles(&f, "@blog -source:kubeflow -@cncf -@envoy -@rust -@linkerd"),
+        ["Kube tips and tricks"]
+    );
+    assert_eq!(titles(&f, "-\"e\"").len(), 0, "every post has an e somewhere");
+}
+
+#[test]
+fn all_terms_must_hold() {
+    let f = feed();
+    assert_eq!(titles(&f, "rust #async"), ["Rust async in practice"]);
+    assert!(titles(&f, "rust #kubernetes").is_empty());
+}
+
+#[test]
+fn smart_case() {
+    let f = feed();
+    assert_eq!(titles(&f, "Kube"), ["Kube tips and tricks", "Pipelines on Kubeflow"], "case-sensitive");
+    assert!(titles(&f, "KUBE").is_empty());
+    assert_eq!(titles(&f, "#Kube").len(), 0, "tags are lower case");
+}
+
+#[test]
+fn ties_go_newest_first() {
+    let f = vec![
+        post("Same words", "2025-01-02", &[], "", ""),
+        post("Same words", "2025-01-01", &[], "", ""),
+        post("Same words", "2024-01-01", &[], "", ""),
+    ];
+    let m = Matcher::default().filter(&Query::parse("same"), &f);
+    assert_eq!(m.iter().map(|m| m.idx).collect::<Vec<_>>(), [0, 1, 2]);
+}
+
+#[test]
+fn malformed_queries_are_literal_not_errors() {
+    let f = feed();
+    assert!(titles(&f, "#").is_empty(), "nothing holds a #");
+    assert!(titles(&f, "source:").is_empty());
+    assert_eq!(
+        titles(&f, "-"),
+        ["Mesh news", "Gateway routing"],
+        "a lone dash is looked for literally (in tags)"
+    );
+    assert_eq!(titles(&f, "").len(), f.len());
+}
+
+#[test]
+fn highlights_follow_the_match() {
+    let m = Matcher::default();
+    let q = Query::parse("kube \"tricks\"");
+    assert_eq!(
+        m.highlights(&q, linkfeed::query::Scope::Any, "Kube tips and tricks"),
+        [0, 1, 2, 3, 14, 15, 16, 17, 18, 19]
+    );
+    let q = Query::parse("#kube");
+    assert!(
+        m.highlights(&q, linkfeed::query::Scope::Any, "Kube tips").is_empty(),
+        "tag terms do not light up titles"
+    );
+}
