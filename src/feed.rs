@@ -227,7 +227,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
 }
 
 /// Posts sorted newest first (undated last, then by path), problems in file order.
-fn assemble(results: Vec<Parsed>) -> Feed {
+pub fn assemble(results: Vec<Parsed>) -> Feed {
     let files = results.len();
     let mut posts = Vec::with_capacity(files);
     let mut problems = Vec::new();

@@ -130,11 +130,7 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
     let mut app = App::new(feed, source.label());
     app.theme = Theme::from_env();
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        if let Err(e) = signal_hook::flag::register(sig, Arc::clone(&stop)) {
-            eprintln!("linkfeed: warning: cannot watch signal {sig}: {e}");
-        }
-    }
+    watch_signals(Arc::clone(&stop));
     let opener = SystemOpener::from_env();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -153,4 +149,26 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// On SIGTERM or SIGHUP, asks the event loop to stop; if it has not within
+/// half a second (crossterm can spin inside `poll` once the terminal is gone),
+/// restores the terminal from here and exits with 128 + the signal.
+fn watch_signals(stop: Arc<AtomicBool>) {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = match signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("linkfeed: warning: cannot watch SIGTERM/SIGHUP: {e}");
+            return;
+        }
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            ratatui::restore();
+            std::process::exit(128 + sig);
+        }
+    });
 }

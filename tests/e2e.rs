@@ -304,3 +304,30 @@ fn the_tag_picker_filters_by_the_chosen_tag() {
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
 }
+
+/// Whether `pid` is still running (a zombie has finished).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.split_whitespace().nth(2).is_some_and(|state| state == "Z"))
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_closed_terminal_ends_the_reader() {
+    // When the terminal goes away (here: its tmux server is killed) the
+    // reader gets SIGHUP and must exit rather than spin on a dead tty.
+    let t = Tmux::start(BIN, 80, 24, &[]);
+    t.wait_text("44 posts");
+    let pane_pid = String::from_utf8_lossy(&t.tmux(&["display", "-p", "-t", "0", "#{pane_pid}"]).stdout)
+        .trim()
+        .to_string();
+    let out = Command::new("pgrep").args(["-P", &pane_pid, "-x", "linkfeed"]).output().expect("pgrep");
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "found the reader's pid");
+    t.tmux(&["kill-server"]);
+    let start = Instant::now();
+    while running(&pid) && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!running(&pid), "the reader is still running after its terminal closed");
+}
