@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 /// splitmix64: small, fast, deterministic.
 pub struct Rng(pub u64);
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -15,7 +15,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
     pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len())]
@@ -293,7 +293,7 @@ pub struct Synth {
 /// Post `i` of `n`; dates spread over ten years, newest first in index order.
 pub fn post(i: usize, n: usize) -> Synth {
     let mut r = Rng(0x5eed ^ (i as u64).wrapping_mul(0x9e37_79b9));
-    r.next();
+    r.next_u64();
     let title = sentence(&mut r, 4, 11);
     let ntags = 1 + r.below(4);
     let mut tags: Vec<&str> = Vec::new();
