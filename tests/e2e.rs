@@ -308,7 +308,7 @@ fn the_tag_picker_filters_by_the_chosen_tag() {
 /// Whether `pid` is still running (a zombie has finished).
 fn running(pid: &str) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| !s.split_whitespace().nth(2).is_some_and(|state| state == "Z"))
+        .map(|s| s.split_whitespace().nth(2).is_none_or(|state| state != "Z"))
         .unwrap_or(false)
 }
 
