@@ -55,6 +55,10 @@ fn main() {
             app.update(Action::Key(Input::Cmd(Cmd::ClearFilter)));
             m
         };
+        if std::env::var_os("VERBOSE").is_some() {
+            let last: Vec<String> = times[times.len() - q.chars().count()..].iter().map(|d| ms(*d)).collect();
+            eprintln!("{q}: {}", last.join(" "));
+        }
         let med = median(times.clone());
         let max = times.iter().max().copied().unwrap_or_default();
         all.extend(times);

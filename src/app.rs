@@ -7,7 +7,7 @@ use crate::feed::Feed;
 use crate::keys::{Cmd, Input, Mode};
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
-use crate::query::{Match, Matcher, Query};
+use crate::query::{Index, Match, Matcher, Query};
 use crate::sanitize;
 use crate::ui::{self, theme::Theme};
 use fuzzy_matcher::FuzzyMatcher;
@@ -66,6 +66,8 @@ pub struct App {
     pub query_text: String,
     pub query: Query,
     matcher: Matcher,
+    /// Lower-cased short fields of every post, for the filter's pre-check.
+    index: Index,
     /// The posts the query lets through, in display order.
     pub matches: Vec<Match>,
     /// Index into `matches`.
@@ -105,6 +107,7 @@ impl App {
             query_text: String::new(),
             query: Query::default(),
             matcher: Matcher::default(),
+            index: Index::default(),
             matches: Vec::new(),
             selected: 0,
             offset: 0,
@@ -118,6 +121,7 @@ impl App {
             problem_selected: 0,
             should_quit: false,
         };
+        app.index = Index::new(&app.posts);
         app.refilter();
         app.refilter_tags();
         app
@@ -268,8 +272,15 @@ impl App {
 
     /// Re-reads the query and recomputes the matches; the first match is selected.
     fn refilter(&mut self) {
-        self.query = Query::parse(&self.query_text);
-        self.matches = self.matcher.filter(&self.query, &self.posts);
+        let query = Query::parse(&self.query_text);
+        // A query that only grew can only lose matches: look at those alone.
+        let within = query.narrows(&self.query).then(|| {
+            let mut idx: Vec<usize> = self.matches.iter().map(|m| m.idx).collect();
+            idx.sort_unstable();
+            idx
+        });
+        self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, within.as_deref());
+        self.query = query;
         self.offset = 0;
         self.select(0);
         self.detail_scroll = 0;

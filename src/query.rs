@@ -150,7 +150,117 @@ pub struct Match {
     pub score: i64,
 }
 
-/// The fuzzy scorers, one per case mode, and the query they serve.
+/// Lower-cased title, tags and source of every post, built once per feed:
+/// the cheap pre-check that keeps the fuzzy scorer off most posts.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    hays: Vec<Hay>,
+}
+
+#[derive(Debug, Clone)]
+struct Hay {
+    /// `title \n tag \n tag … \n source`, lower-cased.
+    text: Box<str>,
+    title_end: u32,
+    source_start: u32,
+}
+
+impl Hay {
+    fn new(p: &Post) -> Hay {
+        let mut text = p.title.to_lowercase();
+        let title_end = text.len() as u32;
+        for t in &p.tags {
+            text.push('\n');
+            text.push_str(&t.to_lowercase());
+        }
+        text.push('\n');
+        let source_start = text.len() as u32;
+        text.push_str(&p.source.to_lowercase());
+        Hay { text: text.into_boxed_str(), title_end, source_start }
+    }
+    fn title(&self) -> &str {
+        &self.text[..self.title_end as usize]
+    }
+    /// The tags, each behind a `\n`.
+    fn all_tags(&self) -> &str {
+        &self.text[self.title_end as usize..self.source_start as usize - 1]
+    }
+    fn tags(&self) -> impl Iterator<Item = &str> {
+        self.all_tags().split('\n').skip(1)
+    }
+    fn source(&self) -> &str {
+        &self.text[self.source_start as usize..]
+    }
+}
+
+impl Index {
+    pub fn new(posts: &[Post]) -> Index {
+        Index { hays: posts.iter().map(Hay::new).collect() }
+    }
+    pub fn len(&self) -> usize {
+        self.hays.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.hays.is_empty()
+    }
+}
+
+/// Whether the bytes of `needle` appear in order in `hay`: the necessary
+/// condition for a fuzzy match, checked before paying for the scorer.
+fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
+    let mut rest = hay;
+    for &b in needle {
+        match memchr::memchr(b, rest) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Finds a term's text in long text (summary, tldr) without lower-casing it.
+enum Finder {
+    /// ASCII, case-insensitive: aho-corasick's SIMD search.
+    Ascii(aho_corasick::AhoCorasick),
+    /// Case-sensitive: memchr's SIMD substring search.
+    Exact(memchr::memmem::Finder<'static>),
+    /// Non-ASCII and case-insensitive: lower-case, then search.
+    Lower(String),
+}
+
+impl Finder {
+    fn new(t: &Term) -> Finder {
+        if t.case_sensitive {
+            return Finder::Exact(memchr::memmem::Finder::new(t.text.as_bytes()).into_owned());
+        }
+        if t.text.is_ascii() {
+            let ac =
+                aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build([t.text.as_str()]);
+            if let Ok(ac) = ac {
+                return Finder::Ascii(ac);
+            }
+        }
+        Finder::Lower(t.text.clone())
+    }
+    fn is_in(&self, hay: &str) -> bool {
+        match self {
+            Finder::Ascii(ac) => ac.is_match(hay),
+            Finder::Exact(f) => f.find(hay.as_bytes()).is_some(),
+            Finder::Lower(t) => hay.to_lowercase().contains(t.as_str()),
+        }
+    }
+}
+
+/// A term ready to be matched many times.
+struct Prepared<'q> {
+    term: &'q Term,
+    /// The pre-check on lower-cased fields applies (case-insensitive).
+    precheck: bool,
+    finder: Finder,
+    perfect: i64,
+}
+
+/// The fuzzy scorers, one per case mode.
 pub struct Matcher {
     insensitive: SkimMatcherV2,
     sensitive: SkimMatcherV2,
@@ -165,62 +275,99 @@ impl Default for Matcher {
     }
 }
 
+/// Below this many candidates one thread is quicker than starting two.
+const PARALLEL_MIN: usize = 4096;
+
 impl Matcher {
     fn skim(&self, t: &Term) -> &SkimMatcherV2 {
         if t.case_sensitive { &self.sensitive } else { &self.insensitive }
     }
 
-    fn fuzzy(&self, t: &Term, hay: &str) -> Option<i64> {
-        self.skim(t).fuzzy_match(hay, &t.text)
+    fn prepare<'q>(&self, t: &'q Term) -> Prepared<'q> {
+        Prepared {
+            term: t,
+            precheck: !t.case_sensitive,
+            finder: Finder::new(t),
+            // A literal hit in the summary is worth what a perfect,
+            // contiguous fuzzy hit would score.
+            perfect: self.skim(t).fuzzy_match(&t.text, &t.text).unwrap_or(1).max(1),
+        }
     }
 
-    /// The score a perfect, contiguous hit of the term would get: a literal
-    /// hit in the summary is worth this once.
-    fn perfect(&self, t: &Term) -> i64 {
-        self.skim(t).fuzzy_match(&t.text, &t.text).unwrap_or(1).max(1)
+    /// Fuzzy score of `field` (its lower-cased copy is `lower`), or `None`.
+    /// A case-insensitive term is scored against the lower-cased copy with
+    /// the case-respecting scorer: the same matches, without folding case
+    /// again for every character of every post.
+    fn fuzzy(&self, p: &Prepared, field: &str, lower: &str) -> Option<i64> {
+        if !p.precheck {
+            return self.sensitive.fuzzy_match(field, &p.term.text);
+        }
+        if !is_subsequence(p.term.text.as_bytes(), lower.as_bytes()) {
+            return None;
+        }
+        self.sensitive.fuzzy_match(lower, &p.term.text)
+    }
+
+    /// Whether the term's text is in a short field.
+    fn has(&self, p: &Prepared, field: &str, lower: &str) -> bool {
+        if p.precheck { lower.contains(p.term.text.as_str()) } else { field.contains(p.term.text.as_str()) }
+    }
+
+    fn best_tag(&self, p: &Prepared, post: &Post, hay: &Hay) -> Option<i64> {
+        // One pass over all the tags first: no tag can match if they do not together.
+        if p.precheck && !is_subsequence(p.term.text.as_bytes(), hay.all_tags().as_bytes()) {
+            return None;
+        }
+        post.tags.iter().zip(hay.tags()).filter_map(|(tag, lower)| self.fuzzy(p, tag, lower)).max()
     }
 
     /// How well one term matches a post, or `None`.
-    fn term_score(&self, t: &Term, post: &Post) -> Option<i64> {
-        let best = |a: Option<i64>, b: Option<i64>| match (a, b) {
-            (Some(x), Some(y)) => Some(x.max(y)),
-            (x, None) => x,
-            (None, y) => y,
-        };
-        let perfect = || self.perfect(t);
+    fn term_score(&self, p: &Prepared, post: &Post, hay: &Hay) -> Option<i64> {
+        let t = p.term;
+        let perfect = p.perfect;
+        let tags = || post.tags.iter().zip(hay.tags());
         match (t.scope, t.kind) {
-            (Scope::Tags, Kind::Exact) => post.tags.iter().any(|tag| equals(tag, t)).then(perfect),
-            (Scope::Tags, Kind::Fuzzy) => post.tags.iter().filter_map(|tag| self.fuzzy(t, tag)).max(),
-            (Scope::Tags, Kind::Phrase) => post.tags.iter().any(|tag| contains(tag, t)).then(perfect),
-            (Scope::Source, Kind::Fuzzy) => self.fuzzy(t, &post.source),
-            (Scope::Source, _) => contains(&post.source, t).then(perfect),
+            (Scope::Tags, Kind::Exact) => tags()
+                .any(|(tag, lower)| if t.case_sensitive { tag == &t.text } else { lower == t.text })
+                .then_some(perfect),
+            (Scope::Tags, Kind::Fuzzy) => self.best_tag(p, post, hay),
+            (Scope::Tags, Kind::Phrase) => {
+                tags().any(|(tag, lower)| self.has(p, tag, lower)).then_some(perfect)
+            }
+            (Scope::Source, Kind::Fuzzy) => self.fuzzy(p, &post.source, hay.source()),
+            (Scope::Source, _) => self.has(p, &post.source, hay.source()).then_some(perfect),
             (Scope::Any, Kind::Phrase) => {
-                let p = perfect();
-                let hit = |w: i64, field: &str| contains(field, t).then_some(w * p);
-                hit(W_TITLE, &post.title)
-                    .or_else(|| post.tags.iter().any(|tag| contains(tag, t)).then_some(W_TAG * p))
-                    .or_else(|| hit(W_SOURCE, &post.source))
-                    .or_else(|| hit(W_TEXT, &post.summary))
-                    .or_else(|| hit(W_TEXT, &post.tldr))
+                let hit = |w: i64, yes: bool| yes.then_some(w * perfect);
+                hit(W_TITLE, self.has(p, &post.title, hay.title()))
+                    .or_else(|| hit(W_TAG, tags().any(|(tag, lower)| self.has(p, tag, lower))))
+                    .or_else(|| hit(W_SOURCE, self.has(p, &post.source, hay.source())))
+                    .or_else(|| hit(W_TEXT, p.finder.is_in(&post.summary) || p.finder.is_in(&post.tldr)))
             }
             (Scope::Any, _) => {
-                let mut s = self.fuzzy(t, &post.title).map(|s| W_TITLE * s);
-                let tag = post.tags.iter().filter_map(|tag| self.fuzzy(t, tag)).max();
-                s = best(s, tag.map(|x| W_TAG * x));
-                s = best(s, self.fuzzy(t, &post.source).map(|x| W_SOURCE * x));
-                if s.is_none() && (contains(&post.summary, t) || contains(&post.tldr, t)) {
-                    s = Some(W_TEXT * perfect());
+                // No field scores above a perfect hit, so a field whose weight
+                // times `perfect` cannot beat the best so far is not scored.
+                let mut best = self.fuzzy(p, &post.title, hay.title()).map(|s| W_TITLE * s);
+                if best.is_none_or(|b| b < W_TAG * perfect)
+                    && let Some(tag) = self.best_tag(p, post, hay)
+                {
+                    best = best.max(Some(W_TAG * tag));
                 }
-                s
+                if best.is_none_or(|b| b < W_SOURCE * perfect)
+                    && let Some(src) = self.fuzzy(p, &post.source, hay.source())
+                {
+                    best = best.max(Some(W_SOURCE * src));
+                }
+                best.or_else(|| {
+                    (p.finder.is_in(&post.summary) || p.finder.is_in(&post.tldr)).then_some(W_TEXT * perfect)
+                })
             }
         }
     }
 
-    /// The post's score when every term holds.
-    pub fn score(&self, q: &Query, post: &Post) -> Option<i64> {
+    fn score_prepared(&self, terms: &[Prepared], post: &Post, hay: &Hay) -> Option<i64> {
         let mut total = 0;
-        for t in &q.terms {
-            match (self.term_score(t, post), t.negate) {
+        for p in terms {
+            match (self.term_score(p, post, hay), p.term.negate) {
                 (Some(s), false) => total += s,
                 (None, true) => {}
                 _ => return None,
@@ -229,19 +376,61 @@ impl Matcher {
         Some(total)
     }
 
-    /// The posts that match, best first (or newest first for tag and
-    /// source queries), ties newest first. `posts` is newest first.
+    /// The post's score when every term holds.
+    pub fn score(&self, q: &Query, post: &Post) -> Option<i64> {
+        let terms: Vec<Prepared> = q.terms.iter().map(|t| self.prepare(t)).collect();
+        self.score_prepared(&terms, post, &Hay::new(post))
+    }
+
+    /// The posts that match, best first (or newest first for tag and source
+    /// queries), ties newest first. `posts` is newest first.
     pub fn filter(&self, q: &Query, posts: &[Post]) -> Vec<Match> {
+        self.filter_within(q, posts, &Index::new(posts), None)
+    }
+
+    /// As [`Matcher::filter`], with a prebuilt index, looking only at the
+    /// posts in `within` (ascending indices) when given: a query that only
+    /// grew can only lose matches, so the previous matches are enough.
+    pub fn filter_within(
+        &self,
+        q: &Query,
+        posts: &[Post],
+        index: &Index,
+        within: Option<&[usize]>,
+    ) -> Vec<Match> {
         if q.is_empty() {
             return (0..posts.len()).map(|idx| Match { idx, score: 0 }).collect();
         }
-        let mut out: Vec<Match> = posts
-            .iter()
-            .enumerate()
-            .filter_map(|(idx, p)| self.score(q, p).map(|score| Match { idx, score }))
-            .collect();
+        let terms: Vec<Prepared> = q.terms.iter().map(|t| self.prepare(t)).collect();
+        let all: Vec<usize>;
+        let candidates: &[usize] = match within {
+            Some(w) => w,
+            None => {
+                all = (0..posts.len()).collect();
+                &all
+            }
+        };
+        let scan = |chunk: &[usize]| -> Vec<Match> {
+            chunk
+                .iter()
+                .filter_map(|&idx| {
+                    let (post, hay) = (posts.get(idx)?, index.hays.get(idx)?);
+                    self.score_prepared(&terms, post, hay).map(|score| Match { idx, score })
+                })
+                .collect()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut out: Vec<Match> = if threads > 1 && candidates.len() >= PARALLEL_MIN {
+            let size = candidates.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = candidates.chunks(size).map(|c| s.spawn(move || scan(c))).collect();
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            })
+        } else {
+            scan(candidates)
+        };
         if q.ranks_by_score() {
-            out.sort_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
+            out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
         }
         out
     }
@@ -275,6 +464,30 @@ impl Matcher {
     }
 }
 
+impl Query {
+    /// Whether every post matching `self` also matches `prev`, so filtering
+    /// can start from `prev`'s matches: the same terms, the last one grown
+    /// (a fuzzy or phrase term whose text only got longer), and perhaps new
+    /// positive terms after it. Negated and exact terms never narrow.
+    pub fn narrows(&self, prev: &Query) -> bool {
+        if prev.is_empty() || self.terms.len() < prev.terms.len() {
+            return false;
+        }
+        let n = prev.terms.len();
+        let same = self.terms[..n - 1] == prev.terms[..n - 1];
+        let (a, b) = (&prev.terms[n - 1], &self.terms[n - 1]);
+        let grown = !a.negate
+            && !b.negate
+            && a.scope == b.scope
+            && a.kind == b.kind
+            && a.kind != Kind::Exact
+            && b.text.to_lowercase().starts_with(&a.text.to_lowercase())
+            && (a.case_sensitive == b.case_sensitive || !a.case_sensitive);
+        let added_positive = self.terms[n..].iter().all(|t| !t.negate);
+        same && grown && added_positive
+    }
+}
+
 /// Byte offset of the term's text in `hay`, honouring its case mode.
 fn find(hay: &str, t: &Term) -> Option<usize> {
     if t.case_sensitive {
@@ -293,14 +506,6 @@ fn find(hay: &str, t: &Term) -> Option<usize> {
     let at = lower.find(&t.text)?;
     let nth = lower[..at].chars().count();
     hay.char_indices().nth(nth).map(|(i, _)| i)
-}
-
-fn contains(hay: &str, t: &Term) -> bool {
-    find(hay, t).is_some()
-}
-
-fn equals(hay: &str, t: &Term) -> bool {
-    if t.case_sensitive { hay == t.text } else { hay.to_lowercase() == t.text }
 }
 
 #[cfg(test)]

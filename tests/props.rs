@@ -114,3 +114,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Typing a query key by key (which narrows from the previous matches)
+    /// gives exactly what filtering from scratch gives, at every key.
+    #[test]
+    fn narrowing_never_changes_the_result(query in "[a-z#@\" :KR-]{1,10}") {
+        use linkfeed::app::Action;
+        use linkfeed::keys::{Cmd, Input};
+        use linkfeed::query::{Matcher, Query};
+        let feed = common::sample_feed();
+        let posts = feed.posts.clone();
+        let mut app = common::app_with(feed, 100, 30);
+        app.update(Action::Key(Input::Cmd(Cmd::StartFilter)));
+        let mut typed = String::new();
+        for c in query.chars() {
+            typed.push(c);
+            app.update(Action::Key(Input::Char(c)));
+            let fresh = Matcher::default().filter(&Query::parse(&typed), &posts);
+            prop_assert_eq!(&app.matches, &fresh, "after typing {:?}", typed);
+        }
+    }
+}
