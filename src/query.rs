@@ -223,7 +223,7 @@ enum Finder {
     /// ASCII, case-insensitive: aho-corasick's SIMD search.
     Ascii(aho_corasick::AhoCorasick),
     /// Case-sensitive: memchr's SIMD substring search.
-    Exact(memchr::memmem::Finder<'static>),
+    Exact(Box<memchr::memmem::Finder<'static>>),
     /// Non-ASCII and case-insensitive: lower-case, then search.
     Lower(String),
 }
@@ -231,7 +231,7 @@ enum Finder {
 impl Finder {
     fn new(t: &Term) -> Finder {
         if t.case_sensitive {
-            return Finder::Exact(memchr::memmem::Finder::new(t.text.as_bytes()).into_owned());
+            return Finder::Exact(Box::new(memchr::memmem::Finder::new(t.text.as_bytes()).into_owned()));
         }
         if t.text.is_ascii() {
             let ac =
