@@ -89,3 +89,23 @@ pub fn check(out: &mut dyn Write, feed: &Feed) -> io::Result<bool> {
     )?;
     Ok(errors > 0)
 }
+
+/// `list --stats`: files, posts, problems and the time of each phase.
+pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Duration) -> String {
+    let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    let s = &feed.stats;
+    format!(
+        "files: {}, posts: {}, problems: {}; walk: {}, read+parse: {} on {} threads (read {} + parse {} summed), sort: {}, filter: {}, total: {}",
+        feed.files,
+        feed.posts.len(),
+        feed.problems.len(),
+        ms(s.walk),
+        ms(s.read_parse),
+        s.threads,
+        ms(s.read_sum),
+        ms(s.parse_sum),
+        ms(s.sort),
+        ms(filter),
+        ms(total),
+    )
+}

@@ -6,7 +6,8 @@ use crate::post::Post;
 use crate::problem::{Problem, Severity};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use std::{fs, io, thread};
 
 include!(concat!(env!("OUT_DIR"), "/sample_files.rs"));
@@ -40,6 +41,34 @@ pub struct Feed {
     pub problems: Vec<Problem>,
     /// Post files found (loaded or not).
     pub files: usize,
+    /// How long each phase took.
+    pub stats: LoadStats,
+}
+
+/// Timings of a load, for `list --stats` and the benchmarks.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LoadStats {
+    /// Walking the folder tree.
+    pub walk: Duration,
+    /// Reading and parsing, overlapped on every thread (wall time).
+    pub read_parse: Duration,
+    /// Time spent in reads, summed over threads.
+    pub read_sum: Duration,
+    /// Time spent parsing, summed over threads.
+    pub parse_sum: Duration,
+    /// Sorting the posts and finding duplicate URLs.
+    pub sort: Duration,
+    pub threads: usize,
+}
+
+/// How far a load has got, shared with the TUI's loading screen; setting
+/// `cancel` makes the load stop early.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
+    pub walked: AtomicBool,
+    pub cancel: AtomicBool,
 }
 
 impl Feed {
@@ -84,6 +113,11 @@ fn load_sample() -> Feed {
 
 /// Loads every `*.md` / `*.markdown` below `dir`.
 pub fn load_dir(dir: &Path) -> Result<Feed, LoadError> {
+    load_dir_with(dir, &Progress::default())
+}
+
+/// As [`load_dir`], reporting progress and stopping early on `cancel`.
+pub fn load_dir_with(dir: &Path, progress: &Progress) -> Result<Feed, LoadError> {
     let meta = fs::metadata(dir).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
         _ => LoadError::Unreadable(dir.to_path_buf(), e),
@@ -92,9 +126,19 @@ pub fn load_dir(dir: &Path) -> Result<Feed, LoadError> {
         return Err(LoadError::NotADir(dir.to_path_buf()));
     }
     fs::read_dir(dir).map_err(|e| LoadError::Unreadable(dir.to_path_buf(), e))?;
+    let t = Instant::now();
     let (files, mut walk_problems) = walk(dir);
-    let results = parse_files(&files);
-    let mut feed = assemble(results);
+    let walk_time = t.elapsed();
+    progress.total.store(files.len(), Ordering::Relaxed);
+    progress.walked.store(true, Ordering::Relaxed);
+    let t = Instant::now();
+    let (results, mut stats) = parse_files(&files, progress);
+    stats.read_parse = t.elapsed();
+    stats.walk = walk_time;
+    let t = Instant::now();
+    let mut feed = assemble(results.into_iter().flatten().map(|(_, r)| r));
+    stats.sort = t.elapsed();
+    feed.stats = stats;
     feed.problems.append(&mut walk_problems);
     Ok(feed)
 }
@@ -116,17 +160,31 @@ fn identity(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
+/// A file's (device, inode) without a stat: the inode comes from the
+/// directory listing, the device from the folder it is in.
+#[cfg(unix)]
+fn entry_identity(entry: &fs::DirEntry, dir_dev: u64) -> (u64, u64) {
+    use std::os::unix::fs::DirEntryExt;
+    (dir_dev, entry.ino())
+}
+
+#[cfg(not(unix))]
+fn entry_identity(entry: &fs::DirEntry, _dir_dev: u64) -> (u64, u64) {
+    fs::metadata(entry.path()).map(|m| identity(&m)).unwrap_or((0, 0))
+}
+
 /// Every post file below `root`, each real file once; symbolic links are
 /// followed and loops cut. Hidden entries (`.git`, `.cache`) are skipped.
 pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
-    let mut stack = vec![root.to_path_buf()];
+    let mut stack = Vec::new();
     if let Ok(m) = fs::metadata(root) {
         seen.insert(identity(&m));
+        stack.push((root.to_path_buf(), identity(&m).0));
     }
-    while let Some(dir) = stack.pop() {
+    while let Some((dir, dir_dev)) = stack.pop() {
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
@@ -134,26 +192,38 @@ pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
                 continue;
             }
         };
-        let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        children.sort();
-        for path in children.into_iter().rev() {
-            if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+        let mut children: Vec<fs::DirEntry> = entries.flatten().collect();
+        children.sort_by_key(|e| e.file_name());
+        for entry in children.into_iter().rev() {
+            let path = entry.path();
+            if entry.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
                 continue;
             }
-            let meta = match fs::metadata(&path) {
-                Ok(m) => m,
-                Err(e) => {
-                    if is_post_file(&path) {
-                        problems.push(error(&path, None, format!("cannot read this file: {e}")));
+            // The entry's own type needs no extra system call; only symbolic
+            // links are followed with a stat of their target.
+            let Ok(kind) = entry.file_type() else { continue };
+            // Folders (few) are always stat'ed, so their device is exact.
+            let (is_dir, id) = if kind.is_symlink() || kind.is_dir() {
+                match fs::metadata(&path) {
+                    Ok(m) if m.is_dir() || m.is_file() => (m.is_dir(), identity(&m)),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        if is_post_file(&path) {
+                            problems.push(error(&path, None, format!("cannot read this file: {e}")));
+                        }
+                        continue;
                     }
-                    continue;
                 }
+            } else if kind.is_file() {
+                (false, entry_identity(&entry, dir_dev))
+            } else {
+                continue;
             };
-            if meta.is_dir() {
-                if seen.insert(identity(&meta)) {
-                    stack.push(path);
+            if is_dir {
+                if seen.insert(id) {
+                    stack.push((path, id.0));
                 }
-            } else if meta.is_file() && is_post_file(&path) && seen.insert(identity(&meta)) {
+            } else if is_post_file(&path) && seen.insert(id) {
                 files.push(path);
             }
         }
@@ -166,51 +236,75 @@ fn error(path: &Path, line: Option<usize>, message: String) -> Problem {
     Problem { path: path.to_path_buf(), line, severity: Severity::Error, message }
 }
 
-/// Reads and parses `files` on every core, keeping their order.
-fn parse_files(files: &[PathBuf]) -> Vec<Parsed> {
-    let threads = thread::available_parallelism().map_or(1, |n| n.get()).min(files.len() / 32 + 1);
+/// Threads reading and parsing. More than the cores: reads wait on the
+/// disk, and many in flight keep it busy (measured in BENCHMARKS.md).
+const LOAD_THREADS: usize = 8;
+
+/// Reads and parses `files` on many threads, keeping their order.
+fn parse_files(files: &[PathBuf], progress: &Progress) -> (Vec<Vec<(usize, Parsed)>>, LoadStats) {
+    let threads = std::env::var("LINKFEED_LOAD_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(LOAD_THREADS)
+        .clamp(1, 256)
+        .min(files.len() / 16 + 1);
     let next = AtomicUsize::new(0);
-    const CHUNK: usize = 64;
-    let mut parts: Vec<Vec<(usize, Parsed)>> = thread::scope(|s| {
+    const CHUNK: usize = 32;
+    type Part = (Vec<(usize, Parsed)>, Duration, Duration);
+    let parts: Vec<Part> = thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
                     let mut out = Vec::new();
-                    loop {
+                    let (mut read, mut parse) = (Duration::ZERO, Duration::ZERO);
+                    let mut buf = Vec::new();
+                    while !progress.cancel.load(Ordering::Relaxed) {
                         let start = next.fetch_add(CHUNK, Ordering::Relaxed);
                         if start >= files.len() {
                             break;
                         }
                         for (i, path) in files.iter().enumerate().skip(start).take(CHUNK) {
-                            out.push((i, read_and_parse(path)));
+                            let t = Instant::now();
+                            let r = read_file(path, &mut buf);
+                            let t2 = Instant::now();
+                            read += t2 - t;
+                            out.push((i, r.and_then(|()| parse_bytes(path, &buf))));
+                            parse += t2.elapsed();
                         }
+                        progress.done.fetch_add(CHUNK.min(files.len() - start), Ordering::Relaxed);
                     }
-                    out
+                    (out, read, parse)
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
-    let mut all: Vec<(usize, Parsed)> = parts.iter_mut().flat_map(std::mem::take).collect();
-    all.sort_unstable_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, p)| p).collect()
+    let mut stats = LoadStats { threads, ..LoadStats::default() };
+    for p in &parts {
+        stats.read_sum += p.1;
+        stats.parse_sum += p.2;
+    }
+    // Order does not matter: posts are sorted by date and problems by path
+    // afterwards. Moving results straight out avoids a second copy of them all.
+    let results = parts.into_iter().map(|p| p.0).collect();
+    (results, stats)
 }
 
-fn read_and_parse(path: &Path) -> Parsed {
-    match fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return Err(error(
-                path,
-                None,
-                format!("the file is {} MiB, larger than any post: skipped", m.len() >> 20),
-            ));
-        }
-        _ => {}
+/// Reads a file into `buf` (reused between files), refusing huge ones.
+fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), Problem> {
+    use std::io::Read;
+    buf.clear();
+    let cannot = |e: io::Error| error(path, None, format!("cannot read this file: {e}"));
+    let file = fs::File::open(path).map_err(cannot)?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(buf).map_err(cannot)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(error(
+            path,
+            None,
+            format!("the file is over {} MiB, larger than any post: skipped", MAX_FILE_BYTES >> 20),
+        ));
     }
-    match fs::read(path) {
-        Ok(bytes) => parse_bytes(path, &bytes),
-        Err(e) => Err(error(path, None, format!("cannot read this file: {e}"))),
-    }
+    Ok(())
 }
 
 /// Parses one file's bytes: binary and non-UTF-8 files are problems.
@@ -227,11 +321,13 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
 }
 
 /// Posts sorted newest first (undated last, then by path), problems in file order.
-pub fn assemble(results: Vec<Parsed>) -> Feed {
-    let files = results.len();
-    let mut posts = Vec::with_capacity(files);
+pub fn assemble(results: impl IntoIterator<Item = Parsed>) -> Feed {
+    let results = results.into_iter();
+    let mut posts = Vec::with_capacity(results.size_hint().0);
     let mut problems = Vec::new();
+    let mut files = 0;
     for r in results {
+        files += 1;
         match r {
             Ok((post, mut warnings)) => {
                 posts.push(post);
@@ -242,7 +338,8 @@ pub fn assemble(results: Vec<Parsed>) -> Feed {
     }
     sort_newest_first(&mut posts);
     problems.extend(duplicate_urls(&posts));
-    Feed { posts, problems, files }
+    problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    Feed { posts, problems, files, stats: LoadStats::default() }
 }
 
 /// A warning for each post whose external_url another post has too.

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::Instant;
 
 /// A terminal reader for a curated link feed.
 ///
@@ -40,6 +41,9 @@ enum Cmd {
         /// Print a JSON array of posts instead.
         #[arg(long)]
         json: bool,
+        /// Print what was read and how long each phase took to stderr.
+        #[arg(long)]
+        stats: bool,
     },
     /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
     Check { dir: Option<PathBuf> },
@@ -81,16 +85,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     match cli.command {
-        Some(Cmd::List { dir, drafts, query, json }) => {
+        Some(Cmd::List { dir, drafts, query, json, stats }) => {
+            let start = Instant::now();
             let feed = match load(&source(dir)) {
                 Ok(f) => f.without_drafts(drafts),
                 Err(code) => return code,
             };
+            let t = Instant::now();
             let posts = commands::select(&feed.posts, query.as_deref().unwrap_or(""));
+            let filter = t.elapsed();
             let mut out = io::BufWriter::new(stdout.lock());
-            finish(
-                commands::list(&mut out, &posts, json).and_then(|()| out.flush()).map(|()| ExitCode::SUCCESS),
-            )
+            let result = commands::list(&mut out, &posts, json).and_then(|()| out.flush());
+            if stats {
+                eprintln!("{}", commands::stats_line(&feed, filter, start.elapsed()));
+            }
+            finish(result.map(|()| ExitCode::SUCCESS))
         }
         Some(Cmd::Check { dir }) => {
             let feed = match load(&source(dir)) {

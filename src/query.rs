@@ -385,6 +385,9 @@ impl Matcher {
     /// The posts that match, best first (or newest first for tag and source
     /// queries), ties newest first. `posts` is newest first.
     pub fn filter(&self, q: &Query, posts: &[Post]) -> Vec<Match> {
+        if q.is_empty() {
+            return (0..posts.len()).map(|idx| Match { idx, score: 0 }).collect();
+        }
         self.filter_within(q, posts, &Index::new(posts), None)
     }
 

@@ -334,11 +334,8 @@ pub fn post(i: usize, n: usize) -> Synth {
 
 /// `n` generated posts parsed into a feed, without touching the disk.
 pub fn feed(n: usize) -> crate::feed::Feed {
-    let results = (0..n)
-        .map(|i| {
-            let s = post(i, n);
-            crate::frontmatter::parse_post(std::path::Path::new(&s.rel_path), &s.text)
-        })
-        .collect();
-    crate::feed::assemble(results)
+    crate::feed::assemble((0..n).map(|i| {
+        let s = post(i, n);
+        crate::frontmatter::parse_post(std::path::Path::new(&s.rel_path), &s.text)
+    }))
 }

@@ -171,7 +171,7 @@ fn a_megabyte_summary_loads_and_draws() {
     let text = format!("---\ntitle: \"{}\"\ndate: 2024-01-01\nsummary: \"{big}\"\n---\n", "T".repeat(2048));
     let (p, _) = feed::parse_bytes(Path::new("big.md"), text.as_bytes()).expect("loads");
     assert!(p.summary.len() > 1_000_000);
-    let feed = Feed { posts: vec![p], problems: vec![], files: 1 };
+    let feed = Feed { posts: vec![p], problems: vec![], files: 1, ..Default::default() };
     let mut app = app_with(feed, 80, 24);
     let o = FakeOpener::default();
     assert!(screen(&app).contains("TTTT"));

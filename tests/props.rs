@@ -107,7 +107,7 @@ proptest! {
             tldr: String::new(),
             summary: sanitize::multi_line(&summary),
         };
-        let app = common::app_with(Feed { posts: vec![post], problems: vec![], files: 1 }, 70, 12);
+        let app = common::app_with(Feed { posts: vec![post], problems: vec![], files: 1, ..Default::default() }, 70, 12);
         let t = common::draw(&app);
         for cell in t.backend().buffer().content() {
             prop_assert!(!cell.symbol().chars().any(char::is_control), "{:?}", cell.symbol());

@@ -118,7 +118,7 @@ fn matched_letters_are_highlighted() {
 fn an_escape_in_a_title_never_reaches_the_buffer() {
     let text = "---\ntitle: \"red \\e[31mALERT\\e]0;pwned\\a \\x9b2J\"\nsummary: \"bell \\a and \\e[2J\"\nexternal_url: https://example.com/\n---\n";
     let parsed = feed::parse_bytes(Path::new("evil.md"), text.as_bytes()).expect("loads");
-    let feed = Feed { posts: vec![parsed.0], problems: vec![], files: 1 };
+    let feed = Feed { posts: vec![parsed.0], problems: vec![], files: 1, ..Default::default() };
     let app = app_with(feed, 100, 12);
     let t = draw(&app);
     let buf = t.backend().buffer();
