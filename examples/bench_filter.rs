@@ -30,7 +30,9 @@ fn main() {
     let t = Instant::now();
     let feed = linkfeed::synth::feed(n);
     eprintln!("built {} posts in {} ms", feed.posts.len(), ms(t.elapsed()));
+    let t = Instant::now();
     let mut app = App::new(feed, "bench".into());
+    eprintln!("App::new in {} ms", ms(t.elapsed()));
     app.update(Action::Resize(120, 40));
     println!("| query | keystrokes | median ms | max ms | matches | fzf --filter ms (median of 5) | ratio |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");

@@ -29,6 +29,8 @@ pub enum Action {
     Tick(Instant),
     /// The browser was started for this URL, or could not be.
     Opened(Result<String, String>),
+    /// Several letters typed at once (a burst of keys): filtered once.
+    Type(String),
 }
 
 impl From<Cmd> for Action {
@@ -163,7 +165,8 @@ impl App {
             Action::Opened(Err(e)) => {
                 self.say(format!("could not start browser: {}", sanitize::one_line(&e)), true)
             }
-            Action::Key(Input::Char(c)) => self.type_char(c),
+            Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
+            Action::Type(text) => self.type_text(&text),
             Action::Key(Input::Cmd(cmd)) => return self.command(cmd),
         }
         None
@@ -235,17 +238,16 @@ impl App {
         None
     }
 
-    fn type_char(&mut self, c: char) {
-        if c.is_control() {
-            return;
-        }
+    /// Letters typed into the filter or the tag picker; controls are dropped.
+    fn type_text(&mut self, text: &str) {
+        let clean = text.chars().filter(|c| !c.is_control());
         match self.mode {
             Mode::Filter => {
-                self.query_text.push(c);
+                self.query_text.extend(clean);
                 self.refilter();
             }
             Mode::Tags => {
-                self.tag_input.push(c);
+                self.tag_input.extend(clean);
                 self.refilter_tags();
             }
             _ => {}

@@ -116,8 +116,8 @@ pub fn load_dir(dir: &Path) -> Result<Feed, LoadError> {
     load_dir_with(dir, &Progress::default())
 }
 
-/// As [`load_dir`], reporting progress and stopping early on `cancel`.
-pub fn load_dir_with(dir: &Path, progress: &Progress) -> Result<Feed, LoadError> {
+/// Whether `dir` is a folder that can be read.
+pub fn check_dir(dir: &Path) -> Result<(), LoadError> {
     let meta = fs::metadata(dir).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
         _ => LoadError::Unreadable(dir.to_path_buf(), e),
@@ -126,6 +126,12 @@ pub fn load_dir_with(dir: &Path, progress: &Progress) -> Result<Feed, LoadError>
         return Err(LoadError::NotADir(dir.to_path_buf()));
     }
     fs::read_dir(dir).map_err(|e| LoadError::Unreadable(dir.to_path_buf(), e))?;
+    Ok(())
+}
+
+/// As [`load_dir`], reporting progress and stopping early on `cancel`.
+pub fn load_dir_with(dir: &Path, progress: &Progress) -> Result<Feed, LoadError> {
+    check_dir(dir)?;
     let t = Instant::now();
     let (files, mut walk_problems) = walk(dir);
     let walk_time = t.elapsed();

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use linkfeed::app::App;
 use linkfeed::browser::SystemOpener;
-use linkfeed::feed::{self, Feed, Source};
+use linkfeed::feed::{self, Feed, Progress, Source};
 use linkfeed::{commands, tui, ui::theme::Theme};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -128,18 +128,28 @@ fn main() -> ExitCode {
 
 /// The interactive reader.
 fn reader(source: Source, drafts: bool) -> ExitCode {
-    let feed = match load(&source) {
-        Ok(f) => f.without_drafts(drafts),
-        Err(code) => return code,
-    };
+    // A folder that cannot be read is an error before the screen changes.
+    if let Source::Dir(dir) = &source
+        && let Err(e) = feed::check_dir(dir)
+    {
+        eprintln!("linkfeed: error: {e}");
+        return ExitCode::from(2);
+    }
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         eprintln!("linkfeed: error: the reader needs a terminal; for scripts use `linkfeed list`");
         return ExitCode::from(2);
     }
-    let mut app = App::new(feed, source.label());
-    app.theme = Theme::from_env();
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(Arc::clone(&stop));
+    // Load on another thread while the screen shows how far it has got.
+    let progress = Arc::new(Progress::default());
+    let loader = {
+        let (source, progress) = (source.clone(), Arc::clone(&progress));
+        std::thread::spawn(move || match &source {
+            Source::Dir(dir) => feed::load_dir_with(dir, &progress),
+            Source::Sample => feed::load(&source),
+        })
+    };
     let opener = SystemOpener::from_env();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -149,10 +159,16 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = tui::run(&mut terminal, &mut app, &opener, &stop);
+    let label = source.label();
+    let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
+        let Some(feed) = loaded else { return Ok(None) };
+        let mut app = App::new(feed.map_err(io::Error::other)?.without_drafts(drafts), label.clone());
+        app.theme = Theme::from_env();
+        tui::run(&mut terminal, &mut app, &opener, &stop).map(Some)
+    });
     ratatui::restore();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("linkfeed: error: {e}");
             ExitCode::from(2)

@@ -3,7 +3,8 @@
 
 use crate::app::{Action, App, Effect};
 use crate::browser::Opener;
-use crate::keys;
+use crate::feed::{Feed, LoadError, Progress};
+use crate::keys::{self, Input, Mode};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, Event};
 use std::io;
@@ -48,14 +49,80 @@ pub fn run(
         }
         if event::poll(TICK)? {
             // Drain everything that is waiting before drawing again, so a
-            // burst of keys costs one frame and the newest query wins.
+            // burst of keys costs one frame; letters typed into the filter
+            // in one burst are filtered once, and the newest query wins.
+            let mut typed = String::new();
             loop {
-                handle_event(app, event::read()?, opener);
+                let ev = event::read()?;
+                let letter = match &ev {
+                    Event::Key(k) if app.mode == Mode::Filter => match keys::lookup(app.mode, k) {
+                        Some(Input::Char(c)) => Some(c),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match letter {
+                    Some(c) => typed.push(c),
+                    None => {
+                        flush_typed(app, &mut typed);
+                        handle_event(app, ev, opener);
+                    }
+                }
                 if app.should_quit || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
+            flush_typed(app, &mut typed);
         }
         app.update(Action::Tick(Instant::now()));
+    }
+}
+
+fn flush_typed(app: &mut App, typed: &mut String) {
+    if !typed.is_empty() {
+        app.update(Action::Type(std::mem::take(typed)));
+    }
+}
+
+/// Shows loading progress until `loader` finishes. `None` when the user
+/// quit (q, Esc or Ctrl-c) or a signal arrived first; the load is cancelled.
+pub fn wait_for_load(
+    terminal: &mut DefaultTerminal,
+    progress: &Progress,
+    label: &str,
+    stop: &AtomicBool,
+    loader: std::thread::JoinHandle<Result<Feed, LoadError>>,
+) -> io::Result<Option<Result<Feed, LoadError>>> {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    let mut last_draw = None;
+    loop {
+        if loader.is_finished() {
+            return match loader.join() {
+                Ok(r) => Ok(Some(r)),
+                Err(_) => Err(io::Error::other("the loader failed")),
+            };
+        }
+        let (done, total, walked) = (
+            progress.done.load(Ordering::Relaxed),
+            progress.total.load(Ordering::Relaxed),
+            progress.walked.load(Ordering::Relaxed),
+        );
+        // A frame every 100 ms is enough to show progress, and leaves the
+        // cores to the loader.
+        if last_draw.is_none_or(|t: Instant| t.elapsed() >= Duration::from_millis(100)) {
+            terminal.draw(|f| crate::ui::loading(f.area(), f.buffer_mut(), label, done, total, walked))?;
+            last_draw = Some(Instant::now());
+        }
+        let mut quit = stop.load(Ordering::Relaxed);
+        if event::poll(Duration::from_millis(20))?
+            && let Event::Key(k) = event::read()?
+        {
+            let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+            quit |= matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c;
+        }
+        if quit {
+            progress.cancel.store(true, Ordering::Relaxed);
+            return Ok(None);
+        }
     }
 }

@@ -129,3 +129,14 @@ fn an_escape_in_a_title_never_reaches_the_buffer() {
     assert!(!all.chars().any(|c| c.is_control()), "a control character reached the buffer");
     assert!(all.contains("red ␛[31mALERT␛]0;pwned␇"), "escapes are shown visibly");
 }
+
+#[test]
+fn the_loading_screen_shows_progress() {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 7)).expect("terminal");
+    t.draw(|f| linkfeed::ui::loading(f.area(), f.buffer_mut(), "~/feed", 12_345, 100_000, true))
+        .expect("draw");
+    insta::assert_snapshot!(t.backend());
+    t.draw(|f| linkfeed::ui::loading(f.area(), f.buffer_mut(), "~/feed", 0, 0, false)).expect("draw");
+    let text: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("finding files"), "{text}");
+}

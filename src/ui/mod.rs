@@ -58,3 +58,18 @@ impl Widget for &App {
         }
     }
 }
+
+/// The screen while a large feed loads: how many files of how many.
+pub fn loading(area: Rect, buf: &mut Buffer, label: &str, done: usize, total: usize, walked: bool) {
+    use ratatui::text::Line;
+    use ratatui::widgets::{Paragraph, Wrap};
+    let status = if walked {
+        format!("Loading {label}: {} of {} files", done.min(total), total)
+    } else {
+        format!("Loading {label}: finding files…")
+    };
+    let lines = vec![Line::raw(status), Line::raw(""), Line::raw("q quits")];
+    let h = (lines.len() as u16).min(area.height);
+    let r = Rect::new(area.x, area.y + (area.height - h) / 2, area.width, h);
+    Paragraph::new(lines).centered().wrap(Wrap { trim: true }).render(r, buf);
+}
