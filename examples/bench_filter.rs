@@ -30,12 +30,24 @@ fn main() {
     let t = Instant::now();
     let feed = linkfeed::synth::feed(n);
     eprintln!("built {} posts in {} ms", feed.posts.len(), ms(t.elapsed()));
+    // The alternative measured beside fuzzy-matcher: nucleo-matcher (helix's
+    // fzf-style matcher) over the same one-line haystacks fzf gets.
+    let hay: Vec<nucleo_matcher::Utf32String> = feed
+        .posts
+        .iter()
+        .map(|p| {
+            let tags: Vec<String> = p.tags.iter().map(|t| format!("#{t}")).collect();
+            format!("{} {} {}", p.title, tags.join(" "), p.source).as_str().into()
+        })
+        .collect();
     let t = Instant::now();
     let mut app = App::new(feed, "bench".into());
     eprintln!("App::new in {} ms", ms(t.elapsed()));
     app.update(Action::Resize(120, 40));
-    println!("| query | keystrokes | median ms | max ms | matches | fzf --filter ms (median of 5) | ratio |");
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| query | keystrokes | median ms | max ms | matches | fzf --filter ms (median of 5) | ratio | nucleo median ms | nucleo max ms |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut all = Vec::new();
     for q in QUERIES {
         let mut times = Vec::new();
@@ -84,13 +96,39 @@ fn main() {
             }
             None => ("-".into(), "-".into()),
         };
+        let nucleo = nucleo_keystrokes(&hay, q);
         println!(
-            "| `{q}` | {} | {} | {} | {matches} | {fzf} | {ratio} |",
+            "| `{q}` | {} | {} | {} | {matches} | {fzf} | {ratio} | {} | {} |",
             q.chars().count(),
             ms(med),
-            ms(max)
+            ms(max),
+            ms(median(nucleo.clone())),
+            ms(nucleo.iter().max().copied().unwrap_or_default())
         );
     }
     let max = all.iter().max().copied().unwrap_or_default();
     println!("\nall {} keystrokes: median {} ms, max {} ms", all.len(), ms(median(all)), ms(max));
+}
+
+/// Each keystroke of `q` as a full scan with nucleo-matcher on one thread:
+/// score every line, keep the matches, sort them by score.
+fn nucleo_keystrokes(lines: &[nucleo_matcher::Utf32String], q: &str) -> Vec<Duration> {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    let mut matcher = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
+    let mut times = Vec::new();
+    for _round in 0..3 {
+        for end in q.char_indices().map(|(i, c)| i + c.len_utf8()) {
+            let t = Instant::now();
+            let pattern = Pattern::parse(&q[..end], CaseMatching::Smart, Normalization::Smart);
+            let mut hits: Vec<(u32, usize)> = lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| pattern.score(l.slice(..), &mut matcher).map(|s| (s, i)))
+                .collect();
+            hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            std::hint::black_box(&hits);
+            times.push(t.elapsed());
+        }
+    }
+    times
 }

@@ -7,6 +7,7 @@ use crate::sanitize;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_yaml::Value;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The known keys, each kept as a YAML value so that odd types can be coerced
@@ -88,14 +89,7 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
         err(key_line(key), format!("`{key}` must be {want}, found {}", type_name(v)))
     };
 
-    let text_of = |key: &str, v: &Option<Value>| -> Result<Option<String>, Problem> {
-        match v {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => scalar_text(v).map(Some).ok_or_else(|| bad_type(key, "text", v)),
-        }
-    };
-
-    let title = text_of("title", &raw.title)?.map(|t| sanitize::one_line(&t));
+    let title = text_field("title", &raw.title, &bad_type)?.map(|t| sanitize::one_line(&t));
     let title = match title.filter(|t| !t.is_empty()) {
         Some(t) => t,
         None => first_heading(parts.body)
@@ -134,7 +128,7 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
                 let t = scalar_text(item).ok_or_else(|| bad_type("tags", "a list of text", item))?;
                 tags.push(t);
             }
-            normalise_tags(tags.iter().map(String::as_str))
+            normalise_tags(tags.iter().map(|t| t.as_ref()))
         }
         Some(v) => match scalar_text(v) {
             Some(s) => normalise_tags(s.split(',')),
@@ -142,9 +136,12 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
         },
     };
 
-    let source = text_of("source", &raw.source)?.map(|s| sanitize::one_line(&s)).unwrap_or_default();
-    let url = text_of("external_url", &raw.external_url)?.map(|s| sanitize::one_line(&s)).unwrap_or_default();
-    let kind = text_of("post_kind", &raw.post_kind)?
+    let source =
+        text_field("source", &raw.source, &bad_type)?.map(|s| sanitize::one_line(&s)).unwrap_or_default();
+    let url = text_field("external_url", &raw.external_url, &bad_type)?
+        .map(|s| sanitize::one_line(&s))
+        .unwrap_or_default();
+    let kind = text_field("post_kind", &raw.post_kind, &bad_type)?
         .map(|s| sanitize::one_line(&s))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "link".into());
@@ -158,8 +155,9 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
         },
         Some(v) => return Err(bad_type("draft", "true or false", v)),
     };
-    let tldr = text_of("tldr", &raw.tldr)?.map(|s| sanitize::multi_line(s.trim())).unwrap_or_default();
-    let summary = text_of("summary", &raw.summary)?
+    let tldr =
+        text_field("tldr", &raw.tldr, &bad_type)?.map(|s| sanitize::multi_line(s.trim())).unwrap_or_default();
+    let summary = text_field("summary", &raw.summary, &bad_type)?
         .map(|s| sanitize::multi_line(s.trim()))
         .filter(|s| !s.is_empty())
         .or_else(|| {
@@ -179,6 +177,19 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
 
     let post = Post { path: path.to_path_buf(), title, date, tags, source, url, kind, draft, tldr, summary };
     Ok((post, warnings))
+}
+
+/// A field that must be text (a number or boolean is written out), borrowed
+/// from the YAML where it is a string.
+fn text_field<'a>(
+    key: &str,
+    v: &'a Option<Value>,
+    bad_type: &dyn Fn(&str, &str, &Value) -> Problem,
+) -> Result<Option<Cow<'a, str>>, Problem> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => scalar_text(v).map(Some).ok_or_else(|| bad_type(key, "text", v)),
+    }
 }
 
 fn warn(path: &Path, line: Option<usize>, message: String) -> Problem {
@@ -226,12 +237,13 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// A scalar as text: strings as they are, numbers and booleans written out.
-fn scalar_text(v: &Value) -> Option<String> {
+/// A scalar as text: strings as they are (borrowed, not copied), numbers
+/// and booleans written out.
+fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         Value::Tagged(t) => scalar_text(&t.value),
         _ => None,
     }

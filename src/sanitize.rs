@@ -31,6 +31,16 @@ fn placeholder(c: char) -> Option<char> {
 /// and tabs folded into single spaces, runs of white space collapsed, controls
 /// made visible, ends trimmed.
 pub fn one_line(s: &str) -> String {
+    // Fast path: plain ASCII with single spaces and nothing to fold is kept as is.
+    let b = s.as_bytes();
+    if s.is_ascii()
+        && !b.iter().any(|&c| c < 0x20 || c == 0x7f)
+        && !s.contains("  ")
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+    {
+        return s.to_string();
+    }
     let s = repair_mojibake(s);
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
@@ -52,6 +62,10 @@ pub fn one_line(s: &str) -> String {
 /// tabs expanded to the next multiple of [`TAB_WIDTH`] columns, controls made
 /// visible. Newlines are kept; nothing else below U+0020 survives.
 pub fn multi_line(s: &str) -> String {
+    // Fast path: plain ASCII whose only control character is `\n`.
+    if s.is_ascii() && !s.bytes().any(|c| (c < 0x20 && c != b'\n') || c == 0x7f) {
+        return s.to_string();
+    }
     let s = repair_mojibake(s);
     let mut out = String::with_capacity(s.len());
     let mut col = 0usize;
@@ -126,7 +140,7 @@ fn cp1252_byte(c: char) -> Option<u8> {
 pub fn repair_mojibake(s: &str) -> Cow<'_, str> {
     // Every mojibake sequence starts with a lead byte 0xC2..=0xF4, which
     // Windows-1252 shows as one of `Â`..`ô`.
-    if !s.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
+    if s.is_ascii() || !s.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
         return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();

@@ -1,0 +1,94 @@
+//! criterion benches: parse one post, load 10k, filter per keystroke at
+//! 10k/100k, render one frame at 100/10k/100k posts.
+//!
+//! `cargo bench --bench linkfeed` (all), or name a group:
+//! `cargo bench --bench linkfeed -- filter`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use linkfeed::app::{Action, App};
+use linkfeed::keys::{Cmd, Input};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+const QUERIES: &[&str] = &["kube", "kube sec", "rust async", "cncf gateway", "#gateway envoy"];
+
+fn app(n: usize) -> App {
+    let mut app = App::new(linkfeed::synth::feed(n), "bench".into());
+    app.update(Action::Resize(120, 40));
+    app
+}
+
+fn parse(c: &mut Criterion) {
+    let text = include_str!("../tests/fixtures/example-post.md");
+    c.bench_function("parse one post", |b| {
+        b.iter(|| linkfeed::frontmatter::parse_post(Path::new("example-post.md"), black_box(text)))
+    });
+}
+
+fn load(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..10_000 {
+        let s = linkfeed::synth::post(i, 10_000);
+        let path = dir.path().join(&s.rel_path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, s.text).expect("write");
+    }
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("10k posts from disk", |b| {
+        b.iter(|| linkfeed::feed::load_dir(dir.path()).expect("loads").posts.len())
+    });
+    g.finish();
+}
+
+/// One iteration types the whole query key by key, as the reader does on
+/// each keystroke; the throughput is per keystroke.
+fn filter(c: &mut Criterion) {
+    for n in [10_000, 100_000] {
+        let mut app = app(n);
+        let mut g = c.benchmark_group(format!("filter per keystroke, {n} posts"));
+        g.sample_size(10).measurement_time(Duration::from_secs(8));
+        for q in QUERIES {
+            g.throughput(Throughput::Elements(q.chars().count() as u64));
+            g.bench_with_input(BenchmarkId::from_parameter(q), q, |b, q| {
+                b.iter(|| {
+                    app.update(Action::Key(Input::Cmd(Cmd::StartFilter)));
+                    for ch in q.chars() {
+                        app.update(Action::Key(Input::Char(ch)));
+                    }
+                    let found = app.matches.len();
+                    app.update(Action::Key(Input::Cmd(Cmd::ClearFilter)));
+                    found
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
+fn render(c: &mut Criterion) {
+    let mut g = c.benchmark_group("render one frame 120x40");
+    for n in [100, 10_000, 100_000] {
+        let mut app = app(n);
+        // A filter on, so highlighting is part of the frame.
+        app.update(Action::Key(Input::Cmd(Cmd::StartFilter)));
+        for ch in "kube".chars() {
+            app.update(Action::Key(Input::Char(ch)));
+        }
+        let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse, load, filter, render);
+criterion_main!(benches);
