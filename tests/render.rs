@@ -140,3 +140,40 @@ fn the_loading_screen_shows_progress() {
     let text: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("finding files"), "{text}");
 }
+
+#[test]
+fn narrow_terminals_stack_the_panes() {
+    let app = sample_app(40, 10);
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn a_classic_80x24_terminal() {
+    let app = sample_app(80, 24);
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn a_wide_200x60_terminal() {
+    let app = sample_app(200, 60);
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn the_layout_returns_when_the_terminal_grows() {
+    let mut app = sample_app(60, 20);
+    let s = screen(&app);
+    assert!(s.lines().next().unwrap_or("").contains("sample feed"));
+    assert_eq!(
+        s.lines().nth(1).map(|l| l.chars().filter(|&c| c == '│').count()),
+        Some(2),
+        "one pane per row: {s}"
+    );
+    app.update(linkfeed::app::Action::Resize(120, 30));
+    let s = screen(&app);
+    assert_eq!(
+        s.lines().nth(1).map(|l| l.chars().filter(|&c| c == '│').count()),
+        Some(4),
+        "side by side again: {s}"
+    );
+}

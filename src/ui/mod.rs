@@ -33,14 +33,28 @@ pub fn inner(r: Rect) -> Rect {
     )
 }
 
+/// Below this many columns the panes stack: list above, detail below.
+pub const STACK_BELOW: u16 = 80;
+
 /// The list takes about 40% of the width on the left, the detail the rest;
-/// the status bar is the bottom row.
+/// in a narrow terminal the list takes the top 40% and the detail the rest.
+/// The status bar is the bottom row.
 pub fn areas(area: Rect) -> Areas {
     let main_h = area.height.saturating_sub(1);
     let status = Rect::new(area.x, area.y + main_h, area.width, area.height.min(1));
-    let list_w = (area.width as u32 * 2 / 5) as u16;
-    let list = Rect::new(area.x, area.y, list_w, main_h);
-    let detail = Rect::new(area.x + list_w, area.y, area.width - list_w, main_h);
+    let (list, detail) = if area.width < STACK_BELOW && main_h >= 8 {
+        let list_h = (main_h as u32 * 2 / 5) as u16;
+        (
+            Rect::new(area.x, area.y, area.width, list_h),
+            Rect::new(area.x, area.y + list_h, area.width, main_h - list_h),
+        )
+    } else {
+        let list_w = (area.width as u32 * 2 / 5) as u16;
+        (
+            Rect::new(area.x, area.y, list_w, main_h),
+            Rect::new(area.x + list_w, area.y, area.width - list_w, main_h),
+        )
+    };
     Areas { list, list_inner: inner(list), detail, detail_inner: inner(detail), status }
 }
 
