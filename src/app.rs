@@ -46,6 +46,55 @@ pub enum Effect {
     Open(String),
 }
 
+/// The order of the list when the query does not rank by score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    Title,
+    Source,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Newest => Sort::Oldest,
+            Sort::Oldest => Sort::Title,
+            Sort::Title => Sort::Source,
+            Sort::Source => Sort::Newest,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest first",
+            Sort::Oldest => "oldest first",
+            Sort::Title => "by title",
+            Sort::Source => "by source",
+        }
+    }
+
+    /// Each post's position in this order (`posts` is newest first).
+    fn ranks(self, posts: &[Post]) -> Vec<u32> {
+        let mut order: Vec<usize> = (0..posts.len()).collect();
+        match self {
+            Sort::Newest => {}
+            // Oldest dated first; undated posts stay last.
+            Sort::Oldest => order.sort_by_key(|&i| (posts[i].timestamp().is_none(), posts[i].timestamp())),
+            Sort::Title => order.sort_by_cached_key(|&i| (posts[i].title.to_lowercase(), i)),
+            Sort::Source => {
+                order.sort_by_cached_key(|&i| (posts[i].source.is_empty(), posts[i].source.to_lowercase(), i))
+            }
+        }
+        let mut ranks = vec![0u32; posts.len()];
+        for (rank, &i) in order.iter().enumerate() {
+            ranks[i] = rank as u32;
+        }
+        ranks
+    }
+}
+
 /// A short-lived line in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -72,6 +121,10 @@ pub struct App {
     index: Index,
     /// The posts the query lets through, in display order.
     pub matches: Vec<Match>,
+    /// The order when the query does not rank by score.
+    pub sort: Sort,
+    /// Each post's position in `sort` (empty for `Sort::Newest`).
+    sort_ranks: Vec<u32>,
     /// Index into `matches`.
     pub selected: usize,
     /// First visible row of the list.
@@ -111,6 +164,8 @@ impl App {
             matcher: Matcher::default(),
             index: Index::default(),
             matches: Vec::new(),
+            sort: Sort::Newest,
+            sort_ranks: Vec::new(),
             selected: 0,
             offset: 0,
             detail_scroll: 0,
@@ -233,6 +288,20 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
+            (Mode::List, Cmd::CycleSort) => {
+                let keep = self.current().map(|p| p.path.clone());
+                self.sort = self.sort.next();
+                self.sort_ranks =
+                    if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
+                self.refilter();
+                // Stay on the same post.
+                if let Some(i) =
+                    keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k))
+                {
+                    self.select(i);
+                }
+                self.say(format!("sorted {}", self.sort.label()), false);
+            }
             _ => {}
         }
         None
@@ -282,6 +351,10 @@ impl App {
             idx
         });
         self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, within.as_deref());
+        if !query.ranks_by_score() && !self.sort_ranks.is_empty() {
+            let ranks = &self.sort_ranks;
+            self.matches.sort_unstable_by_key(|m| ranks.get(m.idx).copied().unwrap_or(u32::MAX));
+        }
         self.query = query;
         self.offset = 0;
         self.select(0);

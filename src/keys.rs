@@ -41,6 +41,7 @@ pub enum Cmd {
     TagPicker,
     PickTag,
     Problems,
+    CycleSort,
     Quit,
 }
 
@@ -107,6 +108,12 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
+    Binding {
+        modes: &[List],
+        keys: &[k('s')],
+        cmd: Cmd::CycleSort,
+        help: "sort: newest, oldest, title, source",
+    },
     Binding { modes: &[List], keys: &[code(Esc)], cmd: Cmd::ClearFilter, help: "clear the filter" },
     Binding { modes: &[List, Help], keys: &[k('?')], cmd: Cmd::Help, help: "this help" },
     Binding { modes: &[List], keys: &[k('q')], cmd: Cmd::Quit, help: "quit" },

@@ -211,3 +211,34 @@ fn resizing_keeps_the_selection_visible() {
     app.update(Action::Resize(100, 40));
     assert!(app.offset <= app.selected);
 }
+
+#[test]
+fn s_cycles_the_sort_and_keeps_the_selection() {
+    use linkfeed::app::Sort;
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "j");
+    let before = selected_title(&app);
+    press(&mut app, &o, "s");
+    assert_eq!(app.sort, Sort::Oldest);
+    assert_eq!(selected_title(&app), before, "the same post stays selected");
+    press(&mut app, &o, "g");
+    assert_eq!(selected_title(&app), "Container queries are here: components that size themselves");
+    assert!(screen(&app).contains("44 posts, oldest first"));
+    press(&mut app, &o, "s");
+    assert_eq!(app.sort, Sort::Title);
+    let titles: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].title.to_lowercase()).collect();
+    assert!(titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
+    press(&mut app, &o, "s");
+    assert_eq!(app.sort, Sort::Source);
+    let sources: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].source.to_lowercase()).collect();
+    assert!(sources.windows(2).all(|w| w[0] <= w[1]), "{sources:?}");
+    // A tag-only filter follows the sort; a ranked one does not.
+    press(&mut app, &o, "/#kubernetes<Enter>");
+    let s: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].source.to_lowercase()).collect();
+    assert!(s.windows(2).all(|w| w[0] <= w[1]), "{s:?}");
+    press(&mut app, &o, "<Esc>s");
+    assert_eq!(app.sort, Sort::Newest);
+    press(&mut app, &o, "g");
+    assert_eq!(selected_title(&app), "Ratatui 0.30: a modular workspace");
+}

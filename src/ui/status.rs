@@ -22,6 +22,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(app.count_label(), t.muted));
     } else {
         spans.push(Span::raw(app.count_label()));
+        if app.sort != crate::app::Sort::Newest {
+            spans.push(Span::styled(format!(", {}", app.sort.label()), t.muted));
+        }
     }
     // A message comes right after the count: it answers what the user just did.
     if let Some(m) = &app.message {
