@@ -29,6 +29,8 @@ pub enum Action {
     Tick(Instant),
     /// The browser was started for this URL, or could not be.
     Opened(Result<String, String>),
+    /// This text was put on the clipboard, or could not be.
+    Copied(Result<String, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
 }
@@ -44,6 +46,8 @@ impl From<Cmd> for Action {
 pub enum Effect {
     /// Open this URL (already checked by `sanitize::safe_url`).
     Open(String),
+    /// Put this text on the clipboard.
+    Copy(String),
 }
 
 /// The order of the list when the query does not rank by score.
@@ -217,6 +221,10 @@ impl App {
                 }
             }
             Action::Opened(Ok(url)) => self.say(format!("opened {}", sanitize::one_line(&url)), false),
+            Action::Copied(Ok(text)) => {
+                self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
+            }
+            Action::Copied(Err(e)) => self.say(format!("could not copy: {}", sanitize::one_line(&e)), true),
             Action::Opened(Err(e)) => {
                 self.say(format!("could not start browser: {}", sanitize::one_line(&e)), true)
             }
@@ -288,6 +296,11 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
+            (Mode::List, Cmd::CopyUrl) => match self.current().map(|p| p.url.clone()) {
+                Some(url) if !url.is_empty() => return Some(Effect::Copy(url)),
+                Some(_) => self.say("this post has no URL".into(), true),
+                None => self.say("no post is selected".into(), true),
+            },
             (Mode::List, Cmd::CycleSort) => {
                 let keep = self.current().map(|p| p.path.clone());
                 self.sort = self.sort.next();

@@ -4,9 +4,19 @@
 
 use std::process::{Command, Stdio};
 
-/// Something that can open a URL. The TUI takes one, so tests can pass a fake.
+/// The world outside the app: something that can open a URL in a browser
+/// and put text on the clipboard. The TUI takes one, so tests can pass a fake.
 pub trait Opener {
     fn open(&self, url: &str) -> Result<(), String>;
+    fn copy(&self, text: &str) -> Result<(), String>;
+}
+
+/// The OSC 52 sequence that asks the terminal (through SSH and tmux) to put
+/// `text` on the clipboard. The text travels base64-encoded, so nothing in it
+/// can reach the terminal's escape parser.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
 /// The program and arguments `$BROWSER` asks for, or `None` when it is empty.
@@ -60,11 +70,28 @@ impl Opener for SystemOpener {
         std::thread::spawn(move || child.wait());
         Ok(())
     }
+
+    fn copy(&self, text: &str) -> Result<(), String> {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(osc52(text).as_bytes()).and_then(|()| out.flush()).map_err(|e| e.to_string())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn osc52_is_base64() {
+        assert_eq!(osc52("https://a.b/"), "\x1b]52;c;aHR0cHM6Ly9hLmIv\x07");
+        assert!(
+            !osc52("\x1b]0;evil\x07")
+                .trim_start_matches("\x1b]52;c;")
+                .trim_end_matches('\x07')
+                .contains('\x1b')
+        );
+    }
 
     #[test]
     fn appends_or_substitutes() {

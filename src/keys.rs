@@ -42,6 +42,7 @@ pub enum Cmd {
     PickTag,
     Problems,
     CycleSort,
+    CopyUrl,
     Quit,
 }
 
@@ -106,6 +107,7 @@ pub static BINDINGS: &[Binding] = &[
         cmd: Cmd::Open,
         help: "open the original in the browser",
     },
+    Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
     Binding {

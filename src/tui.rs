@@ -28,9 +28,16 @@ pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Opener) {
 
 /// Updates the app and carries out what it asks for.
 pub fn apply(app: &mut App, action: Action, opener: &dyn Opener) {
-    if let Some(Effect::Open(url)) = app.update(action) {
-        let result = opener.open(&url).map(|()| url);
-        app.update(Action::Opened(result));
+    match app.update(action) {
+        Some(Effect::Open(url)) => {
+            let result = opener.open(&url).map(|()| url);
+            app.update(Action::Opened(result));
+        }
+        Some(Effect::Copy(text)) => {
+            let result = opener.copy(&text).map(|()| text);
+            app.update(Action::Copied(result));
+        }
+        None => {}
     }
 }
 

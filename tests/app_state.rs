@@ -242,3 +242,17 @@ fn s_cycles_the_sort_and_keeps_the_selection() {
     press(&mut app, &o, "g");
     assert_eq!(selected_title(&app), "Ratatui 0.30: a modular workspace");
 }
+
+#[test]
+fn y_copies_the_selected_url() {
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    press(&mut app, &o, "jy");
+    assert_eq!(*o.copied.borrow(), ["https://grafana.com/blog/2025/09/09/observability-cost-reduction/"]);
+    assert!(o.opened.borrow().is_empty());
+    let m = app.message.clone().expect("a message");
+    assert_eq!(
+        m.text,
+        "copied https://grafana.com/blog/2025/09/09/observability-cost-reduction/ to the clipboard"
+    );
+}

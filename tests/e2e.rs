@@ -331,3 +331,24 @@ fn a_closed_terminal_ends_the_reader() {
     }
     assert!(!running(&pid), "the reader is still running after its terminal closed");
 }
+
+#[test]
+fn y_copies_the_url_through_osc52() {
+    let t = Tmux::start(BIN, 120, 30, &[]);
+    t.tmux(&["set-option", "-s", "set-clipboard", "on"]);
+    t.wait_text("44 posts");
+    t.keys(&["y"]);
+    t.wait_text("copied https://ratatui.rs/highlights/v030/ to the clipboard");
+    let start = Instant::now();
+    let mut buffer = String::new();
+    while start.elapsed() < Duration::from_secs(10) {
+        buffer = String::from_utf8_lossy(&t.tmux(&["show-buffer"]).stdout).into_owned();
+        if !buffer.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(buffer, "https://ratatui.rs/highlights/v030/", "tmux received the URL through OSC 52");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}

@@ -15,10 +15,16 @@ use std::path::{Path, PathBuf};
 #[derive(Default)]
 pub struct FakeOpener {
     pub opened: RefCell<Vec<String>>,
+    pub copied: RefCell<Vec<String>>,
     pub fail: Option<String>,
 }
 
 impl Opener for FakeOpener {
+    fn copy(&self, text: &str) -> Result<(), String> {
+        self.copied.borrow_mut().push(text.to_string());
+        Ok(())
+    }
+
     fn open(&self, url: &str) -> Result<(), String> {
         if let Some(e) = &self.fail {
             return Err(e.clone());
