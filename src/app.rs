@@ -33,6 +33,10 @@ pub enum Action {
     Copied(Result<String, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
+    /// A left click at this column and row.
+    Click(u16, u16),
+    /// The wheel turned (down when true) over this column and row.
+    Wheel { down: bool, column: u16, row: u16 },
 }
 
 impl From<Cmd> for Action {
@@ -230,6 +234,8 @@ impl App {
             }
             Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
             Action::Type(text) => self.type_text(&text),
+            Action::Click(column, row) => self.click(column, row),
+            Action::Wheel { down, column, row } => self.wheel(down, column, row),
             Action::Key(Input::Cmd(cmd)) => return self.command(cmd),
         }
         None
@@ -333,6 +339,43 @@ impl App {
                 self.refilter_tags();
             }
             _ => {}
+        }
+    }
+
+    /// A click on a row of the list selects it; clicks elsewhere do nothing.
+    fn click(&mut self, column: u16, row: u16) {
+        if self.mode != Mode::List && self.mode != Mode::Filter {
+            return;
+        }
+        let inner = self.areas().list_inner;
+        if inner.contains(ratatui::layout::Position { x: column, y: row }) {
+            let i = self.offset + (row - inner.y) as usize;
+            if i < self.matches.len() {
+                self.select(i);
+            }
+        }
+    }
+
+    /// The wheel scrolls the pane under the pointer: three posts in the
+    /// list, three lines in the detail pane.
+    fn wheel(&mut self, down: bool, column: u16, row: u16) {
+        if self.mode != Mode::List && self.mode != Mode::Filter {
+            return;
+        }
+        const STEP: usize = 3;
+        let at = ratatui::layout::Position { x: column, y: row };
+        let a = self.areas();
+        if a.list.contains(at) {
+            let i =
+                if down { self.selected.saturating_add(STEP) } else { self.selected.saturating_sub(STEP) };
+            self.select(i);
+        } else if a.detail.contains(at) {
+            if down {
+                self.detail_scroll += STEP;
+                self.clamp_detail_scroll();
+            } else {
+                self.detail_scroll = self.detail_scroll.saturating_sub(STEP);
+            }
         }
     }
 

@@ -151,10 +151,10 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
         })
     };
     let opener = SystemOpener::from_env();
-    let mut terminal = match ratatui::try_init() {
+    let mut terminal = match tui::init() {
         Ok(t) => t,
         Err(e) => {
-            ratatui::restore();
+            tui::restore();
             eprintln!("linkfeed: error: cannot set up the terminal: {e}");
             return ExitCode::from(2);
         }
@@ -166,7 +166,7 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
         app.theme = Theme::from_env();
         tui::run(&mut terminal, &mut app, &opener, &stop).map(Some)
     });
-    ratatui::restore();
+    tui::restore();
     match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
@@ -192,7 +192,7 @@ fn watch_signals(stop: Arc<AtomicBool>) {
         if let Some(sig) = signals.forever().next() {
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
             std::thread::sleep(std::time::Duration::from_millis(500));
-            ratatui::restore();
+            tui::restore();
             std::process::exit(128 + sig);
         }
     });

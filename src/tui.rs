@@ -16,9 +16,16 @@ const TICK: Duration = Duration::from_millis(200);
 
 /// Applies one terminal event to the app, carrying out any effect.
 pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Opener) {
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
     let action = match ev {
         Event::Key(k) => keys::lookup(app.mode, &k).map(Action::Key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
+            MouseEventKind::ScrollDown => Some(Action::Wheel { down: true, column: m.column, row: m.row }),
+            MouseEventKind::ScrollUp => Some(Action::Wheel { down: false, column: m.column, row: m.row }),
+            _ => None,
+        },
         _ => None,
     };
     if let Some(a) = action {
@@ -132,4 +139,24 @@ pub fn wait_for_load(
             return Ok(None);
         }
     }
+}
+
+/// Enters the terminal: raw mode, the alternate screen, mouse reporting.
+/// ratatui's panic hook restores raw mode and the screen; ours, installed on
+/// top, also turns mouse reporting off.
+pub fn init() -> io::Result<DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    ratatui::crossterm::execute!(io::stdout(), ratatui::crossterm::event::EnableMouseCapture)?;
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::crossterm::execute!(io::stdout(), ratatui::crossterm::event::DisableMouseCapture);
+        ratatui_hook(info);
+    }));
+    Ok(terminal)
+}
+
+/// Leaves the terminal as it was found: mouse reporting off, then ratatui's restore.
+pub fn restore() {
+    let _ = ratatui::crossterm::execute!(io::stdout(), ratatui::crossterm::event::DisableMouseCapture);
+    ratatui::restore();
 }

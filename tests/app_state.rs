@@ -256,3 +256,28 @@ fn y_copies_the_selected_url() {
         "copied https://grafana.com/blog/2025/09/09/observability-cost-reduction/ to the clipboard"
     );
 }
+
+#[test]
+fn the_mouse_selects_and_scrolls_the_pane_under_it() {
+    use ratatui::crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mouse =
+        |kind, column, row| Event::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
+    let mut app = sample_app(100, 30);
+    let o = FakeOpener::default();
+    // Row 0 is the border; row 4 is the fourth post.
+    linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 10, 4), &o);
+    assert_eq!(app.selected, 3);
+    // A click on the border or the detail pane changes nothing.
+    linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 10, 0), &o);
+    linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 70, 5), &o);
+    assert_eq!(app.selected, 3);
+    // The wheel over the list moves the selection by three.
+    linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::ScrollDown, 10, 10), &o);
+    assert_eq!(app.selected, 6);
+    linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::ScrollUp, 10, 10), &o);
+    assert_eq!(app.selected, 3);
+    // Over the detail pane it scrolls the summary instead.
+    let mut narrow = sample_app(60, 12);
+    linkfeed::tui::handle_event(&mut narrow, mouse(MouseEventKind::ScrollDown, 10, 8), &o);
+    assert_eq!((narrow.selected, narrow.detail_scroll), (0, 3));
+}

@@ -352,3 +352,21 @@ fn y_copies_the_url_through_osc52() {
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
 }
+
+#[test]
+fn a_click_selects_a_row_and_mouse_reporting_ends_with_the_reader() {
+    let t = Tmux::start(BIN, 120, 30, &[]);
+    t.wait_text("44 posts");
+    let flag = || {
+        String::from_utf8_lossy(&t.tmux(&["display", "-p", "-t", "0", "#{mouse_any_flag}"]).stdout)
+            .trim()
+            .to_string()
+    };
+    assert_eq!(flag(), "1", "the reader asks for mouse reports");
+    // An SGR mouse press at column 10, row 4 (1-based): the third post.
+    t.type_text("\x1b[<0;10;4M\x1b[<0;10;4m");
+    t.wait_text("2025-08-05 · Mozilla Hacks");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    assert_eq!(flag(), "0", "mouse reporting is off again after quitting");
+}
