@@ -47,6 +47,11 @@ enum Cmd {
     },
     /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
     Check { dir: Option<PathBuf> },
+    /// Print shell completions: `linkfeed completions bash > /etc/bash_completion.d/linkfeed`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print every tag with its post count, most used first.
     Tags {
         dir: Option<PathBuf>,
@@ -121,6 +126,11 @@ fn main() -> ExitCode {
             finish(
                 commands::tags(&mut out, &feed.posts).and_then(|()| out.flush()).map(|()| ExitCode::SUCCESS),
             )
+        }
+        Some(Cmd::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "linkfeed", &mut stdout.lock());
+            ExitCode::SUCCESS
         }
         None => reader(source(cli.dir), cli.drafts),
     }

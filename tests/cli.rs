@@ -113,3 +113,17 @@ fn tags_prints_counts_most_used_first() {
     assert_eq!(rows[0], (7, "kubernetes"));
     assert!(rows.windows(2).all(|w| w[0].0 >= w[1].0));
 }
+
+#[test]
+fn completions_for_each_shell() {
+    for (shell, marker) in
+        [("bash", "_linkfeed()"), ("zsh", "#compdef linkfeed"), ("fish", "complete -c linkfeed")]
+    {
+        let (code, out, _) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}");
+        assert!(out.contains(marker), "{shell}: {}", &out[..out.len().min(200)]);
+        assert!(out.contains("check") && out.contains("tags"), "{shell} completes the subcommands");
+    }
+    let (code, _, err) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "{err}");
+}
