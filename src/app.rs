@@ -9,10 +9,12 @@ use crate::post::Post;
 use crate::problem::{Problem, Severity};
 use crate::query::{Index, Match, Matcher, Query};
 use crate::sanitize;
+use crate::state;
 use crate::ui::{self, theme::Theme};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use ratatui::layout::Rect;
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 /// How long a status message stays.
@@ -31,6 +33,8 @@ pub enum Action {
     Opened(Result<String, String>),
     /// This text was put on the clipboard, or could not be.
     Copied(Result<String, String>),
+    /// The read state was written, or could not be.
+    Saved(Result<(), String>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
     /// A left click at this column and row.
@@ -52,6 +56,8 @@ pub enum Effect {
     Open(String),
     /// Put this text on the clipboard.
     Copy(String),
+    /// Write the read state (`App::read`) to disk.
+    SaveRead,
 }
 
 /// The order of the list when the query does not rank by score.
@@ -151,6 +157,15 @@ pub struct App {
     pub tag_selected: usize,
     pub problem_selected: usize,
 
+    /// Keys (`state::key`) of the posts that have been read.
+    pub read: HashSet<String>,
+    /// How many of `posts` are not in `read`.
+    pub unread: usize,
+    /// Show only unread posts.
+    pub unread_only: bool,
+    /// The post being opened: read once the browser has started.
+    pending_read: Option<String>,
+
     pub should_quit: bool,
 }
 
@@ -184,9 +199,14 @@ impl App {
             tag_matches: Vec::new(),
             tag_selected: 0,
             problem_selected: 0,
+            read: HashSet::new(),
+            unread: 0,
+            unread_only: false,
+            pending_read: None,
             should_quit: false,
         };
         app.index = Index::new(&app.posts);
+        app.unread = app.posts.len();
         app.refilter();
         app.refilter_tags();
         app
@@ -224,7 +244,21 @@ impl App {
                     self.message = None;
                 }
             }
-            Action::Opened(Ok(url)) => self.say(format!("opened {}", sanitize::one_line(&url)), false),
+            Action::Opened(Ok(url)) => {
+                self.say(format!("opened {}", sanitize::one_line(&url)), false);
+                // Opening a post reads it.
+                if let Some(key) = self.pending_read.take()
+                    && !self.read.contains(&key)
+                {
+                    self.read.insert(key);
+                    self.read_changed();
+                    return Some(Effect::SaveRead);
+                }
+            }
+            Action::Saved(Ok(())) => {}
+            Action::Saved(Err(e)) => {
+                self.say(format!("could not save the read state: {}", sanitize::one_line(&e)), true)
+            }
             Action::Copied(Ok(text)) => {
                 self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
             }
@@ -302,6 +336,22 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
+            (Mode::List, Cmd::ToggleRead) => {
+                let Some(key) = self.current().map(|p| state::key(p).into_owned()) else { return None };
+                let now_read = !self.read.remove(&key);
+                if now_read {
+                    self.read.insert(key);
+                }
+                self.read_changed();
+                self.say(if now_read { "marked read" } else { "marked unread" }.into(), false);
+                return Some(Effect::SaveRead);
+            }
+            (Mode::List, Cmd::UnreadOnly) => {
+                self.unread_only = !self.unread_only;
+                self.query = Query::default();
+                self.refilter();
+                self.say(if self.unread_only { "unread posts only" } else { "all posts" }.into(), false);
+            }
             (Mode::List, Cmd::CopyUrl) => match self.current().map(|p| p.url.clone()) {
                 Some(url) if !url.is_empty() => return Some(Effect::Copy(url)),
                 Some(_) => self.say("this post has no URL".into(), true),
@@ -339,6 +389,28 @@ impl App {
                 self.refilter_tags();
             }
             _ => {}
+        }
+    }
+
+    /// Replaces the read state (as loaded from disk).
+    pub fn set_read(&mut self, read: HashSet<String>) {
+        self.read = read;
+        self.read_changed();
+    }
+
+    pub fn is_read(&self, post: &Post) -> bool {
+        !self.read.is_empty() && self.read.contains(state::key(post).as_ref())
+    }
+
+    /// Recounts the unread posts; with "unread only" on, drops read posts
+    /// from the list, keeping the selection where it was.
+    fn read_changed(&mut self) {
+        self.unread = self.posts.iter().filter(|p| !self.is_read(p)).count();
+        if self.unread_only {
+            let selected = self.selected;
+            let (posts, read) = (&self.posts, &self.read);
+            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(state::key(p).as_ref())));
+            self.select(selected);
         }
     }
 
@@ -385,12 +457,20 @@ impl App {
             return None;
         };
         match sanitize::safe_url(&post.url) {
-            Ok(url) => Some(Effect::Open(url)),
+            Ok(url) => {
+                self.pending_read = Some(state::key(post).into_owned());
+                Some(Effect::Open(url))
+            }
             Err(why) => {
                 self.say(why.to_string(), true);
                 None
             }
         }
+    }
+
+    /// Shows a message in the status bar (for what the loop learns outside `update`).
+    pub fn notify(&mut self, text: String, error: bool) {
+        self.say(text, error);
     }
 
     fn say(&mut self, text: String, error: bool) {
@@ -407,6 +487,10 @@ impl App {
             idx
         });
         self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, within.as_deref());
+        if self.unread_only {
+            let (posts, read) = (&self.posts, &self.read);
+            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(state::key(p).as_ref())));
+        }
         if !query.ranks_by_score() && !self.sort_ranks.is_empty() {
             let ranks = &self.sort_ranks;
             self.matches.sort_unstable_by_key(|m| ranks.get(m.idx).copied().unwrap_or(u32::MAX));
@@ -483,14 +567,16 @@ impl App {
         self.refilter();
     }
 
-    /// "42 posts", or "3 of 42" while filtered.
+    /// "42 posts, 5 unread", or "3 of 42, 5 unread" while filtered.
     pub fn count_label(&self) -> String {
         let total = self.posts.len();
-        if self.query.is_empty() {
+        let head = if self.query.is_empty() && !self.unread_only {
             format!("{total} post{}", if total == 1 { "" } else { "s" })
         } else {
             format!("{} of {total}", self.matches.len())
-        }
+        };
+        let only = if self.unread_only { " (unread only)" } else { "" };
+        format!("{head}, {} unread{only}", self.unread)
     }
 
     /// How many problems are errors.

@@ -6,9 +6,11 @@ use std::process::{Command, Stdio};
 
 /// The world outside the app: something that can open a URL in a browser
 /// and put text on the clipboard. The TUI takes one, so tests can pass a fake.
-pub trait Opener {
+pub trait Host {
     fn open(&self, url: &str) -> Result<(), String>;
     fn copy(&self, text: &str) -> Result<(), String>;
+    /// Keeps the read state (keys of read posts) for the next run.
+    fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String>;
 }
 
 /// The OSC 52 sequence that asks the terminal (through SSH and tmux) to put
@@ -41,18 +43,20 @@ pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)
 
 /// The real opener: `$BROWSER` (or a configured command) or the system's.
 #[derive(Debug, Clone, Default)]
-pub struct SystemOpener {
+pub struct SystemHost {
     pub browser: Option<String>,
+    /// Where the read state is kept; `None` keeps it for this run only.
+    pub state_path: Option<std::path::PathBuf>,
 }
 
-impl SystemOpener {
+impl SystemHost {
     pub fn from_env() -> Self {
         let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
-        SystemOpener { browser }
+        SystemHost { browser, state_path: crate::state::default_path() }
     }
 }
 
-impl Opener for SystemOpener {
+impl Host for SystemHost {
     fn open(&self, url: &str) -> Result<(), String> {
         let Some((program, args)) = self.browser.as_deref().and_then(|b| browser_command(b, url)) else {
             return open::that_detached(url).map_err(|e| e.to_string());
@@ -69,6 +73,13 @@ impl Opener for SystemOpener {
         // Reap it when it exits, without waiting here.
         std::thread::spawn(move || child.wait());
         Ok(())
+    }
+
+    fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String> {
+        match &self.state_path {
+            Some(path) => crate::state::save(path, read).map_err(|e| format!("{}: {e}", path.display())),
+            None => Err("no HOME or XDG_STATE_HOME to keep it in".into()),
+        }
     }
 
     fn copy(&self, text: &str) -> Result<(), String> {

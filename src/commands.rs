@@ -19,6 +19,7 @@ struct JsonPost<'a> {
     tldr: &'a str,
     summary: &'a str,
     draft: bool,
+    read: bool,
 }
 
 /// The posts a query selects, in its ranking order.
@@ -29,7 +30,12 @@ pub fn select<'a>(posts: &'a [Post], query: &str) -> Vec<&'a Post> {
 
 /// `linkfeed list`: one tab-separated line per post (date, title, source,
 /// URL), or a JSON array.
-pub fn list(out: &mut dyn Write, posts: &[&Post], json: bool) -> io::Result<()> {
+pub fn list(
+    out: &mut dyn Write,
+    posts: &[&Post],
+    json: bool,
+    read: &std::collections::HashSet<String>,
+) -> io::Result<()> {
     if json {
         let items: Vec<JsonPost> = posts
             .iter()
@@ -43,6 +49,7 @@ pub fn list(out: &mut dyn Write, posts: &[&Post], json: bool) -> io::Result<()> 
                 tldr: &p.tldr,
                 summary: &p.summary,
                 draft: p.draft,
+                read: read.contains(crate::state::key(p).as_ref()),
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &items)?;

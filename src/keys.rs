@@ -43,6 +43,8 @@ pub enum Cmd {
     Problems,
     CycleSort,
     CopyUrl,
+    ToggleRead,
+    UnreadOnly,
     Quit,
 }
 
@@ -107,6 +109,8 @@ pub static BINDINGS: &[Binding] = &[
         cmd: Cmd::Open,
         help: "open the original in the browser",
     },
+    Binding { modes: &[List], keys: &[k('m')], cmd: Cmd::ToggleRead, help: "mark read / unread" },
+    Binding { modes: &[List], keys: &[k('u')], cmd: Cmd::UnreadOnly, help: "unread posts only, or all" },
     Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },

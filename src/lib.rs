@@ -12,6 +12,7 @@ pub mod post;
 pub mod problem;
 pub mod query;
 pub mod sanitize;
+pub mod state;
 pub mod synth;
 pub mod tui;
 pub mod ui;

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use linkfeed::app::App;
-use linkfeed::browser::SystemOpener;
+use linkfeed::browser::SystemHost;
 use linkfeed::feed::{self, Feed, Progress, Source};
 use linkfeed::{commands, tui, ui::theme::Theme};
 use std::io::{self, IsTerminal, Write};
@@ -44,6 +44,9 @@ enum Cmd {
         /// Print what was read and how long each phase took to stderr.
         #[arg(long)]
         stats: bool,
+        /// Only posts not yet read in the reader.
+        #[arg(long)]
+        unread: bool,
     },
     /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
     Check { dir: Option<PathBuf> },
@@ -90,17 +93,31 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     match cli.command {
-        Some(Cmd::List { dir, drafts, query, json, stats }) => {
+        Some(Cmd::List { dir, drafts, query, json, stats, unread }) => {
             let start = Instant::now();
             let feed = match load(&source(dir)) {
                 Ok(f) => f.without_drafts(drafts),
                 Err(code) => return code,
             };
             let t = Instant::now();
-            let posts = commands::select(&feed.posts, query.as_deref().unwrap_or(""));
+            let mut posts = commands::select(&feed.posts, query.as_deref().unwrap_or(""));
             let filter = t.elapsed();
+            // Read-only here: a damaged state file is reported, not moved.
+            let read = match linkfeed::state::default_path() {
+                Some(path) => {
+                    let loaded = linkfeed::state::load(&path, false);
+                    if let Some(p) = loaded.problem {
+                        eprintln!("linkfeed: warning: {p}");
+                    }
+                    loaded.read
+                }
+                None => Default::default(),
+            };
+            if unread {
+                posts.retain(|p| !read.contains(linkfeed::state::key(p).as_ref()));
+            }
             let mut out = io::BufWriter::new(stdout.lock());
-            let result = commands::list(&mut out, &posts, json).and_then(|()| out.flush());
+            let result = commands::list(&mut out, &posts, json, &read).and_then(|()| out.flush());
             if stats {
                 eprintln!("{}", commands::stats_line(&feed, filter, start.elapsed()));
             }
@@ -160,7 +177,7 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
             Source::Sample => feed::load(&source),
         })
     };
-    let opener = SystemOpener::from_env();
+    let opener = SystemHost::from_env();
     let mut terminal = match tui::init() {
         Ok(t) => t,
         Err(e) => {
@@ -174,6 +191,13 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
         let Some(feed) = loaded else { return Ok(None) };
         let mut app = App::new(feed.map_err(io::Error::other)?.without_drafts(drafts), label.clone());
         app.theme = Theme::from_env();
+        if let Some(path) = &opener.state_path {
+            let loaded = linkfeed::state::load(path, true);
+            app.set_read(loaded.read);
+            if let Some(problem) = loaded.problem {
+                app.notify(problem, true);
+            }
+        }
         tui::run(&mut terminal, &mut app, &opener, &stop).map(Some)
     });
     tui::restore();

@@ -2,7 +2,7 @@
 //! effects, draw. Stops on quit or when SIGTERM/SIGHUP raised `stop`.
 
 use crate::app::{Action, App, Effect};
-use crate::browser::Opener;
+use crate::browser::Host;
 use crate::feed::{Feed, LoadError, Progress};
 use crate::keys::{self, Input, Mode};
 use ratatui::DefaultTerminal;
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const TICK: Duration = Duration::from_millis(200);
 
 /// Applies one terminal event to the app, carrying out any effect.
-pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Opener) {
+pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Host) {
     use ratatui::crossterm::event::{MouseButton, MouseEventKind};
     let action = match ev {
         Event::Key(k) => keys::lookup(app.mode, &k).map(Action::Key),
@@ -34,24 +34,30 @@ pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Opener) {
 }
 
 /// Updates the app and carries out what it asks for.
-pub fn apply(app: &mut App, action: Action, opener: &dyn Opener) {
-    match app.update(action) {
-        Some(Effect::Open(url)) => {
-            let result = opener.open(&url).map(|()| url);
-            app.update(Action::Opened(result));
-        }
-        Some(Effect::Copy(text)) => {
-            let result = opener.copy(&text).map(|()| text);
-            app.update(Action::Copied(result));
-        }
-        None => {}
+pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
+    let mut next = app.update(action);
+    while let Some(effect) = next {
+        next = match effect {
+            Effect::Open(url) => {
+                let result = host.open(&url).map(|()| url);
+                app.update(Action::Opened(result))
+            }
+            Effect::Copy(text) => {
+                let result = host.copy(&text).map(|()| text);
+                app.update(Action::Copied(result))
+            }
+            Effect::SaveRead => {
+                let result = host.save_read(&app.read);
+                app.update(Action::Saved(result))
+            }
+        };
     }
 }
 
 pub fn run(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    opener: &dyn Opener,
+    opener: &dyn Host,
     stop: &AtomicBool,
 ) -> io::Result<()> {
     let size = terminal.size()?;

@@ -10,13 +10,13 @@ fn starts_on_the_newest_post() {
     let app = sample_app(100, 30);
     assert_eq!(app.selected, 0);
     assert_eq!(selected_title(&app), "Ratatui 0.30: a modular workspace");
-    assert_eq!(app.count_label(), "44 posts");
+    assert_eq!(app.count_label(), "44 posts, 44 unread");
 }
 
 #[test]
 fn moves_through_the_list() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "jj");
     assert_eq!(app.selected, 2);
     press(&mut app, &o, "k<Down><Down><Up>");
@@ -39,7 +39,7 @@ fn moves_through_the_list() {
 fn pages_follow_the_list_height() {
     // 30 rows: 1 status row, 2 border rows: 27 visible posts.
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     assert_eq!(app.list_height(), 27);
     press(&mut app, &o, "<PgDn>");
     assert_eq!(app.selected, 27);
@@ -58,7 +58,7 @@ fn pages_follow_the_list_height() {
 #[test]
 fn j_is_a_letter_while_filtering() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "/");
     assert_eq!(app.mode, Mode::Filter);
     press(&mut app, &o, "jq");
@@ -72,12 +72,12 @@ fn j_is_a_letter_while_filtering() {
 #[test]
 fn the_filter_narrows_on_every_keystroke() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "/p");
     let after_p = app.matches.len();
     press(&mut app, &o, "ostgres");
     assert!(app.matches.len() < after_p);
-    assert_eq!(app.count_label(), format!("{} of 44", app.matches.len()));
+    assert_eq!(app.count_label(), format!("{} of 44, 44 unread", app.matches.len()));
     assert!(selected_title(&app).contains("PostgreSQL") || selected_title(&app).contains("pgvector"));
     // Enter keeps the filter and goes back to the list, first match selected.
     press(&mut app, &o, "<Down><Enter>");
@@ -96,7 +96,7 @@ fn the_filter_narrows_on_every_keystroke() {
 #[test]
 fn esc_while_typing_clears_the_filter() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "/rust<Esc>");
     assert_eq!(app.mode, Mode::List);
     assert_eq!(app.query_text, "");
@@ -106,7 +106,7 @@ fn esc_while_typing_clears_the_filter() {
 #[test]
 fn a_filter_that_matches_nothing_leaves_no_selection() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "/zzzzqqqxx");
     assert!(app.matches.is_empty());
     assert!(app.current().is_none());
@@ -119,7 +119,7 @@ fn a_filter_that_matches_nothing_leaves_no_selection() {
 #[test]
 fn enter_and_o_open_the_selected_post() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "<Enter>jo");
     assert_eq!(
         *o.opened.borrow(),
@@ -135,7 +135,7 @@ fn enter_and_o_open_the_selected_post() {
 #[test]
 fn a_browser_that_fails_shows_in_the_status() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener { fail: Some("no such file".into()), ..Default::default() };
+    let o = FakeHost { fail: Some("no such file".into()), ..Default::default() };
     press(&mut app, &o, "o");
     let m = app.message.clone().expect("a message");
     assert!(m.error);
@@ -145,7 +145,7 @@ fn a_browser_that_fails_shows_in_the_status() {
 #[test]
 fn messages_expire() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "o");
     let at = app.message.as_ref().map(|m| m.at).expect("a message");
     app.update(Action::Tick(at + std::time::Duration::from_secs(1)));
@@ -157,7 +157,7 @@ fn messages_expire() {
 #[test]
 fn help_opens_and_closes() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "?");
     assert_eq!(app.mode, Mode::Help);
     press(&mut app, &o, "j");
@@ -170,7 +170,7 @@ fn help_opens_and_closes() {
 
 #[test]
 fn quit_keys() {
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     for keys in ["q", "<C-c>", "/abc<C-c>"] {
         let mut app = sample_app(100, 30);
         press(&mut app, &o, keys);
@@ -182,7 +182,7 @@ fn quit_keys() {
 fn the_detail_pane_scrolls_and_stops_at_the_end() {
     // A narrow terminal so the summary needs scrolling.
     let mut app = sample_app(60, 12);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "J");
     assert_eq!(app.detail_scroll, 1);
     press(&mut app, &o, "<C-Down><C-Down>");
@@ -202,7 +202,7 @@ fn the_detail_pane_scrolls_and_stops_at_the_end() {
 #[test]
 fn resizing_keeps_the_selection_visible() {
     let mut app = sample_app(100, 40);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "<End>");
     app.update(Action::Resize(100, 10));
     let h = app.list_height();
@@ -216,7 +216,7 @@ fn resizing_keeps_the_selection_visible() {
 fn s_cycles_the_sort_and_keeps_the_selection() {
     use linkfeed::app::Sort;
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "j");
     let before = selected_title(&app);
     press(&mut app, &o, "s");
@@ -224,7 +224,7 @@ fn s_cycles_the_sort_and_keeps_the_selection() {
     assert_eq!(selected_title(&app), before, "the same post stays selected");
     press(&mut app, &o, "g");
     assert_eq!(selected_title(&app), "Container queries are here: components that size themselves");
-    assert!(screen(&app).contains("44 posts, oldest first"));
+    assert!(screen(&app).contains("44 posts, 44 unread, oldest first"));
     press(&mut app, &o, "s");
     assert_eq!(app.sort, Sort::Title);
     let titles: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].title.to_lowercase()).collect();
@@ -246,7 +246,7 @@ fn s_cycles_the_sort_and_keeps_the_selection() {
 #[test]
 fn y_copies_the_selected_url() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "jy");
     assert_eq!(*o.copied.borrow(), ["https://grafana.com/blog/2025/09/09/observability-cost-reduction/"]);
     assert!(o.opened.borrow().is_empty());
@@ -263,7 +263,7 @@ fn the_mouse_selects_and_scrolls_the_pane_under_it() {
     let mouse =
         |kind, column, row| Event::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     // Row 0 is the border; row 4 is the fourth post.
     linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 10, 4), &o);
     assert_eq!(app.selected, 3);
@@ -280,4 +280,62 @@ fn the_mouse_selects_and_scrolls_the_pane_under_it() {
     let mut narrow = sample_app(60, 12);
     linkfeed::tui::handle_event(&mut narrow, mouse(MouseEventKind::ScrollDown, 10, 8), &o);
     assert_eq!((narrow.selected, narrow.detail_scroll), (0, 3));
+}
+
+#[test]
+fn m_toggles_read_and_u_shows_unread_only() {
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    assert_eq!(app.unread, 44);
+    assert!(!app.is_read(app.current().expect("a post")));
+    press(&mut app, &o, "m");
+    assert!(app.is_read(app.current().expect("a post")));
+    assert_eq!(app.unread, 43);
+    assert_eq!(
+        o.saved.borrow().last().cloned(),
+        Some(vec!["https://ratatui.rs/highlights/v030/".to_string()])
+    );
+    // Unread only: the read post is gone; m on another hides it too.
+    press(&mut app, &o, "u");
+    assert_eq!(app.count_label(), "43 of 44, 43 unread (unread only)");
+    assert_eq!(selected_title(&app), "Cutting an observability bill by two thirds");
+    press(&mut app, &o, "m");
+    assert_eq!(app.matches.len(), 42);
+    assert_eq!(selected_title(&app), "What happened when we let a model review every pull request");
+    press(&mut app, &o, "u");
+    assert_eq!(app.matches.len(), 44);
+    // m again marks unread.
+    press(&mut app, &o, "gm");
+    assert_eq!(app.unread, 43);
+    assert_eq!(o.saved.borrow().len(), 3);
+}
+
+#[test]
+fn opening_a_post_marks_it_read() {
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "jo");
+    assert_eq!(app.unread, 43);
+    assert!(app.is_read(app.current().expect("a post")));
+    assert_eq!(
+        o.saved.borrow().last().cloned(),
+        Some(vec!["https://grafana.com/blog/2025/09/09/observability-cost-reduction/".to_string()])
+    );
+    // A browser that fails to start does not mark it.
+    let failing = FakeHost { fail: Some("nope".into()), ..Default::default() };
+    press(&mut app, &failing, "jo");
+    assert_eq!(app.unread, 43);
+}
+
+#[test]
+fn unread_rows_stand_out() {
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "m");
+    let t = draw(&app);
+    let buf = t.backend().buffer();
+    assert_eq!(buf[(2, 1)].symbol(), " ", "read: no marker");
+    assert_eq!(buf[(2, 2)].symbol(), "●", "unread: a marker");
+    let bold = ratatui::style::Modifier::BOLD;
+    assert!(buf[(20, 2)].modifier.contains(bold), "unread titles are bold");
 }

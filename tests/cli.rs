@@ -5,7 +5,12 @@ use std::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).env_remove("LINKFEED_DIR").output().expect("run linkfeed");
+    let out = Command::new(BIN)
+        .args(args)
+        .env_remove("LINKFEED_DIR")
+        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        .output()
+        .expect("run linkfeed");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -25,10 +25,14 @@ impl Tmux {
         let socket = format!("linkfeed-e2e-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().to_path_buf();
-        let t = Tmux { socket, _dir: dir, dir: path };
+        let t = Tmux { socket, _dir: dir, dir: path.clone() };
         let mut args: Vec<String> = vec!["-f".into(), "/dev/null".into(), "new-session".into(), "-d".into()];
         args.extend(["-x".into(), w.to_string(), "-y".into(), h.to_string()]);
         args.extend(["-e".into(), "TERM=xterm-256color".into(), "-e".into(), "LINKFEED_DIR=".into()]);
+        // Each reader keeps its read state in the test's own folder, never in $HOME.
+        if !env.iter().any(|(k, _)| *k == "XDG_STATE_HOME") {
+            args.extend(["-e".into(), format!("XDG_STATE_HOME={}", path.join("state").display())]);
+        }
         for (k, v) in env {
             args.extend(["-e".into(), format!("{k}={v}")]);
         }
@@ -369,4 +373,61 @@ fn a_click_selects_a_row_and_mouse_reporting_ends_with_the_reader() {
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
     assert_eq!(flag(), "0", "mouse reporting is off again after quitting");
+}
+
+#[test]
+fn read_state_survives_a_restart() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let (browser, _log) = probe.fake_browser();
+    let state = probe.dir.join("state");
+    let state_s = state.to_string_lossy().into_owned();
+    let env = [("XDG_STATE_HOME", state_s.as_str()), ("BROWSER", browser.to_str().unwrap_or(""))];
+    let t = Tmux::start(BIN, 120, 30, &env);
+    t.wait_text("44 posts, 44 unread");
+    // Open the first post (read by opening), mark the third by hand.
+    t.keys(&["o"]);
+    t.wait_text("43 unread");
+    t.keys(&["j", "j", "m"]);
+    t.wait_text("42 unread");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(t);
+    let t = Tmux::start(BIN, 120, 30, &env);
+    t.wait_text("44 posts, 42 unread");
+    t.keys(&["u"]);
+    let s = t.wait_text("42 of 44, 42 unread (unread only)");
+    assert!(!s.contains("Ratatui 0.30"), "the opened post is read: {s}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    // The scripts see the same state.
+    let out =
+        Command::new(BIN).args(["list", "--unread"]).env("XDG_STATE_HOME", &state).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 42);
+    assert!(!text.contains("Ratatui 0.30"));
+    let out = Command::new(BIN)
+        .args(["list", "--json", "-q", "ratatui"])
+        .env("XDG_STATE_HOME", &state)
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"read\": true"));
+    drop(probe);
+}
+
+#[test]
+fn a_damaged_read_state_is_kept_aside_and_the_reader_starts() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let state = probe.dir.join("state");
+    std::fs::create_dir_all(state.join("linkfeed")).expect("mkdir");
+    std::fs::write(state.join("linkfeed/read.json"), b"{\"version\": 1, \"read\": [tru").expect("write");
+    let t = Tmux::start(BIN, 160, 30, &[("XDG_STATE_HOME", &state.to_string_lossy())]);
+    let s = t.wait_text("44 posts, 44 unread");
+    assert!(s.contains("is damaged"), "the status bar says so: {s}");
+    assert_eq!(
+        std::fs::read(state.join("linkfeed/read.json.damaged-1")).expect("kept aside"),
+        b"{\"version\": 1, \"read\": [tru"
+    );
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
 }

@@ -173,7 +173,7 @@ fn a_megabyte_summary_loads_and_draws() {
     assert!(p.summary.len() > 1_000_000);
     let feed = Feed { posts: vec![p], problems: vec![], files: 1, ..Default::default() };
     let mut app = app_with(feed, 80, 24);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     assert!(screen(&app).contains("TTTT"));
     // The 2 KB title wraps over 45 lines of the detail pane; the summary follows.
     press(&mut app, &o, &"J".repeat(60));

@@ -17,7 +17,7 @@ fn both_panes() {
 #[test]
 fn both_panes_after_moving_and_filtering() {
     let mut app = sample_app(100, 30);
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     press(&mut app, &o, "/gateway");
     insta::assert_snapshot!(draw(&app).backend());
 }
@@ -25,14 +25,14 @@ fn both_panes_after_moving_and_filtering() {
 #[test]
 fn help_overlay() {
     let mut app = sample_app(100, 40);
-    press(&mut app, &FakeOpener::default(), "?");
+    press(&mut app, &FakeHost::default(), "?");
     insta::assert_snapshot!(draw(&app).backend());
 }
 
 #[test]
 fn help_overlay_lists_every_list_key_from_the_table() {
     let mut app = sample_app(120, 40);
-    press(&mut app, &FakeOpener::default(), "?");
+    press(&mut app, &FakeHost::default(), "?");
     let s = screen(&app);
     for (keys, help) in linkfeed::keys::help_rows(Mode::List) {
         assert!(s.contains(&keys), "help shows {keys}");
@@ -52,7 +52,7 @@ fn empty_feed() {
 #[test]
 fn nothing_matches() {
     let mut app = sample_app(80, 16);
-    press(&mut app, &FakeOpener::default(), "/zzqqxx");
+    press(&mut app, &FakeHost::default(), "/zzqqxx");
     let s = screen(&app);
     assert!(s.contains("Nothing matches."), "{s}");
     assert!(s.contains("0 of 44"), "{s}");
@@ -66,7 +66,7 @@ fn a_20x5_terminal() {
 
 #[test]
 fn no_size_panics_in_any_mode() {
-    let o = FakeOpener::default();
+    let o = FakeHost::default();
     for keys in ["", "/kube", "?", "t", "/zzzz"] {
         for w in 0..=32u16 {
             for h in 0..=12u16 {
@@ -101,7 +101,7 @@ fn the_selected_row_stands_out_even_without_colour() {
 #[test]
 fn matched_letters_are_highlighted() {
     let mut app = sample_app(100, 30);
-    press(&mut app, &FakeOpener::default(), "/ratatui");
+    press(&mut app, &FakeHost::default(), "/ratatui");
     let t = draw(&app);
     let buf = t.backend().buffer();
     // Find "Ratatui" on the first row and check its letters carry the highlight style.

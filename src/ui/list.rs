@@ -50,7 +50,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 /// One row: marker, date, title (matches highlighted), then source and tags muted.
 pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
     let t = &app.theme;
-    let mut spans = vec![Span::raw(if selected { "▶ " } else { "  " })];
+    let unread = !app.is_read(post);
+    let mut spans = vec![
+        Span::raw(if selected { "▶" } else { " " }),
+        Span::styled(if unread { "● " } else { "  " }, t.tag),
+    ];
     let day = post.day();
     spans.push(Span::styled(if day.is_empty() { "          ".to_string() } else { day }, t.muted));
     spans.push(Span::raw(" "));
@@ -66,7 +70,8 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
     } else {
         app.matcher().highlights(&app.query, Scope::Any, title)
     };
-    spans.extend(highlighted(title, &hits, Style::new(), t.highlight));
+    let base = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
+    spans.extend(highlighted(title, &hits, base, t.highlight));
     if !post.source.is_empty() {
         spans.push(Span::styled(format!("  {}", post.source), t.muted));
     }

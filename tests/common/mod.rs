@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use linkfeed::app::{Action, App};
-use linkfeed::browser::Opener;
+use linkfeed::browser::Host;
 use linkfeed::feed::{self, Feed, Source};
 use linkfeed::tui;
 use ratatui::Terminal;
@@ -13,13 +13,22 @@ use std::path::{Path, PathBuf};
 
 /// An opener that records what it was asked to open, and can be told to fail.
 #[derive(Default)]
-pub struct FakeOpener {
+pub struct FakeHost {
     pub opened: RefCell<Vec<String>>,
     pub copied: RefCell<Vec<String>>,
+    /// Every read state saved, sorted.
+    pub saved: RefCell<Vec<Vec<String>>>,
     pub fail: Option<String>,
 }
 
-impl Opener for FakeOpener {
+impl Host for FakeHost {
+    fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String> {
+        let mut keys: Vec<String> = read.iter().cloned().collect();
+        keys.sort();
+        self.saved.borrow_mut().push(keys);
+        Ok(())
+    }
+
     fn copy(&self, text: &str) -> Result<(), String> {
         self.copied.borrow_mut().push(text.to_string());
         Ok(())
@@ -68,7 +77,7 @@ pub fn key_event(code: KeyCode, mods: KeyModifiers) -> Event {
 /// Types `keys` through the real input path. Words in angle brackets name
 /// special keys: <Enter> <Esc> <Down> <Up> <PgDn> <PgUp> <Home> <End> <BS>
 /// <C-d> <C-u> <C-c> <C-Down> <C-Up>.
-pub fn press(app: &mut App, opener: &FakeOpener, keys: &str) {
+pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
     let mut rest = keys;
     while !rest.is_empty() {
         let (ev, len) = if rest.starts_with('<') && rest.contains('>') {

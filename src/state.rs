@@ -1,0 +1,162 @@
+//! Which posts have been read, kept across runs.
+//!
+//! Stored as JSON under `$XDG_STATE_HOME/linkfeed/read.json` (default
+//! `~/.local/state/linkfeed/read.json`), keyed by external_url (the file path
+//! for a post without one), so it follows posts that move. Every change is
+//! written atomically: a temporary file in the same folder, fsync, rename.
+
+use crate::post::Post;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Serialize, Deserialize)]
+struct OnDisk {
+    version: u32,
+    read: Vec<String>,
+}
+
+/// The key a post's read state is stored under.
+pub fn key(post: &Post) -> std::borrow::Cow<'_, str> {
+    if post.url.is_empty() { post.path.to_string_lossy() } else { std::borrow::Cow::Borrowed(&post.url) }
+}
+
+/// Where the read state lives, from the environment.
+pub fn default_path() -> Option<PathBuf> {
+    let base =
+        std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| {
+            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".local/state"))
+        })?;
+    Some(base.join("linkfeed").join("read.json"))
+}
+
+/// What loading found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub read: HashSet<String>,
+    /// Set when the file could not be used: what happened, for the status bar.
+    pub problem: Option<String>,
+}
+
+/// Reads the state at `path`. A missing file is an empty state. A file that
+/// cannot be read or parsed is moved aside (never deleted or overwritten)
+/// when `move_aside` is set, and the state starts empty.
+pub fn load(path: &Path, move_aside: bool) -> Loaded {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Loaded::default(),
+        Err(e) => {
+            return Loaded {
+                read: HashSet::new(),
+                problem: Some(format!("cannot read {}: {e}", path.display())),
+            };
+        }
+    };
+    match serde_json::from_slice::<OnDisk>(&bytes) {
+        Ok(d) => Loaded { read: d.read.into_iter().collect(), problem: None },
+        Err(e) => {
+            let mut problem = format!("the read state {} is damaged ({e})", path.display());
+            if move_aside {
+                match set_aside(path) {
+                    Ok(kept) => {
+                        problem.push_str(&format!("; kept it as {} and started afresh", kept.display()))
+                    }
+                    Err(e) => problem.push_str(&format!("; could not move it aside: {e}")),
+                }
+            }
+            Loaded { read: HashSet::new(), problem: Some(problem) }
+        }
+    }
+}
+
+/// Renames `path` to `path.damaged-N` with the first N not taken.
+fn set_aside(path: &Path) -> io::Result<PathBuf> {
+    for n in 1..1000 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".damaged-{n}"));
+        let aside = PathBuf::from(name);
+        if !aside.exists() {
+            fs::rename(path, &aside)?;
+            return Ok(aside);
+        }
+    }
+    Err(io::Error::other("too many damaged copies already"))
+}
+
+/// Writes the state atomically: a temporary file in the same folder, fsync,
+/// rename over the old one, fsync the folder.
+pub fn save(path: &Path, read: &HashSet<String>) -> io::Result<()> {
+    let dir = path.parent().ok_or_else(|| io::Error::other("the state path has no folder"))?;
+    fs::create_dir_all(dir)?;
+    let mut keys: Vec<&String> = read.iter().collect();
+    keys.sort();
+    let data = OnDisk { version: 1, read: keys.into_iter().cloned().collect() };
+    let tmp = dir.join(format!(".read.json.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        serde_json::to_writer(&mut f, &data)?;
+        f.write_all(b"\n")?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/read.json");
+        let read: HashSet<String> = ["https://a.org/1".to_string(), "b.md".to_string()].into();
+        save(&path, &read).expect("saves");
+        let loaded = load(&path, true);
+        assert_eq!(loaded.read, read);
+        assert!(loaded.problem.is_none());
+        // Nothing but the state file is left behind.
+        let names: Vec<_> =
+            fs::read_dir(path.parent().expect("dir")).expect("ls").flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names, ["read.json"]);
+    }
+
+    #[test]
+    fn a_missing_file_is_empty() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loaded = load(&dir.path().join("read.json"), true);
+        assert!(loaded.read.is_empty() && loaded.problem.is_none());
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_aside_with_its_bytes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("read.json");
+        fs::write(&path, b"{not json").expect("write");
+        fs::write(dir.path().join("read.json.damaged-1"), b"older").expect("write");
+        let loaded = load(&path, true);
+        assert!(loaded.read.is_empty());
+        let problem = loaded.problem.expect("a problem");
+        assert!(problem.contains("damaged") && problem.contains("read.json.damaged-2"), "{problem}");
+        assert_eq!(fs::read(dir.path().join("read.json.damaged-2")).expect("kept"), b"{not json");
+        assert_eq!(
+            fs::read(dir.path().join("read.json.damaged-1")).expect("kept"),
+            b"older",
+            "never overwritten"
+        );
+        assert!(!path.exists());
+        // Read-only callers (list) leave it where it is.
+        fs::write(&path, b"[]").expect("write");
+        assert!(load(&path, false).problem.is_some());
+        assert!(path.exists());
+    }
+}
