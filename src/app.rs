@@ -337,7 +337,7 @@ impl App {
             }
             (Mode::List, Cmd::Open) => return self.open(),
             (Mode::List, Cmd::ToggleRead) => {
-                let Some(key) = self.current().map(|p| state::key(p).into_owned()) else { return None };
+                let key = self.current().map(|p| state::key(p).into_owned())?;
                 let now_read = !self.read.remove(&key);
                 if now_read {
                     self.read.insert(key);
