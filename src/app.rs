@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 pub const MESSAGE_TTL: Duration = Duration::from_secs(5);
 
 /// Everything that can change the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Action {
     /// A key, as the key table read it.
     Key(Input),
@@ -35,6 +35,8 @@ pub enum Action {
     Copied(Result<String, String>),
     /// The read state was written, or could not be.
     Saved(Result<(), String>),
+    /// The feed was read again (after `r`, or a change in the folder).
+    Reloaded(Result<Feed, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
     /// A left click at this column and row.
@@ -58,6 +60,9 @@ pub enum Effect {
     Copy(String),
     /// Write the read state (`App::read`) to disk.
     SaveRead,
+    /// Read the feed again (in the background); the result comes back as
+    /// `Action::Reloaded`.
+    Reload,
 }
 
 /// The order of the list when the query does not rank by score.
@@ -256,6 +261,13 @@ impl App {
                 }
             }
             Action::Saved(Ok(())) => {}
+            Action::Reloaded(Ok(feed)) => {
+                self.replace_feed(feed);
+                self.say(format!("reloaded: {}", self.count_label()), false);
+            }
+            Action::Reloaded(Err(e)) => {
+                self.say(format!("could not reload: {}", sanitize::one_line(&e)), true)
+            }
             Action::Saved(Err(e)) => {
                 self.say(format!("could not save the read state: {}", sanitize::one_line(&e)), true)
             }
@@ -336,6 +348,10 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
+            (Mode::List, Cmd::Reload) => {
+                self.say("reloading…".into(), false);
+                return Some(Effect::Reload);
+            }
             (Mode::List, Cmd::ToggleRead) => {
                 let key = self.current().map(|p| state::key(p).into_owned())?;
                 let now_read = !self.read.remove(&key);
@@ -389,6 +405,29 @@ impl App {
                 self.refilter_tags();
             }
             _ => {}
+        }
+    }
+
+    /// Takes a freshly loaded feed, keeping the query, the sort, the read
+    /// state and, where it still exists, the selected post.
+    pub fn replace_feed(&mut self, feed: Feed) {
+        let keep = self.current().map(|p| p.path.clone());
+        self.skipped = feed.skipped();
+        let mut problems = feed.problems;
+        problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
+        self.problems = problems;
+        self.problem_selected = 0;
+        self.tags = tag_counts(&feed.posts);
+        self.posts = feed.posts;
+        self.index = Index::new(&self.posts);
+        self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
+        self.refilter_tags();
+        // The old matches index the old posts: filter from scratch.
+        self.query = Query::default();
+        self.refilter();
+        self.read_changed();
+        if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
+            self.select(i);
         }
     }
 

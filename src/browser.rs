@@ -11,6 +11,13 @@ pub trait Host {
     fn copy(&self, text: &str) -> Result<(), String>;
     /// Keeps the read state (keys of read posts) for the next run.
     fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String>;
+    /// Starts reading the feed again in the background.
+    fn start_reload(&self) {}
+    /// A reload that has finished since the last call (after `start_reload`,
+    /// or by itself when the folder changed).
+    fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
+        None
+    }
 }
 
 /// The OSC 52 sequence that asks the terminal (through SSH and tmux) to put
@@ -42,17 +49,25 @@ pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)
 }
 
 /// The real opener: `$BROWSER` (or a configured command) or the system's.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct SystemHost {
     pub browser: Option<String>,
     /// Where the read state is kept; `None` keeps it for this run only.
     pub state_path: Option<std::path::PathBuf>,
+    reload: Option<crate::reload::Reloader>,
 }
 
 impl SystemHost {
     pub fn from_env() -> Self {
         let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
-        SystemHost { browser, state_path: crate::state::default_path() }
+        SystemHost { browser, state_path: crate::state::default_path(), reload: None }
+    }
+
+    /// Lets `r` reload with `load`, and reloads by itself when `watch`
+    /// (the feed folder) changes.
+    pub fn with_reload(mut self, reloader: crate::reload::Reloader) -> Self {
+        self.reload = Some(reloader);
+        self
     }
 }
 
@@ -73,6 +88,16 @@ impl Host for SystemHost {
         // Reap it when it exits, without waiting here.
         std::thread::spawn(move || child.wait());
         Ok(())
+    }
+
+    fn start_reload(&self) {
+        if let Some(r) = &self.reload {
+            r.start();
+        }
+    }
+
+    fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
+        self.reload.as_ref().and_then(|r| r.poll())
     }
 
     fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String> {

@@ -45,6 +45,7 @@ pub enum Cmd {
     CopyUrl,
     ToggleRead,
     UnreadOnly,
+    Reload,
     Quit,
 }
 
@@ -111,6 +112,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding { modes: &[List], keys: &[k('m')], cmd: Cmd::ToggleRead, help: "mark read / unread" },
     Binding { modes: &[List], keys: &[k('u')], cmd: Cmd::UnreadOnly, help: "unread posts only, or all" },
+    Binding { modes: &[List], keys: &[k('r')], cmd: Cmd::Reload, help: "read the folder again" },
     Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },

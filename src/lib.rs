@@ -11,6 +11,7 @@ pub mod keys;
 pub mod post;
 pub mod problem;
 pub mod query;
+pub mod reload;
 pub mod sanitize;
 pub mod state;
 pub mod synth;

@@ -177,7 +177,18 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
             Source::Sample => feed::load(&source),
         })
     };
-    let opener = SystemHost::from_env();
+    let mut reloader = {
+        let source = source.clone();
+        linkfeed::reload::Reloader::new(move || {
+            feed::load(&source).map(|f| f.without_drafts(drafts)).map_err(|e| e.to_string())
+        })
+    };
+    if let Source::Dir(dir) = &source
+        && let Err(e) = reloader.watch(dir)
+    {
+        eprintln!("linkfeed: warning: cannot watch {} for changes ({e}); r reloads by hand", source.label());
+    }
+    let opener = SystemHost::from_env().with_reload(reloader);
     let mut terminal = match tui::init() {
         Ok(t) => t,
         Err(e) => {

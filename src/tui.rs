@@ -50,6 +50,10 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
                 let result = host.save_read(&app.read);
                 app.update(Action::Saved(result))
             }
+            Effect::Reload => {
+                host.start_reload();
+                None
+            }
         };
     }
 }
@@ -93,6 +97,9 @@ pub fn run(
                 }
             }
             flush_typed(app, &mut typed);
+        }
+        if let Some(result) = opener.poll_reload() {
+            apply(app, Action::Reloaded(result), opener);
         }
         app.update(Action::Tick(Instant::now()));
     }

@@ -339,3 +339,22 @@ fn unread_rows_stand_out() {
     let bold = ratatui::style::Modifier::BOLD;
     assert!(buf[(20, 2)].modifier.contains(bold), "unread titles are bold");
 }
+
+#[test]
+fn a_reload_keeps_the_query_the_read_state_and_the_selected_post() {
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "m/kube<Enter>j");
+    let selected = selected_title(&app);
+    let matches = app.matches.len();
+    // The same feed read again, minus the newest post.
+    let mut feed = sample_feed();
+    feed.posts.remove(0);
+    app.update(linkfeed::app::Action::Reloaded(Ok(feed)));
+    assert_eq!(app.query_text, "kube");
+    assert_eq!(selected_title(&app), selected, "still on the same post");
+    assert_eq!(app.matches.len(), matches);
+    assert_eq!(app.posts.len(), 43);
+    assert_eq!(app.unread, 43, "the read post is the one that went away");
+    assert!(app.message.as_ref().is_some_and(|m| m.text.starts_with("reloaded")));
+}

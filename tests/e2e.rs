@@ -431,3 +431,35 @@ fn a_damaged_read_state_is_kept_aside_and_the_reader_starts() {
     t.wait_text("EXITED rc=0");
     drop(probe);
 }
+
+fn post_file(dir: &Path, name: &str, title: &str, day: &str) {
+    std::fs::write(
+        dir.join(name),
+        format!("---\ntitle: {title}\ndate: {day}\nexternal_url: https://example.com/{name}\n---\n"),
+    )
+    .expect("write a post");
+}
+
+#[test]
+fn the_folder_is_watched_and_r_reloads() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let feed = probe.dir.join("feed");
+    std::fs::create_dir_all(&feed).expect("mkdir");
+    post_file(&feed, "a.md", "First post", "2024-01-01");
+    post_file(&feed, "b.md", "Second post", "2024-02-01");
+    let t = Tmux::start(&format!("{BIN} {}", feed.display()), 120, 30, &[]);
+    t.wait_text("2 posts");
+    // A new file shows up by itself.
+    post_file(&feed, "c.md", "Third post", "2024-03-01");
+    let s = t.wait_text("3 posts");
+    assert!(s.contains("Third post"), "{s}");
+    // A removed one goes away.
+    std::fs::remove_file(feed.join("a.md")).expect("rm");
+    t.wait_for("the removed post to go", |s| s.contains("2 posts") && !s.contains("First post"));
+    // r reloads by hand and says so.
+    t.keys(&["r"]);
+    t.wait_text("reloaded: 2 posts");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}

@@ -1,0 +1,125 @@
+//! Reading the feed again: on request (`r`) or when the folder changes
+//! (watched with notify, debounced), always off the UI thread.
+
+use crate::feed::Feed;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long the folder must be quiet before a change triggers a reload.
+pub const DEBOUNCE: Duration = Duration::from_millis(500);
+
+type LoadFn = dyn Fn() -> Result<Feed, String> + Send + Sync;
+
+struct Inner {
+    load: Box<LoadFn>,
+    busy: AtomicBool,
+    done: Mutex<Sender<Result<Feed, String>>>,
+}
+
+impl Inner {
+    /// Starts a load on its own thread unless one is running.
+    fn start(self: &Arc<Self>) {
+        if self.busy.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let me = Arc::clone(self);
+        std::thread::spawn(move || {
+            let result = (me.load)();
+            me.busy.store(false, Ordering::SeqCst);
+            if let Ok(tx) = me.done.lock() {
+                let _ = tx.send(result);
+            }
+        });
+    }
+}
+
+/// Reloads a feed in the background and hands the results to the UI loop.
+pub struct Reloader {
+    inner: Arc<Inner>,
+    results: Mutex<Receiver<Result<Feed, String>>>,
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Reloader {
+    pub fn new(load: impl Fn() -> Result<Feed, String> + Send + Sync + 'static) -> Reloader {
+        let (tx, rx) = channel();
+        let inner =
+            Arc::new(Inner { load: Box::new(load), busy: AtomicBool::new(false), done: Mutex::new(tx) });
+        Reloader { inner, results: Mutex::new(rx), _watcher: None }
+    }
+
+    /// Also reload when anything below `dir` changes (a post file, or a
+    /// folder), once the folder has been quiet for [`DEBOUNCE`].
+    pub fn watch(&mut self, dir: &Path) -> Result<(), String> {
+        use notify::Watcher;
+        let (ping, pings) = channel::<()>();
+        let root = dir.to_path_buf();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            if let Ok(e) = event
+                && e.paths.iter().any(|p| relevant(p.strip_prefix(&root).unwrap_or(p)))
+            {
+                let _ = ping.send(());
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        watcher.watch(dir, notify::RecursiveMode::Recursive).map_err(|e| e.to_string())?;
+        let inner = Arc::clone(&self.inner);
+        std::thread::spawn(move || {
+            // Each burst of changes triggers one reload, after it has settled.
+            while pings.recv().is_ok() {
+                loop {
+                    match pings.recv_timeout(DEBOUNCE) {
+                        Ok(()) => continue,
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                inner.start();
+            }
+        });
+        self._watcher = Some(watcher);
+        Ok(())
+    }
+
+    pub fn start(&self) {
+        self.inner.start();
+    }
+
+    /// A finished reload, if there is one.
+    pub fn poll(&self) -> Option<Result<Feed, String>> {
+        self.results.lock().ok()?.try_recv().ok()
+    }
+}
+
+/// Whether a changed path (relative to the feed folder) can change the feed:
+/// post files and folders, not hidden ones (`.git`) and not editors' swap files.
+fn relevant(path: &Path) -> bool {
+    if path
+        .components()
+        .any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with('.') && s.len() > 1 && s != ".."))
+    {
+        return false;
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) => e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relevant_paths() {
+        assert!(relevant(Path::new("2024/a.md")));
+        assert!(relevant(Path::new("2024/B.MARKDOWN")));
+        assert!(relevant(Path::new("2024")));
+        assert!(!relevant(Path::new(".git/index")));
+        assert!(!relevant(Path::new("a.md.swp")));
+        assert!(!relevant(Path::new("notes.txt")));
+    }
+}
