@@ -131,6 +131,8 @@ pub struct App {
     /// "sample feed" or the folder.
     pub source_label: String,
     pub theme: Theme,
+    /// The keys in force (built-in, remapped by the configuration).
+    pub keymap: crate::keys::KeyMap,
 
     pub mode: Mode,
     pub query_text: String,
@@ -186,6 +188,7 @@ impl App {
             skipped,
             source_label,
             theme: Theme::default(),
+            keymap: crate::keys::KeyMap::default(),
             mode: Mode::List,
             query_text: String::new(),
             query: Query::default(),
@@ -429,6 +432,14 @@ impl App {
         if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
             self.select(i);
         }
+    }
+
+    /// Sets the order (as the configuration asks).
+    pub fn set_sort(&mut self, sort: Sort) {
+        self.sort = sort;
+        self.sort_ranks = if sort == Sort::Newest { Vec::new() } else { sort.ranks(&self.posts) };
+        self.query = Query::default();
+        self.refilter();
     }
 
     /// Replaces the read state (as loaded from disk).

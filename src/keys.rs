@@ -184,32 +184,178 @@ impl Key {
             KeyCode::Enter => "Enter".into(),
             KeyCode::Esc => "Esc".into(),
             KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::Left => "Left".into(),
+            KeyCode::Right => "Right".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         if self.ctrl { format!("Ctrl-{base}") } else { base }
     }
 }
 
-/// What a key event means in `mode`: a table command, a typed character, or
-/// nothing. Key releases are ignored.
-pub fn lookup(mode: Mode, ev: &KeyEvent) -> Option<Input> {
-    if ev.kind == KeyEventKind::Release {
-        return None;
-    }
-    let found = BINDINGS
-        .iter()
-        .filter(|b| b.modes.contains(&mode))
-        .find(|b| b.keys.iter().any(|key| key.matches(ev)));
-    if let Some(b) = found {
-        return Some(Input::Cmd(b.cmd));
-    }
-    let typing = matches!(mode, Mode::Filter | Mode::Tags);
-    match ev.code {
-        KeyCode::Char(c) if typing && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-            Some(Input::Char(c))
+/// The key table in force: the built-in [`BINDINGS`] with the user's
+/// remapping applied. Both dispatch and the help overlay read it.
+#[derive(Debug, Clone)]
+pub struct KeyMap {
+    rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    modes: &'static [Mode],
+    keys: Vec<Key>,
+    cmd: Cmd,
+    help: &'static str,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        KeyMap {
+            rows: BINDINGS
+                .iter()
+                .map(|b| Row { modes: b.modes, keys: b.keys.to_vec(), cmd: b.cmd, help: b.help })
+                .collect(),
         }
-        _ => None,
     }
+}
+
+/// The names the configuration uses for commands that keys can be bound to
+/// in the list.
+pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
+    ("down", Cmd::Down),
+    ("up", Cmd::Up),
+    ("first", Cmd::First),
+    ("last", Cmd::Last),
+    ("page_down", Cmd::PageDown),
+    ("page_up", Cmd::PageUp),
+    ("half_page_down", Cmd::HalfPageDown),
+    ("half_page_up", Cmd::HalfPageUp),
+    ("scroll_down", Cmd::DetailDown),
+    ("scroll_up", Cmd::DetailUp),
+    ("filter", Cmd::StartFilter),
+    ("clear_filter", Cmd::ClearFilter),
+    ("open", Cmd::Open),
+    ("tags", Cmd::TagPicker),
+    ("problems", Cmd::Problems),
+    ("sort", Cmd::CycleSort),
+    ("copy_url", Cmd::CopyUrl),
+    ("toggle_read", Cmd::ToggleRead),
+    ("unread_only", Cmd::UnreadOnly),
+    ("reload", Cmd::Reload),
+    ("help", Cmd::Help),
+    ("quit", Cmd::Quit),
+];
+
+impl KeyMap {
+    /// Binds `keys` to `cmd` in the list, replacing its keys there; the keys
+    /// are taken away from any other list command so nothing is ambiguous.
+    pub fn remap(&mut self, cmd: Cmd, keys: Vec<Key>) {
+        for row in self.rows.iter_mut().filter(|r| r.modes.contains(&Mode::List)) {
+            if row.cmd == cmd {
+                row.keys = if row.modes == [Mode::List] { keys.clone() } else { row.keys.clone() };
+            } else {
+                row.keys.retain(|k| !keys.contains(k));
+            }
+        }
+        // A command listed in several modes at once (quit, help) keeps its
+        // other keys and gains the new ones in the list.
+        if !self.rows.iter().any(|r| r.cmd == cmd && r.modes == [Mode::List]) {
+            self.rows.insert(0, Row { modes: &[Mode::List], keys, cmd, help: help_of(cmd) });
+        }
+    }
+
+    /// The labels of the keys bound to `cmd` in the list.
+    pub fn keys_for(&self, cmd: Cmd) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter(|r| r.cmd == cmd && r.modes.contains(&Mode::List))
+            .flat_map(|r| r.keys.iter().map(Key::label))
+            .collect()
+    }
+
+    /// What a key event means in `mode`: a command, a typed character, or
+    /// nothing. Key releases are ignored.
+    pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Input> {
+        if ev.kind == KeyEventKind::Release {
+            return None;
+        }
+        let found = self
+            .rows
+            .iter()
+            .filter(|b| b.modes.contains(&mode))
+            .find(|b| b.keys.iter().any(|key| key.matches(ev)));
+        if let Some(b) = found {
+            return Some(Input::Cmd(b.cmd));
+        }
+        let typing = matches!(mode, Mode::Filter | Mode::Tags);
+        match ev.code {
+            KeyCode::Char(c)
+                if typing && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(Input::Char(c))
+            }
+            _ => None,
+        }
+    }
+
+    /// The rows the help overlay shows for `mode`: keys joined, and what they
+    /// do. Rows for the same command and text are merged (`q / Ctrl-c  quit`);
+    /// quitting is listed only with the list's keys.
+    pub fn help_rows(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        let mut rows: Vec<(Cmd, Vec<String>, &'static str)> = Vec::new();
+        for b in self.rows.iter().filter(|b| b.modes.contains(&mode) && !b.keys.is_empty()) {
+            if b.cmd == Cmd::Quit && mode != Mode::List {
+                continue;
+            }
+            let labels = b.keys.iter().map(Key::label);
+            match rows.iter_mut().find(|(c, _, h)| *c == b.cmd && *h == b.help) {
+                Some(row) => row.1.extend(labels),
+                None => rows.push((b.cmd, labels.collect(), b.help)),
+            }
+        }
+        rows.into_iter().map(|(_, keys, help)| (keys.join(" / "), help)).collect()
+    }
+}
+
+fn help_of(cmd: Cmd) -> &'static str {
+    BINDINGS.iter().find(|b| b.cmd == cmd).map_or("", |b| b.help)
+}
+
+/// What a key event means in `mode` with the built-in keys.
+pub fn lookup(mode: Mode, ev: &KeyEvent) -> Option<Input> {
+    KeyMap::default().lookup(mode, ev)
+}
+
+/// Parses a key as the configuration writes it: `j`, `G`, `?`, `Ctrl-d`,
+/// `Enter`, `Esc`, `Down`, `Up`, `PgDn`, `PgUp`, `Home`, `End`, `Tab`,
+/// `Space`, `Backspace`, `F1`..`F12`.
+pub fn parse_key(s: &str) -> Option<Key> {
+    let (ctrl, name) = match s.strip_prefix("Ctrl-").or_else(|| s.strip_prefix("C-")) {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let code = match name {
+        "Enter" => KeyCode::Enter,
+        "Esc" => KeyCode::Esc,
+        "Down" => KeyCode::Down,
+        "Up" => KeyCode::Up,
+        "Left" => KeyCode::Left,
+        "Right" => KeyCode::Right,
+        "PgDn" | "PageDown" => KeyCode::PageDown,
+        "PgUp" | "PageUp" => KeyCode::PageUp,
+        "Home" => KeyCode::Home,
+        "End" => KeyCode::End,
+        "Tab" => KeyCode::Tab,
+        "Space" => KeyCode::Char(' '),
+        "Backspace" => KeyCode::Backspace,
+        f if f.len() > 1 && f.starts_with('F') => {
+            KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?)
+        }
+        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
+        _ => return None,
+    };
+    Some(Key { code, ctrl })
 }
 
 /// A key event, read.
@@ -220,21 +366,9 @@ pub enum Input {
 }
 
 /// The rows the help overlay shows for `mode`: keys joined, and what they do.
-/// Rows for the same command and text are merged (`q / Ctrl-c  quit`); quitting
-/// is listed only with the list's keys.
+/// The help rows of the built-in keys (see [`KeyMap::help_rows`]).
 pub fn help_rows(mode: Mode) -> Vec<(String, &'static str)> {
-    let mut rows: Vec<(Cmd, Vec<String>, &'static str)> = Vec::new();
-    for b in BINDINGS.iter().filter(|b| b.modes.contains(&mode)) {
-        if b.cmd == Cmd::Quit && mode != Mode::List {
-            continue;
-        }
-        let labels = b.keys.iter().map(Key::label);
-        match rows.iter_mut().find(|(c, _, h)| *c == b.cmd && *h == b.help) {
-            Some(row) => row.1.extend(labels),
-            None => rows.push((b.cmd, labels.collect(), b.help)),
-        }
-    }
-    rows.into_iter().map(|(_, keys, help)| (keys.join(" / "), help)).collect()
+    KeyMap::default().help_rows(mode)
 }
 
 #[cfg(test)]
@@ -265,6 +399,43 @@ mod tests {
         let mut j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
         j.kind = KeyEventKind::Release;
         assert_eq!(lookup(Mode::List, &j), None);
+    }
+
+    #[test]
+    fn remapping_moves_a_key() {
+        let mut map = KeyMap::default();
+        let l = ev(KeyCode::Char('l'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::List, &l), None);
+        map.remap(Cmd::Open, vec![k('l'), k('j')]);
+        assert_eq!(map.lookup(Mode::List, &l), Some(Input::Cmd(Cmd::Open)));
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::List, &j), Some(Input::Cmd(Cmd::Open)), "j left `next post`");
+        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::List, &enter), None, "Enter no longer opens");
+        assert_eq!(
+            map.lookup(Mode::Filter, &enter),
+            Some(Input::Cmd(Cmd::AcceptFilter)),
+            "other modes keep theirs"
+        );
+        assert!(
+            map.help_rows(Mode::List).contains(&("l / j".to_string(), "open the original in the browser"))
+        );
+        map.remap(Cmd::Quit, vec![k('x')]);
+        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.lookup(Mode::List, &x), Some(Input::Cmd(Cmd::Quit)));
+    }
+
+    #[test]
+    fn key_names() {
+        assert_eq!(parse_key("Ctrl-d"), Some(ctrl('d')));
+        assert_eq!(parse_key("C-x"), Some(ctrl('x')));
+        assert_eq!(parse_key("G"), Some(k('G')));
+        assert_eq!(parse_key("PgDn"), Some(code(KeyCode::PageDown)));
+        assert_eq!(parse_key("F5"), Some(code(KeyCode::F(5))));
+        assert_eq!(parse_key("Space"), Some(k(' ')));
+        for bad in ["", "Ctrl-", "jj", "F13", "Hyper-x"] {
+            assert_eq!(parse_key(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod browser;
 pub mod commands;
+pub mod config;
 pub mod feed;
 pub mod frontmatter;
 pub mod keys;

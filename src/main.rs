@@ -3,8 +3,9 @@
 use clap::{Parser, Subcommand};
 use linkfeed::app::App;
 use linkfeed::browser::SystemHost;
+use linkfeed::config::{self, Config};
 use linkfeed::feed::{self, Feed, Progress, Source};
-use linkfeed::{commands, tui, ui::theme::Theme};
+use linkfeed::{commands, tui};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +56,8 @@ enum Cmd {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the effective configuration and where each value came from.
+    Config,
     /// Print every tag with its post count, most used first.
     Tags {
         dir: Option<PathBuf>,
@@ -64,10 +67,33 @@ enum Cmd {
     },
 }
 
-/// The folder named, else $LINKFEED_DIR, else the bundled sample.
-fn source(dir: Option<PathBuf>) -> Source {
-    dir.or_else(|| std::env::var_os("LINKFEED_DIR").filter(|d| !d.is_empty()).map(PathBuf::from))
-        .map_or(Source::Sample, Source::Dir)
+/// The folder named, else $LINKFEED_DIR, else the configuration's `dir`,
+/// else the bundled sample; and where that came from.
+fn resolve_source(dir: Option<PathBuf>, config: &Config) -> (Source, config::From) {
+    if let Some(d) = dir {
+        return (Source::Dir(d), config::From::Flag("DIR argument"));
+    }
+    if let Some(d) = std::env::var_os("LINKFEED_DIR").filter(|d| !d.is_empty()) {
+        return (Source::Dir(PathBuf::from(d)), config::From::Env("LINKFEED_DIR"));
+    }
+    match &config.dir {
+        Some(d) => (Source::Dir(d.clone()), config::From::File),
+        None => (Source::Sample, config::From::Default),
+    }
+}
+
+/// The configuration file, or exit 2 with its error.
+fn load_config() -> Result<Config, ExitCode> {
+    let Some(path) = config::default_path() else { return Ok(Config::default()) };
+    config::load(&path).map_err(|e| {
+        eprintln!("linkfeed: error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Whether NO_COLOR asks for no colour (set and not empty, no-color.org).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 fn load(source: &Source) -> Result<Feed, ExitCode> {
@@ -91,12 +117,17 @@ fn finish(r: io::Result<ExitCode>) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let config = match load_config() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let source = |dir: Option<PathBuf>| resolve_source(dir, &config).0;
     let stdout = io::stdout();
     match cli.command {
         Some(Cmd::List { dir, drafts, query, json, stats, unread }) => {
             let start = Instant::now();
             let feed = match load(&source(dir)) {
-                Ok(f) => f.without_drafts(drafts),
+                Ok(f) => f.without_drafts(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
             let t = Instant::now();
@@ -149,12 +180,19 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "linkfeed", &mut stdout.lock());
             ExitCode::SUCCESS
         }
-        None => reader(source(cli.dir), cli.drafts),
+        Some(Cmd::Config) => {
+            print!("{}", describe_config(&config));
+            ExitCode::SUCCESS
+        }
+        None => {
+            let source = source(cli.dir);
+            reader(source, cli.drafts || config.show_drafts == Some(true), &config)
+        }
     }
 }
 
 /// The interactive reader.
-fn reader(source: Source, drafts: bool) -> ExitCode {
+fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     // A folder that cannot be read is an error before the screen changes.
     if let Source::Dir(dir) = &source
         && let Err(e) = feed::check_dir(dir)
@@ -188,7 +226,10 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
     {
         eprintln!("linkfeed: warning: cannot watch {} for changes ({e}); r reloads by hand", source.label());
     }
-    let opener = SystemHost::from_env().with_reload(reloader);
+    let mut opener = SystemHost::from_env().with_reload(reloader);
+    if config.browser.is_some() {
+        opener.browser = config.browser.clone();
+    }
     let mut terminal = match tui::init() {
         Ok(t) => t,
         Err(e) => {
@@ -201,7 +242,11 @@ fn reader(source: Source, drafts: bool) -> ExitCode {
     let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
         let Some(feed) = loaded else { return Ok(None) };
         let mut app = App::new(feed.map_err(io::Error::other)?.without_drafts(drafts), label.clone());
-        app.theme = Theme::from_env();
+        app.theme = config.theme(no_color());
+        app.keymap = config.keymap();
+        if let Some(sort) = config.sort {
+            app.set_sort(sort);
+        }
         if let Some(path) = &opener.state_path {
             let loaded = linkfeed::state::load(path, true);
             app.set_read(loaded.read);
@@ -241,4 +286,54 @@ fn watch_signals(stop: Arc<AtomicBool>) {
             std::process::exit(128 + sig);
         }
     });
+}
+
+/// `linkfeed config`: every setting, its value, and where it came from.
+fn describe_config(config: &Config) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let file = config::default_path();
+    let _ = match (&config.path, &file) {
+        (Some(p), _) => writeln!(out, "# configuration file: {}", p.display()),
+        (None, Some(p)) => writeln!(out, "# configuration file: {} (not found: defaults)", p.display()),
+        (None, None) => writeln!(out, "# no configuration file (neither XDG_CONFIG_HOME nor HOME is set)"),
+    };
+    let (source, from) = resolve_source(None, config);
+    let dir = match &source {
+        Source::Dir(d) => format!("{:?}", d.display().to_string()),
+        Source::Sample => "(the bundled sample feed)".into(),
+    };
+    let _ = writeln!(out, "dir = {dir}  # {from}");
+    let env_browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
+    let _ = match (&config.browser, env_browser) {
+        (Some(b), _) => writeln!(out, "browser = {b:?}  # config file"),
+        (None, Some(b)) => writeln!(out, "browser = {b:?}  # $BROWSER"),
+        (None, None) => writeln!(out, "browser = (the system opener)  # default"),
+    };
+    let (drafts, from) =
+        config.show_drafts.map_or((false, config::From::Default), |d| (d, config::From::File));
+    let _ = writeln!(out, "show_drafts = {drafts}  # {from}");
+    let sort = config.sort.unwrap_or_default();
+    let from = if config.sort.is_some() { config::From::File } else { config::From::Default };
+    let _ = writeln!(out, "sort = {:?}  # {from}", format!("{sort:?}").to_lowercase());
+    let state = linkfeed::state::default_path().map_or("(none)".into(), |p| p.display().to_string());
+    let _ = writeln!(out, "# read state: {state}");
+    let _ = writeln!(out, "\n[theme]");
+    if no_color() {
+        let _ = writeln!(out, "# NO_COLOR is set: no colours at all");
+    }
+    for (name, color) in &config.colors {
+        let _ = writeln!(out, "{name} = \"{color}\"  # config file");
+    }
+    if config.colors.is_empty() {
+        let _ = writeln!(out, "# the built-in colours  # default");
+    }
+    let _ = writeln!(out, "\n[keys]");
+    let map = config.keymap();
+    for (name, cmd) in linkfeed::keys::COMMAND_NAMES {
+        let keys = map.keys_for(*cmd);
+        let from = if config.keys.iter().any(|(n, _)| n == name) { "config file" } else { "default" };
+        let _ = writeln!(out, "{name} = {keys:?}  # {from}");
+    }
+    out
 }

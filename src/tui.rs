@@ -4,7 +4,7 @@
 use crate::app::{Action, App, Effect};
 use crate::browser::Host;
 use crate::feed::{Feed, LoadError, Progress};
-use crate::keys::{self, Input, Mode};
+use crate::keys::{Input, Mode};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, Event};
 use std::io;
@@ -18,7 +18,7 @@ const TICK: Duration = Duration::from_millis(200);
 pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Host) {
     use ratatui::crossterm::event::{MouseButton, MouseEventKind};
     let action = match ev {
-        Event::Key(k) => keys::lookup(app.mode, &k).map(Action::Key),
+        Event::Key(k) => app.keymap.lookup(app.mode, &k).map(Action::Key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
@@ -79,7 +79,7 @@ pub fn run(
             loop {
                 let ev = event::read()?;
                 let letter = match &ev {
-                    Event::Key(k) if app.mode == Mode::Filter => match keys::lookup(app.mode, k) {
+                    Event::Key(k) if app.mode == Mode::Filter => match app.keymap.lookup(app.mode, k) {
                         Some(Input::Char(c)) => Some(c),
                         _ => None,
                     },

@@ -132,3 +132,64 @@ fn completions_for_each_shell() {
     let (code, _, err) = run(&["completions", "tcsh"]);
     assert_eq!(code, 2, "{err}");
 }
+
+fn with_config(text: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("linkfeed")).expect("mkdir");
+    std::fs::write(dir.path().join("linkfeed/config.toml"), text).expect("write");
+    let out = Command::new(BIN)
+        .args(args)
+        .env_remove("LINKFEED_DIR")
+        .env_remove("BROWSER")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).replace(&dir.path().display().to_string(), "CONFIG"),
+    )
+}
+
+#[test]
+fn config_prints_values_and_where_they_came_from() {
+    let (code, out, _) = with_config(
+        "browser = \"firefox %s\"\nshow_drafts = true\n[keys]\nopen = [\"l\", \"Enter\"]\n",
+        &["config"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("browser = \"firefox %s\"  # config file"), "{out}");
+    assert!(out.contains("show_drafts = true  # config file"), "{out}");
+    assert!(out.contains("sort = \"newest\"  # default"), "{out}");
+    assert!(out.contains("open = [\"l\", \"Enter\"]  # config file"), "{out}");
+    assert!(out.contains("down = [\"j\", \"Down\"]  # default"), "{out}");
+}
+
+#[test]
+fn the_config_is_honoured_by_list() {
+    let feed = tempfile::tempdir().expect("tempdir");
+    std::fs::write(feed.path().join("a.md"), "---\ntitle: From the configured dir\ndate: 2020-01-01\n---\n")
+        .expect("w");
+    let text = format!("dir = {:?}\n", feed.path().display().to_string());
+    let (code, out, _) = with_config(&text, &["list"]);
+    assert_eq!((code, out.as_str()), (0, "2020-01-01\tFrom the configured dir\t\t\n"));
+    let (_, out, _) = with_config("show_drafts = true\n", &["list"]);
+    assert_eq!(out.lines().count(), 46, "drafts shown by the config");
+}
+
+#[test]
+fn a_bad_config_is_an_error_with_file_line_and_key() {
+    let (code, out, err) = with_config("sort = \"title\"\n\ncolour = \"red\"\n", &["list"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("linkfeed: error: CONFIG/linkfeed/config.toml:3: unknown field `colour`"),
+        "{err}"
+    );
+    let (code, _, err) = with_config("[keys]\nopen = \"Hyper-x\"\n", &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("config.toml:2: keys.open = \"Hyper-x\" is not a key"), "{err}");
+    let (code, _, err) = with_config("sort = [\n", &["check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("config.toml:"), "{err}");
+}

@@ -463,3 +463,37 @@ fn the_folder_is_watched_and_r_reloads() {
     t.wait_text("EXITED rc=0");
     drop(probe);
 }
+
+#[test]
+fn the_configs_browser_and_keys_are_used() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let (browser, log) = probe.fake_browser();
+    let cfg = probe.dir.join("config");
+    std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
+    std::fs::write(
+        cfg.join("linkfeed/config.toml"),
+        format!("browser = \"{} --from-config %s\"\n[keys]\nopen = \"l\"\n", browser.display()),
+    )
+    .expect("write config");
+    let cfg_s = cfg.to_string_lossy().into_owned();
+    let t = Tmux::start(BIN, 120, 40, &[("XDG_CONFIG_HOME", &cfg_s), ("BROWSER", "/nonexistent/browser")]);
+    t.wait_text("44 posts");
+    t.keys(&["?"]);
+    // The help shows the remapped key (waited for: tmux may be mid-frame).
+    t.wait_for("the remapped key in the help", |s| {
+        s.contains("help: Esc or ? closes")
+            && s.lines().any(|l| l.contains("  l  ") && l.contains("open the original"))
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("help to close", |s| !s.contains("help: Esc"));
+    t.keys(&["l"]);
+    t.wait_text("opened https://ratatui.rs/highlights/v030/");
+    assert_eq!(
+        read_log(&log),
+        "--from-config\nhttps://ratatui.rs/highlights/v030/\n",
+        "the config's browser wins over $BROWSER"
+    );
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}

@@ -1,7 +1,7 @@
 //! Boxes drawn over the panes: help, the tag picker, the problem list.
 
 use crate::app::App;
-use crate::keys::{self, Mode};
+use crate::keys::Mode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -48,8 +48,8 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         }
         v
     };
-    let left = section("Keys", keys::help_rows(Mode::List));
-    let mut right = section("While typing a filter", keys::help_rows(Mode::Filter));
+    let left = section("Keys", app.keymap.help_rows(Mode::List));
+    let mut right = section("While typing a filter", app.keymap.help_rows(Mode::Filter));
     right.push(Line::raw(""));
     right.extend(section("Query syntax", QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect()));
     let two_columns = area.width >= 90;

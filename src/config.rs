@@ -1,0 +1,310 @@
+//! The configuration file: `$XDG_CONFIG_HOME/linkfeed/config.toml` (default
+//! `~/.config/linkfeed/config.toml`). Every key is optional; an unknown key
+//! or a bad value is an error naming the file, the line and the key.
+//!
+//! ```toml
+//! dir = "~/feed"                 # the default feed
+//! browser = "firefox --new-tab %s"   # wins over $BROWSER
+//! show_drafts = false
+//! sort = "newest"                # newest, oldest, title, source
+//!
+//! [theme]                        # colour names, #rrggbb, or 0-255
+//! muted = "darkgray"
+//! highlight = "yellow"
+//! tag = "cyan"
+//! url = "blue"
+//! error = "red"
+//! selected_fg = "white"
+//! selected_bg = "blue"
+//!
+//! [keys]                         # command = key, or a list of keys
+//! open = ["Enter", "l"]
+//! quit = "q"
+//! ```
+
+use crate::app::Sort;
+use crate::keys::{COMMAND_NAMES, Key, KeyMap, parse_key};
+use crate::ui::theme::Theme;
+use ratatui::style::Color;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    dir: Option<Spanned<String>>,
+    browser: Option<Spanned<String>>,
+    show_drafts: Option<Spanned<bool>>,
+    sort: Option<Spanned<String>>,
+    theme: Option<RawTheme>,
+    keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    muted: Option<Spanned<String>>,
+    highlight: Option<Spanned<String>>,
+    tag: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    error: Option<Spanned<String>>,
+    selected_fg: Option<Spanned<String>>,
+    selected_bg: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Where a setting's value came from, for `linkfeed config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum From {
+    Default,
+    File,
+    Env(&'static str),
+    Flag(&'static str),
+}
+
+impl std::fmt::Display for From {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            From::Default => write!(f, "default"),
+            From::File => write!(f, "config file"),
+            From::Env(v) => write!(f, "${v}"),
+            From::Flag(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// The configuration file, checked.
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    /// The file it came from (`None`: there is none).
+    pub path: Option<PathBuf>,
+    pub dir: Option<PathBuf>,
+    pub browser: Option<String>,
+    pub show_drafts: Option<bool>,
+    pub sort: Option<Sort>,
+    /// (name, colour) pairs from `[theme]`.
+    pub colors: Vec<(String, Color)>,
+    /// (command name, keys) pairs from `[keys]`.
+    pub keys: Vec<(String, Vec<Key>)>,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// Where the configuration file is looked for.
+pub fn default_path() -> Option<PathBuf> {
+    let base =
+        std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| {
+            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("linkfeed").join("config.toml"))
+}
+
+/// Reads the configuration at `path`; a missing file is the default.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return Err(ConfigError {
+                path: path.into(),
+                line: None,
+                message: format!("cannot read it: {e}"),
+            });
+        }
+    };
+    parse(path, &text)
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
+/// Parses configuration text (`path` names it in errors).
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let err = |at: Option<usize>, message: String| ConfigError {
+        path: path.into(),
+        line: at.map(|a| line_of(text, a)),
+        message,
+    };
+    let raw: Raw = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        err(e.span().map(|s| s.start), message)
+    })?;
+    let mut c = Config { path: Some(path.into()), ..Config::default() };
+    c.dir = raw.dir.map(|d| expand_home(d.into_inner()));
+    c.browser = raw.browser.map(Spanned::into_inner).filter(|b| !b.trim().is_empty());
+    c.show_drafts = raw.show_drafts.map(Spanned::into_inner);
+    if let Some(s) = raw.sort {
+        c.sort = Some(match s.get_ref().as_str() {
+            "newest" => Sort::Newest,
+            "oldest" => Sort::Oldest,
+            "title" => Sort::Title,
+            "source" => Sort::Source,
+            other => {
+                return Err(err(
+                    Some(s.span().start),
+                    format!("`sort` is {other:?}: use newest, oldest, title or source"),
+                ));
+            }
+        });
+    }
+    if let Some(t) = raw.theme {
+        let entries = [
+            ("muted", t.muted),
+            ("highlight", t.highlight),
+            ("tag", t.tag),
+            ("url", t.url),
+            ("error", t.error),
+            ("selected_fg", t.selected_fg),
+            ("selected_bg", t.selected_bg),
+        ];
+        for (name, value) in entries {
+            let Some(v) = value else { continue };
+            let color = Color::from_str(v.get_ref()).map_err(|_| {
+                err(
+                    Some(v.span().start),
+                    format!("theme.{name} = {:?} is not a colour (a name, #rrggbb or 0-255)", v.get_ref()),
+                )
+            })?;
+            c.colors.push((name.to_string(), color));
+        }
+    }
+    for (name, keys) in raw.keys.unwrap_or_default() {
+        if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
+            let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
+            return Err(err(
+                Some(name.span().start),
+                format!("unknown key `keys.{}`: the commands are {}", name.get_ref(), known.join(", ")),
+            ));
+        }
+        let list = match keys.get_ref() {
+            OneOrMany::One(k) => vec![k.clone()],
+            OneOrMany::Many(ks) => ks.clone(),
+        };
+        let mut parsed = Vec::new();
+        for k in &list {
+            parsed.push(parse_key(k).ok_or_else(|| {
+                err(
+                    Some(keys.span().start),
+                    format!(
+                        "keys.{} = {k:?} is not a key (e.g. \"l\", \"Ctrl-o\", \"Enter\", \"F2\")",
+                        name.get_ref()
+                    ),
+                )
+            })?);
+        }
+        c.keys.push((name.into_inner(), parsed));
+    }
+    Ok(c)
+}
+
+fn expand_home(p: String) -> PathBuf {
+    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(p),
+    }
+}
+
+impl Config {
+    /// The theme: the built-in colours with `[theme]` applied, or no colour
+    /// at all when `no_color` (NO_COLOR) is set.
+    pub fn theme(&self, no_color: bool) -> Theme {
+        if no_color {
+            return Theme::PLAIN;
+        }
+        let mut t = Theme::COLOR;
+        for (name, color) in &self.colors {
+            match name.as_str() {
+                "muted" => t.muted = t.muted.fg(*color),
+                "highlight" => t.highlight = t.highlight.fg(*color),
+                "tag" => t.tag = t.tag.fg(*color),
+                "url" => t.url = t.url.fg(*color),
+                "error" => t.error = t.error.fg(*color),
+                "selected_fg" => t.selected = t.selected.fg(*color),
+                "selected_bg" => t.selected = t.selected.bg(*color),
+                _ => {}
+            }
+        }
+        t
+    }
+
+    /// The key table with `[keys]` applied.
+    pub fn keymap(&self) -> KeyMap {
+        let mut map = KeyMap::default();
+        for (name, keys) in &self.keys {
+            if let Some((_, cmd)) = COMMAND_NAMES.iter().find(|(n, _)| n == name) {
+                map.remap(*cmd, keys.clone());
+            }
+        }
+        map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("/c/config.toml"), text)
+    }
+
+    #[test]
+    fn every_key() {
+        let c = p("dir = \"/feed\"\nbrowser = \"ff %s\"\nshow_drafts = true\nsort = \"title\"\n[theme]\nmuted = \"#808080\"\nselected_bg = \"22\"\n[keys]\nopen = [\"Enter\", \"l\"]\nquit = \"x\"\n")
+            .expect("parses");
+        assert_eq!(c.dir.as_deref(), Some(Path::new("/feed")));
+        assert_eq!(c.browser.as_deref(), Some("ff %s"));
+        assert_eq!((c.show_drafts, c.sort), (Some(true), Some(Sort::Title)));
+        assert_eq!(
+            c.colors,
+            [
+                ("muted".to_string(), Color::Rgb(128, 128, 128)),
+                ("selected_bg".to_string(), Color::Indexed(22))
+            ]
+        );
+        assert_eq!(c.keys.len(), 2);
+        assert_eq!(c.theme(false).selected.bg, Some(Color::Indexed(22)));
+        assert_eq!(c.theme(true), Theme::PLAIN);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_key() {
+        let cases = [
+            ("dir = \"/x\"\ncolour = 1\n", 2, "unknown field `colour`"),
+            ("sort = \"random\"\n", 1, "`sort` is \"random\""),
+            ("\n\nshow_drafts = \"yes\"\n", 3, "invalid type"),
+            ("[theme]\nmuted = \"blurple\"\n", 2, "theme.muted = \"blurple\" is not a colour"),
+            ("[keys]\nfly = \"f\"\n", 2, "unknown key `keys.fly`"),
+            ("[keys]\nopen = \"Hyper-o\"\n", 2, "keys.open = \"Hyper-o\" is not a key"),
+            ("dir = \n", 1, ""),
+        ];
+        for (text, line, words) in cases {
+            let e = p(text).expect_err(text);
+            assert_eq!(e.line, Some(line), "{text:?}: {e}");
+            assert!(e.to_string().starts_with(&format!("/c/config.toml:{line}: ")), "{e}");
+            assert!(e.message.contains(words), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_the_default() {
+        let c = load(Path::new("/nonexistent/linkfeed/config.toml")).expect("fine");
+        assert!(c.path.is_none() && c.dir.is_none());
+    }
+}
