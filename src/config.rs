@@ -106,13 +106,17 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// `$VAR/linkfeed/FILE`, else `$HOME/FALLBACK/linkfeed/FILE` (the XDG base
+/// directory rule); `None` when neither variable is set.
+pub fn xdg_file(var: &str, fallback: &str, file: &str) -> Option<PathBuf> {
+    let set = |v: &str| std::env::var_os(v).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let base = set(var).or_else(|| set("HOME").map(|h| h.join(fallback)))?;
+    Some(base.join("linkfeed").join(file))
+}
+
 /// Where the configuration file is looked for.
 pub fn default_path() -> Option<PathBuf> {
-    let base =
-        std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| {
-            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("linkfeed").join("config.toml"))
+    xdg_file("XDG_CONFIG_HOME", ".config", "config.toml")
 }
 
 /// Reads the configuration at `path`; a missing file is the default.

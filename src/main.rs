@@ -221,11 +221,10 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
             feed::load(&source).map(|f| f.without_drafts(drafts)).map_err(|e| e.to_string())
         })
     };
-    if let Source::Dir(dir) = &source
-        && let Err(e) = reloader.watch(dir)
-    {
-        eprintln!("linkfeed: warning: cannot watch {} for changes ({e}); r reloads by hand", source.label());
-    }
+    let watch_problem = match &source {
+        Source::Dir(dir) => reloader.watch(dir).err(),
+        Source::Sample => None,
+    };
     let mut opener = SystemHost::from_env().with_reload(reloader);
     if config.browser.is_some() {
         opener.browser = config.browser.clone();
@@ -244,6 +243,9 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
         let mut app = App::new(feed.map_err(io::Error::other)?.without_drafts(drafts), label.clone());
         app.theme = config.theme(no_color());
         app.keymap = config.keymap();
+        if let Some(e) = &watch_problem {
+            app.notify(format!("not watching the folder for changes ({e}); r reloads"), true);
+        }
         if let Some(sort) = config.sort {
             app.set_sort(sort);
         }

@@ -25,11 +25,7 @@ pub fn key(post: &Post) -> std::borrow::Cow<'_, str> {
 
 /// Where the read state lives, from the environment.
 pub fn default_path() -> Option<PathBuf> {
-    let base =
-        std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| {
-            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".local/state"))
-        })?;
-    Some(base.join("linkfeed").join("read.json"))
+    crate::config::xdg_file("XDG_STATE_HOME", ".local/state", "read.json")
 }
 
 /// What loading found.
