@@ -497,3 +497,42 @@ fn the_configs_browser_and_keys_are_used() {
     t.wait_text("EXITED rc=0");
     drop(probe);
 }
+
+/// The SGR parameter lists (`\x1b[...m`) in a screen captured with escapes.
+fn sgr_params(screen: &str) -> Vec<String> {
+    screen
+        .split("\x1b[")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('m').map(|(p, _)| p.to_string()))
+        .collect()
+}
+
+fn has_colour(params: &str) -> bool {
+    let mut it = params.split(';');
+    while let Some(p) = it.next() {
+        match p.parse::<u32>().unwrap_or(0) {
+            30..=37 | 40..=47 | 90..=97 | 100..=107 => return true,
+            38 | 48 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[test]
+fn no_color_means_no_colour_but_a_visible_selection() {
+    let t = Tmux::start(BIN, 120, 30, &[("NO_COLOR", "1")]);
+    t.wait_text("44 posts");
+    let out = t.tmux(&["capture-pane", "-p", "-e", "-t", "0"]);
+    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+    let params = sgr_params(&screen);
+    assert!(params.iter().all(|p| !has_colour(p)), "no colour codes: {params:?}");
+    assert!(params.iter().any(|p| p.split(';').any(|x| x == "7")), "the selection is reversed: {params:?}");
+    drop(t);
+    // Without NO_COLOR there is colour (so the check above can fail).
+    let t = Tmux::start(BIN, 120, 30, &[]);
+    t.wait_text("44 posts");
+    let screen =
+        String::from_utf8_lossy(&t.tmux(&["capture-pane", "-p", "-e", "-t", "0"]).stdout).into_owned();
+    assert!(sgr_params(&screen).iter().any(|p| has_colour(p)));
+}
