@@ -508,15 +508,7 @@ fn sgr_params(screen: &str) -> Vec<String> {
 }
 
 fn has_colour(params: &str) -> bool {
-    let mut it = params.split(';');
-    while let Some(p) = it.next() {
-        match p.parse::<u32>().unwrap_or(0) {
-            30..=37 | 40..=47 | 90..=97 | 100..=107 => return true,
-            38 | 48 => return true,
-            _ => {}
-        }
-    }
-    false
+    params.split(';').any(|p| matches!(p.parse::<u32>().unwrap_or(0), 30..=38 | 40..=48 | 90..=97 | 100..=107))
 }
 
 #[test]
