@@ -508,7 +508,9 @@ fn sgr_params(screen: &str) -> Vec<String> {
 }
 
 fn has_colour(params: &str) -> bool {
-    params.split(';').any(|p| matches!(p.parse::<u32>().unwrap_or(0), 30..=38 | 40..=48 | 90..=97 | 100..=107))
+    params
+        .split(';')
+        .any(|p| matches!(p.parse::<u32>().unwrap_or(0), 30..=38 | 40..=48 | 90..=97 | 100..=107))
 }
 
 #[test]
