@@ -58,7 +58,18 @@ impl Reloader {
         let (ping, pings) = channel::<()>();
         let root = dir.to_path_buf();
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Reading a file (ours, or anyone's) is not a change: only
+            // creations, removals, renames and new contents are.
+            use notify::EventKind;
+            use notify::event::ModifyKind;
             if let Ok(e) = event
+                && matches!(
+                    e.kind,
+                    EventKind::Create(_)
+                        | EventKind::Remove(_)
+                        | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+                        | EventKind::Any
+                )
                 && e.paths.iter().any(|p| relevant(p.strip_prefix(&root).unwrap_or(p)))
             {
                 let _ = ping.send(());

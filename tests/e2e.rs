@@ -264,11 +264,13 @@ fn hostile_text_is_shown_escaped_and_problems_are_listed() {
     t.wait_text("11 files skipped");
     t.keys(&["/"]);
     t.type_text("evil");
-    let s = t.wait_text("Evil ␛[31mred");
-    assert!(s.contains("␛]0;owned␇"), "{s}");
-    // Esc and the next key sent together would read as Alt+key, as in any terminal.
+    // Wait for what only the typed filter shows, so no key races ahead.
+    let s = t.wait_for("the filter", |s| s.contains("/evil") && s.contains("1 of 23"));
+    assert!(s.contains("Evil ␛[31mred") && s.contains("␛]0;owned␇"), "{s}");
+    // Esc and the next key sent together would read as Alt+key, as in any
+    // terminal: wait until the Esc has been read.
     t.keys(&["Escape"]);
-    t.wait_text("23 posts");
+    t.wait_for("the filter to close", |s| !s.contains("/evil") && s.contains("23 posts"));
     t.keys(&["p"]);
     let s = t.wait_text("11 errors, 8 warnings");
     assert!(s.contains("binary.md: error: this is a binary file"), "{s}");
