@@ -335,7 +335,11 @@ impl App {
                 self.clamp_detail_scroll();
             }
             (Mode::List, Cmd::DetailUp) => self.detail_scroll = self.detail_scroll.saturating_sub(1),
-            (Mode::List, Cmd::StartFilter) => self.mode = Mode::Filter,
+            (Mode::List, Cmd::StartFilter) => {
+                // A new filter starts a new errand: the last message has had its say.
+                self.message = None;
+                self.mode = Mode::Filter;
+            }
             (Mode::List, Cmd::Help) => self.mode = Mode::Help,
             (Mode::List, Cmd::TagPicker) => {
                 self.tag_input.clear();

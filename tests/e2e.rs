@@ -73,6 +73,9 @@ impl Tmux {
         loop {
             let s = self.screen();
             if pred(&s) {
+                if std::env::var_os("E2E_TRACE").is_some() {
+                    eprintln!("{what}: {} ms", start.elapsed().as_millis());
+                }
                 return s;
             }
             if start.elapsed() > Duration::from_secs(20) {
@@ -254,8 +257,17 @@ fn refused_urls_never_reach_the_browser() {
     t.wait_text("filter:");
     t.keys(&["o"]);
     t.wait_text("opened https://example.com/good");
+    let t0 = Instant::now();
     assert_eq!(read_log(&log), "https://example.com/good\n", "only the good URL was ever opened");
+    if std::env::var_os("E2E_TRACE").is_some() {
+        eprintln!("read_log: {} ms", t0.elapsed().as_millis());
+    }
+    let t0 = Instant::now();
+    drop(t);
     drop(probe);
+    if std::env::var_os("E2E_TRACE").is_some() {
+        eprintln!("drop: {} ms", t0.elapsed().as_millis());
+    }
 }
 
 #[test]
