@@ -163,6 +163,8 @@ pub struct App {
     pub tag_matches: Vec<usize>,
     pub tag_selected: usize,
     pub problem_selected: usize,
+    /// First line of the help overlay shown (when it does not fit).
+    pub help_scroll: usize,
 
     /// Keys (`state::key`) of the posts that have been read.
     pub read: HashSet<String>,
@@ -207,6 +209,7 @@ impl App {
             tag_matches: Vec::new(),
             tag_selected: 0,
             problem_selected: 0,
+            help_scroll: 0,
             read: HashSet::new(),
             unread: 0,
             unread_only: false,
@@ -305,6 +308,11 @@ impl App {
                 self.problem_selected = (self.problem_selected + 1).min(self.problems.len().saturating_sub(1))
             }
             (Mode::Problems, Cmd::Up) => self.problem_selected = self.problem_selected.saturating_sub(1),
+            (Mode::Help, Cmd::Down) => {
+                let max = ui::overlay::help_overflow(self);
+                self.help_scroll = (self.help_scroll + 1).min(max);
+            }
+            (Mode::Help, Cmd::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
             (Mode::Help | Mode::Tags | Mode::Problems, Cmd::Close) => self.mode = Mode::List,
             (Mode::Help, Cmd::Help) => self.mode = Mode::List,
             (Mode::Filter, Cmd::Backspace) => {
@@ -340,7 +348,10 @@ impl App {
                 self.message = None;
                 self.mode = Mode::Filter;
             }
-            (Mode::List, Cmd::Help) => self.mode = Mode::Help,
+            (Mode::List, Cmd::Help) => {
+                self.help_scroll = 0;
+                self.mode = Mode::Help;
+            }
             (Mode::List, Cmd::TagPicker) => {
                 self.tag_input.clear();
                 self.refilter_tags();

@@ -150,8 +150,8 @@ pub static BINDINGS: &[Binding] = &[
     // Tag picker
     Binding { modes: &[Tags], keys: &[code(Enter)], cmd: Cmd::PickTag, help: "filter by this tag" },
     // Overlays
-    Binding { modes: &[Problems], keys: &[k('j')], cmd: Cmd::Down, help: "next" },
-    Binding { modes: &[Problems], keys: &[k('k')], cmd: Cmd::Up, help: "previous" },
+    Binding { modes: &[Problems, Help], keys: &[k('j'), code(Down)], cmd: Cmd::Down, help: "next" },
+    Binding { modes: &[Problems, Help], keys: &[k('k'), code(Up)], cmd: Cmd::Up, help: "previous" },
     Binding { modes: &[Help, Tags, Problems], keys: &[code(Esc)], cmd: Cmd::Close, help: "close" },
     Binding { modes: &[Help], keys: &[k('q')], cmd: Cmd::Close, help: "close" },
     Binding { modes: &[Problems], keys: &[k('q'), k('p')], cmd: Cmd::Close, help: "close" },

@@ -177,3 +177,23 @@ fn the_layout_returns_when_the_terminal_grows() {
         "side by side again: {s}"
     );
 }
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut app = sample_app(80, 24);
+    let o = FakeHost::default();
+    press(&mut app, &o, "?");
+    let s = screen(&app);
+    assert!(s.contains("help: j/k scroll"), "{s}");
+    assert!(!s.contains("Query syntax"), "{s}");
+    press(&mut app, &o, &"j".repeat(40));
+    let s = screen(&app);
+    assert!(s.contains("Query syntax") && s.contains("leave out what the term matches"), "{s}");
+    assert_eq!(app.selected, 0, "j scrolled the help, not the list");
+    press(&mut app, &o, "<Esc>");
+    assert_eq!(app.mode, Mode::List);
+    // Wide enough: nothing to scroll.
+    let mut wide = sample_app(120, 40);
+    press(&mut wide, &o, "?");
+    assert!(screen(&wide).contains("help: Esc or ? closes"));
+}

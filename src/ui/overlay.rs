@@ -38,7 +38,8 @@ const QUERY_HELP: &[(&str, &str)] = &[
     ("Capital", "a capital: case-sensitive"),
 ];
 
-pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
+/// The help's lines: (left column, right column); one column when narrow.
+fn help_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let t = &app.theme;
     let section = |title: &'static str, rows: Vec<(String, &'static str)>| {
         let key_w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
@@ -52,25 +53,55 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let mut right = section("While typing a filter", app.keymap.help_rows(Mode::Filter));
     right.push(Line::raw(""));
     right.extend(section("Query syntax", QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect()));
-    let two_columns = area.width >= 90;
-    let (w, h) = if two_columns {
-        (112, left.len().max(right.len()) as u16 + 2)
+    (left, right)
+}
+
+/// Whether the help is drawn in two columns at this size.
+fn help_two_columns(area: Rect) -> bool {
+    area.width >= 90
+}
+
+/// The size of the help box and its lines, for this terminal size.
+fn help_layout(app: &App, area: Rect) -> (u16, u16, Vec<Line<'static>>, Vec<Line<'static>>) {
+    let (left, right) = help_lines(app);
+    if help_two_columns(area) {
+        let h = left.len().max(right.len()) as u16 + 2;
+        (112, h, left, right)
     } else {
-        (64, (left.len() + right.len() + 1) as u16 + 2)
-    };
-    let inner = popup(app, area, w, h, "help: Esc or ? closes", buf);
-    if two_columns {
+        let mut all = left;
+        all.push(Line::raw(""));
+        all.extend(right);
+        let h = all.len() as u16 + 2;
+        (64, h, all, Vec::new())
+    }
+}
+
+/// How many lines the help can scroll at the current size (0 when it fits).
+pub fn help_overflow(app: &App) -> usize {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let (_, h, left, right) = help_layout(app, area);
+    let inner_h = h.min(area.height).saturating_sub(2) as usize;
+    left.len().max(right.len()).saturating_sub(inner_h)
+}
+
+pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
+    let (w, h, left, right) = help_layout(app, area);
+    let more = help_overflow(app) > 0;
+    let title = if more { "help: j/k scroll, Esc or ? closes" } else { "help: Esc or ? closes" };
+    let inner = popup(app, area, w, h, title, buf);
+    let skip = app.help_scroll.min(help_overflow(app));
+    if help_two_columns(area) {
         let half = inner.width / 2;
         let l = Rect::new(inner.x, inner.y, half, inner.height);
         let r = Rect::new(inner.x + half, inner.y, inner.width - half, inner.height);
-        for (i, line) in left.iter().enumerate() {
+        for (i, line) in left.iter().skip(skip).enumerate() {
             put(buf, l, i, line);
         }
-        for (i, line) in right.iter().enumerate() {
+        for (i, line) in right.iter().skip(skip).enumerate() {
             put(buf, r, i, line);
         }
     } else {
-        for (i, line) in left.iter().chain([Line::raw("")].iter()).chain(right.iter()).enumerate() {
+        for (i, line) in left.iter().skip(skip).enumerate() {
             put(buf, inner, i, line);
         }
     }
