@@ -239,7 +239,7 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     };
     let label = source.label();
     let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
-        let Some(feed) = loaded else { return Ok(None) };
+        let Some((feed, early)) = loaded else { return Ok(None) };
         let mut app = App::new(feed.map_err(io::Error::other)?.without_drafts(drafts), label.clone());
         app.theme = config.theme(no_color());
         app.keymap = config.keymap();
@@ -256,7 +256,7 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
                 app.notify(problem, true);
             }
         }
-        tui::run(&mut terminal, &mut app, &opener, &stop).map(Some)
+        tui::run(&mut terminal, &mut app, &opener, &stop, early).map(Some)
     });
     tui::restore();
     match result {

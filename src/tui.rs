@@ -63,9 +63,12 @@ pub fn run(
     app: &mut App,
     opener: &dyn Host,
     stop: &AtomicBool,
+    early: Vec<Event>,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
+    // Keys typed while the feed was loading are not lost.
+    process(app, early, opener);
     loop {
         terminal.draw(|f| f.render_widget(&*app, f.area()))?;
         if app.should_quit || stop.load(Ordering::Relaxed) {
@@ -73,30 +76,12 @@ pub fn run(
         }
         if event::poll(TICK)? {
             // Drain everything that is waiting before drawing again, so a
-            // burst of keys costs one frame; letters typed into the filter
-            // in one burst are filtered once, and the newest query wins.
-            let mut typed = String::new();
-            loop {
-                let ev = event::read()?;
-                let letter = match &ev {
-                    Event::Key(k) if app.mode == Mode::Filter => match app.keymap.lookup(app.mode, k) {
-                        Some(Input::Char(c)) => Some(c),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match letter {
-                    Some(c) => typed.push(c),
-                    None => {
-                        flush_typed(app, &mut typed);
-                        handle_event(app, ev, opener);
-                    }
-                }
-                if app.should_quit || !event::poll(Duration::ZERO)? {
-                    break;
-                }
+            // burst of keys costs one frame.
+            let mut batch = vec![event::read()?];
+            while event::poll(Duration::ZERO)? {
+                batch.push(event::read()?);
             }
-            flush_typed(app, &mut typed);
+            process(app, batch, opener);
         }
         if let Some(result) = opener.poll_reload() {
             apply(app, Action::Reloaded(result), opener);
@@ -105,27 +90,58 @@ pub fn run(
     }
 }
 
+/// Applies a batch of events in order. Letters typed into the filter in one
+/// batch are filtered once, so the newest query wins without a pass per key.
+pub fn process(app: &mut App, events: Vec<Event>, host: &dyn Host) {
+    let mut typed = String::new();
+    for ev in events {
+        if app.should_quit {
+            break;
+        }
+        let letter = match &ev {
+            Event::Key(k) if app.mode == Mode::Filter => match app.keymap.lookup(app.mode, k) {
+                Some(Input::Char(c)) => Some(c),
+                _ => None,
+            },
+            _ => None,
+        };
+        match letter {
+            Some(c) => typed.push(c),
+            None => {
+                flush_typed(app, &mut typed);
+                handle_event(app, ev, host);
+            }
+        }
+    }
+    flush_typed(app, &mut typed);
+}
+
 fn flush_typed(app: &mut App, typed: &mut String) {
     if !typed.is_empty() {
         app.update(Action::Type(std::mem::take(typed)));
     }
 }
 
+/// What loading gave: the feed, and the events that arrived meanwhile.
+pub type Loaded = (Result<Feed, LoadError>, Vec<Event>);
+
 /// Shows loading progress until `loader` finishes. `None` when the user
-/// quit (q, Esc or Ctrl-c) or a signal arrived first; the load is cancelled.
+/// quit (Ctrl-c, or q or Esc as the first key) or a signal arrived first;
+/// the load is cancelled. Other keys are kept, to be applied once loaded.
 pub fn wait_for_load(
     terminal: &mut DefaultTerminal,
     progress: &Progress,
     label: &str,
     stop: &AtomicBool,
     loader: std::thread::JoinHandle<Result<Feed, LoadError>>,
-) -> io::Result<Option<Result<Feed, LoadError>>> {
+) -> io::Result<Option<Loaded>> {
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
     let mut last_draw = None;
+    let mut early: Vec<Event> = Vec::new();
     loop {
         if loader.is_finished() {
             return match loader.join() {
-                Ok(r) => Ok(Some(r)),
+                Ok(r) => Ok(Some((r, early))),
                 Err(_) => Err(io::Error::other("the loader failed")),
             };
         }
@@ -141,11 +157,14 @@ pub fn wait_for_load(
             last_draw = Some(Instant::now());
         }
         let mut quit = stop.load(Ordering::Relaxed);
-        if event::poll(Duration::from_millis(20))?
-            && let Event::Key(k) = event::read()?
-        {
-            let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-            quit |= matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c;
+        if event::poll(Duration::from_millis(20))? {
+            let ev = event::read()?;
+            if let Event::Key(k) = &ev {
+                let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                let first = !early.iter().any(|e| matches!(e, Event::Key(_)));
+                quit |= ctrl_c || (first && matches!(k.code, KeyCode::Char('q') | KeyCode::Esc));
+            }
+            early.push(ev);
         }
         if quit {
             progress.cancel.store(true, Ordering::Relaxed);

@@ -358,3 +358,18 @@ fn a_reload_keeps_the_query_the_read_state_and_the_selected_post() {
     assert_eq!(app.unread, 43, "the read post is the one that went away");
     assert!(app.message.as_ref().is_some_and(|m| m.text.starts_with("reloaded")));
 }
+
+#[test]
+fn a_batch_of_keys_is_applied_in_order_with_letters_filtered_once() {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    let mut batch = vec![key_event(KeyCode::Char('/'), KeyModifiers::NONE)];
+    batch.extend("kube".chars().map(|c| key_event(KeyCode::Char(c), KeyModifiers::NONE)));
+    batch.push(key_event(KeyCode::Enter, KeyModifiers::NONE));
+    batch.push(key_event(KeyCode::Char('j'), KeyModifiers::NONE));
+    linkfeed::tui::process(&mut app, batch, &o);
+    assert_eq!(app.query_text, "kube");
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.selected, 1, "j after Enter moves in the list");
+}
