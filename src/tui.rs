@@ -71,6 +71,12 @@ pub fn run(
     process(app, early, opener);
     loop {
         terminal.draw(|f| f.render_widget(&*app, f.area()))?;
+        // Debug builds only: lets the end-to-end tests prove that a panic
+        // leaves the terminal as it was found.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("LINKFEED_TEST_PANIC").is_some() {
+            panic!("LINKFEED_TEST_PANIC is set");
+        }
         if app.should_quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }

@@ -544,3 +544,27 @@ fn no_color_means_no_colour_but_a_visible_selection() {
         String::from_utf8_lossy(&t.tmux(&["capture-pane", "-p", "-e", "-t", "0"]).stdout).into_owned();
     assert!(sgr_params(&screen).iter().any(|p| has_colour(p)));
 }
+
+#[test]
+fn a_panic_leaves_the_terminal_as_it_was() {
+    // The test binary is a debug build, where LINKFEED_TEST_PANIC panics
+    // right after the first frame.
+    let t = Tmux::start(
+        &format!("echo BEFORE; {BIN}"),
+        100,
+        30,
+        &[("LINKFEED_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+    );
+    let s = t.wait_for("the exit and stty's report", |s| s.contains("EXITED") && s.contains("icanon"));
+    assert!(s.contains("BEFORE"), "the normal screen is back: {s}");
+    assert!(s.contains("EXITED rc=101"), "{s}");
+    assert!(
+        s.contains("LINKFEED_TEST_PANIC is set"),
+        "the panic message is readable on the normal screen: {s}"
+    );
+    assert!(s.contains(" icanon") && s.contains(" echo"), "the terminal left raw mode: {s}");
+    let flag = String::from_utf8_lossy(&t.tmux(&["display", "-p", "-t", "0", "#{mouse_any_flag}"]).stdout)
+        .trim()
+        .to_string();
+    assert_eq!(flag, "0", "mouse reporting is off after the panic");
+}

@@ -48,14 +48,6 @@ impl Theme {
         draft: Style::new().add_modifier(BOLD),
         key: Style::new().add_modifier(BOLD),
     };
-
-    /// `PLAIN` when `NO_COLOR` is set to anything non-empty (no-color.org).
-    pub fn from_env() -> Theme {
-        match std::env::var_os("NO_COLOR") {
-            Some(v) if !v.is_empty() => Theme::PLAIN,
-            _ => Theme::COLOR,
-        }
-    }
 }
 
 impl Default for Theme {
