@@ -15,7 +15,9 @@ use std::time::Instant;
 
 /// A terminal reader for a curated link feed.
 ///
-/// With no folder, reads $LINKFEED_DIR, else the sample feed built into the binary.
+/// With no folder, reads $LINKFEED_DIR, else `dir` from the config file
+/// (`linkfeed config` shows it), else the sample feed built into the binary.
+/// In the reader, ? lists the keys.
 #[derive(Parser)]
 #[command(name = "linkfeed", version, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -32,6 +34,7 @@ struct Cli {
 enum Cmd {
     /// Print one line per post, newest first: date, title, source, URL (tab-separated).
     List {
+        /// The feed folder (default: as for the reader).
         dir: Option<PathBuf>,
         /// Include drafts.
         #[arg(long)]
@@ -50,7 +53,10 @@ enum Cmd {
         unread: bool,
     },
     /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
-    Check { dir: Option<PathBuf> },
+    Check {
+        /// The feed folder (default: as for the reader).
+        dir: Option<PathBuf>,
+    },
     /// Print shell completions: `linkfeed completions bash > /etc/bash_completion.d/linkfeed`.
     Completions {
         #[arg(value_enum)]
@@ -60,6 +66,7 @@ enum Cmd {
     Config,
     /// Print every tag with its post count, most used first.
     Tags {
+        /// The feed folder (default: as for the reader).
         dir: Option<PathBuf>,
         /// Count drafts too.
         #[arg(long)]
