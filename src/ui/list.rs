@@ -42,13 +42,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         if selected {
             buf.set_style(rect, t.selected);
         }
-        let line = row_line(app, post, selected);
+        let line = row_line(app, post, selected, inner.width as usize);
         buf.set_line(inner.x, y, &line, inner.width);
     }
 }
 
-/// One row: marker, date, title (matches highlighted), then source and tags muted.
-pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
+/// One row: marker, date, title (matches highlighted), then source and tags
+/// muted. When the title would push the source out of a row `width` columns
+/// wide, and there is room for both, the title is cut (with `…`) so the source
+/// shows in the last third.
+pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> Line<'a> {
+    use unicode_width::UnicodeWidthStr;
     let t = &app.theme;
     let unread = !app.is_read(post);
     let mut spans = vec![
@@ -61,10 +65,21 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
     if post.draft {
         spans.push(Span::styled("[draft] ", t.draft));
     }
-    let title = match post.title.char_indices().nth(TITLE_CHARS) {
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    let room = width.saturating_sub(used);
+    let mut title = match post.title.char_indices().nth(TITLE_CHARS) {
         Some((i, _)) => &post.title[..i],
         None => post.title.as_str(),
     };
+    let source_w = post.source.width() + 2;
+    let mut cut = false;
+    if room >= 40 && !post.source.is_empty() && title.width() + source_w > room {
+        let keep = room - source_w.min(room / 3);
+        if title.width() > keep {
+            title = cut_to_width(title, keep.saturating_sub(1));
+            cut = true;
+        }
+    }
     let hits = if app.query.is_empty() {
         Vec::new()
     } else {
@@ -72,6 +87,9 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
     };
     let base = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
     spans.extend(highlighted(title, &hits, base, t.highlight));
+    if cut {
+        spans.push(Span::styled("…", base));
+    }
     if !post.source.is_empty() {
         spans.push(Span::styled(format!("  {}", post.source), t.muted));
     }
@@ -79,6 +97,19 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool) -> Line<'a> {
         spans.push(Span::styled(format!(" #{tag}"), t.muted));
     }
     Line::from(spans)
+}
+
+/// The longest prefix of `s` at most `width` columns wide.
+fn cut_to_width(s: &str, width: usize) -> &str {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > width {
+            return &s[..i];
+        }
+    }
+    s
 }
 
 /// `text` cut into spans, the characters at `hits` (sorted char indices) in `hit`.
