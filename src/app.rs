@@ -545,13 +545,19 @@ impl App {
     /// Re-reads the query and recomputes the matches; the first match is selected.
     fn refilter(&mut self) {
         let query = Query::parse(&self.query_text);
-        // A query that only grew can only lose matches: look at those alone.
-        let within = query.narrows(&self.query).then(|| {
-            let mut idx: Vec<usize> = self.matches.iter().map(|m| m.idx).collect();
-            idx.sort_unstable();
-            idx
+        // A query that only grew can only lose matches: look at those alone,
+        // and score only the terms that changed.
+        let previous = query.narrowing(&self.query).map(|(start, drop_last)| {
+            let mut from = std::mem::take(&mut self.matches);
+            from.sort_unstable_by_key(|m| m.idx);
+            (from, start, drop_last)
         });
-        self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, within.as_deref());
+        let narrow = previous.as_ref().map(|(from, start, drop_last)| crate::query::Narrow {
+            from,
+            start: *start,
+            drop_last: *drop_last,
+        });
+        self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, narrow);
         if self.unread_only {
             let (posts, read) = (&self.posts, &self.read);
             self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(state::key(p).as_ref())));

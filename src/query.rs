@@ -148,6 +148,22 @@ fn parse_term(token: &str) -> Term {
 pub struct Match {
     pub idx: usize,
     pub score: i64,
+    /// The part of `score` the query's last term gave, so the next keystroke
+    /// can reuse the rest.
+    pub last: i64,
+}
+
+/// Filtering from a previous result: only its posts are looked at, and the
+/// scores of the terms that did not change are taken from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Narrow<'a> {
+    /// The previous matches, by ascending `idx`.
+    pub from: &'a [Match],
+    /// The first term of the new query that must be scored.
+    pub start: usize,
+    /// Whether the previous query's last term is among those re-scored
+    /// (its part, `Match::last`, is taken off the previous score).
+    pub drop_last: bool,
 }
 
 /// Lower-cased title, tags and source of every post, built once per feed:
@@ -377,73 +393,74 @@ impl Matcher {
         }
     }
 
-    fn score_prepared(&self, terms: &[Prepared], post: &Post, hay: &Hay) -> Option<i64> {
-        let mut total = 0;
+    /// The sum of the terms' scores and the last term's part, when every
+    /// term holds.
+    fn score_prepared(&self, terms: &[Prepared], post: &Post, hay: &Hay) -> Option<(i64, i64)> {
+        let (mut total, mut last) = (0, 0);
         for p in terms {
-            match (self.term_score(p, post, hay), p.term.negate) {
-                (Some(s), false) => total += s,
-                (None, true) => {}
+            last = match (self.term_score(p, post, hay), p.term.negate) {
+                (Some(s), false) => s,
+                (None, true) => 0,
                 _ => return None,
-            }
+            };
+            total += last;
         }
-        Some(total)
+        Some((total, last))
     }
 
     /// The post's score when every term holds.
     pub fn score(&self, q: &Query, post: &Post) -> Option<i64> {
         let terms: Vec<Prepared> = q.terms.iter().map(|t| self.prepare(t)).collect();
-        self.score_prepared(&terms, post, &Hay::new(post))
+        self.score_prepared(&terms, post, &Hay::new(post)).map(|(total, _)| total)
     }
 
     /// The posts that match, best first (or newest first for tag and source
     /// queries), ties newest first. `posts` is newest first.
     pub fn filter(&self, q: &Query, posts: &[Post]) -> Vec<Match> {
         if q.is_empty() {
-            return (0..posts.len()).map(|idx| Match { idx, score: 0 }).collect();
+            return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0 }).collect();
         }
         self.filter_within(q, posts, &Index::new(posts), None)
     }
 
-    /// As [`Matcher::filter`], with a prebuilt index, looking only at the
-    /// posts in `within` (ascending indices) when given: a query that only
-    /// grew can only lose matches, so the previous matches are enough.
+    /// As [`Matcher::filter`], with a prebuilt index; with `narrow`, only
+    /// the previous matches are looked at (a query that only grew can only
+    /// lose matches) and only the terms that changed are scored.
     pub fn filter_within(
         &self,
         q: &Query,
         posts: &[Post],
         index: &Index,
-        within: Option<&[usize]>,
+        narrow: Option<Narrow>,
     ) -> Vec<Match> {
         if q.is_empty() {
-            return (0..posts.len()).map(|idx| Match { idx, score: 0 }).collect();
+            return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0 }).collect();
         }
-        let terms: Vec<Prepared> = q.terms.iter().map(|t| self.prepare(t)).collect();
-        let all: Vec<usize>;
-        let candidates: &[usize] = match within {
-            Some(w) => w,
-            None => {
-                all = (0..posts.len()).collect();
-                &all
-            }
-        };
-        let scan = |chunk: &[usize]| -> Vec<Match> {
-            chunk
-                .iter()
-                .filter_map(|&idx| {
-                    let (post, hay) = (posts.get(idx)?, index.hays.get(idx)?);
-                    self.score_prepared(&terms, post, hay).map(|score| Match { idx, score })
-                })
-                .collect()
+        let start = narrow.map_or(0, |n| n.start.min(q.terms.len()));
+        let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare(t)).collect();
+        let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
+        let score = |idx: usize, prior: i64, prior_last: i64| -> Option<Match> {
+            let (post, hay) = (posts.get(idx)?, index.hays.get(idx)?);
+            let (total, last) = self.score_prepared(&terms, post, hay)?;
+            // With no term to score the last part is the one carried over.
+            let last = if terms.is_empty() { prior_last } else { last };
+            Some(Match { idx, score: prior + total, last })
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let mut out: Vec<Match> = if threads > 1 && candidates.len() >= PARALLEL_MIN {
-            let size = candidates.len().div_ceil(threads);
-            std::thread::scope(|s| {
-                let handles: Vec<_> = candidates.chunks(size).map(|c| s.spawn(move || scan(c))).collect();
-                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-            })
-        } else {
-            scan(candidates)
+        let mut out: Vec<Match> = match narrow {
+            Some(n) => {
+                let scan = |chunk: &[Match]| -> Vec<Match> {
+                    chunk.iter().filter_map(|m| score(m.idx, base(m), m.last)).collect()
+                };
+                run_chunks(n.from, threads, scan)
+            }
+            None => {
+                let all: Vec<usize> = (0..posts.len()).collect();
+                let scan = |chunk: &[usize]| -> Vec<Match> {
+                    chunk.iter().filter_map(|&i| score(i, 0, 0)).collect()
+                };
+                run_chunks(&all, threads, scan)
+            }
         };
         if q.ranks_by_score() {
             out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
@@ -480,11 +497,40 @@ impl Matcher {
     }
 }
 
+/// Runs `scan` over `items` on up to `threads` threads (one below
+/// [`PARALLEL_MIN`] items), keeping the order of the chunks.
+fn run_chunks<T: Sync, F: Fn(&[T]) -> Vec<Match> + Sync>(items: &[T], threads: usize, scan: F) -> Vec<Match> {
+    if threads < 2 || items.len() < PARALLEL_MIN {
+        return scan(items);
+    }
+    let size = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let scan = &scan;
+        let handles: Vec<_> = items.chunks(size).map(|c| s.spawn(move || scan(c))).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
 impl Query {
-    /// Whether every post matching `self` also matches `prev`, so filtering
-    /// can start from `prev`'s matches: the same terms, the last one grown
-    /// (a fuzzy or phrase term whose text only got longer), and perhaps new
+    /// How to filter `self` from `prev`'s matches, when every post matching
+    /// `self` also matches `prev`: the same terms, the last one grown (a
+    /// fuzzy or phrase term whose text only got longer), and perhaps new
     /// positive terms after it. Negated and exact terms never narrow.
+    /// Returns the first term to score and whether `prev`'s last term is
+    /// re-scored.
+    pub fn narrowing(&self, prev: &Query) -> Option<(usize, bool)> {
+        if !self.narrows(prev) {
+            return None;
+        }
+        let n = prev.terms.len();
+        if self.terms[n - 1] == prev.terms[n - 1] && self.terms.len() > n {
+            Some((n, false))
+        } else {
+            Some((n - 1, true))
+        }
+    }
+
+    /// Whether every post matching `self` also matches `prev`.
     pub fn narrows(&self, prev: &Query) -> bool {
         if prev.is_empty() || self.terms.len() < prev.terms.len() {
             return false;
