@@ -180,14 +180,10 @@ pub struct App {
 
 impl App {
     pub fn new(feed: Feed, source_label: String) -> App {
-        let skipped = feed.skipped();
-        let mut problems = feed.problems;
-        problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
-        let tags = tag_counts(&feed.posts);
         let mut app = App {
-            posts: feed.posts,
-            problems,
-            skipped,
+            posts: Vec::new(),
+            problems: Vec::new(),
+            skipped: 0,
             source_label,
             theme: Theme::default(),
             keymap: crate::keys::KeyMap::default(),
@@ -204,7 +200,7 @@ impl App {
             detail_scroll: 0,
             size: (80, 24),
             message: None,
-            tags,
+            tags: Vec::new(),
             tag_input: String::new(),
             tag_matches: Vec::new(),
             tag_selected: 0,
@@ -216,10 +212,7 @@ impl App {
             pending_read: None,
             should_quit: false,
         };
-        app.index = Index::new(&app.posts);
-        app.unread = app.posts.len();
-        app.refilter();
-        app.refilter_tags();
+        app.replace_feed(feed);
         app
     }
 
@@ -426,7 +419,7 @@ impl App {
         }
     }
 
-    /// Takes a freshly loaded feed, keeping the query, the sort, the read
+    /// Takes a (freshly) loaded feed, keeping the query, the sort, the read
     /// state and, where it still exists, the selected post.
     pub fn replace_feed(&mut self, feed: Feed) {
         let keep = self.current().map(|p| p.path.clone());
