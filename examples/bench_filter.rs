@@ -49,7 +49,14 @@ fn main() {
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut all = Vec::new();
-    for q in QUERIES {
+    // QUERIES="a,b" measures other queries.
+    let custom: Option<Vec<String>> =
+        std::env::var("QUERIES").ok().map(|v| v.split(',').map(String::from).collect());
+    let queries: Vec<&str> = match &custom {
+        Some(c) => c.iter().map(String::as_str).collect(),
+        None => QUERIES.to_vec(),
+    };
+    for q in &queries {
         let mut times = Vec::new();
         for _round in 0..5 {
             app.update(Action::Key(Input::Cmd(Cmd::StartFilter)));
