@@ -247,6 +247,50 @@ fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
     true
 }
 
+/// What SkimMatcherV2 (default scores, case respected) gives a one-character
+/// pattern, without building its matrix: 15 plus the best position bonus of an
+/// occurrence (16 at the very start, 8 after a space or bracket, 7 after other
+/// punctuation, 6 for a capital after a lower-case letter or digit, else 0).
+/// The first keystroke of a query scores nearly every post, and this makes
+/// that keystroke several times cheaper. `single_char_score_matches_skim` in
+/// tests/props.rs checks it against the real scorer.
+pub fn single_char_score(hay: &str, c: char) -> Option<i64> {
+    #[derive(PartialEq)]
+    enum Kind {
+        Sep,
+        Soft,
+        LowerOrDigit,
+        Other,
+    }
+    let kind = |ch: char| match ch {
+        ' ' | '/' | '\\' | '|' | '(' | ')' | '[' | ']' | '{' | '}' => Kind::Sep,
+        '!'..='\'' | '*'..='.' | ':'..='@' | '^'..='`' | '~' => Kind::Soft,
+        'A'..='Z' => Kind::Other,
+        _ => Kind::LowerOrDigit,
+    };
+    let mut best: Option<i64> = None;
+    let mut prev: Option<char> = None;
+    for ch in hay.chars() {
+        if ch == c {
+            let bonus = match prev {
+                None => 16,
+                Some(p) => match kind(p) {
+                    Kind::Sep => 8,
+                    Kind::Soft => 7,
+                    Kind::LowerOrDigit if ch.is_ascii_uppercase() => 6,
+                    _ => 0,
+                },
+            };
+            best = best.max(Some(bonus));
+            if bonus == 16 {
+                break;
+            }
+        }
+        prev = Some(ch);
+    }
+    best.map(|b| 15 + b)
+}
+
 /// Finds a term's text in long text (summary, tldr) without lower-casing it.
 enum Finder {
     /// ASCII, case-insensitive: aho-corasick's SIMD search.
@@ -287,6 +331,8 @@ struct Prepared<'q> {
     precheck: bool,
     finder: Finder,
     perfect: i64,
+    /// The term's only character, when it has one: scored without the matrix.
+    single: Option<char>,
 }
 
 /// The fuzzy scorers, one per case mode.
@@ -320,6 +366,13 @@ impl Matcher {
             // A literal hit in the summary is worth what a perfect,
             // contiguous fuzzy hit would score.
             perfect: self.skim(t).fuzzy_match(&t.text, &t.text).unwrap_or(1).max(1),
+            single: {
+                let mut chars = t.text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            },
         }
     }
 
@@ -333,6 +386,9 @@ impl Matcher {
         }
         if !is_subsequence(p.term.text.as_bytes(), lower.as_bytes()) {
             return None;
+        }
+        if let Some(c) = p.single {
+            return single_char_score(lower, c);
         }
         self.sensitive.fuzzy_match(lower, &p.term.text)
     }
