@@ -197,3 +197,16 @@ fn help_scrolls_when_it_does_not_fit() {
     press(&mut wide, &o, "?");
     assert!(screen(&wide).contains("help: Esc or ? closes"));
 }
+
+#[test]
+fn drafts_are_marked_when_shown() {
+    let feed = feed::load(&feed::Source::Sample).expect("sample").without_drafts(true);
+    assert_eq!(feed.posts.len(), 46);
+    let mut app = app_with(feed, 120, 12);
+    let o = FakeHost::default();
+    // The newest post is a draft.
+    let s = screen(&app);
+    assert!(s.contains("[draft] Comparing eBPF runtime security tools"), "{s}");
+    press(&mut app, &o, "/platform teams");
+    assert!(screen(&app).contains("[draft] Platform teams that say no"));
+}
