@@ -45,12 +45,6 @@ pub enum Action {
     Wheel { down: bool, column: u16, row: u16 },
 }
 
-impl From<Cmd> for Action {
-    fn from(c: Cmd) -> Self {
-        Action::Key(Input::Cmd(c))
-    }
-}
-
 /// Work for the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {

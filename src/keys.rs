@@ -322,11 +322,6 @@ fn help_of(cmd: Cmd) -> &'static str {
     BINDINGS.iter().find(|b| b.cmd == cmd).map_or("", |b| b.help)
 }
 
-/// What a key event means in `mode` with the built-in keys.
-pub fn lookup(mode: Mode, ev: &KeyEvent) -> Option<Input> {
-    KeyMap::default().lookup(mode, ev)
-}
-
 /// Parses a key as the configuration writes it: `j`, `G`, `?`, `Ctrl-d`,
 /// `Enter`, `Esc`, `Down`, `Up`, `PgDn`, `PgUp`, `Home`, `End`, `Tab`,
 /// `Space`, `Backspace`, `F1`..`F12`.
@@ -366,17 +361,16 @@ pub enum Input {
 }
 
 /// The rows the help overlay shows for `mode`: keys joined, and what they do.
-/// The help rows of the built-in keys (see [`KeyMap::help_rows`]).
-pub fn help_rows(mode: Mode) -> Vec<(String, &'static str)> {
-    KeyMap::default().help_rows(mode)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, m)
+    }
+
+    fn lookup(mode: Mode, ev: &KeyEvent) -> Option<Input> {
+        KeyMap::default().lookup(mode, ev)
     }
 
     #[test]

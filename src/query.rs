@@ -226,12 +226,6 @@ impl Index {
         });
         Index { hays }
     }
-    pub fn len(&self) -> usize {
-        self.hays.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.hays.is_empty()
-    }
 }
 
 /// Whether the bytes of `needle` appear in order in `hay`: the necessary
@@ -462,12 +456,6 @@ impl Matcher {
             total += last;
         }
         Some((total, last))
-    }
-
-    /// The post's score when every term holds.
-    pub fn score(&self, q: &Query, post: &Post) -> Option<i64> {
-        let terms: Vec<Prepared> = q.terms.iter().map(|t| self.prepare(t)).collect();
-        self.score_prepared(&terms, post, &Hay::new(post)).map(|(total, _)| total)
     }
 
     /// The posts that match, best first (or newest first for tag and source

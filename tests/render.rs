@@ -34,7 +34,7 @@ fn help_overlay_lists_every_list_key_from_the_table() {
     let mut app = sample_app(120, 40);
     press(&mut app, &FakeHost::default(), "?");
     let s = screen(&app);
-    for (keys, help) in linkfeed::keys::help_rows(Mode::List) {
+    for (keys, help) in linkfeed::keys::KeyMap::default().help_rows(Mode::List) {
         assert!(s.contains(&keys), "help shows {keys}");
         assert!(s.contains(help), "help shows {help}");
     }
