@@ -4,9 +4,12 @@
 //! `cargo bench --bench linkfeed` (all), or name a group:
 //! `cargo bench --bench linkfeed -- filter`.
 
+#[path = "support/synth.rs"]
+mod synth;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use linkfeed::app::keys::{Cmd, Input};
 use linkfeed::app::{Action, App};
-use linkfeed::keys::{Cmd, Input};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
@@ -16,7 +19,7 @@ use std::time::Duration;
 const QUERIES: &[&str] = &["kube", "kube sec", "rust async", "cncf gateway", "#gateway envoy"];
 
 fn app(n: usize) -> App {
-    let mut app = App::new(linkfeed::synth::feed(n), "bench".into());
+    let mut app = App::new(synth::feed(n), "bench".into());
     app.update(Action::Resize(120, 40));
     app
 }
@@ -24,14 +27,14 @@ fn app(n: usize) -> App {
 fn parse(c: &mut Criterion) {
     let text = include_str!("../tests/fixtures/example-post.md");
     c.bench_function("parse one post", |b| {
-        b.iter(|| linkfeed::frontmatter::parse_post(Path::new("example-post.md"), black_box(text)))
+        b.iter(|| linkfeed::feed::frontmatter::parse_post(Path::new("example-post.md"), black_box(text)))
     });
 }
 
 fn load(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     for i in 0..10_000 {
-        let s = linkfeed::synth::post(i, 10_000);
+        let s = synth::post(i, 10_000);
         let path = dir.path().join(&s.rel_path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");

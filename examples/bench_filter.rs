@@ -7,8 +7,11 @@
 //! `App::update`), timing every keystroke. With a lines file (written by
 //! `gen_corpus`), also times `fzf --filter QUERY` on it, the reference.
 
+#[path = "../benches/support/synth.rs"]
+mod synth;
+
+use linkfeed::app::keys::{Cmd, Input};
 use linkfeed::app::{Action, App};
-use linkfeed::keys::{Cmd, Input};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,7 +31,7 @@ fn main() {
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let lines = args.next();
     let t = Instant::now();
-    let feed = linkfeed::synth::feed(n);
+    let feed = synth::feed(n);
     eprintln!("built {} posts in {} ms", feed.posts.len(), ms(t.elapsed()));
     // The alternative measured beside fuzzy-matcher: nucleo-matcher (helix's
     // fzf-style matcher) over the same one-line haystacks fzf gets.

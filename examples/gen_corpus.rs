@@ -4,6 +4,9 @@
 //! Also writes `DIR.lines`: one line per post (title, #tags, source) for
 //! `fzf --filter`, the reference the filter is measured against.
 
+#[path = "../benches/support/synth.rs"]
+mod synth;
+
 use std::fs;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -15,7 +18,7 @@ fn main() -> std::io::Result<()> {
     let mut lines = std::io::BufWriter::new(fs::File::create(dir.with_extension("lines"))?);
     let mut bytes = 0usize;
     for i in 0..n {
-        let s = linkfeed::synth::post(i, n);
+        let s = synth::post(i, n);
         let path = dir.join(&s.rel_path);
         if let Some(parent) = path.parent()
             && !parent.is_dir()

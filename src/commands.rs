@@ -3,7 +3,7 @@
 use crate::feed::Feed;
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
-use crate::query::{Matcher, Query};
+use crate::search::{Matcher, Query};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -49,7 +49,7 @@ pub fn list(
                 tldr: &p.tldr,
                 summary: &p.summary,
                 draft: p.draft,
-                read: read.contains(crate::state::key(p).as_ref()),
+                read: read.contains(crate::store::read::key(p).as_ref()),
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &items)?;
@@ -64,7 +64,7 @@ pub fn list(
 
 /// `linkfeed tags`: count and tag, most used first.
 pub fn tags(out: &mut dyn Write, posts: &[Post]) -> io::Result<()> {
-    for (tag, n) in crate::app::tag_counts(posts) {
+    for (tag, n) in crate::feed::tag_counts(posts) {
         writeln!(out, "{n}\t{tag}")?;
     }
     Ok(())

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::app::Sort;
-use crate::keys::{COMMAND_NAMES, Key, KeyMap, parse_key};
+use crate::app::keys::{COMMAND_NAMES, Key, KeyMap, parse_key};
 use crate::ui::theme::Theme;
 use ratatui::style::Color;
 use serde::Deserialize;
@@ -106,17 +106,9 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// `$VAR/linkfeed/FILE`, else `$HOME/FALLBACK/linkfeed/FILE` (the XDG base
-/// directory rule); `None` when neither variable is set.
-pub fn xdg_file(var: &str, fallback: &str, file: &str) -> Option<PathBuf> {
-    let set = |v: &str| std::env::var_os(v).filter(|v| !v.is_empty()).map(PathBuf::from);
-    let base = set(var).or_else(|| set("HOME").map(|h| h.join(fallback)))?;
-    Some(base.join("linkfeed").join(file))
-}
-
 /// Where the configuration file is looked for.
 pub fn default_path() -> Option<PathBuf> {
-    xdg_file("XDG_CONFIG_HOME", ".config", "config.toml")
+    crate::store::paths::file(crate::store::paths::Base::Config, "config.toml")
 }
 
 /// Reads the configuration at `path`; a missing file is the default.

@@ -1,21 +1,20 @@
 //! linkfeed: a terminal reader for a curated link feed.
 //!
-//! files -> [`feed`] -> [`post::Post`] -> [`query`] -> [`app::App`] -> [`ui`] -> frame
+//! files -> [`feed`] -> [`post::Post`] -> [`search`] -> [`app::App`] -> [`ui`] -> frame
+//!
+//! Layers, lowest first; a module imports only from layers below it (checked
+//! by `tests/layers.rs`): `text`; `post`, `problem`; `store::paths`; `feed`;
+//! `search`; `store`; `ui::theme`, `ui::layout`; `app`; `ui`; `config`;
+//! `tui`; `commands`.
 
 pub mod app;
-pub mod browser;
 pub mod commands;
 pub mod config;
 pub mod feed;
-pub mod frontmatter;
-pub mod keys;
 pub mod post;
 pub mod problem;
-pub mod query;
-pub mod reload;
-pub mod sanitize;
-pub mod state;
-pub mod synth;
+pub mod search;
+pub mod store;
+pub mod text;
 pub mod tui;
 pub mod ui;
-pub mod wrap;

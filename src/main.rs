@@ -2,9 +2,9 @@
 
 use clap::{Parser, Subcommand};
 use linkfeed::app::App;
-use linkfeed::browser::SystemHost;
 use linkfeed::config::{self, Config};
 use linkfeed::feed::{self, Feed, Progress, Source};
+use linkfeed::tui::host::SystemHost;
 use linkfeed::{commands, tui};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -141,9 +141,9 @@ fn main() -> ExitCode {
             let mut posts = commands::select(&feed.posts, query.as_deref().unwrap_or(""));
             let filter = t.elapsed();
             // Read-only here: a damaged state file is reported, not moved.
-            let read = match linkfeed::state::default_path() {
+            let read = match linkfeed::store::read::default_path() {
                 Some(path) => {
-                    let loaded = linkfeed::state::load(&path, false);
+                    let loaded = linkfeed::store::read::load(&path, false);
                     if let Some(p) = loaded.problem {
                         eprintln!("linkfeed: warning: {p}");
                     }
@@ -152,7 +152,7 @@ fn main() -> ExitCode {
                 None => Default::default(),
             };
             if unread {
-                posts.retain(|p| !read.contains(linkfeed::state::key(p).as_ref()));
+                posts.retain(|p| !read.contains(linkfeed::store::read::key(p).as_ref()));
             }
             let mut out = io::BufWriter::new(stdout.lock());
             let result = commands::list(&mut out, &posts, json, &read).and_then(|()| out.flush());
@@ -224,7 +224,7 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     };
     let mut reloader = {
         let source = source.clone();
-        linkfeed::reload::Reloader::new(move || {
+        linkfeed::feed::watch::Reloader::new(move || {
             feed::load(&source).map(|f| f.without_drafts(drafts)).map_err(|e| e.to_string())
         })
     };
@@ -257,7 +257,7 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
             app.set_sort(sort);
         }
         if let Some(path) = &opener.state_path {
-            let loaded = linkfeed::state::load(path, true);
+            let loaded = linkfeed::store::read::load(path, true);
             app.set_read(loaded.read);
             if let Some(problem) = loaded.problem {
                 app.notify(problem, true);
@@ -325,7 +325,7 @@ fn describe_config(config: &Config) -> String {
     let sort = config.sort.unwrap_or_default();
     let from = if config.sort.is_some() { config::From::File } else { config::From::Default };
     let _ = writeln!(out, "sort = {:?}  # {from}", format!("{sort:?}").to_lowercase());
-    let state = linkfeed::state::default_path().map_or("(none)".into(), |p| p.display().to_string());
+    let state = linkfeed::store::read::default_path().map_or("(none)".into(), |p| p.display().to_string());
     let _ = writeln!(out, "# read state: {state}");
     let _ = writeln!(out, "\n[theme]");
     if no_color() {
@@ -339,7 +339,7 @@ fn describe_config(config: &Config) -> String {
     }
     let _ = writeln!(out, "\n[keys]");
     let map = config.keymap();
-    for (name, cmd) in linkfeed::keys::COMMAND_NAMES {
+    for (name, cmd) in linkfeed::app::keys::COMMAND_NAMES {
         let keys = map.keys_for(*cmd);
         let from = if config.keys.iter().any(|(n, _)| n == name) { "config file" } else { "default" };
         let _ = writeln!(out, "{name} = {keys:?}  # {from}");

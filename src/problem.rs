@@ -24,7 +24,7 @@ pub struct Problem {
 impl fmt::Display for Problem {
     /// `path:line: error: message`, the line left out where unknown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = crate::sanitize::one_line(&self.path.to_string_lossy());
+        let path = crate::text::sanitize::one_line(&self.path.to_string_lossy());
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use linkfeed::app::Action;
-use linkfeed::keys::Mode;
+use linkfeed::app::keys::Mode;
 
 #[test]
 fn starts_on_the_newest_post() {

@@ -7,8 +7,8 @@
 mod common;
 use linkfeed::feed::{self, Feed};
 use linkfeed::post::Post;
-use linkfeed::sanitize;
-use linkfeed::wrap::wrap;
+use linkfeed::text::sanitize;
+use linkfeed::text::wrap::wrap;
 use proptest::prelude::*;
 use std::path::Path;
 use unicode_width::UnicodeWidthStr;
@@ -123,8 +123,8 @@ proptest! {
     #[test]
     fn narrowing_never_changes_the_result(query in "[a-z#@\" :KR-]{1,10}") {
         use linkfeed::app::Action;
-        use linkfeed::keys::{Cmd, Input};
-        use linkfeed::query::{Matcher, Query};
+        use linkfeed::app::keys::{Cmd, Input};
+        use linkfeed::search::{Matcher, Query};
         let feed = common::sample_feed();
         let posts = feed.posts.clone();
         let mut app = common::app_with(feed, 100, 30);
@@ -148,6 +148,6 @@ proptest! {
         use fuzzy_matcher::FuzzyMatcher;
         let c = c.chars().next().unwrap_or('a');
         let skim = fuzzy_matcher::skim::SkimMatcherV2::default().respect_case();
-        prop_assert_eq!(linkfeed::query::single_char_score(&hay, c), skim.fuzzy_match(&hay, &c.to_string()), "{:?} in {:?}", c, hay);
+        prop_assert_eq!(linkfeed::search::single_char_score(&hay, c), skim.fuzzy_match(&hay, &c.to_string()), "{:?} in {:?}", c, hay);
     }
 }

@@ -2,13 +2,13 @@
 
 mod common;
 use linkfeed::post::Post;
-use linkfeed::query::{Matcher, Query};
+use linkfeed::search::{Matcher, Query};
 
 fn post(title: &str, day: &str, tags: &[&str], source: &str, summary: &str) -> Post {
     Post {
         path: format!("{title}.md").into(),
         title: title.into(),
-        date: linkfeed::frontmatter::parse_date(day),
+        date: linkfeed::feed::frontmatter::parse_date(day),
         tags: tags.iter().map(|t| t.to_string()).collect(),
         source: source.into(),
         url: String::new(),
@@ -156,12 +156,12 @@ fn highlights_follow_the_match() {
     let m = Matcher::default();
     let q = Query::parse("kube \"tricks\"");
     assert_eq!(
-        m.highlights(&q, linkfeed::query::Scope::Any, "Kube tips and tricks"),
+        m.highlights(&q, linkfeed::search::Scope::Any, "Kube tips and tricks"),
         [0, 1, 2, 3, 14, 15, 16, 17, 18, 19]
     );
     let q = Query::parse("#kube");
     assert!(
-        m.highlights(&q, linkfeed::query::Scope::Any, "Kube tips").is_empty(),
+        m.highlights(&q, linkfeed::search::Scope::Any, "Kube tips").is_empty(),
         "tag terms do not light up titles"
     );
 }

@@ -2,8 +2,8 @@
 
 mod common;
 use common::*;
+use linkfeed::app::keys::Mode;
 use linkfeed::feed::{self, Feed};
-use linkfeed::keys::Mode;
 use linkfeed::ui::theme::Theme;
 use ratatui::style::Color;
 use std::path::Path;
@@ -34,7 +34,7 @@ fn help_overlay_lists_every_list_key_from_the_table() {
     let mut app = sample_app(120, 40);
     press(&mut app, &FakeHost::default(), "?");
     let s = screen(&app);
-    for (keys, help) in linkfeed::keys::KeyMap::default().help_rows(Mode::List) {
+    for (keys, help) in linkfeed::app::keys::KeyMap::default().help_rows(Mode::List) {
         assert!(s.contains(&keys), "help shows {keys}");
         assert!(s.contains(help), "help shows {help}");
     }

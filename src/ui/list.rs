@@ -1,9 +1,9 @@
 //! The list pane: one row per post, built for the visible window only.
 
 use crate::app::App;
-use crate::keys::Mode;
+use crate::app::keys::Mode;
 use crate::post::Post;
-use crate::query::Scope;
+use crate::search::Scope;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

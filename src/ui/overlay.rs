@@ -1,7 +1,9 @@
 //! Boxes drawn over the panes: help, the tag picker, the problem list.
 
+use super::layout;
 use crate::app::App;
-use crate::keys::Mode;
+use crate::app::keys::HelpSection;
+use crate::problem::Severity;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -28,69 +30,34 @@ fn put(buf: &mut Buffer, inner: Rect, row: usize, line: &Line) {
     }
 }
 
-/// The lines of the query syntax, for the help overlay.
-const QUERY_HELP: &[(&str, &str)] = &[
-    ("word", "title, tags, source; summary text"),
-    ("#tag", "fuzzy in tags only"),
-    ("source:x  @x", "fuzzy in the source only"),
-    ("\"a phrase\"", "exact text anywhere"),
-    ("-term", "leave out what the term matches"),
-    ("Capital", "a capital: case-sensitive"),
-];
-
-/// The help's lines: (left column, right column); one column when narrow.
+/// The help's lines: (left column, right column), drawn from the key table.
 fn help_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let t = &app.theme;
-    let section = |title: &'static str, rows: Vec<(String, &'static str)>| {
-        let key_w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
-        let mut v = vec![Line::styled(title, t.title)];
-        for (k, h) in rows {
-            v.push(Line::from(vec![Span::styled(format!("  {k:<key_w$}"), t.key), Span::raw(h)]));
+    let column = |sections: Vec<HelpSection>| {
+        let mut v = Vec::new();
+        for (i, s) in sections.into_iter().enumerate() {
+            if i > 0 {
+                v.push(Line::raw(""));
+            }
+            let key_w = s.rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
+            v.push(Line::styled(s.title, t.title));
+            for (k, h) in s.rows {
+                v.push(Line::from(vec![Span::styled(format!("  {k:<key_w$}"), t.key), Span::raw(h)]));
+            }
         }
         v
     };
-    let left = section("Keys", app.keymap.help_rows(Mode::List));
-    let mut right = section("While typing a filter", app.keymap.help_rows(Mode::Filter));
-    right.push(Line::raw(""));
-    right.extend(section("Query syntax", QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect()));
-    (left, right)
-}
-
-/// Whether the help is drawn in two columns at this size.
-fn help_two_columns(area: Rect) -> bool {
-    area.width >= 90
-}
-
-/// The size of the help box and its lines, for this terminal size.
-fn help_layout(app: &App, area: Rect) -> (u16, u16, Vec<Line<'static>>, Vec<Line<'static>>) {
-    let (left, right) = help_lines(app);
-    if help_two_columns(area) {
-        let h = left.len().max(right.len()) as u16 + 2;
-        (112, h, left, right)
-    } else {
-        let mut all = left;
-        all.push(Line::raw(""));
-        all.extend(right);
-        let h = all.len() as u16 + 2;
-        (64, h, all, Vec::new())
-    }
-}
-
-/// How many lines the help can scroll at the current size (0 when it fits).
-pub fn help_overflow(app: &App) -> usize {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let (_, h, left, right) = help_layout(app, area);
-    let inner_h = h.min(area.height).saturating_sub(2) as usize;
-    left.len().max(right.len()).saturating_sub(inner_h)
+    let (left, right) = app.keymap.help_sections();
+    (column(left), column(right))
 }
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
-    let (w, h, left, right) = help_layout(app, area);
-    let more = help_overflow(app) > 0;
-    let title = if more { "help: j/k scroll, Esc or ? closes" } else { "help: Esc or ? closes" };
-    let inner = popup(app, area, w, h, title, buf);
-    let skip = app.help_scroll.min(help_overflow(app));
-    if help_two_columns(area) {
+    let (left, right) = help_lines(app);
+    let b = layout::help_box(area, left.len(), right.len());
+    let title = if b.overflow > 0 { "help: j/k scroll, Esc or ? closes" } else { "help: Esc or ? closes" };
+    let inner = popup(app, area, b.width, b.height, title, buf);
+    let skip = app.help_scroll.min(b.overflow);
+    if b.two_columns {
         let half = inner.width / 2;
         let l = Rect::new(inner.x, inner.y, half, inner.height);
         let r = Rect::new(inner.x + half, inner.y, inner.width - half, inner.height);
@@ -101,7 +68,9 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
             put(buf, r, i, line);
         }
     } else {
-        for (i, line) in left.iter().skip(skip).enumerate() {
+        let blank = Line::raw("");
+        let all = left.iter().chain(std::iter::once(&blank)).chain(right.iter());
+        for (i, line) in all.skip(skip).enumerate() {
             put(buf, inner, i, line);
         }
     }
@@ -155,7 +124,7 @@ pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
     let start = window(app.problem_selected, rows);
     for (i, p) in app.problems.iter().enumerate().skip(start).take(rows) {
         let row = i - start;
-        let style = if p.severity == crate::problem::Severity::Error { t.error } else { t.muted };
+        let style = if p.severity == Severity::Error { t.error } else { t.muted };
         if i == app.problem_selected {
             buf.set_style(Rect::new(inner.x, inner.y + row as u16, inner.width, 1), t.selected);
         }

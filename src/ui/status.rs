@@ -1,7 +1,7 @@
 //! The status bar: counts, the filter, messages, and where help is.
 
 use crate::app::App;
-use crate::keys::Mode;
+use crate::app::keys::Mode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

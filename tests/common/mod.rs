@@ -2,9 +2,9 @@
 #![allow(dead_code)]
 
 use linkfeed::app::{Action, App};
-use linkfeed::browser::Host;
 use linkfeed::feed::{self, Feed, Source};
 use linkfeed::tui;
+use linkfeed::tui::host::Host;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};

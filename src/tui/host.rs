@@ -54,18 +54,18 @@ pub struct SystemHost {
     pub browser: Option<String>,
     /// Where the read state is kept; `None` keeps it for this run only.
     pub state_path: Option<std::path::PathBuf>,
-    reload: Option<crate::reload::Reloader>,
+    reload: Option<crate::feed::watch::Reloader>,
 }
 
 impl SystemHost {
     pub fn from_env() -> Self {
         let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
-        SystemHost { browser, state_path: crate::state::default_path(), reload: None }
+        SystemHost { browser, state_path: crate::store::read::default_path(), reload: None }
     }
 
     /// Lets `r` reload with `load`, and reloads by itself when `watch`
     /// (the feed folder) changes.
-    pub fn with_reload(mut self, reloader: crate::reload::Reloader) -> Self {
+    pub fn with_reload(mut self, reloader: crate::feed::watch::Reloader) -> Self {
         self.reload = Some(reloader);
         self
     }
@@ -102,7 +102,9 @@ impl Host for SystemHost {
 
     fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String> {
         match &self.state_path {
-            Some(path) => crate::state::save(path, read).map_err(|e| format!("{}: {e}", path.display())),
+            Some(path) => {
+                crate::store::read::save(path, read).map_err(|e| format!("{}: {e}", path.display()))
+            }
             None => Err("no HOME or XDG_STATE_HOME to keep it in".into()),
         }
     }

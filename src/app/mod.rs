@@ -3,17 +3,23 @@
 //! The app does no I/O: opening a URL is an [`Effect`] the event loop carries
 //! out, and its outcome comes back as [`Action::Opened`].
 
+pub mod detail;
+mod filter;
+pub mod keys;
+mod marks;
+mod overlays;
+mod selection;
+mod sort;
+
+pub use sort::Sort;
+
+use crate::app::keys::{Cmd, Input, Mode};
 use crate::feed::Feed;
-use crate::keys::{Cmd, Input, Mode};
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
-use crate::query::{Index, Match, Matcher, Query};
-use crate::sanitize;
-use crate::state;
-use crate::ui::{self, theme::Theme};
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-use ratatui::layout::Rect;
+use crate::search::{Index, Match, Matcher, Query};
+use crate::text::sanitize;
+use crate::ui::theme::Theme;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -59,55 +65,6 @@ pub enum Effect {
     Reload,
 }
 
-/// The order of the list when the query does not rank by score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Newest,
-    Oldest,
-    Title,
-    Source,
-}
-
-impl Sort {
-    pub fn next(self) -> Sort {
-        match self {
-            Sort::Newest => Sort::Oldest,
-            Sort::Oldest => Sort::Title,
-            Sort::Title => Sort::Source,
-            Sort::Source => Sort::Newest,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Newest => "newest first",
-            Sort::Oldest => "oldest first",
-            Sort::Title => "by title",
-            Sort::Source => "by source",
-        }
-    }
-
-    /// Each post's position in this order (`posts` is newest first).
-    fn ranks(self, posts: &[Post]) -> Vec<u32> {
-        let mut order: Vec<usize> = (0..posts.len()).collect();
-        match self {
-            Sort::Newest => {}
-            // Oldest dated first; undated posts stay last.
-            Sort::Oldest => order.sort_by_key(|&i| (posts[i].timestamp().is_none(), posts[i].timestamp())),
-            Sort::Title => order.sort_by_cached_key(|&i| (posts[i].title.to_lowercase(), i)),
-            Sort::Source => {
-                order.sort_by_cached_key(|&i| (posts[i].source.is_empty(), posts[i].source.to_lowercase(), i))
-            }
-        }
-        let mut ranks = vec![0u32; posts.len()];
-        for (rank, &i) in order.iter().enumerate() {
-            ranks[i] = rank as u32;
-        }
-        ranks
-    }
-}
-
 /// A short-lived line in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -126,7 +83,7 @@ pub struct App {
     pub source_label: String,
     pub theme: Theme,
     /// The keys in force (built-in, remapped by the configuration).
-    pub keymap: crate::keys::KeyMap,
+    pub keymap: crate::app::keys::KeyMap,
 
     pub mode: Mode,
     pub query_text: String,
@@ -180,7 +137,7 @@ impl App {
             skipped: 0,
             source_label,
             theme: Theme::default(),
-            keymap: crate::keys::KeyMap::default(),
+            keymap: crate::app::keys::KeyMap::default(),
             mode: Mode::List,
             query_text: String::new(),
             query: Query::default(),
@@ -217,16 +174,6 @@ impl App {
 
     pub fn matcher(&self) -> &Matcher {
         &self.matcher
-    }
-
-    /// The panes for the current terminal size.
-    pub fn areas(&self) -> ui::Areas {
-        ui::areas(Rect::new(0, 0, self.size.0, self.size.1))
-    }
-
-    /// Rows the list pane shows at once (at least 1).
-    pub fn list_height(&self) -> usize {
-        (self.areas().list_inner.height as usize).max(1)
     }
 
     /// The one place state changes.
@@ -296,7 +243,7 @@ impl App {
             }
             (Mode::Problems, Cmd::Up) => self.problem_selected = self.problem_selected.saturating_sub(1),
             (Mode::Help, Cmd::Down) => {
-                let max = ui::overlay::help_overflow(self);
+                let max = self.help_overflow();
                 self.help_scroll = (self.help_scroll + 1).min(max);
             }
             (Mode::Help, Cmd::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
@@ -357,60 +304,17 @@ impl App {
                 self.say("reloading…".into(), false);
                 return Some(Effect::Reload);
             }
-            (Mode::List, Cmd::ToggleRead) => {
-                let key = self.current().map(|p| state::key(p).into_owned())?;
-                let now_read = !self.read.remove(&key);
-                if now_read {
-                    self.read.insert(key);
-                }
-                self.read_changed();
-                self.say(if now_read { "marked read" } else { "marked unread" }.into(), false);
-                return Some(Effect::SaveRead);
-            }
-            (Mode::List, Cmd::UnreadOnly) => {
-                self.unread_only = !self.unread_only;
-                self.query = Query::default();
-                self.refilter();
-                self.say(if self.unread_only { "unread posts only" } else { "all posts" }.into(), false);
-            }
+            (Mode::List, Cmd::ToggleRead) => return self.toggle_read(),
+            (Mode::List, Cmd::UnreadOnly) => self.toggle_unread_only(),
             (Mode::List, Cmd::CopyUrl) => match self.current().map(|p| p.url.clone()) {
                 Some(url) if !url.is_empty() => return Some(Effect::Copy(url)),
                 Some(_) => self.say("this post has no URL".into(), true),
                 None => self.say("no post is selected".into(), true),
             },
-            (Mode::List, Cmd::CycleSort) => {
-                let keep = self.current().map(|p| p.path.clone());
-                self.sort = self.sort.next();
-                self.sort_ranks =
-                    if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
-                self.refilter();
-                // Stay on the same post.
-                if let Some(i) =
-                    keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k))
-                {
-                    self.select(i);
-                }
-                self.say(format!("sorted {}", self.sort.label()), false);
-            }
+            (Mode::List, Cmd::CycleSort) => self.cycle_sort(),
             _ => {}
         }
         None
-    }
-
-    /// Letters typed into the filter or the tag picker; controls are dropped.
-    fn type_text(&mut self, text: &str) {
-        let clean = text.chars().filter(|c| !c.is_control());
-        match self.mode {
-            Mode::Filter => {
-                self.query_text.extend(clean);
-                self.refilter();
-            }
-            Mode::Tags => {
-                self.tag_input.extend(clean);
-                self.refilter_tags();
-            }
-            _ => {}
-        }
     }
 
     /// Takes a (freshly) loaded feed, keeping the query, the sort, the read
@@ -422,7 +326,7 @@ impl App {
         problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
         self.problems = problems;
         self.problem_selected = 0;
-        self.tags = tag_counts(&feed.posts);
+        self.tags = crate::feed::tag_counts(&feed.posts);
         self.posts = feed.posts;
         self.index = Index::new(&self.posts);
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
@@ -436,90 +340,6 @@ impl App {
         }
     }
 
-    /// Sets the order (as the configuration asks).
-    pub fn set_sort(&mut self, sort: Sort) {
-        self.sort = sort;
-        self.sort_ranks = if sort == Sort::Newest { Vec::new() } else { sort.ranks(&self.posts) };
-        self.query = Query::default();
-        self.refilter();
-    }
-
-    /// Replaces the read state (as loaded from disk).
-    pub fn set_read(&mut self, read: HashSet<String>) {
-        self.read = read;
-        self.read_changed();
-    }
-
-    pub fn is_read(&self, post: &Post) -> bool {
-        !self.read.is_empty() && self.read.contains(state::key(post).as_ref())
-    }
-
-    /// Recounts the unread posts; with "unread only" on, drops read posts
-    /// from the list, keeping the selection where it was.
-    fn read_changed(&mut self) {
-        self.unread = self.posts.iter().filter(|p| !self.is_read(p)).count();
-        if self.unread_only {
-            let selected = self.selected;
-            let (posts, read) = (&self.posts, &self.read);
-            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(state::key(p).as_ref())));
-            self.select(selected);
-        }
-    }
-
-    /// A click on a row of the list selects it; clicks elsewhere do nothing.
-    fn click(&mut self, column: u16, row: u16) {
-        if self.mode != Mode::List && self.mode != Mode::Filter {
-            return;
-        }
-        let inner = self.areas().list_inner;
-        if inner.contains(ratatui::layout::Position { x: column, y: row }) {
-            let i = self.offset + (row - inner.y) as usize;
-            if i < self.matches.len() {
-                self.select(i);
-            }
-        }
-    }
-
-    /// The wheel scrolls the pane under the pointer: three posts in the
-    /// list, three lines in the detail pane.
-    fn wheel(&mut self, down: bool, column: u16, row: u16) {
-        if self.mode != Mode::List && self.mode != Mode::Filter {
-            return;
-        }
-        const STEP: usize = 3;
-        let at = ratatui::layout::Position { x: column, y: row };
-        let a = self.areas();
-        if a.list.contains(at) {
-            let i =
-                if down { self.selected.saturating_add(STEP) } else { self.selected.saturating_sub(STEP) };
-            self.select(i);
-        } else if a.detail.contains(at) {
-            if down {
-                self.detail_scroll += STEP;
-                self.clamp_detail_scroll();
-            } else {
-                self.detail_scroll = self.detail_scroll.saturating_sub(STEP);
-            }
-        }
-    }
-
-    fn open(&mut self) -> Option<Effect> {
-        let Some(post) = self.current() else {
-            self.say("no post is selected".into(), true);
-            return None;
-        };
-        match sanitize::safe_url(&post.url) {
-            Ok(url) => {
-                self.pending_read = Some(state::key(post).into_owned());
-                Some(Effect::Open(url))
-            }
-            Err(why) => {
-                self.say(why.to_string(), true);
-                None
-            }
-        }
-    }
-
     /// Shows a message in the status bar (for what the loop learns outside `update`).
     pub fn notify(&mut self, text: String, error: bool) {
         self.say(text, error);
@@ -527,102 +347,6 @@ impl App {
 
     fn say(&mut self, text: String, error: bool) {
         self.message = Some(Message { text, error, at: Instant::now() });
-    }
-
-    /// Re-reads the query and recomputes the matches; the first match is selected.
-    fn refilter(&mut self) {
-        let query = Query::parse(&self.query_text);
-        // A query that only grew can only lose matches: look at those alone,
-        // and score only the terms that changed.
-        let previous = query.narrowing(&self.query).map(|(start, drop_last)| {
-            let mut from = std::mem::take(&mut self.matches);
-            from.sort_unstable_by_key(|m| m.idx);
-            (from, start, drop_last)
-        });
-        let narrow = previous.as_ref().map(|(from, start, drop_last)| crate::query::Narrow {
-            from,
-            start: *start,
-            drop_last: *drop_last,
-        });
-        self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, narrow);
-        if self.unread_only {
-            let (posts, read) = (&self.posts, &self.read);
-            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(state::key(p).as_ref())));
-        }
-        if !query.ranks_by_score() && !self.sort_ranks.is_empty() {
-            let ranks = &self.sort_ranks;
-            self.matches.sort_unstable_by_key(|m| ranks.get(m.idx).copied().unwrap_or(u32::MAX));
-        }
-        self.query = query;
-        self.offset = 0;
-        self.select(0);
-        self.detail_scroll = 0;
-    }
-
-    /// Selects row `i` of the matches, clamped, and keeps it in view.
-    fn select(&mut self, i: usize) {
-        let n = self.matches.len();
-        let i = i.min(n.saturating_sub(1));
-        if i != self.selected {
-            self.detail_scroll = 0;
-        }
-        self.selected = i;
-        let h = self.list_height();
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        self.offset = self.offset.min(n.saturating_sub(h));
-    }
-
-    /// Keeps the detail pane from scrolling past its last line.
-    fn clamp_detail_scroll(&mut self) {
-        let areas = self.areas();
-        let (w, h) = (areas.detail_inner.width as usize, (areas.detail_inner.height as usize).max(1));
-        let Some(post) = self.current() else {
-            self.detail_scroll = 0;
-            return;
-        };
-        // Count only as far as needed: enough lines to fill a page below the scroll.
-        let lines = ui::detail::line_count(post, w, self.detail_scroll + h);
-        self.detail_scroll = self.detail_scroll.min(lines.saturating_sub(h));
-    }
-
-    fn refilter_tags(&mut self) {
-        let pattern = self.tag_input.trim();
-        if pattern.is_empty() {
-            self.tag_matches = (0..self.tags.len()).collect();
-        } else {
-            let skim = SkimMatcherV2::default().smart_case();
-            let mut scored: Vec<(i64, usize)> = self
-                .tags
-                .iter()
-                .enumerate()
-                .filter_map(|(i, (t, _))| skim.fuzzy_match(t, pattern).map(|s| (s, i)))
-                .collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.tag_matches = scored.into_iter().map(|(_, i)| i).collect();
-        }
-        self.tag_selected = 0;
-    }
-
-    fn tag_select(&mut self, i: usize) {
-        self.tag_selected = i.min(self.tag_matches.len().saturating_sub(1));
-    }
-
-    fn pick_tag(&mut self) {
-        let Some((tag, _)) = self.tag_matches.get(self.tag_selected).and_then(|&i| self.tags.get(i)) else {
-            self.mode = Mode::List;
-            return;
-        };
-        let term = format!("#\"{tag}\"");
-        if !self.query_text.is_empty() && !self.query_text.ends_with(' ') {
-            self.query_text.push(' ');
-        }
-        self.query_text.push_str(&term);
-        self.mode = Mode::List;
-        self.refilter();
     }
 
     /// "42 posts, 5 unread", or "3 of 42, 5 unread" while filtered.
@@ -641,17 +365,4 @@ impl App {
     pub fn error_count(&self) -> usize {
         self.problems.iter().filter(|p| p.severity == Severity::Error).count()
     }
-}
-
-/// Every tag with how many posts carry it, most used first, then by name.
-pub fn tag_counts(posts: &[Post]) -> Vec<(String, usize)> {
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for p in posts {
-        for t in &p.tags {
-            *counts.entry(t.as_str()).or_default() += 1;
-        }
-    }
-    let mut v: Vec<(String, usize)> = counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v
 }

@@ -1,9 +1,12 @@
 //! Loading a feed: walk the folder once, read and parse on every core,
 //! collect problems, sort newest first.
 
-use crate::frontmatter::{self, Parsed};
+pub mod frontmatter;
+pub mod watch;
+
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
+use frontmatter::Parsed;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -28,7 +31,7 @@ impl Source {
     /// How the feed is named on screen.
     pub fn label(&self) -> String {
         match self {
-            Source::Dir(p) => crate::sanitize::one_line(&p.to_string_lossy()),
+            Source::Dir(p) => crate::text::sanitize::one_line(&p.to_string_lossy()),
             Source::Sample => "sample feed".into(),
         }
     }
@@ -360,7 +363,7 @@ fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
             let others: Vec<String> = same
                 .iter()
                 .filter(|o| o.path != p.path)
-                .map(|o| crate::sanitize::one_line(&o.path.to_string_lossy()))
+                .map(|o| crate::text::sanitize::one_line(&o.path.to_string_lossy()))
                 .collect();
             out.push(Problem {
                 path: p.path.clone(),
@@ -377,4 +380,17 @@ fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
 pub fn sort_newest_first(posts: &mut [Post]) {
     // `None < Some`, so comparing b to a puts undated posts last.
     posts.sort_by(|a, b| b.timestamp().cmp(&a.timestamp()).then_with(|| a.path.cmp(&b.path)));
+}
+
+/// Every tag with how many posts carry it, most used first, then by name.
+pub fn tag_counts(posts: &[Post]) -> Vec<(String, usize)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for p in posts {
+        for t in &p.tags {
+            *counts.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(String, usize)> = counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
 }

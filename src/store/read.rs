@@ -25,7 +25,7 @@ pub fn key(post: &Post) -> std::borrow::Cow<'_, str> {
 
 /// Where the read state lives, from the environment.
 pub fn default_path() -> Option<PathBuf> {
-    crate::config::xdg_file("XDG_STATE_HOME", ".local/state", "read.json")
+    crate::store::paths::file(crate::store::paths::Base::State, "read.json")
 }
 
 /// What loading found.

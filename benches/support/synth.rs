@@ -1,6 +1,7 @@
 //! A synthetic feed for benchmarks and load tests: posts in the feed's
 //! format with realistic lengths (about 1.8 KB a file). The same index gives
 //! the same post. Used by `examples/gen_corpus.rs` and `benches/`.
+#![allow(dead_code)] // each user of this file needs only part of it
 
 use std::fmt::Write as _;
 
@@ -333,9 +334,9 @@ pub fn post(i: usize, n: usize) -> Synth {
 }
 
 /// `n` generated posts parsed into a feed, without touching the disk.
-pub fn feed(n: usize) -> crate::feed::Feed {
-    crate::feed::assemble((0..n).map(|i| {
+pub fn feed(n: usize) -> linkfeed::feed::Feed {
+    linkfeed::feed::assemble((0..n).map(|i| {
         let s = post(i, n);
-        crate::frontmatter::parse_post(std::path::Path::new(&s.rel_path), &s.text)
+        linkfeed::feed::frontmatter::parse_post(std::path::Path::new(&s.rel_path), &s.text)
     }))
 }

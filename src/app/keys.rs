@@ -318,6 +318,51 @@ impl KeyMap {
     }
 }
 
+/// A titled block of the help overlay: (keys, what they do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpSection {
+    pub title: &'static str,
+    pub rows: Vec<(String, &'static str)>,
+}
+
+impl HelpSection {
+    /// Lines it takes: the title and a line per row.
+    pub fn lines(&self) -> usize {
+        1 + self.rows.len()
+    }
+}
+
+/// The lines of the query syntax, for the help overlay.
+pub const QUERY_HELP: &[(&str, &str)] = &[
+    ("word", "title, tags, source; summary text"),
+    ("#tag", "fuzzy in tags only"),
+    ("source:x  @x", "fuzzy in the source only"),
+    ("\"a phrase\"", "exact text anywhere"),
+    ("-term", "leave out what the term matches"),
+    ("Capital", "a capital: case-sensitive"),
+];
+
+impl KeyMap {
+    /// The help overlay's two columns: the list's keys on the left; the
+    /// filter's keys and the query syntax on the right.
+    pub fn help_sections(&self) -> (Vec<HelpSection>, Vec<HelpSection>) {
+        let left = vec![HelpSection { title: "Keys", rows: self.help_rows(Mode::List) }];
+        let right = vec![
+            HelpSection { title: "While typing a filter", rows: self.help_rows(Mode::Filter) },
+            HelpSection {
+                title: "Query syntax",
+                rows: QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect(),
+            },
+        ];
+        (left, right)
+    }
+}
+
+/// Lines a column of sections takes, a blank line between sections.
+pub fn column_lines(sections: &[HelpSection]) -> usize {
+    sections.iter().map(HelpSection::lines).sum::<usize>() + sections.len().saturating_sub(1)
+}
+
 fn help_of(cmd: Cmd) -> &'static str {
     BINDINGS.iter().find(|b| b.cmd == cmd).map_or("", |b| b.help)
 }

@@ -1,10 +1,12 @@
 //! The event loop: read events, turn them into actions, update, carry out
 //! effects, draw. Stops on quit or when SIGTERM/SIGHUP raised `stop`.
 
+pub mod host;
+
+use crate::app::keys::{Input, Mode};
 use crate::app::{Action, App, Effect};
-use crate::browser::Host;
 use crate::feed::{Feed, LoadError, Progress};
-use crate::keys::{Input, Mode};
+use crate::tui::host::Host;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, Event};
 use std::io;

@@ -3,7 +3,7 @@
 
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
-use crate::sanitize;
+use crate::text::sanitize;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_yaml::Value;

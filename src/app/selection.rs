@@ -1,0 +1,86 @@
+//! Selection and scrolling: which row is selected, which rows and detail
+//! lines are in view, and what the mouse points at.
+
+use super::App;
+use crate::app::keys::Mode;
+use crate::ui::layout::{self, Areas};
+use ratatui::layout::{Position, Rect};
+
+impl App {
+    /// The panes for the current terminal size.
+    pub fn areas(&self) -> Areas {
+        layout::areas(Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// Rows the list pane shows at once (at least 1).
+    pub fn list_height(&self) -> usize {
+        (self.areas().list_inner.height as usize).max(1)
+    }
+
+    /// Selects row `i` of the matches, clamped, and keeps it in view.
+    pub(super) fn select(&mut self, i: usize) {
+        let n = self.matches.len();
+        let i = i.min(n.saturating_sub(1));
+        if i != self.selected {
+            self.detail_scroll = 0;
+        }
+        self.selected = i;
+        let h = self.list_height();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        self.offset = self.offset.min(n.saturating_sub(h));
+    }
+
+    /// A click on a row of the list selects it; clicks elsewhere do nothing.
+    pub(super) fn click(&mut self, column: u16, row: u16) {
+        if self.mode != Mode::List && self.mode != Mode::Filter {
+            return;
+        }
+        let inner = self.areas().list_inner;
+        if inner.contains(Position { x: column, y: row }) {
+            let i = self.offset + (row - inner.y) as usize;
+            if i < self.matches.len() {
+                self.select(i);
+            }
+        }
+    }
+
+    /// The wheel scrolls the pane under the pointer: three posts in the
+    /// list, three lines in the detail pane.
+    pub(super) fn wheel(&mut self, down: bool, column: u16, row: u16) {
+        if self.mode != Mode::List && self.mode != Mode::Filter {
+            return;
+        }
+        const STEP: usize = 3;
+        let at = Position { x: column, y: row };
+        let a = self.areas();
+        if a.list.contains(at) {
+            let i =
+                if down { self.selected.saturating_add(STEP) } else { self.selected.saturating_sub(STEP) };
+            self.select(i);
+        } else if a.detail.contains(at) {
+            if down {
+                self.detail_scroll += STEP;
+                self.clamp_detail_scroll();
+            } else {
+                self.detail_scroll = self.detail_scroll.saturating_sub(STEP);
+            }
+        }
+    }
+
+    /// Keeps the detail pane from scrolling past its last line.
+    pub(super) fn clamp_detail_scroll(&mut self) {
+        let areas = self.areas();
+        let (w, h) = (areas.detail_inner.width as usize, (areas.detail_inner.height as usize).max(1));
+        let Some(post) = self.current() else {
+            self.detail_scroll = 0;
+            return;
+        };
+        // Count only as far as needed: enough lines to fill a page below the scroll.
+        let lines = super::detail::line_count(post, w, self.detail_scroll + h);
+        self.detail_scroll = self.detail_scroll.min(lines.saturating_sub(h));
+    }
+}

@@ -1,0 +1,4 @@
+//! What the reader keeps between runs, and where: XDG paths and the read state.
+
+pub mod paths;
+pub mod read;
