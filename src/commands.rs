@@ -14,22 +14,47 @@ struct JsonPost<'a> {
     title: &'a str,
     date: Option<String>,
     tags: &'a [String],
+    /// `categories` and `keywords`.
+    categories: &'a [String],
     source: &'a str,
+    /// The link the reader opens (from `external_url`, `devto_url`, ...).
     external_url: &'a str,
+    section: &'a str,
+    kind: &'a str,
     tldr: &'a str,
     summary: &'a str,
     draft: bool,
     read: bool,
+    /// Paths of the files with the same link, folded into this row.
+    also: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<JsonEvent<'a>>,
+}
+
+/// An event's data in `list --json`.
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    start: Option<String>,
+    end: Option<String>,
+    location: &'a str,
+    mode: &'a str,
+    organizer: &'a str,
 }
 
 /// The posts a query selects, in its ranking order.
+/// Events alone (`in:events`, `kind:event`) come upcoming first, soonest first.
 pub fn select<'a>(posts: &'a [Post], query: &str) -> Vec<&'a Post> {
     let q = Query::parse(query);
-    Matcher::default().filter(&q, posts).into_iter().filter_map(|m| posts.get(m.idx)).collect()
+    let matcher = Matcher::default();
+    let mut matches = matcher.filter(&q, posts);
+    if !q.ranks_by_score() && crate::search::all_events(&matches, posts) {
+        crate::search::sort_events(&mut matches, posts, matcher.now);
+    }
+    matches.into_iter().filter_map(|m| posts.get(m.idx)).collect()
 }
 
 /// `linkfeed list`: one tab-separated line per post (date, title, source,
-/// URL), or a JSON array.
+/// URL, section), or a JSON array.
 pub fn list(
     out: &mut dyn Write,
     posts: &[&Post],
@@ -44,12 +69,23 @@ pub fn list(
                 title: &p.title,
                 date: p.date.map(|d| d.to_rfc3339()),
                 tags: &p.tags,
+                categories: &p.categories,
                 source: &p.source,
                 external_url: &p.url,
+                section: &p.section,
+                kind: &p.kind,
                 tldr: &p.tldr,
                 summary: &p.summary,
                 draft: p.draft,
                 read: read.contains(crate::store::read::key(p).as_ref()),
+                also: p.also.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
+                event: p.event.as_deref().map(|e| JsonEvent {
+                    start: e.start.map(|d| d.to_rfc3339()),
+                    end: e.end.map(|d| d.to_rfc3339()),
+                    location: &e.place,
+                    mode: &e.mode,
+                    organizer: &e.organizer,
+                }),
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &items)?;
@@ -57,7 +93,7 @@ pub fn list(
         return Ok(());
     }
     for p in posts {
-        writeln!(out, "{}\t{}\t{}\t{}", p.day(), p.title, p.source, p.url)?;
+        writeln!(out, "{}\t{}\t{}\t{}\t{}", p.day(), p.title, p.source, p.url, p.section)?;
     }
     Ok(())
 }
@@ -88,9 +124,10 @@ pub fn check(out: &mut dyn Write, feed: &Feed) -> io::Result<bool> {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
-        "checked {}: {} loaded, {}, {}",
+        "checked {}: {}{} loaded, {}, {}",
         plural(feed.files, "file"),
         plural(feed.posts.len(), "post"),
+        if feed.pages > 0 { format!(" and {}", plural(feed.pages, "section page")) } else { String::new() },
         plural(errors, "error"),
         plural(warnings, "warning"),
     )?;

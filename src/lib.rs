@@ -3,11 +3,12 @@
 //! files -> [`feed`] -> [`post::Post`] -> [`search`] -> [`app::App`] -> [`ui`] -> frame
 //!
 //! Layers, lowest first; a module imports only from layers below it (checked
-//! by `tests/layers.rs`): `text`; `post`, `problem`; `store::paths`; `feed`;
+//! by `tests/layers.rs`): `text`, `clock`; `post`, `problem`; `store::paths`; `feed`;
 //! `search`; `store`; `ui::theme`, `ui::layout`; `app`; `ui`; `config`;
 //! `tui`; `commands`.
 
 pub mod app;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod feed;

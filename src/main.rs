@@ -40,7 +40,7 @@ enum Cmd {
         #[arg(long)]
         drafts: bool,
         /// Only the posts this query matches, best first (same syntax as the reader's filter).
-        #[arg(short, long, value_name = "QUERY")]
+        #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
         query: Option<String>,
         /// Print a JSON array of posts instead.
         #[arg(long)]
@@ -134,7 +134,7 @@ fn main() -> ExitCode {
         Some(Cmd::List { dir, drafts, query, json, stats, unread }) => {
             let start = Instant::now();
             let feed = match load(&source(dir)) {
-                Ok(f) => f.without_drafts(drafts || config.show_drafts == Some(true)),
+                Ok(f) => f.visible(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
             let t = Instant::now();
@@ -174,7 +174,7 @@ fn main() -> ExitCode {
         }
         Some(Cmd::Tags { dir, drafts }) => {
             let feed = match load(&source(dir)) {
-                Ok(f) => f.without_drafts(drafts),
+                Ok(f) => f.visible(drafts),
                 Err(code) => return code,
             };
             let mut out = io::BufWriter::new(stdout.lock());
@@ -225,7 +225,7 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     let mut reloader = {
         let source = source.clone();
         linkfeed::feed::watch::Reloader::new(move || {
-            feed::load(&source).map(|f| f.without_drafts(drafts)).map_err(|e| e.to_string())
+            feed::load(&source).map(|f| f.visible(drafts)).map_err(|e| e.to_string())
         })
     };
     let watch_problem = match &source {
@@ -247,7 +247,7 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     let label = source.label();
     let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
         let Some((feed, early)) = loaded else { return Ok(None) };
-        let mut app = App::new(feed.map_err(io::Error::other)?.without_drafts(drafts), label.clone());
+        let mut app = App::new(feed.map_err(io::Error::other)?.visible(drafts), label.clone());
         app.theme = config.theme(no_color());
         app.keymap = config.keymap();
         if let Some(e) = &watch_problem {

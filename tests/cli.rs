@@ -9,6 +9,8 @@ fn run(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .env_remove("LINKFEED_DIR")
         .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        // A fixed clock: which sample events are upcoming never changes.
+        .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
         .expect("run linkfeed");
     (
@@ -23,14 +25,17 @@ fn list_prints_the_sample_newest_first() {
     let (code, out, _) = run(&["list"]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 44, "drafts are hidden");
+    assert_eq!(lines.len(), 54, "drafts are hidden, the duplicate ratatui link folded");
     assert_eq!(
         lines[0],
-        "2025-10-20\tRatatui 0.30: a modular workspace\tRatatui Blog\thttps://ratatui.rs/highlights/v030/"
+        "2026-10-02\tTesting terminal programs the way people use them\t\t\
+         https://dev.to/linkfeed/testing-terminal-programs-the-way-people-use-them\tblog"
     );
     for l in &lines {
-        assert_eq!(l.split('\t').count(), 4, "{l}");
+        assert_eq!(l.split('\t').count(), 5, "{l}");
     }
+    // The leaf bundle's other Markdown file is a resource, never a post.
+    assert!(!out.contains("Draft notes kept beside the post"));
     let dates: Vec<&str> = lines.iter().map(|l| &l[..10]).collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
@@ -41,7 +46,7 @@ fn list_prints_the_sample_newest_first() {
 fn list_drafts() {
     let (code, out, _) = run(&["list", "--drafts"]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 46);
+    assert_eq!(out.lines().count(), 56);
     assert!(out.contains("Platform teams that say no"));
 }
 
@@ -54,9 +59,9 @@ fn list_reads_linkfeed_dir_and_a_named_folder() {
     )
     .expect("write");
     let (code, out, _) = run(&["list", &dir.path().to_string_lossy()]);
-    assert_eq!((code, out.as_str()), (0, "2020-01-02\tOnly post\tMe\thttps://example.org/a\n"));
+    assert_eq!((code, out.as_str()), (0, "2020-01-02\tOnly post\tMe\thttps://example.org/a\t\n"));
     let out = Command::new(BIN).arg("list").env("LINKFEED_DIR", dir.path()).output().expect("run");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "2020-01-02\tOnly post\tMe\thttps://example.org/a\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2020-01-02\tOnly post\tMe\thttps://example.org/a\t\n");
 }
 
 #[test]
@@ -70,14 +75,25 @@ fn list_of_a_missing_folder_fails_clearly() {
 fn check_the_sample_is_clean() {
     let (code, out, _) = run(&["check"]);
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), "checked 46 files: 46 posts loaded, 0 errors, 0 warnings");
+    let lines: Vec<&str> = out.lines().collect();
+    // The one finding is on purpose: the ratatui release is filed twice, to show folding.
+    assert_eq!(
+        lines,
+        [
+            "links/2025/2025-10-20-ratatui-0-30.md: warning: the same link is in \
+             releases/2025-10-21-ratatui-0-30-release.md (shown as one row)",
+            "releases/2025-10-21-ratatui-0-30-release.md: warning: the same link is in \
+             links/2025/2025-10-20-ratatui-0-30.md (shown as one row)",
+            "checked 62 files: 57 posts and 5 section pages loaded, 0 errors, 2 warnings",
+        ]
+    );
 }
 
 #[test]
 fn list_query_ranks_and_json_carries_every_field() {
     let (code, out, _) = run(&["list", "-q", "#kube"]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 7);
+    assert_eq!(out.lines().count(), 9, "{out}");
     assert!(out.lines().all(|l| !l.contains("Ratatui")));
     let (code, out, _) = run(&["list", "-q", "#gateway-api envoy", "--json"]);
     assert_eq!(code, 0);
@@ -94,6 +110,66 @@ fn list_query_ranks_and_json_carries_every_field() {
     assert!(p["path"].as_str().unwrap_or("").ends_with("2024-11-05-envoy-gateway-1-2.md"));
     assert!(p["tldr"].as_str().is_some_and(|s| !s.is_empty()));
     assert!(p["summary"].as_str().is_some_and(|s| s.len() > 100));
+    assert_eq!(p["section"], "links");
+    assert_eq!(p["kind"], "link");
+    assert_eq!(p["also"], serde_json::json!([]));
+    assert!(p.get("event").is_none(), "only events carry event data");
+}
+
+#[test]
+fn json_carries_sections_kinds_events_and_folded_duplicates() {
+    let (code, out, _) = run(&["list", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let arr = v.as_array().expect("an array");
+    let by_title = |t: &str| arr.iter().find(|p| p["title"] == t).unwrap_or_else(|| panic!("{t} listed"));
+    let ratatui = by_title("Ratatui 0.30: a modular workspace");
+    assert_eq!(ratatui["also"], serde_json::json!(["releases/2025-10-21-ratatui-0-30-release.md"]));
+    let kubecon = by_title("KubeCon + CloudNativeCon Europe 2027");
+    assert_eq!((&kubecon["section"], &kubecon["kind"]), (&"events".into(), &"event".into()));
+    assert_eq!(
+        kubecon["event"],
+        serde_json::json!({
+            "start": "2027-04-13T09:00:00+02:00",
+            "end": "2027-04-16T18:00:00+02:00",
+            "location": "Amsterdam (NL)",
+            "mode": "hybrid",
+            "organizer": "CNCF"
+        })
+    );
+    let meetup = by_title("Terminal UI meetup: building readers in Rust");
+    assert_eq!(meetup["event"]["location"], "Berlin, Germany", "city, country when there is no location");
+    // A blog post opens its devto_url; a release with no post_kind is a release.
+    let blog = by_title("Reading a Hugo content folder without Hugo");
+    assert_eq!(blog["external_url"], "https://dev.to/linkfeed/reading-a-hugo-content-folder-without-hugo");
+    assert_eq!(blog["kind"], "blog");
+    assert_eq!(blog["categories"], serde_json::json!(["front matter"]));
+    assert_eq!(by_title("SQLite 3.51: JSONB everywhere and a faster ANALYZE")["kind"], "release");
+    assert!(arr.iter().all(|p| !p["path"].as_str().unwrap_or("").ends_with("_index.md")));
+}
+
+#[test]
+fn list_queries_by_section_kind_and_event_time() {
+    let titles = |q: &str| -> Vec<String> {
+        let (code, out, _) = run(&["list", "-q", q]);
+        assert_eq!(code, 0, "{q}");
+        out.lines().map(|l| l.split('\t').nth(1).unwrap_or("").to_string()).collect()
+    };
+    assert_eq!(titles("in:ev").len(), 4);
+    assert_eq!(titles("in:Release").len(), 3, "a section's title counts too (one release folded)");
+    assert_eq!(titles("kind:blog").len(), 3);
+    assert_eq!(titles("-in:links -in:rel -in:ev").len(), 3, "negated sections leave the blog");
+    // Events alone come upcoming first, soonest first, then the past, latest first.
+    assert_eq!(
+        titles("in:events"),
+        [
+            "Terminal UI meetup: building readers in Rust",
+            "KubeCon + CloudNativeCon Europe 2027",
+            "Postgres office hours: vacuum, bloat and you",
+            "FOSDEM 2026"
+        ]
+    );
+    assert_eq!(titles("is:past"), ["Postgres office hours: vacuum, bloat and you", "FOSDEM 2026"]);
 }
 
 #[test]
@@ -115,7 +191,7 @@ fn tags_prints_counts_most_used_first() {
             (n.parse().expect("a count"), t)
         })
         .collect();
-    assert_eq!(rows[0], (7, "kubernetes"));
+    assert_eq!(rows[0], (9, "kubernetes"));
     assert!(rows.windows(2).all(|w| w[0].0 >= w[1].0));
 }
 
@@ -143,6 +219,8 @@ fn with_config(text: &str, args: &[&str]) -> (i32, String, String) {
         .env_remove("BROWSER")
         .env("XDG_CONFIG_HOME", dir.path())
         .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        // A fixed clock: which sample events are upcoming never changes.
+        .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
         .expect("run");
     (
@@ -173,9 +251,9 @@ fn the_config_is_honoured_by_list() {
         .expect("w");
     let text = format!("dir = {:?}\n", feed.path().display().to_string());
     let (code, out, _) = with_config(&text, &["list"]);
-    assert_eq!((code, out.as_str()), (0, "2020-01-01\tFrom the configured dir\t\t\n"));
+    assert_eq!((code, out.as_str()), (0, "2020-01-01\tFrom the configured dir\t\t\t\n"));
     let (_, out, _) = with_config("show_drafts = true\n", &["list"]);
-    assert_eq!(out.lines().count(), 46, "drafts shown by the config");
+    assert_eq!(out.lines().count(), 56, "drafts shown by the config");
 }
 
 #[test]

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 /// its path (`ui::layout` before `ui`); it may use its own entry and any entry
 /// above it in this list, never one below.
 const LAYERS: &[&str] = &[
-    "text",         // sanitize, wrap: no imports
+    "text",         // sanitize, wrap, Markdown: no imports
+    "clock",        // the wall clock: a leaf
     "post",         // plain data
     "problem",      // what went wrong, where
     "store::paths", // XDG folders: a leaf

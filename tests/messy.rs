@@ -112,7 +112,7 @@ fn warnings_name_dates_urls_and_duplicates() {
     let has = |file: &str, words: &str| warnings.iter().any(|(f, m)| f == file && m.contains(words));
     assert!(has("date-bad.md", "\"last tuesday\" is not RFC 3339"));
     assert!(has("no-date.md", "no date"));
-    assert!(has("no-url.md", "no external_url"));
+    assert!(has("no-url.md", "no link (external_url, devto_url"));
     assert!(has("javascript-url.md", "only http and https"));
     assert!(has("file-url.md", "only http and https"));
     assert!(has("option-url.md", "not a valid web address"));

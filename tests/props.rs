@@ -106,6 +106,11 @@ proptest! {
             draft: false,
             tldr: String::new(),
             summary: sanitize::multi_line(&summary),
+            // The body goes through the Markdown renderer, which decodes
+            // entities: it must not bring control characters back.
+            body: sanitize::multi_line(&format!("# {title}\n\n{summary} &#27;[1m [link]({tag})\n\n```\n{title}\n```\n<p>{tag}</p>")),
+            event: Some(Box::new(linkfeed::post::Event { place: sanitize::one_line(&tag), ..Default::default() })),
+            ..Post::default()
         };
         let app = common::app_with(Feed { posts: vec![post], problems: vec![], files: 1, ..Default::default() }, 70, 12);
         let t = common::draw(&app);

@@ -16,6 +16,7 @@ fn post(title: &str, day: &str, tags: &[&str], source: &str, summary: &str) -> P
         draft: false,
         tldr: String::new(),
         summary: summary.into(),
+        ..Post::default()
     }
 }
 

@@ -18,6 +18,12 @@ impl App {
                 self.tag_input.extend(clean);
                 self.refilter_tags();
             }
+            // A digit picks a section: 1 the first, 0 all.
+            Mode::List | Mode::Sections => {
+                if let Some(n) = text.chars().last().and_then(|c| c.to_digit(10)) {
+                    self.pick_section(n as usize);
+                }
+            }
             _ => {}
         }
     }
@@ -43,13 +49,70 @@ impl App {
             self.matches
                 .retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(store::read::key(p).as_ref())));
         }
+        if let Some(section) = &self.section {
+            let posts = &self.posts;
+            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| &p.section == section));
+        }
         if !query.ranks_by_score() && !self.sort_ranks.is_empty() {
             let ranks = &self.sort_ranks;
             self.matches.sort_unstable_by_key(|m| ranks.get(m.idx).copied().unwrap_or(u32::MAX));
+        } else if !query.ranks_by_score() && self.is_event_view() {
+            self.sort_events();
         }
         self.query = query;
         self.offset = 0;
         self.select(0);
         self.detail_scroll = 0;
+    }
+
+    /// As [`App::refilter`], staying on the selected post when it is still
+    /// in the list.
+    pub(super) fn refilter_keeping(&mut self) {
+        let keep = self.current().map(|p| p.path.clone());
+        self.refilter();
+        if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
+            self.select(i);
+        }
+    }
+
+    /// Whether every post in view is an event (the events section, or
+    /// `kind:event`): then they are ordered by when they happen.
+    pub fn is_event_view(&self) -> bool {
+        crate::search::all_events(&self.matches, &self.posts)
+    }
+
+    fn sort_events(&mut self) {
+        crate::search::sort_events(&mut self.matches, &self.posts, self.clock);
+    }
+
+    /// Picks row `n` of the section picker: 0 is all sections, 1 the first.
+    pub(super) fn pick_section(&mut self, n: usize) {
+        self.mode = Mode::List;
+        if n > self.sections.len() {
+            self.say(format!("there is no section {n}: Tab lists them"), true);
+            return;
+        }
+        let section = n.checked_sub(1).and_then(|i| self.sections.get(i)).map(|(name, _, _)| name.clone());
+        self.set_section(section);
+    }
+
+    /// Shows only `section`'s posts (`None`: all), keeping the selection where it can.
+    pub(super) fn set_section(&mut self, section: Option<String>) {
+        self.section = section;
+        self.refilter_keeping();
+        let label = self.section_label();
+        self.say(format!("showing {label}"), false);
+    }
+
+    /// The section shown, by its title: "all sections" when none is chosen.
+    pub fn section_label(&self) -> String {
+        match &self.section {
+            None => "all sections".into(),
+            Some(s) => self
+                .sections
+                .iter()
+                .find(|(n, _, _)| n == s)
+                .map_or_else(|| s.clone(), |(n, t, _)| if t.is_empty() { n.clone() } else { t.clone() }),
+        }
     }
 }

@@ -16,6 +16,8 @@ pub enum Mode {
     Tags,
     /// The list of files that could not be loaded is open.
     Problems,
+    /// The section picker is open.
+    Sections,
 }
 
 /// A command a key can name. Data-free, so the table can be static.
@@ -41,6 +43,8 @@ pub enum Cmd {
     TagPicker,
     PickTag,
     Problems,
+    SectionPicker,
+    PickSection,
     CycleSort,
     CopyUrl,
     ToggleRead,
@@ -79,7 +83,7 @@ pub struct Binding {
 }
 
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, PageDown, PageUp, Up};
-use Mode::{Filter, Help, List, Problems, Tags};
+use Mode::{Filter, Help, List, Problems, Sections, Tags};
 
 /// Every key linkfeed knows. Earlier rows win.
 pub static BINDINGS: &[Binding] = &[
@@ -118,6 +122,12 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
     Binding {
         modes: &[List],
+        keys: &[code(KeyCode::Tab)],
+        cmd: Cmd::SectionPicker,
+        help: "sections (1-9 picks one, 0 all)",
+    },
+    Binding {
+        modes: &[List],
         keys: &[k('s')],
         cmd: Cmd::CycleSort,
         help: "sort: newest, oldest, title, source",
@@ -126,7 +136,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List, Help], keys: &[k('?')], cmd: Cmd::Help, help: "this help" },
     Binding { modes: &[List], keys: &[k('q')], cmd: Cmd::Quit, help: "quit" },
     Binding {
-        modes: &[List, Filter, Help, Tags, Problems],
+        modes: &[List, Filter, Help, Tags, Problems, Sections],
         keys: &[ctrl('c')],
         cmd: Cmd::Quit,
         help: "quit",
@@ -149,10 +159,13 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[Filter, Tags, Problems], keys: &[code(Up)], cmd: Cmd::Up, help: "previous" },
     // Tag picker
     Binding { modes: &[Tags], keys: &[code(Enter)], cmd: Cmd::PickTag, help: "filter by this tag" },
+    // Section picker
+    Binding { modes: &[Sections], keys: &[code(Enter)], cmd: Cmd::PickSection, help: "show this section" },
+    Binding { modes: &[Sections], keys: &[k('q'), code(KeyCode::Tab)], cmd: Cmd::Close, help: "close" },
     // Overlays
-    Binding { modes: &[Problems, Help], keys: &[k('j'), code(Down)], cmd: Cmd::Down, help: "next" },
-    Binding { modes: &[Problems, Help], keys: &[k('k'), code(Up)], cmd: Cmd::Up, help: "previous" },
-    Binding { modes: &[Help, Tags, Problems], keys: &[code(Esc)], cmd: Cmd::Close, help: "close" },
+    Binding { modes: &[Problems, Help, Sections], keys: &[k('j'), code(Down)], cmd: Cmd::Down, help: "next" },
+    Binding { modes: &[Problems, Help, Sections], keys: &[k('k'), code(Up)], cmd: Cmd::Up, help: "previous" },
+    Binding { modes: &[Help, Tags, Problems, Sections], keys: &[code(Esc)], cmd: Cmd::Close, help: "close" },
     Binding { modes: &[Help], keys: &[k('q')], cmd: Cmd::Close, help: "close" },
     Binding { modes: &[Problems], keys: &[k('q'), k('p')], cmd: Cmd::Close, help: "close" },
 ];
@@ -238,6 +251,7 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("open", Cmd::Open),
     ("tags", Cmd::TagPicker),
     ("problems", Cmd::Problems),
+    ("sections", Cmd::SectionPicker),
     ("sort", Cmd::CycleSort),
     ("copy_url", Cmd::CopyUrl),
     ("toggle_read", Cmd::ToggleRead),
@@ -289,9 +303,12 @@ impl KeyMap {
             return Some(Input::Cmd(b.cmd));
         }
         let typing = matches!(mode, Mode::Filter | Mode::Tags);
+        // Digits pick a section in the list and the section picker.
+        let digit = matches!(mode, Mode::List | Mode::Sections);
         match ev.code {
             KeyCode::Char(c)
-                if typing && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                if (typing || (digit && c.is_ascii_digit()))
+                    && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
             {
                 Some(Input::Char(c))
             }
@@ -338,6 +355,8 @@ pub const QUERY_HELP: &[(&str, &str)] = &[
     ("#tag", "fuzzy in tags only"),
     ("source:x  @x", "fuzzy in the source only"),
     ("\"a phrase\"", "exact text anywhere"),
+    ("in:x  kind:x", "section / kind starts with x"),
+    ("is:upcoming", "events not yet over (is:past)"),
     ("-term", "leave out what the term matches"),
     ("Capital", "a capital: case-sensitive"),
 ];

@@ -12,6 +12,7 @@ impl App {
     pub fn set_read(&mut self, read: HashSet<String>) {
         self.read = read;
         self.read_changed();
+        self.refresh_detail();
     }
 
     pub fn is_read(&self, post: &Post) -> bool {

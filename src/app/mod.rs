@@ -35,6 +35,9 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passes: expires old messages.
     Tick(Instant),
+    /// The wall clock, in seconds since the epoch: events' "in 3 days" and
+    /// `is:upcoming` are relative to it. Sent by the loop; injected by tests.
+    Clock(i64),
     /// The browser was started for this URL, or could not be.
     Opened(Result<String, String>),
     /// This text was put on the clipboard, or could not be.
@@ -126,6 +129,21 @@ pub struct App {
     /// The post being opened: read once the browser has started.
     pending_read: Option<String>,
 
+    /// The feed folder (empty for the bundled sample).
+    pub root: std::path::PathBuf,
+    /// The wall clock (seconds since the epoch), as last told.
+    pub clock: i64,
+    /// Every section: folder name, title, posts.
+    pub sections: Vec<(String, String, usize)>,
+    /// Only this section's posts are shown (`None`: all).
+    pub section: Option<String>,
+    /// The row of the section picker (0 is "all sections").
+    pub section_selected: usize,
+    /// The detail pane's lines for the selected post, and what they were
+    /// built for (post index, width, clock minute).
+    detail: Vec<detail::DetailLine>,
+    detail_for: Option<(usize, usize, i64)>,
+
     pub should_quit: bool,
 }
 
@@ -161,6 +179,13 @@ impl App {
             unread: 0,
             unread_only: false,
             pending_read: None,
+            root: std::path::PathBuf::new(),
+            clock: 0,
+            sections: Vec::new(),
+            section: None,
+            section_selected: 0,
+            detail: Vec::new(),
+            detail_for: None,
             should_quit: false,
         };
         app.replace_feed(feed);
@@ -178,7 +203,14 @@ impl App {
 
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let effect = self.apply(action);
+        self.refresh_detail();
+        effect
+    }
+
+    fn apply(&mut self, action: Action) -> Option<Effect> {
         match action {
+            Action::Clock(now) => self.set_clock(now),
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 self.select(self.selected);
@@ -247,7 +279,19 @@ impl App {
                 self.help_scroll = (self.help_scroll + 1).min(max);
             }
             (Mode::Help, Cmd::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-            (Mode::Help | Mode::Tags | Mode::Problems, Cmd::Close) => self.mode = Mode::List,
+            (Mode::Help | Mode::Tags | Mode::Problems | Mode::Sections, Cmd::Close) => self.mode = Mode::List,
+            (Mode::Sections, Cmd::Down) => {
+                self.section_selected = (self.section_selected + 1).min(self.sections.len())
+            }
+            (Mode::Sections, Cmd::Up) => self.section_selected = self.section_selected.saturating_sub(1),
+            (Mode::Sections, Cmd::PickSection) => self.pick_section(self.section_selected),
+            (Mode::List, Cmd::SectionPicker) => {
+                self.section_selected = match &self.section {
+                    None => 0,
+                    Some(s) => self.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
+                };
+                self.mode = Mode::Sections;
+            }
             (Mode::Help, Cmd::Help) => self.mode = Mode::List,
             (Mode::Filter, Cmd::Backspace) => {
                 self.query_text.pop();
@@ -317,6 +361,46 @@ impl App {
         None
     }
 
+    /// The detail pane's lines for the selected post at the pane's width.
+    pub fn detail_lines(&self) -> &[detail::DetailLine] {
+        &self.detail
+    }
+
+    /// Whether [`App::detail_lines`] is for the selected post at the current size.
+    pub fn detail_is_current(&self) -> bool {
+        self.detail_for == self.detail_key()
+    }
+
+    fn detail_key(&self) -> Option<(usize, usize, i64)> {
+        let m = self.matches.get(self.selected)?;
+        Some((m.idx, self.areas().detail_inner.width as usize, self.clock / 60))
+    }
+
+    /// Rebuilds the detail pane's lines when the selection, the width or the
+    /// clock's minute changed: once per change, never per frame.
+    pub(super) fn refresh_detail(&mut self) {
+        let key = self.detail_key();
+        if key == self.detail_for {
+            return;
+        }
+        self.detail = match (key, self.current()) {
+            (Some((_, width, _)), Some(post)) => detail::build(post, width, self.clock, &self.root),
+            _ => Vec::new(),
+        };
+        self.detail_for = key;
+        self.clamp_detail_scroll();
+    }
+
+    /// Sets the clock; `is:` terms and the order of events follow it.
+    fn set_clock(&mut self, now: i64) {
+        let changed = now / 60 != self.clock / 60;
+        self.clock = now;
+        self.matcher.now = now;
+        if changed {
+            self.refilter_keeping();
+        }
+    }
+
     /// Takes a (freshly) loaded feed, keeping the query, the sort, the read
     /// state and, where it still exists, the selected post.
     pub fn replace_feed(&mut self, feed: Feed) {
@@ -327,6 +411,19 @@ impl App {
         self.problems = problems;
         self.problem_selected = 0;
         self.tags = crate::feed::tag_counts(&feed.posts);
+        self.root = feed.root;
+        self.sections = feed
+            .sections
+            .into_iter()
+            .map(|(name, title)| {
+                let n = feed.posts.iter().filter(|p| p.section == name).count();
+                (name, title, n)
+            })
+            .filter(|s| s.2 > 0)
+            .collect();
+        if self.section.as_ref().is_some_and(|s| !self.sections.iter().any(|(n, _, _)| n == s)) {
+            self.section = None;
+        }
         self.posts = feed.posts;
         self.index = Index::new(&self.posts);
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
@@ -338,6 +435,7 @@ impl App {
         if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
             self.select(i);
         }
+        self.refresh_detail();
     }
 
     /// Shows a message in the status bar (for what the loop learns outside `update`).
@@ -352,7 +450,7 @@ impl App {
     /// "42 posts, 5 unread", or "3 of 42, 5 unread" while filtered.
     pub fn count_label(&self) -> String {
         let total = self.posts.len();
-        let head = if self.query.is_empty() && !self.unread_only {
+        let head = if self.query.is_empty() && !self.unread_only && self.section.is_none() {
             format!("{total} post{}", if total == 1 { "" } else { "s" })
         } else {
             format!("{} of {total}", self.matches.len())

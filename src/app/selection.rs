@@ -74,13 +74,11 @@ impl App {
     /// Keeps the detail pane from scrolling past its last line.
     pub(super) fn clamp_detail_scroll(&mut self) {
         let areas = self.areas();
-        let (w, h) = (areas.detail_inner.width as usize, (areas.detail_inner.height as usize).max(1));
-        let Some(post) = self.current() else {
+        let h = (areas.detail_inner.height as usize).max(1);
+        if self.current().is_none() {
             self.detail_scroll = 0;
             return;
-        };
-        // Count only as far as needed: enough lines to fill a page below the scroll.
-        let lines = super::detail::line_count(post, w, self.detail_scroll + h);
-        self.detail_scroll = self.detail_scroll.min(lines.saturating_sub(h));
+        }
+        self.detail_scroll = self.detail_scroll.min(self.detail.len().saturating_sub(h));
     }
 }

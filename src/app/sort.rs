@@ -60,6 +60,7 @@ impl App {
         self.sort_ranks = if sort == Sort::Newest { Vec::new() } else { sort.ranks(&self.posts) };
         self.query = Query::default();
         self.refilter();
+        self.refresh_detail();
     }
 
     pub(super) fn cycle_sort(&mut self) {

@@ -1,7 +1,7 @@
 //! Splitting a post into front matter and body, and turning the YAML into a
 //! [`Post`]. serde_yaml stays behind this file so a fork can replace it here.
 
-use crate::post::Post;
+use crate::post::{Event, Post};
 use crate::problem::{Problem, Severity};
 use crate::text::sanitize;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -24,7 +24,36 @@ struct Raw {
     draft: Option<Value>,
     tldr: Option<Value>,
     summary: Option<Value>,
+    // Hugo's own keys.
+    description: Option<Value>,
+    categories: Option<Value>,
+    keywords: Option<Value>,
+    #[serde(rename = "publishDate")]
+    publish_date: Option<Value>,
+    #[serde(rename = "expiryDate")]
+    expiry_date: Option<Value>,
+    weight: Option<Value>,
+    slug: Option<Value>,
+    aliases: Option<Value>,
+    // Other places a post's link is written, in the order they are tried.
+    devto_url: Option<Value>,
+    canonical_url: Option<Value>,
+    url: Option<Value>,
+    link: Option<Value>,
+    // Events.
+    #[serde(rename = "eventDate")]
+    event_date: Option<Value>,
+    #[serde(rename = "endDate")]
+    end_date: Option<Value>,
+    location: Option<Value>,
+    city: Option<Value>,
+    country: Option<Value>,
+    mode: Option<Value>,
+    organizer: Option<Value>,
 }
+
+/// The keys a post's link is read from, first present wins.
+pub const LINK_KEYS: &[&str] = &["external_url", "devto_url", "canonical_url", "url", "link"];
 
 /// The parts of a post file.
 #[derive(Debug, PartialEq, Eq)]
@@ -120,31 +149,32 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
         }
     };
 
-    let tags = match &raw.tags {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(items)) => {
-            let mut tags = Vec::with_capacity(items.len());
-            for item in items {
-                let t = scalar_text(item).ok_or_else(|| bad_type("tags", "a list of text", item))?;
-                tags.push(t);
-            }
-            normalise_tags(tags.iter().map(|t| t.as_ref()))
+    let tags = list_field("tags", &raw.tags, &bad_type)?;
+    let mut categories = list_field("categories", &raw.categories, &bad_type)?;
+    for k in list_field("keywords", &raw.keywords, &bad_type)? {
+        if !categories.contains(&k) {
+            categories.push(k);
         }
-        Some(v) => match scalar_text(v) {
-            Some(s) => normalise_tags(s.split(',')),
-            None => return Err(bad_type("tags", "a list of text", v)),
-        },
-    };
-
+    }
+    categories.retain(|c| !tags.contains(c));
     let source =
         text_field("source", &raw.source, &bad_type)?.map(|s| sanitize::one_line(&s)).unwrap_or_default();
-    let url = text_field("external_url", &raw.external_url, &bad_type)?
-        .map(|s| sanitize::one_line(&s))
-        .unwrap_or_default();
+    let link_values = [&raw.external_url, &raw.devto_url, &raw.canonical_url, &raw.url, &raw.link];
+    let mut url = String::new();
+    let mut url_key = LINK_KEYS[0];
+    for (key, v) in LINK_KEYS.iter().zip(link_values) {
+        if let Some(u) =
+            text_field(key, v, &bad_type)?.map(|s| sanitize::one_line(&s)).filter(|s| !s.is_empty())
+        {
+            url = u;
+            url_key = key;
+            break;
+        }
+    }
     let kind = text_field("post_kind", &raw.post_kind, &bad_type)?
         .map(|s| sanitize::one_line(&s))
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "link".into());
+        .unwrap_or_default();
     let draft = match &raw.draft {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -157,26 +187,133 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
     };
     let tldr =
         text_field("tldr", &raw.tldr, &bad_type)?.map(|s| sanitize::multi_line(s.trim())).unwrap_or_default();
+    let description = text_field("description", &raw.description, &bad_type)?
+        .map(|s| sanitize::multi_line(s.trim()))
+        .unwrap_or_default();
     let summary = text_field("summary", &raw.summary, &bad_type)?
         .map(|s| sanitize::multi_line(s.trim()))
         .filter(|s| !s.is_empty())
+        .or_else(|| (!description.is_empty()).then_some(description))
         .or_else(|| {
             (tldr.is_empty()).then(|| first_paragraph(parts.body)).flatten().map(|p| sanitize::multi_line(&p))
         })
         .unwrap_or_default();
+    let body = sanitize::multi_line(parts.body.trim());
+
+    let mut date_of = |key: &str, v: &Option<Value>| -> Option<DateTime<FixedOffset>> {
+        let s = scalar_text(v.as_ref()?)?;
+        let d = parse_date(&s);
+        if d.is_none() && !s.trim().is_empty() {
+            warnings.push(warn(
+                path,
+                key_line(key),
+                format!(
+                    "`{key}` {:?} is not RFC 3339 or YYYY-MM-DD: ignored",
+                    sanitize::truncate_chars(&sanitize::one_line(&s), 40)
+                ),
+            ));
+        }
+        d
+    };
+    let publish_date = date_of("publishDate", &raw.publish_date);
+    let expiry_date = date_of("expiryDate", &raw.expiry_date);
+    let event_date = date_of("eventDate", &raw.event_date);
+    let end_date = date_of("endDate", &raw.end_date);
+    let one = |key: &str, v: &Option<Value>| -> Result<String, Problem> {
+        Ok(text_field(key, v, &bad_type)?.map(|s| sanitize::one_line(&s)).unwrap_or_default())
+    };
+    let weight = match &raw.weight {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(v) => match scalar_text(v).and_then(|s| s.trim().parse().ok()) {
+            Some(n) => Some(n),
+            None => return Err(bad_type("weight", "a whole number", v)),
+        },
+    };
+    let slug = one("slug", &raw.slug)?;
+    let aliases = list_field("aliases", &raw.aliases, &bad_type)?;
+    let has_event_data = raw.event_date.is_some()
+        || raw.end_date.is_some()
+        || raw.location.is_some()
+        || raw.city.is_some()
+        || raw.mode.is_some();
+    let event = if has_event_data {
+        let place = one("location", &raw.location)?;
+        let place = if place.is_empty() {
+            let parts: Vec<String> = [one("city", &raw.city)?, one("country", &raw.country)?]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect();
+            parts.join(", ")
+        } else {
+            place
+        };
+        Some(Box::new(Event {
+            start: event_date.or(date),
+            end: end_date,
+            place,
+            mode: one("mode", &raw.mode)?,
+            organizer: one("organizer", &raw.organizer)?,
+        }))
+    } else {
+        None
+    };
 
     if url.is_empty() {
-        warnings.push(warn(path, None, "no external_url: there is nothing to open".into()));
-    } else if let Err(why) = sanitize::safe_url(&url) {
         warnings.push(warn(
             path,
-            key_line("external_url"),
-            format!("external_url will not be opened: {why}"),
+            None,
+            "no link (external_url, devto_url, canonical_url, url or link): there is nothing to open".into(),
         ));
+    } else if let Err(why) = sanitize::safe_url(&url) {
+        warnings.push(warn(path, key_line(url_key), format!("{url_key} will not be opened: {why}")));
     }
 
-    let post = Post { path: path.to_path_buf(), title, date, tags, source, url, kind, draft, tldr, summary };
+    let post = Post {
+        path: path.to_path_buf(),
+        title,
+        date,
+        tags,
+        categories,
+        source,
+        url,
+        kind,
+        draft,
+        tldr,
+        summary,
+        body,
+        publish_date,
+        expiry_date,
+        weight,
+        slug,
+        aliases,
+        event,
+        ..Post::default()
+    };
     Ok((post, warnings))
+}
+
+/// A field that must be a list of text (a single text `a, b` is split on
+/// commas): trimmed, a leading `#` dropped, empties and duplicates removed.
+fn list_field(
+    key: &str,
+    v: &Option<Value>,
+    bad_type: &dyn Fn(&str, &str, &Value) -> Problem,
+) -> Result<Vec<String>, Problem> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Sequence(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(scalar_text(item).ok_or_else(|| bad_type(key, "a list of text", item))?);
+            }
+            Ok(normalise_tags(out.iter().map(|t| t.as_ref())))
+        }
+        Some(v) => match scalar_text(v) {
+            Some(s) => Ok(normalise_tags(s.split(','))),
+            None => Err(bad_type(key, "a list of text", v)),
+        },
+    }
 }
 
 /// A field that must be text (a number or boolean is written out), borrowed

@@ -2,6 +2,7 @@
 //! collect problems, sort newest first.
 
 pub mod frontmatter;
+pub mod hugo;
 pub mod watch;
 
 use crate::post::Post;
@@ -40,10 +41,20 @@ impl Source {
 /// A loaded feed: the posts, newest first, and what was wrong with the rest.
 #[derive(Debug, Default, Clone)]
 pub struct Feed {
+    /// The folder the feed was read from (empty for the bundled sample).
+    pub root: PathBuf,
     pub posts: Vec<Post>,
+    /// Every section (first folder) with its title, in folder order; from the
+    /// section pages (`_index.md`) and the posts' folders.
+    pub sections: Vec<(String, String)>,
+    /// Posts hidden because their `publishDate` is still to come or their
+    /// `expiryDate` has passed.
+    pub not_live: usize,
     pub problems: Vec<Problem>,
-    /// Post files found (loaded or not).
+    /// Post files found (loaded or not), section pages included.
     pub files: usize,
+    /// Section pages (`_index.md`) read.
+    pub pages: usize,
     /// How long each phase took.
     pub stats: LoadStats,
 }
@@ -80,11 +91,18 @@ impl Feed {
         self.problems.iter().filter(|p| p.severity == Severity::Error).count()
     }
 
-    /// Drops drafts unless they were asked for.
-    pub fn without_drafts(mut self, show_drafts: bool) -> Self {
+    /// The feed as a reader sees it: drafts dropped unless they were asked
+    /// for, posts outside their `publishDate`..`expiryDate` dropped, and posts
+    /// that share a link folded into one row.
+    pub fn visible(mut self, show_drafts: bool) -> Self {
         if !show_drafts {
             self.posts.retain(|p| !p.draft);
         }
+        let now = crate::clock::now();
+        let before = self.posts.len();
+        self.posts.retain(|p| hugo::is_live(p, now));
+        self.not_live = before - self.posts.len();
+        self.posts = hugo::fold_duplicates(std::mem::take(&mut self.posts));
         self
     }
 }
@@ -109,8 +127,13 @@ pub fn load(source: &Source) -> Result<Feed, LoadError> {
 }
 
 fn load_sample() -> Feed {
-    let results: Vec<Parsed> =
-        SAMPLE_FILES.iter().map(|(name, bytes)| parse_bytes(Path::new(name), bytes)).collect();
+    let names: Vec<&Path> = SAMPLE_FILES.iter().map(|(name, _)| Path::new(*name)).collect();
+    let resources = hugo::bundle_resources(&names);
+    let results: Vec<Parsed> = SAMPLE_FILES
+        .iter()
+        .filter(|(name, _)| !resources.contains(Path::new(name)))
+        .map(|(name, bytes)| parse_bytes(Path::new(name), bytes))
+        .collect();
     assemble(results)
 }
 
@@ -145,7 +168,7 @@ pub fn load_dir_with(dir: &Path, progress: &Progress) -> Result<Feed, LoadError>
     stats.read_parse = t.elapsed();
     stats.walk = walk_time;
     let t = Instant::now();
-    let mut feed = assemble(results.into_iter().flatten().map(|(_, r)| r));
+    let mut feed = assemble_in(dir, results.into_iter().flatten().map(|(_, r)| r));
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.problems.append(&mut walk_problems);
@@ -203,6 +226,14 @@ pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
         };
         let mut children: Vec<fs::DirEntry> = entries.flatten().collect();
         children.sort_by_key(|e| e.file_name());
+        // A leaf bundle (a folder below the root with an `index.md`) is one
+        // post; its other files and folders are that post's resources.
+        if dir != root
+            && let Some(index) =
+                children.iter().position(|e| e.file_name().to_str().is_some_and(hugo::is_leaf_index))
+        {
+            children = vec![children.swap_remove(index)];
+        }
         for entry in children.into_iter().rev() {
             let path = entry.path();
             if entry.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
@@ -329,15 +360,31 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
     frontmatter::parse_post(path, text)
 }
 
-/// Posts sorted newest first (undated last, then by path), problems in file order.
+/// Posts sorted newest first (undated last, then by path), problems in file
+/// order; paths taken as they are (the sample feed's, relative).
 pub fn assemble(results: impl IntoIterator<Item = Parsed>) -> Feed {
+    assemble_in(Path::new(""), results)
+}
+
+/// As [`assemble`], for files below `root`: section pages give their section
+/// a title and are not posts; each post learns its section and kind.
+pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Feed {
     let results = results.into_iter();
     let mut posts = Vec::with_capacity(results.size_hint().0);
     let mut problems = Vec::new();
     let mut files = 0;
+    let mut titles: HashMap<String, String> = HashMap::new();
+    let mut pages = 0;
     for r in results {
         files += 1;
         match r {
+            // A section page: only its title is used, and only a broken one is reported.
+            Ok((page, _)) if hugo::is_section_page(&page.path) => {
+                let rel = page.path.strip_prefix(root).unwrap_or(&page.path);
+                let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+                titles.insert(folder, page.title);
+                pages += 1;
+            }
             Ok((post, mut warnings)) => {
                 posts.push(post);
                 problems.append(&mut warnings);
@@ -345,17 +392,38 @@ pub fn assemble(results: impl IntoIterator<Item = Parsed>) -> Feed {
             Err(p) => problems.push(p),
         }
     }
+    for p in &mut posts {
+        hugo::settle(p, root, &titles);
+    }
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let mut seen = HashSet::new();
+    for p in &posts {
+        if seen.insert(p.section.as_str()) {
+            sections.push((p.section.clone(), p.section_title.clone()));
+        }
+    }
+    sections.sort();
     sort_newest_first(&mut posts);
     problems.extend(duplicate_urls(&posts));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    Feed { posts, problems, files, stats: LoadStats::default() }
+    Feed {
+        root: root.to_path_buf(),
+        posts,
+        sections,
+        not_live: 0,
+        problems,
+        files,
+        pages,
+        stats: LoadStats::default(),
+    }
 }
 
-/// A warning for each post whose external_url another post has too.
+/// A warning for each post whose link another post has too (compared by
+/// [`hugo::link_key`]); the reader folds them into one row.
 fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
-    let mut by_url: HashMap<&str, Vec<&Post>> = HashMap::new();
+    let mut by_url: HashMap<String, Vec<&Post>> = HashMap::new();
     for p in posts.iter().filter(|p| !p.url.is_empty()) {
-        by_url.entry(p.url.as_str()).or_default().push(p);
+        by_url.entry(hugo::link_key(&p.url)).or_default().push(p);
     }
     let mut out = Vec::new();
     for same in by_url.values().filter(|v| v.len() > 1) {
@@ -369,7 +437,7 @@ fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
                 path: p.path.clone(),
                 line: None,
                 severity: Severity::Warning,
-                message: format!("the same external_url is in {}", others.join(", ")),
+                message: format!("the same link is in {} (shown as one row)", others.join(", ")),
             });
         }
     }

@@ -7,6 +7,9 @@
 //! | `#"tag"` | a tag exactly (what the tag picker inserts) |
 //! | `source:word`, `@word` | fuzzy against the source only |
 //! | `"exact phrase"` | substring of title, tags, source or summary |
+//! | `in:section` | posts of a section whose name or title starts with it |
+//! | `kind:kind` | posts of a kind (`release`, `event`, `blog`, `link`) starting with it |
+//! | `is:upcoming`, `is:past` | events that have not ended / have ended |
 //! | `-term` | excludes what the term matches |
 //!
 //! All terms must hold. Smart case: a term with a capital letter is
@@ -32,6 +35,12 @@ pub enum Scope {
     Tags,
     /// The source only.
     Source,
+    /// The section's folder name or title starts with the text.
+    Section,
+    /// The post's kind starts with the text.
+    PostKind,
+    /// A state: `upcoming` or `past` (events).
+    Is,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +142,15 @@ fn parse_term(token: &str) -> Term {
         scoped(Scope::Source, rest)
     } else if let Some(rest) = body.strip_prefix('@') {
         scoped(Scope::Source, rest)
+    } else if let Some(rest) = body.strip_prefix("in:") {
+        let rest = quoted(rest).unwrap_or(rest);
+        (!rest.is_empty()).then(|| term(negate, Scope::Section, Kind::Phrase, &rest.to_lowercase()))
+    } else if let Some(rest) = body.strip_prefix("kind:") {
+        let rest = quoted(rest).unwrap_or(rest);
+        (!rest.is_empty()).then(|| term(negate, Scope::PostKind, Kind::Phrase, &rest.to_lowercase()))
+    } else if let Some(rest) = body.strip_prefix("is:") {
+        let rest = rest.to_lowercase();
+        matches!(rest.as_str(), "upcoming" | "past").then(|| term(negate, Scope::Is, Kind::Exact, &rest))
     } else if body.starts_with('"') {
         quoted(body).map(|q| term(negate, Scope::Any, Kind::Phrase, q))
     } else {
@@ -179,6 +197,8 @@ struct Hay {
     text: Box<str>,
     title_end: u32,
     source_start: u32,
+    /// `section \n section title \n kind`, lower-cased.
+    meta: Box<str>,
 }
 
 impl Hay {
@@ -192,7 +212,8 @@ impl Hay {
         text.push('\n');
         let source_start = text.len() as u32;
         text.push_str(&p.source.to_lowercase());
-        Hay { text: text.into_boxed_str(), title_end, source_start }
+        let meta = format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into_boxed_str();
+        Hay { text: text.into_boxed_str(), title_end, source_start, meta }
     }
     fn title(&self) -> &str {
         &self.text[..self.title_end as usize]
@@ -206,6 +227,11 @@ impl Hay {
     }
     fn source(&self) -> &str {
         &self.text[self.source_start as usize..]
+    }
+    /// The section's name, its title, and the kind.
+    fn meta(&self) -> (&str, &str, &str) {
+        let mut parts = self.meta.splitn(3, '\n');
+        (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""))
     }
 }
 
@@ -329,17 +355,28 @@ struct Prepared<'q> {
     single: Option<char>,
 }
 
-/// The fuzzy scorers, one per case mode.
+/// The fuzzy scorers, one per case mode, and the clock `is:upcoming` reads.
 pub struct Matcher {
     insensitive: SkimMatcherV2,
     sensitive: SkimMatcherV2,
+    /// Seconds since the epoch: what "upcoming" and "past" are relative to.
+    pub now: i64,
 }
 
 impl Default for Matcher {
+    /// A matcher whose clock is the system's.
     fn default() -> Self {
+        Matcher::at(crate::clock::now())
+    }
+}
+
+impl Matcher {
+    /// A matcher whose clock reads `now` (seconds since the epoch).
+    pub fn at(now: i64) -> Matcher {
         Matcher {
             insensitive: SkimMatcherV2::default().ignore_case(),
             sensitive: SkimMatcherV2::default().respect_case(),
+            now,
         }
     }
 }
@@ -406,6 +443,15 @@ impl Matcher {
         let perfect = p.perfect;
         let tags = || post.tags.iter().zip(hay.tags());
         match (t.scope, t.kind) {
+            (Scope::Section, _) => {
+                let (name, title, _) = hay.meta();
+                (name.starts_with(t.text.as_str()) || title.starts_with(t.text.as_str())).then_some(0)
+            }
+            (Scope::PostKind, _) => hay.meta().2.starts_with(t.text.as_str()).then_some(0),
+            (Scope::Is, _) => {
+                let upcoming = post.event.as_ref().and_then(|e| e.is_upcoming(self.now))?;
+                (upcoming == (t.text == "upcoming")).then_some(0)
+            }
             (Scope::Tags, Kind::Exact) => tags()
                 .any(|(tag, lower)| if t.case_sensitive { tag == &t.text } else { lower == t.text })
                 .then_some(perfect),
@@ -539,6 +585,26 @@ impl Matcher {
         out.dedup();
         out
     }
+}
+
+/// Whether every match is an event (the events section, `kind:event`):
+/// such a view is ordered by when the events happen.
+pub fn all_events(matches: &[Match], posts: &[Post]) -> bool {
+    !matches.is_empty() && matches.iter().all(|m| posts.get(m.idx).is_some_and(|p| p.event.is_some()))
+}
+
+/// Orders events: upcoming first, soonest first; then past ones, most
+/// recent first; events without a date last. `now` in seconds.
+pub fn sort_events(matches: &mut [Match], posts: &[Post], now: i64) {
+    matches.sort_by_cached_key(|m| {
+        let e = posts.get(m.idx).and_then(|p| p.event.as_deref());
+        let start = e.and_then(|e| e.start).map(|d| d.timestamp());
+        match (e.and_then(|e| e.is_upcoming(now)), start) {
+            (Some(true), Some(t)) => (0, t, m.idx),
+            (Some(false), Some(t)) => (1, -t, m.idx),
+            _ => (2, 0, m.idx),
+        }
+    });
 }
 
 /// Runs `scan` over `items` on up to `threads` threads (one below

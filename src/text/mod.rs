@@ -1,5 +1,7 @@
-//! Text handling: making untrusted text safe to show, and wrapping it.
+//! Text handling: making untrusted text safe to show, wrapping it, and
+//! rendering Markdown bodies to lines.
 //! The lowest layer: it imports nothing else of the crate.
 
+pub mod markdown;
 pub mod sanitize;
 pub mod wrap;

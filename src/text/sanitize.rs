@@ -27,6 +27,11 @@ fn placeholder(c: char) -> Option<char> {
     }
 }
 
+/// `c`, or its visible stand-in when it must never reach the terminal.
+pub fn visible(c: char) -> char {
+    placeholder(c).unwrap_or(c)
+}
+
 /// A one-line field (title, source, tag, URL): mojibake repaired, line breaks
 /// and tabs folded into single spaces, runs of white space collapsed, controls
 /// made visible, ends trimmed.

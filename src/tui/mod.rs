@@ -68,6 +68,7 @@ pub fn run(
     early: Vec<Event>,
 ) -> io::Result<()> {
     let size = terminal.size()?;
+    app.update(Action::Clock(crate::clock::now()));
     app.update(Action::Resize(size.width, size.height));
     // Keys typed while the feed was loading are not lost.
     process(app, early, opener);
@@ -95,6 +96,7 @@ pub fn run(
             apply(app, Action::Reloaded(result), opener);
         }
         app.update(Action::Tick(Instant::now()));
+        app.update(Action::Clock(crate::clock::now()));
     }
 }
 

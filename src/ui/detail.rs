@@ -1,11 +1,12 @@
-//! The detail pane: the selected post's header and its summary, wrapped
-//! lazily so only the visible lines are computed.
+//! The detail pane: a window of the lines the app built for the selected
+//! post (header, event, summary, rendered body), styled by part.
 
 use crate::app::App;
-use crate::app::detail::{Part, header, lines};
+use crate::app::detail::{self, DetailLine, Part};
+use crate::text::markdown::Ink;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Widget};
 
@@ -17,7 +18,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let Some(post) = app.current() else { return };
-    let h = header(post);
+    // The app keeps the lines current after every update; an app drawn
+    // before its first update (a test, a bench) gets them built here.
+    let built;
+    let lines: &[DetailLine] = if app.detail_is_current() {
+        app.detail_lines()
+    } else {
+        built = detail::build(post, inner.width as usize, app.clock, &app.root);
+        &built
+    };
     let style = |p: Part| -> Style {
         match p {
             Part::Title if post.draft => t.title.patch(t.draft),
@@ -25,12 +34,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Part::Meta => t.muted,
             Part::Tags => t.tag,
             Part::Url => t.url,
-            Part::Body => Style::new(),
+            Part::Info => t.info,
+            Part::Summary => Style::new(),
+            Part::Body(ink) => match ink {
+                Ink::Plain => Style::new(),
+                Ink::Heading => t.key.add_modifier(Modifier::BOLD),
+                Ink::Strong => Style::new().add_modifier(Modifier::BOLD),
+                Ink::Emphasis => Style::new().add_modifier(Modifier::ITALIC),
+                Ink::Code | Ink::CodeBlock => t.info,
+                Ink::Link => t.url,
+                Ink::Muted => t.muted,
+            },
         }
     };
-    let rows = lines(&h, post, inner.width as usize).skip(app.detail_scroll).take(inner.height as usize);
-    for (i, (text, part)) in rows.enumerate() {
-        let line = Line::from(Span::styled(text, style(part)));
+    let rows = lines.iter().skip(app.detail_scroll).take(inner.height as usize);
+    for (i, l) in rows.enumerate() {
+        let line = Line::from(
+            l.spans.iter().map(|(text, part)| Span::styled(text.as_str(), style(*part))).collect::<Vec<_>>(),
+        );
         buf.set_line(inner.x, inner.y + i as u16, &line, inner.width);
     }
 }

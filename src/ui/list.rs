@@ -59,7 +59,16 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
         Span::raw(if selected { "▶" } else { " " }),
         Span::styled(if unread { "● " } else { "  " }, t.tag),
     ];
-    let day = post.day();
+    // An event shows when and where it happens, not when it was posted and by whom.
+    let day = match post.event_start() {
+        Some(start) => start.format("%Y-%m-%d").to_string(),
+        None => post.day(),
+    };
+    let source = match &post.event {
+        Some(e) if !e.place.is_empty() => e.place.as_str(),
+        Some(e) if !e.mode.is_empty() => e.mode.as_str(),
+        _ => post.source.as_str(),
+    };
     spans.push(Span::styled(if day.is_empty() { "          ".to_string() } else { day }, t.muted));
     spans.push(Span::raw(" "));
     if post.draft {
@@ -71,9 +80,9 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
         Some((i, _)) => &post.title[..i],
         None => post.title.as_str(),
     };
-    let source_w = post.source.width() + 2;
+    let source_w = source.width() + 2;
     let mut cut = false;
-    if room >= 40 && !post.source.is_empty() && title.width() + source_w > room {
+    if room >= 40 && !source.is_empty() && title.width() + source_w > room {
         let keep = room - source_w.min(room / 3);
         if title.width() > keep {
             title = cut_to_width(title, keep.saturating_sub(1));
@@ -90,8 +99,8 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
     if cut {
         spans.push(Span::styled("…", base));
     }
-    if !post.source.is_empty() {
-        spans.push(Span::styled(format!("  {}", post.source), t.muted));
+    if !source.is_empty() {
+        spans.push(Span::styled(format!("  {source}"), t.muted));
     }
     for tag in &post.tags {
         spans.push(Span::styled(format!(" #{tag}"), t.muted));

@@ -26,6 +26,7 @@ impl Widget for &App {
             Mode::Help => overlay::help(self, area, buf),
             Mode::Tags => overlay::tags(self, area, buf),
             Mode::Problems => overlay::problems(self, area, buf),
+            Mode::Sections => overlay::sections(self, area, buf),
             Mode::List | Mode::Filter => {}
         }
     }

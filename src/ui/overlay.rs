@@ -112,6 +112,35 @@ pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// The section picker: "all" and every section with its post count.
+pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let h = (app.sections.len() as u16).saturating_add(3);
+    let inner = popup(app, area, 48, h, "sections: Enter shows, Esc closes", buf);
+    let total: usize = app.sections.iter().map(|s| s.2).sum();
+    let rows = std::iter::once((None, "all sections".to_string(), total)).chain(app.sections.iter().map(
+        |(n, title, c)| (Some(n.as_str()), if title.is_empty() { n.clone() } else { title.clone() }, *c),
+    ));
+    let height = inner.height as usize;
+    let start = window(app.section_selected, height);
+    for (i, (name, title, count)) in rows.enumerate().skip(start).take(height) {
+        let row = i - start;
+        let selected = i == app.section_selected;
+        let current = app.section.as_deref() == name;
+        let key = if i <= 9 { format!("{i}") } else { " ".into() };
+        let line = Line::from(vec![
+            Span::raw(if selected { "▶ " } else { "  " }),
+            Span::styled(format!("{key} "), t.key),
+            Span::styled(format!("{count:>6}  "), t.muted),
+            Span::styled(title, if current { t.title } else { Style::new() }),
+        ]);
+        if selected {
+            buf.set_style(Rect::new(inner.x, inner.y + row as u16, inner.width, 1), t.selected);
+        }
+        put(buf, inner, row, &line);
+    }
+}
+
 pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let title = format!(

@@ -14,6 +14,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let t = &app.theme;
     let mut spans: Vec<Span> = Vec::new();
+    if app.section.is_some() {
+        spans.push(Span::styled(format!("{} · ", app.section_label()), t.key));
+    }
     if app.mode == Mode::Filter {
         spans.push(Span::styled("/", t.key));
         spans.push(Span::raw(app.query_text.as_str()));

@@ -47,11 +47,23 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-/// The bundled sample without drafts, parsed once per test binary.
+/// The link posts of the bundled sample (its `links` section), without
+/// drafts, parsed once per test binary: the 44 posts the navigation tests
+/// count on. [`whole_sample`] has every section.
 pub fn sample_feed() -> Feed {
     static FEED: std::sync::OnceLock<Feed> = std::sync::OnceLock::new();
-    FEED.get_or_init(|| feed::load(&Source::Sample).expect("the bundled sample loads").without_drafts(false))
-        .clone()
+    FEED.get_or_init(|| {
+        let mut f = whole_sample();
+        f.posts.retain(|p| p.section == "links");
+        f.sections.retain(|(name, _)| name == "links");
+        f
+    })
+    .clone()
+}
+
+/// The whole bundled sample (links, releases, events, blog), without drafts.
+pub fn whole_sample() -> Feed {
+    feed::load(&Source::Sample).expect("the bundled sample loads").visible(false)
 }
 
 /// The sample feed in an app sized `w` x `h`.

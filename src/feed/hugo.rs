@@ -1,0 +1,237 @@
+//! The rules Hugo applies to a content folder, as the reader needs them:
+//! section pages (`_index.md`) are not posts, a leaf bundle (`SLUG/index.md`)
+//! is one post, a post's section is its first folder, its kind follows from
+//! the section, `publishDate`/`expiryDate` decide when it is shown, and
+//! posts that share a link fold into one row. `docs/FORMAT.md` states each rule.
+
+use crate::post::{Event, Post};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Whether `path` names a section page (Hugo's branch bundle index).
+pub fn is_section_page(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n == "_index.md" || n == "_index.markdown")
+}
+
+/// Whether a file of this name makes its folder a leaf bundle.
+pub fn is_leaf_index(name: &str) -> bool {
+    name == "index.md" || name == "index.markdown"
+}
+
+/// Of a list of relative file paths (a bundled feed, which is not walked),
+/// those that are resources of a leaf bundle: every file below a folder
+/// (other than the root) that holds an `index.md`, except that index.
+pub fn bundle_resources<'a>(files: &[&'a Path]) -> std::collections::HashSet<&'a Path> {
+    let bundles: Vec<&Path> = files
+        .iter()
+        .filter(|f| f.file_name().and_then(|n| n.to_str()).is_some_and(is_leaf_index))
+        .filter_map(|f| f.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    files
+        .iter()
+        .filter(|f| bundles.iter().any(|b| f.starts_with(b) && !(f.parent() == Some(*b) && files_index(f))))
+        .copied()
+        .collect()
+}
+
+fn files_index(f: &Path) -> bool {
+    f.file_name().and_then(|n| n.to_str()).is_some_and(is_leaf_index)
+}
+
+/// The section of a file at `rel` (relative to the content root): its first
+/// folder, or empty for a file at the root.
+pub fn section_of(rel: &Path) -> String {
+    let mut parts = rel.components().filter(|c| matches!(c, Component::Normal(_)));
+    match (parts.next(), parts.next()) {
+        (Some(Component::Normal(first)), Some(_)) => first.to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// The kind a post has when it names none: from its section's name.
+pub fn kind_for_section(section: &str) -> &'static str {
+    match section.to_ascii_lowercase().as_str() {
+        "releases" | "release" | "changelog" | "changelogs" => "release",
+        "events" | "event" => "event",
+        "blog" | "blogs" | "posts" | "post" | "articles" => "blog",
+        _ => "link",
+    }
+}
+
+/// The form of a link two posts are compared by: trimmed, scheme and host
+/// lower-cased, `utm_*` parameters and a trailing slash dropped. A link that
+/// does not parse is compared as written (trimmed).
+pub fn link_key(url: &str) -> String {
+    let raw = url.trim();
+    let Ok(mut u) = url::Url::parse(raw) else { return raw.to_string() };
+    // The url crate lower-cases the scheme and a special scheme's host.
+    let kept: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| !k.starts_with("utm_"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if u.query().is_some() {
+        if kept.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    let mut s = String::from(u);
+    // A trailing slash of the path (nothing follows it) goes.
+    if s.ends_with('/') && !s.ends_with("//") {
+        s.pop();
+    }
+    s
+}
+
+/// Fills in what the loader knows only once every file is read: each post's
+/// section and its title (from `sections`, the titles of the section pages by
+/// folder), its kind, and for events, their data.
+pub fn settle(post: &mut Post, root: &Path, sections: &HashMap<String, String>) {
+    let rel = post.path.strip_prefix(root).unwrap_or(&post.path);
+    post.section = section_of(rel);
+    post.section_title = sections.get(&post.section).cloned().unwrap_or_else(|| post.section.clone());
+    if post.kind.is_empty() {
+        post.kind = kind_for_section(&post.section).to_string();
+    }
+    if post.kind == "event" && post.event.is_none() {
+        post.event = Some(Box::new(Event { start: post.date, ..Event::default() }));
+    }
+}
+
+/// Whether Hugo would publish the post at `now` (seconds): not before its
+/// `publishDate`, not after its `expiryDate`.
+pub fn is_live(post: &Post, now: i64) -> bool {
+    post.publish_date.is_none_or(|d| d.timestamp() <= now)
+        && post.expiry_date.is_none_or(|d| d.timestamp() > now)
+}
+
+/// How much a post says: the one of several posts with the same link that
+/// says most is shown.
+fn completeness(p: &Post) -> usize {
+    [
+        !p.summary.is_empty(),
+        !p.tldr.is_empty(),
+        !p.tags.is_empty(),
+        !p.source.is_empty(),
+        p.date.is_some(),
+        !p.body.is_empty(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+}
+
+/// Folds posts with the same link (by [`link_key`]) into one: the most
+/// complete, then the newest, then the first by path stays, in its place,
+/// and lists the others' paths in `also`. `posts` keeps its order otherwise.
+pub fn fold_duplicates(posts: Vec<Post>) -> Vec<Post> {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in posts.iter().enumerate() {
+        if !p.url.is_empty() {
+            groups.entry(link_key(&p.url)).or_default().push(i);
+        }
+    }
+    let mut folded_into: Vec<Option<usize>> = vec![None; posts.len()];
+    let mut also: HashMap<usize, Vec<PathBuf>> = HashMap::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let Some(&keep) = members.iter().max_by(|&&a, &&b| {
+            let (pa, pb) = (&posts[a], &posts[b]);
+            completeness(pa)
+                .cmp(&completeness(pb))
+                .then(pa.timestamp().cmp(&pb.timestamp()))
+                .then(pb.path.cmp(&pa.path))
+        }) else {
+            continue;
+        };
+        let mut others: Vec<PathBuf> = Vec::new();
+        for &m in members.iter().filter(|&&m| m != keep) {
+            folded_into[m] = Some(keep);
+            others.push(posts[m].path.clone());
+        }
+        others.sort();
+        also.insert(keep, others);
+    }
+    posts
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| folded_into[*i].is_none())
+        .map(|(i, mut p)| {
+            if let Some(mut others) = also.remove(&i) {
+                p.also.append(&mut others);
+            }
+            p
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_first_folders() {
+        assert_eq!(section_of(Path::new("docs/a.md")), "docs");
+        assert_eq!(section_of(Path::new("docs/2024/a.md")), "docs");
+        assert_eq!(section_of(Path::new("a.md")), "");
+        assert!(is_section_page(Path::new("docs/_index.md")));
+        assert!(!is_section_page(Path::new("docs/index.md")));
+        assert_eq!(kind_for_section("releases"), "release");
+        assert_eq!(kind_for_section("Events"), "event");
+        assert_eq!(kind_for_section("blog"), "blog");
+        assert_eq!(kind_for_section("docs"), "link");
+    }
+
+    #[test]
+    fn bundle_resources_are_not_posts() {
+        let files: Vec<&Path> =
+            ["a.md", "blog/b/index.md", "blog/b/notes.md", "blog/b/deep/x.md", "blog/c.md", "index.md"]
+                .iter()
+                .map(Path::new)
+                .collect();
+        let mut res: Vec<_> = bundle_resources(&files).into_iter().collect();
+        res.sort();
+        assert_eq!(res, [Path::new("blog/b/deep/x.md"), Path::new("blog/b/notes.md")]);
+    }
+
+    #[test]
+    fn links_compare_without_noise() {
+        let same = [
+            "https://Example.COM/a/",
+            " https://example.com/a ",
+            "HTTPS://example.com/a?utm_source=x&utm_medium=y",
+            "https://example.com/a/?utm_campaign=z",
+        ];
+        for u in same {
+            assert_eq!(link_key(u), "https://example.com/a", "{u}");
+        }
+        assert_eq!(link_key("https://example.com/a?id=3&utm_x=1"), "https://example.com/a?id=3");
+        assert_ne!(link_key("https://example.com/a"), link_key("https://example.com/b"));
+        // The path keeps its case: servers may tell /A from /a.
+        assert_ne!(link_key("https://example.com/A"), link_key("https://example.com/a"));
+        assert_eq!(link_key("https://example.com/"), "https://example.com");
+    }
+
+    #[test]
+    fn duplicates_fold_into_the_most_complete() {
+        let p = |path: &str, url: &str, summary: &str| Post {
+            path: path.into(),
+            url: url.into(),
+            summary: summary.into(),
+            ..Post::default()
+        };
+        let posts = vec![
+            p("a.md", "https://x.org/1", ""),
+            p("b.md", "https://x.org/2", "s"),
+            p("c.md", "https://X.org/1/", "said more"),
+            p("d.md", "https://x.org/1?utm_source=feed", ""),
+        ];
+        let out = fold_duplicates(posts);
+        let paths: Vec<_> = out.iter().map(|p| p.path.to_string_lossy().into_owned()).collect();
+        assert_eq!(paths, ["b.md", "c.md"]);
+        assert_eq!(out[1].also, [PathBuf::from("a.md"), PathBuf::from("d.md")]);
+        assert!(out[0].also.is_empty());
+    }
+}

@@ -1,0 +1,657 @@
+//! A post's Markdown body as lines for the detail pane, wrapped to a width.
+//!
+//! Parsed with pulldown-cmark. Headings, emphasis, lists, quotes and tables
+//! keep their shape as plain text with a style per run; a link shows its text
+//! and a numbered reference (`[1]`), and the addresses are listed at the end:
+//! nothing becomes an escape sequence. Fenced code is kept verbatim, indented.
+//! Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`) are removed; raw HTML is
+//! reduced to its text, entities decoded. Every character that reaches a line
+//! has passed [`sanitize::visible`].
+
+use super::sanitize;
+use super::wrap::wrap;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
+use unicode_width::UnicodeWidthStr;
+
+/// How a run of text is drawn; the widget maps each to a style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ink {
+    Plain,
+    Heading,
+    Strong,
+    Emphasis,
+    /// Inline code.
+    Code,
+    /// A line of a code block.
+    CodeBlock,
+    /// A link's text, and the addresses listed at the end.
+    Link,
+    /// Quote bars, list markers' indent, references, rules, images.
+    Muted,
+}
+
+/// One line of rendered text: runs of text, each with its ink.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Line {
+    pub spans: Vec<(String, Ink)>,
+}
+
+impl Line {
+    /// The line's text without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    fn plain(text: String, ink: Ink) -> Line {
+        Line { spans: vec![(text, ink)] }
+    }
+}
+
+/// Bodies longer than this are rendered up to here, with a note: a megabyte
+/// body costs no more than this to show.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The lines of `md` at `width` columns.
+pub fn render(md: &str, width: usize) -> Vec<Line> {
+    let width = width.max(4);
+    let (md, cut) = match md.len() > MAX_BODY_BYTES {
+        true => {
+            let mut end = MAX_BODY_BYTES;
+            while !md.is_char_boundary(end) {
+                end -= 1;
+            }
+            (&md[..end], md.len() - end)
+        }
+        false => (md, 0),
+    };
+    let md = strip_shortcodes(md);
+    let mut r = Renderer::new(width);
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    for ev in Parser::new_ext(&md, opts) {
+        r.event(ev);
+    }
+    r.finish(cut)
+}
+
+/// The body without Hugo shortcodes: `{{< name args >}}` and `{{% ... %}}`
+/// tags go; what stands between an opening and a closing tag stays.
+pub fn strip_shortcodes(md: &str) -> Cow<'_, str> {
+    if !md.contains("{{<") && !md.contains("{{%") {
+        return Cow::Borrowed(md);
+    }
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    loop {
+        let open = [rest.find("{{<").map(|i| (i, ">}}")), rest.find("{{%").map(|i| (i, "%}}"))]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(i, _)| *i);
+        let Some((i, close)) = open else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..i]);
+        match rest[i + 3..].find(close) {
+            Some(j) => rest = &rest[i + 3 + j + 3..],
+            // Never closed: the rest is not a shortcode; keep it as text.
+            None => {
+                out.push_str(&rest[i..]);
+                break;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The text of an HTML fragment: tags dropped (with `script`, `style` and
+/// comments, their content too), entities decoded, white space collapsed.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        text.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let lower: String = tail.chars().take(8).collect::<String>().to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<!--") {
+            tail.find("-->").map(|j| j + 3)
+        } else if lower.starts_with("<script") {
+            find_ci(tail, "</script>").map(|j| j + 9)
+        } else if lower.starts_with("<style") {
+            find_ci(tail, "</style>").map(|j| j + 8)
+        } else {
+            tail.find('>').map(|j| j + 1)
+        };
+        match skip_to {
+            Some(j) => {
+                text.push(' ');
+                rest = &tail[j..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    let decoded = decode_entities(&text);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.to_ascii_lowercase().find(needle)
+}
+
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, `&#NN;` and
+/// `&#xHH;` decoded; anything else left as written.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let n = if let Some(h) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                        u32::from_str_radix(h, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    n.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Where a list stands: the next number of an ordered list.
+struct List {
+    next: Option<u64>,
+}
+
+struct Renderer {
+    width: usize,
+    out: Vec<Line>,
+    /// The block being gathered: its runs.
+    spans: Vec<(String, Ink)>,
+    inks: Vec<Ink>,
+    lists: Vec<List>,
+    /// The marker the next block of a list item starts with (`• `, `2. `).
+    marker: Option<String>,
+    quote: usize,
+    in_code: bool,
+    code: String,
+    html: String,
+    links: Vec<String>,
+    /// Destinations of the links being read, and where their text starts.
+    open_links: Vec<(String, usize)>,
+    /// A table row being read: its finished cells.
+    cells: Vec<String>,
+    in_table: bool,
+    heading: bool,
+}
+
+impl Renderer {
+    fn new(width: usize) -> Renderer {
+        Renderer {
+            width,
+            out: Vec::new(),
+            spans: Vec::new(),
+            inks: Vec::new(),
+            lists: Vec::new(),
+            marker: None,
+            quote: 0,
+            in_code: false,
+            code: String::new(),
+            html: String::new(),
+            links: Vec::new(),
+            open_links: Vec::new(),
+            cells: Vec::new(),
+            in_table: false,
+            heading: false,
+        }
+    }
+
+    fn ink(&self) -> Ink {
+        self.inks.last().copied().unwrap_or(Ink::Plain)
+    }
+
+    /// Adds text in the current ink, every character made visible.
+    fn push(&mut self, text: &str, ink: Ink) {
+        let clean: String =
+            text.chars().map(|c| if c == '\n' { ' ' } else { sanitize::visible(c) }).collect();
+        match self.spans.last_mut() {
+            Some((t, i)) if *i == ink => t.push_str(&clean),
+            _ => self.spans.push((clean, ink)),
+        }
+    }
+
+    fn text_len(&self) -> usize {
+        self.spans.iter().map(|(t, _)| t.len()).sum()
+    }
+
+    /// The prefixes of a block's first and following lines: quote bars and
+    /// the list's indent and marker.
+    fn prefixes(&mut self) -> (String, String) {
+        let bars = "│ ".repeat(self.quote);
+        let indent = "  ".repeat(self.lists.len().saturating_sub(1));
+        match self.marker.take() {
+            Some(m) => {
+                let pad = " ".repeat(m.width());
+                (format!("{bars}{indent}{m}"), format!("{bars}{indent}{pad}"))
+            }
+            None if !self.lists.is_empty() => {
+                let p = format!("{bars}{indent}  ");
+                (p.clone(), p)
+            }
+            None => (bars.clone(), bars),
+        }
+    }
+
+    fn blank(&mut self) {
+        if self.out.last().is_some_and(|l| !l.spans.is_empty()) {
+            // Inside a quote the blank line keeps its bar.
+            let bars = "│ ".repeat(self.quote);
+            self.out.push(if bars.is_empty() { Line::default() } else { Line::plain(bars, Ink::Muted) });
+        }
+    }
+
+    /// Wraps the gathered runs into lines.
+    fn flush(&mut self) {
+        let spans = std::mem::take(&mut self.spans);
+        let text: String = spans.iter().map(|(t, _)| t.as_str()).collect();
+        if text.trim().is_empty() {
+            return;
+        }
+        // Where each run ends, to cut the wrapped lines back into runs.
+        let mut bounds = Vec::with_capacity(spans.len());
+        let mut at = 0;
+        for (t, ink) in &spans {
+            bounds.push((at, at + t.len(), *ink));
+            at += t.len();
+        }
+        let text = text.trim_end();
+        let lead = text.len() - text.trim_start().len();
+        let (first, rest) = self.prefixes();
+        let room = self.width.saturating_sub(first.width().max(rest.width())).max(1);
+        for (n, piece) in wrap(&text[lead..], room).enumerate() {
+            let start = piece.as_ptr() as usize - text.as_ptr() as usize;
+            let end = start + piece.len();
+            let prefix = if n == 0 { &first } else { &rest };
+            let mut line = Line::default();
+            if !prefix.is_empty() {
+                line.spans.push((prefix.clone(), Ink::Muted));
+            }
+            for &(s, e, ink) in &bounds {
+                let (s, e) = (s.max(start), e.min(end));
+                if s < e {
+                    line.spans.push((text[s..e].to_string(), ink));
+                }
+            }
+            self.out.push(line);
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>) {
+        match ev {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) if self.in_code => self.code.push_str(&t),
+            Event::Text(t) => self.push(&t, self.ink()),
+            Event::Code(t) => self.push(&t, Ink::Code),
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.push(&t, Ink::Code),
+            Event::Html(h) => self.html.push_str(&h),
+            Event::InlineHtml(h) => {
+                let tag = h.trim().to_ascii_lowercase();
+                if tag.starts_with("<br") {
+                    self.push_break();
+                }
+            }
+            Event::FootnoteReference(r) => self.push(&format!("[^{r}]"), Ink::Muted),
+            Event::SoftBreak => self.push(" ", self.ink()),
+            Event::HardBreak => self.push_break(),
+            Event::Rule => {
+                self.flush();
+                self.blank();
+                let w = self.width.min(40);
+                self.out.push(Line::plain("─".repeat(w), Ink::Muted));
+            }
+            Event::TaskListMarker(done) => self.push(if done { "[x] " } else { "[ ] " }, Ink::Muted),
+        }
+    }
+
+    /// A hard line break: the block goes on, on a new line.
+    fn push_break(&mut self) {
+        let ink = self.ink();
+        match self.spans.last_mut() {
+            Some((t, i)) if *i == ink => t.push('\n'),
+            _ => self.spans.push(("\n".into(), ink)),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {
+                if self.marker.is_none() {
+                    self.blank();
+                }
+            }
+            Tag::Heading { .. } => {
+                self.flush();
+                self.blank();
+                self.heading = true;
+                self.inks.push(Ink::Heading);
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.blank();
+                self.quote += 1;
+            }
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.blank();
+                self.in_code = true;
+                self.code.clear();
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html.clear();
+            }
+            Tag::List(first) => {
+                self.flush();
+                if self.lists.is_empty() {
+                    self.blank();
+                }
+                self.lists.push(List { next: first });
+            }
+            Tag::Item => {
+                self.flush();
+                let marker = match self.lists.last_mut() {
+                    Some(List { next: Some(n) }) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => "• ".to_string(),
+                };
+                self.marker = Some(marker);
+            }
+            Tag::Table(_) => {
+                self.flush();
+                self.blank();
+                self.in_table = true;
+            }
+            Tag::TableHead | Tag::TableRow => self.cells.clear(),
+            Tag::TableCell => {}
+            Tag::Emphasis => self.inks.push(Ink::Emphasis),
+            Tag::Strong => self.inks.push(Ink::Strong),
+            Tag::Strikethrough | Tag::Superscript | Tag::Subscript => self.inks.push(self.ink()),
+            Tag::Link { dest_url, .. } => {
+                self.inks.push(Ink::Link);
+                let at = self.text_len();
+                self.open_links.push((dest_url.to_string(), at));
+            }
+            Tag::Image { .. } => {
+                self.push("[image: ", Ink::Muted);
+                self.inks.push(Ink::Muted);
+            }
+            Tag::FootnoteDefinition(name) => {
+                self.flush();
+                self.blank();
+                self.push(&format!("[^{name}]: "), Ink::Muted);
+            }
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => self.flush(),
+            Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.flush(),
+            TagEnd::Heading(_) => {
+                self.inks.pop();
+                self.flush();
+                self.heading = false;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.quote = self.quote.saturating_sub(1);
+            }
+            TagEnd::CodeBlock => {
+                self.in_code = false;
+                let code = std::mem::take(&mut self.code);
+                let (first, _) = self.prefixes();
+                let prefix = format!("{first}    ");
+                let room = self.width.saturating_sub(prefix.width()).max(1);
+                for line in code.trim_end_matches('\n').split('\n') {
+                    let clean: String =
+                        line.chars().map(|c| if c == '\t' { ' ' } else { sanitize::visible(c) }).collect();
+                    // Kept verbatim: a line too long for the pane is cut
+                    // into pieces, never re-flowed at spaces.
+                    for piece in hard_wrap(&clean, room) {
+                        self.out.push(Line {
+                            spans: vec![(prefix.clone(), Ink::Muted), (piece.to_string(), Ink::CodeBlock)],
+                        });
+                    }
+                }
+            }
+            TagEnd::HtmlBlock => {
+                let text = html_text(&std::mem::take(&mut self.html));
+                if !text.is_empty() {
+                    self.blank();
+                    self.push(&text, Ink::Plain);
+                    self.flush();
+                }
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+                self.marker = None;
+            }
+            TagEnd::Item => {
+                self.flush();
+                self.marker = None;
+            }
+            TagEnd::Table => {
+                self.in_table = false;
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                let cells = std::mem::take(&mut self.cells);
+                let head = matches!(tag, TagEnd::TableHead);
+                self.push(&cells.join(" │ "), if head { Ink::Strong } else { Ink::Plain });
+                self.flush();
+            }
+            TagEnd::TableCell => {
+                let text: String = std::mem::take(&mut self.spans).into_iter().map(|(t, _)| t).collect();
+                self.cells.push(text.trim().to_string());
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {
+                self.inks.pop();
+            }
+            TagEnd::Link => {
+                self.inks.pop();
+                if let Some((url, at)) = self.open_links.pop() {
+                    let shown: String = self.spans.iter().map(|(t, _)| t.as_str()).collect::<String>();
+                    let text = shown.get(at..).unwrap_or("").trim();
+                    let url = sanitize::one_line(&url);
+                    // A bare address needs no reference to itself; nor does
+                    // a link within the page.
+                    if text != url && !url.starts_with('#') && !url.is_empty() {
+                        let n = match self.links.iter().position(|l| *l == url) {
+                            Some(i) => i + 1,
+                            None => {
+                                self.links.push(url);
+                                self.links.len()
+                            }
+                        };
+                        self.push(&format!("[{n}]"), Ink::Muted);
+                    }
+                }
+            }
+            TagEnd::Image => {
+                self.inks.pop();
+                self.push("]", Ink::Muted);
+            }
+            TagEnd::FootnoteDefinition => self.flush(),
+            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => {
+                self.flush()
+            }
+            TagEnd::MetadataBlock(_) => {}
+        }
+    }
+
+    fn finish(mut self, cut: usize) -> Vec<Line> {
+        self.flush();
+        if !self.html.is_empty() {
+            let text = html_text(&std::mem::take(&mut self.html));
+            self.push(&text, Ink::Plain);
+            self.flush();
+        }
+        if cut > 0 {
+            self.blank();
+            self.out.push(Line::plain(format!("(… {} KiB more not shown)", cut.div_ceil(1024)), Ink::Muted));
+        }
+        if !self.links.is_empty() {
+            self.blank();
+            let links = std::mem::take(&mut self.links);
+            for (i, url) in links.iter().enumerate() {
+                self.spans.push((format!("[{}] ", i + 1), Ink::Muted));
+                self.spans.push((url.clone(), Ink::Link));
+                self.flush();
+            }
+        }
+        // No blank line at the start or the end.
+        while self.out.last().is_some_and(|l| l.spans.is_empty()) {
+            self.out.pop();
+        }
+        let lead = self.out.iter().take_while(|l| l.spans.is_empty()).count();
+        self.out.drain(..lead);
+        self.out
+    }
+}
+
+/// `s` cut into pieces of at most `width` columns.
+fn hard_wrap(s: &str, width: usize) -> Vec<&str> {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && i > start {
+            out.push(&s[start..i]);
+            start = i;
+            used = 0;
+        }
+        used += w;
+    }
+    out.push(&s[start..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(md: &str, width: usize) -> Vec<String> {
+        render(md, width).iter().map(Line::text).collect()
+    }
+
+    #[test]
+    fn headings_emphasis_and_paragraphs() {
+        let lines = render("## Why\n\nIt is **fast** and *small*.\n\nSecond &amp; last.", 40);
+        let t: Vec<String> = lines.iter().map(Line::text).collect();
+        assert_eq!(t, ["Why", "", "It is fast and small.", "", "Second & last."]);
+        assert_eq!(lines[0].spans, [("Why".to_string(), Ink::Heading)]);
+        assert!(lines[2].spans.contains(&("fast".to_string(), Ink::Strong)));
+        assert!(lines[2].spans.contains(&("small".to_string(), Ink::Emphasis)));
+    }
+
+    #[test]
+    fn lists_quotes_and_wrapping() {
+        let t = text("- one\n- two words that wrap\n\n1. first\n2. second\n\n> quoted text", 14);
+        assert_eq!(
+            t,
+            ["• one", "• two words", "  that wrap", "", "1. first", "2. second", "", "│ quoted text"]
+        );
+    }
+
+    #[test]
+    fn code_is_verbatim_and_set_apart() {
+        let t = text("Run:\n\n```yaml\nkind: Pod\n  spec:   {}\n```\n", 40);
+        assert_eq!(t, ["Run:", "", "    kind: Pod", "      spec:   {}"]);
+        let lines = render("```\nx\n```", 40);
+        assert_eq!(lines[0].spans[1].1, Ink::CodeBlock);
+    }
+
+    #[test]
+    fn links_become_references() {
+        let t = text(
+            "See [the docs](https://example.com/d) and [again](https://example.com/d), <https://x.org>.",
+            80,
+        );
+        assert_eq!(t, ["See the docs[1] and again[1], https://x.org.", "", "[1] https://example.com/d"]);
+    }
+
+    #[test]
+    fn shortcodes_and_html_are_reduced_to_text() {
+        let md = "{{< blocks/cover title=\"x\" >}}\n<div class=\"c\">\n  <h2>Why <b>us</b>?</h2>\n  <script>alert(1)</script>\n</div>\n{{< /blocks/cover >}}\n\nAfter {{% note %}}this{{% /note %}}.";
+        let t = text(md, 80);
+        assert_eq!(t, ["Why us ?", "", "After this."]);
+    }
+
+    #[test]
+    fn tables_are_plain_rows() {
+        let t = text("| a | b |\n|---|---|\n| 1 | 2 |\n", 40);
+        assert_eq!(t, ["a │ b", "1 │ 2"]);
+    }
+
+    #[test]
+    fn nothing_reaches_the_terminal_raw() {
+        let md = "a \u{1b}[31mred &#27;[0m\n\n```\n\u{1b}]52;c;x\u{7}\n```\n\n<p>&#x1b;</p>";
+        for line in render(md, 30) {
+            for (t, _) in &line.spans {
+                assert!(!t.chars().any(char::is_control), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn huge_bodies_are_cut() {
+        let md = "word ".repeat(100_000);
+        let lines = render(&md, 80);
+        assert!(lines.last().is_some_and(|l| l.text().contains("KiB more not shown")));
+    }
+
+    #[test]
+    fn entities_decode() {
+        assert_eq!(decode_entities("a &amp; b &lt;c&gt; &#65;&#x42; &bogus; &"), "a & b <c> AB &bogus; &");
+    }
+}
