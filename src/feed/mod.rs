@@ -44,8 +44,8 @@ pub struct Feed {
     /// The folder the feed was read from (empty for the bundled sample).
     pub root: PathBuf,
     pub posts: Vec<Post>,
-    /// Every section (first folder) with its title, in folder order; from the
-    /// section pages (`_index.md`) and the posts' folders.
+    /// Every section that has posts (first folder) with its title, ordered by
+    /// the weight of its section page, then title.
     pub sections: Vec<(String, String)>,
     /// Posts hidden because their `publishDate` is still to come or their
     /// `expiryDate` has passed.
@@ -374,6 +374,7 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
     let mut problems = Vec::new();
     let mut files = 0;
     let mut titles: HashMap<String, String> = HashMap::new();
+    let mut weights: HashMap<String, Option<i64>> = HashMap::new();
     let mut pages = 0;
     for r in results {
         files += 1;
@@ -382,6 +383,7 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
             Ok((page, _)) if hugo::is_section_page(&page.path) => {
                 let rel = page.path.strip_prefix(root).unwrap_or(&page.path);
                 let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+                weights.insert(folder.clone(), page.weight);
                 titles.insert(folder, page.title);
                 pages += 1;
             }
@@ -402,7 +404,12 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
             sections.push((p.section.clone(), p.section_title.clone()));
         }
     }
-    sections.sort();
+    // As Hugo orders sections: by the weight of their page (weighted first),
+    // then by title.
+    sections.sort_by_cached_key(|(name, title)| {
+        let w = weights.get(name).copied().flatten().filter(|w| *w != 0);
+        (w.is_none(), w, title.to_lowercase(), name.clone())
+    });
     sort_newest_first(&mut posts);
     problems.extend(duplicate_urls(&posts));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));

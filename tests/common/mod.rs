@@ -88,7 +88,7 @@ pub fn key_event(code: KeyCode, mods: KeyModifiers) -> Event {
 
 /// Types `keys` through the real input path. Words in angle brackets name
 /// special keys: <Enter> <Esc> <Down> <Up> <PgDn> <PgUp> <Home> <End> <BS>
-/// <C-d> <C-u> <C-c> <C-Down> <C-Up>.
+/// <Tab> <C-d> <C-u> <C-c> <C-Down> <C-Up>.
 pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
     let mut rest = keys;
     while !rest.is_empty() {
@@ -105,6 +105,7 @@ pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
                 "Home" => (KeyCode::Home, KeyModifiers::NONE),
                 "End" => (KeyCode::End, KeyModifiers::NONE),
                 "BS" => (KeyCode::Backspace, KeyModifiers::NONE),
+                "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
                 "C-d" => (KeyCode::Char('d'), KeyModifiers::CONTROL),
                 "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
                 "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
