@@ -581,3 +581,51 @@ fn a_panic_leaves_the_terminal_as_it_was() {
         .to_string();
     assert_eq!(flag, "0", "mouse reporting is off after the panic");
 }
+
+/// The real feed snapshot, read in the reader: sections, an event's place,
+/// a blog post's rendered body, and the browser given its devto_url.
+#[test]
+fn the_real_feed_reads_as_its_site_shows_it() {
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-feed");
+    assert!(feed.is_dir(), "needs the real feed snapshot at {}", feed.display());
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let (browser, log) = probe.fake_browser();
+    let t = Tmux::start(
+        &format!("{BIN} {}", feed.display()),
+        120,
+        40,
+        &[("BROWSER", &browser.to_string_lossy()), ("LINKFEED_NOW", "2026-11-25T12:00:00Z")],
+    );
+    t.wait_text("posts,");
+    // The section picker lists the sections with their counts; pick Events by its number.
+    t.keys(&["Tab"]);
+    let s = t.wait_text("all sections");
+    // The picker's row reads `│  3     96  Events`: a number, a count, the title.
+    let digit = s
+        .lines()
+        .find_map(|l| {
+            let cell = l[..l.find("Events")?].rsplit('│').next()?;
+            let words: Vec<&str> = cell.split_whitespace().filter(|w| *w != "▶").collect();
+            let numbers = words.len() == 2 && words.iter().all(|w| w.chars().all(|c| c.is_ascii_digit()));
+            numbers.then(|| words[0].to_string())
+        })
+        .unwrap_or_else(|| panic!("an Events row in the picker: {s}"));
+    assert!(!s.contains("_index"), "{s}");
+    t.keys(&[&digit]);
+    let s = t.wait_text("Events · ");
+    assert!(s.contains("Where: "), "an event's place is shown: {s}");
+    assert!(s.contains("When: "), "{s}");
+    // A blog post: its Markdown is rendered, and Enter opens its devto_url.
+    t.keys(&["0", "/"]);
+    t.type_text("kind:blog composite");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("filter: kind:blog composite");
+    let detail: String = s.lines().filter_map(|l| l.rsplit_once("││").map(|(_, d)| d.to_string())).collect();
+    assert!(detail.contains("Composite Actions"), "{s}");
+    assert!(!detail.contains("##") && !detail.contains("**"), "no Markdown left: {s}");
+    t.keys(&["Enter"]);
+    assert!(read_log(&log).starts_with("https://dev.to/"), "the browser got the devto_url");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}
