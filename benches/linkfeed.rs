@@ -93,5 +93,38 @@ fn render(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, load, filter, render);
+/// A 20 KB Markdown body like a real blog post: headings, lists, code,
+/// links, a table, emphasis, entities, a shortcode and some HTML.
+pub fn body_20k() -> String {
+    let chunk = "## Section heading\n\nA paragraph with **bold**, *italic*, `code` and a \
+        [link](https://example.org/docs/page) &amp; an entity. It goes on for a while so that \
+        the wrapping has real work to do across the width of the pane, as prose does.\n\n\
+        - first item of a list\n- second item, a little longer than the first\n\n\
+        ```yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n```\n\n\
+        > A quoted line that someone said once.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n\
+        {{< figure src=\"x.png\" >}}\n<div class=\"note\">Some <b>HTML</b> text.</div>\n\n";
+    let mut body = String::new();
+    while body.len() < 20 * 1024 {
+        body.push_str(chunk);
+    }
+    body
+}
+
+/// The detail pane's lines for a 20 KB body: what a change of selection
+/// costs (built once, then kept).
+fn markdown(c: &mut Criterion) {
+    let body = body_20k();
+    let mut g = c.benchmark_group("detail");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("render a 20 KB Markdown body at 70 columns", |b| {
+        b.iter(|| linkfeed::text::markdown::render(black_box(&body), 70).len())
+    });
+    let post = linkfeed::post::Post { title: "t".into(), body: body.clone(), ..Default::default() };
+    g.bench_function("build the detail pane of a post with a 20 KB body", |b| {
+        b.iter(|| linkfeed::app::detail::build(black_box(&post), 70, 0, Path::new("")).len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse, load, filter, render, markdown);
 criterion_main!(benches);
