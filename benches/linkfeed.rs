@@ -119,9 +119,20 @@ fn markdown(c: &mut Criterion) {
     g.bench_function("render a 20 KB Markdown body at 70 columns", |b| {
         b.iter(|| linkfeed::text::markdown::render(black_box(&body), 70).len())
     });
-    let post = linkfeed::post::Post { title: "t".into(), body: body.clone(), ..Default::default() };
+    let post = linkfeed::post::Post { title: "t".into(), ..Default::default() };
     g.bench_function("build the detail pane of a post with a 20 KB body", |b| {
-        b.iter(|| linkfeed::app::detail::build(black_box(&post), 70, 0, Path::new("")).len())
+        b.iter(|| linkfeed::app::detail::build(black_box(&post), &body, 70, 0, Path::new("")).len())
+    });
+    // What a change of selection costs on a feed read from a folder: the
+    // body is read from the file again, then built.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("post.md");
+    std::fs::write(&file, format!("---\ntitle: t\n---\n{body}")).expect("write");
+    g.bench_function("read a 20 KB body from its file and build the pane", |b| {
+        b.iter(|| {
+            let text = linkfeed::feed::read_body(black_box(&file)).expect("reads");
+            linkfeed::app::detail::build(&post, &text, 70, 0, Path::new("")).len()
+        })
     });
     g.finish();
 }

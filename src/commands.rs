@@ -69,7 +69,7 @@ pub fn list(
                 title: &p.title,
                 date: p.date.map(|d| d.to_rfc3339()),
                 tags: &p.tags,
-                categories: &p.categories,
+                categories: p.categories(),
                 source: &p.source,
                 external_url: &p.url,
                 section: &p.section,
@@ -139,7 +139,7 @@ pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Du
     let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     let s = &feed.stats;
     format!(
-        "files: {}, posts: {}, problems: {}; walk: {}, read+parse: {} on {} threads (read {} + parse {} summed), sort: {}, filter: {}, total: {}",
+        "files: {}, posts: {}, problems: {}; walk: {}, read+parse: {} on {} threads (read {} + parse {} summed), sort: {}, visible: {}, filter: {}, total: {}",
         feed.files,
         feed.posts.len(),
         feed.problems.len(),
@@ -149,6 +149,7 @@ pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Du
         ms(s.read_sum),
         ms(s.parse_sum),
         ms(s.sort),
+        ms(s.visible),
         ms(filter),
         ms(total),
     )

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One post of the feed. Every text field has passed `sanitize` when it was
 /// loaded, so it can be drawn or printed as it is.
@@ -13,8 +14,6 @@ pub struct Post {
     pub title: String,
     pub date: Option<DateTime<FixedOffset>>,
     pub tags: Vec<String>,
-    /// `categories` and `keywords`: searched like tags, shown after them.
-    pub categories: Vec<String>,
     /// Empty when the post names no source.
     pub source: String,
     /// The link the post opens (the first of `external_url`, `devto_url`,
@@ -24,21 +23,46 @@ pub struct Post {
     pub url: String,
     /// `post_kind`, else derived from the section: `release`, `event`,
     /// `blog` or `link`. Never empty once the feed is assembled.
-    pub kind: String,
+    /// Shared between the posts of a kind: no allocation per post.
+    pub kind: Arc<str>,
     /// The section: the first folder below the feed root (`docs`, `events`);
-    /// empty for a post at the root.
-    pub section: String,
+    /// empty for a post at the root. Shared by the section's posts.
+    pub section: Arc<str>,
     /// The section's title, from its `_index.md` (else the folder name).
-    pub section_title: String,
+    pub section_title: Arc<str>,
     pub draft: bool,
     /// Empty when the post has no tldr.
     pub tldr: String,
     /// The paragraph shown above the body: `summary`, else `description`;
-    /// may hold newlines.
+    /// may hold newlines. Without either (and no tldr), the body's first
+    /// paragraph, for search and `list --json` (`summary_from_body`).
     pub summary: String,
-    /// The Markdown body below the front matter, made safe like the summary
-    /// (controls visible, tabs expanded); rendered for the detail pane.
+    /// The summary is the body's first paragraph: the detail pane shows the
+    /// body itself instead.
+    pub summary_from_body: bool,
+    /// The Markdown body below the front matter, **as written**: the one
+    /// field not sanitized at load. Only `text::markdown::render` shows it,
+    /// and that repairs mojibake and makes every character visible. Posts
+    /// read from a folder leave it empty and set `body_in_file`: the body is
+    /// read when the post is selected (`feed::read_body`), so a large feed
+    /// holds no bodies.
     pub body: String,
+    /// The file has a body below its front matter, not kept in `body`.
+    pub body_in_file: bool,
+    /// Hugo's less common keys, boxed (and absent for most posts) so a large
+    /// feed's posts stay small.
+    pub hugo: Option<Box<Hugo>>,
+    /// When, where and how an event happens (`kind == "event"`).
+    pub event: Option<Box<Event>>,
+    /// Other files with the same link, folded into this row.
+    pub also: Vec<PathBuf>,
+}
+
+/// Keys of Hugo's that few posts have.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Hugo {
+    /// `categories` and `keywords`: searched like tags, shown after them.
+    pub categories: Vec<String>,
     /// When the post may be shown (`publishDate`) and until when (`expiryDate`).
     pub publish_date: Option<DateTime<FixedOffset>>,
     pub expiry_date: Option<DateTime<FixedOffset>>,
@@ -46,10 +70,17 @@ pub struct Post {
     pub weight: Option<i64>,
     pub slug: String,
     pub aliases: Vec<String>,
-    /// When, where and how an event happens (`kind == "event"`).
-    pub event: Option<Box<Event>>,
-    /// Other files with the same link, folded into this row.
-    pub also: Vec<PathBuf>,
+}
+
+impl Hugo {
+    fn is_empty(&self) -> bool {
+        *self == Hugo::default()
+    }
+
+    /// `Some` only when there is something to keep.
+    pub fn boxed(self) -> Option<Box<Hugo>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
 }
 
 /// An event's data, from its front matter.
@@ -91,6 +122,23 @@ impl Post {
     /// The short text shown above the body: the summary, else the tldr.
     pub fn body_text(&self) -> &str {
         if self.summary.is_empty() { &self.tldr } else { &self.summary }
+    }
+
+    /// `categories` and `keywords`.
+    pub fn categories(&self) -> &[String] {
+        self.hugo.as_ref().map_or(&[], |h| &h.categories)
+    }
+
+    pub fn publish_date(&self) -> Option<DateTime<FixedOffset>> {
+        self.hugo.as_ref().and_then(|h| h.publish_date)
+    }
+
+    pub fn expiry_date(&self) -> Option<DateTime<FixedOffset>> {
+        self.hugo.as_ref().and_then(|h| h.expiry_date)
+    }
+
+    pub fn weight(&self) -> Option<i64> {
+        self.hugo.as_ref().and_then(|h| h.weight)
     }
 
     /// When the event starts, for events.

@@ -32,13 +32,13 @@ fn listed(feed: &Feed, file: &str) -> bool {
 fn section_pages_are_not_posts_and_title_their_section() {
     let f = visible();
     assert!(f.posts.iter().all(|p| !p.path.ends_with("_index.md")));
-    assert_eq!(post(&f, "docs/link.md").section_title, "Documentation links");
-    assert_eq!(post(&f, "events/past.md").section_title, "events", "no page: the folder name");
+    assert_eq!(&*post(&f, "docs/link.md").section_title, "Documentation links");
+    assert_eq!(&*post(&f, "events/past.md").section_title, "events", "no page: the folder name");
     // Ordered by their pages' weight (releases 1, docs 2), then by title.
     let sections: Vec<&str> = f.sections.iter().map(|(n, _)| n.as_str()).collect();
     // The root's posts form a section too, titled by the home page.
     assert_eq!(sections, ["releases", "docs", "blog", "broken", "events", ""]);
-    assert_eq!(post(&f, "root-post.md").section_title, "Home");
+    assert_eq!(&*post(&f, "root-post.md").section_title, "Home");
     // A broken section page is reported; its section's posts still load.
     let broken: Vec<_> = f.problems.iter().filter(|p| p.path.ends_with("broken/_index.md")).collect();
     assert_eq!(broken.len(), 1, "{:#?}", f.problems);
@@ -62,7 +62,7 @@ fn a_leaf_bundle_is_one_post_and_its_files_are_resources() {
 #[test]
 fn sections_and_kinds() {
     let f = visible();
-    let kind = |file: &str| (post(&f, file).section.clone(), post(&f, file).kind.clone());
+    let kind = |file: &str| (post(&f, file).section.to_string(), post(&f, file).kind.to_string());
     assert_eq!(kind("docs/link.md"), ("docs".into(), "link".into()));
     assert_eq!(kind("releases/v1.md"), ("releases".into(), "release".into()));
     assert_eq!(kind("releases/kind-given.md"), ("releases".into(), "link".into()), "post_kind wins");
@@ -87,7 +87,7 @@ fn hugo_keys_become_data() {
     let f = visible();
     let d = post(&f, "docs/description-only.md");
     assert_eq!(d.summary, "Described, not summarised.");
-    assert_eq!(d.categories, ["guides", "howto", "k8s"]);
+    assert_eq!(d.categories(), ["guides", "howto", "k8s"]);
     let link = post(&f, "docs/link.md");
     assert_eq!((link.summary.as_str(), link.tldr.as_str()), ("The summary.", "The gist."));
 }
@@ -224,4 +224,33 @@ fn a_body_is_rendered_not_shown_raw() {
     let before = app.detail_lines().len();
     let _ = screen(&app);
     assert_eq!(app.detail_lines().len(), before);
+}
+
+#[test]
+fn bodies_stay_on_disk_until_shown_and_a_vanished_file_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blog = dir.path().join("blog");
+    std::fs::create_dir_all(&blog).expect("mkdir");
+    let file = blog.join("a.md");
+    std::fs::write(&file, "---\ntitle: Kept on disk\ndate: 2024-01-01\n---\nThe **body** text.\n")
+        .expect("write");
+    std::fs::write(blog.join("b.md"), "---\ntitle: Older\ndate: 2023-01-01\n---\nOther body.\n")
+        .expect("write");
+    let feed = feed::load_dir(dir.path()).expect("loads").visible(false);
+    // The loader keeps no body, only that there is one.
+    assert!(feed.posts.iter().all(|p| p.body.is_empty() && p.body_in_file));
+    let mut app = app_with(feed, 100, 20);
+    let o = FakeHost::default();
+    // The first key through the loop asks for the selected post's body.
+    press(&mut app, &o, "k");
+    // Selected: read from the file and rendered.
+    assert!(screen(&app).contains("The body text."), "{}", screen(&app));
+    // Gone from disk once read: what was read stays; a body never read says why.
+    std::fs::remove_file(blog.join("b.md")).expect("rm");
+    std::fs::remove_file(&file).expect("rm");
+    press(&mut app, &o, "j");
+    let s = screen(&app);
+    assert!(s.contains("could not read the body again"), "{s}");
+    press(&mut app, &o, "k");
+    assert!(screen(&app).contains("The body text."));
 }

@@ -51,16 +51,17 @@ pub fn header(post: &Post, now: i64, root: &Path) -> Vec<(String, Part)> {
         None => post.day(),
     };
     // The kind is said only where the section does not say it already.
-    let kind = if crate::feed::hugo::kind_for_section(&post.section) == post.kind { "" } else { &post.kind };
-    let meta: Vec<String> = [date, post.source.clone(), post.section_title.clone(), kind.to_string()]
+    let kind =
+        if crate::feed::hugo::kind_for_section(&post.section) == &*post.kind { "" } else { &post.kind };
+    let meta: Vec<String> = [date, post.source.clone(), post.section_title.to_string(), kind.to_string()]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
     if !meta.is_empty() {
         h.push((meta.join(" · "), Part::Meta));
     }
-    if !post.tags.is_empty() || !post.categories.is_empty() {
-        let tags = post.tags.iter().chain(&post.categories).map(|t| format!("#{t}")).collect::<Vec<_>>();
+    if !post.tags.is_empty() || !post.categories().is_empty() {
+        let tags = post.tags.iter().chain(post.categories()).map(|t| format!("#{t}")).collect::<Vec<_>>();
         h.push((tags.join(" "), Part::Tags));
     }
     if let Some(e) = &post.event {
@@ -186,10 +187,11 @@ fn only_points_at(body: &[markdown::Line], url: &str) -> bool {
     text.contains(&url) && text.chars().count() < url.chars().count() + 40
 }
 
-/// Every line of the pane for `post` at `width` columns; `now` is the clock
+/// Every line of the pane for `post`, whose Markdown body is `body`, at
+/// `width` columns; `now` is the clock
 /// (seconds) for events' relative dates, `root` the feed folder (to name
 /// folded files by their path below it).
-pub fn build(post: &Post, width: usize, now: i64, root: &Path) -> Vec<DetailLine> {
+pub fn build(post: &Post, body: &str, width: usize, now: i64, root: &Path) -> Vec<DetailLine> {
     let width = width.max(1);
     let mut out: Vec<DetailLine> = Vec::new();
     for (text, part) in header(post, now, root) {
@@ -197,11 +199,13 @@ pub fn build(post: &Post, width: usize, now: i64, root: &Path) -> Vec<DetailLine
             out.push(DetailLine { spans: vec![(l.to_string(), part)] });
         }
     }
-    let mut body = if post.body.is_empty() { Vec::new() } else { markdown::render(&post.body, width) };
+    let mut body = if body.is_empty() { Vec::new() } else { markdown::render(body, width) };
     if only_points_at(&body, &post.url) {
         body.clear();
     }
-    let summary = post.body_text();
+    // A summary taken from the body is not shown above the body itself.
+    let summary =
+        if post.summary_from_body && (!body.is_empty() || post.body_in_file) { "" } else { post.body_text() };
     if !summary.is_empty() && !summary_in_body(summary, &body) {
         out.push(DetailLine::default());
         // A megabyte summary is shown up to a point, not wrapped whole.

@@ -51,7 +51,7 @@ impl App {
         }
         if let Some(section) = &self.section {
             let posts = &self.posts;
-            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| &p.section == section));
+            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
         }
         if !query.ranks_by_score() && !self.sort_ranks.is_empty() {
             let ranks = &self.sort_ranks;

@@ -23,6 +23,9 @@ use crate::ui::theme::Theme;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+/// How many bodies read from disk are kept (the posts last shown).
+pub const BODIES_KEPT: usize = 64;
+
 /// How long a status message stays.
 pub const MESSAGE_TTL: Duration = Duration::from_secs(5);
 
@@ -48,6 +51,9 @@ pub enum Action {
     Reloaded(Result<Feed, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
+    /// The body of the post file at this path was read (after
+    /// `Effect::ReadBody`), or could not be.
+    Body(std::path::PathBuf, Result<String, String>),
     /// A left click at this column and row.
     Click(u16, u16),
     /// The wheel turned (down when true) over this column and row.
@@ -66,6 +72,9 @@ pub enum Effect {
     /// Read the feed again (in the background); the result comes back as
     /// `Action::Reloaded`.
     Reload,
+    /// Read the body of this post file (`feed::read_body`); it comes back as
+    /// `Action::Body`.
+    ReadBody(std::path::PathBuf),
 }
 
 /// A short-lived line in the status bar.
@@ -142,7 +151,10 @@ pub struct App {
     /// The detail pane's lines for the selected post, and what they were
     /// built for (post index, width, clock minute).
     detail: Vec<detail::DetailLine>,
-    detail_for: Option<(usize, usize, i64)>,
+    detail_for: Option<(usize, usize, i64, bool)>,
+    /// Bodies read from disk for the posts last shown, by path (a few; see
+    /// [`BODIES_KEPT`]).
+    bodies: std::collections::HashMap<std::path::PathBuf, String>,
 
     pub should_quit: bool,
 }
@@ -186,6 +198,7 @@ impl App {
             section_selected: 0,
             detail: Vec::new(),
             detail_for: None,
+            bodies: std::collections::HashMap::new(),
             should_quit: false,
         };
         app.replace_feed(feed);
@@ -205,12 +218,41 @@ impl App {
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         let effect = self.apply(action);
         self.refresh_detail();
-        effect
+        effect.or_else(|| self.body_request())
+    }
+
+    /// The selected post's body, when it lives on disk and has not been
+    /// read. The answer (even a failure) is kept, so it is asked for until
+    /// it comes, and then never again.
+    fn body_request(&self) -> Option<Effect> {
+        let post = self.current()?;
+        if !post.body_in_file || self.bodies.contains_key(&post.path) {
+            return None;
+        }
+        Some(Effect::ReadBody(post.path.clone()))
+    }
+
+    /// The selected post's Markdown body: kept in the post, read from disk,
+    /// or (not read yet) empty.
+    pub fn body_of<'a>(&'a self, post: &'a Post) -> &'a str {
+        if !post.body.is_empty() {
+            return &post.body;
+        }
+        self.bodies.get(&post.path).map_or("", String::as_str)
     }
 
     fn apply(&mut self, action: Action) -> Option<Effect> {
         match action {
             Action::Clock(now) => self.set_clock(now),
+            Action::Body(path, result) => {
+                if self.bodies.len() >= BODIES_KEPT {
+                    self.bodies.clear();
+                }
+                let text = result.unwrap_or_else(|e| {
+                    format!("(could not read the body again: {})", sanitize::one_line(&e))
+                });
+                self.bodies.insert(path, text);
+            }
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 self.select(self.selected);
@@ -371,9 +413,11 @@ impl App {
         self.detail_for == self.detail_key()
     }
 
-    fn detail_key(&self) -> Option<(usize, usize, i64)> {
+    fn detail_key(&self) -> Option<(usize, usize, i64, bool)> {
         let m = self.matches.get(self.selected)?;
-        Some((m.idx, self.areas().detail_inner.width as usize, self.clock / 60))
+        let post = self.posts.get(m.idx)?;
+        let has_body = !post.body_in_file || self.bodies.contains_key(&post.path);
+        Some((m.idx, self.areas().detail_inner.width as usize, self.clock / 60, has_body))
     }
 
     /// Rebuilds the detail pane's lines when the selection, the width or the
@@ -384,7 +428,9 @@ impl App {
             return;
         }
         self.detail = match (key, self.current()) {
-            (Some((_, width, _)), Some(post)) => detail::build(post, width, self.clock, &self.root),
+            (Some((_, width, _, _)), Some(post)) => {
+                detail::build(post, self.body_of(post), width, self.clock, &self.root)
+            }
             _ => Vec::new(),
         };
         self.detail_for = key;
@@ -412,11 +458,14 @@ impl App {
         self.problem_selected = 0;
         self.tags = crate::feed::tag_counts(&feed.posts);
         self.root = feed.root;
+        // The files may have changed: bodies are read again.
+        self.bodies.clear();
+        self.detail_for = None;
         self.sections = feed
             .sections
             .into_iter()
             .map(|(name, title)| {
-                let n = feed.posts.iter().filter(|p| p.section == name).count();
+                let n = feed.posts.iter().filter(|p| *p.section == *name).count();
                 (name, title, n)
             })
             .filter(|s| s.2 > 0)

@@ -1,7 +1,7 @@
 //! Splitting a post into front matter and body, and turning the YAML into a
 //! [`Post`]. serde_yaml stays behind this file so a fork can replace it here.
 
-use crate::post::{Event, Post};
+use crate::post::{Event, Hugo, Post};
 use crate::problem::{Problem, Severity};
 use crate::text::sanitize;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -94,9 +94,15 @@ pub fn split(text: &str) -> Result<Split<'_>, (Option<usize>, String)> {
 /// kept it out.
 pub type Parsed = Result<(Post, Vec<Problem>), Problem>;
 
-/// Parses one post file's text. `path` is only used for messages and the
-/// fallback title.
+/// Parses one post file's text, keeping its body. `path` is only used for
+/// messages and the fallback title.
 pub fn parse_post(path: &Path, text: &str) -> Parsed {
+    parse_post_with(path, text, true)
+}
+
+/// As [`parse_post`]; without `keep_body`, the body is not copied into the
+/// post, only noted (`body_in_file`), to be read again when it is shown.
+pub fn parse_post_with(path: &Path, text: &str, keep_body: bool) -> Parsed {
     let err = |line: Option<usize>, message: String| Problem {
         path: path.to_path_buf(),
         line,
@@ -174,6 +180,7 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
     let kind = text_field("post_kind", &raw.post_kind, &bad_type)?
         .map(|s| sanitize::one_line(&s))
         .filter(|s| !s.is_empty())
+        .map(std::sync::Arc::<str>::from)
         .unwrap_or_default();
     let draft = match &raw.draft {
         None | Some(Value::Null) => false,
@@ -193,12 +200,19 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
     let summary = text_field("summary", &raw.summary, &bad_type)?
         .map(|s| sanitize::multi_line(s.trim()))
         .filter(|s| !s.is_empty())
-        .or_else(|| (!description.is_empty()).then_some(description))
+        .or_else(|| (!description.is_empty()).then_some(description));
+    let summary_from_body = summary.is_none() && tldr.is_empty();
+    let summary = summary
         .or_else(|| {
-            (tldr.is_empty()).then(|| first_paragraph(parts.body)).flatten().map(|p| sanitize::multi_line(&p))
+            summary_from_body.then(|| first_paragraph(parts.body)).flatten().map(|p| sanitize::multi_line(&p))
         })
         .unwrap_or_default();
-    let body = sanitize::multi_line(parts.body.trim());
+    let summary_from_body = summary_from_body && !summary.is_empty();
+    // Kept as written: the Markdown renderer repairs and escapes what it
+    // shows. From a folder, not kept at all: read again when shown.
+    let body_text = parts.body.trim();
+    let body_in_file = !keep_body && !body_text.is_empty();
+    let body = if keep_body { body_text.to_string() } else { String::new() };
 
     let mut date_of = |key: &str, v: &Option<Value>| -> Option<DateTime<FixedOffset>> {
         let s = scalar_text(v.as_ref()?)?;
@@ -274,19 +288,16 @@ pub fn parse_post(path: &Path, text: &str) -> Parsed {
         title,
         date,
         tags,
-        categories,
         source,
         url,
         kind,
         draft,
         tldr,
         summary,
+        summary_from_body,
         body,
-        publish_date,
-        expiry_date,
-        weight,
-        slug,
-        aliases,
+        body_in_file,
+        hugo: Hugo { categories, publish_date, expiry_date, weight, slug, aliases }.boxed(),
         event,
         ..Post::default()
     };

@@ -5,8 +5,10 @@
 //! posts that share a link fold into one row. `docs/FORMAT.md` states each rule.
 
 use crate::post::{Event, Post};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Whether `path` names a section page (Hugo's branch bundle index).
 pub fn is_section_page(path: &Path) -> bool {
@@ -41,11 +43,11 @@ fn files_index(f: &Path) -> bool {
 
 /// The section of a file at `rel` (relative to the content root): its first
 /// folder, or empty for a file at the root.
-pub fn section_of(rel: &Path) -> String {
+pub fn section_of(rel: &Path) -> Cow<'_, str> {
     let mut parts = rel.components().filter(|c| matches!(c, Component::Normal(_)));
     match (parts.next(), parts.next()) {
-        (Some(Component::Normal(first)), Some(_)) => first.to_string_lossy().into_owned(),
-        _ => String::new(),
+        (Some(Component::Normal(first)), Some(_)) => first.to_string_lossy(),
+        _ => Cow::Borrowed(""),
     }
 }
 
@@ -62,8 +64,42 @@ pub fn kind_for_section(section: &str) -> &'static str {
 /// The form of a link two posts are compared by: trimmed, scheme and host
 /// lower-cased, `utm_*` parameters and a trailing slash dropped. A link that
 /// does not parse is compared as written (trimmed).
-pub fn link_key(url: &str) -> String {
+pub fn link_key(url: &str) -> Cow<'_, str> {
     let raw = url.trim();
+    // Most links are already in the form the parser would give: no query, a
+    // lower-case host, nothing to escape. Those skip the parser (the loader
+    // keys every post; `link_key_fast_path_agrees` checks the two agree).
+    if let Some(key) = plain_link_key(raw) {
+        return Cow::Borrowed(key);
+    }
+    Cow::Owned(parsed_link_key(raw))
+}
+
+/// [`link_key`] of a plain `http(s)` link, without parsing it; `None` when
+/// the link needs the parser.
+fn plain_link_key(raw: &str) -> Option<&str> {
+    let rest = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://"))?;
+    let host_end = rest.find(['/', '#']).unwrap_or(rest.len());
+    let (host, path) = rest.split_at(host_end);
+    let host_ok = !host.is_empty()
+        && host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with('.')
+        && !host.contains("..")
+        && !host.contains("xn--")
+        && host.bytes().any(|b| b.is_ascii_lowercase());
+    let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/#:+,;=!$&'()*@".contains(&b))
+        && !path.contains("/.")
+        && !path.contains('#')
+        && !path.contains("//");
+    if !host_ok || !path_ok {
+        return None;
+    }
+    Some(raw.strip_suffix('/').unwrap_or(raw))
+}
+
+/// [`link_key`] through the URL parser.
+fn parsed_link_key(raw: &str) -> String {
     let Ok(mut u) = url::Url::parse(raw) else { return raw.to_string() };
     // The url crate lower-cases the scheme and a special scheme's host.
     let kept: Vec<(String, String)> = u
@@ -86,17 +122,42 @@ pub fn link_key(url: &str) -> String {
     s
 }
 
+/// The sections met while settling posts: each name, title and derived kind
+/// made once and shared by its posts.
+#[derive(Debug, Default)]
+pub struct Sections {
+    /// Titles from the section pages, by folder.
+    pub titles: HashMap<String, String>,
+    made: HashMap<String, Settled>,
+}
+
+/// A section's name, title and derived kind, shared by its posts.
+type Settled = (Arc<str>, Arc<str>, Arc<str>);
+
+impl Sections {
+    fn get(&mut self, name: &str) -> Settled {
+        if let Some(s) = self.made.get(name) {
+            return s.clone();
+        }
+        let title = self.titles.get(name).map_or(name, String::as_str);
+        let made = (Arc::from(name), Arc::from(title), Arc::from(kind_for_section(name)));
+        self.made.insert(name.to_string(), made.clone());
+        made
+    }
+}
+
 /// Fills in what the loader knows only once every file is read: each post's
 /// section and its title (from `sections`, the titles of the section pages by
 /// folder), its kind, and for events, their data.
-pub fn settle(post: &mut Post, root: &Path, sections: &HashMap<String, String>) {
+pub fn settle(post: &mut Post, root: &Path, sections: &mut Sections) {
     let rel = post.path.strip_prefix(root).unwrap_or(&post.path);
-    post.section = section_of(rel);
-    post.section_title = sections.get(&post.section).cloned().unwrap_or_else(|| post.section.clone());
+    let (section, title, kind) = sections.get(&section_of(rel));
+    post.section = section;
+    post.section_title = title;
     if post.kind.is_empty() {
-        post.kind = kind_for_section(&post.section).to_string();
+        post.kind = kind;
     }
-    if post.kind == "event" && post.event.is_none() {
+    if &*post.kind == "event" && post.event.is_none() {
         post.event = Some(Box::new(Event { start: post.date, ..Event::default() }));
     }
 }
@@ -104,8 +165,8 @@ pub fn settle(post: &mut Post, root: &Path, sections: &HashMap<String, String>) 
 /// Whether Hugo would publish the post at `now` (seconds): not before its
 /// `publishDate`, not after its `expiryDate`.
 pub fn is_live(post: &Post, now: i64) -> bool {
-    post.publish_date.is_none_or(|d| d.timestamp() <= now)
-        && post.expiry_date.is_none_or(|d| d.timestamp() > now)
+    post.publish_date().is_none_or(|d| d.timestamp() <= now)
+        && post.expiry_date().is_none_or(|d| d.timestamp() > now)
 }
 
 /// How much a post says: the one of several posts with the same link that
@@ -117,26 +178,47 @@ fn completeness(p: &Post) -> usize {
         !p.tags.is_empty(),
         !p.source.is_empty(),
         p.date.is_some(),
-        !p.body.is_empty(),
+        !p.body.is_empty() || p.body_in_file,
     ]
     .iter()
     .filter(|b| **b)
     .count()
 }
 
+/// The groups of posts (by index) that share a link, by [`link_key`]; posts
+/// with a link of their own are in no group. Keys are borrowed where they
+/// can be, and a group is only made for a second post: a feed of unique
+/// links costs one map entry per post.
+pub fn same_link_groups(posts: &[Post]) -> Vec<Vec<usize>> {
+    let mut first: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(posts.len());
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for (i, p) in posts.iter().enumerate().filter(|(_, p)| !p.url.is_empty()) {
+        match first.entry(link_key(&p.url)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let head = *o.get();
+                let g = *group_of.entry(head).or_insert_with(|| {
+                    groups.push(vec![head]);
+                    groups.len() - 1
+                });
+                groups[g].push(i);
+            }
+        }
+    }
+    groups
+}
+
 /// Folds posts with the same link (by [`link_key`]) into one: the most
 /// complete, then the newest, then the first by path stays, in its place,
 /// and lists the others' paths in `also`. `posts` keeps its order otherwise.
 pub fn fold_duplicates(posts: Vec<Post>) -> Vec<Post> {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in posts.iter().enumerate() {
-        if !p.url.is_empty() {
-            groups.entry(link_key(&p.url)).or_default().push(i);
-        }
-    }
+    let groups = same_link_groups(&posts);
     let mut folded_into: Vec<Option<usize>> = vec![None; posts.len()];
     let mut also: HashMap<usize, Vec<PathBuf>> = HashMap::new();
-    for members in groups.values().filter(|m| m.len() > 1) {
+    for members in &groups {
         let Some(&keep) = members.iter().max_by(|&&a, &&b| {
             let (pa, pb) = (&posts[a], &posts[b]);
             completeness(pa)
@@ -194,6 +276,44 @@ mod tests {
         let mut res: Vec<_> = bundle_resources(&files).into_iter().collect();
         res.sort();
         assert_eq!(res, [Path::new("blog/b/deep/x.md"), Path::new("blog/b/notes.md")]);
+    }
+
+    #[test]
+    fn link_key_fast_path_agrees() {
+        let samples = [
+            "https://example.org",
+            "https://example.org/",
+            "https://example.org/a/b/",
+            "http://example.org/a_b~c-d.e",
+            "https://sub.example.co.uk/2024/01/post-title-123",
+            "https://example.org/a:b@c,d;e=f!g$h&i'j(k)l*m+n",
+            "https://dev.to/user/a-post-49a2",
+            "https://ex-ample.org/x",
+        ];
+        for s in samples {
+            assert_eq!(plain_link_key(s), Some(parsed_link_key(s).as_str()), "{s}");
+        }
+        let to_parser = [
+            "https://Example.org/a",
+            "https://example.org/a?x=1",
+            "https://example.org/./a",
+            "ftp://x.org/",
+            "https://1.2.3.4/",
+        ];
+        for s in to_parser {
+            assert_eq!(plain_link_key(s), None, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whenever the fast path answers, it answers what the parser would.
+        #[test]
+        fn link_key_fast_path_never_disagrees(s in "https?://[a-zA-Z0-9.\\-]{0,12}(/[a-zA-Z0-9._~:@!$&'()*+,;=%?#/\\-]{0,16}){0,3}") {
+            if let Some(fast) = plain_link_key(&s) {
+                let parsed = parsed_link_key(&s);
+                proptest::prop_assert_eq!(fast, parsed.as_str());
+            }
+        }
     }
 
     #[test]

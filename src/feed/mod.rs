@@ -70,8 +70,10 @@ pub struct LoadStats {
     pub read_sum: Duration,
     /// Time spent parsing, summed over threads.
     pub parse_sum: Duration,
-    /// Sorting the posts and finding duplicate URLs.
+    /// Sorting the posts, settling sections and kinds, finding duplicate links.
     pub sort: Duration,
+    /// Dropping drafts and posts outside their dates, folding duplicates.
+    pub visible: Duration,
     pub threads: usize,
 }
 
@@ -95,6 +97,7 @@ impl Feed {
     /// for, posts outside their `publishDate`..`expiryDate` dropped, and posts
     /// that share a link folded into one row.
     pub fn visible(mut self, show_drafts: bool) -> Self {
+        let t = Instant::now();
         if !show_drafts {
             self.posts.retain(|p| !p.draft);
         }
@@ -103,6 +106,7 @@ impl Feed {
         self.posts.retain(|p| hugo::is_live(p, now));
         self.not_live = before - self.posts.len();
         self.posts = hugo::fold_duplicates(std::mem::take(&mut self.posts));
+        self.stats.visible = t.elapsed();
         self
     }
 }
@@ -308,7 +312,8 @@ fn parse_files(files: &[PathBuf], progress: &Progress) -> (Vec<Vec<(usize, Parse
                             let r = read_file(path, &mut buf);
                             let t2 = Instant::now();
                             read += t2 - t;
-                            out.push((i, r.and_then(|()| parse_bytes(path, &buf))));
+                            // Bodies stay on disk: read again when a post is shown.
+                            out.push((i, r.and_then(|()| parse_bytes_with(path, &buf, false))));
                             parse += t2.elapsed();
                         }
                         progress.done.fetch_add(CHUNK.min(files.len() - start), Ordering::Relaxed);
@@ -347,8 +352,25 @@ fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Parses one file's bytes: binary and non-UTF-8 files are problems.
+/// Parses one file's bytes: binary and non-UTF-8 files are problems. The
+/// body is kept (for the bundled sample and tests).
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
+    parse_bytes_with(path, bytes, true)
+}
+
+/// The body of the post file at `path`, read again (the loader does not keep
+/// bodies of a folder's posts): the text below its front matter, trimmed.
+/// A file that went away, grew past [`MAX_FILE_BYTES`] or stopped being a
+/// post says why.
+pub fn read_body(path: &Path) -> Result<String, String> {
+    let mut buf = Vec::new();
+    read_file(path, &mut buf).map_err(|p| p.message)?;
+    let text = std::str::from_utf8(&buf).map_err(|_| "the file is no longer valid UTF-8".to_string())?;
+    let parts = frontmatter::split(text).map_err(|(_, m)| m)?;
+    Ok(parts.body.trim().to_string())
+}
+
+fn parse_bytes_with(path: &Path, bytes: &[u8], keep_body: bool) -> Parsed {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(error(path, None, "this is a binary file (it holds NUL bytes), not a post".into()));
     }
@@ -357,7 +379,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
         let line = bytes[..upto].iter().filter(|&&b| b == b'\n').count() + 1;
         error(path, Some(line), "the file is not valid UTF-8: save it as UTF-8".into())
     })?;
-    frontmatter::parse_post(path, text)
+    frontmatter::parse_post_with(path, text, keep_body)
 }
 
 /// Posts sorted newest first (undated last, then by path), problems in file
@@ -373,7 +395,7 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
     let mut posts = Vec::with_capacity(results.size_hint().0);
     let mut problems = Vec::new();
     let mut files = 0;
-    let mut titles: HashMap<String, String> = HashMap::new();
+    let mut titles = hugo::Sections::default();
     let mut weights: HashMap<String, Option<i64>> = HashMap::new();
     let mut pages = 0;
     for r in results {
@@ -383,8 +405,8 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
             Ok((page, _)) if hugo::is_section_page(&page.path) => {
                 let rel = page.path.strip_prefix(root).unwrap_or(&page.path);
                 let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-                weights.insert(folder.clone(), page.weight);
-                titles.insert(folder, page.title);
+                weights.insert(folder.clone(), page.weight());
+                titles.titles.insert(folder, page.title);
                 pages += 1;
             }
             Ok((post, mut warnings)) => {
@@ -395,13 +417,13 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
         }
     }
     for p in &mut posts {
-        hugo::settle(p, root, &titles);
+        hugo::settle(p, root, &mut titles);
     }
     let mut sections: Vec<(String, String)> = Vec::new();
     let mut seen = HashSet::new();
     for p in &posts {
-        if seen.insert(p.section.as_str()) {
-            sections.push((p.section.clone(), p.section_title.clone()));
+        if seen.insert(&*p.section) {
+            sections.push((p.section.to_string(), p.section_title.to_string()));
         }
     }
     // As Hugo orders sections: by the weight of their page (weighted first),
@@ -428,20 +450,16 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
 /// A warning for each post whose link another post has too (compared by
 /// [`hugo::link_key`]); the reader folds them into one row.
 fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
-    let mut by_url: HashMap<String, Vec<&Post>> = HashMap::new();
-    for p in posts.iter().filter(|p| !p.url.is_empty()) {
-        by_url.entry(hugo::link_key(&p.url)).or_default().push(p);
-    }
     let mut out = Vec::new();
-    for same in by_url.values().filter(|v| v.len() > 1) {
-        for p in same {
-            let others: Vec<String> = same
+    for group in hugo::same_link_groups(posts) {
+        for &i in &group {
+            let others: Vec<String> = group
                 .iter()
-                .filter(|o| o.path != p.path)
-                .map(|o| crate::text::sanitize::one_line(&o.path.to_string_lossy()))
+                .filter(|&&o| o != i)
+                .map(|&o| crate::text::sanitize::one_line(&posts[o].path.to_string_lossy()))
                 .collect();
             out.push(Problem {
-                path: p.path.clone(),
+                path: posts[i].path.clone(),
                 line: None,
                 severity: Severity::Warning,
                 message: format!("the same link is in {} (shown as one row)", others.join(", ")),
@@ -453,8 +471,32 @@ fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
 
 /// Newest first; posts without a date last; ties by path so the order is stable.
 pub fn sort_newest_first(posts: &mut [Post]) {
+    // Sorting indices, then moving each post once: a post is a few hundred
+    // bytes, and a sort moves its elements many times.
+    let mut order: Vec<usize> = (0..posts.len()).collect();
     // `None < Some`, so comparing b to a puts undated posts last.
-    posts.sort_by(|a, b| b.timestamp().cmp(&a.timestamp()).then_with(|| a.path.cmp(&b.path)));
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&posts[a], &posts[b]);
+        b.timestamp().cmp(&a.timestamp()).then_with(|| a.path.cmp(&b.path))
+    });
+    // Apply the order in place, cycle by cycle: no second array of posts.
+    let mut placed = vec![false; order.len()];
+    for start in 0..order.len() {
+        if placed[start] {
+            continue;
+        }
+        // Position `j` takes the post now at `order[j]`.
+        let mut j = start;
+        loop {
+            placed[j] = true;
+            let from = order[j];
+            if from == start {
+                break;
+            }
+            posts.swap(j, from);
+            j = from;
+        }
+    }
 }
 
 /// Every tag with how many posts carry it, most used first, then by name.

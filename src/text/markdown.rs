@@ -5,8 +5,9 @@
 //! and a numbered reference (`[1]`), and the addresses are listed at the end:
 //! nothing becomes an escape sequence. Fenced code is kept verbatim, indented.
 //! Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`) are removed; raw HTML is
-//! reduced to its text, entities decoded. Every character that reaches a line
-//! has passed [`sanitize::visible`].
+//! reduced to its text, entities decoded. The body comes as written: mojibake
+//! is repaired here, and every character that reaches a line has passed
+//! [`sanitize::visible`].
 
 use super::sanitize;
 use super::wrap::wrap;
@@ -65,7 +66,12 @@ pub fn render(md: &str, width: usize) -> Vec<Line> {
         }
         false => (md, 0),
     };
-    let md = strip_shortcodes(md);
+    // CRLF and CR as LF; mojibake repaired. Controls are made visible as
+    // each character is placed.
+    let md = sanitize::repair_mojibake(md);
+    let md: Cow<'_, str> =
+        if md.contains('\r') { Cow::Owned(md.replace("\r\n", "\n").replace('\r', "\n")) } else { md };
+    let md = strip_shortcodes(&md);
     let mut r = Renderer::new(width);
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     for ev in Parser::new_ext(&md, opts) {
@@ -242,11 +248,20 @@ impl Renderer {
 
     /// Adds text in the current ink, every character made visible.
     fn push(&mut self, text: &str, ink: Ink) {
-        let clean: String =
-            text.chars().map(|c| if c == '\n' { ' ' } else { sanitize::visible(c) }).collect();
+        // Plain ASCII with no control character is placed as it is.
+        let plain = text.is_ascii() && !text.bytes().any(|b| b < 0x20 || b == 0x7f);
+        let clean: Cow<'_, str> = if plain {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(
+                text.chars()
+                    .map(|c| if c == '\n' || c == '\t' { ' ' } else { sanitize::visible(c) })
+                    .collect(),
+            )
+        };
         match self.spans.last_mut() {
             Some((t, i)) if *i == ink => t.push_str(&clean),
-            _ => self.spans.push((clean, ink)),
+            _ => self.spans.push((clean.into_owned(), ink)),
         }
     }
 
@@ -448,8 +463,7 @@ impl Renderer {
                 let prefix = format!("{first}    ");
                 let room = self.width.saturating_sub(prefix.width()).max(1);
                 for line in code.trim_end_matches('\n').split('\n') {
-                    let clean: String =
-                        line.chars().map(|c| if c == '\t' { ' ' } else { sanitize::visible(c) }).collect();
+                    let clean = expand_tabs(line);
                     // Kept verbatim: a line too long for the pane is cut
                     // into pieces, never re-flowed at spaces.
                     for piece in hard_wrap(&clean, room) {
@@ -558,6 +572,24 @@ impl Renderer {
     }
 }
 
+/// A code line with tabs expanded to the next multiple of
+/// [`sanitize::TAB_WIDTH`] columns and every character made visible.
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = sanitize::TAB_WIDTH - col % sanitize::TAB_WIDTH;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else {
+            out.push(sanitize::visible(c));
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    out
+}
+
 /// `s` cut into pieces of at most `width` columns.
 fn hard_wrap(s: &str, width: usize) -> Vec<&str> {
     use unicode_width::UnicodeWidthChar;
@@ -641,6 +673,12 @@ mod tests {
                 assert!(!t.chars().any(char::is_control), "{t:?}");
             }
         }
+    }
+
+    #[test]
+    fn tabs_and_mojibake_as_people_expect() {
+        assert_eq!(text("```\n\tx\ty\n```", 40), ["        x   y"]);
+        assert_eq!(text("a\tb and â†— and\r\nline", 40), ["a b and ↗ and line"]);
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub trait Host {
     fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
         None
     }
+    /// The body of a post file, read again when the post is shown.
+    fn read_body(&self, path: &std::path::Path) -> Result<String, String> {
+        crate::feed::read_body(path)
+    }
 }
 
 /// The OSC 52 sequence that asks the terminal (through SSH and tmux) to put

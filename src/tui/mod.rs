@@ -56,6 +56,10 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
                 host.start_reload();
                 None
             }
+            Effect::ReadBody(path) => {
+                let result = host.read_body(&path);
+                app.update(Action::Body(path, result))
+            }
         };
     }
 }
@@ -68,8 +72,8 @@ pub fn run(
     early: Vec<Event>,
 ) -> io::Result<()> {
     let size = terminal.size()?;
-    app.update(Action::Clock(crate::clock::now()));
-    app.update(Action::Resize(size.width, size.height));
+    apply(app, Action::Clock(crate::clock::now()), opener);
+    apply(app, Action::Resize(size.width, size.height), opener);
     // Keys typed while the feed was loading are not lost.
     process(app, early, opener);
     loop {
@@ -95,8 +99,8 @@ pub fn run(
         if let Some(result) = opener.poll_reload() {
             apply(app, Action::Reloaded(result), opener);
         }
-        app.update(Action::Tick(Instant::now()));
-        app.update(Action::Clock(crate::clock::now()));
+        apply(app, Action::Tick(Instant::now()), opener);
+        apply(app, Action::Clock(crate::clock::now()), opener);
     }
 }
 
@@ -118,17 +122,17 @@ pub fn process(app: &mut App, events: Vec<Event>, host: &dyn Host) {
         match letter {
             Some(c) => typed.push(c),
             None => {
-                flush_typed(app, &mut typed);
+                flush_typed(app, &mut typed, host);
                 handle_event(app, ev, host);
             }
         }
     }
-    flush_typed(app, &mut typed);
+    flush_typed(app, &mut typed, host);
 }
 
-fn flush_typed(app: &mut App, typed: &mut String) {
+fn flush_typed(app: &mut App, typed: &mut String, host: &dyn Host) {
     if !typed.is_empty() {
-        app.update(Action::Type(std::mem::take(typed)));
+        apply(app, Action::Type(std::mem::take(typed)), host);
     }
 }
 

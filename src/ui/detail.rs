@@ -24,7 +24,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines: &[DetailLine] = if app.detail_is_current() {
         app.detail_lines()
     } else {
-        built = detail::build(post, inner.width as usize, app.clock, &app.root);
+        built = detail::build(post, app.body_of(post), inner.width as usize, app.clock, &app.root);
         &built
     };
     let style = |p: Part| -> Style {

@@ -54,7 +54,7 @@ pub fn sample_feed() -> Feed {
     static FEED: std::sync::OnceLock<Feed> = std::sync::OnceLock::new();
     FEED.get_or_init(|| {
         let mut f = whole_sample();
-        f.posts.retain(|p| p.section == "links");
+        f.posts.retain(|p| &*p.section == "links");
         f.sections.retain(|(name, _)| name == "links");
         f
     })
