@@ -43,11 +43,15 @@ struct JsonEvent<'a> {
 
 /// The posts a query selects, in its ranking order.
 /// Events alone (`in:events`, `kind:event`) come upcoming first, soonest first.
-pub fn select<'a>(posts: &'a [Post], query: &str) -> Vec<&'a Post> {
+/// With `newest`, a query with words lists newest first, not best first.
+pub fn select<'a>(posts: &'a [Post], query: &str, newest: bool) -> Vec<&'a Post> {
     let q = Query::parse(query);
     let matcher = Matcher::default();
     let mut matches = matcher.filter(&q, posts);
-    if !q.ranks_by_score() && crate::search::all_events(&matches, posts) {
+    if newest {
+        matches.sort_unstable_by_key(|m| m.idx);
+    }
+    if (!q.ranks_by_score() || newest) && crate::search::all_events(&matches, posts) {
         crate::search::sort_events(&mut matches, posts, matcher.now);
     }
     matches.into_iter().filter_map(|m| posts.get(m.idx)).collect()

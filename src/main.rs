@@ -30,6 +30,15 @@ struct Cli {
     drafts: bool,
 }
 
+/// `list --sort`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListSort {
+    /// Best match first (ties newest first).
+    Best,
+    /// Newest first.
+    Newest,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Print one line per post, newest first: date, title, source, URL (tab-separated).
@@ -51,6 +60,9 @@ enum Cmd {
         /// Only posts not yet read in the reader.
         #[arg(long)]
         unread: bool,
+        /// The order of a query with words: best match first, or newest first.
+        #[arg(long, value_enum, default_value_t = ListSort::Best)]
+        sort: ListSort,
     },
     /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
     Check {
@@ -131,14 +143,19 @@ fn main() -> ExitCode {
     let source = |dir: Option<PathBuf>| resolve_source(dir, &config).0;
     let stdout = io::stdout();
     match cli.command {
-        Some(Cmd::List { dir, drafts, query, json, stats, unread }) => {
+        Some(Cmd::List { dir, drafts, query, json, stats, unread, sort }) => {
             let start = Instant::now();
             let feed = match load(&source(dir)) {
                 Ok(f) => f.visible(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
             let t = Instant::now();
-            let mut posts = commands::select(&feed.posts, query.as_deref().unwrap_or(""));
+            let text = query.as_deref().unwrap_or("");
+            // A malformed term is searched as text; say so, on stderr.
+            for p in linkfeed::search::Query::parse(text).problems {
+                eprintln!("linkfeed: warning: query: {p}");
+            }
+            let mut posts = commands::select(&feed.posts, text, sort == ListSort::Newest);
             let filter = t.elapsed();
             // Read-only here: a damaged state file is reported, not moved.
             let read = match linkfeed::store::read::default_path() {

@@ -143,16 +143,3 @@ proptest! {
         }
     }
 }
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
-
-    /// The one-character shortcut scores exactly as SkimMatcherV2 does.
-    #[test]
-    fn single_char_score_matches_skim(hay in "[a-cA-C0-9 /().:_~é日-]{0,30}", c in "[a-cA-C0-9 /.é日_-]") {
-        use fuzzy_matcher::FuzzyMatcher;
-        let c = c.chars().next().unwrap_or('a');
-        let skim = fuzzy_matcher::skim::SkimMatcherV2::default().respect_case();
-        prop_assert_eq!(linkfeed::search::single_char_score(&hay, c), skim.fuzzy_match(&hay, &c.to_string()), "{:?} in {:?}", c, hay);
-    }
-}

@@ -53,10 +53,15 @@ impl App {
             let posts = &self.posts;
             self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
         }
-        if !query.ranks_by_score() && !self.sort_ranks.is_empty() {
+        let ranked = query.ranks_by_score() && !self.by_newest;
+        if query.ranks_by_score() && self.by_newest {
+            // Newest first: the feed's own order.
+            self.matches.sort_unstable_by_key(|m| m.idx);
+        }
+        if !ranked && !self.sort_ranks.is_empty() {
             let ranks = &self.sort_ranks;
             self.matches.sort_unstable_by_key(|m| ranks.get(m.idx).copied().unwrap_or(u32::MAX));
-        } else if !query.ranks_by_score() && self.is_event_view() {
+        } else if !ranked && self.is_event_view() {
             self.sort_events();
         }
         self.query = query;

@@ -46,6 +46,7 @@ pub enum Cmd {
     SectionPicker,
     PickSection,
     CycleSort,
+    ToggleRanking,
     CopyUrl,
     ToggleRead,
     UnreadOnly,
@@ -131,6 +132,12 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[k('s')],
         cmd: Cmd::CycleSort,
         help: "sort: newest, oldest, title, source",
+    },
+    Binding {
+        modes: &[List, Filter],
+        keys: &[ctrl('s')],
+        cmd: Cmd::ToggleRanking,
+        help: "order: best match / newest",
     },
     Binding { modes: &[List], keys: &[code(Esc)], cmd: Cmd::ClearFilter, help: "clear the filter" },
     Binding { modes: &[List, Help], keys: &[k('?')], cmd: Cmd::Help, help: "this help" },
@@ -253,6 +260,7 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("problems", Cmd::Problems),
     ("sections", Cmd::SectionPicker),
     ("sort", Cmd::CycleSort),
+    ("toggle_ranking", Cmd::ToggleRanking),
     ("copy_url", Cmd::CopyUrl),
     ("toggle_read", Cmd::ToggleRead),
     ("unread_only", Cmd::UnreadOnly),
@@ -351,9 +359,10 @@ impl HelpSection {
 
 /// The lines of the query syntax, for the help overlay.
 pub const QUERY_HELP: &[(&str, &str)] = &[
-    ("word", "title, tags, source; summary text"),
-    ("#tag", "fuzzy in tags only"),
-    ("source:x  @x", "fuzzy in the source only"),
+    ("word", "word > start > typo > letters"),
+    ("'w  ^w  w$", "exact word; title start / end"),
+    ("#tag", "a tag's words"),
+    ("source:x  @x", "the source's words"),
     ("\"a phrase\"", "exact text anywhere"),
     ("in:x  kind:x", "section / kind starts with x"),
     ("is:upcoming", "events not yet over (is:past)"),

@@ -107,6 +107,9 @@ pub struct App {
     pub matches: Vec<Match>,
     /// The order when the query does not rank by score.
     pub sort: Sort,
+    /// A query with words lists newest first instead of best match first
+    /// (Ctrl-s).
+    pub by_newest: bool,
     /// Each post's position in `sort` (empty for `Sort::Newest`).
     sort_ranks: Vec<u32>,
     /// Index into `matches`.
@@ -175,6 +178,7 @@ impl App {
             index: Index::default(),
             matches: Vec::new(),
             sort: Sort::Newest,
+            by_newest: false,
             sort_ranks: Vec::new(),
             selected: 0,
             offset: 0,
@@ -398,6 +402,13 @@ impl App {
                 None => self.say("no post is selected".into(), true),
             },
             (Mode::List, Cmd::CycleSort) => self.cycle_sort(),
+            (Mode::List | Mode::Filter, Cmd::ToggleRanking) => {
+                self.by_newest = !self.by_newest;
+                self.refilter_keeping();
+                let order = if self.by_newest { "newest first" } else { "best match first" };
+                let note = if self.query.ranks_by_score() { "" } else { " (once a query has words)" };
+                self.say(format!("a query lists {order}{note}"), false);
+            }
             _ => {}
         }
         None

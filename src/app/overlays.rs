@@ -3,7 +3,6 @@
 use super::App;
 use crate::app::keys::{self, Mode};
 use crate::ui::layout;
-use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use ratatui::layout::Rect;
 
@@ -13,14 +12,22 @@ impl App {
         if pattern.is_empty() {
             self.tag_matches = (0..self.tags.len()).collect();
         } else {
-            let skim = SkimMatcherV2::default().smart_case();
-            let mut scored: Vec<(i64, usize)> = self
+            // The query language's own `#tag` term: whole word, word start,
+            // one typo; never letters scattered through a tag.
+            let term = crate::search::Query::parse(&format!("#{pattern}"));
+            let Some(t) = term.terms.first() else { return };
+            let skim = SkimMatcherV2::default().respect_case();
+            let mut scored: Vec<(crate::search::tiers::Tier, usize)> = self
                 .tags
                 .iter()
                 .enumerate()
-                .filter_map(|(i, (t, _))| skim.fuzzy_match(t, pattern).map(|s| (s, i)))
+                .filter_map(|(i, (tag, _))| {
+                    let hay = if t.case_sensitive { tag.clone() } else { tag.to_lowercase() };
+                    crate::search::tiers::best(&hay, &t.text, false, &skim).map(|h| (h.tier, i))
+                })
                 .collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            // Best tier first; within it, the tags' order (most used first).
+            scored.sort();
             self.tag_matches = scored.into_iter().map(|(_, i)| i).collect();
         }
         self.tag_selected = 0;

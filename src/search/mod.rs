@@ -16,8 +16,9 @@
 //! case-sensitive. A malformed term is read literally; an unclosed quote runs
 //! to the end of the query.
 
+pub mod tiers;
+
 use crate::post::Post;
-use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 /// Field weights: a hit in the title outweighs one in the tags, which
@@ -26,6 +27,13 @@ const W_TITLE: i64 = 4;
 const W_TAG: i64 = 3;
 const W_SOURCE: i64 = 2;
 const W_TEXT: i64 = 1;
+
+/// A term's score: its tier first (a whole word beats a word start beats a
+/// typo beats scattered letters), then the field (title, tags, source,
+/// summary), then, in tier 4, fuzzy-matcher's score (capped below a field).
+fn tier_score(tier: tiers::Tier, field: i64, fuzzy: i64) -> i64 {
+    (5 - tier as i64) * 1000 + field * 100 + fuzzy.clamp(0, 99)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -41,16 +49,26 @@ pub enum Scope {
     PostKind,
     /// A state: `upcoming` or `past` (events).
     Is,
+    /// The title alone (`^word`, `word$`).
+    Title,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Letters in order, as fzf matches them.
+    /// The matching tiers (`tiers.rs`): whole word, word start, one typo,
+    /// then letters in order within two words (tier 4 only where the scope
+    /// allows it: not for tags and sources).
     Fuzzy,
     /// A literal substring.
     Phrase,
     /// The whole field equals the text (only for tags).
     Exact,
+    /// A whole word only (`'word`).
+    Word,
+    /// The field starts with the text (`^word`).
+    Start,
+    /// The field ends with the text (`word$`).
+    End,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,12 +85,16 @@ pub struct Term {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
     pub terms: Vec<Term>,
+    /// What was wrong with malformed terms (each still searched for, as
+    /// written): for the status bar and `list -q`'s warnings.
+    pub problems: Vec<String>,
 }
 
 impl Query {
     pub fn parse(input: &str) -> Query {
         let chars: Vec<char> = input.chars().collect();
         let mut terms = Vec::new();
+        let mut problems = Vec::new();
         let mut i = 0;
         while i < chars.len() {
             if chars[i].is_whitespace() {
@@ -90,10 +112,12 @@ impl Query {
                 end += 1;
             }
             let token: String = chars[start..end].iter().collect();
-            terms.push(parse_term(&token));
+            let (t, problem) = parse_term(&token);
+            terms.push(t);
+            problems.extend(problem);
             i = end;
         }
-        Query { terms }
+        Query { terms, problems }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -120,7 +144,9 @@ fn quoted(s: &str) -> Option<&str> {
     (!body.is_empty()).then_some(body)
 }
 
-fn parse_term(token: &str) -> Term {
+/// One term, and what was wrong with it when it was malformed (it is then
+/// searched for as written).
+fn parse_term(token: &str) -> (Term, Option<String>) {
     let (negate, body) = match token.strip_prefix('-') {
         Some(rest) if !rest.is_empty() => (true, rest),
         _ => (false, token),
@@ -136,29 +162,52 @@ fn parse_term(token: &str) -> Term {
             None => term(negate, scope, Kind::Fuzzy, rest),
         })
     };
-    let parsed = if let Some(rest) = body.strip_prefix('#') {
-        scoped(Scope::Tags, rest)
+    let (parsed, why) = if let Some(rest) = body.strip_prefix('#') {
+        (scoped(Scope::Tags, rest), "`#` needs a tag after it")
     } else if let Some(rest) = body.strip_prefix("source:") {
-        scoped(Scope::Source, rest)
+        (scoped(Scope::Source, rest), "`source:` needs a source after it")
     } else if let Some(rest) = body.strip_prefix('@') {
-        scoped(Scope::Source, rest)
+        (scoped(Scope::Source, rest), "`@` needs a source after it")
     } else if let Some(rest) = body.strip_prefix("in:") {
         let rest = quoted(rest).unwrap_or(rest);
-        (!rest.is_empty()).then(|| term(negate, Scope::Section, Kind::Phrase, &rest.to_lowercase()))
+        let t = (!rest.is_empty()).then(|| term(negate, Scope::Section, Kind::Phrase, &rest.to_lowercase()));
+        (t, "`in:` needs a section after it")
     } else if let Some(rest) = body.strip_prefix("kind:") {
         let rest = quoted(rest).unwrap_or(rest);
-        (!rest.is_empty()).then(|| term(negate, Scope::PostKind, Kind::Phrase, &rest.to_lowercase()))
+        let t = (!rest.is_empty()).then(|| term(negate, Scope::PostKind, Kind::Phrase, &rest.to_lowercase()));
+        (t, "`kind:` needs a kind after it (release, event, blog, link)")
     } else if let Some(rest) = body.strip_prefix("is:") {
         let rest = rest.to_lowercase();
-        matches!(rest.as_str(), "upcoming" | "past").then(|| term(negate, Scope::Is, Kind::Exact, &rest))
+        let t =
+            matches!(rest.as_str(), "upcoming" | "past").then(|| term(negate, Scope::Is, Kind::Exact, &rest));
+        (t, "`is:` takes upcoming or past")
     } else if body.starts_with('"') {
-        quoted(body).map(|q| term(negate, Scope::Any, Kind::Phrase, q))
+        (quoted(body).map(|q| term(negate, Scope::Any, Kind::Phrase, q)), "`\"` needs a phrase after it")
+    } else if let Some(rest) = body.strip_prefix('\'') {
+        let t = (!rest.is_empty()).then(|| term(negate, Scope::Any, Kind::Word, rest));
+        (t, "`'` needs a word after it")
+    } else if let Some(rest) = body.strip_prefix('^') {
+        (scoped_title(negate, rest, Kind::Start), "`^` needs the start of a title after it")
+    } else if let Some(rest) = body.strip_suffix('$').filter(|r| !r.is_empty()) {
+        (scoped_title(negate, rest, Kind::End), "")
     } else {
-        None
+        return (term(negate, Scope::Any, Kind::Fuzzy, body), None);
     };
-    // Anything malformed (a lone `#`, `source:` with nothing after it, `""`)
-    // is looked for literally, as a plain word.
-    parsed.unwrap_or_else(|| term(negate, Scope::Any, Kind::Fuzzy, body))
+    match parsed {
+        Some(t) => (t, None),
+        // Anything malformed (a lone `#`, `source:` with nothing after it, `""`)
+        // is looked for literally, as a plain word.
+        None => {
+            let shown = crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(token), 30);
+            (term(negate, Scope::Any, Kind::Fuzzy, body), Some(format!("{shown}: {why}; searched as text")))
+        }
+    }
+}
+
+/// `^text` / `text$`: the title starts or ends with it.
+fn scoped_title(negate: bool, rest: &str, kind: Kind) -> Option<Term> {
+    let rest = quoted(rest).unwrap_or(rest);
+    (!rest.is_empty()).then(|| term(negate, Scope::Title, kind, rest))
 }
 
 /// A post that matched: its index in the feed and its score.
@@ -254,63 +303,6 @@ impl Index {
     }
 }
 
-/// Whether the bytes of `needle` appear in order in `hay`: the necessary
-/// condition for a fuzzy match, checked before paying for the scorer.
-fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut rest = hay;
-    for &b in needle {
-        match memchr::memchr(b, rest) {
-            Some(i) => rest = &rest[i + 1..],
-            None => return false,
-        }
-    }
-    true
-}
-
-/// What SkimMatcherV2 (default scores, case respected) gives a one-character
-/// pattern, without building its matrix: 15 plus the best position bonus of an
-/// occurrence (16 at the very start, 8 after a space or bracket, 7 after other
-/// punctuation, 6 for a capital after a lower-case letter or digit, else 0).
-/// The first keystroke of a query scores nearly every post, and this makes
-/// that keystroke several times cheaper. `single_char_score_matches_skim` in
-/// tests/props.rs checks it against the real scorer.
-pub fn single_char_score(hay: &str, c: char) -> Option<i64> {
-    #[derive(PartialEq)]
-    enum Kind {
-        Sep,
-        Soft,
-        LowerOrDigit,
-        Other,
-    }
-    let kind = |ch: char| match ch {
-        ' ' | '/' | '\\' | '|' | '(' | ')' | '[' | ']' | '{' | '}' => Kind::Sep,
-        '!'..='\'' | '*'..='.' | ':'..='@' | '^'..='`' | '~' => Kind::Soft,
-        'A'..='Z' => Kind::Other,
-        _ => Kind::LowerOrDigit,
-    };
-    let mut best: Option<i64> = None;
-    let mut prev: Option<char> = None;
-    for ch in hay.chars() {
-        if ch == c {
-            let bonus = match prev {
-                None => 16,
-                Some(p) => match kind(p) {
-                    Kind::Sep => 8,
-                    Kind::Soft => 7,
-                    Kind::LowerOrDigit if ch.is_ascii_uppercase() => 6,
-                    _ => 0,
-                },
-            };
-            best = best.max(Some(bonus));
-            if bonus == 16 {
-                break;
-            }
-        }
-        prev = Some(ch);
-    }
-    best.map(|b| 15 + b)
-}
-
 /// Finds a term's text in long text (summary, tldr) without lower-casing it.
 enum Finder {
     /// ASCII, case-insensitive: aho-corasick's SIMD search.
@@ -335,6 +327,55 @@ impl Finder {
         }
         Finder::Lower(t.text.clone())
     }
+    /// Tier 1 (a whole word) or 2 (a word's start) of the text in `hay`.
+    fn best_tier(&self, hay: &str, text: &str) -> Option<tiers::Tier> {
+        let at_word = |h: &str, s: usize, e: usize| -> Option<tiers::Tier> {
+            let before = h[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = h[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            before.then_some(if after { tiers::Tier::Word } else { tiers::Tier::Prefix })
+        };
+        let mut best: Option<tiers::Tier> = None;
+        let mut take = |t: Option<tiers::Tier>| {
+            if let Some(t) = t
+                && best.is_none_or(|b| t < b)
+            {
+                best = Some(t);
+            }
+            best == Some(tiers::Tier::Word)
+        };
+        match self {
+            Finder::Ascii(ac) => {
+                for m in ac.find_iter(hay) {
+                    if take(at_word(hay, m.start(), m.end())) {
+                        break;
+                    }
+                }
+            }
+            Finder::Exact(f) => {
+                for s in f.find_iter(hay.as_bytes()) {
+                    if take(at_word(hay, s, s + text.len())) {
+                        break;
+                    }
+                }
+            }
+            Finder::Lower(t) => {
+                let lower = hay.to_lowercase();
+                let mut from = 0;
+                while let Some(i) = lower[from..].find(t.as_str()) {
+                    let s = from + i;
+                    if take(at_word(&lower, s, s + t.len())) {
+                        break;
+                    }
+                    from = s + t.len().max(1);
+                    while from < lower.len() && !lower.is_char_boundary(from) {
+                        from += 1;
+                    }
+                }
+            }
+        }
+        best
+    }
+
     fn is_in(&self, hay: &str) -> bool {
         match self {
             Finder::Ascii(ac) => ac.is_match(hay),
@@ -347,17 +388,13 @@ impl Finder {
 /// A term ready to be matched many times.
 struct Prepared<'q> {
     term: &'q Term,
-    /// The pre-check on lower-cased fields applies (case-insensitive).
+    /// Case-insensitive: matched against the index's lower-cased fields.
     precheck: bool,
     finder: Finder,
-    perfect: i64,
-    /// The term's only character, when it has one: scored without the matrix.
-    single: Option<char>,
 }
 
 /// The fuzzy scorers, one per case mode, and the clock `is:upcoming` reads.
 pub struct Matcher {
-    insensitive: SkimMatcherV2,
     sensitive: SkimMatcherV2,
     /// Seconds since the epoch: what "upcoming" and "past" are relative to.
     pub now: i64,
@@ -373,11 +410,7 @@ impl Default for Matcher {
 impl Matcher {
     /// A matcher whose clock reads `now` (seconds since the epoch).
     pub fn at(now: i64) -> Matcher {
-        Matcher {
-            insensitive: SkimMatcherV2::default().ignore_case(),
-            sensitive: SkimMatcherV2::default().respect_case(),
-            now,
-        }
+        Matcher { sensitive: SkimMatcherV2::default().respect_case(), now }
     }
 }
 
@@ -385,43 +418,21 @@ impl Matcher {
 const PARALLEL_MIN: usize = 4096;
 
 impl Matcher {
-    fn skim(&self, t: &Term) -> &SkimMatcherV2 {
-        if t.case_sensitive { &self.sensitive } else { &self.insensitive }
-    }
-
     fn prepare<'q>(&self, t: &'q Term) -> Prepared<'q> {
-        Prepared {
-            term: t,
-            precheck: !t.case_sensitive,
-            finder: Finder::new(t),
-            // A literal hit in the summary is worth what a perfect,
-            // contiguous fuzzy hit would score.
-            perfect: self.skim(t).fuzzy_match(&t.text, &t.text).unwrap_or(1).max(1),
-            single: {
-                let mut chars = t.text.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => Some(c),
-                    _ => None,
-                }
-            },
-        }
+        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t) }
     }
 
-    /// Fuzzy score of `field` (its lower-cased copy is `lower`), or `None`.
-    /// A case-insensitive term is scored against the lower-cased copy with
-    /// the case-respecting scorer: the same matches, without folding case
-    /// again for every character of every post.
-    fn fuzzy(&self, p: &Prepared, field: &str, lower: &str) -> Option<i64> {
-        if !p.precheck {
-            return self.sensitive.fuzzy_match(field, &p.term.text);
-        }
-        if !is_subsequence(p.term.text.as_bytes(), lower.as_bytes()) {
-            return None;
-        }
-        if let Some(c) = p.single {
-            return single_char_score(lower, c);
-        }
-        self.sensitive.fuzzy_match(lower, &p.term.text)
+    /// The best tier of the term in a short field (`lower`: its lower-cased
+    /// copy), tier 4 only with `fuzzy`.
+    fn tier(&self, p: &Prepared, field: &str, lower: &str, fuzzy: bool) -> Option<tiers::Hit> {
+        let hay = if p.precheck { lower } else { field };
+        tiers::best(hay, &p.term.text, fuzzy, &self.sensitive)
+    }
+
+    /// Tiers 1 and 2 in long text (summary, tldr): the term found where a
+    /// word starts (and, for tier 1, ends).
+    fn tier_in_text(&self, p: &Prepared, text: &str) -> Option<tiers::Tier> {
+        p.finder.best_tier(text, &p.term.text)
     }
 
     /// Whether the term's text is in a short field.
@@ -429,19 +440,13 @@ impl Matcher {
         if p.precheck { lower.contains(p.term.text.as_str()) } else { field.contains(p.term.text.as_str()) }
     }
 
-    fn best_tag(&self, p: &Prepared, post: &Post, hay: &Hay) -> Option<i64> {
-        // One pass over all the tags first: no tag can match if they do not together.
-        if p.precheck && !is_subsequence(p.term.text.as_bytes(), hay.all_tags().as_bytes()) {
-            return None;
-        }
-        post.tags.iter().zip(hay.tags()).filter_map(|(tag, lower)| self.fuzzy(p, tag, lower)).max()
-    }
-
-    /// How well one term matches a post, or `None`.
+    /// How well one term matches a post, or `None`: [`tier_score`] of its best
+    /// tier over its fields.
     fn term_score(&self, p: &Prepared, post: &Post, hay: &Hay) -> Option<i64> {
+        use tiers::Tier;
         let t = p.term;
-        let perfect = p.perfect;
         let tags = || post.tags.iter().zip(hay.tags());
+        let best_of = |hits: [Option<i64>; 4]| hits.into_iter().flatten().max();
         match (t.scope, t.kind) {
             (Scope::Section, _) => {
                 let (name, title, _) = hay.meta();
@@ -452,39 +457,82 @@ impl Matcher {
                 let upcoming = post.event.as_ref().and_then(|e| e.is_upcoming(self.now))?;
                 (upcoming == (t.text == "upcoming")).then_some(0)
             }
+            (Scope::Title, kind) => {
+                let title = if p.precheck { hay.title() } else { post.title.as_str() };
+                let hit = match kind {
+                    Kind::End => title.ends_with(t.text.as_str()),
+                    _ => title.starts_with(t.text.as_str()),
+                };
+                hit.then_some(tier_score(Tier::Word, W_TITLE, 0))
+            }
             (Scope::Tags, Kind::Exact) => tags()
                 .any(|(tag, lower)| if t.case_sensitive { tag == &t.text } else { lower == t.text })
-                .then_some(perfect),
-            (Scope::Tags, Kind::Fuzzy) => self.best_tag(p, post, hay),
+                .then_some(tier_score(Tier::Word, W_TAG, 0)),
             (Scope::Tags, Kind::Phrase) => {
-                tags().any(|(tag, lower)| self.has(p, tag, lower)).then_some(perfect)
+                tags().any(|(tag, lower)| self.has(p, tag, lower)).then_some(tier_score(Tier::Word, W_TAG, 0))
             }
-            (Scope::Source, Kind::Fuzzy) => self.fuzzy(p, &post.source, hay.source()),
-            (Scope::Source, _) => self.has(p, &post.source, hay.source()).then_some(perfect),
+            // A tag or source term means that tag or source: no letters
+            // scattered through it (tiers 1-3 only).
+            (Scope::Tags, _) => {
+                if p.precheck && !tiers::nearly_subsequence(t.text.as_bytes(), hay.all_tags().as_bytes()) {
+                    return None;
+                }
+                tags()
+                    .filter_map(|(tag, lower)| self.tier(p, tag, lower, false))
+                    .map(|h| h.tier)
+                    .min()
+                    .map(|tier| tier_score(tier, W_TAG, 0))
+            }
+            (Scope::Source, Kind::Phrase) => {
+                self.has(p, &post.source, hay.source()).then_some(tier_score(Tier::Word, W_SOURCE, 0))
+            }
+            (Scope::Source, _) => {
+                self.tier(p, &post.source, hay.source(), false).map(|h| tier_score(h.tier, W_SOURCE, 0))
+            }
             (Scope::Any, Kind::Phrase) => {
-                let hit = |w: i64, yes: bool| yes.then_some(w * perfect);
+                let hit = |w: i64, yes: bool| yes.then_some(tier_score(Tier::Word, w, 0));
                 hit(W_TITLE, self.has(p, &post.title, hay.title()))
                     .or_else(|| hit(W_TAG, tags().any(|(tag, lower)| self.has(p, tag, lower))))
                     .or_else(|| hit(W_SOURCE, self.has(p, &post.source, hay.source())))
                     .or_else(|| hit(W_TEXT, p.finder.is_in(&post.summary) || p.finder.is_in(&post.tldr)))
             }
-            (Scope::Any, _) => {
-                // No field scores above a perfect hit, so a field whose weight
-                // times `perfect` cannot beat the best so far is not scored.
-                let mut best = self.fuzzy(p, &post.title, hay.title()).map(|s| W_TITLE * s);
-                if best.is_none_or(|b| b < W_TAG * perfect)
-                    && let Some(tag) = self.best_tag(p, post, hay)
-                {
-                    best = best.max(Some(W_TAG * tag));
+            (Scope::Any, kind) => {
+                let only_words = kind == Kind::Word;
+                let keep = |h: Option<tiers::Hit>| h.filter(|h| !only_words || h.tier == Tier::Word);
+                // The short fields are worth looking at only if the term is
+                // (nearly) in them, letters in order.
+                let short = !p.precheck || tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes());
+                let (mut title, mut tag, mut source) = (None, None, None);
+                if short {
+                    title = keep(self.tier(p, &post.title, hay.title(), !only_words))
+                        .map(|h| tier_score(h.tier, W_TITLE, h.fuzzy));
+                    if title.is_none_or(|s| s < tier_score(Tier::Word, W_TAG, 0)) {
+                        tag = tags()
+                            .filter_map(|(tg, lower)| keep(self.tier(p, tg, lower, !only_words)))
+                            .map(|h| tier_score(h.tier, W_TAG, h.fuzzy))
+                            .max();
+                    }
+                    if best_of([title, tag, None, None])
+                        .is_none_or(|s| s < tier_score(Tier::Word, W_SOURCE, 0))
+                    {
+                        source = keep(self.tier(p, &post.source, hay.source(), !only_words))
+                            .map(|h| tier_score(h.tier, W_SOURCE, h.fuzzy));
+                    }
                 }
-                if best.is_none_or(|b| b < W_SOURCE * perfect)
-                    && let Some(src) = self.fuzzy(p, &post.source, hay.source())
-                {
-                    best = best.max(Some(W_SOURCE * src));
-                }
-                best.or_else(|| {
-                    (p.finder.is_in(&post.summary) || p.finder.is_in(&post.tldr)).then_some(W_TEXT * perfect)
-                })
+                let so_far = best_of([title, tag, source, None]);
+                // Summary and tldr: whole words and word starts only; looked
+                // at only where they could beat what the short fields gave.
+                let text = if so_far.is_none_or(|s| s < tier_score(Tier::Word, W_TEXT, 0)) {
+                    [&post.summary, &post.tldr]
+                        .iter()
+                        .filter_map(|f| self.tier_in_text(p, f))
+                        .filter(|tier| !only_words || *tier == Tier::Word)
+                        .min()
+                        .map(|tier| tier_score(tier, W_TEXT, 0))
+                } else {
+                    None
+                };
+                best_of([title, tag, source, text])
             }
         }
     }
@@ -559,23 +607,46 @@ impl Matcher {
     }
 
     /// Character indices of `text` to highlight for the query's positive
-    /// terms that look in a field of `scope` (titles are `Scope::Any`).
+    /// terms that look in a field of `scope` (titles are `Scope::Any`): the
+    /// whole word (or two) a term matched, never letters scattered about.
     pub fn highlights(&self, q: &Query, scope: Scope, text: &str) -> Vec<usize> {
         let mut out = Vec::new();
+        let lower = text.to_lowercase();
+        // Lower-casing rarely changes a character count; when it does, the
+        // highlight is left out rather than misplaced.
+        let same_shape = lower.chars().count() == text.chars().count();
+        let char_range = |hay: &str, s: usize, e: usize| {
+            let before = hay[..s].chars().count();
+            before..before + hay[s..e].chars().count()
+        };
         for t in q.terms.iter().filter(|t| !t.negate) {
-            let applies = t.scope == Scope::Any || t.scope == scope;
+            let applies =
+                t.scope == Scope::Any || t.scope == scope || (t.scope == Scope::Title && scope == Scope::Any);
             if !applies {
                 continue;
             }
+            let hay = if t.case_sensitive { text } else { &lower };
+            if !t.case_sensitive && !same_shape {
+                continue;
+            }
             match t.kind {
-                Kind::Fuzzy => {
-                    if let Some((_, idx)) = self.skim(t).fuzzy_indices(text, &t.text) {
-                        out.extend(idx);
+                Kind::Fuzzy | Kind::Word => {
+                    let fuzzy = t.kind == Kind::Fuzzy && t.scope == Scope::Any;
+                    if let Some(h) = tiers::best(hay, &t.text, fuzzy, &self.sensitive)
+                        && (t.kind == Kind::Fuzzy || h.tier == tiers::Tier::Word)
+                    {
+                        out.extend(char_range(hay, h.start, h.end));
                     }
                 }
-                Kind::Phrase | Kind::Exact => {
-                    if let Some(start) = find(text, t) {
-                        let before = text[..start].chars().count();
+                Kind::Phrase | Kind::Exact | Kind::Start | Kind::End => {
+                    let at = match t.kind {
+                        Kind::Start => hay.starts_with(t.text.as_str()).then_some(0),
+                        Kind::End => hay.ends_with(t.text.as_str()).then(|| hay.len() - t.text.len()),
+                        _ => find(text, t),
+                    };
+                    if let Some(start) = at {
+                        let src = if matches!(t.kind, Kind::Start | Kind::End) { hay } else { text };
+                        let before = src[..start].chars().count();
                         out.extend(before..before + t.text.chars().count());
                     }
                 }
@@ -648,11 +719,17 @@ impl Query {
         let n = prev.terms.len();
         let same = self.terms[..n - 1] == prev.terms[..n - 1];
         let (a, b) = (&prev.terms[n - 1], &self.terms[n - 1]);
+        // A longer term can only lose matches, except that from
+        // `tiers::TYPO_MIN` letters on it also matches words one typo away
+        // (which the shorter one may not have); a whole word or an ending
+        // (`'word`, `word$`) is another word once it grows.
+        let typo_free = b.kind != Kind::Fuzzy || b.text.chars().count() < tiers::TYPO_MIN;
         let grown = !a.negate
             && !b.negate
             && a.scope == b.scope
             && a.kind == b.kind
-            && a.kind != Kind::Exact
+            && !matches!(a.kind, Kind::Exact | Kind::Word | Kind::End)
+            && typo_free
             && b.text.to_lowercase().starts_with(&a.text.to_lowercase())
             && (a.case_sensitive == b.case_sensitive || !a.case_sensitive);
         let added_positive = self.terms[n..].iter().all(|t| !t.negate);

@@ -29,6 +29,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             spans.push(Span::styled(format!(", {}", app.sort.label()), t.muted));
         }
     }
+    // A malformed term is searched as text, and said so.
+    if let Some(p) = app.query.problems.first()
+        && app.message.is_none()
+    {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(p.as_str(), t.error));
+    }
     // A message comes right after the count: it answers what the user just did.
     if let Some(m) = &app.message {
         spans.push(Span::raw("  "));
@@ -43,6 +50,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let s = if app.skipped == 1 { "" } else { "s" };
             spans.push(Span::styled(format!("  {} file{s} skipped (p shows why)", app.skipped), t.error));
         }
+    }
+    // A query with words: its order (Ctrl-s switches it).
+    if app.query.ranks_by_score() {
+        spans.push(Span::styled(if app.by_newest { "  newest first" } else { "  best match" }, t.muted));
     }
     let right = " ? help ";
     let right_w = right.width() as u16;

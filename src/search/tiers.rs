@@ -1,0 +1,329 @@
+//! How well a term matches a field, in tiers a reader can trust:
+//!
+//! 1. a whole word (`k8s`; a term with punctuation, `v1.31`, matches a run of
+//!    words written that way);
+//! 2. the start of a word (`karp` -> Karpenter);
+//! 3. one typo in a word, for terms of 5 characters or more (an insertion,
+//!    deletion, substitution, or two neighbours swapped: `kubernets`);
+//! 4. its letters in order inside one word, or across two neighbouring words
+//!    (`k8sgw` -> `k8s gateway`), scored by fuzzy-matcher, always below 1-3.
+//!
+//! A subsequence spread over more than two words never matches. A word is a
+//! run of letters and digits. Case: the caller passes lower-cased text and a
+//! lower-cased term, or both as written for a case-sensitive term.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+/// The tiers, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Word = 1,
+    Prefix = 2,
+    Typo = 3,
+    Fuzzy = 4,
+}
+
+/// A match: its tier, a fuzzy score (tier 4 only; 0 otherwise), and the
+/// byte range of the field it covers (for highlighting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub tier: Tier,
+    pub fuzzy: i64,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Terms shorter than this get no typo tier: too many words are one edit
+/// away from a short term.
+pub const TYPO_MIN: usize = 5;
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The words of `text`: (start, end) byte ranges of runs of letters and digits.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut it = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        // Skip to the next word character.
+        let (start, _) = loop {
+            let (i, c) = it.next()?;
+            if is_word_char(c) {
+                break (i, c);
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = it.peek() {
+            if !is_word_char(c) {
+                end = i;
+                break;
+            }
+            it.next();
+        }
+        Some((start, end))
+    })
+}
+
+/// Whether `term` has a character that is not part of a word (`v1.31`,
+/// `jenkins-x`): such a term matches where it stands between word boundaries.
+pub fn is_word_run(term: &str) -> bool {
+    term.chars().any(|c| !is_word_char(c))
+}
+
+fn boundary_before(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_none_or(|c| !is_word_char(c))
+}
+
+fn boundary_after(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_none_or(|c| !is_word_char(c))
+}
+
+/// Tiers 1 and 2 for a term written with punctuation: it stands at the
+/// start of a word (tier 2), and also ends at one (tier 1).
+fn word_run(text: &str, term: &str) -> Option<Hit> {
+    let mut best: Option<Hit> = None;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(term) {
+        let at = from + i;
+        let end = at + term.len();
+        // `1.31` finds `v1.31`: a number may follow a letter.
+        let digit_after_letter = term.starts_with(|c: char| c.is_ascii_digit())
+            && text[..at].chars().next_back().is_some_and(char::is_alphabetic);
+        if boundary_before(text, at) || digit_after_letter {
+            let tier = if boundary_after(text, end) { Tier::Word } else { Tier::Prefix };
+            let hit = Hit { tier, fuzzy: 0, start: at, end };
+            if tier == Tier::Word {
+                return Some(hit);
+            }
+            best = best.or(Some(hit));
+        }
+        from = at + term.len().max(1);
+        while from < text.len() && !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    best
+}
+
+/// Whether the characters of `needle` appear in order in `hay`.
+fn is_subsequence(needle: &str, hay: &str) -> bool {
+    let mut rest = hay.chars();
+    needle.chars().all(|c| rest.any(|h| h == c))
+}
+
+/// Whether `a` and `b` are one edit apart (Damerau: insertion, deletion,
+/// substitution, or two neighbours swapped). Equal strings are not.
+pub fn one_typo(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    if la == lb {
+        // Substitution, or a swap of two neighbours.
+        ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+    } else if la > lb {
+        ra[1..] == *rb
+    } else {
+        *ra == rb[1..]
+    }
+}
+
+/// The best tier of `term` in `text` (both already in the term's case mode).
+/// `fuzzy` enables tier 4; tag and source terms leave it off.
+pub fn best(text: &str, term: &str, fuzzy: bool, skim: &SkimMatcherV2) -> Option<Hit> {
+    if term.is_empty() {
+        return None;
+    }
+    if is_word_run(term) {
+        return word_run(text, term);
+    }
+    let term_chars = term.chars().count();
+    let typo = term_chars >= TYPO_MIN;
+    // Tiers 1-3 first: cheap, and a hit there makes tier 4 moot.
+    let mut best: Option<Hit> = None;
+    for (s, e) in words(text) {
+        let w = &text[s..e];
+        if w == term {
+            return Some(Hit { tier: Tier::Word, fuzzy: 0, start: s, end: e });
+        }
+        if best.is_none_or(|b| b.tier > Tier::Prefix) && w.starts_with(term) {
+            best = Some(Hit { tier: Tier::Prefix, fuzzy: 0, start: s, end: e });
+        } else if typo
+            && best.is_none()
+            && w.len().abs_diff(term.len()) <= 4
+            && w.chars().count().abs_diff(term_chars) <= 1
+            && one_typo(w, term)
+        {
+            best = Some(Hit { tier: Tier::Typo, fuzzy: 0, start: s, end: e });
+        }
+    }
+    if best.is_some() || !fuzzy {
+        return best;
+    }
+    // Tier 4: letters in order in one word, or across a word and the next.
+    let single = term_chars == 1;
+    let mut prev: Option<(usize, usize)> = None;
+    for (s, e) in words(text) {
+        let w = &text[s..e];
+        let cand = if is_subsequence(term, w) {
+            // One letter: where it stands hardly matters; no scorer needed.
+            if single { Some((15, s, e)) } else { skim.fuzzy_match(w, term).map(|sc| (sc, s, e)) }
+        } else if let Some((ps, _)) = prev
+            && is_subsequence(term, &text[ps..e])
+        {
+            skim.fuzzy_match(&text[ps..e], term).map(|sc| (sc, ps, e))
+        } else {
+            None
+        };
+        if let Some((sc, hs, he)) = cand
+            && best.is_none_or(|b| sc > b.fuzzy)
+        {
+            best = Some(Hit { tier: Tier::Fuzzy, fuzzy: sc, start: hs, end: he });
+        }
+        prev = Some((s, e));
+    }
+    best
+}
+
+/// Whether `term`, with at most one of its characters left out, is a
+/// subsequence of `hay` (bytes): the cheap necessary condition for tiers 1-4,
+/// typos included, checked before a post's words are looked at.
+pub fn nearly_subsequence(term: &[u8], hay: &[u8]) -> bool {
+    // fwd[i]: where term[..i] ends when matched as early as possible.
+    let mut fwd = Vec::with_capacity(term.len() + 1);
+    fwd.push(0usize);
+    let mut at = 0;
+    for &c in term {
+        match memchr::memchr(c, &hay[at.min(hay.len())..]) {
+            Some(i) => {
+                at += i + 1;
+                fwd.push(at);
+            }
+            None => break,
+        }
+    }
+    if fwd.len() == term.len() + 1 {
+        return true;
+    }
+    // bwd: where term[i..] starts when matched as late as possible.
+    let mut start = hay.len();
+    let mut i = term.len();
+    // Leave out term[j]: term[..j] early, term[j+1..] late, must not overlap.
+    loop {
+        // Here term[i..] is matched late from `start`.
+        if i >= 1 && i - 1 < fwd.len() && fwd[i - 1] <= start {
+            return true;
+        }
+        if i == 0 {
+            return false;
+        }
+        let c = term[i - 1];
+        match memchr::memrchr(c, &hay[..start]) {
+            Some(p) => start = p,
+            None => return false,
+        }
+        i -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tier(text: &str, term: &str) -> Option<Tier> {
+        best(text, term, true, &SkimMatcherV2::default().respect_case()).map(|h| h.tier)
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        let t = "Kubernetes v1.31: Elli (k8s) — déjà-vu";
+        let w: Vec<&str> = words(t).map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(w, ["Kubernetes", "v1", "31", "Elli", "k8s", "déjà", "vu"]);
+    }
+
+    #[test]
+    fn each_tier() {
+        assert_eq!(tier("octant 0.25 released", "octant"), Some(Tier::Word));
+        assert_eq!(tier("scaling with karpenter", "karp"), Some(Tier::Prefix));
+        assert_eq!(tier("scaling with karpenter", "karpetner"), Some(Tier::Typo), "a swap");
+        assert_eq!(tier("what is kubernetes", "kubernets"), Some(Tier::Typo), "a deletion");
+        assert_eq!(tier("what is kubernetes", "kubernetess"), Some(Tier::Typo), "an insertion");
+        assert_eq!(tier("what is kubernetes", "kubernetas"), Some(Tier::Typo), "a substitution");
+        assert_eq!(tier("the k8s gateway api", "k8sgw"), Some(Tier::Fuzzy), "across two words");
+        assert_eq!(tier("kubernetes", "kbnts"), Some(Tier::Fuzzy), "inside one word");
+    }
+
+    #[test]
+    fn no_subsequence_over_three_words() {
+        // o-c-t-a-n-t spread across many words never matches.
+        assert_eq!(tier("open cloud team at new town", "octant"), None);
+        assert_eq!(tier("jenkins x", "eks"), Some(Tier::Fuzzy), "e..k..s across two neighbours is tier 4");
+        assert_eq!(
+            best("jenkins x", "eks", false, &SkimMatcherV2::default()),
+            None,
+            "tags and sources: no tier 4"
+        );
+    }
+
+    #[test]
+    fn short_terms_get_no_typo_tier() {
+        assert_eq!(best("eks", "ecs", false, &SkimMatcherV2::default()), None);
+        assert!(one_typo("ecs", "eks"), "one edit apart, but too short to count");
+    }
+
+    #[test]
+    fn terms_with_punctuation_match_as_written_at_word_boundaries() {
+        assert_eq!(tier("kubernetes v1.31 release", "v1.31"), Some(Tier::Word));
+        assert_eq!(tier("kubernetes v1.31 release", "1.31"), Some(Tier::Word));
+        assert_eq!(tier("kubernetes v1.310 release", "v1.31"), Some(Tier::Prefix));
+        assert_eq!(tier("kubernetes xv1.31 release", "v1.31"), None);
+        assert_eq!(tier("jenkins-x", "jenkins-x"), Some(Tier::Word));
+    }
+
+    #[test]
+    fn nearly_subsequence_allows_one_left_out() {
+        assert!(nearly_subsequence(b"kube", b"the kubernetes blog"));
+        assert!(nearly_subsequence(b"karpetner", b"karpenter"), "a swap");
+        assert!(nearly_subsequence(b"kubernetas", b"kubernetes"), "a substitution");
+        assert!(nearly_subsequence(b"xkube", b"kube"), "one extra letter");
+        assert!(!nearly_subsequence(b"xxkube", b"kube"));
+        assert!(!nearly_subsequence(b"octant", b"a tale"));
+        assert!(nearly_subsequence(b"", b""));
+    }
+
+    proptest::proptest! {
+        /// Against the definition: some one letter left out makes it a subsequence.
+        #[test]
+        fn nearly_subsequence_is_leave_one_out(term in "[abc]{0,6}", hay in "[abc ]{0,12}") {
+            let sub = |t: &[u8]| {
+                let mut rest = hay.bytes();
+                t.iter().all(|c| rest.any(|h| h == *c))
+            };
+            let t = term.as_bytes();
+            let want = sub(t) || (0..t.len()).any(|i| sub(&[&t[..i], &t[i + 1..]].concat()));
+            proptest::prop_assert_eq!(nearly_subsequence(t, hay.as_bytes()), want);
+        }
+    }
+
+    #[test]
+    fn typos() {
+        assert!(one_typo("kubernetes", "kubernets"));
+        assert!(one_typo("karpenter", "karpetner"));
+        assert!(one_typo("abcde", "abxde"));
+        assert!(!one_typo("abcde", "abcde"));
+        assert!(!one_typo("abcde", "axcdy"));
+        assert!(!one_typo("abcdef", "abcd"));
+    }
+
+    #[test]
+    fn hits_cover_the_matched_word() {
+        let t = "Scaling with Karpenter today";
+        let lower = t.to_lowercase();
+        let h = best(&lower, "karp", true, &SkimMatcherV2::default()).expect("a hit");
+        assert_eq!(&t[h.start..h.end], "Karpenter");
+    }
+}
