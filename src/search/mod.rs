@@ -474,7 +474,10 @@ impl Matcher {
             // A tag or source term means that tag or source: no letters
             // scattered through it (tiers 1-3 only).
             (Scope::Tags, _) => {
-                if p.precheck && !tiers::nearly_subsequence(t.text.as_bytes(), hay.all_tags().as_bytes()) {
+                let typo = t.text.chars().count() >= tiers::TYPO_MIN;
+                if p.precheck
+                    && !tiers::nearly_subsequence(t.text.as_bytes(), hay.all_tags().as_bytes(), typo)
+                {
                     return None;
                 }
                 tags()
@@ -501,7 +504,9 @@ impl Matcher {
                 let keep = |h: Option<tiers::Hit>| h.filter(|h| !only_words || h.tier == Tier::Word);
                 // The short fields are worth looking at only if the term is
                 // (nearly) in them, letters in order.
-                let short = !p.precheck || tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes());
+                let typo = t.text.chars().count() >= tiers::TYPO_MIN;
+                let short =
+                    !p.precheck || tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes(), typo);
                 let (mut title, mut tag, mut source) = (None, None, None);
                 if short {
                     title = keep(self.tier(p, &post.title, hay.title(), !only_words))
@@ -522,13 +527,24 @@ impl Matcher {
                 let so_far = best_of([title, tag, source, None]);
                 // Summary and tldr: whole words and word starts only; looked
                 // at only where they could beat what the short fields gave.
-                let text = if so_far.is_none_or(|s| s < tier_score(Tier::Word, W_TEXT, 0)) {
-                    [&post.summary, &post.tldr]
+                // One or two letters are the start of something being typed:
+                // as words in long text they would only be noise.
+                let long_enough = t.text.chars().nth(2).is_some();
+                let text = if long_enough && so_far.is_none_or(|s| s < tier_score(Tier::Word, W_TEXT, 0)) {
+                    let fields = [&post.summary, &post.tldr];
+                    let words = fields
                         .iter()
                         .filter_map(|f| self.tier_in_text(p, f))
                         .filter(|tier| !only_words || *tier == Tier::Word)
-                        .min()
-                        .map(|tier| tier_score(tier, W_TEXT, 0))
+                        .min();
+                    // A typo in long text counts only when nothing better did.
+                    let typo = || {
+                        (!only_words && so_far.is_none() && p.precheck)
+                            .then(|| fields.iter().any(|f| tiers::typo_in_text(f, &t.text)))
+                            .unwrap_or(false)
+                            .then_some(Tier::Typo)
+                    };
+                    words.or_else(typo).map(|tier| tier_score(tier, W_TEXT, 0))
                 } else {
                     None
                 };

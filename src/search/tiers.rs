@@ -43,25 +43,39 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The words of `text`: (start, end) byte ranges of runs of letters and digits.
+/// Bytes are scanned directly; only non-ASCII characters are decoded.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut it = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Whether the character at `i` is a word character, and its length.
+    let at = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+        }
+    };
     std::iter::from_fn(move || {
-        // Skip to the next word character.
-        let (start, _) = loop {
-            let (i, c) = it.next()?;
-            if is_word_char(c) {
-                break (i, c);
-            }
-        };
-        let mut end = text.len();
-        while let Some(&(i, c)) = it.peek() {
-            if !is_word_char(c) {
-                end = i;
+        while i < bytes.len() {
+            let (word, len) = at(i);
+            if word {
                 break;
             }
-            it.next();
+            i += len;
         }
-        Some((start, end))
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (word, len) = at(i);
+            if !word {
+                break;
+            }
+            i += len;
+        }
+        Some((start, i))
     })
 }
 
@@ -104,6 +118,21 @@ fn word_run(text: &str, term: &str) -> Option<Hit> {
         }
     }
     best
+}
+
+/// Tier 3 in long text (a summary): a word one typo from `term` (lower-case,
+/// [`TYPO_MIN`] letters or more), compared without regard to case.
+pub fn typo_in_text(text: &str, term: &str) -> bool {
+    let n = term.chars().count();
+    if n < TYPO_MIN || !nearly_subsequence_in(term.as_bytes(), text.as_bytes(), true, term.is_ascii()) {
+        return false;
+    }
+    words(text).any(|(s, e)| {
+        let w = &text[s..e];
+        w.len().abs_diff(term.len()) <= 4
+            && w.chars().count().abs_diff(n) <= 1
+            && one_typo(&w.to_lowercase(), term)
+    })
 }
 
 /// Whether the characters of `needle` appear in order in `hay`.
@@ -165,64 +194,92 @@ pub fn best(text: &str, term: &str, fuzzy: bool, skim: &SkimMatcherV2) -> Option
         return best;
     }
     // Tier 4: letters in order in one word, or across a word and the next.
-    let single = term_chars == 1;
+    // The shortest such span is the closest match; only it is scored.
+    let mut span: Option<(usize, usize)> = None;
     let mut prev: Option<(usize, usize)> = None;
     for (s, e) in words(text) {
-        let w = &text[s..e];
-        let cand = if is_subsequence(term, w) {
-            // One letter: where it stands hardly matters; no scorer needed.
-            if single { Some((15, s, e)) } else { skim.fuzzy_match(w, term).map(|sc| (sc, s, e)) }
-        } else if let Some((ps, _)) = prev
-            && is_subsequence(term, &text[ps..e])
-        {
-            skim.fuzzy_match(&text[ps..e], term).map(|sc| (sc, ps, e))
+        let cand = if is_subsequence(term, &text[s..e]) {
+            Some((s, e))
         } else {
-            None
+            prev.map(|(ps, _)| (ps, e)).filter(|&(ps, e)| is_subsequence(term, &text[ps..e]))
         };
-        if let Some((sc, hs, he)) = cand
-            && best.is_none_or(|b| sc > b.fuzzy)
+        if let Some((cs, ce)) = cand
+            && span.is_none_or(|(bs, be)| ce - cs < be - bs)
         {
-            best = Some(Hit { tier: Tier::Fuzzy, fuzzy: sc, start: hs, end: he });
+            span = Some((cs, ce));
         }
         prev = Some((s, e));
     }
-    best
+    let (s, e) = span?;
+    // One letter: where it stands hardly matters; no scorer needed.
+    let fuzzy = if term_chars == 1 { Some(15) } else { skim.fuzzy_match(&text[s..e], term) };
+    fuzzy.map(|sc| Hit { tier: Tier::Fuzzy, fuzzy: sc, start: s, end: e })
 }
 
-/// Whether `term`, with at most one of its characters left out, is a
-/// subsequence of `hay` (bytes): the cheap necessary condition for tiers 1-4,
-/// typos included, checked before a post's words are looked at.
-pub fn nearly_subsequence(term: &[u8], hay: &[u8]) -> bool {
-    // fwd[i]: where term[..i] ends when matched as early as possible.
-    let mut fwd = Vec::with_capacity(term.len() + 1);
-    fwd.push(0usize);
+/// Whether `term`, with at most one of its characters left out (only with
+/// `allow_one`: terms long enough for the typo tier), is a subsequence of
+/// `hay` (bytes): the cheap necessary condition for tiers 1-4, checked before
+/// a post's words are looked at. No allocation: it runs for every post.
+pub fn nearly_subsequence(term: &[u8], hay: &[u8], allow_one: bool) -> bool {
+    nearly_subsequence_in(term, hay, allow_one, false)
+}
+
+/// As [`nearly_subsequence`]; with `ascii_ci`, ASCII letters of `hay` match
+/// in either case (`term` lower-cased): for long text not lower-cased ahead.
+pub fn nearly_subsequence_in(term: &[u8], hay: &[u8], allow_one: bool, ascii_ci: bool) -> bool {
+    let find = |c: u8, h: &[u8]| {
+        if ascii_ci && c.is_ascii_lowercase() {
+            memchr::memchr2(c, c.to_ascii_uppercase(), h)
+        } else {
+            memchr::memchr(c, h)
+        }
+    };
+    let rfind = |c: u8, h: &[u8]| {
+        if ascii_ci && c.is_ascii_lowercase() {
+            memchr::memrchr2(c, c.to_ascii_uppercase(), h)
+        } else {
+            memchr::memrchr(c, h)
+        }
+    };
+    // Forward, as early as possible: how much of the term matches.
+    const MAX: usize = 64;
+    let mut fwd = [0usize; MAX + 1];
+    let mut matched = 0;
     let mut at = 0;
     for &c in term {
-        match memchr::memchr(c, &hay[at.min(hay.len())..]) {
+        match find(c, &hay[at..]) {
             Some(i) => {
                 at += i + 1;
-                fwd.push(at);
+                matched += 1;
+                if matched <= MAX {
+                    fwd[matched] = at;
+                }
             }
             None => break,
         }
     }
-    if fwd.len() == term.len() + 1 {
+    if matched == term.len() {
         return true;
     }
-    // bwd: where term[i..] starts when matched as late as possible.
+    if !allow_one {
+        return false;
+    }
+    if term.len() > MAX {
+        // Too long to track: let the word loop decide.
+        return true;
+    }
+    // Backward, as late as possible: term[i..] from `start`. Leaving out
+    // term[i-1] works when term[..i-1] (early) ends by `start`.
     let mut start = hay.len();
     let mut i = term.len();
-    // Leave out term[j]: term[..j] early, term[j+1..] late, must not overlap.
     loop {
-        // Here term[i..] is matched late from `start`.
-        if i >= 1 && i - 1 < fwd.len() && fwd[i - 1] <= start {
+        if i >= 1 && i - 1 <= matched && fwd[i - 1] <= start {
             return true;
         }
         if i == 0 {
             return false;
         }
-        let c = term[i - 1];
-        match memchr::memrchr(c, &hay[..start]) {
+        match rfind(term[i - 1], &hay[..start]) {
             Some(p) => start = p,
             None => return false,
         }
@@ -286,13 +343,14 @@ mod tests {
 
     #[test]
     fn nearly_subsequence_allows_one_left_out() {
-        assert!(nearly_subsequence(b"kube", b"the kubernetes blog"));
-        assert!(nearly_subsequence(b"karpetner", b"karpenter"), "a swap");
-        assert!(nearly_subsequence(b"kubernetas", b"kubernetes"), "a substitution");
-        assert!(nearly_subsequence(b"xkube", b"kube"), "one extra letter");
-        assert!(!nearly_subsequence(b"xxkube", b"kube"));
-        assert!(!nearly_subsequence(b"octant", b"a tale"));
-        assert!(nearly_subsequence(b"", b""));
+        assert!(nearly_subsequence(b"kube", b"the kubernetes blog", false));
+        assert!(nearly_subsequence(b"karpetner", b"karpenter", true), "a swap");
+        assert!(!nearly_subsequence(b"karpetner", b"karpenter", false), "not without one left out");
+        assert!(nearly_subsequence(b"kubernetas", b"kubernetes", true), "a substitution");
+        assert!(nearly_subsequence(b"xkube", b"kube", true), "one extra letter");
+        assert!(!nearly_subsequence(b"xxkube", b"kube", true));
+        assert!(!nearly_subsequence(b"octant", b"a tale", true));
+        assert!(nearly_subsequence(b"", b"", true));
     }
 
     proptest::proptest! {
@@ -305,8 +363,16 @@ mod tests {
             };
             let t = term.as_bytes();
             let want = sub(t) || (0..t.len()).any(|i| sub(&[&t[..i], &t[i + 1..]].concat()));
-            proptest::prop_assert_eq!(nearly_subsequence(t, hay.as_bytes()), want);
+            proptest::prop_assert_eq!(nearly_subsequence(t, hay.as_bytes(), true), want);
+            proptest::prop_assert_eq!(nearly_subsequence(t, hay.as_bytes(), false), sub(t));
         }
+    }
+
+    #[test]
+    fn typos_in_long_text_ignore_case() {
+        assert!(typo_in_text("Scaling nodes with Karpenter and KWOK.", "karpetner"));
+        assert!(!typo_in_text("Scaling nodes with Carpenters.", "karpetner"));
+        assert!(!typo_in_text("karpenter", "karp"), "short terms: no typo tier");
     }
 
     #[test]
