@@ -539,10 +539,11 @@ impl Matcher {
                         .min();
                     // A typo in long text counts only when nothing better did.
                     let typo = || {
-                        (!only_words && so_far.is_none() && p.precheck)
-                            .then(|| fields.iter().any(|f| tiers::typo_in_text(f, &t.text)))
-                            .unwrap_or(false)
-                            .then_some(Tier::Typo)
+                        let found = !only_words
+                            && so_far.is_none()
+                            && p.precheck
+                            && fields.iter().any(|f| tiers::typo_in_text(f, &t.text));
+                        found.then_some(Tier::Typo)
                     };
                     words.or_else(typo).map(|tier| tier_score(tier, W_TEXT, 0))
                 } else {
