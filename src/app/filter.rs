@@ -31,19 +31,37 @@ impl App {
     /// Re-reads the query and recomputes the matches; the first match is selected.
     pub(super) fn refilter(&mut self) {
         let query = Query::parse(&self.query_text);
+        let n = query.terms.len();
+        // A new term starts: what the terms before it matched is the base
+        // every spelling of the new term is filtered from.
+        if n >= 2 && self.query.terms.len() == n - 1 && query.terms[..n - 1] == self.query.terms[..] {
+            self.base = Some((self.query.terms.clone(), self.raw.clone()));
+        }
         // A query that only grew can only lose matches: look at those alone,
-        // and score only the terms that changed.
-        let previous = query.narrowing(&self.query).map(|(start, drop_last)| {
-            let mut from = std::mem::take(&mut self.matches);
-            from.sort_unstable_by_key(|m| m.idx);
-            (from, start, drop_last)
-        });
-        let narrow = previous.as_ref().map(|(from, start, drop_last)| Narrow {
+        // and score only the terms that changed. Otherwise, when only the
+        // last term changed, start from the base.
+        let from = match query.narrowing(&self.query) {
+            Some((start, drop_last)) => Some((std::mem::take(&mut self.raw), start, drop_last)),
+            None => match &self.base {
+                Some((terms, base))
+                    if n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..] =>
+                {
+                    Some((base.clone(), n - 1, false))
+                }
+                _ => None,
+            },
+        };
+        let narrow = from.as_ref().map(|(from, start, drop_last)| Narrow {
             from,
             start: *start,
             drop_last: *drop_last,
         });
-        self.matches = self.matcher.filter_within(&query, &self.posts, &self.index, narrow);
+        let mut raw = self.matcher.filter_within(&query, &self.posts, &self.index, narrow);
+        // Kept by index, before the view's own filters and order: the next
+        // keystroke narrows from it.
+        self.matches = raw.clone();
+        raw.sort_unstable_by_key(|m| m.idx);
+        self.raw = raw;
         if self.unread_only {
             let (posts, read) = (&self.posts, &self.read);
             self.matches
@@ -70,10 +88,21 @@ impl App {
         self.detail_scroll = 0;
     }
 
+    /// Forgets the last query and what it matched, so the next
+    /// [`App::refilter`] looks at every post (after the feed, the clock or
+    /// the view changed).
+    pub(super) fn forget_query(&mut self) {
+        self.query = Query::default();
+        self.raw.clear();
+        self.base = None;
+    }
+
     /// As [`App::refilter`], staying on the selected post when it is still
     /// in the list.
     pub(super) fn refilter_keeping(&mut self) {
         let keep = self.current().map(|p| p.path.clone());
+        // The same query over a changed view: filtered afresh.
+        self.forget_query();
         self.refilter();
         if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
             self.select(i);

@@ -2,7 +2,6 @@
 
 use super::{App, Effect};
 use crate::post::Post;
-use crate::search::Query;
 use crate::store;
 use crate::text::sanitize;
 use std::collections::HashSet;
@@ -62,7 +61,7 @@ impl App {
 
     pub(super) fn toggle_unread_only(&mut self) {
         self.unread_only = !self.unread_only;
-        self.query = Query::default();
+        self.forget_query();
         self.refilter();
         self.say(if self.unread_only { "unread posts only" } else { "all posts" }.into(), false);
     }

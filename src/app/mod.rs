@@ -105,6 +105,12 @@ pub struct App {
     index: Index,
     /// The posts the query lets through, in display order.
     pub matches: Vec<Match>,
+    /// What the query matched, by index, before the view's filters (unread,
+    /// section) and order: the next keystroke narrows from it.
+    raw: Vec<Match>,
+    /// The terms before the last one and what they matched (by index):
+    /// the last term is filtered from here while it is being typed.
+    base: Option<(Vec<crate::search::Term>, Vec<Match>)>,
     /// The order when the query does not rank by score.
     pub sort: Sort,
     /// A query with words lists newest first instead of best match first
@@ -177,6 +183,8 @@ impl App {
             matcher: Matcher::default(),
             index: Index::default(),
             matches: Vec::new(),
+            raw: Vec::new(),
+            base: None,
             sort: Sort::Newest,
             by_newest: false,
             sort_ranks: Vec::new(),
@@ -489,7 +497,7 @@ impl App {
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
         self.refilter_tags();
         // The old matches index the old posts: filter from scratch.
-        self.query = Query::default();
+        self.forget_query();
         self.refilter();
         self.read_changed();
         if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {

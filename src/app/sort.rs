@@ -2,7 +2,6 @@
 
 use super::App;
 use crate::post::Post;
-use crate::search::Query;
 
 /// The orders `s` cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,7 +57,7 @@ impl App {
     pub fn set_sort(&mut self, sort: Sort) {
         self.sort = sort;
         self.sort_ranks = if sort == Sort::Newest { Vec::new() } else { sort.ranks(&self.posts) };
-        self.query = Query::default();
+        self.forget_query();
         self.refilter();
         self.refresh_detail();
     }

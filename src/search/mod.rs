@@ -329,6 +329,11 @@ impl Finder {
     }
     /// Tier 1 (a whole word) or 2 (a word's start) of the text in `hay`.
     fn best_tier(&self, hay: &str, text: &str) -> Option<tiers::Tier> {
+        // Most long texts do not hold the term at all: the plain search
+        // (SIMD) says so before any occurrence is looked at.
+        if !self.is_in(hay) {
+            return None;
+        }
         let at_word = |h: &str, s: usize, e: usize| -> Option<tiers::Tier> {
             let before = h[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             let after = h[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
@@ -508,7 +513,24 @@ impl Matcher {
                 let short =
                     !p.precheck || tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes(), typo);
                 let (mut title, mut tag, mut source) = (None, None, None);
-                if short {
+                if short && p.precheck && !tiers::is_word_run(&t.text) {
+                    // The common case: one pass over the lower-cased short fields.
+                    let found = tiers::best_short(
+                        &hay.text,
+                        hay.title_end as usize,
+                        hay.source_start as usize,
+                        &t.text,
+                        !only_words,
+                        &self.sensitive,
+                    );
+                    let found = found.filter(|h| !only_words || h.0 == Tier::Word);
+                    match found {
+                        Some((tier, 0, f)) => title = Some(tier_score(tier, W_TITLE, f)),
+                        Some((tier, 1, f)) => tag = Some(tier_score(tier, W_TAG, f)),
+                        Some((tier, _, f)) => source = Some(tier_score(tier, W_SOURCE, f)),
+                        None => {}
+                    }
+                } else if short {
                     title = keep(self.tier(p, &post.title, hay.title(), !only_words))
                         .map(|h| tier_score(h.tier, W_TITLE, h.fuzzy));
                     if title.is_none_or(|s| s < tier_score(Tier::Word, W_TAG, 0)) {
@@ -527,9 +549,7 @@ impl Matcher {
                 let so_far = best_of([title, tag, source, None]);
                 // Summary and tldr: whole words and word starts only; looked
                 // at only where they could beat what the short fields gave.
-                // One or two letters are the start of something being typed:
-                // as words in long text they would only be noise.
-                let long_enough = t.text.chars().nth(2).is_some();
+                let long_enough = t.text.chars().count() >= tiers::TEXT_MIN;
                 let text = if long_enough && so_far.is_none_or(|s| s < tier_score(Tier::Word, W_TEXT, 0)) {
                     let fields = [&post.summary, &post.tldr];
                     let words = fields
@@ -740,7 +760,11 @@ impl Query {
         // `tiers::TYPO_MIN` letters on it also matches words one typo away
         // (which the shorter one may not have); a whole word or an ending
         // (`'word`, `word$`) is another word once it grows.
-        let typo_free = b.kind != Kind::Fuzzy || b.text.chars().count() < tiers::TYPO_MIN;
+        // Likewise, from `tiers::TEXT_MIN` letters on, it is looked for in
+        // summaries too.
+        let (la, lb) = (a.text.chars().count(), b.text.chars().count());
+        let typo_free = b.kind != Kind::Fuzzy
+            || (lb < tiers::TYPO_MIN && (la >= tiers::TEXT_MIN || lb < tiers::TEXT_MIN));
         let grown = !a.negate
             && !b.negate
             && a.scope == b.scope

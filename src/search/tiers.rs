@@ -38,6 +38,11 @@ pub struct Hit {
 /// away from a short term.
 pub const TYPO_MIN: usize = 5;
 
+/// Terms shorter than this are not looked for in long text (summary, tldr):
+/// one or two letters are the start of a word being typed, and as words in
+/// long text they would only be noise.
+pub const TEXT_MIN: usize = 3;
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -135,8 +140,20 @@ pub fn typo_in_text(text: &str, term: &str) -> bool {
     })
 }
 
-/// Whether the characters of `needle` appear in order in `hay`.
+/// Whether the characters of `needle` appear in order in `hay`. An ASCII
+/// needle is looked for byte by byte (a UTF-8 continuation byte is never
+/// ASCII, so this is exact).
 fn is_subsequence(needle: &str, hay: &str) -> bool {
+    if needle.is_ascii() {
+        let mut rest = hay.as_bytes();
+        for &c in needle.as_bytes() {
+            match memchr::memchr(c, rest) {
+                Some(i) => rest = &rest[i + 1..],
+                None => return false,
+            }
+        }
+        return true;
+    }
     let mut rest = hay.chars();
     needle.chars().all(|c| rest.any(|h| h == c))
 }
@@ -214,6 +231,99 @@ pub fn best(text: &str, term: &str, fuzzy: bool, skim: &SkimMatcherV2) -> Option
     // One letter: where it stands hardly matters; no scorer needed.
     let fuzzy = if term_chars == 1 { Some(15) } else { skim.fuzzy_match(&text[s..e], term) };
     fuzzy.map(|sc| Hit { tier: Tier::Fuzzy, fuzzy: sc, start: s, end: e })
+}
+
+/// The best match of a plain term (no punctuation; lower-cased, like `hay`)
+/// in the index's one-line form of a post's short fields, `title \n tag \n
+/// ... \n source`, in one pass: (tier, field, fuzzy score) where field 0 is
+/// the title, 1 a tag, 2 the source (`title_end`, `source_start` bound
+/// them). Words never join across a `\n`. A cheap look at each word's first
+/// two bytes keeps the tier checks off most words.
+pub fn best_short(
+    hay: &str,
+    title_end: usize,
+    source_start: usize,
+    term: &str,
+    fuzzy: bool,
+    skim: &SkimMatcherV2,
+) -> Option<(Tier, u8, i64)> {
+    let tb = term.as_bytes();
+    let (t0, t1) = (tb.first().copied()?, tb.get(1).copied());
+    let term_chars = term.chars().count();
+    let typo = term_chars >= TYPO_MIN;
+    let field = |at: usize| -> u8 {
+        if at < title_end {
+            0
+        } else if at >= source_start {
+            2
+        } else {
+            1
+        }
+    };
+    let mut best: Option<(Tier, u8, i64)> = None;
+    let better =
+        |t: Tier, f: u8, best: &Option<(Tier, u8, i64)>| best.is_none_or(|(bt, bf, _)| (t, f) < (bt, bf));
+    for (s, e) in words(hay) {
+        let w = &hay[s..e];
+        let wb = w.as_bytes();
+        let (w0, w1) = (wb[0], wb.get(1).copied());
+        let f = field(s);
+        if w0 == t0 {
+            if w == term {
+                if f == 0 {
+                    return Some((Tier::Word, 0, 0));
+                }
+                if better(Tier::Word, f, &best) {
+                    best = Some((Tier::Word, f, 0));
+                }
+                continue;
+            }
+            if w.starts_with(term) {
+                if better(Tier::Prefix, f, &best) {
+                    best = Some((Tier::Prefix, f, 0));
+                }
+                continue;
+            }
+        }
+        if typo
+            && (w0 == t0 || Some(w0) == t1 || w1 == Some(t0) || (w1.is_some() && w1 == t1))
+            && better(Tier::Typo, f, &best)
+            && wb.len().abs_diff(tb.len()) <= 4
+            && w.chars().count().abs_diff(term_chars) <= 1
+            && one_typo(w, term)
+        {
+            best = Some((Tier::Typo, f, 0));
+        }
+    }
+    if best.is_some() || !fuzzy {
+        return best;
+    }
+    // One letter anywhere: the earliest (the title comes first) will do.
+    if term_chars == 1 {
+        return memchr::memchr(t0, hay.as_bytes()).map(|at| (Tier::Fuzzy, field(at), 15));
+    }
+    // Tier 4: letters in order in one word, or across two neighbours of
+    // the same field line; the shortest span is scored.
+    let mut span: Option<(usize, usize)> = None;
+    let mut prev: Option<(usize, usize)> = None;
+    for (s, e) in words(hay) {
+        let joined = prev.filter(|&(_, pe)| !hay[pe..s].contains('\n')).map(|(ps, _)| ps);
+        let cand = if is_subsequence(term, &hay[s..e]) {
+            Some((s, e))
+        } else {
+            joined.map(|ps| (ps, e)).filter(|&(ps, e)| is_subsequence(term, &hay[ps..e]))
+        };
+        if let Some((cs, ce)) = cand {
+            let f = field(cs);
+            let shorter = span.is_none_or(|(bs, be)| (field(bs), ce - cs) > (f, be - bs));
+            if shorter {
+                span = Some((cs, ce));
+            }
+        }
+        prev = Some((s, e));
+    }
+    let (s, e) = span?;
+    skim.fuzzy_match(&hay[s..e], term).map(|sc| (Tier::Fuzzy, field(s), sc))
 }
 
 /// Whether `term`, with at most one of its characters left out (only with
@@ -373,6 +483,26 @@ mod tests {
         assert!(typo_in_text("Scaling nodes with Karpenter and KWOK.", "karpetner"));
         assert!(!typo_in_text("Scaling nodes with Carpenters.", "karpetner"));
         assert!(!typo_in_text("karpenter", "karp"), "short terms: no typo tier");
+    }
+
+    #[test]
+    fn one_pass_over_the_short_fields() {
+        let skim = SkimMatcherV2::default().respect_case();
+        // title \n tags \n source
+        let hay = "scaling with kubeflow\nkube\nml\nthe kube blog";
+        let (te, ss) = (21, 30);
+        assert_eq!(&hay[ss..], "the kube blog");
+        assert_eq!(
+            best_short(hay, te, ss, "kube", true, &skim),
+            Some((Tier::Word, 1, 0)),
+            "a tag word beats a title prefix"
+        );
+        assert_eq!(best_short(hay, te, ss, "scal", true, &skim), Some((Tier::Prefix, 0, 0)));
+        assert_eq!(best_short(hay, te, ss, "kubeflwo", true, &skim), Some((Tier::Typo, 0, 0)));
+        assert_eq!(best_short(hay, te, ss, "blg", true, &skim).map(|h| (h.0, h.1)), Some((Tier::Fuzzy, 2)));
+        // "ml" and "the" are on different lines: no two-word span joins them.
+        assert_eq!(best_short(hay, te, ss, "mlth", true, &skim), None);
+        assert_eq!(best_short(hay, te, ss, "blg", false, &skim), None);
     }
 
     #[test]
