@@ -43,6 +43,23 @@ fn main() {
             format!("{} {} {}", p.title, tags.join(" "), p.source).as_str().into()
         })
         .collect();
+    // The one-shot filter `list -q` does: the index built, then one pass
+    // (ONESHOT=1 prints it for a few queries).
+    if std::env::var_os("ONESHOT").is_some() {
+        for q in ["zzzz", "kube sec", "sec"] {
+            let t = Instant::now();
+            let index = linkfeed::search::Index::new(&feed.posts);
+            let built = t.elapsed();
+            let query = linkfeed::search::Query::parse(q);
+            let m = linkfeed::search::Matcher::default().filter_within(&query, &feed.posts, &index, None);
+            eprintln!(
+                "one-shot {q}: index {} ms, filter {} ms, {} matches",
+                ms(built),
+                ms(t.elapsed() - built),
+                m.len()
+            );
+        }
+    }
     let t = Instant::now();
     let mut app = App::new(feed, "bench".into());
     eprintln!("App::new in {} ms", ms(t.elapsed()));

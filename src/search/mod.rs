@@ -247,11 +247,15 @@ struct Hay {
     title_end: u32,
     source_start: u32,
     /// `section \n section title \n kind`, lower-cased.
-    meta: Box<str>,
+    meta: std::sync::Arc<str>,
 }
 
+/// The lower-cased `section \n title \n kind` of the posts that share a
+/// section and kind: made once, shared by their hays.
+type MetaCache = Vec<(std::sync::Arc<str>, std::sync::Arc<str>, std::sync::Arc<str>)>;
+
 impl Hay {
-    fn new(p: &Post) -> Hay {
+    fn new(p: &Post, cache: &mut MetaCache) -> Hay {
         let mut text = p.title.to_lowercase();
         let title_end = text.len() as u32;
         for t in &p.tags {
@@ -261,7 +265,21 @@ impl Hay {
         text.push('\n');
         let source_start = text.len() as u32;
         text.push_str(&p.source.to_lowercase());
-        let meta = format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into_boxed_str();
+        // Few sections and kinds: a linear look-up by pointer beats a hash.
+        let meta = match cache
+            .iter()
+            .find(|(s, k, _)| std::sync::Arc::ptr_eq(s, &p.section) && std::sync::Arc::ptr_eq(k, &p.kind))
+        {
+            Some((_, _, m)) => m.clone(),
+            None => {
+                let m: std::sync::Arc<str> =
+                    format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into();
+                if cache.len() < 64 {
+                    cache.push((p.section.clone(), p.kind.clone(), m.clone()));
+                }
+                m
+            }
+        };
         Hay { text: text.into_boxed_str(), title_end, source_start, meta }
     }
     fn title(&self) -> &str {
@@ -289,13 +307,19 @@ impl Index {
     pub fn new(posts: &[Post]) -> Index {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         if threads < 2 || posts.len() < PARALLEL_MIN {
-            return Index { hays: posts.iter().map(Hay::new).collect() };
+            let mut cache = MetaCache::new();
+            return Index { hays: posts.iter().map(|p| Hay::new(p, &mut cache)).collect() };
         }
         let size = posts.len().div_ceil(threads);
         let hays = std::thread::scope(|s| {
             let parts: Vec<_> = posts
                 .chunks(size)
-                .map(|c| s.spawn(move || c.iter().map(Hay::new).collect::<Vec<_>>()))
+                .map(|c| {
+                    s.spawn(move || {
+                        let mut cache = MetaCache::new();
+                        c.iter().map(|p| Hay::new(p, &mut cache)).collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             parts.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
