@@ -373,3 +373,35 @@ fn a_batch_of_keys_is_applied_in_order_with_letters_filtered_once() {
     assert_eq!(app.mode, Mode::List);
     assert_eq!(app.selected, 1, "j after Enter moves in the list");
 }
+
+#[test]
+fn ctrl_s_switches_a_query_between_best_match_and_newest() {
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    // "rust" is a title word in some posts, a tag or a summary word in others.
+    press(&mut app, &o, "/rust");
+    let best: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    assert!(best.windows(2).any(|w| w[0] > w[1]), "best match first is not the feed's order: {best:?}");
+    assert!(screen(&app).contains("best match"));
+    press(&mut app, &o, "<C-s>");
+    assert!(app.by_newest);
+    let newest: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    let mut sorted = best.clone();
+    sorted.sort_unstable();
+    assert_eq!(newest, sorted, "the same posts, newest first");
+    assert!(screen(&app).contains("newest first"));
+    // Still a letter-typing filter: more letters keep the order.
+    press(&mut app, &o, " 1");
+    assert!(app.matches.windows(2).all(|w| w[0].idx < w[1].idx));
+    press(&mut app, &o, "<C-s>");
+    assert!(!app.by_newest);
+}
+
+#[test]
+fn a_malformed_term_is_named_in_the_status_bar() {
+    let mut app = sample_app(120, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "/rust is:soon");
+    let s = screen(&app);
+    assert!(s.contains("is:soon: `is:` takes upcoming or past; searched as text"), "{s}");
+}

@@ -88,7 +88,7 @@ pub fn key_event(code: KeyCode, mods: KeyModifiers) -> Event {
 
 /// Types `keys` through the real input path. Words in angle brackets name
 /// special keys: <Enter> <Esc> <Down> <Up> <PgDn> <PgUp> <Home> <End> <BS>
-/// <Tab> <C-d> <C-u> <C-c> <C-Down> <C-Up>.
+/// <Tab> <C-d> <C-u> <C-c> <C-s> <C-Down> <C-Up>.
 pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
     let mut rest = keys;
     while !rest.is_empty() {
@@ -109,6 +109,7 @@ pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
                 "C-d" => (KeyCode::Char('d'), KeyModifiers::CONTROL),
                 "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
                 "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+                "C-s" => (KeyCode::Char('s'), KeyModifiers::CONTROL),
                 "C-Down" => (KeyCode::Down, KeyModifiers::CONTROL),
                 "C-Up" => (KeyCode::Up, KeyModifiers::CONTROL),
                 other => panic!("unknown key name <{other}>"),
