@@ -45,8 +45,12 @@ fn main() {
         .collect();
     // The one-shot filter `list -q` does: the index built, then one pass
     // (ONESHOT=1 prints it for a few queries).
-    if std::env::var_os("ONESHOT").is_some() {
-        for q in ["zzzz", "kube sec", "sec"] {
+    if let Some(v) = std::env::var_os("ONESHOT") {
+        let rounds: usize = v.to_str().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let queries: Vec<String> = std::env::var("ONESHOT_QUERIES")
+            .map(|v| v.split(',').map(String::from).collect())
+            .unwrap_or_else(|_| vec!["zzzz".into(), "kube sec".into(), "sec".into()]);
+        for q in queries.iter().flat_map(|q| std::iter::repeat_n(q.as_str(), rounds)) {
             let t = Instant::now();
             let index = linkfeed::search::Index::new(&feed.posts);
             let built = t.elapsed();

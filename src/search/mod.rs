@@ -573,8 +573,17 @@ impl Matcher {
                 let so_far = best_of([title, tag, source, None]);
                 // Summary and tldr: whole words and word starts only; looked
                 // at only where they could beat what the short fields gave.
-                let long_enough = t.text.chars().count() >= tiers::TEXT_MIN;
-                let text = if long_enough && so_far.is_none_or(|s| s < tier_score(Tier::Word, W_TEXT, 0)) {
+                // For a post the short fields did not find, always (from
+                // TEXT_MIN letters); to lift one they found below a whole
+                // word, from RANK_MIN letters (a whole word of three letters
+                // in a summary says little, and scanning every summary for
+                // it costs most of a keystroke).
+                let n = t.text.chars().count();
+                let worth = match so_far {
+                    None => n >= tiers::TEXT_MIN,
+                    Some(s) => n >= tiers::RANK_MIN && s < tier_score(Tier::Word, W_TEXT, 0),
+                };
+                let text = if worth {
                     let fields = [&post.summary, &post.tldr];
                     let words = fields
                         .iter()

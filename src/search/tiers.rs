@@ -43,6 +43,10 @@ pub const TYPO_MIN: usize = 5;
 /// long text they would only be noise.
 pub const TEXT_MIN: usize = 3;
 
+/// From this many letters, a whole word in long text also lifts a post that
+/// the short fields found by a lower tier.
+pub const RANK_MIN: usize = 4;
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
