@@ -327,10 +327,49 @@ impl Index {
     }
 }
 
+/// Case-insensitive search for a lower-case ASCII needle: memchr (SIMD) for
+/// its rarest letter in either case, then a comparison around each hit. In
+/// English text that letter is met a few times less often than the first.
+struct AsciiFinder {
+    needle: Vec<u8>,
+    /// Where the rarest byte stands in the needle.
+    at: usize,
+}
+
+impl AsciiFinder {
+    fn new(needle: &[u8]) -> AsciiFinder {
+        // Letters from common to rare; anything else is rarer still.
+        const COMMON: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
+        let rank = |b: u8| COMMON.iter().position(|&c| c == b).unwrap_or(COMMON.len());
+        let at = (0..needle.len()).max_by_key(|&i| (rank(needle[i]), std::cmp::Reverse(i))).unwrap_or(0);
+        AsciiFinder { needle: needle.to_vec(), at }
+    }
+
+    /// The first start of the needle in `hay` at or after `from`.
+    fn find(&self, hay: &[u8], from: usize) -> Option<usize> {
+        let n = self.needle.len();
+        let b = self.needle[self.at];
+        let mut pos = from + self.at;
+        while pos < hay.len() {
+            let i = if b.is_ascii_lowercase() {
+                memchr::memchr2(b, b.to_ascii_uppercase(), &hay[pos..])?
+            } else {
+                memchr::memchr(b, &hay[pos..])?
+            };
+            let start = pos + i - self.at;
+            if start + n <= hay.len() && hay[start..start + n].eq_ignore_ascii_case(&self.needle) {
+                return Some(start);
+            }
+            pos += i + 1;
+        }
+        None
+    }
+}
+
 /// Finds a term's text in long text (summary, tldr) without lower-casing it.
 enum Finder {
-    /// ASCII, case-insensitive: aho-corasick's SIMD search.
-    Ascii(aho_corasick::AhoCorasick),
+    /// ASCII, case-insensitive: anchored on the term's rarest letter.
+    Ascii(AsciiFinder),
     /// Case-sensitive: memchr's SIMD substring search.
     Exact(Box<memchr::memmem::Finder<'static>>),
     /// Non-ASCII and case-insensitive: lower-case, then search.
@@ -342,12 +381,8 @@ impl Finder {
         if t.case_sensitive {
             return Finder::Exact(Box::new(memchr::memmem::Finder::new(t.text.as_bytes()).into_owned()));
         }
-        if t.text.is_ascii() {
-            let ac =
-                aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build([t.text.as_str()]);
-            if let Ok(ac) = ac {
-                return Finder::Ascii(ac);
-            }
+        if t.text.is_ascii() && !t.text.is_empty() {
+            return Finder::Ascii(AsciiFinder::new(t.text.as_bytes()));
         }
         Finder::Lower(t.text.clone())
     }
@@ -373,11 +408,13 @@ impl Finder {
             best == Some(tiers::Tier::Word)
         };
         match self {
-            Finder::Ascii(ac) => {
-                for m in ac.find_iter(hay) {
-                    if take(at_word(hay, m.start(), m.end())) {
+            Finder::Ascii(f) => {
+                let mut from = 0;
+                while let Some(s) = f.find(hay.as_bytes(), from) {
+                    if take(at_word(hay, s, s + text.len())) {
                         break;
                     }
+                    from = s + 1;
                 }
             }
             Finder::Exact(f) => {
@@ -407,7 +444,7 @@ impl Finder {
 
     fn is_in(&self, hay: &str) -> bool {
         match self {
-            Finder::Ascii(ac) => ac.is_match(hay),
+            Finder::Ascii(f) => f.find(hay.as_bytes(), 0).is_some(),
             Finder::Exact(f) => f.find(hay.as_bytes()).is_some(),
             Finder::Lower(t) => hay.to_lowercase().contains(t.as_str()),
         }
@@ -834,6 +871,18 @@ fn find(hay: &str, t: &Term) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_finder_finds_every_case() {
+        let f = AsciiFinder::new(b"rus");
+        assert_eq!(f.find(b"Trust RUST rust", 0), Some(1));
+        assert_eq!(f.find(b"Trust RUST rust", 2), Some(6));
+        assert_eq!(f.find(b"Trust RUST rust", 7), Some(11));
+        assert_eq!(f.find(b"Trust RUST rust", 12), None);
+        assert_eq!(f.find(b"ru", 0), None);
+        assert_eq!(AsciiFinder::new(b"v1.31").find(b"kubernetes V1.31", 0), Some(11));
+        assert_eq!(AsciiFinder::new(b"a").find(b"", 0), None);
+    }
 
     fn one(s: &str) -> Term {
         let q = Query::parse(s);
