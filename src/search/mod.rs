@@ -622,11 +622,19 @@ impl Matcher {
                 };
                 let text = if worth {
                     let fields = [&post.summary, &post.tldr];
-                    let words = fields
-                        .iter()
-                        .filter_map(|f| self.tier_in_text(p, f))
-                        .filter(|tier| !only_words || *tier == Tier::Word)
-                        .min();
+                    // The summary first; the tldr only if it can still help.
+                    let mut words = None;
+                    for f in fields {
+                        if let Some(tier) =
+                            self.tier_in_text(p, f).filter(|t| !only_words || *t == Tier::Word)
+                            && words.is_none_or(|w| tier < w)
+                        {
+                            words = Some(tier);
+                        }
+                        if words == Some(Tier::Word) {
+                            break;
+                        }
+                    }
                     // A typo in long text counts only when nothing better did.
                     let typo = || {
                         let found = !only_words
