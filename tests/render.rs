@@ -76,6 +76,17 @@ fn no_size_panics_in_any_mode() {
             }
         }
     }
+    // The whole sample: the section picker, events, rendered Markdown bodies.
+    let whole = whole_sample();
+    for keys in ["<Tab>", "/in:ev", "/kind:blog", "/kind:blog<Enter>JJJJ"] {
+        for w in 0..=32u16 {
+            for h in 0..=12u16 {
+                let mut app = app_with(whole.clone(), w, h);
+                press(&mut app, &o, keys);
+                let _ = draw(&app);
+            }
+        }
+    }
 }
 
 #[test]
