@@ -185,64 +185,17 @@ pub fn one_typo(a: &str, b: &str) -> bool {
 /// The best tier of `term` in `text` (both already in the term's case mode).
 /// `fuzzy` enables tier 4; tag and source terms leave it off.
 pub fn best(text: &str, term: &str, fuzzy: bool, skim: &SkimMatcherV2) -> Option<Hit> {
-    if term.is_empty() {
-        return None;
-    }
     if is_word_run(term) {
         return word_run(text, term);
     }
-    let term_chars = term.chars().count();
-    let typo = term_chars >= TYPO_MIN;
-    // Tiers 1-3 first: cheap, and a hit there makes tier 4 moot.
-    let mut best: Option<Hit> = None;
-    for (s, e) in words(text) {
-        let w = &text[s..e];
-        if w == term {
-            return Some(Hit { tier: Tier::Word, fuzzy: 0, start: s, end: e });
-        }
-        if best.is_none_or(|b| b.tier > Tier::Prefix) && w.starts_with(term) {
-            best = Some(Hit { tier: Tier::Prefix, fuzzy: 0, start: s, end: e });
-        } else if typo
-            && best.is_none()
-            && w.len().abs_diff(term.len()) <= 4
-            && w.chars().count().abs_diff(term_chars) <= 1
-            && one_typo(w, term)
-        {
-            best = Some(Hit { tier: Tier::Typo, fuzzy: 0, start: s, end: e });
-        }
-    }
-    if best.is_some() || !fuzzy {
-        return best;
-    }
-    // Tier 4: letters in order in one word, or across a word and the next.
-    // The shortest such span is the closest match; only it is scored.
-    let mut span: Option<(usize, usize)> = None;
-    let mut prev: Option<(usize, usize)> = None;
-    for (s, e) in words(text) {
-        let cand = if is_subsequence(term, &text[s..e]) {
-            Some((s, e))
-        } else {
-            prev.map(|(ps, _)| (ps, e)).filter(|&(ps, e)| is_subsequence(term, &text[ps..e]))
-        };
-        if let Some((cs, ce)) = cand
-            && span.is_none_or(|(bs, be)| ce - cs < be - bs)
-        {
-            span = Some((cs, ce));
-        }
-        prev = Some((s, e));
-    }
-    let (s, e) = span?;
-    // One letter: where it stands hardly matters; no scorer needed.
-    let fuzzy = if term_chars == 1 { Some(15) } else { skim.fuzzy_match(&text[s..e], term) };
-    fuzzy.map(|sc| Hit { tier: Tier::Fuzzy, fuzzy: sc, start: s, end: e })
+    best_in(text, usize::MAX, usize::MAX, term, fuzzy, true, skim).map(|(hit, _)| hit)
 }
 
 /// The best match of a plain term (no punctuation; lower-cased, like `hay`)
 /// in the index's one-line form of a post's short fields, `title \n tag \n
 /// ... \n source`, in one pass: (tier, field, fuzzy score) where field 0 is
 /// the title, 1 a tag, 2 the source (`title_end`, `source_start` bound
-/// them). Words never join across a `\n`. A cheap look at each word's first
-/// two bytes keeps the tier checks off most words.
+/// them).
 pub fn best_short(
     hay: &str,
     title_end: usize,
@@ -251,8 +204,27 @@ pub fn best_short(
     fuzzy: bool,
     skim: &SkimMatcherV2,
 ) -> Option<(Tier, u8, i64)> {
+    best_in(hay, title_end, source_start, term, fuzzy, false, skim).map(|(h, f)| (h.tier, f, h.fuzzy))
+}
+
+/// Tiers 1-4 of a plain term over `hay`, whose fields (0 before
+/// `title_end`, 2 from `source_start`, 1 between) are ranked in that order
+/// within a tier. Words never join across a `\n`. Where the first two bytes
+/// of a word and of the term are ASCII, a look at them keeps the tier checks
+/// off most words. Without `need_span` the hit's range may be left empty
+/// where finding it would cost more than the tier and field.
+fn best_in(
+    hay: &str,
+    title_end: usize,
+    source_start: usize,
+    term: &str,
+    fuzzy: bool,
+    need_span: bool,
+    skim: &SkimMatcherV2,
+) -> Option<(Hit, u8)> {
     let tb = term.as_bytes();
     let (t0, t1) = (tb.first().copied()?, tb.get(1).copied());
+    let term_ascii = t0.is_ascii() && t1.is_none_or(|b| b.is_ascii());
     let term_chars = term.chars().count();
     let typo = term_chars >= TYPO_MIN;
     let field = |at: usize| -> u8 {
@@ -264,9 +236,10 @@ pub fn best_short(
             1
         }
     };
-    let mut best: Option<(Tier, u8, i64)> = None;
-    let better =
-        |t: Tier, f: u8, best: &Option<(Tier, u8, i64)>| best.is_none_or(|(bt, bf, _)| (t, f) < (bt, bf));
+    let hit = |tier: Tier, fuzzy: i64, start: usize, end: usize| Hit { tier, fuzzy, start, end };
+    // Tiers 1-3 first: cheap, and a hit there makes tier 4 moot.
+    let mut best: Option<(Hit, u8)> = None;
+    let better = |t: Tier, f: u8, best: &Option<(Hit, u8)>| best.is_none_or(|(b, bf)| (t, f) < (b.tier, bf));
     for (s, e) in words(hay) {
         let w = &hay[s..e];
         let wb = w.as_bytes();
@@ -275,39 +248,46 @@ pub fn best_short(
         if w0 == t0 {
             if w == term {
                 if f == 0 {
-                    return Some((Tier::Word, 0, 0));
+                    return Some((hit(Tier::Word, 0, s, e), 0));
                 }
                 if better(Tier::Word, f, &best) {
-                    best = Some((Tier::Word, f, 0));
+                    best = Some((hit(Tier::Word, 0, s, e), f));
                 }
                 continue;
             }
             if w.starts_with(term) {
                 if better(Tier::Prefix, f, &best) {
-                    best = Some((Tier::Prefix, f, 0));
+                    best = Some((hit(Tier::Prefix, 0, s, e), f));
                 }
                 continue;
             }
         }
+        // One edit leaves one of the first two characters where it was.
+        let may_be_typo = !(term_ascii && w0.is_ascii() && w1.is_none_or(|b| b.is_ascii()))
+            || w0 == t0
+            || Some(w0) == t1
+            || w1 == Some(t0)
+            || (w1.is_some() && w1 == t1);
         if typo
-            && (w0 == t0 || Some(w0) == t1 || w1 == Some(t0) || (w1.is_some() && w1 == t1))
+            && may_be_typo
             && better(Tier::Typo, f, &best)
             && wb.len().abs_diff(tb.len()) <= 4
             && w.chars().count().abs_diff(term_chars) <= 1
             && one_typo(w, term)
         {
-            best = Some((Tier::Typo, f, 0));
+            best = Some((hit(Tier::Typo, 0, s, e), f));
         }
     }
     if best.is_some() || !fuzzy {
         return best;
     }
-    // One letter anywhere: the earliest (the title comes first) will do.
-    if term_chars == 1 {
-        return memchr::memchr(t0, hay.as_bytes()).map(|at| (Tier::Fuzzy, field(at), 15));
+    // One ASCII letter anywhere: its earliest place has the best field (the
+    // title comes first) and every place scores alike.
+    if term_chars == 1 && t0.is_ascii() && !need_span {
+        return memchr::memchr(t0, hay.as_bytes()).map(|at| (hit(Tier::Fuzzy, 15, at, at), field(at)));
     }
-    // Tier 4: letters in order in one word, or across two neighbours of
-    // the same field line; the shortest span is scored.
+    // Tier 4: letters in order in one word, or across two neighbours of the
+    // same field line; the shortest span of the best field is scored.
     let mut span: Option<(usize, usize)> = None;
     let mut prev: Option<(usize, usize)> = None;
     for (s, e) in words(hay) {
@@ -317,17 +297,17 @@ pub fn best_short(
         } else {
             joined.map(|ps| (ps, e)).filter(|&(ps, e)| is_subsequence(term, &hay[ps..e]))
         };
-        if let Some((cs, ce)) = cand {
-            let f = field(cs);
-            let shorter = span.is_none_or(|(bs, be)| (field(bs), ce - cs) > (f, be - bs));
-            if shorter {
-                span = Some((cs, ce));
-            }
+        if let Some((cs, ce)) = cand
+            && span.is_none_or(|(bs, be)| (field(cs), ce - cs) < (field(bs), be - bs))
+        {
+            span = Some((cs, ce));
         }
         prev = Some((s, e));
     }
     let (s, e) = span?;
-    skim.fuzzy_match(&hay[s..e], term).map(|sc| (Tier::Fuzzy, field(s), sc))
+    // One letter: where it stands hardly matters; no scorer needed.
+    let score = if term_chars == 1 { Some(15) } else { skim.fuzzy_match(&hay[s..e], term) };
+    score.map(|sc| (hit(Tier::Fuzzy, sc, s, e), field(s)))
 }
 
 /// Whether `term`, with at most one of its characters left out (only with
@@ -507,6 +487,10 @@ mod tests {
         // "ml" and "the" are on different lines: no two-word span joins them.
         assert_eq!(best_short(hay, te, ss, "mlth", true, &skim), None);
         assert_eq!(best_short(hay, te, ss, "blg", false, &skim), None);
+        // A typo in a first letter that is not ASCII is still one typo.
+        let hay = "kübernetes\n\n";
+        assert_eq!(best_short(hay, 11, 12, "kubernetes", true, &skim), Some((Tier::Typo, 0, 0)));
+        assert_eq!(best_short("ébcdef\n\n", 7, 8, "abcdef", true, &skim), Some((Tier::Typo, 0, 0)));
     }
 
     #[test]
