@@ -32,30 +32,23 @@ impl App {
     pub(super) fn refilter(&mut self) {
         let query = Query::parse(&self.query_text);
         let n = query.terms.len();
+        let previous = std::mem::take(&mut self.raw);
         // A new term starts: what the terms before it matched is the base
         // every spelling of the new term is filtered from.
         if n >= 2 && self.query.terms.len() == n - 1 && query.terms[..n - 1] == self.query.terms[..] {
-            self.base = Some((self.query.terms.clone(), self.raw.clone()));
+            self.base = Some((self.query.terms.clone(), previous.clone()));
         }
         // A query that only grew can only lose matches: look at those alone,
         // and score only the terms that changed. Otherwise, when only the
         // last term changed, start from the base.
-        let from = match query.narrowing(&self.query) {
-            Some((start, drop_last)) => Some((std::mem::take(&mut self.raw), start, drop_last)),
-            None => match &self.base {
-                Some((terms, base))
-                    if n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..] =>
-                {
-                    Some((base.clone(), n - 1, false))
-                }
-                _ => None,
-            },
+        let narrow = match query.narrowing(&self.query) {
+            Some((start, drop_last)) => Some(Narrow { from: &previous, start, drop_last }),
+            None => self
+                .base
+                .as_ref()
+                .filter(|(terms, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
+                .map(|(_, base)| Narrow { from: base, start: n - 1, drop_last: false }),
         };
-        let narrow = from.as_ref().map(|(from, start, drop_last)| Narrow {
-            from,
-            start: *start,
-            drop_last: *drop_last,
-        });
         let mut raw = self.matcher.filter_within(&query, &self.posts, &self.index, narrow);
         // Kept by index, before the view's own filters and order: the next
         // keystroke narrows from it.

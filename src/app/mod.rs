@@ -456,12 +456,15 @@ impl App {
         self.clamp_detail_scroll();
     }
 
-    /// Sets the clock; `is:` terms and the order of events follow it.
+    /// Sets the clock; `is:` terms and the order of events follow it, so a
+    /// view that has either is filtered again when the minute changes.
     fn set_clock(&mut self, now: i64) {
         let changed = now / 60 != self.clock / 60;
         self.clock = now;
         self.matcher.now = now;
-        if changed {
+        let timely =
+            self.query.terms.iter().any(|t| t.scope == crate::search::Scope::Is) || self.is_event_view();
+        if changed && timely {
             self.refilter_keeping();
         }
     }
@@ -480,14 +483,17 @@ impl App {
         // The files may have changed: bodies are read again.
         self.bodies.clear();
         self.detail_for = None;
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for p in &feed.posts {
+            *counts.entry(&*p.section).or_default() += 1;
+        }
         self.sections = feed
             .sections
             .into_iter()
-            .map(|(name, title)| {
-                let n = feed.posts.iter().filter(|p| *p.section == *name).count();
-                (name, title, n)
+            .filter_map(|(name, title)| {
+                let n = counts.get(name.as_str()).copied().unwrap_or(0);
+                (n > 0).then_some((name, title, n))
             })
-            .filter(|s| s.2 > 0)
             .collect();
         if self.section.as_ref().is_some_and(|s| !self.sections.iter().any(|(n, _, _)| n == s)) {
             self.section = None;
