@@ -213,12 +213,13 @@ struct Renderer {
     code: String,
     html: String,
     links: Vec<String>,
-    /// Destinations of the links being read, and where their text starts.
-    open_links: Vec<(String, usize)>,
+    /// Destinations of the links being read, and where their text starts:
+    /// (the span, the byte in it).
+    open_links: Vec<(String, (usize, usize))>,
+    /// Each listed address's reference number.
+    link_numbers: std::collections::HashMap<String, usize>,
     /// A table row being read: its finished cells.
     cells: Vec<String>,
-    in_table: bool,
-    heading: bool,
 }
 
 impl Renderer {
@@ -236,9 +237,8 @@ impl Renderer {
             html: String::new(),
             links: Vec::new(),
             open_links: Vec::new(),
+            link_numbers: std::collections::HashMap::new(),
             cells: Vec::new(),
-            in_table: false,
-            heading: false,
         }
     }
 
@@ -265,8 +265,21 @@ impl Renderer {
         }
     }
 
-    fn text_len(&self) -> usize {
-        self.spans.iter().map(|(t, _)| t.len()).sum()
+    /// Where the next text pushed will start: (span, byte in it).
+    fn mark(&self) -> (usize, usize) {
+        match self.spans.last() {
+            Some((t, _)) => (self.spans.len() - 1, t.len()),
+            None => (0, 0),
+        }
+    }
+
+    /// The text pushed since `mark`.
+    fn since(&self, (span, at): (usize, usize)) -> String {
+        let mut out = String::new();
+        for (i, (t, _)) in self.spans.iter().enumerate().skip(span) {
+            out.push_str(if i == span { t.get(at..).unwrap_or("") } else { t });
+        }
+        out
     }
 
     /// The prefixes of a block's first and following lines: quote bars and
@@ -378,7 +391,6 @@ impl Renderer {
             Tag::Heading { .. } => {
                 self.flush();
                 self.blank();
-                self.heading = true;
                 self.inks.push(Ink::Heading);
             }
             Tag::BlockQuote(_) => {
@@ -418,7 +430,6 @@ impl Renderer {
             Tag::Table(_) => {
                 self.flush();
                 self.blank();
-                self.in_table = true;
             }
             Tag::TableHead | Tag::TableRow => self.cells.clear(),
             Tag::TableCell => {}
@@ -427,7 +438,7 @@ impl Renderer {
             Tag::Strikethrough | Tag::Superscript | Tag::Subscript => self.inks.push(self.ink()),
             Tag::Link { dest_url, .. } => {
                 self.inks.push(Ink::Link);
-                let at = self.text_len();
+                let at = self.mark();
                 self.open_links.push((dest_url.to_string(), at));
             }
             Tag::Image { .. } => {
@@ -450,7 +461,6 @@ impl Renderer {
             TagEnd::Heading(_) => {
                 self.inks.pop();
                 self.flush();
-                self.heading = false;
             }
             TagEnd::BlockQuote(_) => {
                 self.flush();
@@ -490,9 +500,7 @@ impl Renderer {
                 self.flush();
                 self.marker = None;
             }
-            TagEnd::Table => {
-                self.in_table = false;
-            }
+            TagEnd::Table => {}
             TagEnd::TableHead | TagEnd::TableRow => {
                 let cells = std::mem::take(&mut self.cells);
                 let head = matches!(tag, TagEnd::TableHead);
@@ -513,16 +521,16 @@ impl Renderer {
             TagEnd::Link => {
                 self.inks.pop();
                 if let Some((url, at)) = self.open_links.pop() {
-                    let shown: String = self.spans.iter().map(|(t, _)| t.as_str()).collect::<String>();
-                    let text = shown.get(at..).unwrap_or("").trim();
+                    let text = self.since(at);
                     let url = sanitize::one_line(&url);
                     // A bare address needs no reference to itself; nor does
                     // a link within the page.
-                    if text != url && !url.starts_with('#') && !url.is_empty() {
-                        let n = match self.links.iter().position(|l| *l == url) {
-                            Some(i) => i + 1,
+                    if text.trim() != url && !url.starts_with('#') && !url.is_empty() {
+                        let n = match self.link_numbers.get(&url) {
+                            Some(&n) => n,
                             None => {
-                                self.links.push(url);
+                                self.links.push(url.clone());
+                                self.link_numbers.insert(url, self.links.len());
                                 self.links.len()
                             }
                         };
