@@ -2,10 +2,12 @@
 //!
 //! | term | matches |
 //! | --- | --- |
-//! | `word` | fuzzy in the title, a tag or the source; substring of tldr/summary |
-//! | `#word` | fuzzy against the tags only |
+//! | `word` | by tiers (`tiers.rs`): whole word, word start, one typo, letters within two words; title, tags, source; whole words and word starts in tldr/summary |
+//! | `'word` | a whole word only |
+//! | `^word`, `word$` | a title that starts / ends with it |
+//! | `#word` | a tag's words (tiers 1-3) |
 //! | `#"tag"` | a tag exactly (what the tag picker inserts) |
-//! | `source:word`, `@word` | fuzzy against the source only |
+//! | `source:word`, `@word` | the source's words (tiers 1-3) |
 //! | `"exact phrase"` | substring of title, tags, source or summary |
 //! | `in:section` | posts of a section whose name or title starts with it |
 //! | `kind:kind` | posts of a kind (`release`, `event`, `blog`, `link`) starting with it |
@@ -13,8 +15,8 @@
 //! | `-term` | excludes what the term matches |
 //!
 //! All terms must hold. Smart case: a term with a capital letter is
-//! case-sensitive. A malformed term is read literally; an unclosed quote runs
-//! to the end of the query.
+//! case-sensitive. A malformed term is searched for as text, and said so
+//! (`Query::problems`); an unclosed quote runs to the end of the query.
 
 pub mod tiers;
 
@@ -37,7 +39,8 @@ fn tier_score(tier: tiers::Tier, field: i64, fuzzy: i64) -> i64 {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Title, tags and source fuzzily; tldr and summary literally.
+    /// Title, tags and source by every tier; tldr and summary by whole
+    /// words and word starts.
     Any,
     /// The tags only.
     Tags,
@@ -234,7 +237,7 @@ pub struct Narrow<'a> {
 }
 
 /// Lower-cased title, tags and source of every post, built once per feed:
-/// the cheap pre-check that keeps the fuzzy scorer off most posts.
+/// the text the tiers are matched against, and its cheap pre-check.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
     hays: Vec<Hay>,
@@ -459,7 +462,7 @@ struct Prepared<'q> {
     finder: Finder,
 }
 
-/// The fuzzy scorers, one per case mode, and the clock `is:upcoming` reads.
+/// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
 pub struct Matcher {
     sensitive: SkimMatcherV2,
     /// Seconds since the epoch: what "upcoming" and "past" are relative to.
