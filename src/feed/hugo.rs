@@ -26,18 +26,19 @@ pub fn is_leaf_index(name: &str) -> bool {
 pub fn bundle_resources<'a>(files: &[&'a Path]) -> std::collections::HashSet<&'a Path> {
     let bundles: Vec<&Path> = files
         .iter()
-        .filter(|f| f.file_name().and_then(|n| n.to_str()).is_some_and(is_leaf_index))
+        .filter(|f| names_leaf_index(f))
         .filter_map(|f| f.parent())
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
     files
         .iter()
-        .filter(|f| bundles.iter().any(|b| f.starts_with(b) && !(f.parent() == Some(*b) && files_index(f))))
+        .filter(|f| bundles.iter().any(|b| f.starts_with(b) && !(f.parent() == Some(*b) && names_leaf_index(f))))
         .copied()
         .collect()
 }
 
-fn files_index(f: &Path) -> bool {
+/// Whether the file is a leaf bundle's `index.md`.
+fn names_leaf_index(f: &Path) -> bool {
     f.file_name().and_then(|n| n.to_str()).is_some_and(is_leaf_index)
 }
 
