@@ -32,7 +32,9 @@ pub fn bundle_resources<'a>(files: &[&'a Path]) -> std::collections::HashSet<&'a
         .collect();
     files
         .iter()
-        .filter(|f| bundles.iter().any(|b| f.starts_with(b) && !(f.parent() == Some(*b) && names_leaf_index(f))))
+        .filter(|f| {
+            bundles.iter().any(|b| f.starts_with(b) && !(f.parent() == Some(*b) && names_leaf_index(f)))
+        })
         .copied()
         .collect()
 }
