@@ -9,3 +9,57 @@ pub fn now() -> i64 {
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
         .map_or_else(|| chrono::Utc::now().timestamp(), |d| d.timestamp())
 }
+
+/// A short date for a list row, at most six columns: how long ago for the
+/// last eight weeks (`now`, `45m`, `3h`, `2d`, `5w`), the month and day
+/// within the year (`Mar 24`), the year before that (`2023`). A date in the
+/// future (an event) is the month and day, or the year when a year or more
+/// away.
+pub fn relative(ts: i64, now: i64) -> String {
+    use chrono::{DateTime, Utc};
+    const MIN: i64 = 60;
+    const HOUR: i64 = 60 * MIN;
+    const DAY: i64 = 24 * HOUR;
+    let age = now - ts;
+    let date = |fmt: &str| DateTime::<Utc>::from_timestamp(ts, 0).map(|d| d.format(fmt).to_string());
+    let far = age.abs() >= 330 * DAY;
+    match age {
+        a if a < -MIN || far => if far { date("%Y") } else { date("%b %-d") }.unwrap_or_default(),
+        a if a < MIN => "now".into(),
+        a if a < HOUR => format!("{}m", a / MIN),
+        a if a < DAY => format!("{}h", a / HOUR),
+        a if a < 7 * DAY => format!("{}d", a / DAY),
+        a if a < 8 * 7 * DAY => format!("{}w", a / (7 * DAY)),
+        _ => date("%b %-d").unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_dates_are_short() {
+        // 2026-05-01T12:00:00Z
+        let now = 1_777_636_800;
+        let cases = [
+            (now, "now"),
+            (now - 45 * 60, "45m"),
+            (now - 3 * 3600, "3h"),
+            (now - 2 * 86400, "2d"),
+            (now - 7 * 86400, "1w"),
+            (now - 35 * 86400, "5w"),
+            (now - 60 * 86400, "Mar 2"),
+            (now - 300 * 86400, "Jul 5"),
+            (now - 400 * 86400, "2025"),
+            (now - 3 * 365 * 86400, "2023"),
+            (now + 3 * 86400, "May 4"),
+            (now + 400 * 86400, "2027"),
+        ];
+        for (ts, want) in cases {
+            let got = relative(ts, now);
+            assert_eq!(got, want, "{ts}");
+            assert!(got.chars().count() <= 6);
+        }
+    }
+}

@@ -4,6 +4,7 @@ use crate::feed::Feed;
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
 use crate::search::{Matcher, Query};
+use crate::store::marks::Marks;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -25,6 +26,7 @@ struct JsonPost<'a> {
     summary: &'a str,
     draft: bool,
     read: bool,
+    starred: bool,
     /// Paths of the files with the same link, folded into this row.
     also: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,9 +46,13 @@ struct JsonEvent<'a> {
 /// The posts a query selects, in its ranking order.
 /// Events alone (`in:events`, `kind:event`) come upcoming first, soonest first.
 /// With `newest`, a query with words lists newest first, not best first.
-pub fn select<'a>(posts: &'a [Post], query: &str, newest: bool) -> Vec<&'a Post> {
+/// `marks` answer `is:read`, `is:unread` and `is:starred`.
+pub fn select<'a>(posts: &'a [Post], query: &str, newest: bool, marks: &Marks) -> Vec<&'a Post> {
     let q = Query::parse(query);
-    let matcher = Matcher::default();
+    let mut matcher = Matcher::default();
+    if q.terms.iter().any(|t| t.scope == crate::search::Scope::Is) {
+        matcher.marks = posts.iter().map(|p| mark_bits(p, marks)).collect();
+    }
     let mut matches = matcher.filter(&q, posts);
     if newest {
         matches.sort_unstable_by_key(|m| m.idx);
@@ -57,14 +63,22 @@ pub fn select<'a>(posts: &'a [Post], query: &str, newest: bool) -> Vec<&'a Post>
     matches.into_iter().filter_map(|m| posts.get(m.idx)).collect()
 }
 
+/// A post's bits for [`Matcher::marks`].
+pub fn mark_bits(p: &Post, marks: &Marks) -> u8 {
+    let key = crate::store::read::key(p);
+    let mut bits = 0;
+    if marks.read.contains(key.as_ref()) {
+        bits |= crate::search::READ;
+    }
+    if marks.starred.contains(key.as_ref()) {
+        bits |= crate::search::STARRED;
+    }
+    bits
+}
+
 /// `linkfeed list`: one tab-separated line per post (date, title, source,
 /// URL, section), or a JSON array.
-pub fn list(
-    out: &mut dyn Write,
-    posts: &[&Post],
-    json: bool,
-    read: &std::collections::HashSet<String>,
-) -> io::Result<()> {
+pub fn list(out: &mut dyn Write, posts: &[&Post], json: bool, marks: &Marks) -> io::Result<()> {
     if json {
         let items: Vec<JsonPost> = posts
             .iter()
@@ -81,7 +95,8 @@ pub fn list(
                 tldr: &p.tldr,
                 summary: &p.summary,
                 draft: p.draft,
-                read: read.contains(crate::store::read::key(p).as_ref()),
+                read: marks.read.contains(crate::store::read::key(p).as_ref()),
+                starred: marks.starred.contains(crate::store::read::key(p).as_ref()),
                 also: p.also.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
                 event: p.event.as_deref().map(|e| JsonEvent {
                     start: e.start.map(|d| d.to_rfc3339()),

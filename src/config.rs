@@ -7,6 +7,8 @@
 //! browser = "firefox --new-tab %s"   # wins over $BROWSER
 //! show_drafts = false
 //! sort = "newest"                # newest, oldest, title, source
+//! open_advances = true           # opening a post moves to the next unread
+//! browser_in_terminal = false    # the browser runs in this terminal (w3m, lynx...)
 //!
 //! [theme]                        # colour names, #rrggbb, or 0-255
 //! muted = "darkgray"
@@ -39,6 +41,8 @@ struct Raw {
     browser: Option<Spanned<String>>,
     show_drafts: Option<Spanned<bool>>,
     sort: Option<Spanned<String>>,
+    open_advances: Option<Spanned<bool>>,
+    browser_in_terminal: Option<Spanned<bool>>,
     theme: Option<RawTheme>,
     keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany>>>,
 }
@@ -91,6 +95,11 @@ pub struct Config {
     pub browser: Option<String>,
     pub show_drafts: Option<bool>,
     pub sort: Option<Sort>,
+    /// Opening a post moves to the next unread one (default true).
+    pub open_advances: Option<bool>,
+    /// The browser takes over this terminal (default: only for known
+    /// console browsers).
+    pub browser_in_terminal: Option<bool>,
     /// (name, colour) pairs from `[theme]`.
     pub colors: Vec<(String, Color)>,
     /// (command name, keys) pairs from `[keys]`.
@@ -146,6 +155,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.dir = raw.dir.map(|d| expand_home(d.into_inner()));
     c.browser = raw.browser.map(Spanned::into_inner).filter(|b| !b.trim().is_empty());
     c.show_drafts = raw.show_drafts.map(Spanned::into_inner);
+    c.open_advances = raw.open_advances.map(Spanned::into_inner);
+    c.browser_in_terminal = raw.browser_in_terminal.map(Spanned::into_inner);
     if let Some(s) = raw.sort {
         c.sort = Some(match s.get_ref().as_str() {
             "newest" => Sort::Newest,
@@ -220,12 +231,13 @@ fn expand_home(p: String) -> PathBuf {
 impl Config {
     /// The theme: the built-in colours with `[theme]` applied, or no colour
     /// at all when `no_color` (NO_COLOR) is set.
-    pub fn theme(&self, no_color: bool) -> Theme {
+    pub fn theme(&self, no_color: bool, depth: crate::ui::theme::Depth) -> Theme {
         if no_color {
             return Theme::PLAIN;
         }
-        let mut t = Theme::COLOR;
+        let mut t = Theme::for_depth(depth);
         for (name, color) in &self.colors {
+            let color = &depth.fit(*color);
             match name.as_str() {
                 "muted" => t.muted = t.muted.fg(*color),
                 "highlight" => t.highlight = t.highlight.fg(*color),
@@ -275,8 +287,8 @@ mod tests {
             ]
         );
         assert_eq!(c.keys.len(), 2);
-        assert_eq!(c.theme(false).selected.bg, Some(Color::Indexed(22)));
-        assert_eq!(c.theme(true), Theme::PLAIN);
+        assert_eq!(c.theme(false, crate::ui::theme::Depth::Extended).selected.bg, Some(Color::Indexed(22)));
+        assert_eq!(c.theme(true, crate::ui::theme::Depth::Extended), Theme::PLAIN);
     }
 
     #[test]

@@ -76,6 +76,11 @@ enum Cmd {
     },
     /// Print the effective configuration and where each value came from.
     Config,
+    /// Read and starred marks: export them, or merge an export in.
+    State {
+        #[command(subcommand)]
+        action: StateCmd,
+    },
     /// Print every tag with its post count, most used first.
     Tags {
         /// The feed folder (default: as for the reader).
@@ -84,6 +89,19 @@ enum Cmd {
         #[arg(long)]
         drafts: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum StateCmd {
+    /// Print every mark as JSON lines (to carry them to another machine).
+    Export,
+    /// Merge the marks of an export: a mark newer than the one kept here wins.
+    Import {
+        /// The export (JSON lines), or - for standard input.
+        file: PathBuf,
+    },
+    /// Print where the marks are kept.
+    Path,
 }
 
 /// The folder named, else $LINKFEED_DIR, else the configuration's `dir`,
@@ -149,30 +167,18 @@ fn main() -> ExitCode {
                 Ok(f) => f.visible(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
-            let t = Instant::now();
-            let text = query.as_deref().unwrap_or("");
             // A malformed term is searched as text; say so, on stderr.
-            for p in linkfeed::search::Query::parse(text).problems {
+            for p in linkfeed::search::Query::parse(query.as_deref().unwrap_or("")).problems {
                 eprintln!("linkfeed: warning: query: {p}");
             }
-            let mut posts = commands::select(&feed.posts, text, sort == ListSort::Newest);
+            let t = Instant::now();
+            let text = query.as_deref().unwrap_or("");
+            let query_text = if unread { format!("{text} is:unread") } else { text.to_string() };
+            let marks = read_marks();
+            let posts = commands::select(&feed.posts, &query_text, sort == ListSort::Newest, &marks);
             let filter = t.elapsed();
-            // Read-only here: a damaged state file is reported, not moved.
-            let read = match linkfeed::store::read::default_path() {
-                Some(path) => {
-                    let loaded = linkfeed::store::read::load(&path, false);
-                    if let Some(p) = loaded.problem {
-                        eprintln!("linkfeed: warning: {p}");
-                    }
-                    loaded.read
-                }
-                None => Default::default(),
-            };
-            if unread {
-                posts.retain(|p| !read.contains(linkfeed::store::read::key(p).as_ref()));
-            }
             let mut out = io::BufWriter::new(stdout.lock());
-            let result = commands::list(&mut out, &posts, json, &read).and_then(|()| out.flush());
+            let result = commands::list(&mut out, &posts, json, &marks).and_then(|()| out.flush());
             if stats {
                 eprintln!("{}", commands::stats_line(&feed, filter, start.elapsed()));
             }
@@ -204,6 +210,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "linkfeed", &mut stdout.lock());
             ExitCode::SUCCESS
         }
+        Some(Cmd::State { action }) => state_command(action),
         Some(Cmd::Config) => {
             print!("{}", describe_config(&config));
             ExitCode::SUCCESS
@@ -212,6 +219,94 @@ fn main() -> ExitCode {
             let source = source(cli.dir);
             reader(source, cli.drafts || config.show_drafts == Some(true), &config)
         }
+    }
+}
+
+/// The marks, read without writing (a script must not migrate or repair
+/// them); a problem is a warning on stderr.
+fn read_marks() -> linkfeed::store::marks::Marks {
+    let Some(dir) = linkfeed::store::marks::default_dir() else { return Default::default() };
+    let (marks, problem) = linkfeed::store::marks::read_only(&dir);
+    if let Some(p) = problem {
+        eprintln!("linkfeed: warning: {p}");
+    }
+    marks
+}
+
+/// `linkfeed state export|import|path`.
+fn state_command(action: StateCmd) -> ExitCode {
+    use linkfeed::store::marks;
+    let Some(dir) = marks::default_dir() else {
+        eprintln!("linkfeed: error: neither XDG_STATE_HOME nor HOME is set: no place for the marks");
+        return ExitCode::from(2);
+    };
+    let opened = marks::Store::open(&dir);
+    let (mut store, mut kept, _) = match opened {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("linkfeed: error: {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    match action {
+        StateCmd::Path => {
+            println!("{}", store.log().display());
+            ExitCode::SUCCESS
+        }
+        StateCmd::Export => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = kept.records().iter().try_for_each(|r| {
+                serde_json::to_writer(&mut out, r).map_err(io::Error::other)?;
+                writeln!(out)
+            });
+            finish(result.and_then(|()| out.flush()).map(|()| ExitCode::SUCCESS))
+        }
+        StateCmd::Import { file } => {
+            let text = if file.as_os_str() == "-" {
+                let mut t = String::new();
+                io::Read::read_to_string(&mut io::stdin(), &mut t).map(|_| t)
+            } else {
+                std::fs::read_to_string(&file)
+            };
+            let text = match text {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("linkfeed: error: {}: {e}", file.display());
+                    return ExitCode::from(2);
+                }
+            };
+            let records = match marks::parse_export(&text) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("linkfeed: error: {}: {e}", file.display());
+                    return ExitCode::from(1);
+                }
+            };
+            let total = records.len();
+            match store.import(&mut kept, records) {
+                Ok(n) => {
+                    println!("imported {n} of {total} marks ({} older or already known)", total - n);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("linkfeed: error: {}: {e}", store.log().display());
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+/// Why the reader cannot run on this terminal (`TERM=dumb`, none at all).
+fn unusable_terminal() -> Option<&'static str> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Some("the reader needs a terminal");
+    }
+    match std::env::var("TERM") {
+        Ok(t) if t == "dumb" => Some("the reader cannot draw on TERM=dumb"),
+        Ok(t) if t.is_empty() && cfg!(unix) => Some("the reader needs TERM to name the terminal"),
+        Err(_) if cfg!(unix) => Some("the reader needs TERM to name the terminal"),
+        _ => None,
     }
 }
 
@@ -224,8 +319,8 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
         eprintln!("linkfeed: error: {e}");
         return ExitCode::from(2);
     }
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        eprintln!("linkfeed: error: the reader needs a terminal; for scripts use `linkfeed list`");
+    if let Some(why) = unusable_terminal() {
+        eprintln!("linkfeed: error: {why}; for scripts use `linkfeed list`");
         return ExitCode::from(2);
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -253,6 +348,27 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     if config.browser.is_some() {
         opener.browser = config.browser.clone();
     }
+    opener.in_terminal = config.browser_in_terminal == Some(true);
+    let mut marks_problem = None;
+    let mut marks_loaded = None;
+    match linkfeed::store::marks::default_dir().map(|d| linkfeed::store::marks::Store::open(&d)) {
+        Some(Ok((mut store, mut marks, opened))) => {
+            let _ = store.compact_if_worth_it(&mut marks);
+            if let Some(p) = opened.problem {
+                marks_problem = Some((p, true));
+            } else if let Some(n) = opened.migrated {
+                marks_problem =
+                    Some((format!("moved {n} read marks from read.json (kept as a backup)"), false));
+            } else if opened.bad_lines > 0 {
+                marks_problem =
+                    Some((format!("{} damaged lines in the marks were skipped", opened.bad_lines), true));
+            }
+            marks_loaded = Some((marks.read.clone(), marks.starred.clone()));
+            opener = opener.with_marks(store, marks);
+        }
+        Some(Err(e)) => marks_problem = Some((format!("marks are kept for this run only: {e}"), true)),
+        None => marks_problem = Some(("marks are kept for this run only: no HOME".to_string(), true)),
+    }
     let mut terminal = match tui::init() {
         Ok(t) => t,
         Err(e) => {
@@ -265,7 +381,12 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
     let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
         let Some((feed, early)) = loaded else { return Ok(None) };
         let mut app = App::new(feed.map_err(io::Error::other)?.visible(drafts), label.clone());
-        app.theme = config.theme(no_color());
+        let depth = linkfeed::ui::theme::Depth::from_env(
+            std::env::var("TERM").ok().as_deref(),
+            std::env::var("COLORTERM").ok().as_deref(),
+        );
+        app.theme = config.theme(no_color(), depth);
+        app.open_advances = config.open_advances != Some(false);
         app.keymap = config.keymap();
         if let Some(e) = &watch_problem {
             app.notify(format!("not watching the folder for changes ({e}); r reloads"), true);
@@ -273,12 +394,11 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
         if let Some(sort) = config.sort {
             app.set_sort(sort);
         }
-        if let Some(path) = &opener.state_path {
-            let loaded = linkfeed::store::read::load(path, true);
-            app.set_read(loaded.read);
-            if let Some(problem) = loaded.problem {
-                app.notify(problem, true);
-            }
+        if let Some((read, starred)) = marks_loaded.take() {
+            app.set_marks(read, starred);
+        }
+        if let Some((text, error)) = marks_problem.take() {
+            app.notify(text, error);
         }
         tui::run(&mut terminal, &mut app, &opener, &stop, early).map(Some)
     });
@@ -342,8 +462,14 @@ fn describe_config(config: &Config) -> String {
     let sort = config.sort.unwrap_or_default();
     let from = if config.sort.is_some() { config::From::File } else { config::From::Default };
     let _ = writeln!(out, "sort = {:?}  # {from}", format!("{sort:?}").to_lowercase());
-    let state = linkfeed::store::read::default_path().map_or("(none)".into(), |p| p.display().to_string());
-    let _ = writeln!(out, "# read state: {state}");
+    let advances = config.open_advances.map_or((true, config::From::Default), |v| (v, config::From::File));
+    let _ = writeln!(out, "open_advances = {}  # {}", advances.0, advances.1);
+    let in_term =
+        config.browser_in_terminal.map_or((false, config::From::Default), |v| (v, config::From::File));
+    let _ = writeln!(out, "browser_in_terminal = {}  # {}", in_term.0, in_term.1);
+    let state = linkfeed::store::marks::default_dir()
+        .map_or("(none)".into(), |p| p.join(linkfeed::store::marks::LOG).display().to_string());
+    let _ = writeln!(out, "# read and starred marks: {state}");
     let _ = writeln!(out, "\n[theme]");
     if no_color() {
         let _ = writeln!(out, "# NO_COLOR is set: no colours at all");

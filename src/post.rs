@@ -114,6 +114,17 @@ impl Post {
         self.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
     }
 
+    /// The date as the detail pane gives it: the day, and the time when the
+    /// post has one (`2025-09-03 14:05 +02:00`).
+    pub fn exact_date(&self) -> String {
+        use chrono::Timelike;
+        match self.date {
+            Some(d) if d.num_seconds_from_midnight() == 0 => d.format("%Y-%m-%d").to_string(),
+            Some(d) => d.format("%Y-%m-%d %H:%M %:z").to_string(),
+            None => String::new(),
+        }
+    }
+
     /// Seconds since the epoch; posts without a date sort last.
     pub fn timestamp(&self) -> Option<i64> {
         self.date.map(|d| d.timestamp())

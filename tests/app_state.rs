@@ -119,6 +119,7 @@ fn a_filter_that_matches_nothing_leaves_no_selection() {
 #[test]
 fn enter_and_o_open_the_selected_post() {
     let mut app = sample_app(100, 30);
+    app.open_advances = false;
     let o = FakeHost::default();
     press(&mut app, &o, "<Enter>jo");
     assert_eq!(
@@ -278,7 +279,7 @@ fn the_mouse_selects_and_scrolls_the_pane_under_it() {
     assert_eq!(app.selected, 3);
     // Over the detail pane it scrolls the summary instead.
     let mut narrow = sample_app(60, 12);
-    linkfeed::tui::handle_event(&mut narrow, mouse(MouseEventKind::ScrollDown, 10, 8), &o);
+    linkfeed::tui::handle_event(&mut narrow, mouse(MouseEventKind::ScrollDown, 50, 8), &o);
     assert_eq!((narrow.selected, narrow.detail_scroll), (0, 3));
 }
 
@@ -314,6 +315,7 @@ fn m_toggles_read_and_u_shows_unread_only() {
 fn opening_a_post_marks_it_read() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
+    app.open_advances = false;
     press(&mut app, &o, "jo");
     assert_eq!(app.unread, 43);
     assert!(app.is_read(app.current().expect("a post")));
@@ -334,6 +336,7 @@ fn unread_rows_stand_out() {
     press(&mut app, &o, "m");
     let t = draw(&app);
     let buf = t.backend().buffer();
+    // Columns: border, selection, mark.
     assert_eq!(buf[(2, 1)].symbol(), " ", "read: no marker");
     assert_eq!(buf[(2, 2)].symbol(), "●", "unread: a marker");
     let bold = ratatui::style::Modifier::BOLD;
@@ -403,5 +406,8 @@ fn a_malformed_term_is_named_in_the_status_bar() {
     let o = FakeHost::default();
     press(&mut app, &o, "/rust is:soon");
     let s = screen(&app);
-    assert!(s.contains("is:soon: `is:` takes upcoming or past; searched as text"), "{s}");
+    assert!(
+        s.contains("is:soon: `is:` takes unread/read/starred/new/upcoming/past; searched as text"),
+        "{s}"
+    );
 }

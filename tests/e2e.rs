@@ -180,7 +180,7 @@ fn keys_move_filter_and_open_in_the_browser() {
     t.keys(&["Escape"]);
     t.wait_text("44 posts");
     t.keys(&["?"]);
-    t.wait_text("help: Esc or ? closes");
+    t.wait_text("Esc or ? closes");
     t.keys(&["Escape"]);
     t.wait_for("help to close", |s| !s.contains("help: Esc"));
     t.keys(&["q"]);
@@ -293,7 +293,9 @@ fn hostile_text_is_shown_escaped_and_problems_are_listed() {
     t.keys(&["Escape"]);
     t.wait_for("the filter to close", |s| !s.contains("/evil") && s.contains("22 posts"));
     t.keys(&["p"]);
-    let s = t.wait_text("11 errors, 8 warnings");
+    // Waited for whole: tmux may show the box before its lines.
+    let s =
+        t.wait_for("the problem list", |s| s.contains("11 errors, 8 warnings") && s.contains("binary.md"));
     assert!(s.contains("binary.md: error: this is a binary file"), "{s}");
     t.keys(&["Escape"]);
     t.wait_for("the problem list to close", |s| !s.contains("11 errors, 8 warnings"));

@@ -175,9 +175,9 @@ fn a_megabyte_summary_loads_and_draws() {
     let mut app = app_with(feed, 80, 24);
     let o = FakeHost::default();
     assert!(screen(&app).contains("TTTT"));
-    // The 2 KB title wraps over 45 lines of the detail pane; the summary follows.
-    press(&mut app, &o, &"J".repeat(60));
-    assert_eq!(app.detail_scroll, 60);
+    // The 2 KB title wraps over 94 lines of the 22-column detail pane; the summary follows.
+    press(&mut app, &o, &"J".repeat(120));
+    assert_eq!(app.detail_scroll, 120);
     let s = screen(&app);
     assert!(s.contains("word word"), "{s}");
 }

@@ -153,9 +153,51 @@ fn the_loading_screen_shows_progress() {
 }
 
 #[test]
-fn narrow_terminals_stack_the_panes() {
-    let app = sample_app(40, 10);
+fn narrow_terminals_show_one_pane_at_a_time() {
+    let mut app = sample_app(40, 10);
+    insta::assert_snapshot!("narrow_list", draw(&app).backend());
+    let o = FakeHost::default();
+    // Enter shows the selected post; nothing is opened.
+    press(&mut app, &o, "j<Enter>");
+    assert!(o.opened.borrow().is_empty());
+    insta::assert_snapshot!("narrow_detail", draw(&app).backend());
+    // Esc goes back to the list, on the same post.
+    press(&mut app, &o, "<Esc>");
+    assert!(!app.show_detail);
+    assert_eq!(app.selected, 1);
+    assert!(screen(&app).contains("▶"));
+    // In the detail, Enter opens it.
+    press(&mut app, &o, "<Enter><Enter>");
+    assert_eq!(o.opened.borrow().len(), 1);
+}
+
+#[test]
+fn the_list_row_layout_with_relative_dates() {
+    // The clock is TEST_NOW (2025-11-01): dates within eight weeks are
+    // relative, within the year month and day, before that the year.
+    let mut feed = sample_feed();
+    let now = chrono::DateTime::from_timestamp(TEST_NOW, 0).expect("a time").fixed_offset();
+    let ages = [2 * 3600, 3 * 86400, 20 * 86400, 100 * 86400, 800 * 86400];
+    for (post, age) in feed.posts.iter_mut().zip(ages) {
+        post.date = Some(now - chrono::Duration::seconds(age));
+    }
+    let mut app = app_with(feed, 100, 10);
+    let o = FakeHost::default();
+    press(&mut app, &o, "jm*");
     insta::assert_snapshot!(draw(&app).backend());
+}
+
+#[test]
+fn a_46_character_title_is_whole_at_120_columns_and_45_characters_show_at_80() {
+    let title = "Forty-six characters of headline, give or tak!";
+    assert_eq!(title.chars().count(), 46);
+    let mut feed = sample_feed();
+    feed.posts[0].title = title.to_string();
+    let wide = app_with(feed.clone(), 120, 40);
+    assert!(screen(&wide).lines().nth(1).is_some_and(|l| l.contains(title)), "{}", screen(&wide));
+    let classic = app_with(feed, 80, 24);
+    let row = screen(&classic).lines().nth(1).map(str::to_string).unwrap_or_default();
+    assert!(row.contains(&title[..45]), "{row}");
 }
 
 #[test]
@@ -172,14 +214,10 @@ fn a_wide_200x60_terminal() {
 
 #[test]
 fn the_layout_returns_when_the_terminal_grows() {
-    let mut app = sample_app(60, 20);
+    let mut app = sample_app(50, 20);
     let s = screen(&app);
     assert!(s.lines().next().unwrap_or("").contains("sample feed"));
-    assert_eq!(
-        s.lines().nth(1).map(|l| l.chars().filter(|&c| c == '│').count()),
-        Some(2),
-        "one pane per row: {s}"
-    );
+    assert_eq!(s.lines().nth(1).map(|l| l.chars().filter(|&c| c == '│').count()), Some(2), "one pane: {s}");
     app.update(linkfeed::app::Action::Resize(120, 30));
     let s = screen(&app);
     assert_eq!(

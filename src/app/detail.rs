@@ -48,7 +48,7 @@ pub fn header(post: &Post, now: i64, root: &Path) -> Vec<(String, Part)> {
     let date = match &post.event {
         // An event's own date is below; the post's date is when it was announced.
         Some(_) => post.date.map(|d| format!("posted {}", d.format("%Y-%m-%d"))).unwrap_or_default(),
-        None => post.day(),
+        None => post.exact_date(),
     };
     // The kind is said only where the section does not say it already.
     let kind =

@@ -3,7 +3,6 @@
 use super::App;
 use crate::app::keys::Mode;
 use crate::search::{Narrow, Query};
-use crate::store;
 
 impl App {
     /// Letters typed into the filter or the tag picker; controls are dropped.
@@ -28,8 +27,10 @@ impl App {
         }
     }
 
-    /// Re-reads the query and recomputes the matches; the first match is selected.
+    /// Re-reads the query and recomputes the matches. The selection follows
+    /// the selected post; when the post has left the view, the nearest row.
     pub(super) fn refilter(&mut self) {
+        let keep = self.matches.get(self.selected).map(|m| (m.idx, self.selected));
         let query = Query::parse(&self.query_text);
         let n = query.terms.len();
         let previous = std::mem::take(&mut self.raw);
@@ -55,11 +56,6 @@ impl App {
         self.matches = raw.clone();
         raw.sort_unstable_by_key(|m| m.idx);
         self.raw = raw;
-        if self.unread_only {
-            let (posts, read) = (&self.posts, &self.read);
-            self.matches
-                .retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(store::read::key(p).as_ref())));
-        }
         if let Some(section) = &self.section {
             let posts = &self.posts;
             self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
@@ -76,9 +72,37 @@ impl App {
             self.sort_events();
         }
         self.query = query;
-        self.offset = 0;
-        self.select(0);
+        match keep {
+            Some((idx, row)) => self.follow(idx, row),
+            None => {
+                self.offset = 0;
+                self.select(0);
+            }
+        }
+    }
+
+    /// Selects the row of post `idx`, or, when it is not in view, the
+    /// nearest row: the top of a ranked list, else where the post would
+    /// have stood in the list's order (`row`, its old row, for events).
+    pub(super) fn follow(&mut self, idx: usize, row: usize) {
+        if let Some(i) = self.matches.iter().position(|m| m.idx == idx) {
+            self.select(i);
+            return;
+        }
+        let ranked = self.query.ranks_by_score() && !self.by_newest;
+        let i = if ranked {
+            0
+        } else if !self.sort_ranks.is_empty() {
+            let ranks = &self.sort_ranks;
+            let rank = |i: usize| ranks.get(i).copied().unwrap_or(u32::MAX);
+            self.matches.partition_point(|m| rank(m.idx) < rank(idx))
+        } else if self.is_event_view() {
+            row
+        } else {
+            self.matches.partition_point(|m| m.idx < idx)
+        };
         self.detail_scroll = 0;
+        self.select(i);
     }
 
     /// Forgets the last query and what it matched, so the next
@@ -90,16 +114,10 @@ impl App {
         self.base = None;
     }
 
-    /// As [`App::refilter`], staying on the selected post when it is still
-    /// in the list.
+    /// As [`App::refilter`], from scratch (the view changed, not the query).
     pub(super) fn refilter_keeping(&mut self) {
-        let keep = self.current().map(|p| p.path.clone());
-        // The same query over a changed view: filtered afresh.
         self.forget_query();
         self.refilter();
-        if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
-            self.select(i);
-        }
     }
 
     /// Whether every post in view is an event (the events section, or

@@ -18,6 +18,8 @@ pub enum Mode {
     Problems,
     /// The section picker is open.
     Sections,
+    /// A question in the status bar waits for y (anything else says no).
+    Confirm,
 }
 
 /// A command a key can name. Data-free, so the table can be static.
@@ -50,6 +52,13 @@ pub enum Cmd {
     CopyUrl,
     ToggleRead,
     UnreadOnly,
+    NextUnread,
+    PrevUnread,
+    MarkAllRead,
+    Undo,
+    ToggleStar,
+    Yes,
+    No,
     Reload,
     Quit,
 }
@@ -84,7 +93,7 @@ pub struct Binding {
 }
 
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, PageDown, PageUp, Up};
-use Mode::{Filter, Help, List, Problems, Sections, Tags};
+use Mode::{Confirm, Filter, Help, List, Problems, Sections, Tags};
 
 /// Every key linkfeed knows. Earlier rows win.
 pub static BINDINGS: &[Binding] = &[
@@ -116,7 +125,12 @@ pub static BINDINGS: &[Binding] = &[
         help: "open the original in the browser",
     },
     Binding { modes: &[List], keys: &[k('m')], cmd: Cmd::ToggleRead, help: "mark read / unread" },
-    Binding { modes: &[List], keys: &[k('u')], cmd: Cmd::UnreadOnly, help: "unread posts only, or all" },
+    Binding { modes: &[List], keys: &[k('n')], cmd: Cmd::NextUnread, help: "next unread post" },
+    Binding { modes: &[List], keys: &[k('N')], cmd: Cmd::PrevUnread, help: "previous unread post" },
+    Binding { modes: &[List], keys: &[k('*')], cmd: Cmd::ToggleStar, help: "star / unstar (read later)" },
+    Binding { modes: &[List], keys: &[k('A')], cmd: Cmd::MarkAllRead, help: "mark every post in view read" },
+    Binding { modes: &[List], keys: &[k('z')], cmd: Cmd::Undo, help: "undo the last marking" },
+    Binding { modes: &[List], keys: &[k('u')], cmd: Cmd::UnreadOnly, help: "toggle is:unread (unread only)" },
     Binding { modes: &[List], keys: &[k('r')], cmd: Cmd::Reload, help: "read the folder again" },
     Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
@@ -131,7 +145,7 @@ pub static BINDINGS: &[Binding] = &[
         modes: &[List],
         keys: &[k('s')],
         cmd: Cmd::CycleSort,
-        help: "sort: newest, oldest, title, source",
+        help: "sort: newest/oldest/title/source",
     },
     Binding {
         modes: &[List, Filter],
@@ -143,11 +157,13 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List, Help], keys: &[k('?')], cmd: Cmd::Help, help: "this help" },
     Binding { modes: &[List], keys: &[k('q')], cmd: Cmd::Quit, help: "quit" },
     Binding {
-        modes: &[List, Filter, Help, Tags, Problems, Sections],
+        modes: &[List, Filter, Help, Tags, Problems, Sections, Confirm],
         keys: &[ctrl('c')],
         cmd: Cmd::Quit,
         help: "quit",
     },
+    // A question in the status bar
+    Binding { modes: &[Confirm], keys: &[k('y'), k('Y'), code(Enter)], cmd: Cmd::Yes, help: "yes" },
     // While typing a filter
     Binding {
         modes: &[Filter],
@@ -264,6 +280,11 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("copy_url", Cmd::CopyUrl),
     ("toggle_read", Cmd::ToggleRead),
     ("unread_only", Cmd::UnreadOnly),
+    ("next_unread", Cmd::NextUnread),
+    ("prev_unread", Cmd::PrevUnread),
+    ("mark_all_read", Cmd::MarkAllRead),
+    ("undo", Cmd::Undo),
+    ("toggle_star", Cmd::ToggleStar),
     ("reload", Cmd::Reload),
     ("help", Cmd::Help),
     ("quit", Cmd::Quit),
@@ -309,6 +330,10 @@ impl KeyMap {
             .find(|b| b.keys.iter().any(|key| key.matches(ev)));
         if let Some(b) = found {
             return Some(Input::Cmd(b.cmd));
+        }
+        // Any other key answers a question with no.
+        if mode == Mode::Confirm {
+            return Some(Input::Cmd(Cmd::No));
         }
         let typing = matches!(mode, Mode::Filter | Mode::Tags);
         // Digits pick a section in the list and the section picker.
@@ -365,6 +390,7 @@ pub const QUERY_HELP: &[(&str, &str)] = &[
     ("source:x  @x", "the source's words"),
     ("\"a phrase\"", "exact text anywhere"),
     ("in:x  kind:x", "section / kind starts with x"),
+    ("is:unread", "also is:read, is:starred, is:new"),
     ("is:upcoming", "events not yet over (is:past)"),
     ("-term", "leave out what the term matches"),
     ("Capital", "a capital: case-sensitive"),

@@ -1,34 +1,115 @@
-//! Marks: which posts are read, "unread only", and opening a post (which reads it).
+//! Marks: read and starred posts, moving to the next unread, marking the
+//! whole view read, undo, and opening a post (which reads it).
 
 use super::{App, Effect};
+use crate::app::keys::Mode;
 use crate::post::Post;
+use crate::search::{READ, STARRED, Scope};
 use crate::store;
+use crate::store::marks::{Field, Record};
 use crate::text::sanitize;
 use std::collections::HashSet;
 
+/// How many marking actions `z` can undo.
+pub const UNDO_LEVELS: usize = 100;
+
+/// A question waiting in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Mark these posts (keys) read.
+    MarkRead(Vec<String>),
+}
+
 impl App {
-    /// Replaces the read state (as loaded from disk).
-    pub fn set_read(&mut self, read: HashSet<String>) {
+    /// Replaces the marks (as loaded from disk, or changed by another reader).
+    pub fn set_marks(&mut self, read: HashSet<String>, starred: HashSet<String>) {
         self.read = read;
-        self.read_changed();
+        self.starred = starred;
+        self.marks_changed();
         self.refresh_detail();
+    }
+
+    /// Replaces the read marks only.
+    pub fn set_read(&mut self, read: HashSet<String>) {
+        let starred = std::mem::take(&mut self.starred);
+        self.set_marks(read, starred);
     }
 
     pub fn is_read(&self, post: &Post) -> bool {
         !self.read.is_empty() && self.read.contains(store::read::key(post).as_ref())
     }
 
-    /// Recounts the unread posts; with "unread only" on, drops read posts
-    /// from the list, keeping the selection where it was.
-    pub(super) fn read_changed(&mut self) {
-        self.unread = self.posts.iter().filter(|p| !self.is_read(p)).count();
-        if self.unread_only {
-            let selected = self.selected;
-            let (posts, read) = (&self.posts, &self.read);
-            self.matches
-                .retain(|m| posts.get(m.idx).is_some_and(|p| !read.contains(store::read::key(p).as_ref())));
-            self.select(selected);
+    pub fn is_starred(&self, post: &Post) -> bool {
+        !self.starred.is_empty() && self.starred.contains(store::read::key(post).as_ref())
+    }
+
+    /// Recounts the unread posts and tells the matcher each post's marks;
+    /// a view that filters by marks (`is:unread`...) is filtered again,
+    /// staying on the selected post when it is still there.
+    pub(super) fn marks_changed(&mut self) {
+        let mut unread = 0;
+        let flags: Vec<u8> = self
+            .posts
+            .iter()
+            .map(|p| {
+                let key = store::read::key(p);
+                let mut f = 0;
+                if self.read.contains(key.as_ref()) {
+                    f |= READ;
+                } else {
+                    unread += 1;
+                }
+                if self.starred.contains(key.as_ref()) {
+                    f |= STARRED;
+                }
+                f | self.new_flag(p)
+            })
+            .collect();
+        self.unread = unread;
+        self.matcher.marks = flags;
+        let by_marks = self
+            .query
+            .terms
+            .iter()
+            .any(|t| t.scope == Scope::Is && matches!(t.text.as_str(), "read" | "unread" | "starred"));
+        if by_marks {
+            self.refilter_keeping();
         }
+    }
+
+    /// Sets marks, keeping what they were for `z` when `undoable`; the
+    /// records that changed anything go to the store.
+    pub(super) fn mark(&mut self, records: Vec<Record>, undoable: bool) -> Option<Effect> {
+        let mut before = Vec::new();
+        let mut changed = Vec::new();
+        for r in records {
+            let set = match r.field {
+                Field::Read => &mut self.read,
+                Field::Starred => &mut self.starred,
+            };
+            let was = set.contains(&r.key);
+            if was == r.value {
+                continue;
+            }
+            if r.value {
+                set.insert(r.key.clone());
+            } else {
+                set.remove(&r.key);
+            }
+            before.push(Record::new(r.key.clone(), r.field, was));
+            changed.push(r);
+        }
+        if changed.is_empty() {
+            return None;
+        }
+        if undoable {
+            if self.undo.len() >= UNDO_LEVELS {
+                self.undo.remove(0);
+            }
+            self.undo.push(before);
+        }
+        self.marks_changed();
+        Some(Effect::Mark(changed))
     }
 
     pub(super) fn open(&mut self) -> Option<Effect> {
@@ -48,21 +129,158 @@ impl App {
         }
     }
 
-    pub(super) fn toggle_read(&mut self) -> Option<Effect> {
-        let key = self.current().map(|p| store::read::key(p).into_owned())?;
-        let now_read = !self.read.remove(&key);
-        if now_read {
-            self.read.insert(key);
+    /// The browser started: the post is read, and with `open_advances` the
+    /// next unread post is selected.
+    pub(super) fn opened(&mut self) -> Option<Effect> {
+        let key = self.pending_read.take()?;
+        let still_here = |app: &App| app.current().is_some_and(|p| store::read::key(p) == key.as_str());
+        let effect = self.mark(vec![Record::new(key.clone(), Field::Read, true)], true);
+        if self.open_advances {
+            // The opened post may have left an `is:unread` view: then the
+            // row it was on already holds the next post.
+            let from = if still_here(self) { self.selected + 1 } else { self.selected };
+            if let Some(i) = self.find_unread(from, true) {
+                self.select(i);
+            }
         }
-        self.read_changed();
-        self.say(if now_read { "marked read" } else { "marked unread" }.into(), false);
-        Some(Effect::SaveRead)
+        effect
     }
 
+    pub(super) fn toggle_read(&mut self) -> Option<Effect> {
+        let key = self.current().map(|p| store::read::key(p).into_owned())?;
+        let now_read = !self.read.contains(&key);
+        self.say(if now_read { "marked read" } else { "marked unread" }.into(), false);
+        self.mark(vec![Record::new(key, Field::Read, now_read)], true)
+    }
+
+    pub(super) fn toggle_star(&mut self) -> Option<Effect> {
+        let Some(key) = self.current().map(|p| store::read::key(p).into_owned()) else {
+            self.say("no post is selected".into(), true);
+            return None;
+        };
+        let now = !self.starred.contains(&key);
+        self.say(if now { "starred: is:starred lists it" } else { "unstarred" }.into(), false);
+        self.mark(vec![Record::new(key, Field::Starred, now)], true)
+    }
+
+    /// The first unread row from `from` on (forward) or before it
+    /// (backward), wrapping around the view.
+    fn find_unread(&self, from: usize, forward: bool) -> Option<usize> {
+        let n = self.matches.len();
+        if n == 0 {
+            return None;
+        }
+        let unread = |i: usize| self.posts.get(self.matches[i].idx).is_some_and(|p| !self.is_read(p));
+        if forward {
+            (0..n).map(|k| (from + k) % n).find(|&i| unread(i))
+        } else {
+            (1..=n).map(|k| (from + n * 2 - k) % n).find(|&i| unread(i))
+        }
+    }
+
+    /// `n` / `N`: the next / previous unread post in the view.
+    pub(super) fn next_unread(&mut self, forward: bool) {
+        let from = if forward { self.selected + 1 } else { self.selected };
+        match self.find_unread(from, forward) {
+            Some(i) if i == self.selected && self.current().is_some_and(|p| !self.is_read(p)) => {
+                self.say("this is the only unread post here".into(), false)
+            }
+            Some(i) => {
+                if (forward && i < self.selected) || (!forward && i > self.selected) {
+                    self.say("wrapped around".into(), false);
+                }
+                self.select(i);
+            }
+            None => self.say("no unread posts left in this view".into(), false),
+        }
+    }
+
+    /// `A`: marks every post in view read; asks first when that is more
+    /// than a screen of posts.
+    pub(super) fn mark_all_read(&mut self) -> Option<Effect> {
+        let keys: Vec<String> = self
+            .matches
+            .iter()
+            .filter_map(|m| self.posts.get(m.idx))
+            .filter(|p| !self.is_read(p))
+            .map(|p| store::read::key(p).into_owned())
+            .collect();
+        if keys.is_empty() {
+            self.say("every post here is read already".into(), false);
+            return None;
+        }
+        if keys.len() > self.list_height() {
+            let n = keys.len();
+            self.confirm = Some(Confirm::MarkRead(keys));
+            self.mode = Mode::Confirm;
+            self.say(format!("mark {n} posts read? y marks them, any other key cancels"), false);
+            return None;
+        }
+        self.mark_keys_read(keys)
+    }
+
+    fn mark_keys_read(&mut self, keys: Vec<String>) -> Option<Effect> {
+        let n = keys.len();
+        let records = keys.into_iter().map(|k| Record::new(k, Field::Read, true)).collect();
+        let effect = self.mark(records, true);
+        let s = if n == 1 { "" } else { "s" };
+        self.say(format!("marked {n} post{s} read (z undoes)"), false);
+        effect
+    }
+
+    /// The answer to the question in the status bar.
+    pub(super) fn answer(&mut self, yes: bool) -> Option<Effect> {
+        self.mode = Mode::List;
+        match (self.confirm.take(), yes) {
+            (Some(Confirm::MarkRead(keys)), true) => self.mark_keys_read(keys),
+            (Some(_), false) => {
+                self.say("nothing marked".into(), false);
+                None
+            }
+            (None, _) => None,
+        }
+    }
+
+    /// `z`: puts back the marks as they were before the last marking action.
+    pub(super) fn undo(&mut self) -> Option<Effect> {
+        let Some(before) = self.undo.pop() else {
+            self.say("nothing to undo".into(), false);
+            return None;
+        };
+        let n = before.len();
+        let what = match before.first() {
+            Some(r) if r.field == Field::Starred => "star",
+            _ => "read mark",
+        };
+        let effect = self.mark(before, false);
+        let s = if n == 1 { "" } else { "s" };
+        let left = self.undo.len();
+        self.say(format!("undone: {n} {what}{s} restored ({left} more to undo)"), false);
+        effect
+    }
+
+    /// `u`: adds `is:unread` to the query, or takes it out.
     pub(super) fn toggle_unread_only(&mut self) {
-        self.unread_only = !self.unread_only;
-        self.forget_query();
-        self.refilter();
-        self.say(if self.unread_only { "unread posts only" } else { "all posts" }.into(), false);
+        let words: Vec<&str> = self.query_text.split_whitespace().collect();
+        let on = words.contains(&"is:unread");
+        self.query_text = if on {
+            words.into_iter().filter(|w| *w != "is:unread").collect::<Vec<_>>().join(" ")
+        } else if words.is_empty() {
+            "is:unread".into()
+        } else {
+            format!("{} is:unread", words.join(" "))
+        };
+        self.refilter_keeping();
+        self.say(if on { "all posts" } else { "unread posts only (is:unread)" }.into(), false);
+    }
+
+    /// Whether `u` (`is:unread`) is in force.
+    pub fn unread_only(&self) -> bool {
+        self.query.terms.iter().any(|t| t.scope == Scope::Is && !t.negate && t.text == "unread")
+    }
+
+    /// The "new since the last sync" bit of a post's marks (none yet).
+    fn new_flag(&self, _post: &Post) -> u8 {
+        0
     }
 }

@@ -7,6 +7,7 @@ pub mod detail;
 mod filter;
 pub mod keys;
 mod marks;
+pub use marks::Confirm;
 mod overlays;
 mod selection;
 mod sort;
@@ -45,8 +46,10 @@ pub enum Action {
     Opened(Result<String, String>),
     /// This text was put on the clipboard, or could not be.
     Copied(Result<String, String>),
-    /// The read state was written, or could not be.
+    /// The marks were written, or could not be.
     Saved(Result<(), String>),
+    /// Another reader changed the marks: these are read and starred now.
+    Marks(Box<(HashSet<String>, HashSet<String>)>),
     /// The feed was read again (after `r`, or a change in the folder).
     Reloaded(Result<Feed, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
@@ -67,8 +70,8 @@ pub enum Effect {
     Open(String),
     /// Put this text on the clipboard.
     Copy(String),
-    /// Write the read state (`App::read`) to disk.
-    SaveRead,
+    /// Keep these mark changes (append them to the shared state).
+    Mark(Vec<crate::store::marks::Record>),
     /// Read the feed again (in the background); the result comes back as
     /// `Action::Reloaded`.
     Reload,
@@ -140,12 +143,20 @@ pub struct App {
 
     /// Keys (`state::key`) of the posts that have been read.
     pub read: HashSet<String>,
+    /// Keys of the starred posts.
+    pub starred: HashSet<String>,
     /// How many of `posts` are not in `read`.
     pub unread: usize,
-    /// Show only unread posts.
-    pub unread_only: bool,
     /// The post being opened: read once the browser has started.
     pending_read: Option<String>,
+    /// The marks as they were before each marking action, newest last (`z`).
+    undo: Vec<Vec<crate::store::marks::Record>>,
+    /// The question waiting in the status bar (`Mode::Confirm`).
+    pub confirm: Option<Confirm>,
+    /// Opening a post moves to the next unread one.
+    pub open_advances: bool,
+    /// In a terminal too narrow for two panes, the detail pane is shown.
+    pub show_detail: bool,
 
     /// The feed folder (empty for the bundled sample).
     pub root: std::path::PathBuf,
@@ -166,6 +177,8 @@ pub struct App {
     bodies: std::collections::HashMap<std::path::PathBuf, String>,
 
     pub should_quit: bool,
+    /// The screen must be drawn afresh (another program drew on it).
+    pub redraw: bool,
 }
 
 impl App {
@@ -200,9 +213,13 @@ impl App {
             problem_selected: 0,
             help_scroll: 0,
             read: HashSet::new(),
+            starred: HashSet::new(),
             unread: 0,
-            unread_only: false,
             pending_read: None,
+            undo: Vec::new(),
+            confirm: None,
+            open_advances: true,
+            show_detail: false,
             root: std::path::PathBuf::new(),
             clock: 0,
             sections: Vec::new(),
@@ -212,6 +229,7 @@ impl App {
             detail_for: None,
             bodies: std::collections::HashMap::new(),
             should_quit: false,
+            redraw: false,
         };
         app.replace_feed(feed);
         app
@@ -271,20 +289,19 @@ impl App {
                 self.clamp_detail_scroll();
             }
             Action::Tick(now) => {
-                if self.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL) {
+                let asking = self.mode == Mode::Confirm;
+                if !asking && self.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL) {
                     self.message = None;
                 }
             }
             Action::Opened(Ok(url)) => {
                 self.say(format!("opened {}", sanitize::one_line(&url)), false);
                 // Opening a post reads it.
-                if let Some(key) = self.pending_read.take()
-                    && !self.read.contains(&key)
-                {
-                    self.read.insert(key);
-                    self.read_changed();
-                    return Some(Effect::SaveRead);
-                }
+                return self.opened();
+            }
+            Action::Marks(marks) => {
+                let (read, starred) = *marks;
+                self.set_marks(read, starred);
             }
             Action::Saved(Ok(())) => {}
             Action::Reloaded(Ok(feed)) => {
@@ -295,7 +312,7 @@ impl App {
                 self.say(format!("could not reload: {}", sanitize::one_line(&e)), true)
             }
             Action::Saved(Err(e)) => {
-                self.say(format!("could not save the read state: {}", sanitize::one_line(&e)), true)
+                self.say(format!("could not save the marks: {}", sanitize::one_line(&e)), true)
             }
             Action::Copied(Ok(text)) => {
                 self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
@@ -317,6 +334,14 @@ impl App {
         let page = self.list_height();
         match (self.mode, cmd) {
             (_, Cmd::Quit) => self.should_quit = true,
+            (Mode::Confirm, Cmd::Yes) => return self.answer(true),
+            (Mode::Confirm, _) => return self.answer(false),
+            // One pane at a time: Esc goes back from the detail to the list.
+            (Mode::List, Cmd::ClearFilter) if self.detail_only() => self.show_detail = false,
+            (Mode::List, Cmd::Open) if crate::ui::layout::one_pane(self.size.0) && !self.show_detail => {
+                self.show_detail = true;
+                self.refresh_detail();
+            }
             (Mode::Tags, Cmd::Down) => self.tag_select(self.tag_selected.saturating_add(1)),
             (Mode::Tags, Cmd::Up) => self.tag_select(self.tag_selected.saturating_sub(1)),
             (Mode::Tags, Cmd::Backspace) => {
@@ -403,6 +428,11 @@ impl App {
                 return Some(Effect::Reload);
             }
             (Mode::List, Cmd::ToggleRead) => return self.toggle_read(),
+            (Mode::List, Cmd::ToggleStar) => return self.toggle_star(),
+            (Mode::List, Cmd::NextUnread) => self.next_unread(true),
+            (Mode::List, Cmd::PrevUnread) => self.next_unread(false),
+            (Mode::List, Cmd::MarkAllRead) => return self.mark_all_read(),
+            (Mode::List, Cmd::Undo) => return self.undo(),
             (Mode::List, Cmd::UnreadOnly) => self.toggle_unread_only(),
             (Mode::List, Cmd::CopyUrl) => match self.current().map(|p| p.url.clone()) {
                 Some(url) if !url.is_empty() => return Some(Effect::Copy(url)),
@@ -502,12 +532,16 @@ impl App {
         self.index = Index::new(&self.posts);
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
         self.refilter_tags();
-        // The old matches index the old posts: filter from scratch.
+        // The old matches index the old posts: filter from scratch, then
+        // find the selected post by its path (or stay on its row).
+        let row = self.selected;
+        self.matches.clear();
         self.forget_query();
+        self.marks_changed();
         self.refilter();
-        self.read_changed();
-        if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
-            self.select(i);
+        match keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
+            Some(i) => self.select(i),
+            None => self.select(row),
         }
         self.refresh_detail();
     }
@@ -524,12 +558,12 @@ impl App {
     /// "42 posts, 5 unread", or "3 of 42, 5 unread" while filtered.
     pub fn count_label(&self) -> String {
         let total = self.posts.len();
-        let head = if self.query.is_empty() && !self.unread_only && self.section.is_none() {
+        let head = if self.query.is_empty() && self.section.is_none() {
             format!("{total} post{}", if total == 1 { "" } else { "s" })
         } else {
             format!("{} of {total}", self.matches.len())
         };
-        let only = if self.unread_only { " (unread only)" } else { "" };
+        let only = if self.unread_only() { " (unread only)" } else { "" };
         format!("{head}, {} unread{only}", self.unread)
     }
 

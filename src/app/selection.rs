@@ -9,12 +9,18 @@ use ratatui::layout::{Position, Rect};
 impl App {
     /// The panes for the current terminal size.
     pub fn areas(&self) -> Areas {
-        layout::areas(Rect::new(0, 0, self.size.0, self.size.1))
+        layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self.detail_only())
+    }
+
+    /// Whether one pane fills the screen and it is the detail pane (a narrow
+    /// terminal, after Enter).
+    pub fn detail_only(&self) -> bool {
+        self.show_detail && layout::one_pane(self.size.0)
     }
 
     /// Rows the list pane shows at once (at least 1).
     pub fn list_height(&self) -> usize {
-        (self.areas().list_inner.height as usize).max(1)
+        (layout::areas(Rect::new(0, 0, self.size.0, self.size.1), false).list_inner.height as usize).max(1)
     }
 
     /// Selects row `i` of the matches, clamped, and keeps it in view.

@@ -12,6 +12,7 @@
 //! | `in:section` | posts of a section whose name or title starts with it |
 //! | `kind:kind` | posts of a kind (`release`, `event`, `blog`, `link`) starting with it |
 //! | `is:upcoming`, `is:past` | events that have not ended / have ended |
+//! | `is:unread`, `is:read`, `is:starred`, `is:new` | posts with that mark (`Matcher::marks`) |
 //! | `-term` | excludes what the term matches |
 //!
 //! All terms must hold. Smart case: a term with a capital letter is
@@ -181,9 +182,8 @@ fn parse_term(token: &str) -> (Term, Option<String>) {
         (t, "`kind:` needs a kind after it (release, event, blog, link)")
     } else if let Some(rest) = body.strip_prefix("is:") {
         let rest = rest.to_lowercase();
-        let t =
-            matches!(rest.as_str(), "upcoming" | "past").then(|| term(negate, Scope::Is, Kind::Exact, &rest));
-        (t, "`is:` takes upcoming or past")
+        let t = IS_STATES.contains(&rest.as_str()).then(|| term(negate, Scope::Is, Kind::Exact, &rest));
+        (t, "`is:` takes unread/read/starred/new/upcoming/past")
     } else if body.starts_with('"') {
         (quoted(body).map(|q| term(negate, Scope::Any, Kind::Phrase, q)), "`\"` needs a phrase after it")
     } else if let Some(rest) = body.strip_prefix('\'') {
@@ -467,7 +467,18 @@ pub struct Matcher {
     sensitive: SkimMatcherV2,
     /// Seconds since the epoch: what "upcoming" and "past" are relative to.
     pub now: i64,
+    /// Each post's marks (by index: [`READ`], [`STARRED`], [`NEW`]), for
+    /// `is:read`, `is:unread`, `is:starred`, `is:new`. Missing: no marks.
+    pub marks: Vec<u8>,
 }
+
+/// What `is:` can ask for.
+pub const IS_STATES: &[&str] = &["unread", "read", "starred", "new", "upcoming", "past"];
+
+/// A post's mark bits in [`Matcher::marks`].
+pub const READ: u8 = 1;
+pub const STARRED: u8 = 2;
+pub const NEW: u8 = 4;
 
 impl Default for Matcher {
     /// A matcher whose clock is the system's.
@@ -479,7 +490,7 @@ impl Default for Matcher {
 impl Matcher {
     /// A matcher whose clock reads `now` (seconds since the epoch).
     pub fn at(now: i64) -> Matcher {
-        Matcher { sensitive: SkimMatcherV2::default().respect_case(), now }
+        Matcher { sensitive: SkimMatcherV2::default().respect_case(), now, marks: Vec::new() }
     }
 }
 
@@ -511,7 +522,7 @@ impl Matcher {
 
     /// How well one term matches a post, or `None`: [`tier_score`] of its best
     /// tier over its fields.
-    fn term_score(&self, p: &Prepared, post: &Post, hay: &Hay) -> Option<i64> {
+    fn term_score(&self, p: &Prepared, idx: usize, post: &Post, hay: &Hay) -> Option<i64> {
         use tiers::Tier;
         let t = p.term;
         let tags = || post.tags.iter().zip(hay.tags());
@@ -523,8 +534,18 @@ impl Matcher {
             }
             (Scope::PostKind, _) => hay.meta().2.starts_with(t.text.as_str()).then_some(0),
             (Scope::Is, _) => {
-                let upcoming = post.event.as_ref().and_then(|e| e.is_upcoming(self.now))?;
-                (upcoming == (t.text == "upcoming")).then_some(0)
+                let marks = self.marks.get(idx).copied().unwrap_or(0);
+                let yes = match t.text.as_str() {
+                    "read" => marks & READ != 0,
+                    "unread" => marks & READ == 0,
+                    "starred" => marks & STARRED != 0,
+                    "new" => marks & NEW != 0,
+                    _ => {
+                        let upcoming = post.event.as_ref().and_then(|e| e.is_upcoming(self.now))?;
+                        upcoming == (t.text == "upcoming")
+                    }
+                };
+                yes.then_some(0)
             }
             (Scope::Title, kind) => {
                 let title = if p.precheck { hay.title() } else { post.title.as_str() };
@@ -657,10 +678,10 @@ impl Matcher {
 
     /// The sum of the terms' scores and the last term's part, when every
     /// term holds.
-    fn score_prepared(&self, terms: &[Prepared], post: &Post, hay: &Hay) -> Option<(i64, i64)> {
+    fn score_prepared(&self, terms: &[Prepared], idx: usize, post: &Post, hay: &Hay) -> Option<(i64, i64)> {
         let (mut total, mut last) = (0, 0);
         for p in terms {
-            last = match (self.term_score(p, post, hay), p.term.negate) {
+            last = match (self.term_score(p, idx, post, hay), p.term.negate) {
                 (Some(s), false) => s,
                 (None, true) => 0,
                 _ => return None,
@@ -697,7 +718,7 @@ impl Matcher {
         let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
         let score = |idx: usize, prior: i64, prior_last: i64| -> Option<Match> {
             let (post, hay) = (posts.get(idx)?, index.hays.get(idx)?);
-            let (total, last) = self.score_prepared(&terms, post, hay)?;
+            let (total, last) = self.score_prepared(&terms, idx, post, hay)?;
             // With no term to score the last part is the one carried over.
             let last = if terms.is_empty() { prior_last } else { last };
             Some(Match { idx, score: prior + total, last })

@@ -1,4 +1,5 @@
 //! What the reader keeps between runs, and where: XDG paths and the read state.
 
+pub mod marks;
 pub mod paths;
 pub mod read;

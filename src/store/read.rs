@@ -1,15 +1,16 @@
-//! Which posts have been read, kept across runs.
+//! The read state of earlier versions, `read.json`, and the key marks are
+//! stored under.
 //!
-//! Stored as JSON under `$XDG_STATE_HOME/linkfeed/read.json` (default
-//! `~/.local/state/linkfeed/read.json`), keyed by external_url (the file path
-//! for a post without one), so it follows posts that move. Every change is
-//! written atomically: a temporary file in the same folder, fsync, rename.
+//! `read.json` (`{"version":1,"read":[keys]}`) is read once, to migrate it
+//! into the shared marks log (`store::marks`), and kept as a backup. Keys
+//! are the post's link (the file path for a post without one), so marks
+//! follow posts that move.
 
 use crate::post::Post;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 #[derive(Serialize, Deserialize)]
@@ -81,6 +82,8 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many damaged copies already"))
 }
 
+/// Writes the old format (for tests of the migration).
+#[cfg(test)]
 /// Writes the state atomically: a temporary file in the same folder, fsync,
 /// rename over the old one, fsync the folder.
 pub fn save(path: &Path, read: &HashSet<String>) -> io::Result<()> {
@@ -93,7 +96,7 @@ pub fn save(path: &Path, read: &HashSet<String>) -> io::Result<()> {
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         serde_json::to_writer(&mut f, &data)?;
-        f.write_all(b"\n")?;
+        std::io::Write::write_all(&mut f, b"\n")?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;
         if let Ok(d) = fs::File::open(dir) {

@@ -2,15 +2,45 @@
 //! else the URL is appended), spawned directly with no shell and null stdio;
 //! otherwise the `open` crate. The URL is always exactly one argument.
 
+use crate::store::marks::{Marks, Record, Store};
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::process::{Command, Stdio};
+
+/// Read and starred keys.
+pub type MarkSets = (HashSet<String>, HashSet<String>);
+
+/// Browsers that draw in the terminal they are started from.
+pub const CONSOLE_BROWSERS: &[&str] = &["w3m", "lynx", "links", "elinks", "browsh", "carbonyl"];
+
+/// Whether `$BROWSER` (its first word) names a console browser.
+pub fn is_console_browser(browser: &str) -> bool {
+    browser
+        .split_whitespace()
+        .next()
+        .and_then(|p| std::path::Path::new(p).file_name())
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| CONSOLE_BROWSERS.contains(&n))
+}
 
 /// The world outside the app: something that can open a URL in a browser
 /// and put text on the clipboard. The TUI takes one, so tests can pass a fake.
 pub trait Host {
     fn open(&self, url: &str) -> Result<(), String>;
     fn copy(&self, text: &str) -> Result<(), String>;
-    /// Keeps the read state (keys of read posts) for the next run.
-    fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String>;
+    /// Keeps mark changes for the next run (and other readers). When other
+    /// readers changed marks meanwhile, the marks as they now stand.
+    fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, String>;
+    /// The marks as they now stand, when another reader changed them since
+    /// the last call.
+    fn poll_marks(&self) -> Option<MarkSets> {
+        None
+    }
+    /// Whether opening a URL takes over the terminal (a console browser):
+    /// the loop then leaves the screen first and redraws after.
+    fn browser_in_terminal(&self) -> bool {
+        false
+    }
     /// Starts reading the feed again in the background.
     fn start_reload(&self) {}
     /// A reload that has finished since the last call (after `start_reload`,
@@ -56,15 +86,24 @@ pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)
 #[derive(Default)]
 pub struct SystemHost {
     pub browser: Option<String>,
-    /// Where the read state is kept; `None` keeps it for this run only.
-    pub state_path: Option<std::path::PathBuf>,
+    /// Run the browser in this terminal, in the foreground (also when
+    /// `browser` names a console browser).
+    pub in_terminal: bool,
+    /// The shared marks; `None` keeps them for this run only.
+    marks: RefCell<Option<(Store, Marks)>>,
     reload: Option<crate::feed::watch::Reloader>,
 }
 
 impl SystemHost {
     pub fn from_env() -> Self {
         let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
-        SystemHost { browser, state_path: crate::store::read::default_path(), reload: None }
+        SystemHost { browser, in_terminal: false, marks: RefCell::new(None), reload: None }
+    }
+
+    /// Keeps the marks in `store` from now on.
+    pub fn with_marks(self, store: Store, marks: Marks) -> Self {
+        *self.marks.borrow_mut() = Some((store, marks));
+        self
     }
 
     /// Lets `r` reload with `load`, and reloads by itself when `watch`
@@ -76,10 +115,21 @@ impl SystemHost {
 }
 
 impl Host for SystemHost {
+    fn browser_in_terminal(&self) -> bool {
+        self.browser.is_some()
+            && (self.in_terminal || self.browser.as_deref().is_some_and(is_console_browser))
+    }
+
     fn open(&self, url: &str) -> Result<(), String> {
         let Some((program, args)) = self.browser.as_deref().and_then(|b| browser_command(b, url)) else {
             return open::that_detached(url).map_err(|e| e.to_string());
         };
+        if self.browser_in_terminal() {
+            // In the foreground, on this terminal; the loop has left the screen.
+            let status =
+                Command::new(&program).args(&args).status().map_err(|e| format!("{program}: {e}"))?;
+            return if status.success() { Ok(()) } else { Err(format!("{program} exited with {status}")) };
+        }
         let mut cmd = Command::new(&program);
         cmd.args(&args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
         #[cfg(unix)]
@@ -104,12 +154,23 @@ impl Host for SystemHost {
         self.reload.as_ref().and_then(|r| r.poll())
     }
 
-    fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String> {
-        match &self.state_path {
-            Some(path) => {
-                crate::store::read::save(path, read).map_err(|e| format!("{}: {e}", path.display()))
-            }
-            None => Err("no HOME or XDG_STATE_HOME to keep it in".into()),
+    fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, String> {
+        let mut guard = self.marks.borrow_mut();
+        let Some((store, marks)) = guard.as_mut() else {
+            return Err("no HOME or XDG_STATE_HOME to keep them in".into());
+        };
+        // What others appended first, then ours.
+        let others = store.refresh(marks).map_err(|e| format!("{}: {e}", store.log().display()))?;
+        store.append(marks, records).map_err(|e| format!("{}: {e}", store.log().display()))?;
+        Ok(others.then(|| (marks.read.clone(), marks.starred.clone())))
+    }
+
+    fn poll_marks(&self) -> Option<MarkSets> {
+        let mut guard = self.marks.borrow_mut();
+        let (store, marks) = guard.as_mut()?;
+        match store.refresh(marks) {
+            Ok(true) => Some((marks.read.clone(), marks.starred.clone())),
+            _ => None,
         }
     }
 
@@ -144,5 +205,13 @@ mod tests {
             Some(("firefox".into(), vec!["--new-tab".into(), u.into(), "--x".into()]))
         );
         assert_eq!(browser_command("   ", u), None);
+    }
+
+    #[test]
+    fn console_browsers_are_known_by_name() {
+        assert!(is_console_browser("w3m"));
+        assert!(is_console_browser("/usr/bin/lynx -accept_all_cookies"));
+        assert!(!is_console_browser("firefox"));
+        assert!(!is_console_browser("/opt/w3m-tools/firefox"));
     }
 }

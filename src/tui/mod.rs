@@ -41,17 +41,27 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
     while let Some(effect) = next {
         next = match effect {
             Effect::Open(url) => {
-                let result = host.open(&url).map(|()| url);
-                app.update(Action::Opened(result))
+                let result = if host.browser_in_terminal() {
+                    // A console browser gets the terminal to itself.
+                    suspend();
+                    let r = host.open(&url);
+                    resume();
+                    app.redraw = true;
+                    r
+                } else {
+                    host.open(&url)
+                };
+                app.update(Action::Opened(result.map(|()| url)))
             }
             Effect::Copy(text) => {
                 let result = host.copy(&text).map(|()| text);
                 app.update(Action::Copied(result))
             }
-            Effect::SaveRead => {
-                let result = host.save_read(&app.read);
-                app.update(Action::Saved(result))
-            }
+            Effect::Mark(records) => match host.save_marks(&records) {
+                Ok(Some(sets)) => app.update(Action::Marks(Box::new(sets))),
+                Ok(None) => app.update(Action::Saved(Ok(()))),
+                Err(e) => app.update(Action::Saved(Err(e))),
+            },
             Effect::Reload => {
                 host.start_reload();
                 None
@@ -77,6 +87,10 @@ pub fn run(
     // Keys typed while the feed was loading are not lost.
     process(app, early, opener);
     loop {
+        if std::mem::take(&mut app.redraw) {
+            // Something else drew on the screen (a console browser).
+            terminal.clear()?;
+        }
         terminal.draw(|f| f.render_widget(&*app, f.area()))?;
         // Debug builds only: lets the end-to-end tests prove that a panic
         // leaves the terminal as it was found.
@@ -95,6 +109,9 @@ pub fn run(
                 batch.push(event::read()?);
             }
             process(app, batch, opener);
+        }
+        if let Some(sets) = opener.poll_marks() {
+            apply(app, Action::Marks(Box::new(sets)), opener);
         }
         if let Some(result) = opener.poll_reload() {
             apply(app, Action::Reloaded(result), opener);
@@ -199,6 +216,21 @@ pub fn init() -> io::Result<DefaultTerminal> {
         ratatui_hook(info);
     }));
     Ok(terminal)
+}
+
+/// Hands the terminal to another program: mouse reporting off, the main
+/// screen, cooked mode.
+pub fn suspend() {
+    use ratatui::crossterm::{event::DisableMouseCapture, terminal};
+    let _ = ratatui::crossterm::execute!(io::stdout(), DisableMouseCapture, terminal::LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+}
+
+/// Takes the terminal back after [`suspend`].
+pub fn resume() {
+    use ratatui::crossterm::{event::EnableMouseCapture, terminal};
+    let _ = terminal::enable_raw_mode();
+    let _ = ratatui::crossterm::execute!(io::stdout(), terminal::EnterAlternateScreen, EnableMouseCapture);
 }
 
 /// Leaves the terminal as it was found: mouse reporting off, then ratatui's restore.

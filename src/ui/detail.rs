@@ -12,7 +12,11 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    Block::bordered().border_type(BorderType::Rounded).border_style(t.border).render(area, buf);
+    let mut block = Block::bordered().border_type(BorderType::Rounded).border_style(t.border);
+    if app.detail_only() {
+        block = block.title(" Esc: the list · Enter: open ");
+    }
+    block.render(area, buf);
     let inner = super::layout::inner(area);
     if inner.is_empty() {
         return;

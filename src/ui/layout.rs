@@ -23,32 +23,85 @@ pub fn inner(r: Rect) -> Rect {
     )
 }
 
-/// Below this many columns the panes stack: list above, detail below.
-pub const STACK_BELOW: u16 = 80;
+/// Below this many columns one pane is shown at a time.
+pub const ONE_PANE_BELOW: u16 = 60;
 
-/// The list takes about 40% of the width on the left, the detail the rest;
-/// in a narrow terminal the list takes the top 40% and the detail the rest.
+/// The detail pane is never wider than this (lines stay readable); what is
+/// left goes to the list.
+pub const DETAIL_MAX: u16 = 80;
+
+/// Columns a list row spends before the title: the selection marker, the
+/// mark (star or unread dot), a six-column date and a space.
+pub const ROW_PREFIX: u16 = 9;
+
+/// Title columns the list keeps room for, where the width allows: 45
+/// characters of a longer title and its `…`.
+pub const TITLE_ROOM: u16 = 46;
+
+/// The detail pane never shrinks below this beside the list.
+const DETAIL_MIN: u16 = 23;
+
+/// The list takes about 60% of the width on the left (more on a narrow
+/// terminal, so that 45 characters of a title fit at 80 columns), the detail
+/// pane the rest, at most [`DETAIL_MAX`] columns. Below [`ONE_PANE_BELOW`]
+/// columns one pane fills the screen: the detail pane when `detail_only`.
 /// The status bar is the bottom row.
-pub fn areas(area: Rect) -> Areas {
+pub fn areas(area: Rect, detail_only: bool) -> Areas {
     let main_h = area.height.saturating_sub(1);
     let status = Rect::new(area.x, area.y + main_h, area.width, area.height.min(1));
-    let (list, detail) = if area.width < STACK_BELOW && main_h >= 8 {
-        let list_h = (main_h as u32 * 2 / 5) as u16;
-        (
-            Rect::new(area.x, area.y, area.width, list_h),
-            Rect::new(area.x, area.y + list_h, area.width, main_h - list_h),
-        )
+    let w = area.width;
+    let (list, detail) = if w < ONE_PANE_BELOW {
+        let full = Rect::new(area.x, area.y, w, main_h);
+        let none = Rect::new(area.x, area.y, 0, 0);
+        if detail_only { (none, full) } else { (full, none) }
     } else {
-        let list_w = (area.width as u32 * 2 / 5) as u16;
-        (
-            Rect::new(area.x, area.y, list_w, main_h),
-            Rect::new(area.x + list_w, area.y, area.width - list_w, main_h),
-        )
+        let share = (w as u32 * 3 / 5) as u16;
+        let for_titles = (ROW_PREFIX + TITLE_ROOM + 2).min(w.saturating_sub(DETAIL_MIN));
+        let list_w = share.max(for_titles).max(w.saturating_sub(DETAIL_MAX));
+        (Rect::new(area.x, area.y, list_w, main_h), Rect::new(area.x + list_w, area.y, w - list_w, main_h))
     };
     Areas { list, list_inner: inner(list), detail, detail_inner: inner(detail), status }
 }
 
+/// Whether a terminal this wide shows one pane at a time.
+pub fn one_pane(width: u16) -> bool {
+    width < ONE_PANE_BELOW
+}
+
 /// Where the help box goes and how far it can scroll.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(w: u16, h: u16) -> Areas {
+        areas(Rect::new(0, 0, w, h), false)
+    }
+
+    #[test]
+    fn titles_get_the_room() {
+        // 80 columns: 45 title characters after the row's prefix.
+        assert!(at(80, 24).list_inner.width >= ROW_PREFIX + TITLE_ROOM);
+        // 120 columns: about 60% for the list.
+        assert_eq!(at(120, 40).list.width, 72);
+        // Wide: the detail pane stops at 80 columns.
+        assert_eq!(at(240, 40).detail.width, DETAIL_MAX);
+        assert_eq!(at(240, 40).list.width, 160);
+        for w in ONE_PANE_BELOW..300 {
+            let a = at(w, 30);
+            assert_eq!(a.list.width + a.detail.width, w, "{w}");
+            assert!(a.detail.width <= DETAIL_MAX && a.detail.width >= 20, "{w}");
+        }
+    }
+
+    #[test]
+    fn narrow_shows_one_pane() {
+        let a = at(59, 20);
+        assert_eq!((a.list.width, a.detail.width), (59, 0));
+        let d = areas(Rect::new(0, 0, 59, 20), true);
+        assert_eq!((d.list.width, d.detail.width), (0, 59));
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HelpBox {
     /// Keys on the left, filter keys and query syntax on the right.

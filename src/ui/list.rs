@@ -47,30 +47,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// One row: marker, date, title (matches highlighted), then source and tags
-/// muted. When the title would push the source out of a row `width` columns
-/// wide, and there is room for both, the title is cut (with `…`) so the source
-/// shows in the last third.
+/// One row: the selection marker, a star or the unread dot, a short relative date (an event's own
+/// date), the title (matches highlighted) with all the room it needs, then
+/// the source (an event's place) and tags, muted, only where room remains.
 pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> Line<'a> {
     use unicode_width::UnicodeWidthStr;
     let t = &app.theme;
     let unread = !app.is_read(post);
+    let day = match post.event_start().or(post.date) {
+        Some(d) => crate::clock::relative(d.timestamp(), app.clock),
+        None => String::new(),
+    };
     let mut spans = vec![
         Span::raw(if selected { "▶" } else { " " }),
-        Span::styled(if unread { "● " } else { "  " }, t.tag),
+        // A starred post shows its star; whether it is read, its title's weight says.
+        match (app.is_starred(post), unread) {
+            (true, _) => Span::styled("★", t.highlight),
+            (false, true) => Span::styled("●", t.tag),
+            (false, false) => Span::raw(" "),
+        },
+        Span::styled(format!("{day:>6} "), t.muted),
     ];
-    // An event shows when and where it happens, not when it was posted and by whom.
-    let day = match post.event_start() {
-        Some(start) => start.format("%Y-%m-%d").to_string(),
-        None => post.day(),
-    };
     let source = match &post.event {
         Some(e) if !e.place.is_empty() => e.place.as_str(),
         Some(e) if !e.mode.is_empty() => e.mode.as_str(),
         _ => post.source.as_str(),
     };
-    spans.push(Span::styled(if day.is_empty() { "          ".to_string() } else { day }, t.muted));
-    spans.push(Span::raw(" "));
     if post.draft {
         spans.push(Span::styled("[draft] ", t.draft));
     }
@@ -80,14 +82,9 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
         Some((i, _)) => &post.title[..i],
         None => post.title.as_str(),
     };
-    let source_w = source.width() + 2;
-    let mut cut = false;
-    if room >= 40 && !source.is_empty() && title.width() + source_w > room {
-        let keep = room - source_w.min(room / 3);
-        if title.width() > keep {
-            title = cut_to_width(title, keep.saturating_sub(1));
-            cut = true;
-        }
+    let cut = title.width() > room;
+    if cut {
+        title = cut_to_width(title, room.saturating_sub(1));
     }
     let hits = if app.query.is_empty() {
         Vec::new()
@@ -98,11 +95,21 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
     spans.extend(highlighted(title, &hits, base, t.highlight));
     if cut {
         spans.push(Span::styled("…", base));
+        return Line::from(spans);
     }
+    let mut left = room - title.width();
     if !source.is_empty() {
+        if source.width() + 2 > left {
+            return Line::from(spans);
+        }
+        left -= source.width() + 2;
         spans.push(Span::styled(format!("  {source}"), t.muted));
     }
     for tag in &post.tags {
+        if tag.width() + 2 > left {
+            break;
+        }
+        left -= tag.width() + 2;
         spans.push(Span::styled(format!(" #{tag}"), t.muted));
     }
     Line::from(spans)

@@ -14,11 +14,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
-pub use layout::{Areas, STACK_BELOW, areas, inner};
+pub use layout::{Areas, areas, inner};
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let a = areas(area);
+        let a = areas(area, self.detail_only());
         list::render(self, a.list, buf);
         detail::render(self, a.detail, buf);
         status::render(self, a.status, buf);
@@ -27,7 +27,7 @@ impl Widget for &App {
             Mode::Tags => overlay::tags(self, area, buf),
             Mode::Problems => overlay::problems(self, area, buf),
             Mode::Sections => overlay::sections(self, area, buf),
-            Mode::List | Mode::Filter => {}
+            Mode::List | Mode::Filter | Mode::Confirm => {}
         }
     }
 }

@@ -144,19 +144,59 @@ pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let title = format!(
-        "{} errors, {} warnings: Esc closes",
+        "{} errors, {} warnings: j/k move, Esc closes",
         app.error_count(),
         app.problems.len() - app.error_count()
     );
     let inner = popup(app, area, area.width.saturating_sub(4), area.height.saturating_sub(2), &title, buf);
     let rows = inner.height as usize;
-    let start = window(app.problem_selected, rows);
-    for (i, p) in app.problems.iter().enumerate().skip(start).take(rows) {
-        let row = i - start;
-        let style = if p.severity == Severity::Error { t.error } else { t.muted };
-        if i == app.problem_selected {
-            buf.set_style(Rect::new(inner.x, inner.y + row as u16, inner.width, 1), t.selected);
+    if rows == 0 || inner.width == 0 {
+        return;
+    }
+    // Each problem wrapped to the box, at most a screen of lines each.
+    let width = inner.width as usize;
+    let wrapped = |i: usize| -> Vec<String> {
+        let text = app.problems.get(i).map(|p| p.to_string()).unwrap_or_default();
+        let text: String = text.chars().take(PROBLEM_CHARS).collect();
+        let mut lines: Vec<String> =
+            crate::text::wrap::wrap(&text, width).take(rows).map(str::to_string).collect();
+        if lines.is_empty() {
+            lines.push(String::new());
         }
-        put(buf, inner, row, &Line::styled(p.to_string(), style));
+        lines
+    };
+    // Scrolled so that the selected problem is whole on screen, and as
+    // many before it as fit.
+    let selected = app.problem_selected.min(app.problems.len().saturating_sub(1));
+    let mut start = selected;
+    let mut used = wrapped(selected).len();
+    while start > 0 {
+        let n = wrapped(start - 1).len();
+        if used + n > rows {
+            break;
+        }
+        used += n;
+        start -= 1;
+    }
+    let mut row = 0;
+    for i in start..app.problems.len() {
+        if row >= rows {
+            break;
+        }
+        let Some(p) = app.problems.get(i) else { break };
+        let style = if p.severity == Severity::Error { t.error } else { t.muted };
+        for line in wrapped(i) {
+            if row >= rows {
+                break;
+            }
+            if i == selected {
+                buf.set_style(Rect::new(inner.x, inner.y + row as u16, inner.width, 1), t.selected);
+            }
+            put(buf, inner, row, &Line::styled(line, style));
+            row += 1;
+        }
     }
 }
+
+/// Characters of one problem shown (a megabyte message costs no more).
+const PROBLEM_CHARS: usize = 4000;

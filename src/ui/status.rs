@@ -14,6 +14,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let t = &app.theme;
     let mut spans: Vec<Span> = Vec::new();
+    // A question waits for an answer: it has the bar to itself.
+    if app.mode == Mode::Confirm
+        && let Some(m) = &app.message
+    {
+        let q = Line::from(Span::styled(m.text.as_str(), t.key.add_modifier(Modifier::BOLD)));
+        buf.set_line(area.x, area.y, &q, area.width);
+        return;
+    }
     if app.section.is_some() {
         spans.push(Span::styled(format!("{} · ", app.section_label()), t.key));
     }

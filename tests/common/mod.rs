@@ -16,17 +16,26 @@ use std::path::{Path, PathBuf};
 pub struct FakeHost {
     pub opened: RefCell<Vec<String>>,
     pub copied: RefCell<Vec<String>>,
-    /// Every read state saved, sorted.
+    /// The read keys after each save, sorted.
     pub saved: RefCell<Vec<Vec<String>>>,
+    /// The marks as saved so far.
+    pub marks: RefCell<linkfeed::store::marks::Marks>,
     pub fail: Option<String>,
 }
 
 impl Host for FakeHost {
-    fn save_read(&self, read: &std::collections::HashSet<String>) -> Result<(), String> {
-        let mut keys: Vec<String> = read.iter().cloned().collect();
+    fn save_marks(
+        &self,
+        records: &[linkfeed::store::marks::Record],
+    ) -> Result<Option<linkfeed::tui::host::MarkSets>, String> {
+        let mut marks = self.marks.borrow_mut();
+        for r in records {
+            marks.apply(r);
+        }
+        let mut keys: Vec<String> = marks.read.iter().cloned().collect();
         keys.sort();
         self.saved.borrow_mut().push(keys);
-        Ok(())
+        Ok(None)
     }
 
     fn copy(&self, text: &str) -> Result<(), String> {
@@ -71,8 +80,13 @@ pub fn sample_app(w: u16, h: u16) -> App {
     app_with(sample_feed(), w, h)
 }
 
+/// The clock the tests' apps read: 2025-11-01 12:26:40 UTC, so relative
+/// dates ("3d", "Oct 20", "2024") do not change as the years pass.
+pub const TEST_NOW: i64 = 1_762_000_000;
+
 pub fn app_with(feed: Feed, w: u16, h: u16) -> App {
     let mut app = App::new(feed, "sample feed".into());
+    app.update(Action::Clock(TEST_NOW));
     app.update(Action::Resize(w, h));
     app
 }
