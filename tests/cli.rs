@@ -271,3 +271,95 @@ fn a_bad_config_is_an_error_with_file_line_and_key() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("config.toml:"), "{err}");
 }
+
+fn run_with_state(state: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("LINKFEED_DIR")
+        .env("XDG_STATE_HOME", state)
+        .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run linkfeed");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.unwrap_or("").as_bytes()).expect("stdin");
+    }
+    let out = child.wait_with_output().expect("waits");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn state_export_and_import_carry_marks_and_merge() {
+    let here = tempfile::tempdir().expect("tempdir");
+    let there = tempfile::tempdir().expect("tempdir");
+    let rust = "https://blog.rust-lang.org/2024/11/28/Rust-1.83.0.html";
+    let pg = "https://www.postgresql.org/about/news/postgresql-17-released-2936/";
+    // Marks made "there": one read, one starred (what the reader appends).
+    let lines = format!(
+        "{{\"key\":\"{rust}\",\"field\":\"read\",\"value\":true,\"at\":1000}}\n\
+         {{\"key\":\"{pg}\",\"field\":\"starred\",\"value\":true,\"at\":1000}}\n"
+    );
+    let (code, out, err) = run_with_state(there.path(), &["state", "import", "-"], Some(&lines));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "imported 2 of 2 marks (0 older or already known)\n");
+    let (code, export, _) = run_with_state(there.path(), &["state", "export"], None);
+    assert_eq!(code, 0);
+    assert_eq!(export.lines().count(), 2);
+    // "Here" already read the Postgres post, later than the export was made.
+    let mine = format!("{{\"key\":\"{pg}\",\"field\":\"read\",\"value\":true,\"at\":2000}}\n");
+    run_with_state(here.path(), &["state", "import", "-"], Some(&mine));
+    let file = here.path().join("export.jsonl");
+    std::fs::write(&file, &export).expect("write");
+    let (code, out, _) = run_with_state(here.path(), &["state", "import", &file.to_string_lossy()], None);
+    assert_eq!(code, 0);
+    assert_eq!(out, "imported 2 of 2 marks (0 older or already known)\n");
+    // Merged: both read, one starred; list sees them.
+    let (_, json, _) = run_with_state(here.path(), &["list", "--json", "-q", "is:read"], None);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let urls: Vec<&str> =
+        v.as_array().expect("array").iter().filter_map(|p| p["external_url"].as_str()).collect();
+    assert_eq!(urls.len(), 2, "{urls:?}");
+    assert!(urls.contains(&rust) && urls.contains(&pg));
+    let (_, starred, _) = run_with_state(here.path(), &["list", "-q", "is:starred"], None);
+    assert_eq!(starred.lines().count(), 1);
+    assert!(starred.contains(pg));
+    let (_, all, _) = run_with_state(here.path(), &["list", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&all).expect("json");
+    let flagged = v.as_array().expect("array").iter().filter(|p| p["starred"] == true).count();
+    assert_eq!(flagged, 1);
+    // Importing the same export again changes nothing.
+    let (_, out, _) = run_with_state(here.path(), &["state", "import", &file.to_string_lossy()], None);
+    assert_eq!(out, "imported 0 of 2 marks (2 older or already known)\n");
+    // A broken export names its line and imports nothing.
+    std::fs::write(&file, format!("{}not json\n", mine)).expect("write");
+    let (code, _, err) = run_with_state(here.path(), &["state", "import", &file.to_string_lossy()], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("line 2:"), "{err}");
+}
+
+#[test]
+fn an_old_read_json_is_migrated_once_and_kept() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let dir = state.path().join("linkfeed");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let rust = "https://blog.rust-lang.org/2024/11/28/Rust-1.83.0.html";
+    let old = format!("{{\"version\":1,\"read\":[\"{rust}\"]}}");
+    std::fs::write(dir.join("read.json"), &old).expect("write");
+    // list reads it without migrating (it writes nothing).
+    let (_, out, _) = run_with_state(state.path(), &["list", "-q", "is:read"], None);
+    assert!(out.contains(rust));
+    assert!(!dir.join("marks.jsonl").exists());
+    // Opening the state migrates it; read.json stays as it was.
+    let (code, out, _) = run_with_state(state.path(), &["state", "export"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains(rust) && out.contains("\"field\":\"read\""));
+    assert!(dir.join("marks.jsonl").exists());
+    assert_eq!(std::fs::read_to_string(dir.join("read.json")).expect("kept"), old);
+}

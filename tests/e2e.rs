@@ -631,3 +631,158 @@ fn the_real_feed_reads_as_its_site_shows_it() {
     t.wait_text("EXITED rc=0");
     drop(probe);
 }
+
+/// The clock of the skimming tests: relative dates stay put.
+const SKIM_NOW: &str = "2025-11-01T12:26:40Z";
+
+#[test]
+fn skimming_keys_at_80x24_and_120x40() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let t = Tmux::start(&links(), w, h, &[("LINKFEED_NOW", SKIM_NOW)]);
+        let s = t.wait_text("44 posts, 44 unread");
+        // Relative dates in the list; the title gets the room.
+        assert!(s.contains("▶●    1w Ratatui 0.30: a modular workspace"), "{w}x{h}: {s}");
+        // m reads the first post; n skips to the next unread.
+        t.keys(&["m", "j", "m", "g", "n"]);
+        let s = t.wait_text("42 unread");
+        assert!(
+            s.lines().any(|l| l.contains("▶●") && l.contains("What happened when we let")),
+            "{w}x{h}: {s}"
+        );
+        // N wraps back round to the last unread post.
+        t.keys(&["N", "N"]);
+        let s = t.wait_text("wrapped around");
+        assert!(s.contains("42 unread"), "{s}");
+        // * stars it: a star in the list, and is:starred finds it.
+        t.keys(&["g", "*"]);
+        t.wait_for("the star", |s| s.contains("▶★") && s.contains("starred"));
+        t.keys(&["/"]);
+        t.type_text("is:starred");
+        t.keys(&["Enter"]);
+        let s = t.wait_text("1 of 44");
+        assert!(s.contains("Ratatui 0.30"), "{s}");
+        // A on the whole list asks first (44 posts are more than a screen); y marks them.
+        t.keys(&["Escape"]);
+        t.wait_text("44 posts, 42 unread");
+        t.keys(&["A"]);
+        t.wait_text("mark 42 posts read? y marks them");
+        t.keys(&["y"]);
+        let s = t.wait_text("44 posts, 0 unread");
+        assert!(s.contains("marked 42 posts read (z undoes)"), "{s}");
+        // z undoes it, then the star, then a read mark.
+        t.keys(&["z"]);
+        t.wait_text("44 posts, 42 unread");
+        t.keys(&["z"]);
+        t.wait_for("the star to go", |s| !s.contains("★"));
+        t.keys(&["z"]);
+        t.wait_text("44 posts, 43 unread");
+        // u shows unread posts only, as a query term.
+        t.keys(&["u"]);
+        let s = t.wait_text("43 of 44, 43 unread (unread only)");
+        assert!(w < 120 || s.contains("filter: is:unread"), "{s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+}
+
+#[test]
+fn two_readers_marking_at_the_same_time_lose_no_mark() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let state = probe.dir.join("shared-state");
+    let state_s = state.to_string_lossy().into_owned();
+    let env = [("XDG_STATE_HOME", state_s.as_str()), ("LINKFEED_NOW", SKIM_NOW)];
+    let a = Tmux::start(&links(), 120, 40, &env);
+    let b = Tmux::start(&links(), 120, 40, &env);
+    a.wait_text("44 posts, 44 unread");
+    b.wait_text("44 posts, 44 unread");
+    // Reader a marks posts 0, 2, 4, ... from the top; b marks from the
+    // bottom up, the keys sent to both at once.
+    let down: Vec<&str> = ["m", "j", "j"].repeat(10);
+    let up: Vec<&str> = ["m", "k", "k"].repeat(10);
+    b.keys(&["G"]);
+    b.wait_text("Container queries are here");
+    std::thread::scope(|s| {
+        s.spawn(|| a.keys(&down));
+        s.spawn(|| b.keys(&up));
+    });
+    // Each reader picks up the other's marks: 20 of 44 read, in both.
+    a.wait_text("44 posts, 24 unread");
+    b.wait_text("44 posts, 24 unread");
+    a.keys(&["q"]);
+    b.keys(&["q"]);
+    a.wait_text("EXITED rc=0");
+    b.wait_text("EXITED rc=0");
+    // On disk: 20 read marks.
+    let out = Command::new(BIN)
+        .args(["list", "--json", "-q", "is:read", LINKS])
+        .env("XDG_STATE_HOME", &state)
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json.as_array().map(Vec::len), Some(20), "{json}");
+    drop(probe);
+}
+
+#[test]
+fn a_dumb_terminal_is_refused_with_a_pointer_to_list() {
+    let t = Tmux::start(&format!("TERM=dumb {}", links()), 100, 40, &[]);
+    let s = t.wait_text("EXITED rc=2");
+    assert!(s.contains("the reader cannot draw on TERM=dumb; for scripts use `linkfeed list`"), "{s}");
+}
+
+#[test]
+fn a_console_browser_gets_the_terminal_and_the_reader_comes_back() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let bin = probe.dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let w3m = bin.join("w3m");
+    let log = probe.dir.join("w3m.log");
+    // A stand-in w3m: draws on the terminal, waits for a key, records its argument.
+    std::fs::write(
+        &w3m,
+        format!(
+            "#!/bin/sh\nprintf 'W3M IS SHOWING %s\\n' \"$1\"\nread x\nprintf '%s\\n' \"$1\" > '{}'\n",
+            log.display()
+        ),
+    )
+    .expect("write w3m");
+    Command::new("chmod").arg("+x").arg(&w3m).status().expect("chmod");
+    let t = Tmux::start(&links(), 100, 30, &[("BROWSER", &w3m.to_string_lossy())]);
+    t.wait_text("44 posts");
+    t.keys(&["Enter"]);
+    // The reader has left the screen to the browser, which reads keys itself.
+    let s = t.wait_text("W3M IS SHOWING https://ratatui.rs/highlights/v030/");
+    assert!(!s.contains("44 posts"), "{s}");
+    t.keys(&["Enter"]);
+    // Back: the whole screen drawn again, the post read.
+    let s = t.wait_text("opened https://ratatui.rs/highlights/v030/");
+    assert!(s.contains("44 posts, 43 unread") && !s.contains("W3M IS SHOWING"), "{s}");
+    assert_eq!(read_log(&log), "https://ratatui.rs/highlights/v030/\n");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}
+
+#[test]
+fn terminals_without_256_colours_get_the_16_basic_colours() {
+    let screen_with = |term: &str| {
+        let t = Tmux::start(&format!("TERM={term} {}", links()), 100, 20, &[("COLORTERM", "")]);
+        t.wait_text("44 posts");
+        let out = t.tmux(&["capture-pane", "-e", "-p", "-t", "0"]);
+        t.keys(&["q"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // tmux writes every colour as a palette index (`38;5;N`): the 16
+    // basic colours are 0-15.
+    let indices = |screen: &str| -> Vec<u32> {
+        ["38;5;", "48;5;"]
+            .iter()
+            .flat_map(|p| screen.split(p).skip(1))
+            .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .collect()
+    };
+    let basic = indices(&screen_with("xterm"));
+    assert!(!basic.is_empty() && basic.iter().all(|&n| n < 16), "{basic:?}");
+    let rich = indices(&screen_with("xterm-256color"));
+    assert!(rich.iter().any(|&n| n >= 16), "{rich:?}");
+}

@@ -259,3 +259,29 @@ fn drafts_are_marked_when_shown() {
     press(&mut app, &o, "/platform teams");
     assert!(screen(&app).contains("[draft] Platform teams that say no"));
 }
+
+#[test]
+fn the_problems_overlay_wraps_long_messages_and_scrolls() {
+    use linkfeed::problem::{Problem, Severity};
+    let mut feed = sample_feed();
+    feed.problems = (0..12)
+        .map(|i| Problem {
+            path: format!("post-{i:02}.md").into(),
+            line: Some(3),
+            severity: Severity::Error,
+            message: format!("{} the end of problem {i}", "a long explanation ".repeat(8)),
+        })
+        .collect();
+    let mut app = app_with(feed, 80, 24);
+    let o = FakeHost::default();
+    press(&mut app, &o, "p");
+    let s = screen(&app);
+    // Wrapped: the end of the first message is on screen, not cut off.
+    assert!(s.contains("the end of problem 0"), "{s}");
+    assert!(!s.contains("the end of problem 11"), "{s}");
+    // Moving down scrolls until the last one shows, whole.
+    press(&mut app, &o, &"j".repeat(11));
+    let s = screen(&app);
+    assert!(s.contains("post-11.md:3") && s.contains("the end of problem 11"), "{s}");
+    insta::assert_snapshot!(draw(&app).backend());
+}
