@@ -6,7 +6,9 @@ use crate::problem::{Problem, Severity};
 use crate::search::{Matcher, Query};
 use crate::store::marks::Marks;
 use serde::Serialize;
+use std::collections::HashSet;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 /// One post as `list --json` prints it.
 #[derive(Serialize)]
@@ -27,6 +29,8 @@ struct JsonPost<'a> {
     draft: bool,
     read: bool,
     starred: bool,
+    /// The last sync brought it.
+    new: bool,
     /// Paths of the files with the same link, folded into this row.
     also: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,11 +51,18 @@ struct JsonEvent<'a> {
 /// Events alone (`in:events`, `kind:event`) come upcoming first, soonest first.
 /// With `newest`, a query with words lists newest first, not best first.
 /// `marks` answer `is:read`, `is:unread` and `is:starred`.
-pub fn select<'a>(posts: &'a [Post], query: &str, newest: bool, marks: &Marks) -> Vec<&'a Post> {
+/// `fresh`: the posts the last sync brought (`is:new`).
+pub fn select<'a>(
+    posts: &'a [Post],
+    query: &str,
+    newest: bool,
+    marks: &Marks,
+    fresh: &HashSet<PathBuf>,
+) -> Vec<&'a Post> {
     let q = Query::parse(query);
     let mut matcher = Matcher::default();
     if q.terms.iter().any(|t| t.scope == crate::search::Scope::Is) {
-        matcher.marks = posts.iter().map(|p| mark_bits(p, marks)).collect();
+        matcher.marks = posts.iter().map(|p| mark_bits(p, marks, fresh)).collect();
     }
     let mut matches = matcher.filter(&q, posts);
     if newest {
@@ -64,7 +75,7 @@ pub fn select<'a>(posts: &'a [Post], query: &str, newest: bool, marks: &Marks) -
 }
 
 /// A post's bits for [`Matcher::marks`].
-pub fn mark_bits(p: &Post, marks: &Marks) -> u8 {
+pub fn mark_bits(p: &Post, marks: &Marks, fresh: &HashSet<PathBuf>) -> u8 {
     let key = crate::store::read::key(p);
     let mut bits = 0;
     if marks.read.contains(key.as_ref()) {
@@ -73,12 +84,21 @@ pub fn mark_bits(p: &Post, marks: &Marks) -> u8 {
     if marks.starred.contains(key.as_ref()) {
         bits |= crate::search::STARRED;
     }
+    if fresh.contains(&p.path) {
+        bits |= crate::search::NEW;
+    }
     bits
 }
 
 /// `linkfeed list`: one tab-separated line per post (date, title, source,
 /// URL, section), or a JSON array.
-pub fn list(out: &mut dyn Write, posts: &[&Post], json: bool, marks: &Marks) -> io::Result<()> {
+pub fn list(
+    out: &mut dyn Write,
+    posts: &[&Post],
+    json: bool,
+    marks: &Marks,
+    fresh: &HashSet<PathBuf>,
+) -> io::Result<()> {
     if json {
         let items: Vec<JsonPost> = posts
             .iter()
@@ -97,6 +117,7 @@ pub fn list(out: &mut dyn Write, posts: &[&Post], json: bool, marks: &Marks) -> 
                 draft: p.draft,
                 read: marks.read.contains(crate::store::read::key(p).as_ref()),
                 starred: marks.starred.contains(crate::store::read::key(p).as_ref()),
+                new: fresh.contains(&p.path),
                 also: p.also.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
                 event: p.event.as_deref().map(|e| JsonEvent {
                     start: e.start.map(|d| d.to_rfc3339()),

@@ -10,6 +10,15 @@
 //! open_advances = true           # opening a post moves to the next unread
 //! browser_in_terminal = false    # the browser runs in this terminal (w3m, lynx...)
 //!
+//! default_feed = "kubermates"   # the feed opened when no folder is named
+//!
+//! [feeds.kubermates]             # a feed kept in a git repository (`linkfeed sync`)
+//! git = "https://github.com/kubermates-org/kubermates.github.io"
+//! path = "content"               # the folder inside the repository (optional)
+//! branch = "main"                # optional: the remote's default branch
+//! [feeds.notes]                  # a feed in a local folder
+//! dir = "~/notes/feed"
+//!
 //! [theme]                        # colour names, #rrggbb, or 0-255
 //! muted = "darkgray"
 //! highlight = "yellow"
@@ -45,6 +54,35 @@ struct Raw {
     browser_in_terminal: Option<Spanned<bool>>,
     theme: Option<RawTheme>,
     keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany>>>,
+    default_feed: Option<Spanned<String>>,
+    feeds: Option<BTreeMap<Spanned<String>, Spanned<RawFeed>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    git: Option<String>,
+    path: Option<String>,
+    branch: Option<String>,
+    dir: Option<String>,
+}
+
+/// A feed named in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feed {
+    /// A git repository, synced into the data folder.
+    Git(crate::sync::GitFeed),
+    /// A local folder.
+    Dir { name: String, dir: PathBuf },
+}
+
+impl Feed {
+    pub fn name(&self) -> &str {
+        match self {
+            Feed::Git(g) => &g.name,
+            Feed::Dir { name, .. } => name,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,6 +142,17 @@ pub struct Config {
     pub colors: Vec<(String, Color)>,
     /// (command name, keys) pairs from `[keys]`.
     pub keys: Vec<(String, Vec<Key>)>,
+    /// `[feeds.NAME]`, by name.
+    pub feeds: Vec<Feed>,
+    /// The feed opened when no folder is named.
+    pub default_feed: Option<String>,
+}
+
+impl Config {
+    /// The feed called `name`.
+    pub fn feed(&self, name: &str) -> Option<&Feed> {
+        self.feeds.iter().find(|f| f.name() == name)
+    }
 }
 
 /// A configuration that cannot be used.
@@ -192,6 +241,48 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             c.colors.push((name.to_string(), color));
         }
     }
+    for (name, feed) in raw.feeds.unwrap_or_default() {
+        let at = Some(name.span().start);
+        let name = name.into_inner();
+        if !crate::sync::valid_name(&name) {
+            return Err(err(at, format!("feeds.{name:?}: a feed's name is letters, digits, - _ and .")));
+        }
+        let f = feed.into_inner();
+        let one = |what: &str| err(at, format!("feeds.{name} {what}"));
+        c.feeds.push(match (f.git, f.dir) {
+            (Some(url), None) => {
+                crate::sync::valid_url(&url).map_err(|e| one(&format!("has git = {e}")))?;
+                let path = f.path.unwrap_or_default();
+                if path.split('/').any(|part| part == "..") || path.starts_with('/') {
+                    return Err(one("has a path that leaves the repository"));
+                }
+                if f.branch
+                    .as_deref()
+                    .is_some_and(|b| b.starts_with('-') || b.contains("..") || b.contains(':'))
+                {
+                    return Err(one("has a branch that is not a branch name"));
+                }
+                Feed::Git(crate::sync::GitFeed { name, url, path, branch: f.branch })
+            }
+            (None, Some(dir)) => {
+                if f.path.is_some() || f.branch.is_some() {
+                    return Err(one("is a folder: path and branch are for git feeds"));
+                }
+                Feed::Dir { name, dir: expand_home(dir) }
+            }
+            (Some(_), Some(_)) => return Err(one("has both git and dir: give one")),
+            (None, None) => return Err(one("needs git = \"URL\" or dir = \"FOLDER\"")),
+        });
+    }
+    if let Some(d) = raw.default_feed {
+        if c.feed(d.get_ref()).is_none() {
+            return Err(err(
+                Some(d.span().start),
+                format!("default_feed = {:?} names no [feeds.*] entry", d.get_ref()),
+            ));
+        }
+        c.default_feed = Some(d.into_inner());
+    }
     for (name, keys) in raw.keys.unwrap_or_default() {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
@@ -270,6 +361,28 @@ mod tests {
 
     fn p(text: &str) -> Result<Config, ConfigError> {
         parse(Path::new("/c/config.toml"), text)
+    }
+
+    #[test]
+    fn feeds_are_git_repositories_or_folders() {
+        let c = p("default_feed = \"k\"\n[feeds.k]\ngit = \"https://github.com/k/k.github.io\"\npath = \"content\"\n[feeds.notes]\ndir = \"/n\"\n")
+            .expect("parses");
+        assert_eq!(c.default_feed.as_deref(), Some("k"));
+        assert!(matches!(c.feed("k"), Some(Feed::Git(g)) if g.path == "content" && g.branch.is_none()));
+        assert!(matches!(c.feed("notes"), Some(Feed::Dir { dir, .. }) if dir == Path::new("/n")));
+        for (bad, says) in [
+            ("[feeds.x]\ngit = \"--upload-pack=evil\"\n", "not a repository address"),
+            ("[feeds.x]\ngit = \"ext::sh\"\n", "not a repository address"),
+            ("[feeds.x]\ngit = \"https://a/b\"\ndir = \"/d\"\n", "both git and dir"),
+            ("[feeds.x]\n", "needs git"),
+            ("[feeds.x]\ngit = \"https://a/b\"\npath = \"../..\"\n", "leaves the repository"),
+            ("[feeds.x]\ngit = \"https://a/b\"\nbranch = \"--force\"\n", "not a branch name"),
+            ("[feeds.\"a/b\"]\ngit = \"https://a/b\"\n", "a feed's name"),
+            ("default_feed = \"nope\"\n", "names no [feeds.*] entry"),
+        ] {
+            let e = p(bad).expect_err(bad).to_string();
+            assert!(e.contains(says) && e.starts_with("/c/config.toml:"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod post;
 pub mod problem;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -28,6 +28,9 @@ struct Cli {
     /// Show drafts too, marked as drafts.
     #[arg(long)]
     drafts: bool,
+    /// Open the feed of this name from the config file (`linkfeed feeds` lists them).
+    #[arg(short, long, global = true, value_name = "NAME")]
+    feed: Option<String>,
 }
 
 /// `list --sort`.
@@ -76,6 +79,13 @@ enum Cmd {
     },
     /// Print the effective configuration and where each value came from.
     Config,
+    /// Fetch git feeds (all of them, or those named) and say what is new.
+    Sync {
+        /// Feed names from the config file (default: every git feed).
+        names: Vec<String>,
+    },
+    /// List the feeds of the config file, with their last sync.
+    Feeds,
     /// Read and starred marks: export them, or merge an export in.
     State {
         #[command(subcommand)]
@@ -104,18 +114,64 @@ enum StateCmd {
     Path,
 }
 
-/// The folder named, else $LINKFEED_DIR, else the configuration's `dir`,
-/// else the bundled sample; and where that came from.
-fn resolve_source(dir: Option<PathBuf>, config: &Config) -> (Source, config::From) {
+/// What to read: the folder, and, for a synced git feed, the feed and its copy.
+struct Resolved {
+    source: Source,
+    from: config::From,
+    git: Option<(linkfeed::sync::GitFeed, PathBuf)>,
+}
+
+/// The folder named, else `--feed`, else $LINKFEED_DIR, else the
+/// configuration's `default_feed`, else its `dir`, else the bundled sample;
+/// and where that came from. A named feed that does not exist, or a git feed
+/// never synced, is an error.
+fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<Resolved, String> {
+    let plain = |source, from| Ok(Resolved { source, from, git: None });
     if let Some(d) = dir {
-        return (Source::Dir(d), config::From::Flag("DIR argument"));
+        return plain(Source::Dir(d), config::From::Flag("DIR argument"));
+    }
+    let named = |name: &str, from: config::From| -> Result<Resolved, String> {
+        match config.feed(name) {
+            None => {
+                let known: Vec<&str> = config.feeds.iter().map(config::Feed::name).collect();
+                let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                Err(format!("no feed is called {name:?} in the config file (feeds: {known})"))
+            }
+            Some(config::Feed::Dir { dir, .. }) => plain(Source::Dir(dir.clone()), from),
+            Some(config::Feed::Git(g)) => {
+                let root = linkfeed::sync::feeds_dir().ok_or("neither XDG_DATA_HOME nor HOME is set")?;
+                let feed_dir = root.join(&g.name);
+                let content = linkfeed::sync::content_dir(&feed_dir, &g.path);
+                if !feed_dir.join("current").exists() {
+                    return Err(format!(
+                        "the feed {:?} has not been synced yet: run `linkfeed sync {}`",
+                        g.name, g.name
+                    ));
+                }
+                Ok(Resolved { source: Source::Dir(content), from, git: Some((g.clone(), feed_dir)) })
+            }
+        }
+    };
+    if let Some(name) = feed {
+        return named(name, config::From::Flag("--feed"));
     }
     if let Some(d) = std::env::var_os("LINKFEED_DIR").filter(|d| !d.is_empty()) {
-        return (Source::Dir(PathBuf::from(d)), config::From::Env("LINKFEED_DIR"));
+        return plain(Source::Dir(PathBuf::from(d)), config::From::Env("LINKFEED_DIR"));
+    }
+    if let Some(name) = &config.default_feed {
+        return named(name, config::From::File);
     }
     match &config.dir {
-        Some(d) => (Source::Dir(d.clone()), config::From::File),
-        None => (Source::Sample, config::From::Default),
+        Some(d) => plain(Source::Dir(d.clone()), config::From::File),
+        None => plain(Source::Sample, config::From::Default),
+    }
+}
+
+/// The posts the last sync of a git feed brought.
+fn new_posts(resolved: &Resolved) -> std::collections::HashSet<PathBuf> {
+    match &resolved.git {
+        Some((g, dir)) => linkfeed::sync::new_posts(dir, &g.path).into_iter().collect(),
+        None => Default::default(),
     }
 }
 
@@ -158,12 +214,23 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let source = |dir: Option<PathBuf>| resolve_source(dir, &config).0;
+    let feed_name = cli.feed.clone();
+    let resolve_or_exit = |dir: Option<PathBuf>| {
+        resolve(dir, feed_name.as_deref(), &config).map_err(|e| {
+            eprintln!("linkfeed: error: {e}");
+            ExitCode::from(2)
+        })
+    };
     let stdout = io::stdout();
     match cli.command {
         Some(Cmd::List { dir, drafts, query, json, stats, unread, sort }) => {
             let start = Instant::now();
-            let feed = match load(&source(dir)) {
+            let resolved = match resolve_or_exit(dir) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let fresh = new_posts(&resolved);
+            let feed = match load(&resolved.source) {
                 Ok(f) => f.visible(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
@@ -175,17 +242,21 @@ fn main() -> ExitCode {
             let text = query.as_deref().unwrap_or("");
             let query_text = if unread { format!("{text} is:unread") } else { text.to_string() };
             let marks = read_marks();
-            let posts = commands::select(&feed.posts, &query_text, sort == ListSort::Newest, &marks);
+            let posts = commands::select(&feed.posts, &query_text, sort == ListSort::Newest, &marks, &fresh);
             let filter = t.elapsed();
             let mut out = io::BufWriter::new(stdout.lock());
-            let result = commands::list(&mut out, &posts, json, &marks).and_then(|()| out.flush());
+            let result = commands::list(&mut out, &posts, json, &marks, &fresh).and_then(|()| out.flush());
             if stats {
                 eprintln!("{}", commands::stats_line(&feed, filter, start.elapsed()));
             }
             finish(result.map(|()| ExitCode::SUCCESS))
         }
         Some(Cmd::Check { dir }) => {
-            let feed = match load(&source(dir)) {
+            let source = match resolve_or_exit(dir) {
+                Ok(r) => r.source,
+                Err(code) => return code,
+            };
+            let feed = match load(&source) {
                 Ok(f) => f,
                 Err(code) => return code,
             };
@@ -196,7 +267,11 @@ fn main() -> ExitCode {
             }))
         }
         Some(Cmd::Tags { dir, drafts }) => {
-            let feed = match load(&source(dir)) {
+            let source = match resolve_or_exit(dir) {
+                Ok(r) => r.source,
+                Err(code) => return code,
+            };
+            let feed = match load(&source) {
                 Ok(f) => f.visible(drafts),
                 Err(code) => return code,
             };
@@ -211,13 +286,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::State { action }) => state_command(action),
+        Some(Cmd::Sync { names }) => sync_command(&config, &names),
+        Some(Cmd::Feeds) => feeds_command(&config),
         Some(Cmd::Config) => {
             print!("{}", describe_config(&config));
             ExitCode::SUCCESS
         }
         None => {
-            let source = source(cli.dir);
-            reader(source, cli.drafts || config.show_drafts == Some(true), &config)
+            let resolved = match resolve_or_exit(cli.dir) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            reader(resolved, cli.drafts || config.show_drafts == Some(true), &config)
         }
     }
 }
@@ -297,6 +377,115 @@ fn state_command(action: StateCmd) -> ExitCode {
     }
 }
 
+/// `linkfeed sync [NAME...]`: one line per feed; exit 1 when any failed.
+fn sync_command(config: &Config, names: &[String]) -> ExitCode {
+    use linkfeed::sync;
+    let feeds: Vec<&sync::GitFeed> = if names.is_empty() {
+        config
+            .feeds
+            .iter()
+            .filter_map(|f| match f {
+                config::Feed::Git(g) => Some(g),
+                config::Feed::Dir { .. } => None,
+            })
+            .collect()
+    } else {
+        let mut v = Vec::new();
+        for n in names {
+            match config.feed(n) {
+                Some(config::Feed::Git(g)) => v.push(g),
+                Some(config::Feed::Dir { .. }) => {
+                    eprintln!("linkfeed: error: {n}: a folder feed, not a git one: nothing to sync");
+                    return ExitCode::from(2);
+                }
+                None => {
+                    eprintln!("linkfeed: error: no feed is called {n:?} in the config file");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        v
+    };
+    if feeds.is_empty() {
+        eprintln!(
+            "linkfeed: no git feeds in the config file ([feeds.NAME] with git = \"URL\"): nothing to sync"
+        );
+        return ExitCode::SUCCESS;
+    }
+    let Some(root) = sync::feeds_dir() else {
+        eprintln!("linkfeed: error: neither XDG_DATA_HOME nor HOME is set: no place for the feeds");
+        return ExitCode::from(2);
+    };
+    let tty = io::stderr().is_terminal();
+    let mut failed = false;
+    for g in feeds {
+        let bar = tty.then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_message(format!("{}: fetching {}", g.name, g.url));
+            b.enable_steady_tick(std::time::Duration::from_millis(100));
+            b
+        });
+        let progress = |step: sync::Step| {
+            if let Some(b) = &bar {
+                match step {
+                    sync::Step::Fetching => b.set_message(format!("{}: fetching {}", g.name, g.url)),
+                    sync::Step::CheckingOut => b.set_message(format!("{}: checking out", g.name)),
+                    sync::Step::Done => {}
+                }
+            }
+        };
+        let result = sync::sync(g, &root.join(&g.name), &progress);
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        match result {
+            Ok(report) => println!("{report}"),
+            Err(e) => {
+                failed = true;
+                println!("{}: failed: {e} (the last copy is kept)", g.name);
+            }
+        }
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// `linkfeed feeds`: every feed of the config file and its last sync.
+fn feeds_command(config: &Config) -> ExitCode {
+    if config.feeds.is_empty() {
+        println!("no feeds in the config file: add [feeds.NAME] with git = \"URL\" or dir = \"FOLDER\"");
+        return ExitCode::SUCCESS;
+    }
+    let root = linkfeed::sync::feeds_dir();
+    for f in &config.feeds {
+        let mark = if config.default_feed.as_deref() == Some(f.name()) { " (default)" } else { "" };
+        match f {
+            config::Feed::Dir { name, dir } => println!("{name}{mark}\tdir\t{}", dir.display()),
+            config::Feed::Git(g) => {
+                let state = root.as_ref().and_then(|r| linkfeed::sync::load_state(&r.join(&g.name)));
+                let last = match state {
+                    Some(s) => {
+                        let when = chrono::DateTime::from_timestamp(s.at, 0)
+                            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_default();
+                        let short = s.commit.get(..8).unwrap_or(&s.commit);
+                        format!(
+                            "synced {when}, {short} of {}, {} posts: {} new, {} changed, {} removed",
+                            s.commit_date.get(..10).unwrap_or(""),
+                            s.posts,
+                            s.added.len(),
+                            s.changed.len(),
+                            s.removed.len()
+                        )
+                    }
+                    None => "never synced".into(),
+                };
+                println!("{}{mark}\tgit\t{}\t{last}", g.name, g.url);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 /// Why the reader cannot run on this terminal (`TERM=dumb`, none at all).
 fn unusable_terminal() -> Option<&'static str> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -311,7 +500,9 @@ fn unusable_terminal() -> Option<&'static str> {
 }
 
 /// The interactive reader.
-fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
+fn reader(resolved: Resolved, drafts: bool, config: &Config) -> ExitCode {
+    let fresh = new_posts(&resolved);
+    let source = resolved.source;
     // A folder that cannot be read is an error before the screen changes.
     if let Source::Dir(dir) = &source
         && let Err(e) = feed::check_dir(dir)
@@ -349,6 +540,8 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
         opener.browser = config.browser.clone();
     }
     opener.in_terminal = config.browser_in_terminal == Some(true);
+    let sync_feed = resolved.git.as_ref().map(|(g, _)| g.name.clone());
+    opener.git = resolved.git;
     let mut marks_problem = None;
     let mut marks_loaded = None;
     match linkfeed::store::marks::default_dir().map(|d| linkfeed::store::marks::Store::open(&d)) {
@@ -387,6 +580,8 @@ fn reader(source: Source, drafts: bool, config: &Config) -> ExitCode {
         );
         app.theme = config.theme(no_color(), depth);
         app.open_advances = config.open_advances != Some(false);
+        app.sync_feed = sync_feed;
+        app.new_posts = fresh;
         app.keymap = config.keymap();
         if let Some(e) = &watch_problem {
             app.notify(format!("not watching the folder for changes ({e}); r reloads"), true);
@@ -444,12 +639,17 @@ fn describe_config(config: &Config) -> String {
         (None, Some(p)) => writeln!(out, "# configuration file: {} (not found: defaults)", p.display()),
         (None, None) => writeln!(out, "# no configuration file (neither XDG_CONFIG_HOME nor HOME is set)"),
     };
-    let (source, from) = resolve_source(None, config);
-    let dir = match &source {
-        Source::Dir(d) => format!("{:?}", d.display().to_string()),
-        Source::Sample => "(the bundled sample feed)".into(),
+    let dir = match resolve(None, None, config) {
+        Ok(Resolved { source: Source::Dir(d), from, .. }) => {
+            format!("{:?}  # {from}", d.display().to_string())
+        }
+        Ok(Resolved { from, .. }) => format!("(the bundled sample feed)  # {from}"),
+        Err(e) => format!("(none: {e})"),
     };
-    let _ = writeln!(out, "dir = {dir}  # {from}");
+    let _ = writeln!(out, "dir = {dir}");
+    if let Some(d) = &config.default_feed {
+        let _ = writeln!(out, "default_feed = {d:?}  # config file");
+    }
     let env_browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
     let _ = match (&config.browser, env_browser) {
         (Some(b), _) => writeln!(out, "browser = {b:?}  # config file"),

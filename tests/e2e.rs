@@ -786,3 +786,68 @@ fn terminals_without_256_colours_get_the_16_basic_colours() {
     let rich = indices(&screen_with("xterm-256color"));
     assert!(rich.iter().any(|&n| n >= 16), "{rich:?}");
 }
+
+fn git_in(repo: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "curator")
+        .env("GIT_AUTHOR_EMAIL", "c@example.org")
+        .env("GIT_COMMITTER_NAME", "curator")
+        .env("GIT_COMMITTER_EMAIL", "c@example.org")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git is installed (the CI script installs it)");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn shift_s_syncs_the_open_feed_in_the_background_and_marks_what_is_new() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let repo = probe.dir.join("remote");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git_in(&repo, &["init", "-q", "-b", "main"]);
+    post_file(&repo, "a.md", "First post", "2026-01-01");
+    post_file(&repo, "b.md", "Second post", "2026-02-01");
+    git_in(&repo, &["add", "-A"]);
+    git_in(&repo, &["commit", "-q", "-m", "two"]);
+    let cfg = probe.dir.join("config");
+    std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
+    std::fs::write(
+        cfg.join("linkfeed/config.toml"),
+        format!("[feeds.news]\ngit = \"file://{}\"\n", repo.display()),
+    )
+    .expect("write config");
+    let env_vars = [
+        ("XDG_CONFIG_HOME", cfg.to_string_lossy().into_owned()),
+        ("XDG_DATA_HOME", probe.dir.join("data").to_string_lossy().into_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env_vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let first = Command::new(BIN).args(["sync"]).envs(env.iter().copied()).output().expect("runs");
+    assert!(String::from_utf8_lossy(&first.stdout).starts_with("news: 2 posts, first sync"));
+    let t = Tmux::start(&format!("{BIN} -f news"), 120, 30, &env);
+    t.wait_text("2 posts, 2 unread");
+    // The curator publishes a post; S fetches it while the reader stays usable.
+    post_file(&repo, "c.md", "Third post", "2026-03-01");
+    git_in(&repo, &["add", "-A"]);
+    git_in(&repo, &["commit", "-q", "-m", "three"]);
+    t.keys(&["S"]);
+    let s = t.wait_text("news: 1 new, 0 changed, 0 removed");
+    assert!(!s.contains("Third post") || s.contains("3 posts"), "{s}");
+    let s = t.wait_text("3 posts");
+    // The new post carries the new mark, and is:new finds it alone.
+    assert!(s.lines().any(|l| l.contains("+") && l.contains("Third post")), "{s}");
+    t.keys(&["/"]);
+    t.type_text("is:new");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("1 of 3");
+    assert!(s.contains("Third post"), "{s}");
+    // A folder feed has nothing to sync: S says so.
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    let t = Tmux::start(&links(), 120, 30, &[]);
+    t.wait_text("44 posts");
+    t.keys(&["S"]);
+    t.wait_text("this feed is a folder, not a git feed");
+    drop(probe);
+}

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "feed",         // walk, front matter, watch
     "search",       // the query language and matching
     "store",        // read state
+    "sync",         // git feeds: fetch, check out, what is new
     "ui::theme",    // styles: a leaf
     "ui::layout",   // geometry: a leaf the app and the widgets share
     "app",          // the state machine and its key table

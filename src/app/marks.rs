@@ -67,11 +67,9 @@ impl App {
             .collect();
         self.unread = unread;
         self.matcher.marks = flags;
-        let by_marks = self
-            .query
-            .terms
-            .iter()
-            .any(|t| t.scope == Scope::Is && matches!(t.text.as_str(), "read" | "unread" | "starred"));
+        let by_marks = self.query.terms.iter().any(|t| {
+            t.scope == Scope::Is && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new")
+        });
         if by_marks {
             self.refilter_keeping();
         }
@@ -279,8 +277,13 @@ impl App {
         self.query.terms.iter().any(|t| t.scope == Scope::Is && !t.negate && t.text == "unread")
     }
 
-    /// The "new since the last sync" bit of a post's marks (none yet).
-    fn new_flag(&self, _post: &Post) -> u8 {
-        0
+    /// The "new since the last sync" bit of a post's marks.
+    fn new_flag(&self, post: &Post) -> u8 {
+        if !self.new_posts.is_empty() && self.new_posts.contains(&post.path) { crate::search::NEW } else { 0 }
+    }
+
+    /// Whether the last sync brought this post.
+    pub fn is_new(&self, post: &Post) -> bool {
+        !self.new_posts.is_empty() && self.new_posts.contains(&post.path)
     }
 }

@@ -48,6 +48,8 @@ pub enum Action {
     Copied(Result<String, String>),
     /// The marks were written, or could not be.
     Saved(Result<(), String>),
+    /// A sync finished: its report line and the posts it brought, or why it failed.
+    Synced(Result<(String, Vec<std::path::PathBuf>), String>),
     /// Another reader changed the marks: these are read and starred now.
     Marks(Box<(HashSet<String>, HashSet<String>)>),
     /// The feed was read again (after `r`, or a change in the folder).
@@ -75,6 +77,9 @@ pub enum Effect {
     /// Read the feed again (in the background); the result comes back as
     /// `Action::Reloaded`.
     Reload,
+    /// Sync the open git feed in the background; the result comes back as
+    /// `Action::Synced`.
+    Sync,
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
@@ -157,6 +162,12 @@ pub struct App {
     pub open_advances: bool,
     /// In a terminal too narrow for two panes, the detail pane is shown.
     pub show_detail: bool,
+    /// The posts the last sync brought (`is:new`, a `+` in the list).
+    pub new_posts: std::collections::HashSet<std::path::PathBuf>,
+    /// The name of the open git feed (`S` syncs it); `None` for a folder.
+    pub sync_feed: Option<String>,
+    /// A sync is running.
+    pub syncing: bool,
 
     /// The feed folder (empty for the bundled sample).
     pub root: std::path::PathBuf,
@@ -220,6 +231,9 @@ impl App {
             confirm: None,
             open_advances: true,
             show_detail: false,
+            new_posts: std::collections::HashSet::new(),
+            sync_feed: None,
+            syncing: false,
             root: std::path::PathBuf::new(),
             clock: 0,
             sections: Vec::new(),
@@ -298,6 +312,17 @@ impl App {
                 self.say(format!("opened {}", sanitize::one_line(&url)), false);
                 // Opening a post reads it.
                 return self.opened();
+            }
+            Action::Synced(result) => {
+                self.syncing = false;
+                match result {
+                    Ok((report, new)) => {
+                        self.new_posts = new.into_iter().collect();
+                        self.say(sanitize::one_line(&report), false);
+                        return Some(Effect::Reload);
+                    }
+                    Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e)), true),
+                }
             }
             Action::Marks(marks) => {
                 let (read, starred) = *marks;
@@ -423,6 +448,15 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
+            (Mode::List, Cmd::Sync) => match (&self.sync_feed, self.syncing) {
+                (None, _) => self.say("this feed is a folder, not a git feed: nothing to sync".into(), true),
+                (Some(_), true) => self.say("a sync is already running".into(), false),
+                (Some(name), false) => {
+                    self.say(format!("syncing {name}…"), false);
+                    self.syncing = true;
+                    return Some(Effect::Sync);
+                }
+            },
             (Mode::List, Cmd::Reload) => {
                 self.say("reloading…".into(), false);
                 return Some(Effect::Reload);

@@ -10,6 +10,9 @@ use std::process::{Command, Stdio};
 /// Read and starred keys.
 pub type MarkSets = (HashSet<String>, HashSet<String>);
 
+/// What a background sync gives back.
+pub type SyncResult = Result<(String, Vec<std::path::PathBuf>), String>;
+
 /// Browsers that draw in the terminal they are started from.
 pub const CONSOLE_BROWSERS: &[&str] = &["w3m", "lynx", "links", "elinks", "browsh", "carbonyl"];
 
@@ -46,6 +49,13 @@ pub trait Host {
     /// A reload that has finished since the last call (after `start_reload`,
     /// or by itself when the folder changed).
     fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
+        None
+    }
+    /// Starts syncing the open git feed in the background.
+    fn start_sync(&self) {}
+    /// A sync that has finished since the last call: its report line and the
+    /// posts it brought, or why it failed.
+    fn poll_sync(&self) -> Option<SyncResult> {
         None
     }
     /// The body of a post file, read again when the post is shown.
@@ -92,12 +102,22 @@ pub struct SystemHost {
     /// The shared marks; `None` keeps them for this run only.
     marks: RefCell<Option<(Store, Marks)>>,
     reload: Option<crate::feed::watch::Reloader>,
+    /// The open git feed and its folder, for `S`.
+    pub git: Option<(crate::sync::GitFeed, std::path::PathBuf)>,
+    syncing: RefCell<Option<std::sync::mpsc::Receiver<SyncResult>>>,
 }
 
 impl SystemHost {
     pub fn from_env() -> Self {
         let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
-        SystemHost { browser, in_terminal: false, marks: RefCell::new(None), reload: None }
+        SystemHost {
+            browser,
+            in_terminal: false,
+            marks: RefCell::new(None),
+            reload: None,
+            git: None,
+            syncing: RefCell::new(None),
+        }
     }
 
     /// Keeps the marks in `store` from now on.
@@ -163,6 +183,24 @@ impl Host for SystemHost {
         let others = store.refresh(marks).map_err(|e| format!("{}: {e}", store.log().display()))?;
         store.append(marks, records).map_err(|e| format!("{}: {e}", store.log().display()))?;
         Ok(others.then(|| (marks.read.clone(), marks.starred.clone())))
+    }
+
+    fn start_sync(&self) {
+        let Some((feed, dir)) = self.git.clone() else { return };
+        let (tx, rx) = std::sync::mpsc::channel();
+        *self.syncing.borrow_mut() = Some(rx);
+        std::thread::spawn(move || {
+            let result = crate::sync::sync(&feed, &dir, &|_| {})
+                .map(|report| (report.to_string(), crate::sync::new_posts(&dir, &feed.path)));
+            let _ = tx.send(result);
+        });
+    }
+
+    fn poll_sync(&self) -> Option<SyncResult> {
+        let mut guard = self.syncing.borrow_mut();
+        let result = guard.as_ref()?.try_recv().ok()?;
+        *guard = None;
+        Some(result)
     }
 
     fn poll_marks(&self) -> Option<MarkSets> {

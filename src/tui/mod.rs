@@ -66,6 +66,10 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
                 host.start_reload();
                 None
             }
+            Effect::Sync => {
+                host.start_sync();
+                None
+            }
             Effect::ReadBody(path) => {
                 let result = host.read_body(&path);
                 app.update(Action::Body(path, result))
@@ -109,6 +113,9 @@ pub fn run(
                 batch.push(event::read()?);
             }
             process(app, batch, opener);
+        }
+        if let Some(result) = opener.poll_sync() {
+            apply(app, Action::Synced(result), opener);
         }
         if let Some(sets) = opener.poll_marks() {
             apply(app, Action::Marks(Box::new(sets)), opener);

@@ -47,7 +47,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// One row: the selection marker, a star or the unread dot, a short relative date (an event's own
+/// One row: the selection marker, a star, `+` (new and unread) or the unread dot, a short relative date (an event's own
 /// date), the title (matches highlighted) with all the room it needs, then
 /// the source (an event's place) and tags, muted, only where room remains.
 pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> Line<'a> {
@@ -61,10 +61,12 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
     let mut spans = vec![
         Span::raw(if selected { "▶" } else { " " }),
         // A starred post shows its star; whether it is read, its title's weight says.
-        match (app.is_starred(post), unread) {
-            (true, _) => Span::styled("★", t.highlight),
-            (false, true) => Span::styled("●", t.tag),
-            (false, false) => Span::raw(" "),
+        // A post the last sync brought shows a `+` while it is unread.
+        match (app.is_starred(post), unread, app.is_new(post)) {
+            (true, _, _) => Span::styled("★", t.highlight),
+            (false, true, true) => Span::styled("+", t.info),
+            (false, true, false) => Span::styled("●", t.tag),
+            (false, false, _) => Span::raw(" "),
         },
         Span::styled(format!("{day:>6} "), t.muted),
     ];
