@@ -178,19 +178,30 @@ pub fn check(out: &mut dyn Write, feed: &Feed) -> io::Result<bool> {
 pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Duration) -> String {
     let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     let s = &feed.stats;
-    format!(
-        "files: {}, posts: {}, problems: {}; walk: {}, read+parse: {} on {} threads (read {} + parse {} summed), sort: {}, visible: {}, filter: {}, total: {}",
+    let mut line = format!(
+        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, filter: {}, total: {}",
         feed.files,
         feed.posts.len(),
         feed.problems.len(),
+        s.parsed,
+        s.cached,
+        s.stale,
         ms(s.walk),
+        ms(s.validate),
+        ms(s.cache_read),
         ms(s.read_parse),
         s.threads,
         ms(s.read_sum),
         ms(s.parse_sum),
+        ms(s.cache_write),
+        if s.cache_written { " (written)" } else { "" },
         ms(s.sort),
         ms(s.visible),
         ms(filter),
         ms(total),
-    )
+    );
+    if let Some(note) = &feed.cache_note {
+        line.push_str(&format!("; {note}"));
+    }
+    line
 }

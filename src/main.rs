@@ -31,6 +31,9 @@ struct Cli {
     /// Open the feed of this name from the config file (`linkfeed feeds` lists them).
     #[arg(short, long, global = true, value_name = "NAME")]
     feed: Option<String>,
+    /// Read and parse every file; neither read nor write the parse cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
 }
 
 /// `list --sort`.
@@ -86,6 +89,11 @@ enum Cmd {
     },
     /// List the feeds of the config file, with their last sync.
     Feeds,
+    /// The parse cache (under $XDG_CACHE_HOME/linkfeed): `linkfeed cache clear` removes it.
+    Cache {
+        #[command(subcommand)]
+        action: CacheCmd,
+    },
     /// Read and starred marks: export them, or merge an export in.
     State {
         #[command(subcommand)]
@@ -99,6 +107,14 @@ enum Cmd {
         #[arg(long)]
         drafts: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum CacheCmd {
+    /// Remove every feed's parse cache (the next start reads every file).
+    Clear,
+    /// Print where the caches are kept.
+    Path,
 }
 
 #[derive(Subcommand)]
@@ -189,8 +205,8 @@ fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-fn load(source: &Source) -> Result<Feed, ExitCode> {
-    feed::load(source).map_err(|e| {
+fn load(source: &Source, use_cache: bool) -> Result<Feed, ExitCode> {
+    feed::load_cached(source, use_cache).map_err(|e| {
         eprintln!("linkfeed: error: {e}");
         ExitCode::from(2)
     })
@@ -230,7 +246,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let fresh = new_posts(&resolved);
-            let feed = match load(&resolved.source) {
+            let feed = match load(&resolved.source, !cli.no_cache) {
                 Ok(f) => f.visible(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
@@ -256,7 +272,7 @@ fn main() -> ExitCode {
                 Ok(r) => r.source,
                 Err(code) => return code,
             };
-            let feed = match load(&source) {
+            let feed = match load(&source, !cli.no_cache) {
                 Ok(f) => f,
                 Err(code) => return code,
             };
@@ -271,7 +287,7 @@ fn main() -> ExitCode {
                 Ok(r) => r.source,
                 Err(code) => return code,
             };
-            let feed = match load(&source) {
+            let feed = match load(&source, !cli.no_cache) {
                 Ok(f) => f.visible(drafts),
                 Err(code) => return code,
             };
@@ -286,6 +302,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::State { action }) => state_command(action),
+        Some(Cmd::Cache { action }) => cache_command(action),
         Some(Cmd::Sync { names }) => sync_command(&config, &names),
         Some(Cmd::Feeds) => feeds_command(&config),
         Some(Cmd::Config) => {
@@ -297,7 +314,7 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            reader(resolved, cli.drafts || config.show_drafts == Some(true), &config)
+            reader(resolved, cli.drafts || config.show_drafts == Some(true), !cli.no_cache, &config)
         }
     }
 }
@@ -375,6 +392,26 @@ fn state_command(action: StateCmd) -> ExitCode {
             }
         }
     }
+}
+
+/// `linkfeed cache clear|path`.
+fn cache_command(action: CacheCmd) -> ExitCode {
+    let Some(dir) = feed::cache::folder() else {
+        eprintln!("linkfeed: error: neither XDG_CACHE_HOME nor HOME is set: there is no cache");
+        return ExitCode::from(2);
+    };
+    match action {
+        CacheCmd::Path => println!("{}", dir.display()),
+        CacheCmd::Clear => match std::fs::remove_dir_all(&dir) {
+            Ok(()) => println!("removed {}", dir.display()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => println!("no cache at {}", dir.display()),
+            Err(e) => {
+                eprintln!("linkfeed: error: {}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+        },
+    }
+    ExitCode::SUCCESS
 }
 
 /// `linkfeed sync [NAME...]`: one line per feed; exit 1 when any failed.
@@ -500,7 +537,7 @@ fn unusable_terminal() -> Option<&'static str> {
 }
 
 /// The interactive reader.
-fn reader(resolved: Resolved, drafts: bool, config: &Config) -> ExitCode {
+fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) -> ExitCode {
     let fresh = new_posts(&resolved);
     let source = resolved.source;
     // A folder that cannot be read is an error before the screen changes.
@@ -518,17 +555,27 @@ fn reader(resolved: Resolved, drafts: bool, config: &Config) -> ExitCode {
     watch_signals(Arc::clone(&stop));
     // Load on another thread while the screen shows how far it has got.
     let progress = Arc::new(Progress::default());
+    // With a parse cache, the first screen comes from it unchecked, and the
+    // check (a stat of every file, a parse of the changed ones) runs right
+    // after, in the background: the feed is updated in place if it differs.
+    let from_cache = Arc::new(AtomicBool::new(false));
     let loader = {
-        let (source, progress) = (source.clone(), Arc::clone(&progress));
-        std::thread::spawn(move || match &source {
-            Source::Dir(dir) => feed::load_dir_with(dir, &progress),
-            Source::Sample => feed::load(&source),
+        let (source, progress, from_cache) = (source.clone(), Arc::clone(&progress), Arc::clone(&from_cache));
+        std::thread::spawn(move || {
+            if let (Source::Dir(dir), true) = (&source, use_cache)
+                && let Some(path) = feed::cache::path_for(dir)
+                && let Some(f) = feed::load_from_cache_unchecked(dir, &path)
+            {
+                from_cache.store(true, std::sync::atomic::Ordering::SeqCst);
+                return Ok(f);
+            }
+            feed::load_cached_with(&source, use_cache, &progress)
         })
     };
     let mut reloader = {
         let source = source.clone();
         linkfeed::feed::watch::Reloader::new(move || {
-            feed::load(&source).map(|f| f.visible(drafts)).map_err(|e| e.to_string())
+            feed::load_cached(&source, use_cache).map(|f| f.visible(drafts)).map_err(|e| e.to_string())
         })
     };
     let watch_problem = match &source {
@@ -581,6 +628,11 @@ fn reader(resolved: Resolved, drafts: bool, config: &Config) -> ExitCode {
         app.theme = config.theme(no_color(), depth);
         app.open_advances = config.open_advances != Some(false);
         app.sync_feed = sync_feed;
+        if from_cache.load(std::sync::atomic::Ordering::SeqCst) {
+            // Drawn from the cache: check it against the files now.
+            app.checking_cache = true;
+            linkfeed::tui::host::Host::start_reload(&opener);
+        }
         app.new_posts = fresh;
         app.keymap = config.keymap();
         if let Some(e) = &watch_problem {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// One post of the feed. Every text field has passed `sanitize` when it was
 /// loaded, so it can be drawn or printed as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Post {
     /// Where the post came from: a path below the feed folder, or the name of
     /// a bundled sample file.
@@ -59,7 +59,7 @@ pub struct Post {
 }
 
 /// Keys of Hugo's that few posts have.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Hugo {
     /// `categories` and `keywords`: searched like tags, shown after them.
     pub categories: Vec<String>,
@@ -84,7 +84,7 @@ impl Hugo {
 }
 
 /// An event's data, from its front matter.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// `eventDate`, else `date`.
     pub start: Option<DateTime<FixedOffset>>,

@@ -353,7 +353,7 @@ fn a_reload_keeps_the_query_the_read_state_and_the_selected_post() {
     // The same feed read again, minus the newest post.
     let mut feed = sample_feed();
     feed.posts.remove(0);
-    app.update(linkfeed::app::Action::Reloaded(Ok(feed)));
+    app.update(linkfeed::app::Action::Reloaded(Ok(Box::new(feed))));
     assert_eq!(app.query_text, "kube");
     assert_eq!(selected_title(&app), selected, "still on the same post");
     assert_eq!(app.matches.len(), matches);

@@ -9,6 +9,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .env_remove("LINKFEED_DIR")
         .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
         // A fixed clock: which sample events are upcoming never changes.
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
@@ -219,6 +220,7 @@ fn with_config(text: &str, args: &[&str]) -> (i32, String, String) {
         .env_remove("BROWSER")
         .env("XDG_CONFIG_HOME", dir.path())
         .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
         // A fixed clock: which sample events are upcoming never changes.
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
@@ -278,6 +280,7 @@ fn run_with_state(state: &std::path::Path, args: &[&str], stdin: Option<&str>) -
         .args(args)
         .env_remove("LINKFEED_DIR")
         .env("XDG_STATE_HOME", state)
+        .env("XDG_CACHE_HOME", state.join("cache"))
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

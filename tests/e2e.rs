@@ -42,6 +42,10 @@ impl Tmux {
         if !env.iter().any(|(k, _)| *k == "XDG_STATE_HOME") {
             args.extend(["-e".into(), format!("XDG_STATE_HOME={}", path.join("state").display())]);
         }
+        // And its parse cache.
+        if !env.iter().any(|(k, _)| *k == "XDG_CACHE_HOME") {
+            args.extend(["-e".into(), format!("XDG_CACHE_HOME={}", path.join("cache").display())]);
+        }
         for (k, v) in env {
             args.extend(["-e".into(), format!("{k}={v}")]);
         }

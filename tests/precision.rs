@@ -66,6 +66,7 @@ fn list(query: Option<&str>) -> Vec<serde_json::Value> {
     }
     let out = cmd
         .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
         .expect("run linkfeed");

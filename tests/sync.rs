@@ -74,6 +74,7 @@ impl Setup {
             .env("XDG_CONFIG_HOME", self.root.join("config"))
             .env("XDG_DATA_HOME", self.root.join("data"))
             .env("XDG_STATE_HOME", self.root.join("state"))
+            .env("XDG_CACHE_HOME", self.root.join("cache"))
             .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
             .output()
             .expect("run linkfeed");

@@ -53,7 +53,7 @@ pub enum Action {
     /// Another reader changed the marks: these are read and starred now.
     Marks(Box<(HashSet<String>, HashSet<String>)>),
     /// The feed was read again (after `r`, or a change in the folder).
-    Reloaded(Result<Feed, String>),
+    Reloaded(Result<Box<Feed>, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
     /// The body of the post file at this path was read (after
@@ -168,6 +168,8 @@ pub struct App {
     pub sync_feed: Option<String>,
     /// A sync is running.
     pub syncing: bool,
+    /// The feed was drawn from the parse cache unchecked; the check is running.
+    pub checking_cache: bool,
 
     /// The feed folder (empty for the bundled sample).
     pub root: std::path::PathBuf,
@@ -234,6 +236,7 @@ impl App {
             new_posts: std::collections::HashSet::new(),
             sync_feed: None,
             syncing: false,
+            checking_cache: false,
             root: std::path::PathBuf::new(),
             clock: 0,
             sections: Vec::new(),
@@ -329,8 +332,24 @@ impl App {
                 self.set_marks(read, starred);
             }
             Action::Saved(Ok(())) => {}
+            Action::Reloaded(Ok(feed)) if self.checking_cache => {
+                // The check of the cache the first screen came from.
+                self.checking_cache = false;
+                let s = feed.stats;
+                if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
+                    self.replace_feed(*feed);
+                    let n = s.parsed + s.stale;
+                    self.say(
+                        format!(
+                            "updated: {n} file{} changed since the last run",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        false,
+                    );
+                }
+            }
             Action::Reloaded(Ok(feed)) => {
-                self.replace_feed(feed);
+                self.replace_feed(*feed);
                 self.say(format!("reloaded: {}", self.count_label()), false);
             }
             Action::Reloaded(Err(e)) => {

@@ -1,6 +1,7 @@
 //! Loading a feed: walk the folder once, read and parse on every core,
 //! collect problems, sort newest first.
 
+pub mod cache;
 pub mod frontmatter;
 pub mod hugo;
 pub mod watch;
@@ -57,6 +58,8 @@ pub struct Feed {
     pub pages: usize,
     /// How long each phase took.
     pub stats: LoadStats,
+    /// Why the parse cache was not used, when it was asked for and not used.
+    pub cache_note: Option<String>,
 }
 
 /// Timings of a load, for `list --stats` and the benchmarks.
@@ -75,6 +78,20 @@ pub struct LoadStats {
     /// Dropping drafts and posts outside their dates, folding duplicates.
     pub visible: Duration,
     pub threads: usize,
+    /// Checking the cache against the files (a stat of each).
+    pub validate: Duration,
+    /// Decoding the cache's entries (wall time).
+    pub cache_read: Duration,
+    /// Writing the cache back.
+    pub cache_write: Duration,
+    /// Files read and parsed (the rest came from the cache).
+    pub parsed: usize,
+    /// Files whose parse came from the cache.
+    pub cached: usize,
+    /// Cache entries for files that are gone or changed.
+    pub stale: usize,
+    /// The cache was written back.
+    pub cache_written: bool,
 }
 
 /// How far a load has got, shared with the TUI's loading screen; setting
@@ -130,6 +147,22 @@ pub fn load(source: &Source) -> Result<Feed, LoadError> {
     }
 }
 
+/// As [`load`], with the parse cache for a folder when `use_cache`.
+pub fn load_cached(source: &Source, use_cache: bool) -> Result<Feed, LoadError> {
+    load_cached_with(source, use_cache, &Progress::default())
+}
+
+/// As [`load_cached`], reporting progress.
+pub fn load_cached_with(source: &Source, use_cache: bool, progress: &Progress) -> Result<Feed, LoadError> {
+    match source {
+        Source::Sample => Ok(load_sample()),
+        Source::Dir(dir) => {
+            let path = if use_cache { cache::path_for(dir) } else { None };
+            load_dir_cached(dir, progress, path.as_deref())
+        }
+    }
+}
+
 fn load_sample() -> Feed {
     let names: Vec<&Path> = SAMPLE_FILES.iter().map(|(name, _)| Path::new(*name)).collect();
     let resources = hugo::bundle_resources(&names);
@@ -161,22 +194,217 @@ pub fn check_dir(dir: &Path) -> Result<(), LoadError> {
 
 /// As [`load_dir`], reporting progress and stopping early on `cancel`.
 pub fn load_dir_with(dir: &Path, progress: &Progress) -> Result<Feed, LoadError> {
+    load_dir_cached(dir, progress, None)
+}
+
+/// As [`load_dir_with`], with the parse cache at `cache` (see [`cache`]):
+/// files whose size, time and inode match their entry (and, when modified
+/// within a second of the cache's writing, their CRC) are taken from it; the
+/// rest are read and parsed; the cache is written back when anything changed.
+pub fn load_dir_cached(
+    dir: &Path,
+    progress: &Progress,
+    cache_path: Option<&Path>,
+) -> Result<Feed, LoadError> {
     check_dir(dir)?;
     let t = Instant::now();
     let (files, mut walk_problems) = walk(dir);
     let walk_time = t.elapsed();
     progress.total.store(files.len(), Ordering::Relaxed);
     progress.walked.store(true, Ordering::Relaxed);
+    let root_key = cache_path.map(|_| cache::root_key(dir)).unwrap_or_default();
+    let rel = |p: &Path| -> String {
+        let r = p.strip_prefix(dir).unwrap_or(p).to_string_lossy();
+        if std::path::MAIN_SEPARATOR == '/' {
+            r.into_owned()
+        } else {
+            r.replace(std::path::MAIN_SEPARATOR, "/")
+        }
+    };
+    let mut stats = LoadStats::default();
+    let mut note = None;
+    let mut results: Vec<Option<(Parsed, Option<cache::Meta>)>> = (0..files.len()).map(|_| None).collect();
+    if let Some(path) = cache_path {
+        match cache::Reader::open(path, &root_key) {
+            Ok(Some(reader)) => {
+                let t = Instant::now();
+                let metas = stat_all(&files, &rel);
+                stats.validate = t.elapsed();
+                let t = Instant::now();
+                match from_cache(&reader, &files, &metas) {
+                    Ok((found, stale)) => {
+                        stats.stale = stale;
+                        stats.cached = found.len();
+                        for (i, parsed, meta) in found {
+                            results[i] = Some((parsed, Some(meta)));
+                        }
+                    }
+                    Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
+                }
+                stats.cache_read = t.elapsed();
+                progress.done.store(stats.cached, Ordering::Relaxed);
+            }
+            Ok(None) => note = Some("no cache yet: written".to_string()),
+            Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
+        }
+    }
+    let todo: Vec<usize> = (0..files.len()).filter(|&i| results[i].is_none()).collect();
     let t = Instant::now();
-    let (results, mut stats) = parse_files(&files, progress);
+    let (parsed, parse_stats) = parse_files(&files, &todo, cache_path.is_some(), &rel, progress);
     stats.read_parse = t.elapsed();
+    stats.read_sum = parse_stats.read_sum;
+    stats.parse_sum = parse_stats.parse_sum;
+    stats.threads = parse_stats.threads;
     stats.walk = walk_time;
+    stats.parsed = todo.len();
+    for part in parsed {
+        for (i, p, meta) in part {
+            results[i] = Some((p, meta));
+        }
+    }
+    if let Some(path) = cache_path
+        && (stats.parsed > 0 || stats.stale > 0 || note.is_some())
+        && !progress.cancel.load(Ordering::Relaxed)
+    {
+        let t = Instant::now();
+        let entries: Vec<(&cache::Meta, &Parsed)> =
+            results.iter().flatten().filter_map(|(p, m)| m.as_ref().map(|m| (m, p))).collect();
+        match cache::write_all(path, &root_key, &entries) {
+            Ok(()) => stats.cache_written = true,
+            Err(e) => note = Some(format!("cache not written: {e}")),
+        }
+        stats.cache_write = t.elapsed();
+    }
     let t = Instant::now();
-    let mut feed = assemble_in(dir, results.into_iter().flatten().map(|(_, r)| r));
+    let mut feed = assemble_in(dir, results.into_iter().flatten().map(|(p, _)| p));
     stats.sort = t.elapsed();
     feed.stats = stats;
+    feed.cache_note = note;
     feed.problems.append(&mut walk_problems);
     Ok(feed)
+}
+
+/// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
+fn stat_all(files: &[PathBuf], rel: &(dyn Fn(&Path) -> String + Sync)) -> Vec<Option<cache::Meta>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len() / 1024 + 1);
+    let per = files.len().div_ceil(threads).max(1);
+    thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|p| {
+                            let m = fs::metadata(p).ok()?;
+                            Some(cache::Meta {
+                                rel: rel(p),
+                                size: m.len(),
+                                mtime_ns: cache::mtime_ns(&m),
+                                ino: cache::inode(&m),
+                                crc: None,
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+/// The cache's entries that still hold (by file index) and how many did not.
+type FromCache = (Vec<(usize, Parsed, cache::Meta)>, usize);
+
+/// The cache's entries that still hold, by file index: a file whose stat
+/// matches, and, when it was modified within a second of the cache's
+/// writing, whose bytes still have the CRC. Also how many entries did not
+/// hold (changed or gone files). An error: the cache cannot be trusted.
+fn from_cache(
+    reader: &cache::Reader,
+    files: &[PathBuf],
+    metas: &[Option<cache::Meta>],
+) -> Result<FromCache, String> {
+    let by_rel: HashMap<&str, usize> =
+        metas.iter().enumerate().filter_map(|(i, m)| m.as_ref().map(|m| (m.rel.as_str(), i))).collect();
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
+    type Part = Result<FromCache, String>;
+    let parts: Vec<Part> = thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut buf = Vec::new();
+                    let mut out = Vec::new();
+                    let mut stale = 0;
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        if b >= reader.blocks() {
+                            break;
+                        }
+                        for (meta, parsed) in reader.block(b, &mut buf)? {
+                            let hit = by_rel.get(meta.rel.as_str()).copied().filter(|&i| {
+                                metas[i].as_ref().is_some_and(|now| now.same_stat(&meta))
+                                    && (meta.mtime_ns < racy_from || same_crc(&files[i], meta.crc))
+                            });
+                            match hit {
+                                // Paths as this load spells the folder.
+                                Some(i) => out.push((i, reroot(parsed, &files[i]), meta)),
+                                None => stale += 1,
+                            }
+                        }
+                    }
+                    Ok((out, stale))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a decoder failed".into()))).collect()
+    });
+    let mut all = Vec::with_capacity(reader.entries());
+    let mut stale = 0;
+    for p in parts {
+        let (mut v, n) = p?;
+        all.append(&mut v);
+        stale += n;
+    }
+    Ok((all, stale))
+}
+
+/// A cached parse with its paths set to `path` (the folder may have been
+/// named differently when the cache was written: `feed` or `./feed`).
+fn reroot(parsed: Parsed, path: &Path) -> Parsed {
+    match parsed {
+        Ok((mut post, mut warnings)) => {
+            post.path = path.to_path_buf();
+            for w in &mut warnings {
+                w.path = path.to_path_buf();
+            }
+            Ok((post, warnings))
+        }
+        Err(mut p) => {
+            p.path = path.to_path_buf();
+            Err(p)
+        }
+    }
+}
+
+/// Whether the file's bytes still have this CRC.
+fn same_crc(path: &Path, crc: Option<u32>) -> bool {
+    let mut buf = Vec::new();
+    crc.is_some() && read_file(path, &mut buf).is_ok() && Some(crc32fast::hash(&buf)) == crc
+}
+
+/// The cached parse of every file below `dir`, unchecked: for a first
+/// screen while the real check runs. `None` when there is no usable cache.
+pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> {
+    let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
+    let mut all = Vec::with_capacity(reader.entries());
+    let mut buf = Vec::new();
+    for b in 0..reader.blocks() {
+        all.extend(reader.block(b, &mut buf).ok()?.into_iter().map(|(m, p)| reroot(p, &dir.join(&m.rel))));
+    }
+    Some(assemble_in(dir, all))
 }
 
 fn is_post_file(path: &Path) -> bool {
@@ -284,17 +512,28 @@ fn error(path: &Path, line: Option<usize>, message: String) -> Problem {
 /// disk, and many in flight keep it busy (measured in BENCHMARKS.md).
 const LOAD_THREADS: usize = 8;
 
-/// Reads and parses `files` on many threads, keeping their order.
-fn parse_files(files: &[PathBuf], progress: &Progress) -> (Vec<Vec<(usize, Parsed)>>, LoadStats) {
+/// What parsing one file gave: its index, the result, and (when asked) its
+/// stat and CRC for the cache.
+type ParsedFile = (usize, Parsed, Option<cache::Meta>);
+
+/// Reads and parses the files at indices `todo` on many threads; with
+/// `meta`, also each file's stat and CRC (for the cache).
+fn parse_files(
+    files: &[PathBuf],
+    todo: &[usize],
+    meta: bool,
+    rel: &(dyn Fn(&Path) -> String + Sync),
+    progress: &Progress,
+) -> (Vec<Vec<ParsedFile>>, LoadStats) {
     let threads = std::env::var("LINKFEED_LOAD_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(LOAD_THREADS)
         .clamp(1, 256)
-        .min(files.len() / 16 + 1);
+        .min(todo.len() / 16 + 1);
     let next = AtomicUsize::new(0);
     const CHUNK: usize = 32;
-    type Part = (Vec<(usize, Parsed)>, Duration, Duration);
+    type Part = (Vec<ParsedFile>, Duration, Duration);
     let parts: Vec<Part> = thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -304,19 +543,34 @@ fn parse_files(files: &[PathBuf], progress: &Progress) -> (Vec<Vec<(usize, Parse
                     let mut buf = Vec::new();
                     while !progress.cancel.load(Ordering::Relaxed) {
                         let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= files.len() {
+                        if start >= todo.len() {
                             break;
                         }
-                        for (i, path) in files.iter().enumerate().skip(start).take(CHUNK) {
+                        for &i in todo.iter().skip(start).take(CHUNK) {
+                            let Some(path) = files.get(i) else { continue };
                             let t = Instant::now();
-                            let r = read_file(path, &mut buf);
+                            let (r, stat) = if meta {
+                                match read_file_meta(path, &mut buf) {
+                                    Ok(m) => (Ok(()), Some(m)),
+                                    Err(e) => (Err(e), None),
+                                }
+                            } else {
+                                (read_file(path, &mut buf), None)
+                            };
                             let t2 = Instant::now();
                             read += t2 - t;
+                            let m = stat.map(|m| cache::Meta {
+                                rel: rel(path),
+                                size: m.len(),
+                                mtime_ns: cache::mtime_ns(&m),
+                                ino: cache::inode(&m),
+                                crc: Some(crc32fast::hash(&buf)),
+                            });
                             // Bodies stay on disk: read again when a post is shown.
-                            out.push((i, r.and_then(|()| parse_bytes_with(path, &buf, false))));
+                            out.push((i, r.and_then(|()| parse_bytes_with(path, &buf, false)), m));
                             parse += t2.elapsed();
                         }
-                        progress.done.fetch_add(CHUNK.min(files.len() - start), Ordering::Relaxed);
+                        progress.done.fetch_add(CHUNK.min(todo.len() - start), Ordering::Relaxed);
                     }
                     (out, read, parse)
                 })
@@ -333,6 +587,25 @@ fn parse_files(files: &[PathBuf], progress: &Progress) -> (Vec<Vec<(usize, Parse
     // afterwards. Moving results straight out avoids a second copy of them all.
     let results = parts.into_iter().map(|p| p.0).collect();
     (results, stats)
+}
+
+/// As [`read_file`], also giving the file's metadata (from the open file,
+/// so it describes the bytes read).
+fn read_file_meta(path: &Path, buf: &mut Vec<u8>) -> Result<fs::Metadata, Problem> {
+    use std::io::Read;
+    buf.clear();
+    let cannot = |e: io::Error| error(path, None, format!("cannot read this file: {e}"));
+    let file = fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(buf).map_err(cannot)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(error(
+            path,
+            None,
+            format!("the file is over {} MiB, larger than any post: skipped", MAX_FILE_BYTES >> 20),
+        ));
+    }
+    Ok(meta)
 }
 
 /// Reads a file into `buf` (reused between files), refusing huge ones.
@@ -444,6 +717,7 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
         files,
         pages,
         stats: LoadStats::default(),
+        cache_note: None,
     }
 }
 

@@ -121,7 +121,7 @@ pub fn run(
             apply(app, Action::Marks(Box::new(sets)), opener);
         }
         if let Some(result) = opener.poll_reload() {
-            apply(app, Action::Reloaded(result), opener);
+            apply(app, Action::Reloaded(result.map(Box::new)), opener);
         }
         apply(app, Action::Tick(Instant::now()), opener);
         apply(app, Action::Clock(crate::clock::now()), opener);

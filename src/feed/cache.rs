@@ -1,0 +1,279 @@
+//! The parse cache: what parsing a folder's files gave, kept so the next
+//! start re-parses only the files that changed.
+//!
+//! One file per feed folder, `$XDG_CACHE_HOME/linkfeed/feeds/<hash>.bin`
+//! (default `~/.cache/linkfeed/`). Layout: the magic `LINKFEED`, then blocks
+//! of entries, then a footer (the format number, the program's version, the
+//! folder it was written for, each block's offset, length and CRC-32), the
+//! footer's length and the magic again. An entry is a file's path (relative
+//! to the folder), size, modification time in nanoseconds, inode, a CRC-32 of
+//! its bytes when it was modified less than two seconds before the load that
+//! read it ("racy": an edit in the same second would not change its time),
+//! and what parsing it gave (the post and its warnings, or the error).
+//!
+//! Encoded with postcard: a compact, documented wire format driven by the
+//! serde derives the types already have (bincode 2 would add a second set of
+//! derives; rkyv's zero-copy archive does not fit `Arc<str>` and chrono
+//! without wrappers, and the posts are owned values in the end anyway).
+//!
+//! Blocks are decoded on every core, each thread reading its own blocks with
+//! positioned reads, so the whole file is never in memory at once.
+//!
+//! A cache that is missing, truncated, damaged (a block's CRC), from another
+//! format or program version, or written for another folder is ignored (and
+//! rebuilt), never trusted; the reason goes to `list --stats`.
+
+use crate::feed::frontmatter::Parsed;
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Bump when the loader's rules or the post's fields change.
+pub const FORMAT: u32 = 1;
+
+const MAGIC: &[u8; 8] = b"LINKFEED";
+
+/// Entries per block.
+const BLOCK: usize = 512;
+
+/// A file as the cache saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Relative to the feed folder, `/`-separated.
+    pub rel: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ino: u64,
+    /// CRC-32 of the bytes parsed, for racy files only.
+    pub crc: Option<u32>,
+}
+
+impl Meta {
+    /// Whether the file looks unchanged (the CRC is checked separately).
+    pub fn same_stat(&self, other: &Meta) -> bool {
+        self.size == other.size && self.mtime_ns == other.mtime_ns && self.ino == other.ino
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Footer {
+    format: u32,
+    version: String,
+    root: String,
+    entries: u64,
+    /// (offset, length, CRC-32) of each block.
+    blocks: Vec<(u64, u32, u32)>,
+}
+
+/// The cache file for the feed folder `root` (canonicalized), or `None`
+/// when there is no cache folder.
+pub fn path_for(root: &Path) -> Option<PathBuf> {
+    let root = fs::canonicalize(root).ok()?;
+    let dir = crate::store::paths::dir(crate::store::paths::Base::Cache)?;
+    Some(dir.join("feeds").join(format!("{:016x}.bin", fnv(root.to_string_lossy().as_bytes()))))
+}
+
+/// Every cache file (for `linkfeed cache clear`).
+pub fn folder() -> Option<PathBuf> {
+    crate::store::paths::dir(crate::store::paths::Base::Cache).map(|d| d.join("feeds"))
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// The folder's name as the cache records it.
+pub fn root_key(root: &Path) -> String {
+    fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()).to_string_lossy().into_owned()
+}
+
+/// An open cache file, checked as far as its footer.
+pub struct Reader {
+    file: File,
+    footer: Footer,
+    /// The cache file's own modification time: files modified within a
+    /// second of it are racy.
+    pub written_ns: i64,
+}
+
+/// Modification time in nanoseconds since the epoch.
+pub fn mtime_ns(m: &fs::Metadata) -> i64 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+#[cfg(unix)]
+pub fn inode(m: &fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    m.ino()
+}
+#[cfg(not(unix))]
+pub fn inode(_: &fs::Metadata) -> u64 {
+    0
+}
+
+#[cfg(unix)]
+fn read_at(f: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    f.read_exact_at(buf, offset)
+}
+#[cfg(not(unix))]
+fn read_at(f: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
+impl Reader {
+    /// Opens the cache at `path` written for `root`; why not, when it cannot
+    /// be used (`Ok(None)`: there is none).
+    pub fn open(path: &Path, root: &str) -> Result<Option<Reader>, String> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("unreadable ({e})")),
+        };
+        let meta = file.metadata().map_err(|e| format!("unreadable ({e})"))?;
+        let len = meta.len();
+        if len < 28 {
+            return Err("truncated".into());
+        }
+        let mut tail = [0u8; 12];
+        read_at(&file, &mut tail, len - 12).map_err(|e| format!("unreadable ({e})"))?;
+        let mut head = [0u8; 8];
+        read_at(&file, &mut head, 0).map_err(|e| format!("unreadable ({e})"))?;
+        if &tail[4..] != MAGIC || &head != MAGIC {
+            return Err("truncated or not a cache".into());
+        }
+        let footer_len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
+        if footer_len + 20 > len {
+            return Err("truncated".into());
+        }
+        let mut fb = vec![0u8; footer_len as usize];
+        read_at(&file, &mut fb, len - 12 - footer_len).map_err(|e| format!("unreadable ({e})"))?;
+        let footer: Footer = postcard::from_bytes(&fb).map_err(|_| "damaged (footer)".to_string())?;
+        if footer.format != FORMAT || footer.version != env!("CARGO_PKG_VERSION") {
+            return Err(format!("from another version ({} format {})", footer.version, footer.format));
+        }
+        if footer.root != root {
+            return Err("written for another folder".into());
+        }
+        if footer.blocks.iter().any(|&(off, n, _)| off + n as u64 > len - 12 - footer_len) {
+            return Err("truncated".into());
+        }
+        Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta) }))
+    }
+
+    /// How many entries it holds.
+    pub fn entries(&self) -> usize {
+        self.footer.entries as usize
+    }
+
+    pub fn blocks(&self) -> usize {
+        self.footer.blocks.len()
+    }
+
+    /// Decodes block `i` (checking its CRC) into `buf`'s entries.
+    pub fn block(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(Meta, Parsed)>, String> {
+        let &(off, n, crc) = self.footer.blocks.get(i).ok_or("no such block")?;
+        buf.clear();
+        buf.resize(n as usize, 0);
+        read_at(&self.file, buf, off).map_err(|e| format!("unreadable ({e})"))?;
+        if crc32fast::hash(buf) != crc {
+            return Err("damaged (a block's checksum)".into());
+        }
+        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+    }
+}
+
+/// Writes the cache for `root` at `path` from `entries`, encoding a few
+/// blocks at a time on every core (so the encoded cache is never in memory
+/// whole).
+pub fn write_all(path: &Path, root: &str, entries: &[(&Meta, &Parsed)]) -> io::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let group = BLOCK * threads * 4;
+    let mut encoded = entries.chunks(group).map(encode);
+    write(path, root, entries.len(), &mut encoded)
+}
+
+/// Encodes `entries` as blocks (on every core).
+fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Vec<u8>>, String> {
+    let chunks: Vec<&[(&Meta, &Parsed)]> = entries.chunks(BLOCK).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len().max(1));
+    let per = chunks.len().div_ceil(threads.max(1)).max(1);
+    let out: Vec<Result<Vec<Vec<u8>>, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .chunks(per)
+            .map(|group| {
+                s.spawn(move || {
+                    group
+                        .iter()
+                        .map(|c| postcard::to_stdvec(c).map_err(|e| e.to_string()))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("an encoder failed".into()))).collect()
+    });
+    let mut blocks = Vec::new();
+    for r in out {
+        blocks.extend(r?);
+    }
+    Ok(blocks)
+}
+
+/// Writes a cache for `root` at `path`: a temporary file in the same
+/// folder, renamed over the old one.
+fn write(
+    path: &Path,
+    root: &str,
+    entries: usize,
+    groups: &mut dyn Iterator<Item = Result<Vec<Vec<u8>>, String>>,
+) -> io::Result<()> {
+    let dir = path.parent().ok_or_else(|| io::Error::other("the cache path has no folder"))?;
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().map_or("cache".into(), |n| n.to_string_lossy()),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = io::BufWriter::new(File::create(&tmp)?);
+        f.write_all(MAGIC)?;
+        let mut offset = MAGIC.len() as u64;
+        let mut index = Vec::with_capacity(entries.div_ceil(BLOCK));
+        for blocks in groups {
+            for b in blocks.map_err(io::Error::other)? {
+                f.write_all(&b)?;
+                index.push((offset, b.len() as u32, crc32fast::hash(&b)));
+                offset += b.len() as u64;
+            }
+        }
+        let footer = Footer {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            root: root.to_string(),
+            entries: entries as u64,
+            blocks: index,
+        };
+        let fb = postcard::to_stdvec(&footer).map_err(io::Error::other)?;
+        f.write_all(&fb)?;
+        f.write_all(&(fb.len() as u32).to_le_bytes())?;
+        f.write_all(MAGIC)?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}

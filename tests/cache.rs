@@ -1,0 +1,201 @@
+//! The parse cache, from the outside: `list --stats` says what came from
+//! it; edits, removals, same-second edits and damaged caches never show
+//! stale content.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
+
+struct Feed {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    cache: PathBuf,
+}
+
+fn post(dir: &Path, name: &str, title: &str) {
+    std::fs::write(
+        dir.join(name),
+        format!(
+            "---\ntitle: {title}\ndate: 2026-01-0{}\nexternal_url: https://example.org/{name}\n---\nBody.\n",
+            name.len() % 9 + 1
+        ),
+    )
+    .expect("write");
+}
+
+impl Feed {
+    fn new() -> Feed {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("feed");
+        std::fs::create_dir_all(dir.join("2026")).expect("mkdir");
+        for i in 0..20 {
+            post(&dir.join("2026"), &format!("p{i:02}.md"), &format!("Post {i:02}"));
+        }
+        let cache = tmp.path().join("cache");
+        Feed { _tmp: tmp, dir, cache }
+    }
+
+    /// `list --stats`: the titles, and the stats line.
+    fn list(&self, extra: &[&str]) -> (Vec<String>, String) {
+        let out = Command::new(BIN)
+            .arg("list")
+            .arg(&self.dir)
+            .arg("--stats")
+            .args(extra)
+            .env("XDG_CACHE_HOME", &self.cache)
+            .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut titles: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split('\t').nth(1).map(str::to_string))
+            .collect();
+        titles.sort();
+        (titles, String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    fn cache_files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.cache.join("linkfeed/feeds"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[test]
+fn the_second_start_parses_nothing_and_an_edit_shows_its_new_title() {
+    let f = Feed::new();
+    let (first, stats) = f.list(&[]);
+    assert_eq!(first.len(), 20);
+    assert!(stats.contains("parsed: 20, from cache: 0") && stats.contains("(written)"), "{stats}");
+    assert!(stats.contains("no cache yet"), "{stats}");
+    let (second, stats) = f.list(&[]);
+    assert_eq!(second, first);
+    assert!(stats.contains("parsed: 0, from cache: 20, stale cache entries: 0"), "{stats}");
+    assert!(!stats.contains("(written)"), "nothing changed: nothing written: {stats}");
+    // An edited post shows its new title; only it is parsed again.
+    post(&f.dir.join("2026"), "p03.md", "Post 03, edited later");
+    let (third, stats) = f.list(&[]);
+    assert!(third.contains(&"Post 03, edited later".to_string()), "{third:?}");
+    assert!(!third.contains(&"Post 03".to_string()));
+    assert!(stats.contains("parsed: 1, from cache: 19, stale cache entries: 1"), "{stats}");
+    // A removed file is gone; a new one is there.
+    std::fs::remove_file(f.dir.join("2026/p04.md")).expect("rm");
+    post(&f.dir, "new.md", "A new post");
+    let (fourth, stats) = f.list(&[]);
+    assert_eq!(fourth.len(), 20);
+    assert!(!fourth.contains(&"Post 04".to_string()) && fourth.contains(&"A new post".to_string()));
+    assert!(stats.contains("parsed: 1, from cache: 19, stale cache entries: 1"), "{stats}");
+}
+
+#[test]
+fn an_edit_in_the_same_second_with_the_same_size_and_time_is_caught_by_its_checksum() {
+    let f = Feed::new();
+    let path = f.dir.join("2026/p05.md");
+    post(&f.dir.join("2026"), "p05.md", "Racy AAAA");
+    let before = std::fs::metadata(&path).expect("stat");
+    // The cache is written within the second the file was.
+    let (titles, _) = f.list(&[]);
+    assert!(titles.contains(&"Racy AAAA".to_string()));
+    // Same length, same inode, and the time put back: only the bytes differ.
+    let text = std::fs::read_to_string(&path).expect("read").replace("Racy AAAA", "Racy BBBB");
+    let file = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+    use std::io::Write;
+    (&file).write_all(text.as_bytes()).expect("write");
+    file.set_modified(before.modified().expect("mtime")).expect("set mtime");
+    drop(file);
+    let after = std::fs::metadata(&path).expect("stat");
+    assert_eq!((after.len(), after.modified().ok()), (before.len(), before.modified().ok()));
+    let (titles, _) = f.list(&[]);
+    assert!(titles.contains(&"Racy BBBB".to_string()), "{titles:?}");
+}
+
+#[test]
+fn a_truncated_or_damaged_cache_is_rebuilt_never_trusted() {
+    let f = Feed::new();
+    let (good, _) = f.list(&[]);
+    let files = f.cache_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let cache = files[0].clone();
+    // Truncated.
+    let bytes = std::fs::read(&cache).expect("read");
+    std::fs::write(&cache, &bytes[..bytes.len() / 2]).expect("truncate");
+    let (titles, stats) = f.list(&[]);
+    assert_eq!(titles, good);
+    assert!(stats.contains("cache ignored: truncated") && stats.contains("parsed: 20"), "{stats}");
+    // Bytes flipped in the middle of a block (a title, say).
+    let mut bytes = std::fs::read(&cache).expect("read");
+    let at = bytes.windows(7).position(|w| w == b"Post 07").expect("a title in the cache");
+    bytes[at + 5] ^= 0x01;
+    std::fs::write(&cache, &bytes).expect("flip");
+    let (titles, stats) = f.list(&[]);
+    assert_eq!(titles, good, "never the damaged title");
+    assert!(stats.contains("cache ignored: damaged") && stats.contains("parsed: 20"), "{stats}");
+    // Garbage.
+    std::fs::write(&cache, b"not a cache at all").expect("write");
+    let (titles, stats) = f.list(&[]);
+    assert_eq!(titles, good);
+    assert!(stats.contains("cache ignored"), "{stats}");
+    // And it was rebuilt each time: the next start uses it.
+    let (_, stats) = f.list(&[]);
+    assert!(stats.contains("parsed: 0, from cache: 20"), "{stats}");
+}
+
+#[test]
+fn a_cache_written_for_another_folder_is_ignored() {
+    let f = Feed::new();
+    f.list(&[]);
+    let other = f.dir.parent().expect("parent").join("other");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    post(&other, "x.md", "Only in the other folder");
+    // Give the other folder this folder's cache.
+    let out = Command::new(BIN)
+        .args(["list", "--stats"])
+        .arg(&other)
+        .env("XDG_CACHE_HOME", &f.cache)
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no cache yet"));
+    let files = f.cache_files();
+    assert_eq!(files.len(), 2);
+    let bytes = std::fs::read(&files[0]).expect("read");
+    std::fs::write(&files[1], &bytes).expect("copy");
+    std::fs::write(&files[0], &bytes).expect("copy");
+    let out = Command::new(BIN)
+        .args(["list", "--stats"])
+        .arg(&other)
+        .env("XDG_CACHE_HOME", &f.cache)
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("Only in the other folder"));
+    assert!(stderr.contains("written for another folder") || stderr.contains("no cache yet"), "{stderr}");
+}
+
+#[test]
+fn no_cache_reads_everything_and_writes_nothing_and_clear_removes_it() {
+    let f = Feed::new();
+    let (_, stats) = f.list(&["--no-cache"]);
+    assert!(stats.contains("parsed: 20, from cache: 0") && !stats.contains("written"), "{stats}");
+    assert!(f.cache_files().is_empty());
+    f.list(&[]);
+    assert_eq!(f.cache_files().len(), 1);
+    let (_, stats) = f.list(&["--no-cache"]);
+    assert!(stats.contains("parsed: 20"), "{stats}");
+    let out =
+        Command::new(BIN).args(["cache", "clear"]).env("XDG_CACHE_HOME", &f.cache).output().expect("runs");
+    assert!(out.status.success());
+    assert!(f.cache_files().is_empty());
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_costs_only_the_speed() {
+    let f = Feed::new();
+    // The cache folder is a file: nothing can be written below it.
+    std::fs::write(&f.cache, b"").expect("write");
+    let (titles, stats) = f.list(&[]);
+    assert_eq!(titles.len(), 20);
+    assert!(stats.contains("cache not written"), "{stats}");
+}
