@@ -179,7 +179,7 @@ pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Du
     let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     let s = &feed.stats;
     let mut line = format!(
-        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, filter: {}, total: {}",
+        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, filter: {}, total: {}",
         feed.files,
         feed.posts.len(),
         feed.problems.len(),
@@ -187,6 +187,7 @@ pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Du
         s.cached,
         s.stale,
         ms(s.walk),
+        if s.walk_skipped { " (skipped: no folder changed)" } else { "" },
         ms(s.validate),
         ms(s.cache_read),
         ms(s.read_parse),

@@ -265,6 +265,10 @@ fn main() -> ExitCode {
             if stats {
                 eprintln!("{}", commands::stats_line(&feed, filter, start.elapsed()));
             }
+            drop(posts);
+            // The process ends here: the OS takes the memory back faster
+            // than freeing 100,000 posts one by one would.
+            std::mem::forget(feed);
             finish(result.map(|()| ExitCode::SUCCESS))
         }
         Some(Cmd::Check { dir }) => {

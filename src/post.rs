@@ -10,8 +10,11 @@ use std::sync::Arc;
 pub struct Post {
     /// Where the post came from: a path below the feed folder, or the name of
     /// a bundled sample file.
+    /// Not kept in the parse cache: the loader sets it from where the file is.
+    #[serde(skip)]
     pub path: PathBuf,
     pub title: String,
+    #[serde(with = "compact_date")]
     pub date: Option<DateTime<FixedOffset>>,
     pub tags: Vec<String>,
     /// Empty when the post names no source.
@@ -64,7 +67,9 @@ pub struct Hugo {
     /// `categories` and `keywords`: searched like tags, shown after them.
     pub categories: Vec<String>,
     /// When the post may be shown (`publishDate`) and until when (`expiryDate`).
+    #[serde(with = "compact_date")]
     pub publish_date: Option<DateTime<FixedOffset>>,
+    #[serde(with = "compact_date")]
     pub expiry_date: Option<DateTime<FixedOffset>>,
     /// Hugo's ordering weight, slug and old paths: kept, shown nowhere yet.
     pub weight: Option<i64>,
@@ -87,8 +92,10 @@ impl Hugo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// `eventDate`, else `date`.
+    #[serde(with = "compact_date")]
     pub start: Option<DateTime<FixedOffset>>,
     /// `endDate`.
+    #[serde(with = "compact_date")]
     pub end: Option<DateTime<FixedOffset>>,
     /// `location`, else `city, country`; empty when unknown.
     pub place: String,
@@ -155,5 +162,23 @@ impl Post {
     /// When the event starts, for events.
     pub fn event_start(&self) -> Option<DateTime<FixedOffset>> {
         self.event.as_ref().and_then(|e| e.start)
+    }
+}
+
+/// Dates in the parse cache as (seconds, nanoseconds, offset in seconds):
+/// no text to parse back.
+mod compact_date {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<DateTime<FixedOffset>>, s: S) -> Result<S::Ok, S::Error> {
+        d.map(|d| (d.timestamp(), d.timestamp_subsec_nanos(), d.offset().local_minus_utc())).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        let v: Option<(i64, u32, i32)> = Option::deserialize(d)?;
+        Ok(v.and_then(|(secs, nanos, off)| {
+            Some(DateTime::from_timestamp(secs, nanos)?.with_timezone(&FixedOffset::east_opt(off)?))
+        }))
     }
 }

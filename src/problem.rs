@@ -13,6 +13,8 @@ pub enum Severity {
 /// did not.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
+    /// Not kept in the parse cache: the loader sets it from where the file is.
+    #[serde(skip)]
     pub path: PathBuf,
     /// 1-based, where known.
     pub line: Option<usize>,

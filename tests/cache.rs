@@ -199,3 +199,46 @@ fn a_cache_that_cannot_be_written_costs_only_the_speed() {
     assert_eq!(titles.len(), 20);
     assert!(stats.contains("cache not written"), "{stats}");
 }
+
+/// Sets the modification time of every file and folder below `dir` (and
+/// `dir`) to an hour ago: nothing is "racy" any more.
+fn backdate(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            backdate(&entry.path());
+        } else {
+            let f = std::fs::OpenOptions::new().write(true).open(entry.path()).expect("open");
+            f.set_modified(hour_ago).expect("set mtime");
+        }
+    }
+    std::fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
+}
+
+#[test]
+fn when_no_folder_changed_the_walk_is_skipped_and_edits_still_show() {
+    let f = Feed::new();
+    backdate(&f.dir);
+    let (first, stats) = f.list(&[]);
+    assert!(!stats.contains("skipped"), "no cache yet: {stats}");
+    let (second, stats) = f.list(&[]);
+    assert_eq!(second, first);
+    assert!(stats.contains("(skipped: no folder changed)") && stats.contains("parsed: 0"), "{stats}");
+    // An edit in place changes the file, not its folder: still no walk, and the new title.
+    post(&f.dir.join("2026"), "p07.md", "Post 07 rewritten");
+    let (third, stats) = f.list(&[]);
+    assert!(third.contains(&"Post 07 rewritten".to_string()), "{third:?}");
+    assert!(stats.contains("(skipped: no folder changed)") && stats.contains("parsed: 1"), "{stats}");
+    // A new file changes its folder: walked, and found.
+    post(&f.dir.join("2026"), "p99.md", "Post 99 arrives");
+    let (fourth, stats) = f.list(&[]);
+    assert!(fourth.contains(&"Post 99 arrives".to_string()), "{fourth:?}");
+    assert!(!stats.contains("skipped"), "{stats}");
+    // A file removed from a backdated folder: walked, and gone.
+    backdate(&f.dir);
+    f.list(&[]);
+    std::fs::remove_file(f.dir.join("2026/p01.md")).expect("rm");
+    let (fifth, _) = f.list(&[]);
+    assert!(!fifth.contains(&"Post 01".to_string()));
+    assert_eq!(fifth.len(), 20);
+}

@@ -30,7 +30,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Bump when the loader's rules or the post's fields change.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"LINKFEED";
 
@@ -38,7 +38,7 @@ const MAGIC: &[u8; 8] = b"LINKFEED";
 const BLOCK: usize = 512;
 
 /// A file as the cache saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// Relative to the feed folder, `/`-separated.
     pub rel: String,
@@ -64,6 +64,9 @@ struct Footer {
     entries: u64,
     /// (offset, length, CRC-32) of each block.
     blocks: Vec<(u64, u32, u32)>,
+    /// Every folder the walk read (relative, "" for the root) and its
+    /// modification time; empty when the walk met a problem.
+    dirs: Vec<(String, i64)>,
 }
 
 /// The cache file for the feed folder `root` (canonicalized), or `None`
@@ -160,10 +163,14 @@ impl Reader {
         }
         let mut fb = vec![0u8; footer_len as usize];
         read_at(&file, &mut fb, len - 12 - footer_len).map_err(|e| format!("unreadable ({e})"))?;
-        let footer: Footer = postcard::from_bytes(&fb).map_err(|_| "damaged (footer)".to_string())?;
-        if footer.format != FORMAT || footer.version != env!("CARGO_PKG_VERSION") {
-            return Err(format!("from another version ({} format {})", footer.version, footer.format));
+        // The format and version come first, and are checked before the rest
+        // is decoded: another version's footer may not decode at all.
+        let (format, version): (u32, String) =
+            postcard::take_from_bytes(&fb).map(|(v, _)| v).map_err(|_| "damaged (footer)".to_string())?;
+        if format != FORMAT || version != env!("CARGO_PKG_VERSION") {
+            return Err(format!("from another version ({version}, format {format})"));
         }
+        let footer: Footer = postcard::from_bytes(&fb).map_err(|_| "damaged (footer)".to_string())?;
         if footer.root != root {
             return Err("written for another folder".into());
         }
@@ -182,6 +189,24 @@ impl Reader {
         self.footer.blocks.len()
     }
 
+    /// The folders recorded with the cache.
+    pub fn folders(&self) -> &[(String, i64)] {
+        &self.footer.dirs
+    }
+
+    /// Whether every folder below `root` that was read is still there with
+    /// the same modification time (then no file was added, removed or
+    /// renamed), and none changed within a second of the cache's writing.
+    pub fn folders_unchanged(&self, root: &Path) -> bool {
+        let racy_from = self.written_ns.saturating_sub(1_000_000_000);
+        !self.footer.dirs.is_empty()
+            && self.footer.dirs.iter().all(|(rel, t)| {
+                *t < racy_from
+                    && fs::metadata(if rel.is_empty() { root.to_path_buf() } else { root.join(rel) })
+                        .is_ok_and(|m| m.is_dir() && mtime_ns(&m) == *t)
+            })
+    }
+
     /// Decodes block `i` (checking its CRC) into `buf`'s entries.
     pub fn block(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(Meta, Parsed)>, String> {
         let &(off, n, crc) = self.footer.blocks.get(i).ok_or("no such block")?;
@@ -198,11 +223,16 @@ impl Reader {
 /// Writes the cache for `root` at `path` from `entries`, encoding a few
 /// blocks at a time on every core (so the encoded cache is never in memory
 /// whole).
-pub fn write_all(path: &Path, root: &str, entries: &[(&Meta, &Parsed)]) -> io::Result<()> {
+pub fn write_all(
+    path: &Path,
+    root: &str,
+    dirs: &[(String, i64)],
+    entries: &[(&Meta, &Parsed)],
+) -> io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let group = BLOCK * threads * 4;
     let mut encoded = entries.chunks(group).map(encode);
-    write(path, root, entries.len(), &mut encoded)
+    write(path, root, dirs, entries.len(), &mut encoded)
 }
 
 /// Encodes `entries` as blocks (on every core).
@@ -236,6 +266,7 @@ fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Vec<u8>>, String> {
 fn write(
     path: &Path,
     root: &str,
+    dirs: &[(String, i64)],
     entries: usize,
     groups: &mut dyn Iterator<Item = Result<Vec<Vec<u8>>, String>>,
 ) -> io::Result<()> {
@@ -264,6 +295,7 @@ fn write(
             root: root.to_string(),
             entries: entries as u64,
             blocks: index,
+            dirs: dirs.to_vec(),
         };
         let fb = postcard::to_stdvec(&footer).map_err(io::Error::other)?;
         f.write_all(&fb)?;

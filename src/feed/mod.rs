@@ -92,6 +92,8 @@ pub struct LoadStats {
     pub stale: usize,
     /// The cache was written back.
     pub cache_written: bool,
+    /// No folder had changed: the walk was skipped.
+    pub walk_skipped: bool,
 }
 
 /// How far a load has got, shared with the TUI's loading screen; setting
@@ -207,11 +209,6 @@ pub fn load_dir_cached(
     cache_path: Option<&Path>,
 ) -> Result<Feed, LoadError> {
     check_dir(dir)?;
-    let t = Instant::now();
-    let (files, mut walk_problems) = walk(dir);
-    let walk_time = t.elapsed();
-    progress.total.store(files.len(), Ordering::Relaxed);
-    progress.walked.store(true, Ordering::Relaxed);
     let root_key = cache_path.map(|_| cache::root_key(dir)).unwrap_or_default();
     let rel = |p: &Path| -> String {
         let r = p.strip_prefix(dir).unwrap_or(p).to_string_lossy();
@@ -220,6 +217,26 @@ pub fn load_dir_cached(
         } else {
             r.replace(std::path::MAIN_SEPARATOR, "/")
         }
+    };
+    // No folder changed since the cache was written: no file came or went,
+    // so the walk is skipped and only the files' own stats are checked.
+    if let Some(path) = cache_path
+        && let Ok(Some(reader)) = cache::Reader::open(path, &root_key)
+        && reader.folders_unchanged(dir)
+    {
+        return Ok(load_unchanged_folders(dir, path, &root_key, &reader, &rel, progress));
+    }
+    let t = Instant::now();
+    let (files, mut walk_problems, walked_dirs) = walk_dirs(dir);
+    let walk_time = t.elapsed();
+    progress.total.store(files.len(), Ordering::Relaxed);
+    progress.walked.store(true, Ordering::Relaxed);
+    // Folders are remembered only from a clean walk (a folder that could not
+    // be read must be tried again).
+    let dirs: Vec<(String, i64)> = if walk_problems.is_empty() {
+        walked_dirs.iter().map(|(p, t)| (rel(p), *t)).collect()
+    } else {
+        Vec::new()
     };
     let mut stats = LoadStats::default();
     let mut note = None;
@@ -269,7 +286,7 @@ pub fn load_dir_cached(
         let t = Instant::now();
         let entries: Vec<(&cache::Meta, &Parsed)> =
             results.iter().flatten().filter_map(|(p, m)| m.as_ref().map(|m| (m, p))).collect();
-        match cache::write_all(path, &root_key, &entries) {
+        match cache::write_all(path, &root_key, &dirs, &entries) {
             Ok(()) => stats.cache_written = true,
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
@@ -282,6 +299,113 @@ pub fn load_dir_cached(
     feed.cache_note = note;
     feed.problems.append(&mut walk_problems);
     Ok(feed)
+}
+
+/// The load when no folder changed since the cache was written: every
+/// cached file is stat'ed (and its entry decoded) on every core; the ones
+/// that changed are parsed again.
+fn load_unchanged_folders(
+    dir: &Path,
+    path: &Path,
+    root_key: &str,
+    reader: &cache::Reader,
+    rel: &(dyn Fn(&Path) -> String + Sync),
+    progress: &Progress,
+) -> Feed {
+    let mut stats = LoadStats { walk_skipped: true, ..LoadStats::default() };
+    let mut note = None;
+    let t = Instant::now();
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
+    type Part = Result<(Vec<(Parsed, cache::Meta)>, Vec<PathBuf>), String>;
+    let parts: Vec<Part> = thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut buf = Vec::new();
+                    let (mut kept, mut todo) = (Vec::new(), Vec::new());
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        if b >= reader.blocks() {
+                            break;
+                        }
+                        for (meta, parsed) in reader.block(b, &mut buf)? {
+                            let file = dir.join(&meta.rel);
+                            let holds = fs::metadata(&file).is_ok_and(|m| {
+                                m.len() == meta.size
+                                    && cache::mtime_ns(&m) == meta.mtime_ns
+                                    && cache::inode(&m) == meta.ino
+                            }) && (meta.mtime_ns < racy_from || same_crc(&file, meta.crc));
+                            if holds {
+                                kept.push((reroot(parsed, &file), meta));
+                            } else {
+                                todo.push(file);
+                            }
+                        }
+                    }
+                    Ok((kept, todo))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a decoder failed".into()))).collect()
+    });
+    let mut kept = Vec::with_capacity(reader.entries());
+    let mut todo = Vec::new();
+    for p in parts {
+        match p {
+            Ok((mut k, mut t)) => {
+                kept.append(&mut k);
+                todo.append(&mut t);
+            }
+            Err(why) => {
+                // A damaged block: trust nothing; read every file, rebuild.
+                drop(kept);
+                let _ = fs::remove_file(path);
+                let mut feed = load_dir_cached(dir, progress, Some(path)).unwrap_or_default();
+                feed.cache_note = Some(format!("cache ignored: {why}; rebuilt"));
+                return feed;
+            }
+        }
+    }
+    stats.cache_read = t.elapsed();
+    stats.cached = kept.len();
+    stats.stale = todo.len();
+    stats.parsed = todo.len();
+    progress.total.store(kept.len() + todo.len(), Ordering::Relaxed);
+    progress.walked.store(true, Ordering::Relaxed);
+    progress.done.store(kept.len(), Ordering::Relaxed);
+    if !todo.is_empty() {
+        let t = Instant::now();
+        let indices: Vec<usize> = (0..todo.len()).collect();
+        let (parsed, ps) = parse_files(&todo, &indices, true, rel, progress);
+        stats.read_parse = t.elapsed();
+        stats.read_sum = ps.read_sum;
+        stats.parse_sum = ps.parse_sum;
+        stats.threads = ps.threads;
+        // A file that cannot be read now is reported, and not cached.
+        let mut unreadable = Vec::new();
+        for (_, p, m) in parsed.into_iter().flatten() {
+            match m {
+                Some(m) => kept.push((p, m)),
+                None => unreadable.push(p),
+            }
+        }
+        let t = Instant::now();
+        let entries: Vec<(&cache::Meta, &Parsed)> = kept.iter().map(|(p, m)| (m, p)).collect();
+        match cache::write_all(path, root_key, reader.folders(), &entries) {
+            Ok(()) => stats.cache_written = true,
+            Err(e) => note = Some(format!("cache not written: {e}")),
+        }
+        stats.cache_write = t.elapsed();
+        kept.extend(unreadable.into_iter().map(|p| (p, cache::Meta::default())));
+    }
+    let t = Instant::now();
+    let mut feed = assemble_in(dir, kept.into_iter().map(|(p, _)| p));
+    stats.sort = t.elapsed();
+    feed.stats = stats;
+    feed.cache_note = note;
+    feed
 }
 
 /// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
@@ -440,13 +564,21 @@ fn entry_identity(entry: &fs::DirEntry, _dir_dev: u64) -> (u64, u64) {
 /// Every post file below `root`, each real file once; symbolic links are
 /// followed and loops cut. Hidden entries (`.git`, `.cache`) are skipped.
 pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
+    let (files, problems, _) = walk_dirs(root);
+    (files, problems)
+}
+
+/// As [`walk`], also giving every folder read and its modification time.
+pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut dirs = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = Vec::new();
     if let Ok(m) = fs::metadata(root) {
         seen.insert(identity(&m));
         stack.push((root.to_path_buf(), identity(&m).0));
+        dirs.push((root.to_path_buf(), cache::mtime_ns(&m)));
     }
     while let Some((dir, dir_dev)) = stack.pop() {
         let entries = match fs::read_dir(&dir) {
@@ -477,7 +609,13 @@ pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
             // Folders (few) are always stat'ed, so their device is exact.
             let (is_dir, id) = if kind.is_symlink() || kind.is_dir() {
                 match fs::metadata(&path) {
-                    Ok(m) if m.is_dir() || m.is_file() => (m.is_dir(), identity(&m)),
+                    Ok(m) if m.is_dir() => {
+                        if !seen.contains(&identity(&m)) {
+                            dirs.push((path.clone(), cache::mtime_ns(&m)));
+                        }
+                        (true, identity(&m))
+                    }
+                    Ok(m) if m.is_file() => (false, identity(&m)),
                     Ok(_) => continue,
                     Err(e) => {
                         if is_post_file(&path) {
@@ -501,7 +639,7 @@ pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
         }
     }
     files.sort();
-    (files, problems)
+    (files, problems, dirs)
 }
 
 fn error(path: &Path, line: Option<usize>, message: String) -> Problem {
