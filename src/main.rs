@@ -582,10 +582,10 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
             feed::load_cached(&source, use_cache).map(|f| f.visible(drafts)).map_err(|e| e.to_string())
         })
     };
-    let watch_problem = match &source {
-        Source::Dir(dir) => reloader.watch(dir).err(),
-        Source::Sample => None,
-    };
+    // Watched once the first screen is up (a recursive watch walks the folder).
+    if let Source::Dir(dir) = &source {
+        reloader.watch_later(dir);
+    }
     let mut opener = SystemHost::from_env().with_reload(reloader);
     if config.browser.is_some() {
         opener.browser = config.browser.clone();
@@ -635,13 +635,11 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         if from_cache.load(std::sync::atomic::Ordering::SeqCst) {
             // Drawn from the cache: check it against the files now.
             app.checking_cache = true;
-            linkfeed::tui::host::Host::start_reload(&opener);
+            opener.check_after_first_frame.set(true);
         }
         app.new_posts = fresh;
         app.keymap = config.keymap();
-        if let Some(e) = &watch_problem {
-            app.notify(format!("not watching the folder for changes ({e}); r reloads"), true);
-        }
+
         if let Some(sort) = config.sort {
             app.set_sort(sort);
         }

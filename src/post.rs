@@ -118,7 +118,9 @@ impl Event {
 impl Post {
     /// The date as `YYYY-MM-DD`, or an empty string.
     pub fn day(&self) -> String {
-        self.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+        use chrono::Datelike;
+        // Written by hand: chrono's formatter parses its pattern every call.
+        self.date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())).unwrap_or_default()
     }
 
     /// The date as the detail pane gives it: the day, and the time when the

@@ -50,7 +50,12 @@ impl App {
                 .filter(|(terms, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
                 .map(|(_, base)| Narrow { from: base, start: n - 1, drop_last: false }),
         };
-        let mut raw = self.matcher.filter_within(&query, &self.posts, &self.index, narrow);
+        if !query.is_empty() && self.index.is_none() {
+            self.index = Some(crate::search::Index::new(&self.posts));
+        }
+        let empty = crate::search::Index::default();
+        let index = self.index.as_ref().unwrap_or(&empty);
+        let mut raw = self.matcher.filter_within(&query, &self.posts, index, narrow);
         // Kept by index, before the view's own filters and order: the next
         // keystroke narrows from it.
         self.matches = raw.clone();

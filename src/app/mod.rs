@@ -109,8 +109,10 @@ pub struct App {
     pub query_text: String,
     pub query: Query,
     matcher: Matcher,
-    /// Lower-cased short fields of every post, for the filter's pre-check.
-    index: Index,
+    /// Lower-cased short fields of every post, for the filter's pre-check;
+    /// built by the first query with terms (not at start: the first screen
+    /// does not wait for it).
+    index: Option<Index>,
     /// The posts the query lets through, in display order.
     pub matches: Vec<Match>,
     /// What the query matched, by index, before the view's filters (unread,
@@ -207,7 +209,7 @@ impl App {
             query_text: String::new(),
             query: Query::default(),
             matcher: Matcher::default(),
-            index: Index::default(),
+            index: None,
             matches: Vec::new(),
             raw: Vec::new(),
             base: None,
@@ -582,7 +584,7 @@ impl App {
             self.section = None;
         }
         self.posts = feed.posts;
-        self.index = Index::new(&self.posts);
+        self.index = None;
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
         self.refilter_tags();
         // The old matches index the old posts: filter from scratch, then

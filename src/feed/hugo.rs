@@ -193,7 +193,11 @@ fn completeness(p: &Post) -> usize {
 /// can be, and a group is only made for a second post: a feed of unique
 /// links costs one map entry per post.
 pub fn same_link_groups(posts: &[Post]) -> Vec<Vec<usize>> {
-    let mut first: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(posts.len());
+    // FxHash: links are not chosen to collide with each other's hashes in a
+    // way that matters here (a slow map, at worst), and it hashes a URL in a
+    // fraction of SipHash's time.
+    let mut first: rustc_hash::FxHashMap<Cow<'_, str>, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(posts.len(), Default::default());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<usize, usize> = HashMap::new();
     for (i, p) in posts.iter().enumerate().filter(|(_, p)| !p.url.is_empty()) {
@@ -218,7 +222,15 @@ pub fn same_link_groups(posts: &[Post]) -> Vec<Vec<usize>> {
 /// complete, then the newest, then the first by path stays, in its place,
 /// and lists the others' paths in `also`. `posts` keeps its order otherwise.
 pub fn fold_duplicates(posts: Vec<Post>) -> Vec<Post> {
-    let groups = same_link_groups(&posts);
+    fold_duplicates_with(posts, None)
+}
+
+/// As [`fold_duplicates`], with the groups already found (`None`: find them).
+pub fn fold_duplicates_with(mut posts: Vec<Post>, groups: Option<Vec<Vec<usize>>>) -> Vec<Post> {
+    let groups = groups.unwrap_or_else(|| same_link_groups(&posts));
+    if groups.is_empty() {
+        return posts;
+    }
     let mut folded_into: Vec<Option<usize>> = vec![None; posts.len()];
     let mut also: HashMap<usize, Vec<PathBuf>> = HashMap::new();
     for members in &groups {
@@ -239,17 +251,16 @@ pub fn fold_duplicates(posts: Vec<Post>) -> Vec<Post> {
         others.sort();
         also.insert(keep, others);
     }
+    for (i, mut others) in also {
+        posts[i].also.append(&mut others);
+    }
+    // In place: the kept posts are not moved to a new vector.
+    let mut i = 0;
+    posts.retain(|_| {
+        i += 1;
+        folded_into[i - 1].is_none()
+    });
     posts
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| folded_into[*i].is_none())
-        .map(|(i, mut p)| {
-            if let Some(mut others) = also.remove(&i) {
-                p.also.append(&mut others);
-            }
-            p
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -60,6 +60,9 @@ pub struct Feed {
     pub stats: LoadStats,
     /// Why the parse cache was not used, when it was asked for and not used.
     pub cache_note: Option<String>,
+    /// The groups of posts that share a link (indices into `posts`), as
+    /// assembling found them: folding reuses them when no post was dropped.
+    pub link_groups: Option<Vec<Vec<usize>>>,
 }
 
 /// Timings of a load, for `list --stats` and the benchmarks.
@@ -124,7 +127,11 @@ impl Feed {
         let before = self.posts.len();
         self.posts.retain(|p| hugo::is_live(p, now));
         self.not_live = before - self.posts.len();
-        self.posts = hugo::fold_duplicates(std::mem::take(&mut self.posts));
+        let total = self.files.saturating_sub(self.pages);
+        // The groups found when assembling hold while no post was dropped.
+        let groups =
+            self.link_groups.take().filter(|_| self.posts.len() == before && self.posts.len() == total);
+        self.posts = hugo::fold_duplicates_with(std::mem::take(&mut self.posts), groups);
         self.stats.visible = t.elapsed();
         self
     }
@@ -523,12 +530,34 @@ fn same_crc(path: &Path, crc: Option<u32>) -> bool {
 /// screen while the real check runs. `None` when there is no usable cache.
 pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> {
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
-    let mut all = Vec::with_capacity(reader.entries());
-    let mut buf = Vec::new();
-    for b in 0..reader.blocks() {
-        all.extend(reader.block(b, &mut buf).ok()?.into_iter().map(|(m, p)| reroot(p, &dir.join(&m.rel))));
+    // Blocks in order, decoded on every core: thread t takes blocks t, t+n, ...
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
+    let parts: Vec<Option<Vec<(usize, Vec<Parsed>)>>> = thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let reader = &reader;
+                s.spawn(move || {
+                    let mut buf = Vec::new();
+                    let mut out = Vec::new();
+                    for b in (t..reader.blocks()).step_by(threads) {
+                        let entries = reader.block(b, &mut buf).ok()?;
+                        out.push((
+                            b,
+                            entries.into_iter().map(|(m, p)| reroot(p, &dir.join(&m.rel))).collect(),
+                        ));
+                    }
+                    Some(out)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+    });
+    let mut blocks: Vec<(usize, Vec<Parsed>)> = Vec::with_capacity(reader.blocks());
+    for p in parts {
+        blocks.extend(p?);
     }
-    Some(assemble_in(dir, all))
+    blocks.sort_unstable_by_key(|(b, _)| *b);
+    Some(assemble_in(dir, blocks.into_iter().flat_map(|(_, v)| v)))
 }
 
 fn is_post_file(path: &Path) -> bool {
@@ -844,7 +873,8 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
         (w.is_none(), w, title.to_lowercase(), name.clone())
     });
     sort_newest_first(&mut posts);
-    problems.extend(duplicate_urls(&posts));
+    let groups = hugo::same_link_groups(&posts);
+    problems.extend(duplicate_urls(&posts, &groups));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     Feed {
         root: root.to_path_buf(),
@@ -856,15 +886,16 @@ pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Fe
         pages,
         stats: LoadStats::default(),
         cache_note: None,
+        link_groups: Some(groups),
     }
 }
 
 /// A warning for each post whose link another post has too (compared by
 /// [`hugo::link_key`]); the reader folds them into one row.
-fn duplicate_urls(posts: &[Post]) -> Vec<Problem> {
+fn duplicate_urls(posts: &[Post], groups: &[Vec<usize>]) -> Vec<Problem> {
     let mut out = Vec::new();
-    for group in hugo::same_link_groups(posts) {
-        for &i in &group {
+    for group in groups {
+        for &i in group {
             let others: Vec<String> = group
                 .iter()
                 .filter(|&&o| o != i)

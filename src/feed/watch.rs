@@ -41,6 +41,10 @@ pub struct Reloader {
     inner: Arc<Inner>,
     results: Mutex<Receiver<Result<Feed, String>>>,
     _watcher: Option<notify::RecommendedWatcher>,
+    /// A folder to watch once [`Reloader::begin_watch`] is called.
+    deferred: Mutex<Option<std::path::PathBuf>>,
+    /// Why the deferred watch could not be set up, once.
+    watch_problem: Arc<Mutex<Option<String>>>,
 }
 
 impl Reloader {
@@ -48,7 +52,13 @@ impl Reloader {
         let (tx, rx) = channel();
         let inner =
             Arc::new(Inner { load: Box::new(load), busy: AtomicBool::new(false), done: Mutex::new(tx) });
-        Reloader { inner, results: Mutex::new(rx), _watcher: None }
+        Reloader {
+            inner,
+            results: Mutex::new(rx),
+            _watcher: None,
+            deferred: Mutex::new(None),
+            watch_problem: Arc::new(Mutex::new(None)),
+        }
     }
 
     /// Also reload when anything below `dir` changes (a post file, or a
@@ -93,6 +103,44 @@ impl Reloader {
         });
         self._watcher = Some(watcher);
         Ok(())
+    }
+
+    /// As [`Reloader::watch`], set up on another thread once
+    /// [`Reloader::begin_watch`] is called: a recursive watch of a large
+    /// folder walks all of it, and the first screen should not wait for that.
+    pub fn watch_later(&mut self, dir: &Path) {
+        if let Ok(mut d) = self.deferred.lock() {
+            *d = Some(dir.to_path_buf());
+        }
+    }
+
+    /// Starts the watch asked for by [`Reloader::watch_later`].
+    pub fn begin_watch(&self) {
+        let Some(dir) = self.deferred.lock().ok().and_then(|mut d| d.take()) else { return };
+        let mut me = Reloader {
+            inner: Arc::clone(&self.inner),
+            results: Mutex::new(channel().1),
+            _watcher: None,
+            deferred: Mutex::new(None),
+            watch_problem: Arc::clone(&self.watch_problem),
+        };
+        std::thread::spawn(move || {
+            if let Err(e) = me.watch(&dir) {
+                if let Ok(mut p) = me.watch_problem.lock() {
+                    *p = Some(e);
+                }
+                return;
+            }
+            // Keep the watcher alive for the life of the program.
+            loop {
+                std::thread::park();
+            }
+        });
+    }
+
+    /// Why the watch could not be set up (once).
+    pub fn poll_watch_problem(&self) -> Option<String> {
+        self.watch_problem.lock().ok()?.take()
     }
 
     pub fn start(&self) {

@@ -51,6 +51,12 @@ pub trait Host {
     fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
         None
     }
+    /// The first frame is on the screen: work that could wait for it starts.
+    fn first_frame_drawn(&self) {}
+    /// A notice for the status bar (text, is it an error), once.
+    fn poll_notice(&self) -> Option<(String, bool)> {
+        None
+    }
     /// Starts syncing the open git feed in the background.
     fn start_sync(&self) {}
     /// A sync that has finished since the last call: its report line and the
@@ -104,6 +110,8 @@ pub struct SystemHost {
     reload: Option<crate::feed::watch::Reloader>,
     /// The open git feed and its folder, for `S`.
     pub git: Option<(crate::sync::GitFeed, std::path::PathBuf)>,
+    /// Check the feed drawn from the cache once the first frame is up.
+    pub check_after_first_frame: std::cell::Cell<bool>,
     syncing: RefCell<Option<std::sync::mpsc::Receiver<SyncResult>>>,
 }
 
@@ -116,6 +124,7 @@ impl SystemHost {
             marks: RefCell::new(None),
             reload: None,
             git: None,
+            check_after_first_frame: std::cell::Cell::new(false),
             syncing: RefCell::new(None),
         }
     }
@@ -168,6 +177,20 @@ impl Host for SystemHost {
         if let Some(r) = &self.reload {
             r.start();
         }
+    }
+
+    fn first_frame_drawn(&self) {
+        if self.check_after_first_frame.replace(false) {
+            self.start_reload();
+        }
+        if let Some(r) = &self.reload {
+            r.begin_watch();
+        }
+    }
+
+    fn poll_notice(&self) -> Option<(String, bool)> {
+        let e = self.reload.as_ref()?.poll_watch_problem()?;
+        Some((format!("not watching the folder for changes ({e}); r reloads"), true))
     }
 
     fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {

@@ -90,12 +90,19 @@ pub fn run(
     apply(app, Action::Resize(size.width, size.height), opener);
     // Keys typed while the feed was loading are not lost.
     process(app, early, opener);
+    let mut first = true;
     loop {
         if std::mem::take(&mut app.redraw) {
             // Something else drew on the screen (a console browser).
             terminal.clear()?;
         }
         terminal.draw(|f| f.render_widget(&*app, f.area()))?;
+        if std::mem::take(&mut first) {
+            opener.first_frame_drawn();
+        }
+        if let Some((text, error)) = opener.poll_notice() {
+            app.notify(text, error);
+        }
         // Debug builds only: lets the end-to-end tests prove that a panic
         // leaves the terminal as it was found.
         #[cfg(debug_assertions)]
