@@ -532,7 +532,9 @@ pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> 
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
     // Blocks in order, decoded on every core: thread t takes blocks t, t+n, ...
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
-    let parts: Vec<Option<Vec<(usize, Vec<Parsed>)>>> = thread::scope(|s| {
+    /// Decoded blocks, by block number.
+    type Blocks = Vec<(usize, Vec<Parsed>)>;
+    let parts: Vec<Option<Blocks>> = thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let reader = &reader;
@@ -552,7 +554,7 @@ pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> 
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });
-    let mut blocks: Vec<(usize, Vec<Parsed>)> = Vec::with_capacity(reader.blocks());
+    let mut blocks: Blocks = Vec::with_capacity(reader.blocks());
     for p in parts {
         blocks.extend(p?);
     }
