@@ -357,12 +357,14 @@ fn load_unchanged_folders(
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a decoder failed".into()))).collect()
     });
-    let mut kept = Vec::with_capacity(reader.entries());
+    // Each thread's posts stay in its own vector (no copy into one big
+    // one): assembling takes them in turn, freeing each as it goes.
+    let mut kept: Vec<Vec<(Parsed, cache::Meta)>> = Vec::with_capacity(parts.len() + 1);
     let mut todo = Vec::new();
     for p in parts {
         match p {
-            Ok((mut k, mut t)) => {
-                kept.append(&mut k);
+            Ok((k, mut t)) => {
+                kept.push(k);
                 todo.append(&mut t);
             }
             Err(why) => {
@@ -375,13 +377,14 @@ fn load_unchanged_folders(
             }
         }
     }
+    let n_kept: usize = kept.iter().map(Vec::len).sum();
     stats.cache_read = t.elapsed();
-    stats.cached = kept.len();
+    stats.cached = n_kept;
     stats.stale = todo.len();
     stats.parsed = todo.len();
-    progress.total.store(kept.len() + todo.len(), Ordering::Relaxed);
+    progress.total.store(n_kept + todo.len(), Ordering::Relaxed);
     progress.walked.store(true, Ordering::Relaxed);
-    progress.done.store(kept.len(), Ordering::Relaxed);
+    progress.done.store(n_kept, Ordering::Relaxed);
     if !todo.is_empty() {
         let t = Instant::now();
         let indices: Vec<usize> = (0..todo.len()).collect();
@@ -391,24 +394,26 @@ fn load_unchanged_folders(
         stats.parse_sum = ps.parse_sum;
         stats.threads = ps.threads;
         // A file that cannot be read now is reported, and not cached.
+        let mut fresh = Vec::new();
         let mut unreadable = Vec::new();
         for (_, p, m) in parsed.into_iter().flatten() {
             match m {
-                Some(m) => kept.push((p, m)),
-                None => unreadable.push(p),
+                Some(m) => fresh.push((p, m)),
+                None => unreadable.push((p, cache::Meta::default())),
             }
         }
+        kept.push(fresh);
         let t = Instant::now();
-        let entries: Vec<(&cache::Meta, &Parsed)> = kept.iter().map(|(p, m)| (m, p)).collect();
+        let entries: Vec<(&cache::Meta, &Parsed)> = kept.iter().flatten().map(|(p, m)| (m, p)).collect();
         match cache::write_all(path, root_key, reader.folders(), &entries) {
             Ok(()) => stats.cache_written = true,
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
-        kept.extend(unreadable.into_iter().map(|p| (p, cache::Meta::default())));
+        kept.push(unreadable);
     }
     let t = Instant::now();
-    let mut feed = assemble_in(dir, kept.into_iter().map(|(p, _)| p));
+    let mut feed = assemble_in(dir, kept.into_iter().flatten().map(|(p, _)| p));
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
