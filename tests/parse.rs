@@ -52,3 +52,46 @@ fn the_sample_feed_is_varied() {
     let stamps: Vec<i64> = feed.posts.iter().filter_map(|p| p.timestamp()).collect();
     assert!(stamps.windows(2).all(|w| w[0] >= w[1]));
 }
+
+/// Every post file under `dir`, recursively.
+fn md_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            md_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+}
+
+/// The fast front-matter reader agrees with serde_yaml on every file it
+/// answers for: the real feed, the sample, the fixtures (hostile ones too).
+#[test]
+fn the_fast_front_matter_reader_agrees_with_serde_yaml() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for d in ["../shared/real-feed", "sample-content", "tests/fixtures"] {
+        md_files(&root.join(d), &mut files);
+    }
+    assert!(files.len() > 700, "{} files", files.len());
+    let (mut answered, mut declined) = (0, 0);
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        let Ok(parts) = linkfeed::feed::frontmatter::split(&text) else { continue };
+        match linkfeed::feed::fastyaml::parse(parts.yaml) {
+            Some(pairs) => {
+                answered += 1;
+                let fast: serde_yaml::Mapping =
+                    pairs.into_iter().map(|(k, v)| (serde_yaml::Value::String(k.to_string()), v)).collect();
+                let slow: Result<serde_yaml::Mapping, _> = serde_yaml::from_str(parts.yaml);
+                assert_eq!(Some(&fast), slow.as_ref().ok(), "{}", f.display());
+            }
+            None => declined += 1,
+        }
+    }
+    // Most real posts are in the subset; what is not goes to serde_yaml.
+    eprintln!("fast reader: answered {answered}, declined {declined}");
+    assert!(answered * 10 > (answered + declined) * 8, "answered {answered}, declined {declined}");
+}

@@ -52,6 +52,72 @@ struct Raw {
     organizer: Option<Value>,
 }
 
+impl Raw {
+    /// From the fast reader's key/value pairs, as serde would fill it: a
+    /// `null` value is an absent key, unknown keys are skipped.
+    fn from_pairs(pairs: Vec<(&str, Value)>) -> Raw {
+        let mut r = Raw::default();
+        for (k, v) in pairs {
+            let v = (!v.is_null()).then_some(v);
+            let slot = match k {
+                "title" => &mut r.title,
+                "date" => &mut r.date,
+                "tags" => &mut r.tags,
+                "source" => &mut r.source,
+                "external_url" => &mut r.external_url,
+                "post_kind" => &mut r.post_kind,
+                "draft" => &mut r.draft,
+                "tldr" => &mut r.tldr,
+                "summary" => &mut r.summary,
+                "description" => &mut r.description,
+                "categories" => &mut r.categories,
+                "keywords" => &mut r.keywords,
+                "publishDate" => &mut r.publish_date,
+                "expiryDate" => &mut r.expiry_date,
+                "weight" => &mut r.weight,
+                "slug" => &mut r.slug,
+                "aliases" => &mut r.aliases,
+                "devto_url" => &mut r.devto_url,
+                "canonical_url" => &mut r.canonical_url,
+                "url" => &mut r.url,
+                "link" => &mut r.link,
+                "eventDate" => &mut r.event_date,
+                "endDate" => &mut r.end_date,
+                "location" => &mut r.location,
+                "city" => &mut r.city,
+                "country" => &mut r.country,
+                "mode" => &mut r.mode,
+                "organizer" => &mut r.organizer,
+                _ => continue,
+            };
+            *slot = v;
+        }
+        r
+    }
+}
+
+#[cfg(test)]
+mod fast_tests {
+    use super::*;
+
+    /// The fast reader and serde_yaml fill `Raw` the same way, on every file
+    /// of the bundled sample where the fast reader answers.
+    #[test]
+    fn raw_is_the_same_either_way() {
+        let mut answered = 0;
+        for (name, bytes) in crate::feed::SAMPLE_FILES {
+            let Ok(text) = std::str::from_utf8(bytes) else { continue };
+            let Ok(parts) = split(text) else { continue };
+            let Some(pairs) = super::super::fastyaml::parse(parts.yaml) else { continue };
+            answered += 1;
+            let fast = format!("{:?}", Raw::from_pairs(pairs));
+            let slow: Raw = serde_yaml::from_str(parts.yaml).expect("the sample parses");
+            assert_eq!(fast, format!("{slow:?}"), "{name}");
+        }
+        assert!(answered > 40, "the fast reader answered for {answered} sample files");
+    }
+}
+
 /// The keys a post's link is read from, first present wins.
 pub const LINK_KEYS: &[&str] = &["external_url", "devto_url", "canonical_url", "url", "link"];
 
@@ -112,6 +178,8 @@ pub fn parse_post_with(path: &Path, text: &str, keep_body: bool) -> Parsed {
     let parts = split(text).map_err(|(line, m)| err(line, m))?;
     let raw: Raw = if parts.yaml.trim().is_empty() {
         Raw::default()
+    } else if let Some(pairs) = super::fastyaml::parse(parts.yaml) {
+        Raw::from_pairs(pairs)
     } else {
         serde_yaml::from_str(parts.yaml).map_err(|e| {
             let line = e.location().map(|l| l.line() + parts.yaml_line - 1);

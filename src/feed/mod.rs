@@ -2,6 +2,7 @@
 //! collect problems, sort newest first.
 
 pub mod cache;
+pub mod fastyaml;
 pub mod frontmatter;
 pub mod hugo;
 pub mod watch;
