@@ -21,6 +21,8 @@ const QUERIES: &[&str] = &["kube", "kube sec", "rust async", "cncf gateway", "#g
 fn app(n: usize) -> App {
     let mut app = App::new(synth::feed(n), "bench".into());
     app.update(Action::Resize(120, 40));
+    // As the reader does when idle after its first frame.
+    app.warm_up();
     app
 }
 

@@ -68,6 +68,10 @@ fn main() {
     let mut app = App::new(feed, "bench".into());
     eprintln!("App::new in {} ms", ms(t.elapsed()));
     app.update(Action::Resize(120, 40));
+    // As the reader does when idle after its first frame.
+    let t = Instant::now();
+    app.warm_up();
+    eprintln!("warm_up (search index) in {} ms", ms(t.elapsed()));
     println!(
         "| query | keystrokes | median ms | max ms | matches | fzf --filter ms (median of 5) | ratio | nucleo median ms | nucleo max ms |"
     );

@@ -601,6 +601,19 @@ impl App {
         self.refresh_detail();
     }
 
+    /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
+    pub fn needs_warm_up(&self) -> bool {
+        self.index.is_none() && !self.posts.is_empty()
+    }
+
+    /// Builds the search index ahead of the first query, when the loop has
+    /// nothing else to do (after the first frame), so no keystroke waits for it.
+    pub fn warm_up(&mut self) {
+        if self.index.is_none() {
+            self.index = Some(Index::new(&self.posts));
+        }
+    }
+
     /// Shows a message in the status bar (for what the loop learns outside `update`).
     pub fn notify(&mut self, text: String, error: bool) {
         self.say(text, error);

@@ -103,6 +103,10 @@ pub fn run(
         if let Some((text, error)) = opener.poll_notice() {
             app.notify(text, error);
         }
+        // Idle right after a frame: build what the first query will need.
+        if app.needs_warm_up() && !event::poll(Duration::ZERO)? {
+            app.warm_up();
+        }
         // Debug builds only: lets the end-to-end tests prove that a panic
         // leaves the terminal as it was found.
         #[cfg(debug_assertions)]
