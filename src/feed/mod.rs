@@ -248,7 +248,11 @@ pub fn load_dir_cached(
     };
     let mut stats = LoadStats::default();
     let mut note = None;
-    let mut results: Vec<Option<(Parsed, Option<cache::Meta>)>> = (0..files.len()).map(|_| None).collect();
+    // What the cache still holds and what parsing gives stay in the parts
+    // they were made in (no array of every file): assembling takes them in
+    // turn, so the peak is the posts plus one part, not the posts twice.
+    let mut parts: Vec<Vec<ParsedFile>> = Vec::new();
+    let mut have = vec![false; files.len()];
     if let Some(path) = cache_path {
         match cache::Reader::open(path, &root_key) {
             Ok(Some(reader)) => {
@@ -260,9 +264,10 @@ pub fn load_dir_cached(
                     Ok((found, stale)) => {
                         stats.stale = stale;
                         stats.cached = found.len();
-                        for (i, parsed, meta) in found {
-                            results[i] = Some((parsed, Some(meta)));
+                        for (i, _, _) in &found {
+                            have[*i] = true;
                         }
+                        parts.push(found.into_iter().map(|(i, p, m)| (i, p, Some(m))).collect());
                     }
                     Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
                 }
@@ -273,7 +278,8 @@ pub fn load_dir_cached(
             Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
         }
     }
-    let todo: Vec<usize> = (0..files.len()).filter(|&i| results[i].is_none()).collect();
+    let todo: Vec<usize> = (0..files.len()).filter(|&i| !have[i]).collect();
+    drop(have);
     let t = Instant::now();
     let (parsed, parse_stats) = parse_files(&files, &todo, cache_path.is_some(), &rel, progress);
     stats.read_parse = t.elapsed();
@@ -282,18 +288,14 @@ pub fn load_dir_cached(
     stats.threads = parse_stats.threads;
     stats.walk = walk_time;
     stats.parsed = todo.len();
-    for part in parsed {
-        for (i, p, meta) in part {
-            results[i] = Some((p, meta));
-        }
-    }
+    parts.extend(parsed);
     if let Some(path) = cache_path
         && (stats.parsed > 0 || stats.stale > 0 || note.is_some())
         && !progress.cancel.load(Ordering::Relaxed)
     {
         let t = Instant::now();
         let entries: Vec<(&cache::Meta, &Parsed)> =
-            results.iter().flatten().filter_map(|(p, m)| m.as_ref().map(|m| (m, p))).collect();
+            parts.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
         match cache::write_all(path, &root_key, &dirs, &entries) {
             Ok(()) => stats.cache_written = true,
             Err(e) => note = Some(format!("cache not written: {e}")),
@@ -301,7 +303,7 @@ pub fn load_dir_cached(
         stats.cache_write = t.elapsed();
     }
     let t = Instant::now();
-    let mut feed = assemble_in(dir, results.into_iter().flatten().map(|(p, _)| p));
+    let mut feed = assemble_in(dir, parts.into_iter().flatten().map(|(_, p, _)| p));
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
@@ -326,13 +328,15 @@ fn load_unchanged_folders(
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
-    type Part = Result<(Vec<(Parsed, cache::Meta)>, Vec<PathBuf>), String>;
+    // Posts and their stats apart: the stats are dropped before assembling
+    // when nothing needs writing back.
+    type Part = Result<(Vec<Parsed>, Vec<cache::Meta>, Vec<PathBuf>), String>;
     let parts: Vec<Part> = thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
                     let mut buf = Vec::new();
-                    let (mut kept, mut todo) = (Vec::new(), Vec::new());
+                    let (mut kept, mut metas, mut todo) = (Vec::new(), Vec::new(), Vec::new());
                     loop {
                         let b = next.fetch_add(1, Ordering::Relaxed);
                         if b >= reader.blocks() {
@@ -346,13 +350,14 @@ fn load_unchanged_folders(
                                     && cache::inode(&m) == meta.ino
                             }) && (meta.mtime_ns < racy_from || same_crc(&file, meta.crc));
                             if holds {
-                                kept.push((reroot(parsed, &file), meta));
+                                kept.push(reroot(parsed, &file));
+                                metas.push(meta);
                             } else {
                                 todo.push(file);
                             }
                         }
                     }
-                    Ok((kept, todo))
+                    Ok((kept, metas, todo))
                 })
             })
             .collect();
@@ -360,12 +365,12 @@ fn load_unchanged_folders(
     });
     // Each thread's posts stay in its own vector (no copy into one big
     // one): assembling takes them in turn, freeing each as it goes.
-    let mut kept: Vec<Vec<(Parsed, cache::Meta)>> = Vec::with_capacity(parts.len() + 1);
+    let mut kept: Vec<(Vec<Parsed>, Vec<cache::Meta>)> = Vec::with_capacity(parts.len() + 1);
     let mut todo = Vec::new();
     for p in parts {
         match p {
-            Ok((k, mut t)) => {
-                kept.push(k);
+            Ok((k, m, mut t)) => {
+                kept.push((k, m));
                 todo.append(&mut t);
             }
             Err(why) => {
@@ -378,7 +383,7 @@ fn load_unchanged_folders(
             }
         }
     }
-    let n_kept: usize = kept.iter().map(Vec::len).sum();
+    let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
     stats.cache_read = t.elapsed();
     stats.cached = n_kept;
     stats.stale = todo.len();
@@ -395,26 +400,33 @@ fn load_unchanged_folders(
         stats.parse_sum = ps.parse_sum;
         stats.threads = ps.threads;
         // A file that cannot be read now is reported, and not cached.
-        let mut fresh = Vec::new();
-        let mut unreadable = Vec::new();
+        let (mut fresh, mut fresh_metas, mut unreadable) = (Vec::new(), Vec::new(), Vec::new());
         for (_, p, m) in parsed.into_iter().flatten() {
             match m {
-                Some(m) => fresh.push((p, m)),
-                None => unreadable.push((p, cache::Meta::default())),
+                Some(m) => {
+                    fresh.push(p);
+                    fresh_metas.push(m);
+                }
+                None => unreadable.push(p),
             }
         }
-        kept.push(fresh);
+        kept.push((fresh, fresh_metas));
         let t = Instant::now();
-        let entries: Vec<(&cache::Meta, &Parsed)> = kept.iter().flatten().map(|(p, m)| (m, p)).collect();
+        let entries: Vec<(&cache::Meta, &Parsed)> =
+            kept.iter().flat_map(|(ps, ms)| ms.iter().zip(ps.iter())).collect();
         match cache::write_all(path, root_key, reader.folders(), &entries) {
             Ok(()) => stats.cache_written = true,
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
-        kept.push(unreadable);
+        kept.push((unreadable, Vec::new()));
+    }
+    // The files' stats are not needed any more.
+    for (_, metas) in &mut kept {
+        *metas = Vec::new();
     }
     let t = Instant::now();
-    let mut feed = assemble_in(dir, kept.into_iter().flatten().map(|(p, _)| p));
+    let mut feed = assemble_in(dir, kept.into_iter().flat_map(|(ps, _)| ps));
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
