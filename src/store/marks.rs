@@ -249,9 +249,11 @@ impl Store {
 
     /// Appends `records` (stamped now when unstamped) under the lock, and
     /// reads them back (with anything others appended first) into `marks`.
-    pub fn append(&mut self, marks: &mut Marks, records: &[Record]) -> io::Result<()> {
+    /// Whether others had appended anything not yet read: then `marks`
+    /// changed by more than `records`.
+    pub fn append(&mut self, marks: &mut Marks, records: &[Record]) -> io::Result<bool> {
         if records.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let at = now_ms();
         let mut text = Vec::new();
@@ -260,8 +262,11 @@ impl Store {
             serde_json::to_writer(&mut text, &r).map_err(io::Error::other)?;
             text.push(b'\n');
         }
+        let _lock = self.lock()?;
+        // Under the lock nobody else appends: what is read now is all that
+        // others wrote before us, and what is read after writing is ours.
+        let others = self.refresh(marks)?;
         {
-            let _lock = self.lock()?;
             let mut f = OpenOptions::new().create(true).append(true).read(true).open(self.log())?;
             // A writer killed mid-line left a torn line: end it first, so
             // ours starts on a line of its own.
@@ -278,7 +283,7 @@ impl Store {
             f.sync_data()?;
         }
         self.refresh(marks)?;
-        Ok(())
+        Ok(others)
     }
 
     /// Rewrites the log as one line per key and field when it holds more
@@ -405,6 +410,20 @@ mod tests {
         assert!(m2.read.contains("one") && m2.read.contains("two"));
         assert!(s1.refresh(&mut m1).expect("refreshes"));
         assert!(m1.read.contains("two"));
+    }
+
+    #[test]
+    fn an_append_says_when_others_wrote_in_between() {
+        // Reader one looked; reader two appends; reader one appends: one
+        // must learn of two's mark (else it would never show it).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut s1, mut m1, _) = Store::open(dir.path()).expect("opens");
+        let (mut s2, mut m2, _) = Store::open(dir.path()).expect("opens");
+        assert!(!s1.refresh(&mut m1).expect("refreshes"));
+        assert!(!s2.append(&mut m2, &[rec("two", Field::Read, true)]).expect("appends"));
+        assert!(s1.append(&mut m1, &[rec("one", Field::Read, true)]).expect("appends"), "others wrote");
+        assert!(m1.read.contains("two") && m1.read.contains("one"));
+        assert!(!s1.append(&mut m1, &[rec("three", Field::Read, true)]).expect("appends"), "nobody else did");
     }
 
     #[test]

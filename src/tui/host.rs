@@ -203,9 +203,10 @@ impl Host for SystemHost {
             return Err("no HOME or XDG_STATE_HOME to keep them in".into());
         };
         // What others appended first, then ours.
-        let others = store.refresh(marks).map_err(|e| format!("{}: {e}", store.log().display()))?;
-        store.append(marks, records).map_err(|e| format!("{}: {e}", store.log().display()))?;
-        Ok(others.then(|| (marks.read.clone(), marks.starred.clone())))
+        // What others appended first (before and while taking the lock), then ours.
+        let before = store.refresh(marks).map_err(|e| format!("{}: {e}", store.log().display()))?;
+        let during = store.append(marks, records).map_err(|e| format!("{}: {e}", store.log().display()))?;
+        Ok((before || during).then(|| (marks.read.clone(), marks.starred.clone())))
     }
 
     fn start_sync(&self) {
