@@ -135,6 +135,8 @@ struct Resolved {
     source: Source,
     from: config::From,
     git: Option<(linkfeed::sync::GitFeed, PathBuf)>,
+    /// The feed's name, when it was opened by name.
+    name: Option<String>,
 }
 
 /// The folder named, else `--feed`, else $LINKFEED_DIR, else the
@@ -142,7 +144,7 @@ struct Resolved {
 /// and where that came from. A named feed that does not exist, or a git feed
 /// never synced, is an error.
 fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<Resolved, String> {
-    let plain = |source, from| Ok(Resolved { source, from, git: None });
+    let plain = |source, from| Ok(Resolved { source, from, git: None, name: None });
     if let Some(d) = dir {
         return plain(Source::Dir(d), config::From::Flag("DIR argument"));
     }
@@ -153,7 +155,12 @@ fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<
                 let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
                 Err(format!("no feed is called {name:?} in the config file (feeds: {known})"))
             }
-            Some(config::Feed::Dir { dir, .. }) => plain(Source::Dir(dir.clone()), from),
+            Some(config::Feed::Dir { dir, .. }) => Ok(Resolved {
+                source: Source::Dir(dir.clone()),
+                from,
+                git: None,
+                name: Some(name.to_string()),
+            }),
             Some(config::Feed::Git(g)) => {
                 let root = linkfeed::sync::feeds_dir().ok_or("neither XDG_DATA_HOME nor HOME is set")?;
                 let feed_dir = root.join(&g.name);
@@ -164,7 +171,12 @@ fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<
                         g.name, g.name
                     ));
                 }
-                Ok(Resolved { source: Source::Dir(content), from, git: Some((g.clone(), feed_dir)) })
+                Ok(Resolved {
+                    source: Source::Dir(content),
+                    from,
+                    git: Some((g.clone(), feed_dir)),
+                    name: Some(g.name.clone()),
+                })
             }
         }
     };
@@ -543,6 +555,8 @@ fn unusable_terminal() -> Option<&'static str> {
 /// The interactive reader.
 fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) -> ExitCode {
     let fresh = new_posts(&resolved);
+    let feed_name = resolved.name.clone();
+    let resolved_git = resolved.git.clone();
     let source = resolved.source;
     // A folder that cannot be read is an error before the screen changes.
     if let Source::Dir(dir) = &source
@@ -583,7 +597,11 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         })
     };
     // Watched once the first screen is up (a recursive watch walks the folder).
-    if let Source::Dir(dir) = &source {
+    // A synced git feed changes only by a sync, which reads it again itself
+    // (and a watch would follow the old checkout, which the sync removes).
+    if let Source::Dir(dir) = &source
+        && resolved_git.is_none()
+    {
         reloader.watch_later(dir);
     }
     let mut opener = SystemHost::from_env().with_reload(reloader);
@@ -591,8 +609,8 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         opener.browser = config.browser.clone();
     }
     opener.in_terminal = config.browser_in_terminal == Some(true);
-    let sync_feed = resolved.git.as_ref().map(|(g, _)| g.name.clone());
-    opener.git = resolved.git;
+    let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
+    opener.git = resolved_git;
     let mut marks_problem = None;
     let mut marks_loaded = None;
     match linkfeed::store::marks::default_dir().map(|d| linkfeed::store::marks::Store::open(&d)) {
@@ -621,7 +639,8 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
             return ExitCode::from(2);
         }
     };
-    let label = source.label();
+    // A feed opened by name is called by its name.
+    let label = feed_name.map_or_else(|| source.label(), |n| linkfeed::text::sanitize::one_line(&n));
     let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
         let Some((feed, early)) = loaded else { return Ok(None) };
         let mut app = App::new(feed.map_err(io::Error::other)?.visible(drafts), label.clone());

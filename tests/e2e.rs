@@ -669,7 +669,7 @@ fn skimming_keys_at_80x24_and_120x40() {
         t.keys(&["Escape"]);
         t.wait_text("44 posts, 42 unread");
         t.keys(&["A"]);
-        t.wait_text("mark 42 posts read? y marks them");
+        t.wait_text("mark 42 posts read? y/n");
         t.keys(&["y"]);
         let s = t.wait_text("44 posts, 0 unread");
         assert!(s.contains("marked 42 posts read (z undoes)"), "{s}");

@@ -211,7 +211,7 @@ impl App {
             let n = keys.len();
             self.confirm = Some(Confirm::MarkRead(keys));
             self.mode = Mode::Confirm;
-            self.say(format!("mark {n} posts read? y marks them, any other key cancels"), false);
+            self.say(format!("mark {n} posts read? y/n"), false);
             return None;
         }
         self.mark_keys_read(keys)

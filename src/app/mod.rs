@@ -170,6 +170,8 @@ pub struct App {
     pub sync_feed: Option<String>,
     /// A sync is running.
     pub syncing: bool,
+    /// The last sync's report line, said again once the feed is read again.
+    sync_report: Option<String>,
     /// The feed was drawn from the parse cache unchecked; the check is running.
     pub checking_cache: bool,
 
@@ -238,6 +240,7 @@ impl App {
             new_posts: std::collections::HashSet::new(),
             sync_feed: None,
             syncing: false,
+            sync_report: None,
             checking_cache: false,
             root: std::path::PathBuf::new(),
             clock: 0,
@@ -323,7 +326,9 @@ impl App {
                 match result {
                     Ok((report, new)) => {
                         self.new_posts = new.into_iter().collect();
-                        self.say(sanitize::one_line(&report), false);
+                        let report = sanitize::one_line(&report);
+                        self.say(format!("{report}; reading it again…"), false);
+                        self.sync_report = Some(report);
                         return Some(Effect::Reload);
                     }
                     Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e)), true),
@@ -352,7 +357,10 @@ impl App {
             }
             Action::Reloaded(Ok(feed)) => {
                 self.replace_feed(*feed);
-                self.say(format!("reloaded: {}", self.count_label()), false);
+                match self.sync_report.take() {
+                    Some(report) => self.say(report, false),
+                    None => self.say(format!("reloaded: {}", self.count_label()), false),
+                }
             }
             Action::Reloaded(Err(e)) => {
                 self.say(format!("could not reload: {}", sanitize::one_line(&e)), true)
