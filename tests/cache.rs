@@ -149,13 +149,16 @@ fn a_cache_written_for_another_folder_is_ignored() {
     let other = f.dir.parent().expect("parent").join("other");
     std::fs::create_dir_all(&other).expect("mkdir");
     post(&other, "x.md", "Only in the other folder");
+    let list_other = || {
+        Command::new(BIN)
+            .args(["list", "--stats"])
+            .arg(&other)
+            .env("XDG_CACHE_HOME", &f.cache)
+            .output()
+            .expect("runs")
+    };
     // Give the other folder this folder's cache.
-    let out = Command::new(BIN)
-        .args(["list", "--stats"])
-        .arg(&other)
-        .env("XDG_CACHE_HOME", &f.cache)
-        .output()
-        .expect("runs");
+    let out = list_other();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no cache yet"));
     let files = f.cache_files();
     assert_eq!(files.len(), 2);
@@ -166,12 +169,7 @@ fn a_cache_written_for_another_folder_is_ignored() {
     let (theirs, mine): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|p| holds(p, &other_key));
     assert_eq!((theirs.len(), mine.len()), (1, 1));
     std::fs::copy(mine[0], theirs[0]).expect("copy");
-    let out = Command::new(BIN)
-        .args(["list", "--stats"])
-        .arg(&other)
-        .env("XDG_CACHE_HOME", &f.cache)
-        .output()
-        .expect("runs");
+    let out = list_other();
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.contains("Only in the other folder"));

@@ -8,6 +8,9 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::git_in;
+
 const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
 
 /// The sample's link posts as a folder: the 44 posts most tests count on.
@@ -789,20 +792,6 @@ fn terminals_without_256_colours_get_the_16_basic_colours() {
     assert!(!basic.is_empty() && basic.iter().all(|&n| n < 16), "{basic:?}");
     let rich = indices(&screen_with("xterm-256color"));
     assert!(rich.iter().any(|&n| n >= 16), "{rich:?}");
-}
-
-fn git_in(repo: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(repo)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "curator")
-        .env("GIT_AUTHOR_EMAIL", "c@example.org")
-        .env("GIT_COMMITTER_NAME", "curator")
-        .env("GIT_COMMITTER_EMAIL", "c@example.org")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git is installed (the CI script installs it)");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

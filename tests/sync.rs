@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::git_in as git;
+
 const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
 
 /// A scratch home: a config naming one git feed, and a repository for it.
@@ -12,20 +15,6 @@ struct Setup {
     _tmp: tempfile::TempDir,
     root: PathBuf,
     repo: PathBuf,
-}
-
-fn git(repo: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(repo)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "curator")
-        .env("GIT_AUTHOR_EMAIL", "c@example.org")
-        .env("GIT_COMMITTER_NAME", "curator")
-        .env("GIT_COMMITTER_EMAIL", "c@example.org")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git is installed (the CI script installs it)");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn post(repo: &Path, name: &str, title: &str, day: &str) {

@@ -797,19 +797,7 @@ fn read_file_meta(path: &Path, buf: &mut Vec<u8>) -> Result<fs::Metadata, Proble
 
 /// Reads a file into `buf` (reused between files), refusing huge ones.
 fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), Problem> {
-    use std::io::Read;
-    buf.clear();
-    let cannot = |e: io::Error| error(path, None, format!("cannot read this file: {e}"));
-    let file = fs::File::open(path).map_err(cannot)?;
-    file.take(MAX_FILE_BYTES + 1).read_to_end(buf).map_err(cannot)?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(error(
-            path,
-            None,
-            format!("the file is over {} MiB, larger than any post: skipped", MAX_FILE_BYTES >> 20),
-        ));
-    }
-    Ok(())
+    read_file_meta(path, buf).map(|_| ())
 }
 
 /// Parses one file's bytes: binary and non-UTF-8 files are problems. The

@@ -163,3 +163,19 @@ pub fn screen(app: &App) -> String {
 pub fn selected_title(app: &App) -> String {
     app.current().map(|p| p.title.clone()).unwrap_or_default()
 }
+
+/// Runs git in `repo` with a fixed author and no user configuration
+/// (`.ci/run` installs git).
+pub fn git_in(repo: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "curator")
+        .env("GIT_AUTHOR_EMAIL", "c@example.org")
+        .env("GIT_COMMITTER_NAME", "curator")
+        .env("GIT_COMMITTER_EMAIL", "c@example.org")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git is installed (the CI script installs it)");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
