@@ -11,4 +11,7 @@ for r in $(seq "$RUNS"); do
   end=$(date +%s%N)
   echo $(( (end - start) / 1000000 ))
   tmux -L fs kill-server 2>/dev/null
+  # Let the last reader exit (and free its memory) before the next starts.
+  while pgrep -x linkfeed > /dev/null; do sleep 0.05; done
+  sleep 1
 done

@@ -303,7 +303,8 @@ pub fn load_dir_cached(
         stats.cache_write = t.elapsed();
     }
     let t = Instant::now();
-    let mut feed = assemble_in(dir, parts.into_iter().flatten().map(|(_, p, _)| p));
+    let n: usize = parts.iter().map(Vec::len).sum();
+    let mut feed = assemble_with_capacity(dir, parts.into_iter().flatten().map(|(_, p, _)| p), n);
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
@@ -426,7 +427,8 @@ fn load_unchanged_folders(
         *metas = Vec::new();
     }
     let t = Instant::now();
-    let mut feed = assemble_in(dir, kept.into_iter().flat_map(|(ps, _)| ps));
+    let n: usize = kept.iter().map(|(ps, _)| ps.len()).sum();
+    let mut feed = assemble_with_capacity(dir, kept.into_iter().flat_map(|(ps, _)| ps), n);
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
@@ -577,7 +579,8 @@ pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> 
         blocks.extend(p?);
     }
     blocks.sort_unstable_by_key(|(b, _)| *b);
-    Some(assemble_in(dir, blocks.into_iter().flat_map(|(_, v)| v)))
+    let n: usize = blocks.iter().map(|(_, v)| v.len()).sum();
+    Some(assemble_with_capacity(dir, blocks.into_iter().flat_map(|(_, v)| v), n))
 }
 
 fn is_post_file(path: &Path) -> bool {
@@ -840,7 +843,20 @@ pub fn assemble(results: impl IntoIterator<Item = Parsed>) -> Feed {
 /// a title and are not posts; each post learns its section and kind.
 pub fn assemble_in(root: &Path, results: impl IntoIterator<Item = Parsed>) -> Feed {
     let results = results.into_iter();
-    let mut posts = Vec::with_capacity(results.size_hint().0);
+    let n = results.size_hint().0;
+    assemble_with_capacity(root, results, n)
+}
+
+/// As [`assemble_in`], with room made for `capacity` posts up front (a
+/// chain of parts cannot say how many it holds, and growing a vector of
+/// 100,000 posts moves them many times).
+pub fn assemble_with_capacity(
+    root: &Path,
+    results: impl IntoIterator<Item = Parsed>,
+    capacity: usize,
+) -> Feed {
+    let results = results.into_iter();
+    let mut posts = Vec::with_capacity(capacity);
     let mut problems = Vec::new();
     let mut files = 0;
     let mut titles = hugo::Sections::default();
