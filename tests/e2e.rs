@@ -75,7 +75,8 @@ impl Tmux {
 
     /// Literal text, one character at a time as a person types.
     fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "0", "-l", text]);
+        // `--`: a text that starts with `-` is text, not an option.
+        self.tmux(&["send-keys", "-t", "0", "-l", "--", text]);
     }
 
     fn screen(&self) -> String {
@@ -683,6 +684,19 @@ fn skimming_keys_at_80x24_and_120x40() {
         t.wait_for("the star to go", |s| !s.contains("★"));
         t.keys(&["z"]);
         t.wait_text("44 posts, 43 unread");
+        // is:read finds the one read post; -is:starred every post (no star is left).
+        t.keys(&["/"]);
+        t.type_text("is:read");
+        t.keys(&["Enter"]);
+        t.wait_text("1 of 44, 43 unread");
+        t.keys(&["Escape"]);
+        t.wait_text("44 posts, 43 unread");
+        t.keys(&["/"]);
+        t.type_text("-is:starred");
+        t.keys(&["Enter"]);
+        t.wait_text("44 of 44, 43 unread");
+        t.keys(&["Escape"]);
+        t.wait_text("44 posts, 43 unread");
         // u shows unread posts only, as a query term.
         t.keys(&["u"]);
         let s = t.wait_text("43 of 44, 43 unread (unread only)");
@@ -842,5 +856,38 @@ fn shift_s_syncs_the_open_feed_in_the_background_and_marks_what_is_new() {
     t.wait_text("44 posts");
     t.keys(&["S"]);
     t.wait_text("this feed is a folder, not a git feed");
+    drop(probe);
+}
+
+#[test]
+fn opening_a_post_reads_it_and_moves_to_the_next_unread_unless_told_not_to() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let (browser, log) = probe.fake_browser();
+    let browser_s = browser.to_string_lossy().into_owned();
+    for (advances, w, h) in [(true, 80u16, 24u16), (false, 120, 40)] {
+        let cfg = probe.dir.join(format!("config-{advances}"));
+        std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
+        std::fs::write(cfg.join("linkfeed/config.toml"), format!("open_advances = {advances}\n"))
+            .expect("write");
+        let cfg_s = cfg.to_string_lossy().into_owned();
+        let env = [
+            ("BROWSER", browser_s.as_str()),
+            ("XDG_CONFIG_HOME", cfg_s.as_str()),
+            ("LINKFEED_NOW", SKIM_NOW),
+        ];
+        let t = Tmux::start(&links(), w, h, &env);
+        t.wait_text("44 posts, 44 unread");
+        t.keys(&["o"]);
+        let s = t.wait_text("44 posts, 43 unread");
+        let selected = s.lines().find(|l| l.contains('▶')).unwrap_or_default().to_string();
+        if advances {
+            assert!(selected.contains("Cutting an observability"), "moved on: {s}");
+        } else {
+            assert!(selected.contains("Ratatui 0.30"), "stayed: {s}");
+        }
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+    assert_eq!(read_log(&log).lines().count(), 2);
     drop(probe);
 }
