@@ -138,8 +138,10 @@ pub struct App {
     pub size: (u16, u16),
     pub message: Option<Message>,
 
-    /// Every tag with its post count, most used first.
+    /// Every tag with its post count, most used first (see `tags_stale`).
     pub tags: Vec<(String, usize)>,
+    /// `tags` is still to be counted for the feed in hand.
+    tags_stale: bool,
     pub tag_input: String,
     /// Indices into `tags` that the tag input lets through.
     pub tag_matches: Vec<usize>,
@@ -224,6 +226,7 @@ impl App {
             size: (80, 24),
             message: None,
             tags: Vec::new(),
+            tags_stale: true,
             tag_input: String::new(),
             tag_matches: Vec::new(),
             tag_selected: 0,
@@ -465,6 +468,7 @@ impl App {
             }
             (Mode::List, Cmd::TagPicker) => {
                 self.tag_input.clear();
+                self.count_tags();
                 self.refilter_tags();
                 self.mode = Mode::Tags;
             }
@@ -571,7 +575,10 @@ impl App {
         problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
         self.problems = problems;
         self.problem_selected = 0;
-        self.tags = crate::feed::tag_counts(&feed.posts);
+        // Counted when the tag picker first opens (or when idle): not on the
+        // way to the first screen.
+        self.tags.clear();
+        self.tags_stale = true;
         self.root = feed.root;
         // The files may have changed: bodies are read again.
         self.bodies.clear();
@@ -611,7 +618,7 @@ impl App {
 
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
-        self.index.is_none() && !self.posts.is_empty()
+        (self.index.is_none() || self.tags_stale) && !self.posts.is_empty()
     }
 
     /// Builds the search index ahead of the first query, when the loop has
@@ -619,6 +626,15 @@ impl App {
     pub fn warm_up(&mut self) {
         if self.index.is_none() {
             self.index = Some(Index::new(&self.posts));
+        }
+        self.count_tags();
+    }
+
+    /// Counts the tags for the picker, once per feed.
+    fn count_tags(&mut self) {
+        if std::mem::take(&mut self.tags_stale) {
+            self.tags = crate::feed::tag_counts(&self.posts);
+            self.refilter_tags();
         }
     }
 
