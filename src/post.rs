@@ -27,11 +27,15 @@ pub struct Post {
     /// `post_kind`, else derived from the section: `release`, `event`,
     /// `blog` or `link`. Never empty once the feed is assembled.
     /// Shared between the posts of a kind: no allocation per post.
+    #[serde(deserialize_with = "shared::kind")]
     pub kind: Arc<str>,
     /// The section: the first folder below the feed root (`docs`, `events`);
     /// empty for a post at the root. Shared by the section's posts.
+    /// Not kept in the parse cache: assembling the feed sets it.
+    #[serde(skip, default = "shared::empty")]
     pub section: Arc<str>,
     /// The section's title, from its `_index.md` (else the folder name).
+    #[serde(skip, default = "shared::empty")]
     pub section_title: Arc<str>,
     pub draft: bool,
     /// Empty when the post has no tldr.
@@ -182,5 +186,39 @@ mod compact_date {
         Ok(v.and_then(|(secs, nanos, off)| {
             Some(DateTime::from_timestamp(secs, nanos)?.with_timezone(&FixedOffset::east_opt(off)?))
         }))
+    }
+}
+
+/// Shared strings for the parse cache: a kind is one of a few words, and the
+/// section fields are set when the feed is assembled; neither should cost an
+/// allocation per post when 100,000 are decoded.
+mod shared {
+    use serde::{Deserialize, Deserializer};
+    use std::sync::{Arc, OnceLock};
+
+    fn one(cell: &'static OnceLock<Arc<str>>, s: &str) -> Arc<str> {
+        Arc::clone(cell.get_or_init(|| Arc::from(s)))
+    }
+
+    pub fn empty() -> Arc<str> {
+        static E: OnceLock<Arc<str>> = OnceLock::new();
+        one(&E, "")
+    }
+
+    pub fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        static LINK: OnceLock<Arc<str>> = OnceLock::new();
+        static RELEASE: OnceLock<Arc<str>> = OnceLock::new();
+        static EVENT: OnceLock<Arc<str>> = OnceLock::new();
+        static BLOG: OnceLock<Arc<str>> = OnceLock::new();
+        // Borrowed from the decoded block: no allocation for the common kinds.
+        let s: &'de str = Deserialize::deserialize(d)?;
+        Ok(match s {
+            "" => empty(),
+            "link" => one(&LINK, "link"),
+            "release" => one(&RELEASE, "release"),
+            "event" => one(&EVENT, "event"),
+            "blog" => one(&BLOG, "blog"),
+            other => Arc::from(other),
+        })
     }
 }

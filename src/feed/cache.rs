@@ -30,7 +30,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Bump when the loader's rules or the post's fields change.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"LINKFEED";
 
@@ -54,6 +54,17 @@ impl Meta {
     pub fn same_stat(&self, other: &Meta) -> bool {
         self.size == other.size && self.mtime_ns == other.mtime_ns && self.ino == other.ino
     }
+}
+
+/// [`Meta`] as decoded where only the path is needed: the path borrowed
+/// from the block, not allocated (same encoding as `Meta`).
+#[derive(Debug, Deserialize)]
+pub struct MetaRef<'a> {
+    pub rel: &'a str,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ino: u64,
+    pub crc: Option<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -209,6 +220,21 @@ impl Reader {
 
     /// Decodes block `i` (checking its CRC) into `buf`'s entries.
     pub fn block(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(Meta, Parsed)>, String> {
+        self.read_block(i, buf)?;
+        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+    }
+
+    /// As [`Reader::block`], the paths borrowed from `buf`.
+    pub fn block_ref<'b>(
+        &self,
+        i: usize,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<Vec<(MetaRef<'b>, Parsed)>, String> {
+        self.read_block(i, buf)?;
+        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+    }
+
+    fn read_block(&self, i: usize, buf: &mut Vec<u8>) -> Result<(), String> {
         let &(off, n, crc) = self.footer.blocks.get(i).ok_or("no such block")?;
         buf.clear();
         buf.resize(n as usize, 0);
@@ -216,7 +242,7 @@ impl Reader {
         if crc32fast::hash(buf) != crc {
             return Err("damaged (a block's checksum)".into());
         }
-        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+        Ok(())
     }
 }
 

@@ -562,10 +562,10 @@ pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> 
                     let mut buf = Vec::new();
                     let mut out = Vec::new();
                     for b in (t..reader.blocks()).step_by(threads) {
-                        let entries = reader.block(b, &mut buf).ok()?;
+                        let entries = reader.block_ref(b, &mut buf).ok()?;
                         out.push((
                             b,
-                            entries.into_iter().map(|(m, p)| reroot(p, &dir.join(&m.rel))).collect(),
+                            entries.into_iter().map(|(m, p)| reroot(p, &dir.join(m.rel))).collect(),
                         ));
                     }
                     Some(out)
