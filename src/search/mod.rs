@@ -253,21 +253,36 @@ struct Hay {
     meta: std::sync::Arc<str>,
 }
 
+/// Appends `s` lower-cased: in place when it is ASCII, else through
+/// `str::to_lowercase` (which knows every script's case).
+fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
 /// The lower-cased `section \n title \n kind` of the posts that share a
 /// section and kind: made once, shared by their hays.
 type MetaCache = Vec<(std::sync::Arc<str>, std::sync::Arc<str>, std::sync::Arc<str>)>;
 
 impl Hay {
     fn new(p: &Post, cache: &mut MetaCache) -> Hay {
-        let mut text = p.title.to_lowercase();
+        // One allocation per post; ASCII (most text) lower-cased in place.
+        let room = p.title.len() + p.tags.iter().map(|t| t.len() + 1).sum::<usize>() + 1 + p.source.len();
+        let mut text = String::with_capacity(room);
+        push_lower(&mut text, &p.title);
         let title_end = text.len() as u32;
         for t in &p.tags {
             text.push('\n');
-            text.push_str(&t.to_lowercase());
+            push_lower(&mut text, t);
         }
         text.push('\n');
         let source_start = text.len() as u32;
-        text.push_str(&p.source.to_lowercase());
+        push_lower(&mut text, &p.source);
         // Few sections and kinds: a linear look-up by pointer beats a hash.
         let meta = match cache
             .iter()
