@@ -32,6 +32,9 @@ impl App {
     pub(super) fn refilter(&mut self) {
         let keep = self.matches.get(self.selected).map(|m| (m.idx, self.selected));
         let query = Query::parse(&self.query_text);
+        if !query.is_empty() {
+            self.ensure_index();
+        }
         let n = query.terms.len();
         let previous = std::mem::take(&mut self.raw);
         // A new term starts: what the terms before it matched is the base
@@ -50,9 +53,6 @@ impl App {
                 .filter(|(terms, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
                 .map(|(_, base)| Narrow { from: base, start: n - 1, drop_last: false }),
         };
-        if !query.is_empty() && self.index.is_none() {
-            self.index = Some(crate::search::Index::new(&self.posts));
-        }
         let empty = crate::search::Index::default();
         let index = self.index.as_ref().unwrap_or(&empty);
         let mut raw = self.matcher.filter_within(&query, &self.posts, index, narrow);

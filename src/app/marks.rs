@@ -29,12 +29,6 @@ impl App {
         self.refresh_detail();
     }
 
-    /// Replaces the read marks only.
-    pub fn set_read(&mut self, read: HashSet<String>) {
-        let starred = std::mem::take(&mut self.starred);
-        self.set_marks(read, starred);
-    }
-
     pub fn is_read(&self, post: &Post) -> bool {
         !self.read.is_empty() && self.read.contains(store::read::key(post).as_ref())
     }

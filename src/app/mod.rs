@@ -559,9 +559,14 @@ impl App {
         let changed = now / 60 != self.clock / 60;
         self.clock = now;
         self.matcher.now = now;
-        let timely =
-            self.query.terms.iter().any(|t| t.scope == crate::search::Scope::Is) || self.is_event_view();
-        if changed && timely {
+        // Asked only when the minute changed: this runs on every tick.
+        let timely = || {
+            let by_time = |t: &crate::search::Term| {
+                t.scope == crate::search::Scope::Is && matches!(t.text.as_str(), "upcoming" | "past")
+            };
+            self.query.terms.iter().any(by_time) || self.is_event_view()
+        };
+        if changed && timely() {
             self.refilter_keeping();
         }
     }
@@ -624,10 +629,15 @@ impl App {
     /// Builds the search index ahead of the first query, when the loop has
     /// nothing else to do (after the first frame), so no keystroke waits for it.
     pub fn warm_up(&mut self) {
+        self.ensure_index();
+        self.count_tags();
+    }
+
+    /// Builds the search index if the feed in hand has none yet.
+    pub(super) fn ensure_index(&mut self) {
         if self.index.is_none() {
             self.index = Some(Index::new(&self.posts));
         }
-        self.count_tags();
     }
 
     /// Counts the tags for the picker, once per feed.

@@ -50,6 +50,11 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// A file as its metadata `m` describes it.
+    pub fn of(rel: String, m: &fs::Metadata, crc: Option<u32>) -> Meta {
+        Meta { rel, size: m.len(), mtime_ns: mtime_ns(m), ino: inode(m), crc }
+    }
+
     /// Whether the file looks unchanged (the CRC is checked separately).
     pub fn same_stat(&self, other: &Meta) -> bool {
         self.size == other.size && self.mtime_ns == other.mtime_ns && self.ino == other.ino
