@@ -520,10 +520,10 @@ fn feeds_command(config: &Config) -> ExitCode {
                         let when = chrono::DateTime::from_timestamp(s.at, 0)
                             .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
                             .unwrap_or_default();
-                        let short = s.commit.get(..8).unwrap_or(&s.commit);
                         format!(
-                            "synced {when}, {short} of {}, {} posts: {} new, {} changed, {} removed",
-                            s.commit_date.get(..10).unwrap_or(""),
+                            "synced {when}, {} of {}, {} posts: {} new, {} changed, {} removed",
+                            s.short_commit(),
+                            s.commit_day(),
                             s.posts,
                             s.added.len(),
                             s.changed.len(),

@@ -57,6 +57,18 @@ pub struct SyncState {
     pub posts: usize,
 }
 
+impl SyncState {
+    /// The commit's first 8 hex digits.
+    pub fn short_commit(&self) -> &str {
+        self.commit.get(..8).unwrap_or(&self.commit)
+    }
+
+    /// The commit's day, `YYYY-MM-DD`.
+    pub fn commit_day(&self) -> &str {
+        self.commit_date.get(..10).unwrap_or(&self.commit_date)
+    }
+}
+
 /// The outcome of one sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -72,8 +84,7 @@ impl std::fmt::Display for Report {
     /// `kubermates: 12 new, 3 changed, 1 removed (3096896e, 2026-02-27)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.state;
-        let short = s.commit.get(..8).unwrap_or(&s.commit);
-        let day = s.commit_date.get(..10).unwrap_or(&s.commit_date);
+        let (short, day) = (s.short_commit(), s.commit_day());
         if self.first {
             write!(f, "{}: {} posts, first sync ({short}, {day})", self.name, s.posts)
         } else if self.unchanged {
@@ -186,11 +197,6 @@ fn run(mut cmd: Command) -> Result<String, String> {
     Err(crate::text::sanitize::one_line(last.trim_start_matches("fatal: ")))
 }
 
-/// Whether a path (relative to the repository) is a post the loader reads.
-fn is_post(rel: &str) -> bool {
-    rel.ends_with(".md") || rel.ends_with(".markdown")
-}
-
 /// What a sync goes through, for a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -275,7 +281,7 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
             Ok(out) => {
                 let mut parts = out.split('\0');
                 while let (Some(status), Some(path)) = (parts.next(), parts.next()) {
-                    if !is_post(path) {
+                    if !crate::feed::is_post_file(Path::new(path)) {
                         continue;
                     }
                     match status.chars().next() {
@@ -373,27 +379,9 @@ fn write_state(dir: &Path, state: &SyncState) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", dir.display()))
 }
 
-/// Post files under `root` (what the loader would read, roughly: `.md`
-/// files outside hidden folders, `_index.md` not counted).
+/// Post files under `root`, as the loader finds them (section pages not counted).
 fn count_posts(root: &Path) -> usize {
-    let mut n = 0;
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') {
-                continue;
-            }
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(e.path()),
-                Ok(t) if t.is_file() && is_post(&name) && !name.starts_with("_index.") => n += 1,
-                _ => {}
-            }
-        }
-    }
-    n
+    crate::feed::walk(root).0.iter().filter(|p| !crate::feed::hugo::is_section_page(p)).count()
 }
 
 #[cfg(test)]

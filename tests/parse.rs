@@ -53,19 +53,6 @@ fn the_sample_feed_is_varied() {
     assert!(stamps.windows(2).all(|w| w[0] >= w[1]));
 }
 
-/// Every post file under `dir`, recursively.
-fn md_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            md_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md") {
-            out.push(p);
-        }
-    }
-}
-
 /// The fast front-matter reader agrees with serde_yaml on every file it
 /// answers for: the real feed, the sample, the fixtures (hostile ones too).
 #[test]
@@ -73,7 +60,7 @@ fn the_fast_front_matter_reader_agrees_with_serde_yaml() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for d in ["../shared/real-feed", "sample-content", "tests/fixtures"] {
-        md_files(&root.join(d), &mut files);
+        common::md_files(&root.join(d), &mut files);
     }
     assert!(files.len() > 700, "{} files", files.len());
     let (mut answered, mut declined) = (0, 0);

@@ -9,10 +9,9 @@
 //! posts that are listed at all.
 
 use std::collections::HashSet;
-use std::path::Path;
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
+mod common;
+use common::list_real_feed;
 
 #[derive(Debug, Clone)]
 struct Doc {
@@ -52,30 +51,11 @@ impl Doc {
     }
 }
 
-fn feed() -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-feed");
-    assert!(p.is_dir(), "the precision table reads the real feed at {}", p.display());
-    p.to_string_lossy().into_owned()
-}
-
 fn list(query: Option<&str>) -> Vec<serde_json::Value> {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("list").arg(feed()).arg("--json");
-    if let Some(q) = query {
-        cmd.arg("-q").arg(q);
+    match query {
+        Some(q) => list_real_feed(&["-q", q]),
+        None => list_real_feed(&[]),
     }
-    let out = cmd
-        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
-        .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
-        .output()
-        .expect("run linkfeed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .expect("JSON")
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
 }
 
 fn doc(v: &serde_json::Value) -> Doc {

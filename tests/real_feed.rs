@@ -3,31 +3,10 @@
 //! the expectations computed from the files themselves, not from our loader.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
-
-fn real_feed() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-feed");
-    assert!(
-        p.is_dir(),
-        "these tests read the real feed snapshot at {} (CI lays ../shared beside the clone)",
-        p.display()
-    );
-    p.canonicalize().unwrap_or(p)
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md") {
-            out.push(p);
-        }
-    }
-}
+mod common;
+use common::{list_real_feed as list_json, md_files as files, real_feed};
 
 /// A front-matter key's value as written on its own line (quotes stripped).
 fn key(text: &str, key: &str) -> Option<String> {
@@ -36,23 +15,6 @@ fn key(text: &str, key: &str) -> Option<String> {
         .find_map(|l| l.strip_prefix(&format!("{key}:")))
         .map(|v| v.trim().trim_matches('"').trim_matches('\'').to_string())
         .filter(|v| !v.is_empty() && v != "null")
-}
-
-fn list_json(args: &[&str]) -> Vec<serde_json::Value> {
-    let feed = real_feed();
-    let out = Command::new(BIN)
-        .arg("list")
-        .arg(&feed)
-        .arg("--json")
-        .args(args)
-        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
-        .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
-        .output()
-        .expect("run linkfeed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    v.as_array().cloned().unwrap_or_default()
 }
 
 fn path_of(v: &serde_json::Value) -> PathBuf {

@@ -553,7 +553,8 @@ pub fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> 
     Some(assemble_with_capacity(dir, parts.into_iter().flatten(), n))
 }
 
-fn is_post_file(path: &Path) -> bool {
+/// Whether the loader reads this file as a post (`.md`, `.markdown`).
+pub fn is_post_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))

@@ -57,6 +57,14 @@ pub struct Marks {
 }
 
 impl Marks {
+    /// The keys that have `field` set.
+    pub fn set(&self, field: Field) -> &HashSet<String> {
+        match field {
+            Field::Read => &self.read,
+            Field::Starred => &self.starred,
+        }
+    }
+
     /// Applies a record in log order (the later line wins).
     pub fn apply(&mut self, r: &Record) {
         let set = match r.field {
@@ -77,12 +85,11 @@ impl Marks {
         let mut out: Vec<Record> = self
             .stamps
             .iter()
-            .map(|((key, field), at)| {
-                let value = match field {
-                    Field::Read => self.read.contains(key),
-                    Field::Starred => self.starred.contains(key),
-                };
-                Record { key: key.clone(), field: *field, value, at: *at }
+            .map(|((key, field), at)| Record {
+                key: key.clone(),
+                field: *field,
+                value: self.set(*field).contains(key),
+                at: *at,
             })
             .collect();
         out.sort_by(|a, b| a.key.cmp(&b.key).then((a.field as u8).cmp(&(b.field as u8))));
@@ -305,16 +312,12 @@ impl Store {
     /// what is known for its key and field. How many were taken.
     pub fn import(&mut self, marks: &mut Marks, records: Vec<Record>) -> io::Result<usize> {
         self.refresh(marks)?;
+        // Taken: a key never marked here, or a newer change to another value.
         let newer: Vec<Record> = records
             .into_iter()
-            .filter(|r| marks.stamp(&r.key, r.field).is_none_or(|at| r.at > at))
-            .filter(|r| {
-                // Not a change: skip.
-                let now = match r.field {
-                    Field::Read => marks.read.contains(&r.key),
-                    Field::Starred => marks.starred.contains(&r.key),
-                };
-                now != r.value || marks.stamp(&r.key, r.field).is_none()
+            .filter(|r| match marks.stamp(&r.key, r.field) {
+                None => true,
+                Some(at) => r.at > at && marks.set(r.field).contains(&r.key) != r.value,
             })
             .collect();
         let n = newer.len();

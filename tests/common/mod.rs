@@ -179,3 +179,45 @@ pub fn git_in(repo: &Path, args: &[&str]) {
         .expect("git is installed (the CI script installs it)");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The real feed snapshot beside the clone (`../shared/real-feed`), canonical.
+pub fn real_feed() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-feed");
+    assert!(
+        p.is_dir(),
+        "these tests read the real feed snapshot at {} (CI lays ../shared beside the clone)",
+        p.display()
+    );
+    p.canonicalize().unwrap_or(p)
+}
+
+/// Every `.md` file under `dir`, recursively.
+pub fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            md_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+}
+
+/// `linkfeed list REAL_FEED --json ARGS` with a fixed clock and no state or
+/// cache of the user's: the posts as JSON values.
+pub fn list_real_feed(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
+        .arg("list")
+        .arg(real_feed())
+        .arg("--json")
+        .args(args)
+        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
+        .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
+        .output()
+        .expect("run linkfeed");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v.as_array().cloned().unwrap_or_default()
+}
