@@ -62,7 +62,8 @@ pub fn select<'a>(
     let q = Query::parse(query);
     let mut matcher = Matcher::default();
     if q.terms.iter().any(|t| t.scope == crate::search::Scope::Is) {
-        matcher.marks = posts.iter().map(|p| mark_bits(p, marks, fresh)).collect();
+        matcher.marks =
+            posts.iter().map(|p| crate::store::marks::bits(p, &marks.read, &marks.starred, fresh)).collect();
     }
     let mut matches = matcher.filter(&q, posts);
     if newest {
@@ -72,22 +73,6 @@ pub fn select<'a>(
         crate::search::sort_events(&mut matches, posts, matcher.now);
     }
     matches.into_iter().filter_map(|m| posts.get(m.idx)).collect()
-}
-
-/// A post's bits for [`Matcher::marks`].
-pub fn mark_bits(p: &Post, marks: &Marks, fresh: &HashSet<PathBuf>) -> u8 {
-    let key = crate::store::read::key(p);
-    let mut bits = 0;
-    if marks.read.contains(key.as_ref()) {
-        bits |= crate::search::READ;
-    }
-    if marks.starred.contains(key.as_ref()) {
-        bits |= crate::search::STARRED;
-    }
-    if fresh.contains(&p.path) {
-        bits |= crate::search::NEW;
-    }
-    bits
 }
 
 /// `linkfeed list`: one tab-separated line per post (date, title, source,

@@ -4,7 +4,7 @@
 use super::{App, Effect};
 use crate::app::keys::Mode;
 use crate::post::Post;
-use crate::search::{READ, STARRED, Scope};
+use crate::search::{READ, Scope};
 use crate::store;
 use crate::store::marks::{Field, Record};
 use crate::text::sanitize;
@@ -41,25 +41,12 @@ impl App {
     /// a view that filters by marks (`is:unread`...) is filtered again,
     /// staying on the selected post when it is still there.
     pub(super) fn marks_changed(&mut self) {
-        let mut unread = 0;
         let flags: Vec<u8> = self
             .posts
             .iter()
-            .map(|p| {
-                let key = store::read::key(p);
-                let mut f = 0;
-                if self.read.contains(key.as_ref()) {
-                    f |= READ;
-                } else {
-                    unread += 1;
-                }
-                if self.starred.contains(key.as_ref()) {
-                    f |= STARRED;
-                }
-                f | self.new_flag(p)
-            })
+            .map(|p| store::marks::bits(p, &self.read, &self.starred, &self.new_posts))
             .collect();
-        self.unread = unread;
+        self.unread = flags.iter().filter(|&&f| f & READ == 0).count();
         self.matcher.marks = flags;
         let by_marks = self.query.terms.iter().any(|t| {
             t.scope == Scope::Is && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new")
@@ -269,11 +256,6 @@ impl App {
     /// Whether `u` (`is:unread`) is in force.
     pub fn unread_only(&self) -> bool {
         self.query.terms.iter().any(|t| t.scope == Scope::Is && !t.negate && t.text == "unread")
-    }
-
-    /// The "new since the last sync" bit of a post's marks.
-    fn new_flag(&self, post: &Post) -> u8 {
-        if !self.new_posts.is_empty() && self.new_posts.contains(&post.path) { crate::search::NEW } else { 0 }
     }
 
     /// Whether the last sync brought this post.

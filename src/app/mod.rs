@@ -196,8 +196,6 @@ pub struct App {
     bodies: std::collections::HashMap<std::path::PathBuf, String>,
 
     pub should_quit: bool,
-    /// The screen must be drawn afresh (another program drew on it).
-    pub redraw: bool,
 }
 
 impl App {
@@ -254,7 +252,6 @@ impl App {
             detail_for: None,
             bodies: std::collections::HashMap::new(),
             should_quit: false,
-            redraw: false,
         };
         app.replace_feed(feed);
         app

@@ -111,6 +111,28 @@ impl Marks {
     }
 }
 
+/// A post's bits for the matcher (`search::READ`, `STARRED`, `NEW`): from
+/// the read and starred keys, and the posts the last sync brought.
+pub fn bits(
+    post: &crate::post::Post,
+    read: &HashSet<String>,
+    starred: &HashSet<String>,
+    new: &HashSet<PathBuf>,
+) -> u8 {
+    let key = crate::store::read::key(post);
+    let mut bits = 0;
+    if read.contains(key.as_ref()) {
+        bits |= crate::search::READ;
+    }
+    if starred.contains(key.as_ref()) {
+        bits |= crate::search::STARRED;
+    }
+    if new.contains(&post.path) {
+        bits |= crate::search::NEW;
+    }
+    bits
+}
+
 /// The log file's name in the state folder.
 pub const LOG: &str = "marks.jsonl";
 /// The lock file's name.

@@ -39,9 +39,9 @@ pub trait Host {
     fn poll_marks(&self) -> Option<MarkSets> {
         None
     }
-    /// Whether opening a URL takes over the terminal (a console browser):
-    /// the loop then leaves the screen first and redraws after.
-    fn browser_in_terminal(&self) -> bool {
+    /// Whether another program drew on the screen since the last call (a
+    /// console browser): the loop then draws the whole screen afresh.
+    fn take_redraw(&self) -> bool {
         false
     }
     /// Starts reading the feed again in the background.
@@ -110,6 +110,8 @@ pub struct SystemHost {
     reload: Option<crate::feed::watch::Reloader>,
     /// The open git feed and its folder, for `S`.
     pub git: Option<(crate::sync::GitFeed, std::path::PathBuf)>,
+    /// A console browser drew on the screen.
+    drew: std::cell::Cell<bool>,
     /// Check the feed drawn from the cache once the first frame is up.
     pub check_after_first_frame: std::cell::Cell<bool>,
     syncing: RefCell<Option<std::sync::mpsc::Receiver<SyncResult>>>,
@@ -124,6 +126,7 @@ impl SystemHost {
             marks: RefCell::new(None),
             reload: None,
             git: None,
+            drew: std::cell::Cell::new(false),
             check_after_first_frame: std::cell::Cell::new(false),
             syncing: RefCell::new(None),
         }
@@ -143,10 +146,17 @@ impl SystemHost {
     }
 }
 
-impl Host for SystemHost {
+impl SystemHost {
+    /// Whether the browser takes over this terminal (a console browser).
     fn browser_in_terminal(&self) -> bool {
         self.browser.is_some()
             && (self.in_terminal || self.browser.as_deref().is_some_and(is_console_browser))
+    }
+}
+
+impl Host for SystemHost {
+    fn take_redraw(&self) -> bool {
+        self.drew.replace(false)
     }
 
     fn open(&self, url: &str) -> Result<(), String> {
@@ -154,9 +164,12 @@ impl Host for SystemHost {
             return open::that_detached(url).map_err(|e| e.to_string());
         };
         if self.browser_in_terminal() {
-            // In the foreground, on this terminal; the loop has left the screen.
-            let status =
-                Command::new(&program).args(&args).status().map_err(|e| format!("{program}: {e}"))?;
+            // In the foreground, with the terminal to itself.
+            super::suspend();
+            let status = Command::new(&program).args(&args).status();
+            super::resume();
+            self.drew.set(true);
+            let status = status.map_err(|e| format!("{program}: {e}"))?;
             return if status.success() { Ok(()) } else { Err(format!("{program} exited with {status}")) };
         }
         let mut cmd = Command::new(&program);

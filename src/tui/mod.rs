@@ -41,17 +41,8 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
     while let Some(effect) = next {
         next = match effect {
             Effect::Open(url) => {
-                let result = if host.browser_in_terminal() {
-                    // A console browser gets the terminal to itself.
-                    suspend();
-                    let r = host.open(&url);
-                    resume();
-                    app.redraw = true;
-                    r
-                } else {
-                    host.open(&url)
-                };
-                app.update(Action::Opened(result.map(|()| url)))
+                let result = host.open(&url).map(|()| url);
+                app.update(Action::Opened(result))
             }
             Effect::Copy(text) => {
                 let result = host.copy(&text).map(|()| text);
@@ -92,7 +83,7 @@ pub fn run(
     process(app, early, opener);
     let mut first = true;
     loop {
-        if std::mem::take(&mut app.redraw) {
+        if opener.take_redraw() {
             // Something else drew on the screen (a console browser).
             terminal.clear()?;
         }
