@@ -40,7 +40,6 @@ impl Inner {
 pub struct Reloader {
     inner: Arc<Inner>,
     results: Mutex<Receiver<Result<Feed, String>>>,
-    _watcher: Option<notify::RecommendedWatcher>,
     /// A folder to watch once [`Reloader::begin_watch`] is called.
     deferred: Mutex<Option<std::path::PathBuf>>,
     /// Why the deferred watch could not be set up, once.
@@ -55,59 +54,16 @@ impl Reloader {
         Reloader {
             inner,
             results: Mutex::new(rx),
-            _watcher: None,
             deferred: Mutex::new(None),
             watch_problem: Arc::new(Mutex::new(None)),
         }
     }
 
     /// Also reload when anything below `dir` changes (a post file, or a
-    /// folder), once the folder has been quiet for [`DEBOUNCE`].
-    pub fn watch(&mut self, dir: &Path) -> Result<(), String> {
-        use notify::Watcher;
-        let (ping, pings) = channel::<()>();
-        let root = dir.to_path_buf();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            // Reading a file (ours, or anyone's) is not a change: only
-            // creations, removals, renames and new contents are.
-            use notify::EventKind;
-            use notify::event::ModifyKind;
-            if let Ok(e) = event
-                && matches!(
-                    e.kind,
-                    EventKind::Create(_)
-                        | EventKind::Remove(_)
-                        | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
-                        | EventKind::Any
-                )
-                && e.paths.iter().any(|p| relevant(p.strip_prefix(&root).unwrap_or(p)))
-            {
-                let _ = ping.send(());
-            }
-        })
-        .map_err(|e| e.to_string())?;
-        watcher.watch(dir, notify::RecursiveMode::Recursive).map_err(|e| e.to_string())?;
-        let inner = Arc::clone(&self.inner);
-        std::thread::spawn(move || {
-            // Each burst of changes triggers one reload, after it has settled.
-            while pings.recv().is_ok() {
-                loop {
-                    match pings.recv_timeout(DEBOUNCE) {
-                        Ok(()) => continue,
-                        Err(RecvTimeoutError::Timeout) => break,
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-                inner.start();
-            }
-        });
-        self._watcher = Some(watcher);
-        Ok(())
-    }
-
-    /// As [`Reloader::watch`], set up on another thread once
-    /// [`Reloader::begin_watch`] is called: a recursive watch of a large
-    /// folder walks all of it, and the first screen should not wait for that.
+    /// folder), once the folder has been quiet for [`DEBOUNCE`]; the watch is
+    /// set up on another thread once [`Reloader::begin_watch`] is called: a
+    /// recursive watch of a large folder walks all of it, and the first
+    /// screen should not wait for that.
     pub fn watch_later(&mut self, dir: &Path) {
         if let Ok(mut d) = self.deferred.lock() {
             *d = Some(dir.to_path_buf());
@@ -117,23 +73,16 @@ impl Reloader {
     /// Starts the watch asked for by [`Reloader::watch_later`].
     pub fn begin_watch(&self) {
         let Some(dir) = self.deferred.lock().ok().and_then(|mut d| d.take()) else { return };
-        let mut me = Reloader {
-            inner: Arc::clone(&self.inner),
-            results: Mutex::new(channel().1),
-            _watcher: None,
-            deferred: Mutex::new(None),
-            watch_problem: Arc::clone(&self.watch_problem),
-        };
-        std::thread::spawn(move || {
-            if let Err(e) = me.watch(&dir) {
-                if let Ok(mut p) = me.watch_problem.lock() {
+        let (inner, problem) = (Arc::clone(&self.inner), Arc::clone(&self.watch_problem));
+        std::thread::spawn(move || match watch_dir(inner, &dir) {
+            // Kept alive for the life of the program.
+            Ok(_watcher) => loop {
+                std::thread::park();
+            },
+            Err(e) => {
+                if let Ok(mut p) = problem.lock() {
                     *p = Some(e);
                 }
-                return;
-            }
-            // Keep the watcher alive for the life of the program.
-            loop {
-                std::thread::park();
             }
         });
     }
@@ -151,6 +100,49 @@ impl Reloader {
     pub fn poll(&self) -> Option<Result<Feed, String>> {
         self.results.lock().ok()?.try_recv().ok()
     }
+}
+
+/// Watches `dir`: a change below it (a post file, or a folder) starts a
+/// reload with `inner` once the folder has been quiet for [`DEBOUNCE`]. The
+/// watch lasts as long as the watcher returned.
+fn watch_dir(inner: Arc<Inner>, dir: &Path) -> Result<notify::RecommendedWatcher, String> {
+    use notify::Watcher;
+    let (ping, pings) = channel::<()>();
+    let root = dir.to_path_buf();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Reading a file (ours, or anyone's) is not a change: only
+        // creations, removals, renames and new contents are.
+        use notify::EventKind;
+        use notify::event::ModifyKind;
+        if let Ok(e) = event
+            && matches!(
+                e.kind,
+                EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+                    | EventKind::Any
+            )
+            && e.paths.iter().any(|p| relevant(p.strip_prefix(&root).unwrap_or(p)))
+        {
+            let _ = ping.send(());
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    watcher.watch(dir, notify::RecursiveMode::Recursive).map_err(|e| e.to_string())?;
+    std::thread::spawn(move || {
+        // Each burst of changes triggers one reload, after it has settled.
+        while pings.recv().is_ok() {
+            loop {
+                match pings.recv_timeout(DEBOUNCE) {
+                    Ok(()) => continue,
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            inner.start();
+        }
+    });
+    Ok(watcher)
 }
 
 /// Whether a changed path (relative to the feed folder) can change the feed:
