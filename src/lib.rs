@@ -12,6 +12,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod feed;
+pub mod par;
 pub mod post;
 pub mod problem;
 pub mod search;

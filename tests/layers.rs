@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// its path (`ui::layout` before `ui`); it may use its own entry and any entry
 /// above it in this list, never one below.
 const LAYERS: &[&str] = &[
+    "par",          // work spread over the cores: a leaf
     "text",         // sanitize, wrap, Markdown: no imports
     "clock",        // the wall clock: a leaf
     "post",         // plain data

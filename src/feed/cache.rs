@@ -269,27 +269,11 @@ pub fn write_all(
 /// Encodes `entries` as blocks (on every core).
 fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Vec<u8>>, String> {
     let chunks: Vec<&[(&Meta, &Parsed)]> = entries.chunks(BLOCK).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len().max(1));
-    let per = chunks.len().div_ceil(threads.max(1)).max(1);
-    let out: Vec<Result<Vec<Vec<u8>>, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .chunks(per)
-            .map(|group| {
-                s.spawn(move || {
-                    group
-                        .iter()
-                        .map(|c| postcard::to_stdvec(c).map_err(|e| e.to_string()))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("an encoder failed".into()))).collect()
-    });
-    let mut blocks = Vec::new();
-    for r in out {
-        blocks.extend(r?);
-    }
-    Ok(blocks)
+    crate::par::map_chunks(&chunks, 2, |group| {
+        group.iter().map(|c| postcard::to_stdvec(c).map_err(|e| e.to_string())).collect()
+    })
+    .into_iter()
+    .collect()
 }
 
 /// Writes a cache for `root` at `path`: a temporary file in the same

@@ -417,21 +417,8 @@ fn load_unchanged_folders(
 
 /// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
 fn stat_all(files: &[PathBuf], rel: &(dyn Fn(&Path) -> String + Sync)) -> Vec<Option<cache::Meta>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len() / 1024 + 1);
-    let per = files.len().div_ceil(threads).max(1);
-    thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(per)
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|p| fs::metadata(p).ok().map(|m| cache::Meta::of(rel(p), &m, None)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    crate::par::map_chunks(files, 1024, |chunk| {
+        chunk.iter().map(|p| fs::metadata(p).ok().map(|m| cache::Meta::of(rel(p), &m, None))).collect()
     })
 }
 

@@ -323,23 +323,9 @@ impl Hay {
 impl Index {
     /// Built on every core: at 100k posts this is on the way to the first screen.
     pub fn new(posts: &[Post]) -> Index {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || posts.len() < PARALLEL_MIN {
+        let hays = crate::par::map_chunks(posts, PARALLEL_MIN, |c| {
             let mut cache = MetaCache::new();
-            return Index { hays: posts.iter().map(|p| Hay::new(p, &mut cache)).collect() };
-        }
-        let size = posts.len().div_ceil(threads);
-        let hays = std::thread::scope(|s| {
-            let parts: Vec<_> = posts
-                .chunks(size)
-                .map(|c| {
-                    s.spawn(move || {
-                        let mut cache = MetaCache::new();
-                        c.iter().map(|p| Hay::new(p, &mut cache)).collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            c.iter().map(|p| Hay::new(p, &mut cache)).collect()
         });
         Index { hays }
     }
@@ -738,20 +724,19 @@ impl Matcher {
             let last = if terms.is_empty() { prior_last } else { last };
             Some(Match { idx, score: prior + total, last })
         };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut out: Vec<Match> = match narrow {
             Some(n) => {
                 let scan = |chunk: &[Match]| -> Vec<Match> {
                     chunk.iter().filter_map(|m| score(m.idx, base(m), m.last)).collect()
                 };
-                run_chunks(n.from, threads, scan)
+                crate::par::map_chunks(n.from, PARALLEL_MIN, scan)
             }
             None => {
                 let all: Vec<usize> = (0..posts.len()).collect();
                 let scan = |chunk: &[usize]| -> Vec<Match> {
                     chunk.iter().filter_map(|&i| score(i, 0, 0)).collect()
                 };
-                run_chunks(&all, threads, scan)
+                crate::par::map_chunks(&all, PARALLEL_MIN, scan)
             }
         };
         if q.ranks_by_score() {
@@ -830,20 +815,6 @@ pub fn sort_events(matches: &mut [Match], posts: &[Post], now: i64) {
             _ => (2, 0, m.idx),
         }
     });
-}
-
-/// Runs `scan` over `items` on up to `threads` threads (one below
-/// [`PARALLEL_MIN`] items), keeping the order of the chunks.
-fn run_chunks<T: Sync, F: Fn(&[T]) -> Vec<Match> + Sync>(items: &[T], threads: usize, scan: F) -> Vec<Match> {
-    if threads < 2 || items.len() < PARALLEL_MIN {
-        return scan(items);
-    }
-    let size = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let scan = &scan;
-        let handles: Vec<_> = items.chunks(size).map(|c| s.spawn(move || scan(c))).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
 }
 
 impl Query {
