@@ -3,9 +3,9 @@
 //! files -> [`feed`] -> [`post::Post`] -> [`search`] -> [`app::App`] -> [`ui`] -> frame
 //!
 //! Layers, lowest first; a module imports only from layers below it (checked
-//! by `tests/layers.rs`): `text`, `clock`; `post`, `problem`; `store::paths`; `feed`;
-//! `search`; `store`; `ui::theme`, `ui::layout`; `app`; `ui`; `config`;
-//! `tui`; `commands`.
+//! by `tests/layers.rs`): `par`, `text`, `clock`; `post`, `problem`; `store::paths`;
+//! `feed`; `search`; `store`; `sync`; `ui::theme`, `ui::layout`; `app`; `ui`;
+//! `config`; `tui`; `commands`.
 
 pub mod app;
 pub mod clock;
