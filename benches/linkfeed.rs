@@ -22,7 +22,9 @@ fn app(n: usize) -> App {
     let mut app = App::new(synth::feed(n), "bench".into());
     app.update(Action::Resize(120, 40));
     // As the reader does when idle after its first frame.
-    app.warm_up();
+    while app.needs_warm_up() {
+        app.warm_up();
+    }
     app
 }
 

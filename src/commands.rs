@@ -51,28 +51,65 @@ struct JsonEvent<'a> {
 /// Events alone (`in:events`, `kind:event`) come upcoming first, soonest first.
 /// With `newest`, a query with words lists newest first, not best first.
 /// `marks` answer `is:read`, `is:unread` and `is:starred`.
-/// `fresh`: the posts the last sync brought (`is:new`).
+/// `fresh`: the posts the last sync brought (`is:new`). `words`: where the
+/// reader keeps the word index of the feed's long text; used when it fits
+/// these posts (else the text is scanned).
 pub fn select<'a>(
     posts: &'a [Post],
     query: &str,
     newest: bool,
     marks: &Marks,
     fresh: &HashSet<PathBuf>,
-) -> Vec<&'a Post> {
+    words: Option<&std::path::Path>,
+) -> (Vec<&'a Post>, FilterStats) {
+    let mut stats = FilterStats::default();
     let q = Query::parse(query);
     let mut matcher = Matcher::default();
     if q.terms.iter().any(|t| t.scope == crate::search::Scope::Is) {
         matcher.marks =
             posts.iter().map(|p| crate::store::marks::bits(p, &marks.read, &marks.starred, fresh)).collect();
     }
-    let mut matches = matcher.filter(&q, posts);
+    let mut matches = if q.is_empty() {
+        matcher.filter(&q, posts)
+    } else {
+        let t = std::time::Instant::now();
+        let mut index = crate::search::Index::new(posts);
+        if q.uses_text_words() {
+            stats.words = Some(false);
+            if let Some(path) = words
+                && let Some(saved) =
+                    crate::search::words::TextWords::load(path, crate::search::text_key(posts))
+            {
+                index.set_text(saved.into());
+                stats.words = Some(true);
+            }
+        }
+        stats.index = t.elapsed();
+        let t = std::time::Instant::now();
+        let m = matcher.filter_within(&q, posts, &index, None);
+        stats.filter = t.elapsed();
+        m
+    };
     if newest {
         matches.sort_unstable_by_key(|m| m.idx);
     }
     if (!q.ranks_by_score() || newest) && crate::search::all_events(&matches, posts) {
         crate::search::sort_events(&mut matches, posts, matcher.now);
     }
-    matches.into_iter().filter_map(|m| posts.get(m.idx)).collect()
+    (matches.into_iter().filter_map(|m| posts.get(m.idx)).collect(), stats)
+}
+
+/// What `select` spent its time on, for `list --stats`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterStats {
+    /// Building the search index of the short fields, and reading the word
+    /// index of the long text the reader saved.
+    pub index: std::time::Duration,
+    /// For a query that looks in the long text: whether a saved word index
+    /// fitted the posts (else the text was scanned).
+    pub words: Option<bool>,
+    /// Matching and ranking.
+    pub filter: std::time::Duration,
 }
 
 /// `linkfeed list`: one tab-separated line per post (date, title, source,
@@ -160,11 +197,11 @@ pub fn check(out: &mut dyn Write, feed: &Feed) -> io::Result<bool> {
 }
 
 /// `list --stats`: files, posts, problems and the time of each phase.
-pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Duration) -> String {
+pub fn stats_line(feed: &Feed, filter: &FilterStats, total: std::time::Duration) -> String {
     let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     let s = &feed.stats;
     let mut line = format!(
-        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, filter: {}, total: {}",
+        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, index: {}{}, filter: {}, total: {}",
         feed.files,
         feed.posts.len(),
         feed.problems.len(),
@@ -183,7 +220,13 @@ pub fn stats_line(feed: &Feed, filter: std::time::Duration, total: std::time::Du
         if s.cache_written { " (written)" } else { "" },
         ms(s.sort),
         ms(s.visible),
-        ms(filter),
+        ms(filter.index),
+        match filter.words {
+            Some(true) => " (with the saved word index of the text)",
+            Some(false) => " (no saved word index fits: text scanned)",
+            None => "",
+        },
+        ms(filter.filter),
         ms(total),
     );
     if let Some(note) = &feed.cache_note {

@@ -218,10 +218,12 @@ fn no_color() -> bool {
 }
 
 fn load(source: &Source, use_cache: bool) -> Result<Feed, ExitCode> {
-    feed::load_cached(source, use_cache).map_err(|e| {
-        eprintln!("linkfeed: error: {e}");
-        ExitCode::from(2)
-    })
+    feed::load_cached(source, use_cache).map_err(load_error)
+}
+
+fn load_error(e: feed::LoadError) -> ExitCode {
+    eprintln!("linkfeed: error: {e}");
+    ExitCode::from(2)
 }
 
 /// Output errors: a closed pipe (`linkfeed list | head`) is not a failure.
@@ -258,7 +260,19 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let fresh = new_posts(&resolved);
-            let feed = match load(&resolved.source, !cli.no_cache) {
+            // The rows show no tldr or summary: unless the JSON or the query
+            // reads them, the posts are loaded without (a large feed's
+            // memory is mostly those).
+            let query_reads_text = linkfeed::search::Query::parse(query.as_deref().unwrap_or(""))
+                .terms
+                .iter()
+                .any(|t| t.scope == linkfeed::search::Scope::Any);
+            let loaded = if json || query_reads_text {
+                feed::load_cached(&resolved.source, !cli.no_cache)
+            } else {
+                feed::load_cached_without_text(&resolved.source, !cli.no_cache)
+            };
+            let feed = match loaded.map_err(load_error) {
                 Ok(f) => f.visible(drafts || config.show_drafts == Some(true)),
                 Err(code) => return code,
             };
@@ -266,16 +280,25 @@ fn main() -> ExitCode {
             for p in linkfeed::search::Query::parse(query.as_deref().unwrap_or("")).problems {
                 eprintln!("linkfeed: warning: query: {p}");
             }
-            let t = Instant::now();
             let text = query.as_deref().unwrap_or("");
             let query_text = if unread { format!("{text} is:unread") } else { text.to_string() };
             let marks = read_marks();
-            let posts = commands::select(&feed.posts, &query_text, sort == ListSort::Newest, &marks, &fresh);
-            let filter = t.elapsed();
+            let words = match (&resolved.source, cli.no_cache) {
+                (Source::Dir(dir), false) => feed::cache::words_path_for(dir),
+                _ => None,
+            };
+            let (posts, filter) = commands::select(
+                &feed.posts,
+                &query_text,
+                sort == ListSort::Newest,
+                &marks,
+                &fresh,
+                words.as_deref(),
+            );
             let mut out = io::BufWriter::new(stdout.lock());
             let result = commands::list(&mut out, &posts, json, &marks, &fresh).and_then(|()| out.flush());
             if stats {
-                eprintln!("{}", commands::stats_line(&feed, filter, start.elapsed()));
+                eprintln!("{}", commands::stats_line(&feed, &filter, start.elapsed()));
             }
             drop(posts);
             // The process ends here: the OS takes the memory back faster
@@ -609,6 +632,9 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         opener.browser = config.browser.clone();
     }
     opener.in_terminal = config.browser_in_terminal == Some(true);
+    if let (Source::Dir(dir), true) = (&source, use_cache) {
+        opener.words_file = feed::cache::words_path_for(dir);
+    }
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;
     let mut marks_problem = None;

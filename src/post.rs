@@ -47,6 +47,11 @@ pub struct Post {
     /// The summary is the body's first paragraph: the detail pane shows the
     /// body itself instead.
     pub summary_from_body: bool,
+    /// The tldr and summary were left out by a load for a view that shows
+    /// neither (`feed::load_cached_without_text`): which of them the post
+    /// has ([`LEFT_OUT_TLDR`], [`LEFT_OUT_SUMMARY`]).
+    #[serde(skip)]
+    pub left_out: u8,
     /// The Markdown body below the front matter, **as written**: the one
     /// field not sanitized at load. Only `text::markdown::render` shows it,
     /// and that repairs mojibake and makes every character visible. Posts
@@ -64,6 +69,10 @@ pub struct Post {
     /// Other files with the same link, folded into this row.
     pub also: Vec<PathBuf>,
 }
+
+/// [`Post::left_out`]: the post has a tldr / a summary, not kept in memory.
+pub const LEFT_OUT_TLDR: u8 = 1;
+pub const LEFT_OUT_SUMMARY: u8 = 2;
 
 /// Keys of Hugo's that few posts have.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -141,6 +150,28 @@ impl Post {
     /// Seconds since the epoch; posts without a date sort last.
     pub fn timestamp(&self) -> Option<i64> {
         self.date.map(|d| d.timestamp())
+    }
+
+    /// Whether the post has a tldr (also when it was left out of memory).
+    pub fn has_tldr(&self) -> bool {
+        !self.tldr.is_empty() || self.left_out & LEFT_OUT_TLDR != 0
+    }
+
+    /// Whether the post has a summary (also when it was left out of memory).
+    pub fn has_summary(&self) -> bool {
+        !self.summary.is_empty() || self.left_out & LEFT_OUT_SUMMARY != 0
+    }
+
+    /// Drops the tldr and summary from memory, remembering which there were.
+    pub fn leave_out_long_text(&mut self) {
+        if !self.tldr.is_empty() {
+            self.left_out |= LEFT_OUT_TLDR;
+        }
+        if !self.summary.is_empty() {
+            self.left_out |= LEFT_OUT_SUMMARY;
+        }
+        self.tldr = String::new();
+        self.summary = String::new();
     }
 
     /// The short text shown above the body: the summary, else the tldr.

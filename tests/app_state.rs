@@ -411,3 +411,27 @@ fn a_malformed_term_is_named_in_the_status_bar() {
         "{s}"
     );
 }
+
+/// Idle work ends: the search index, the tag counts, then the word index of
+/// the long text, a slice per call. A query typed before the word index is
+/// done and the same query after it show the same rows.
+#[test]
+fn idle_work_finishes_and_changes_no_result() {
+    let mut app = sample_app(100, 30);
+    let o = FakeHost::default();
+    // A word found only in summaries, and a word start with a typo's reach.
+    press(&mut app, &o, "/");
+    press(&mut app, &o, "latency");
+    let before: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    assert!(!before.is_empty());
+    let mut calls = 0;
+    while app.needs_warm_up() {
+        app.warm_up();
+        calls += 1;
+        assert!(calls < 100, "warm-up never ends");
+    }
+    assert!(calls >= 2, "index and tags first, then the text's words: {calls}");
+    press(&mut app, &o, "<Esc>/latency");
+    let after: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    assert_eq!(before, after);
+}

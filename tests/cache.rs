@@ -244,3 +244,64 @@ fn when_no_folder_changed_the_walk_is_skipped_and_edits_still_show() {
     assert!(!fifth.contains(&"Post 01".to_string()));
     assert_eq!(fifth.len(), 20);
 }
+
+/// `list` without `--json` or a text query loads the posts without their
+/// tldr and summary (they are most of a large feed's memory). That must
+/// never reach the cache: after lean starts, with and without an edit in
+/// between, `list --json` still gives every summary, and the edited one new.
+#[test]
+fn lean_starts_leave_every_summary_in_the_cache() {
+    let f = Feed::new();
+    let with_summary = |name: &str, title: &str, summary: &str| {
+        std::fs::write(
+            f.dir.join("2026").join(name),
+            format!("---\ntitle: {title}\ndate: 2026-02-01\ntldr: Short {title}.\nsummary: {summary}\n---\n"),
+        )
+        .expect("write");
+    };
+    with_summary("s1.md", "Summed one", "The first summary.");
+    with_summary("s2.md", "Summed two", "The second summary.");
+    // Old files and folders: the start that skips the walk (the usual one).
+    backdate(&f.dir);
+    f.list(&[]); // writes the cache
+    let (_, stats) = f.list(&[]); // lean, from the cache
+    assert!(stats.contains("(skipped: no folder changed)"), "{stats}");
+    assert!(stats.contains("parsed: 0, from cache: 22"), "{stats}");
+    let summaries = || -> Vec<(String, String, String)> {
+        let out = Command::new(BIN)
+            .args(["list", "--json"])
+            .arg(&f.dir)
+            .env("XDG_CACHE_HOME", &f.cache)
+            .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+            .output()
+            .expect("runs");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut s: Vec<(String, String, String)> = v
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|p| p["title"].as_str().is_some_and(|t| t.starts_with("Summed")))
+            .map(|p| {
+                let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+                (text("title"), text("tldr"), text("summary"))
+            })
+            .collect();
+        s.sort();
+        s
+    };
+    let whole = vec![
+        ("Summed one".to_string(), "Short Summed one.".to_string(), "The first summary.".to_string()),
+        ("Summed two".to_string(), "Short Summed two.".to_string(), "The second summary.".to_string()),
+    ];
+    assert_eq!(summaries(), whole);
+    // An edit: the lean start finds it, loads whole, and writes the cache back.
+    with_summary("s2.md", "Summed two", "The second summary, revised.");
+    let (_, stats) = f.list(&[]);
+    assert!(stats.contains("(skipped: no folder changed)"), "{stats}");
+    assert!(stats.contains("parsed: 1") && stats.contains("(written)"), "{stats}");
+    let (_, stats) = f.list(&[]);
+    assert!(stats.contains("parsed: 0, from cache: 22"), "{stats}");
+    let mut revised = whole.clone();
+    revised[1].2 = "The second summary, revised.".to_string();
+    assert_eq!(summaries(), revised);
+}

@@ -891,3 +891,62 @@ fn opening_a_post_reads_it_and_moves_to_the_next_unread_unless_told_not_to() {
     assert_eq!(read_log(&log).lines().count(), 2);
     drop(probe);
 }
+
+/// The reader builds the word index of the feed's text while idle and keeps
+/// it beside the parse cache; `list -q` then uses it (and says so in
+/// `--stats`), with the same answer as without it. A damaged index is
+/// passed over: the text is scanned, and the answer is still the same.
+#[test]
+fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
+    let t = Tmux::start(&links(), 100, 30, &[]);
+    t.wait_text("44 posts");
+    let cache = t.dir.join("cache");
+    // The index is written once the reader has been idle long enough.
+    let start = Instant::now();
+    let words = loop {
+        let found = std::fs::read_dir(cache.join("linkfeed/feeds"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "words"));
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no word index was saved under {}",
+            cache.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    let list = |extra: &[&str]| -> (String, String) {
+        let out = Command::new(BIN)
+            .args(["list", "--stats", "-q", "latency"])
+            .args(extra)
+            .arg(LINKS)
+            .env("XDG_CACHE_HOME", &cache)
+            .env("XDG_STATE_HOME", t.dir.join("state"))
+            .output()
+            .expect("run list");
+        assert!(out.status.success());
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (with_index, stats) = list(&[]);
+    assert!(stats.contains("with the saved word index of the text"), "{stats}");
+    let (scanned, stats) = list(&["--no-cache"]);
+    assert!(!stats.contains("saved word index of the text"), "{stats}");
+    assert!(with_index.lines().count() >= 2, "{with_index}");
+    assert_eq!(with_index, scanned);
+    // Damaged: every byte after the header flipped.
+    let mut bytes = std::fs::read(&words).expect("read the index");
+    for b in bytes.iter_mut().skip(20) {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&words, bytes).expect("damage the index");
+    let (damaged, stats) = list(&[]);
+    assert!(stats.contains("no saved word index fits: text scanned"), "{stats}");
+    assert_eq!(damaged, scanned);
+}

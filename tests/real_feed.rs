@@ -111,3 +111,38 @@ fn in_events_is_exactly_the_event_files() {
     assert_eq!(upcoming + past, rows.len(), "every event here has a date");
     eprintln!("real feed events: {} rows, {upcoming} upcoming, {past} past", rows.len());
 }
+
+/// `list` loads the posts without their tldr and summary when it shows
+/// neither; the rows (and which of several posts with one link is shown)
+/// are the same from the cache as from the files, with and without them.
+#[test]
+fn list_rows_are_the_same_however_the_feed_was_loaded() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let list = |extra: &[&str]| -> (String, String) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
+            .args(["list", "--stats"])
+            .args(extra)
+            .arg(common::real_feed())
+            .env("XDG_CACHE_HOME", cache.path())
+            .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
+            .output()
+            .expect("runs");
+        assert!(out.status.success());
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (files, stats) = list(&[]);
+    assert!(stats.contains("(written)"), "{stats}");
+    let (cached, stats) = list(&[]);
+    assert!(stats.contains("parsed: 0"), "{stats}");
+    let (whole, _) = list(&["--no-cache", "--json"]);
+    let whole: Vec<serde_json::Value> = serde_json::from_str(&whole).expect("json");
+    assert!(whole.len() > 300);
+    assert_eq!(files.lines().count(), whole.len());
+    assert_eq!(cached, files);
+    // Each row is the JSON's post, in the JSON's order (the folded groups'
+    // chosen post depends on which posts have a summary).
+    for (row, post) in cached.lines().zip(&whole) {
+        let title = post["title"].as_str().unwrap_or_default();
+        assert_eq!(row.split('\t').nth(1), Some(title), "{row}");
+    }
+}

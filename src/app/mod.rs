@@ -59,6 +59,9 @@ pub enum Action {
     /// The body of the post file at this path was read (after
     /// `Effect::ReadBody`), or could not be.
     Body(std::path::PathBuf, Result<String, String>),
+    /// The word index of the long text saved for the text with this key
+    /// (after `Effect::LoadWords`), or none that fits.
+    Words(u32, Option<std::sync::Arc<crate::search::words::TextWords>>),
     /// A left click at this column and row.
     Click(u16, u16),
     /// The wheel turned (down when true) over this column and row.
@@ -83,6 +86,23 @@ pub enum Effect {
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
+    /// Read the word index saved for the long text with this key; it comes
+    /// back as `Action::Words`.
+    LoadWords(u32),
+    /// Keep this word index of the long text with this key for the next run.
+    SaveWords(u32, std::sync::Arc<crate::search::words::TextWords>),
+}
+
+/// Where the word index of the long text stands (see [`App::warm_up`]).
+#[derive(Debug, Default)]
+enum TextWords {
+    /// Not asked for yet (or done: the search index then has it).
+    #[default]
+    Waiting,
+    /// A saved one was asked for (the text's key).
+    Asked(u32),
+    /// Being built, a slice of posts at a time.
+    Building(u32, crate::search::words::Builder),
 }
 
 /// A short-lived line in the status bar.
@@ -113,6 +133,9 @@ pub struct App {
     /// built by the first query with terms (not at start: the first screen
     /// does not wait for it).
     index: Option<Index>,
+    /// The word index of the long text, being built a slice at a time while
+    /// the reader is idle; handed to `index` when done.
+    text_words: TextWords,
     /// The posts the query lets through, in display order.
     pub matches: Vec<Match>,
     /// What the query matched, by index, before the view's filters (unread,
@@ -212,6 +235,7 @@ impl App {
             query: Query::default(),
             matcher: Matcher::default(),
             index: None,
+            text_words: TextWords::Waiting,
             matches: Vec::new(),
             raw: Vec::new(),
             base: None,
@@ -304,6 +328,19 @@ impl App {
                     format!("(could not read the body again: {})", sanitize::one_line(&e))
                 });
                 self.bodies.insert(path, text);
+            }
+            Action::Words(key, found) => {
+                if let TextWords::Asked(asked) = self.text_words
+                    && asked == key
+                {
+                    match (found, self.index.as_mut()) {
+                        (Some(words), Some(index)) if words.len() == self.posts.len() => {
+                            index.set_text(words);
+                            self.text_words = TextWords::Waiting;
+                        }
+                        _ => self.text_words = TextWords::Building(key, crate::search::words::Builder::new()),
+                    }
+                }
             }
             Action::Resize(w, h) => {
                 self.size = (w, h);
@@ -602,6 +639,7 @@ impl App {
         }
         self.posts = feed.posts;
         self.index = None;
+        self.text_words = TextWords::Waiting;
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
         self.refilter_tags();
         // The old matches index the old posts: filter from scratch, then
@@ -620,14 +658,51 @@ impl App {
 
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
-        (self.index.is_none() || self.tags_stale) && !self.posts.is_empty()
+        let text_pending = self.index.as_ref().is_none_or(|i| !i.has_text());
+        (text_pending || self.tags_stale) && !self.posts.is_empty()
     }
 
     /// Builds the search index ahead of the first query, when the loop has
-    /// nothing else to do (after the first frame), so no keystroke waits for it.
-    pub fn warm_up(&mut self) {
-        self.ensure_index();
-        self.count_tags();
+    /// nothing else to do (after the first frame), so no keystroke waits for
+    /// it; then the tag counts; then the word index of the long text: the
+    /// one saved by the last run if it fits this text (`Effect::LoadWords`),
+    /// else built a slice of posts per call and then saved
+    /// (`Effect::SaveWords`). Until it is there, queries scan the text.
+    pub fn warm_up(&mut self) -> Option<Effect> {
+        if self.index.is_none() || self.tags_stale {
+            self.ensure_index();
+            self.count_tags();
+            return None;
+        }
+        /// Posts indexed per call: a few milliseconds, so a key pressed
+        /// meanwhile waits no longer than that.
+        const SLICE: usize = 2048;
+        match std::mem::take(&mut self.text_words) {
+            TextWords::Waiting => {
+                let key = crate::search::text_key(&self.posts);
+                self.text_words = TextWords::Asked(key);
+                Some(Effect::LoadWords(key))
+            }
+            // Nothing came back: build it.
+            TextWords::Asked(key) => {
+                self.text_words = TextWords::Building(key, crate::search::words::Builder::new());
+                None
+            }
+            TextWords::Building(key, mut builder) => {
+                let from = builder.len();
+                for p in self.posts.iter().skip(from).take(SLICE) {
+                    builder.add(&crate::search::long_text(p));
+                }
+                if builder.len() < self.posts.len() {
+                    self.text_words = TextWords::Building(key, builder);
+                    return None;
+                }
+                let done = std::sync::Arc::new(builder.finish());
+                let index = self.index.as_mut()?;
+                index.set_text(done.clone());
+                Some(Effect::SaveWords(key, done))
+            }
+        }
     }
 
     /// Builds the search index if the feed in hand has none yet.

@@ -93,6 +93,11 @@ pub fn path_for(root: &Path) -> Option<PathBuf> {
     Some(dir.join("feeds").join(format!("{:016x}.bin", fnv(root.to_string_lossy().as_bytes()))))
 }
 
+/// Where the word index of the feed's long text is kept, beside its cache.
+pub fn words_path_for(root: &Path) -> Option<PathBuf> {
+    path_for(root).map(|p| p.with_extension("words"))
+}
+
 /// Every cache file (for `linkfeed cache clear`).
 pub fn folder() -> Option<PathBuf> {
     crate::store::paths::dir(crate::store::paths::Base::Cache).map(|d| d.join("feeds"))

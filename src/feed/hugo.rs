@@ -176,8 +176,8 @@ pub fn is_live(post: &Post, now: i64) -> bool {
 /// says most is shown.
 fn completeness(p: &Post) -> usize {
     [
-        !p.summary.is_empty(),
-        !p.tldr.is_empty(),
+        p.has_summary(),
+        p.has_tldr(),
         !p.tags.is_empty(),
         !p.source.is_empty(),
         p.date.is_some(),

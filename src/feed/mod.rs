@@ -162,6 +162,36 @@ pub fn load_cached(source: &Source, use_cache: bool) -> Result<Feed, LoadError> 
     load_cached_with(source, use_cache, &Progress::default())
 }
 
+/// As [`load_cached`], for views that show no post's tldr or summary (the
+/// rows of `list`): the posts come without them. From a cache that still
+/// holds (the usual start), they are dropped as each block is decoded, so
+/// they never all sit in memory; otherwise the feed is loaded whole (the
+/// cache written back needs them) and they are dropped after.
+pub fn load_cached_without_text(source: &Source, use_cache: bool) -> Result<Feed, LoadError> {
+    let mut feed = match source {
+        Source::Dir(dir) if use_cache => {
+            let path = cache::path_for(dir);
+            load_dir_cached_as(dir, &Progress::default(), path.as_deref(), LongText::Drop)?
+        }
+        _ => load_cached(source, use_cache)?,
+    };
+    for p in &mut feed.posts {
+        drop_long_text(p);
+    }
+    Ok(feed)
+}
+
+/// Whether a load keeps the posts' tldr and summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LongText {
+    Keep,
+    Drop,
+}
+
+fn drop_long_text(p: &mut Post) {
+    p.leave_out_long_text();
+}
+
 /// As [`load_cached`], reporting progress.
 pub fn load_cached_with(source: &Source, use_cache: bool, progress: &Progress) -> Result<Feed, LoadError> {
     match source {
@@ -216,6 +246,15 @@ pub fn load_dir_cached(
     progress: &Progress,
     cache_path: Option<&Path>,
 ) -> Result<Feed, LoadError> {
+    load_dir_cached_as(dir, progress, cache_path, LongText::Keep)
+}
+
+fn load_dir_cached_as(
+    dir: &Path,
+    progress: &Progress,
+    cache_path: Option<&Path>,
+    text: LongText,
+) -> Result<Feed, LoadError> {
     check_dir(dir)?;
     let root_key = cache_path.map(|_| cache::root_key(dir)).unwrap_or_default();
     let rel = |p: &Path| -> String {
@@ -232,7 +271,13 @@ pub fn load_dir_cached(
     if let Some((path, Ok(Some(reader)))) = &opened
         && reader.folders_unchanged(dir)
     {
-        return Ok(load_unchanged_folders(dir, path, &root_key, reader, &rel, progress));
+        // Without the long text when asked and no file changed; else whole.
+        let first = load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, text);
+        if let Some(feed) = first
+            .or_else(|| load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, LongText::Keep))
+        {
+            return Ok(feed);
+        }
     }
     let t = Instant::now();
     let (files, mut walk_problems, walked_dirs) = walk_dirs(dir);
@@ -314,7 +359,9 @@ pub fn load_dir_cached(
 
 /// The load when no folder changed since the cache was written: every
 /// cached file is stat'ed (and its entry decoded) on every core; the ones
-/// that changed are parsed again.
+/// that changed are parsed again. With `LongText::Drop`, each post's tldr
+/// and summary are dropped as it is decoded, and `None` comes back when a
+/// file changed (the cache written back needs them whole).
 fn load_unchanged_folders(
     dir: &Path,
     path: &Path,
@@ -322,7 +369,8 @@ fn load_unchanged_folders(
     reader: &cache::Reader,
     rel: &(dyn Fn(&Path) -> String + Sync),
     progress: &Progress,
-) -> Feed {
+    text: LongText,
+) -> Option<Feed> {
     let mut stats = LoadStats { walk_skipped: true, ..LoadStats::default() };
     let mut note = None;
     let t = Instant::now();
@@ -337,7 +385,11 @@ fn load_unchanged_folders(
                 let file = dir.join(&meta.rel);
                 let now = fs::metadata(&file).ok().map(|m| cache::Meta::of(String::new(), &m, None));
                 if still_holds(&meta, now.as_ref(), &file, racy_from) {
-                    kept.push(reroot(parsed, &file));
+                    let mut parsed = reroot(parsed, &file);
+                    if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
+                        drop_long_text(post);
+                    }
+                    kept.push(parsed);
                     metas.push(meta);
                 } else {
                     todo.push(file);
@@ -353,7 +405,7 @@ fn load_unchanged_folders(
             let _ = fs::remove_file(path);
             let mut feed = load_dir_cached(dir, progress, Some(path)).unwrap_or_default();
             feed.cache_note = Some(format!("cache ignored: {why}; rebuilt"));
-            return feed;
+            return Some(feed);
         }
     };
     // Each thread's posts stay in their own vector (no copy into one big
@@ -366,6 +418,10 @@ fn load_unchanged_folders(
     }
     let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
     stats.cache_read = t.elapsed();
+    if text == LongText::Drop && !todo.is_empty() {
+        // The cache is written back from the posts: they must be whole.
+        return None;
+    }
     stats.cached = n_kept;
     stats.stale = todo.len();
     stats.parsed = todo.len();
@@ -412,7 +468,7 @@ fn load_unchanged_folders(
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
-    feed
+    Some(feed)
 }
 
 /// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.

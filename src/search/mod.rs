@@ -20,6 +20,7 @@
 //! (`Query::problems`); an unclosed quote runs to the end of the query.
 
 pub mod tiers;
+pub mod words;
 
 use crate::post::Post;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -240,17 +241,39 @@ pub struct Narrow<'a> {
 /// the text the tiers are matched against, and its cheap pre-check.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
-    hays: Vec<Hay>,
+    /// Every post's `title \n tag \n tag … \n source`, lower-cased, one
+    /// after the other (one allocation, not one per post).
+    text: String,
+    /// Where each post's part of `text` is, in post order.
+    hays: Vec<HaySpan>,
+    /// The lower-cased `section \n section title \n kind` of the posts,
+    /// each once (few sections and kinds).
+    metas: Vec<std::sync::Arc<str>>,
+    /// The words of each post's tldr and summary, when built: tiers 1-3
+    /// in long text are then look-ups instead of a scan.
+    text_words: Option<std::sync::Arc<words::TextWords>>,
 }
 
-#[derive(Debug, Clone)]
-struct Hay {
-    /// `title \n tag \n tag … \n source`, lower-cased.
-    text: Box<str>,
+/// A post's place in [`Index::text`].
+#[derive(Debug, Clone, Copy)]
+struct HaySpan {
+    start: u32,
+    /// Relative to `start`.
     title_end: u32,
     source_start: u32,
-    /// `section \n section title \n kind`, lower-cased.
-    meta: std::sync::Arc<str>,
+    end: u32,
+    meta: u32,
+}
+
+/// One post's lower-cased short fields (borrowed from the [`Index`]).
+#[derive(Debug, Clone, Copy)]
+struct Hay<'a> {
+    /// `title \n tag \n tag … \n source`.
+    text: &'a str,
+    title_end: u32,
+    source_start: u32,
+    /// `section \n section title \n kind`.
+    meta: &'a str,
 }
 
 /// Appends `s` lower-cased: in place when it is ASCII, else through
@@ -265,69 +288,168 @@ fn push_lower(out: &mut String, s: &str) {
     }
 }
 
-/// The lower-cased `section \n title \n kind` of the posts that share a
-/// section and kind: made once, shared by their hays.
-type MetaCache = Vec<(std::sync::Arc<str>, std::sync::Arc<str>, std::sync::Arc<str>)>;
-
-impl Hay {
-    fn new(p: &Post, cache: &mut MetaCache) -> Hay {
-        // One allocation per post; ASCII (most text) lower-cased in place.
-        let room = p.title.len() + p.tags.iter().map(|t| t.len() + 1).sum::<usize>() + 1 + p.source.len();
-        let mut text = String::with_capacity(room);
-        push_lower(&mut text, &p.title);
-        let title_end = text.len() as u32;
-        for t in &p.tags {
-            text.push('\n');
-            push_lower(&mut text, t);
-        }
-        text.push('\n');
-        let source_start = text.len() as u32;
-        push_lower(&mut text, &p.source);
-        // Few sections and kinds: a linear look-up by pointer beats a hash.
-        let meta = match cache
-            .iter()
-            .find(|(s, k, _)| std::sync::Arc::ptr_eq(s, &p.section) && std::sync::Arc::ptr_eq(k, &p.kind))
-        {
-            Some((_, _, m)) => m.clone(),
-            None => {
-                let m: std::sync::Arc<str> =
-                    format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into();
-                if cache.len() < 64 {
-                    cache.push((p.section.clone(), p.kind.clone(), m.clone()));
-                }
-                m
-            }
-        };
-        Hay { text: text.into_boxed_str(), title_end, source_start, meta }
-    }
-    fn title(&self) -> &str {
+impl<'a> Hay<'a> {
+    fn title(&self) -> &'a str {
         &self.text[..self.title_end as usize]
     }
     /// The tags, each behind a `\n`.
-    fn all_tags(&self) -> &str {
+    fn all_tags(&self) -> &'a str {
         &self.text[self.title_end as usize..self.source_start as usize - 1]
     }
-    fn tags(&self) -> impl Iterator<Item = &str> {
+    fn tags(&self) -> impl Iterator<Item = &'a str> {
         self.all_tags().split('\n').skip(1)
     }
-    fn source(&self) -> &str {
+    fn source(&self) -> &'a str {
         &self.text[self.source_start as usize..]
     }
     /// The section's name, its title, and the kind.
-    fn meta(&self) -> (&str, &str, &str) {
+    fn meta(&self) -> (&'a str, &'a str, &'a str) {
         let mut parts = self.meta.splitn(3, '\n');
         (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+    }
+}
+
+/// A run of posts' part of the index, built on one core.
+struct Part {
+    text: String,
+    hays: Vec<HaySpan>,
+    /// (section, kind) by pointer, and their lower-cased meta line.
+    metas: Vec<(std::sync::Arc<str>, std::sync::Arc<str>, std::sync::Arc<str>)>,
+}
+
+impl Part {
+    fn new(posts: &[Post]) -> Part {
+        let room: usize = posts
+            .iter()
+            .map(|p| p.title.len() + p.tags.iter().map(|t| t.len() + 1).sum::<usize>() + 1 + p.source.len())
+            .sum();
+        let mut part = Part {
+            text: String::with_capacity(room),
+            hays: Vec::with_capacity(posts.len()),
+            metas: Vec::new(),
+        };
+        for p in posts {
+            let text = &mut part.text;
+            let start = text.len();
+            push_lower(text, &p.title);
+            let title_end = text.len() - start;
+            for t in &p.tags {
+                text.push('\n');
+                push_lower(text, t);
+            }
+            text.push('\n');
+            let source_start = text.len() - start;
+            push_lower(text, &p.source);
+            // Few sections and kinds: a linear look-up by pointer beats a hash.
+            let meta = match part.metas.iter().position(|(s, k, _)| {
+                std::sync::Arc::ptr_eq(s, &p.section) && std::sync::Arc::ptr_eq(k, &p.kind)
+            }) {
+                Some(i) => i,
+                None => {
+                    let m: std::sync::Arc<str> =
+                        format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into();
+                    part.metas.push((p.section.clone(), p.kind.clone(), m));
+                    part.metas.len() - 1
+                }
+            };
+            part.hays.push(HaySpan {
+                start: start as u32,
+                title_end: title_end as u32,
+                source_start: source_start as u32,
+                end: (text.len() - start) as u32,
+                meta: meta as u32,
+            });
+        }
+        part
     }
 }
 
 impl Index {
     /// Built on every core: at 100k posts this is on the way to the first screen.
     pub fn new(posts: &[Post]) -> Index {
-        let hays = crate::par::map_chunks(posts, PARALLEL_MIN, |c| {
-            let mut cache = MetaCache::new();
-            c.iter().map(|p| Hay::new(p, &mut cache)).collect()
-        });
-        Index { hays }
+        let parts = crate::par::map_chunks(posts, PARALLEL_MIN, |c| vec![Part::new(c)]);
+        let mut index = Index {
+            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
+            hays: Vec::with_capacity(posts.len()),
+            metas: Vec::new(),
+            text_words: None,
+        };
+        for part in parts {
+            let offset = index.text.len() as u32;
+            let meta_offset = index.metas.len() as u32;
+            index.text.push_str(&part.text);
+            index.metas.extend(part.metas.into_iter().map(|(_, _, m)| m));
+            index.hays.extend(part.hays.into_iter().map(|h| HaySpan {
+                start: h.start.wrapping_add(offset),
+                meta: h.meta.wrapping_add(meta_offset),
+                ..h
+            }));
+        }
+        index
+    }
+
+    fn hay(&self, idx: usize) -> Option<Hay<'_>> {
+        let h = self.hays.get(idx)?;
+        Some(Hay {
+            text: self.text.get(h.start as usize..h.start as usize + h.end as usize)?,
+            title_end: h.title_end,
+            source_start: h.source_start,
+            meta: self.metas.get(h.meta as usize).map_or("", |m| m),
+        })
+    }
+
+    /// The index with the word index of the long text as well (built on
+    /// every core).
+    pub fn with_text(posts: &[Post]) -> Index {
+        let mut index = Index::new(posts);
+        index.set_text(words::TextWords::build(posts, long_text).into());
+        index
+    }
+
+    /// Adds the word index of the long text (built for the same posts).
+    pub fn set_text(&mut self, text: std::sync::Arc<words::TextWords>) {
+        if text.len() == self.hays.len() {
+            self.text_words = Some(text);
+        }
+    }
+
+    /// The word index of the long text, when it has one.
+    pub fn text(&self) -> Option<&std::sync::Arc<words::TextWords>> {
+        self.text_words.as_ref()
+    }
+
+    /// Whether the long text has its word index.
+    pub fn has_text(&self) -> bool {
+        self.text_words.is_some()
+    }
+}
+
+/// The long text of a post, as the word index sees it: tldr and summary.
+pub fn long_text(p: &Post) -> [&str; 2] {
+    [p.tldr.as_str(), p.summary.as_str()]
+}
+
+/// The key of the posts' long text a saved word index must match.
+pub fn text_key(posts: &[Post]) -> u32 {
+    words::text_key(posts, long_text)
+}
+
+impl Query {
+    /// Whether a term looks in the long text through the word index (so a
+    /// saved index is worth reading).
+    pub fn uses_text_words(&self) -> bool {
+        self.terms.iter().any(Term::uses_text_words)
+    }
+}
+
+impl Term {
+    /// A plain word of [`tiers::TEXT_MIN`] letters or more, looked for in
+    /// every field: its tiers in the long text come from the word index.
+    fn uses_text_words(&self) -> bool {
+        self.scope == Scope::Any
+            && matches!(self.kind, Kind::Fuzzy | Kind::Word)
+            && !tiers::is_word_run(&self.text)
+            && self.text.chars().count() >= tiers::TEXT_MIN
     }
 }
 
@@ -461,6 +583,9 @@ struct Prepared<'q> {
     /// Case-insensitive: matched against the index's lower-cased fields.
     precheck: bool,
     finder: Finder,
+    /// The term's words in the long text's word index (a plain word of
+    /// [`tiers::TEXT_MIN`] letters or more, with the index built).
+    words: Option<words::Lookup>,
 }
 
 /// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
@@ -499,8 +624,15 @@ impl Matcher {
 const PARALLEL_MIN: usize = 4096;
 
 impl Matcher {
-    fn prepare<'q>(&self, t: &'q Term) -> Prepared<'q> {
-        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t) }
+    fn prepare<'q>(&self, t: &'q Term, text: Option<&words::TextWords>) -> Prepared<'q> {
+        let words = text.filter(|_| t.uses_text_words()).map(|w| {
+            // A case-sensitive term is looked up lower-cased, and what the
+            // look-up finds checked in the text itself.
+            let typo =
+                !t.case_sensitive && t.kind == Kind::Fuzzy && t.text.chars().count() >= tiers::TYPO_MIN;
+            w.lookup(&t.text.to_lowercase(), typo)
+        });
+        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t), words }
     }
 
     /// The best tier of the term in a short field (`lower`: its lower-cased
@@ -523,7 +655,14 @@ impl Matcher {
 
     /// How well one term matches a post, or `None`: [`tier_score`] of its best
     /// tier over its fields.
-    fn term_score(&self, p: &Prepared, idx: usize, post: &Post, hay: &Hay) -> Option<i64> {
+    fn term_score(
+        &self,
+        p: &Prepared,
+        idx: usize,
+        post: &Post,
+        hay: Hay,
+        text_words: Option<&words::TextWords>,
+    ) -> Option<i64> {
         use tiers::Tier;
         let t = p.term;
         let tags = || post.tags.iter().zip(hay.tags());
@@ -602,7 +741,7 @@ impl Matcher {
                 if short && p.precheck && !tiers::is_word_run(&t.text) {
                     // The common case: one pass over the lower-cased short fields.
                     let found = tiers::best_short(
-                        &hay.text,
+                        hay.text,
                         hay.title_end as usize,
                         hay.source_start as usize,
                         &t.text,
@@ -648,24 +787,40 @@ impl Matcher {
                 let text = if worth {
                     let fields = [&post.summary, &post.tldr];
                     // The summary first; the tldr only if it can still help.
-                    let mut words = None;
-                    for f in fields {
-                        if let Some(tier) =
-                            self.tier_in_text(p, f).filter(|t| !only_words || *t == Tier::Word)
-                            && words.is_none_or(|w| tier < w)
-                        {
-                            words = Some(tier);
+                    let scan = || {
+                        let mut words = None;
+                        for f in fields {
+                            if let Some(tier) =
+                                self.tier_in_text(p, f).filter(|t| !only_words || *t == Tier::Word)
+                                && words.is_none_or(|w| tier < w)
+                            {
+                                words = Some(tier);
+                            }
+                            if words == Some(Tier::Word) {
+                                break;
+                            }
                         }
-                        if words == Some(Tier::Word) {
-                            break;
-                        }
-                    }
+                        words
+                    };
+                    let indexed = p.words.as_ref().zip(text_words);
+                    let words = match indexed {
+                        // The index is lower-cased: for a case-sensitive
+                        // term it only says where to look.
+                        Some((l, w)) => match w.tier(l, idx) {
+                            Some(_) if t.case_sensitive => scan(),
+                            found => found.filter(|t| !only_words || *t == Tier::Word),
+                        },
+                        None => scan(),
+                    };
                     // A typo in long text counts only when nothing better did.
                     let typo = || {
                         let found = !only_words
                             && so_far.is_none()
                             && p.precheck
-                            && fields.iter().any(|f| tiers::typo_in_text(f, &t.text));
+                            && match indexed {
+                                Some((l, w)) => w.has_typo(l, idx),
+                                None => fields.iter().any(|f| tiers::typo_in_text(f, &t.text)),
+                            };
                         found.then_some(Tier::Typo)
                     };
                     words.or_else(typo).map(|tier| tier_score(tier, W_TEXT, 0))
@@ -679,10 +834,17 @@ impl Matcher {
 
     /// The sum of the terms' scores and the last term's part, when every
     /// term holds.
-    fn score_prepared(&self, terms: &[Prepared], idx: usize, post: &Post, hay: &Hay) -> Option<(i64, i64)> {
+    fn score_prepared(
+        &self,
+        terms: &[Prepared],
+        idx: usize,
+        post: &Post,
+        hay: Hay,
+        text: Option<&words::TextWords>,
+    ) -> Option<(i64, i64)> {
         let (mut total, mut last) = (0, 0);
         for p in terms {
-            last = match (self.term_score(p, idx, post, hay), p.term.negate) {
+            last = match (self.term_score(p, idx, post, hay, text), p.term.negate) {
                 (Some(s), false) => s,
                 (None, true) => 0,
                 _ => return None,
@@ -715,11 +877,12 @@ impl Matcher {
             return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0 }).collect();
         }
         let start = narrow.map_or(0, |n| n.start.min(q.terms.len()));
-        let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare(t)).collect();
+        let text = index.text_words.as_deref();
+        let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare(t, text)).collect();
         let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
         let score = |idx: usize, prior: i64, prior_last: i64| -> Option<Match> {
-            let (post, hay) = (posts.get(idx)?, index.hays.get(idx)?);
-            let (total, last) = self.score_prepared(&terms, idx, post, hay)?;
+            let (post, hay) = (posts.get(idx)?, index.hay(idx)?);
+            let (total, last) = self.score_prepared(&terms, idx, post, hay, text)?;
             // With no term to score the last part is the one carried over.
             let last = if terms.is_empty() { prior_last } else { last };
             Some(Match { idx, score: prior + total, last })

@@ -165,12 +165,20 @@ fn is_subsequence(needle: &str, hay: &str) -> bool {
 /// Whether `a` and `b` are one edit apart (Damerau: insertion, deletion,
 /// substitution, or two neighbours swapped). Equal strings are not.
 pub fn one_typo(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit(&a, &b)
+}
+
+/// [`one_typo`] over letters of any kind (bytes for ASCII, else chars).
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > 1 || a == b {
         return false;
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ra, rb) = (&a[prefix..], &b[prefix..]);
     if la == lb {
         // Substitution, or a swap of two neighbours.

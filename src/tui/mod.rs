@@ -37,7 +37,12 @@ pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Host) {
 
 /// Updates the app and carries out what it asks for.
 pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
-    let mut next = app.update(action);
+    let next = app.update(action);
+    perform(app, next, host);
+}
+
+/// Carries out an effect, and those the app asks for in answer.
+fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
     while let Some(effect) = next {
         next = match effect {
             Effect::Open(url) => {
@@ -64,6 +69,14 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
             Effect::ReadBody(path) => {
                 let result = host.read_body(&path);
                 app.update(Action::Body(path, result))
+            }
+            Effect::LoadWords(key) => {
+                let found = host.load_words(key);
+                app.update(Action::Words(key, found))
+            }
+            Effect::SaveWords(key, words) => {
+                host.save_words(key, &words);
+                None
             }
         };
     }
@@ -96,7 +109,8 @@ pub fn run(
         }
         // Idle right after a frame: build what the first query will need.
         if app.needs_warm_up() && !event::poll(Duration::ZERO)? {
-            app.warm_up();
+            let next = app.warm_up();
+            perform(app, next, opener);
         }
         // Debug builds only: lets the end-to-end tests prove that a panic
         // leaves the terminal as it was found.
@@ -107,7 +121,9 @@ pub fn run(
         if app.should_quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        if event::poll(TICK)? {
+        // While idle work remains (a slice at a time), only look for keys.
+        let wait = if app.needs_warm_up() { Duration::ZERO } else { TICK };
+        if event::poll(wait)? {
             // Drain everything that is waiting before drawing again, so a
             // burst of keys costs one frame.
             let mut batch = vec![event::read()?];
