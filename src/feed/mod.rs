@@ -169,11 +169,11 @@ pub fn load_cached(source: &Source, use_cache: bool) -> Result<Feed, LoadError> 
 /// cache written back needs them) and they are dropped after.
 pub fn load_cached_without_text(source: &Source, use_cache: bool) -> Result<Feed, LoadError> {
     let mut feed = match source {
-        Source::Dir(dir) if use_cache => {
-            let path = cache::path_for(dir);
+        Source::Dir(dir) => {
+            let path = if use_cache { cache::path_for(dir) } else { None };
             load_dir_cached_as(dir, &Progress::default(), path.as_deref(), LongText::Drop)?
         }
-        _ => load_cached(source, use_cache)?,
+        Source::Sample => load_sample(),
     };
     for p in &mut feed.posts {
         drop_long_text(p);
@@ -326,7 +326,9 @@ fn load_dir_cached_as(
     let todo: Vec<usize> = (0..files.len()).filter(|&i| !have[i]).collect();
     drop(have);
     let t = Instant::now();
-    let (parsed, parse_stats) = parse_files(&files, &todo, cache_path.is_some(), &rel, progress);
+    // Without a cache to write, what the load is not to keep goes at once.
+    let keep = if cache_path.is_some() { LongText::Keep } else { text };
+    let (parsed, parse_stats) = parse_files(&files, &todo, cache_path.is_some(), keep, &rel, progress);
     stats.read_parse = t.elapsed();
     stats.read_sum = parse_stats.read_sum;
     stats.parse_sum = parse_stats.parse_sum;
@@ -431,7 +433,7 @@ fn load_unchanged_folders(
     if !todo.is_empty() {
         let t = Instant::now();
         let indices: Vec<usize> = (0..todo.len()).collect();
-        let (parsed, ps) = parse_files(&todo, &indices, true, rel, progress);
+        let (parsed, ps) = parse_files(&todo, &indices, true, LongText::Keep, rel, progress);
         stats.read_parse = t.elapsed();
         stats.read_sum = ps.read_sum;
         stats.parse_sum = ps.parse_sum;
@@ -726,6 +728,7 @@ fn parse_files(
     files: &[PathBuf],
     todo: &[usize],
     meta: bool,
+    text: LongText,
     rel: &(dyn Fn(&Path) -> String + Sync),
     progress: &Progress,
 ) -> (Vec<Vec<ParsedFile>>, LoadStats) {
@@ -765,7 +768,11 @@ fn parse_files(
                             read += t2 - t;
                             let m = stat.map(|m| cache::Meta::of(rel(path), &m, Some(crc32fast::hash(&buf))));
                             // Bodies stay on disk: read again when a post is shown.
-                            out.push((i, r.and_then(|()| parse_bytes_with(path, &buf, false)), m));
+                            let mut parsed = r.and_then(|()| parse_bytes_with(path, &buf, false));
+                            if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
+                                drop_long_text(post);
+                            }
+                            out.push((i, parsed, m));
                             parse += t2.elapsed();
                         }
                         progress.done.fetch_add(CHUNK.min(todo.len() - start), Ordering::Relaxed);
