@@ -52,8 +52,9 @@ struct JsonEvent<'a> {
 /// With `newest`, a query with words lists newest first, not best first.
 /// `marks` answer `is:read`, `is:unread` and `is:starred`.
 /// `fresh`: the posts the last sync brought (`is:new`). `words`: where the
-/// reader keeps the word index of the feed's long text; used when it fits
-/// these posts (else the text is scanned).
+/// reader keeps the feed's search index (`search::saved`), with the word
+/// index of the long text; used when it fits these posts (else the short
+/// fields are indexed now and the text is scanned).
 pub fn select<'a>(
     posts: &'a [Post],
     query: &str,
@@ -73,17 +74,18 @@ pub fn select<'a>(
         matcher.filter(&q, posts)
     } else {
         let t = std::time::Instant::now();
-        let mut index = crate::search::Index::new(posts);
+        let mut index = None;
         if q.uses_text_words() {
             stats.words = Some(false);
             if let Some(path) = words
-                && let Some(saved) =
-                    crate::search::words::TextWords::load(path, crate::search::text_key(posts))
+                && let Some(saved) = crate::search::saved::load(path, crate::search::saved::key(posts))
+                && saved.len() == posts.len()
             {
-                index.set_text(saved.into());
+                index = Some(saved);
                 stats.words = Some(true);
             }
         }
+        let index = index.unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();
         let t = std::time::Instant::now();
         let m = matcher.filter_within(&q, posts, &index, None);
@@ -102,8 +104,8 @@ pub fn select<'a>(
 /// What `select` spent its time on, for `list --stats`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FilterStats {
-    /// Building the search index of the short fields, and reading the word
-    /// index of the long text the reader saved.
+    /// Reading the search index the reader saved, or building the one of
+    /// the short fields.
     pub index: std::time::Duration,
     /// For a query that looks in the long text: whether a saved word index
     /// fitted the posts (else the text was scanned).

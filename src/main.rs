@@ -284,7 +284,7 @@ fn main() -> ExitCode {
             let query_text = if unread { format!("{text} is:unread") } else { text.to_string() };
             let marks = read_marks();
             let words = match (&resolved.source, cli.no_cache) {
-                (Source::Dir(dir), false) => feed::cache::words_path_for(dir),
+                (Source::Dir(dir), false) => feed::cache::index_path_for(dir),
                 _ => None,
             };
             let (posts, filter) = commands::select(
@@ -633,7 +633,7 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
     }
     opener.in_terminal = config.browser_in_terminal == Some(true);
     if let (Source::Dir(dir), true) = (&source, use_cache) {
-        opener.words_file = feed::cache::words_path_for(dir);
+        opener.index_file = feed::cache::index_path_for(dir);
     }
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;

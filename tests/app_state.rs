@@ -435,3 +435,45 @@ fn idle_work_finishes_and_changes_no_result() {
     let after: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
     assert_eq!(before, after);
 }
+
+/// The word index of the text: the reader first asks for the one it saved
+/// (`LoadIndex` with the posts' key); one that fits is taken as it is and
+/// nothing is built; none: it is built while idle and then handed over to be
+/// saved (`SaveIndex`), with the same key.
+#[test]
+fn a_saved_search_index_is_asked_for_taken_or_built_and_saved() {
+    use linkfeed::app::Effect;
+    use linkfeed::search::{Index, saved};
+    let run_until_asked = |app: &mut linkfeed::app::App| -> u32 {
+        for _ in 0..10 {
+            if let Some(Effect::LoadIndex(key)) = app.warm_up() {
+                return key;
+            }
+        }
+        panic!("the reader never asked for its saved index");
+    };
+    // One fits: taken, nothing left to build or save.
+    let mut app = sample_app(100, 30);
+    let key = run_until_asked(&mut app);
+    assert_eq!(key, saved::key(&app.posts));
+    let fitting = Index::with_text(&app.posts);
+    app.update(Action::SavedIndex(key, Some(Box::new(fitting))));
+    assert!(!app.needs_warm_up());
+    // None: built, then given to be saved.
+    let mut app = sample_app(100, 30);
+    let key = run_until_asked(&mut app);
+    app.update(Action::SavedIndex(key, None));
+    let mut saved_one = None;
+    for _ in 0..100 {
+        if !app.needs_warm_up() {
+            break;
+        }
+        if let Some(Effect::SaveIndex(k, index)) = app.warm_up() {
+            saved_one = Some((k, index));
+        }
+    }
+    let (k, index) = saved_one.expect("the built index is handed over to be saved");
+    assert_eq!(k, key);
+    assert!(index.has_text() && index.len() == app.posts.len());
+    assert_eq!(*index, Index::with_text(&app.posts));
+}

@@ -909,7 +909,7 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
             .flatten()
             .flatten()
             .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "words"));
+            .find(|p| p.extension().is_some_and(|e| e == "index"));
         if let Some(p) = found {
             break p;
         }

@@ -59,9 +59,9 @@ pub enum Action {
     /// The body of the post file at this path was read (after
     /// `Effect::ReadBody`), or could not be.
     Body(std::path::PathBuf, Result<String, String>),
-    /// The word index of the long text saved for the text with this key
-    /// (after `Effect::LoadWords`), or none that fits.
-    Words(u32, Option<std::sync::Arc<crate::search::words::TextWords>>),
+    /// The search index saved for the posts with this key (after
+    /// `Effect::LoadIndex`), with the word index of the text; or none fits.
+    SavedIndex(u32, Option<Box<Index>>),
     /// A left click at this column and row.
     Click(u16, u16),
     /// The wheel turned (down when true) over this column and row.
@@ -86,11 +86,12 @@ pub enum Effect {
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
-    /// Read the word index saved for the long text with this key; it comes
-    /// back as `Action::Words`.
-    LoadWords(u32),
-    /// Keep this word index of the long text with this key for the next run.
-    SaveWords(u32, std::sync::Arc<crate::search::words::TextWords>),
+    /// Read the search index saved for the posts with this key
+    /// (`search::saved::key`); it comes back as `Action::SavedIndex`.
+    LoadIndex(u32),
+    /// Keep this search index (with the word index of the text) of the
+    /// posts with this key for the next run.
+    SaveIndex(u32, Box<Index>),
 }
 
 /// Where the word index of the long text stands (see [`App::warm_up`]).
@@ -329,13 +330,13 @@ impl App {
                 });
                 self.bodies.insert(path, text);
             }
-            Action::Words(key, found) => {
+            Action::SavedIndex(key, found) => {
                 if let TextWords::Asked(asked) = self.text_words
                     && asked == key
                 {
-                    match (found, self.index.as_mut()) {
-                        (Some(words), Some(index)) if words.len() == self.posts.len() => {
-                            index.set_text(words);
+                    match found {
+                        Some(saved) if saved.len() == self.posts.len() && saved.has_text() => {
+                            self.index = Some(*saved);
                             self.text_words = TextWords::Waiting;
                         }
                         _ => self.text_words = TextWords::Building(key, crate::search::words::Builder::new()),
@@ -665,9 +666,10 @@ impl App {
     /// Builds the search index ahead of the first query, when the loop has
     /// nothing else to do (after the first frame), so no keystroke waits for
     /// it; then the tag counts; then the word index of the long text: the
-    /// one saved by the last run if it fits this text (`Effect::LoadWords`),
-    /// else built a slice of posts per call and then saved
-    /// (`Effect::SaveWords`). Until it is there, queries scan the text.
+    /// one saved by the last run if it fits these posts (`Effect::LoadIndex`),
+    /// else built a slice of posts per call and then saved with the rest of
+    /// the index (`Effect::SaveIndex`). Until it is there, queries scan the
+    /// text.
     pub fn warm_up(&mut self) -> Option<Effect> {
         if self.index.is_none() || self.tags_stale {
             self.ensure_index();
@@ -679,9 +681,9 @@ impl App {
         const SLICE: usize = 2048;
         match std::mem::take(&mut self.text_words) {
             TextWords::Waiting => {
-                let key = crate::search::text_key(&self.posts);
+                let key = crate::search::saved::key(&self.posts);
                 self.text_words = TextWords::Asked(key);
-                Some(Effect::LoadWords(key))
+                Some(Effect::LoadIndex(key))
             }
             // Nothing came back: build it.
             TextWords::Asked(key) => {
@@ -697,10 +699,9 @@ impl App {
                     self.text_words = TextWords::Building(key, builder);
                     return None;
                 }
-                let done = std::sync::Arc::new(builder.finish());
                 let index = self.index.as_mut()?;
-                index.set_text(done.clone());
-                Some(Effect::SaveWords(key, done))
+                index.set_text(builder.finish().into());
+                Some(Effect::SaveIndex(key, Box::new(index.clone())))
             }
         }
     }

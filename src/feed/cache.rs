@@ -93,9 +93,9 @@ pub fn path_for(root: &Path) -> Option<PathBuf> {
     Some(dir.join("feeds").join(format!("{:016x}.bin", fnv(root.to_string_lossy().as_bytes()))))
 }
 
-/// Where the word index of the feed's long text is kept, beside its cache.
-pub fn words_path_for(root: &Path) -> Option<PathBuf> {
-    path_for(root).map(|p| p.with_extension("words"))
+/// Where the feed's search index is kept, beside its cache (`search::saved`).
+pub fn index_path_for(root: &Path) -> Option<PathBuf> {
+    path_for(root).map(|p| p.with_extension("index"))
 }
 
 /// Every cache file (for `linkfeed cache clear`).

@@ -19,6 +19,7 @@
 //! case-sensitive. A malformed term is searched for as text, and said so
 //! (`Query::problems`); an unclosed quote runs to the end of the query.
 
+pub mod saved;
 pub mod tiers;
 pub mod words;
 
@@ -238,31 +239,39 @@ pub struct Narrow<'a> {
 }
 
 /// Lower-cased title, tags and source of every post, built once per feed:
-/// the text the tiers are matched against, and its cheap pre-check.
-#[derive(Debug, Default, Clone)]
+/// the text the tiers are matched against, and its cheap pre-check; and,
+/// when built, the word index of the long text. Cheap to clone (shared).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Index {
-    /// Every post's `title \n tag \n tag … \n source`, lower-cased, one
-    /// after the other (one allocation, not one per post).
-    text: String,
-    /// Where each post's part of `text` is, in post order.
-    hays: Vec<HaySpan>,
-    /// The lower-cased `section \n section title \n kind` of the posts,
-    /// each once (few sections and kinds).
-    metas: Vec<std::sync::Arc<str>>,
+    short: std::sync::Arc<Short>,
     /// The words of each post's tldr and summary, when built: tiers 1-3
     /// in long text are then look-ups instead of a scan.
     text_words: Option<std::sync::Arc<words::TextWords>>,
 }
 
-/// A post's place in [`Index::text`].
-#[derive(Debug, Clone, Copy)]
-struct HaySpan {
-    start: u32,
-    /// Relative to `start`.
-    title_end: u32,
-    source_start: u32,
-    end: u32,
-    meta: u32,
+/// The short fields of every post.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Short {
+    /// Every post's `title \n tag \n tag … \n source`, lower-cased, one
+    /// after the other (one allocation, not one per post).
+    pub(crate) text: String,
+    /// Where each post's part of `text` is, in post order.
+    pub(crate) hays: Vec<HaySpan>,
+    /// The lower-cased `section \n section title \n kind` of the posts,
+    /// each once (few sections and kinds).
+    pub(crate) metas: Vec<std::sync::Arc<str>>,
+}
+
+/// A post's place in [`Short::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HaySpan {
+    pub(crate) start: u32,
+    /// The next three relative to `start`.
+    pub(crate) title_end: u32,
+    pub(crate) source_start: u32,
+    pub(crate) end: u32,
+    /// Its line in [`Short::metas`].
+    pub(crate) meta: u32,
 }
 
 /// One post's lower-cased short fields (borrowed from the [`Index`]).
@@ -368,33 +377,52 @@ impl Index {
     /// Built on every core: at 100k posts this is on the way to the first screen.
     pub fn new(posts: &[Post]) -> Index {
         let parts = crate::par::map_chunks(posts, PARALLEL_MIN, |c| vec![Part::new(c)]);
-        let mut index = Index {
+        let mut short = Short {
             text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
             hays: Vec::with_capacity(posts.len()),
             metas: Vec::new(),
-            text_words: None,
         };
         for part in parts {
-            let offset = index.text.len() as u32;
-            let meta_offset = index.metas.len() as u32;
-            index.text.push_str(&part.text);
-            index.metas.extend(part.metas.into_iter().map(|(_, _, m)| m));
-            index.hays.extend(part.hays.into_iter().map(|h| HaySpan {
+            let offset = short.text.len() as u32;
+            let meta_offset = short.metas.len() as u32;
+            short.text.push_str(&part.text);
+            short.metas.extend(part.metas.into_iter().map(|(_, _, m)| m));
+            short.hays.extend(part.hays.into_iter().map(|h| HaySpan {
                 start: h.start.wrapping_add(offset),
                 meta: h.meta.wrapping_add(meta_offset),
                 ..h
             }));
         }
-        index
+        Index { short: short.into(), text_words: None }
+    }
+
+    /// An index from its saved parts (`saved.rs`).
+    pub(crate) fn from_parts(short: Short, text_words: words::TextWords) -> Index {
+        Index { short: short.into(), text_words: Some(text_words.into()) }
+    }
+
+    /// Its parts, for saving.
+    pub(crate) fn parts(&self) -> (&Short, Option<&words::TextWords>) {
+        (&self.short, self.text_words.as_deref())
+    }
+
+    /// How many posts it indexes.
+    pub fn len(&self) -> usize {
+        self.short.hays.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.short.hays.is_empty()
     }
 
     fn hay(&self, idx: usize) -> Option<Hay<'_>> {
-        let h = self.hays.get(idx)?;
+        let short = &*self.short;
+        let h = short.hays.get(idx)?;
         Some(Hay {
-            text: self.text.get(h.start as usize..h.start as usize + h.end as usize)?,
+            text: short.text.get(h.start as usize..h.start as usize + h.end as usize)?,
             title_end: h.title_end,
             source_start: h.source_start,
-            meta: self.metas.get(h.meta as usize).map_or("", |m| m),
+            meta: short.metas.get(h.meta as usize).map_or("", |m| m),
         })
     }
 
@@ -408,7 +436,7 @@ impl Index {
 
     /// Adds the word index of the long text (built for the same posts).
     pub fn set_text(&mut self, text: std::sync::Arc<words::TextWords>) {
-        if text.len() == self.hays.len() {
+        if text.len() == self.short.hays.len() {
             self.text_words = Some(text);
         }
     }
@@ -427,11 +455,6 @@ impl Index {
 /// The long text of a post, as the word index sees it: tldr and summary.
 pub fn long_text(p: &Post) -> [&str; 2] {
     [p.tldr.as_str(), p.summary.as_str()]
-}
-
-/// The key of the posts' long text a saved word index must match.
-pub fn text_key(posts: &[Post]) -> u32 {
-    words::text_key(posts, long_text)
 }
 
 impl Query {

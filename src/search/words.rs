@@ -17,12 +17,12 @@ use std::ops::Range;
 pub struct TextWords {
     /// The distinct lower-cased words, sorted: the words a term starts form
     /// one run of ids.
-    dict: Vec<Box<str>>,
+    pub(crate) dict: Vec<Box<str>>,
     /// Every post's word ids, each post's sorted and distinct, one after
     /// the other.
-    ids: Vec<u32>,
+    pub(crate) ids: Vec<u32>,
     /// Where each post's ids start in `ids` (one more than there are posts).
-    starts: Vec<u32>,
+    pub(crate) starts: Vec<u32>,
 }
 
 /// Builds a [`TextWords`], one post at a time.
@@ -219,123 +219,6 @@ impl TextWords {
     }
 }
 
-/// The saved form: this, the program's version, the key of the text it
-/// indexes, a CRC-32 of the rest, then the dictionary (words joined by
-/// newlines), the ids and the starts (little-endian `u32`s).
-const MAGIC: &[u8; 8] = b"LFWORDS1";
-
-impl TextWords {
-    /// The saved form of the index of the text whose [`text_key`] is `key`.
-    pub fn to_bytes(&self, key: u32) -> Vec<u8> {
-        let dict = self.dict.join("\n");
-        let version = env!("CARGO_PKG_VERSION").as_bytes();
-        let mut body = Vec::with_capacity(12 + dict.len() + 4 * (self.ids.len() + self.starts.len()));
-        for n in [dict.len(), self.ids.len(), self.starts.len()] {
-            body.extend_from_slice(&(n as u32).to_le_bytes());
-        }
-        body.extend_from_slice(dict.as_bytes());
-        for v in self.ids.iter().chain(&self.starts) {
-            body.extend_from_slice(&v.to_le_bytes());
-        }
-        let mut out = Vec::with_capacity(body.len() + 64);
-        out.extend_from_slice(MAGIC);
-        out.push(version.len() as u8);
-        out.extend_from_slice(version);
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        out.extend_from_slice(&body);
-        out
-    }
-
-    /// The index saved by [`TextWords::to_bytes`], when it is whole, of this
-    /// version, and for the text whose key is `key`; else `None` (it is then
-    /// built again). Every id and start is checked, so damaged bytes can
-    /// never index out of bounds.
-    pub fn from_bytes(bytes: &[u8], key: u32) -> Option<TextWords> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-        let (&vlen, rest) = rest.split_first()?;
-        let (version, rest) = rest.split_at_checked(vlen as usize)?;
-        if version != env!("CARGO_PKG_VERSION").as_bytes() {
-            return None;
-        }
-        let u32_at = |b: &[u8], i: usize| -> Option<u32> {
-            b.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
-        };
-        if u32_at(rest, 0)? != key {
-            return None;
-        }
-        let body = rest.get(8..)?;
-        if crc32fast::hash(body) != u32_at(rest, 1)? {
-            return None;
-        }
-        let (dict_len, n_ids, n_starts) =
-            (u32_at(body, 0)? as usize, u32_at(body, 1)? as usize, u32_at(body, 2)? as usize);
-        let dict_bytes = body.get(12..12 + dict_len)?;
-        let numbers = body.get(12 + dict_len..)?;
-        if numbers.len() != 4 * (n_ids + n_starts) || n_starts == 0 {
-            return None;
-        }
-        let dict: Vec<Box<str>> = if dict_len == 0 {
-            Vec::new()
-        } else {
-            std::str::from_utf8(dict_bytes).ok()?.split('\n').map(Box::from).collect()
-        };
-        let numbers_of = |b: &[u8]| -> Vec<u32> {
-            b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
-        };
-        let (ids, starts) = numbers.split_at(4 * n_ids);
-        let (ids, starts) = (numbers_of(ids), numbers_of(starts));
-        // Starts rising from 0 to the end of the ids (what slicing needs:
-        // no damage can make a look-up panic); the CRC above stands for the
-        // rest (sorted words, sorted ids within the dictionary).
-        let sound = starts.first() == Some(&0)
-            && starts.last().is_some_and(|&e| e as usize == ids.len())
-            && starts.windows(2).all(|w| w[0] <= w[1]);
-        sound.then_some(TextWords { dict, ids, starts })
-    }
-
-    /// Reads the index saved at `path` for the text whose key is `key`.
-    pub fn load(path: &std::path::Path, key: u32) -> Option<TextWords> {
-        TextWords::from_bytes(&std::fs::read(path).ok()?, key)
-    }
-
-    /// Saves the index at `path`: a temporary file renamed over it, so a
-    /// reader never sees half of one.
-    pub fn save(&self, path: &std::path::Path, key: u32) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, self.to_bytes(key))?;
-        std::fs::rename(&tmp, path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-    }
-}
-
-/// What identifies the long text of a list of posts: a CRC-32 of every
-/// tldr and summary in order. A saved index applies only to the same text.
-pub fn text_key<P: Sync>(posts: &[P], texts: impl Fn(&P) -> [&str; 2] + Sync) -> u32 {
-    // The CRC of the whole, from parts hashed on every core (a CRC of a
-    // concatenation is combined from its parts' CRCs).
-    let parts = crate::par::map_chunks(posts, 8192, |chunk| {
-        let mut h = crc32fast::Hasher::new();
-        for p in chunk {
-            for t in texts(p) {
-                h.update(t.as_bytes());
-                h.update(&[0xff]);
-            }
-        }
-        vec![h]
-    });
-    let mut h = crc32fast::Hasher::new();
-    h.update(&(posts.len() as u64).to_le_bytes());
-    for part in &parts {
-        h.combine(part);
-    }
-    h.finalize()
-}
-
 /// A term's words in the dictionary (see [`TextWords::lookup`]).
 #[derive(Debug, Clone, Default)]
 pub struct Lookup {
@@ -350,33 +233,6 @@ pub struct Lookup {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_saved_index_comes_back_only_whole_and_for_the_same_text() {
-        let texts = [["tl;dr: Kubernetes", "Straße und Ärger"], ["", ""], ["one", "two three"]];
-        let w = index(&texts);
-        let key = text_key(&texts, |t| *t);
-        let bytes = w.to_bytes(key);
-        let back = TextWords::from_bytes(&bytes, key).expect("reads back");
-        assert_eq!((back.dict.clone(), back.ids.clone(), back.starts.clone()), (w.dict, w.ids, w.starts));
-        // Another text, another key.
-        let other = [["tl;dr: Kubernetes", "Straße und Ärger"], ["", ""], ["one", "two four"]];
-        assert_ne!(text_key(&other, |t| *t), key);
-        assert!(TextWords::from_bytes(&bytes, key ^ 1).is_none());
-        // Truncated anywhere, or any byte flipped: refused, never a panic.
-        for cut in 0..bytes.len() {
-            assert!(TextWords::from_bytes(&bytes[..cut], key).is_none(), "cut at {cut}");
-        }
-        for at in 0..bytes.len() {
-            let mut bad = bytes.clone();
-            bad[at] ^= 0x41;
-            assert!(TextWords::from_bytes(&bad, key).is_none(), "flip at {at}");
-        }
-        // An empty index (no posts) saves too.
-        let empty = Builder::new().finish();
-        let k = text_key::<[&str; 2]>(&[], |t| *t);
-        assert_eq!(TextWords::from_bytes(&empty.to_bytes(k), k).map(|e| e.len()), Some(0));
-    }
 
     fn index(texts: &[[&str; 2]]) -> TextWords {
         let mut b = Builder::new();

@@ -64,12 +64,12 @@ pub trait Host {
     fn poll_sync(&self) -> Option<SyncResult> {
         None
     }
-    /// The word index saved for the long text with this key, if any.
-    fn load_words(&self, _key: u32) -> Option<std::sync::Arc<crate::search::words::TextWords>> {
+    /// The search index saved for the posts with this key, if any.
+    fn load_index(&self, _key: u32) -> Option<crate::search::Index> {
         None
     }
-    /// Keeps the word index of the long text with this key for the next run.
-    fn save_words(&self, _key: u32, _words: &crate::search::words::TextWords) {}
+    /// Keeps the search index of the posts with this key for the next run.
+    fn save_index(&self, _key: u32, _index: &crate::search::Index) {}
     /// The body of a post file, read again when the post is shown.
     fn read_body(&self, path: &std::path::Path) -> Result<String, String> {
         crate::feed::read_body(path)
@@ -121,9 +121,9 @@ pub struct SystemHost {
     /// Check the feed drawn from the cache once the first frame is up.
     pub check_after_first_frame: std::cell::Cell<bool>,
     syncing: RefCell<Option<std::sync::mpsc::Receiver<SyncResult>>>,
-    /// Where the word index of the feed's long text is kept between runs
-    /// (beside the parse cache); `None`: built every run.
-    pub words_file: Option<std::path::PathBuf>,
+    /// Where the feed's search index (with the word index of the text) is
+    /// kept between runs, beside the parse cache; `None`: built every run.
+    pub index_file: Option<std::path::PathBuf>,
 }
 
 impl SystemHost {
@@ -138,7 +138,7 @@ impl SystemHost {
             drew: std::cell::Cell::new(false),
             check_after_first_frame: std::cell::Cell::new(false),
             syncing: RefCell::new(None),
-            words_file: None,
+            index_file: None,
         }
     }
 
@@ -169,14 +169,14 @@ impl Host for SystemHost {
         self.drew.replace(false)
     }
 
-    fn load_words(&self, key: u32) -> Option<std::sync::Arc<crate::search::words::TextWords>> {
-        crate::search::words::TextWords::load(self.words_file.as_deref()?, key).map(std::sync::Arc::new)
+    fn load_index(&self, key: u32) -> Option<crate::search::Index> {
+        crate::search::saved::load(self.index_file.as_deref()?, key)
     }
 
     /// A failure costs only the next run's time (it builds the index again).
-    fn save_words(&self, key: u32, words: &crate::search::words::TextWords) {
-        if let Some(path) = &self.words_file {
-            let _ = words.save(path, key);
+    fn save_index(&self, key: u32, index: &crate::search::Index) {
+        if let Some(path) = &self.index_file {
+            let _ = crate::search::saved::save(path, key, index);
         }
     }
 

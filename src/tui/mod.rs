@@ -70,12 +70,12 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 let result = host.read_body(&path);
                 app.update(Action::Body(path, result))
             }
-            Effect::LoadWords(key) => {
-                let found = host.load_words(key);
-                app.update(Action::Words(key, found))
+            Effect::LoadIndex(key) => {
+                let found = host.load_index(key).map(Box::new);
+                app.update(Action::SavedIndex(key, found))
             }
-            Effect::SaveWords(key, words) => {
-                host.save_words(key, &words);
+            Effect::SaveIndex(key, index) => {
+                host.save_index(key, &index);
                 None
             }
         };

@@ -1,0 +1,261 @@
+//! The search index kept between runs, beside the parse cache: the short
+//! fields and the word index of the long text, so neither is built again
+//! while the posts are the same. It is tied to a CRC-32 of every field it
+//! indexes ([`key`]): for other posts it is passed over and built anew.
+//!
+//! Layout: `LFINDEX1`, the program's version, the key, a CRC-32 of the rest;
+//! six counts; the section lines (each behind its length); the dictionary
+//! (words joined by newlines); the short fields' text; padding to four
+//! bytes; then little-endian `u32`s: the word ids, their starts, and five
+//! per post for its place in the text. The `u32`s are read straight into
+//! their vector (no copy through bytes).
+
+use super::words::TextWords;
+use super::{HaySpan, Index, Short};
+use crate::post::Post;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+const MAGIC: &[u8; 8] = b"LFINDEX1";
+
+/// What identifies the posts an index was built for: a CRC-32 of every
+/// field it holds (title, tags, source, section, its title, kind, tldr,
+/// summary), post by post, hashed on every core.
+pub fn key(posts: &[Post]) -> u32 {
+    let parts = crate::par::map_chunks(posts, 8192, |chunk| {
+        let mut h = crc32fast::Hasher::new();
+        for p in chunk {
+            // 0xff never occurs in UTF-8: fields cannot run into each other.
+            for f in [&p.title, &p.source, &*p.section, &*p.section_title, &*p.kind, &p.tldr, &p.summary] {
+                h.update(f.as_bytes());
+                h.update(&[0xff]);
+            }
+            for t in &p.tags {
+                h.update(t.as_bytes());
+                h.update(&[0xfe]);
+            }
+            h.update(&[0xff]);
+        }
+        vec![h]
+    });
+    let mut h = crc32fast::Hasher::new();
+    h.update(&(posts.len() as u64).to_le_bytes());
+    for part in &parts {
+        h.combine(part);
+    }
+    h.finalize()
+}
+
+/// Saves `index` (which must hold the word index of the text) for the posts
+/// whose [`key`] is `key`: a temporary file renamed over `path`.
+pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
+    let (short, Some(words)) = index.parts() else {
+        return Err(io::Error::other("the index has no word index of the text"));
+    };
+    let dict = words.dict.join("\n");
+    let mut metas = Vec::new();
+    for m in &short.metas {
+        metas.extend_from_slice(&(m.len() as u32).to_le_bytes());
+        metas.extend_from_slice(m.as_bytes());
+    }
+    let counts =
+        [dict.len(), short.text.len(), metas.len(), words.ids.len(), words.starts.len(), short.hays.len()];
+    let mut body = Vec::new();
+    for c in counts {
+        body.extend_from_slice(&u32::try_from(c).map_err(io::Error::other)?.to_le_bytes());
+    }
+    body.extend_from_slice(&metas);
+    body.extend_from_slice(dict.as_bytes());
+    body.extend_from_slice(short.text.as_bytes());
+    let head = head_len();
+    while !(head + body.len()).is_multiple_of(4) {
+        body.push(0);
+    }
+    let spans = short.hays.iter().flat_map(|h| [h.start, h.title_end, h.source_start, h.end, h.meta]);
+    for v in words.ids.iter().chain(&words.starts).copied().chain(spans) {
+        body.extend_from_slice(&v.to_le_bytes());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let write = || -> io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(MAGIC)?;
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        f.write_all(&[version.len() as u8])?;
+        f.write_all(version)?;
+        f.write_all(&key.to_le_bytes())?;
+        f.write_all(&crc32fast::hash(&body).to_le_bytes())?;
+        f.write_all(&body)?;
+        std::fs::rename(&tmp, path)
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Bytes before the body: magic, version, key, CRC.
+fn head_len() -> usize {
+    MAGIC.len() + 1 + env!("CARGO_PKG_VERSION").len() + 8
+}
+
+/// The index saved at `path`, when it is whole, of this version, and for
+/// the posts whose key is `key`; else `None`. Every count, start and place
+/// is checked, so no damage can make a look-up panic.
+pub fn load(path: &Path, key: u32) -> Option<Index> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let size = f.metadata().ok()?.len() as usize;
+    let mut head = vec![0; head_len()];
+    f.read_exact(&mut head).ok()?;
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    if !head.starts_with(MAGIC) || head[8] as usize != version.len() || &head[9..9 + version.len()] != version
+    {
+        return None;
+    }
+    let word = |b: &[u8], i: usize| -> Option<u32> {
+        b.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
+    };
+    let tail = &head[9 + version.len()..];
+    if word(tail, 0)? != key {
+        return None;
+    }
+    let crc = word(tail, 1)?;
+    let mut counts = [0u8; 24];
+    f.read_exact(&mut counts).ok()?;
+    let c: Vec<usize> = (0..6).map(|i| word(&counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
+    let (dict_len, text_len, metas_len, n_ids, n_starts, n_spans) = (c[0], c[1], c[2], c[3], c[4], c[5]);
+    let bytes_len = metas_len.checked_add(dict_len)?.checked_add(text_len)?;
+    let padded = (head_len() + 24 + bytes_len).div_ceil(4) * 4 - head_len() - 24;
+    let n_words = n_ids.checked_add(n_starts)?.checked_add(n_spans.checked_mul(5)?)?;
+    if head_len() + 24 + padded + n_words.checked_mul(4)? != size {
+        return None;
+    }
+    let mut bytes = vec![0u8; padded];
+    f.read_exact(&mut bytes).ok()?;
+    let mut numbers = vec![0u32; n_words];
+    f.read_exact(bytemuck::cast_slice_mut(&mut numbers)).ok()?;
+    let mut h = crc32fast::Hasher::new();
+    h.update(&counts);
+    h.update(&bytes);
+    h.update(bytemuck::cast_slice(&numbers));
+    if h.finalize() != crc {
+        return None;
+    }
+    for v in numbers.iter_mut() {
+        *v = u32::from_le(*v);
+    }
+    // The section lines, the dictionary, the short fields' text.
+    let (metas_bytes, rest) = bytes.split_at(metas_len);
+    let (dict_bytes, rest) = rest.split_at(dict_len);
+    let text = std::str::from_utf8(&rest[..text_len]).ok()?.to_string();
+    let mut metas = Vec::new();
+    let mut at = 0;
+    while at < metas_bytes.len() {
+        let n = word(&metas_bytes[at..], 0)? as usize;
+        let m = std::str::from_utf8(metas_bytes.get(at + 4..at + 4 + n)?).ok()?;
+        metas.push(std::sync::Arc::from(m));
+        at += 4 + n;
+    }
+    let dict: Vec<Box<str>> = match dict_len {
+        0 => Vec::new(),
+        _ => std::str::from_utf8(dict_bytes).ok()?.split('\n').map(Box::from).collect(),
+    };
+    // The numbers: ids (kept in place), then starts and places.
+    let mut ids = numbers;
+    let rest = ids.split_off(n_ids);
+    let (starts, spans) = rest.split_at(n_starts);
+    let starts = starts.to_vec();
+    let sound_starts = starts.first() == Some(&0)
+        && starts.last().is_some_and(|&e| e as usize == ids.len())
+        && starts.windows(2).all(|w| w[0] <= w[1])
+        && starts.len() == n_spans + 1;
+    if !sound_starts {
+        return None;
+    }
+    let mut hays = Vec::with_capacity(n_spans);
+    for s in spans.chunks_exact(5) {
+        let h = HaySpan { start: s[0], title_end: s[1], source_start: s[2], end: s[3], meta: s[4] };
+        let (b, t, so, e) = (h.start as usize, h.title_end as usize, h.source_start as usize, h.end as usize);
+        // What `Hay`'s slicing needs: in the text, on character boundaries,
+        // the title before the tags before the source.
+        let sound = b + e <= text.len()
+            && so >= 1
+            && t < so
+            && so <= e
+            && [b, b + t, b + so - 1, b + so, b + e].iter().all(|&i| text.is_char_boundary(i))
+            && (h.meta as usize) < metas.len().max(1);
+        if !sound {
+            return None;
+        }
+        hays.push(h);
+    }
+    let short = Short { text, hays, metas };
+    Some(Index::from_parts(short, TextWords { dict, ids, starts }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(title: &str, tags: &[&str], source: &str, tldr: &str, summary: &str) -> Post {
+        Post {
+            title: title.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            source: source.into(),
+            tldr: tldr.into(),
+            summary: summary.into(),
+            section: "docs".into(),
+            section_title: "Docs".into(),
+            kind: "link".into(),
+            ..Post::default()
+        }
+    }
+
+    #[test]
+    fn a_saved_index_comes_back_only_whole_and_for_the_same_posts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.index");
+        let posts = vec![
+            post(
+                "Kubernetes 1.31 \"Elli\"",
+                &["k8s", "release"],
+                "Kubernetes Blog",
+                "tl;dr",
+                "Straße und Ärger.",
+            ),
+            post("", &[], "", "", ""),
+            post("Karpenter", &["eks"], "AWS", "", "Nodes, scaled."),
+        ];
+        let index = Index::with_text(&posts);
+        let k = key(&posts);
+        save(&path, k, &index).expect("save");
+        let back = load(&path, k).expect("loads back");
+        assert_eq!(back.parts().0, index.parts().0);
+        assert_eq!(back.parts().1, index.parts().1);
+        // Other posts, another key: one changed character anywhere changes it.
+        let mut other = posts.clone();
+        other[2].summary = "Nodes, scaled!".into();
+        assert_ne!(key(&other), k);
+        let mut other = posts.clone();
+        other[0].tags[1] = "releasf".into();
+        assert_ne!(key(&other), k);
+        assert!(load(&path, k ^ 1).is_none());
+        // Truncated anywhere, or any byte flipped: refused, never a panic.
+        let bytes = std::fs::read(&path).expect("read");
+        for cut in 0..bytes.len() {
+            std::fs::write(&path, &bytes[..cut]).expect("write");
+            assert!(load(&path, k).is_none(), "cut at {cut}");
+        }
+        for at in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x41;
+            std::fs::write(&path, &bad).expect("write");
+            assert!(load(&path, k).is_none(), "flip at {at}");
+        }
+        // No posts: saves and loads too.
+        let empty = Index::with_text(&[]);
+        save(&path, key(&[]), &empty).expect("save");
+        assert_eq!(load(&path, key(&[])).map(|i| i.len()), Some(0));
+    }
+}
