@@ -231,6 +231,32 @@ fn the_word_index_of_the_text_changes_no_result() {
         assert_eq!(a, b, "{q:?}");
         matched += a.len();
     }
+    // Terms made from the feed's own words, every 61st word of every 9th
+    // post: whole, cut to a word start, with a letter dropped (a typo), and
+    // as scattered letters (tier 4 only) -- each alone and after another term.
+    let mut derived = Vec::new();
+    for p in posts.iter().step_by(9) {
+        let text = format!("{} {}", p.title, p.summary);
+        for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 5).step_by(61) {
+            let w = w.to_lowercase();
+            let chars: Vec<char> = w.chars().collect();
+            derived.push(w.clone());
+            derived.push(chars[..4].iter().collect());
+            derived.push(chars.iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, c)| *c).collect());
+            derived.push(chars.iter().step_by(2).collect());
+            derived.push(format!("kube {w}"));
+        }
+    }
+    // Every fifth, a couple of hundred: enough kinds, and quick in a debug build.
+    let derived: Vec<String> = derived.into_iter().step_by(5).collect();
+    assert!(derived.len() > 150, "{}", derived.len());
+    for q in &derived {
+        let q = Query::parse(q);
+        let a = m.filter_within(&q, &posts, &plain, None);
+        let b = m.filter_within(&q, &posts, &indexed, None);
+        assert_eq!(a, b, "{q:?}");
+        matched += a.len();
+    }
     // The queries do find posts (the comparison is not between two empties).
     assert!(matched > 500, "{matched}");
 }
