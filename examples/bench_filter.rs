@@ -75,13 +75,20 @@ fn main() {
     // As the reader does when idle after its first frame.
     let t = Instant::now();
     let mut calls = 0;
+    let mut longest = Duration::ZERO;
     while app.needs_warm_up() {
+        let t = Instant::now();
         app.warm_up();
+        if t.elapsed() > Duration::from_millis(40) {
+            eprintln!("warm_up call {calls}: {} ms", ms(t.elapsed()));
+        }
+        longest = longest.max(t.elapsed());
         calls += 1;
     }
     eprintln!(
-        "warm_up (search index, tags, word index of the text) in {} ms, {calls} calls",
-        ms(t.elapsed())
+        "warm_up (search index, tags, word index of the text) in {} ms, {calls} calls, the longest {} ms",
+        ms(t.elapsed()),
+        ms(longest)
     );
     println!(
         "| query | keystrokes | median ms | max ms | matches | fzf --filter ms (median of 5) | ratio | nucleo median ms | nucleo max ms |"

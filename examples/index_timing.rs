@@ -13,6 +13,35 @@ fn main() {
         return;
     };
     let posts = feed.visible(false).posts;
+    if let Ok(q) = std::env::var("LOOP_QUERY") {
+        let key = linkfeed::search::saved::key(&posts);
+        let Some(index) =
+            linkfeed::feed::cache::index_path_for(&dir).and_then(|p| linkfeed::search::saved::load(&p, key))
+        else {
+            eprintln!("no saved index fits");
+            return;
+        };
+        let q = linkfeed::search::Query::parse(&q);
+        let m = linkfeed::search::Matcher::default();
+        if let Ok(w) = std::env::var("WARM_QUERY") {
+            let t = Instant::now();
+            std::hint::black_box(m.filter_within(&linkfeed::search::Query::parse(&w), &posts, &index, None));
+            eprintln!("warm-up query {w:?}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+        let mut times = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            std::hint::black_box(m.filter_within(&q, &posts, &index, None));
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let first = times[0];
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "filter, 30 runs: first {:.1} ms, median {:.1} ms, min {:.1} ms",
+            first, times[15], times[0]
+        );
+        return;
+    }
     for _ in 0..3 {
         let t = Instant::now();
         let index = linkfeed::search::Index::new(&posts);

@@ -12,12 +12,18 @@ pub fn map_chunks<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&[T]) ->
     let size = items.len().div_ceil(threads);
     std::thread::scope(|s| {
         let f = &f;
-        let handles: Vec<_> = items.chunks(size).map(|c| s.spawn(move || f(c))).collect();
+        let mut chunks = items.chunks(size);
+        // The calling thread takes the first chunk itself: one thread fewer
+        // to start, and its allocations come from its own, already grown,
+        // heap (a new thread's first allocations grow a fresh one).
+        let first = chunks.next().unwrap_or_default();
+        let handles: Vec<_> = chunks.map(|c| s.spawn(move || f(c))).collect();
+        let mut out = f(first);
         let parts: Vec<Vec<R>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect();
-        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        out.reserve(parts.iter().map(Vec::len).sum());
         for mut part in parts {
             out.append(&mut part);
         }

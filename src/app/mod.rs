@@ -104,6 +104,8 @@ enum TextWords {
     Asked(u32),
     /// Being built, a slice of posts at a time.
     Building(u32, crate::search::words::Builder),
+    /// Built and sorted; turned into each word's posts next.
+    Sorted(u32, crate::search::words::Sorted),
 }
 
 /// A short-lived line in the status bar.
@@ -671,8 +673,12 @@ impl App {
     /// the index (`Effect::SaveIndex`). Until it is there, queries scan the
     /// text.
     pub fn warm_up(&mut self) -> Option<Effect> {
-        if self.index.is_none() || self.tags_stale {
+        // One piece per call, each at most a few tens of milliseconds.
+        if self.index.is_none() {
             self.ensure_index();
+            return None;
+        }
+        if self.tags_stale {
             self.count_tags();
             return None;
         }
@@ -695,12 +701,16 @@ impl App {
                 for p in self.posts.iter().skip(from).take(SLICE) {
                     builder.add(&crate::search::long_text(p));
                 }
-                if builder.len() < self.posts.len() {
-                    self.text_words = TextWords::Building(key, builder);
-                    return None;
-                }
+                self.text_words = if builder.len() < self.posts.len() {
+                    TextWords::Building(key, builder)
+                } else {
+                    TextWords::Sorted(key, builder.sort())
+                };
+                None
+            }
+            TextWords::Sorted(key, sorted) => {
                 let index = self.index.as_mut()?;
-                index.set_text(builder.finish().into());
+                index.set_text(sorted.finish().into());
                 Some(Effect::SaveIndex(key, Box::new(index.clone())))
             }
         }

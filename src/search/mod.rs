@@ -322,8 +322,8 @@ impl<'a> Hay<'a> {
 struct Part {
     text: String,
     hays: Vec<HaySpan>,
-    /// (section, kind) by pointer, and their lower-cased meta line.
-    metas: Vec<(std::sync::Arc<str>, std::sync::Arc<str>, std::sync::Arc<str>)>,
+    /// The lower-cased meta lines, each once.
+    metas: Vec<std::sync::Arc<str>>,
 }
 
 impl Part {
@@ -337,6 +337,9 @@ impl Part {
             hays: Vec::with_capacity(posts.len()),
             metas: Vec::new(),
         };
+        // The meta line of each (section, its title, kind), by their text:
+        // few of them, whether or not the posts share one allocation.
+        let mut seen: rustc_hash::FxHashMap<(&str, &str, &str), u32> = Default::default();
         for p in posts {
             let text = &mut part.text;
             let start = text.len();
@@ -349,18 +352,11 @@ impl Part {
             text.push('\n');
             let source_start = text.len() - start;
             push_lower(text, &p.source);
-            // Few sections and kinds: a linear look-up by pointer beats a hash.
-            let meta = match part.metas.iter().position(|(s, k, _)| {
-                std::sync::Arc::ptr_eq(s, &p.section) && std::sync::Arc::ptr_eq(k, &p.kind)
-            }) {
-                Some(i) => i,
-                None => {
-                    let m: std::sync::Arc<str> =
-                        format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into();
-                    part.metas.push((p.section.clone(), p.kind.clone(), m));
-                    part.metas.len() - 1
-                }
-            };
+            let metas = &mut part.metas;
+            let meta = *seen.entry((&p.section, &p.section_title, &p.kind)).or_insert_with(|| {
+                metas.push(format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into());
+                (metas.len() - 1) as u32
+            });
             part.hays.push(HaySpan {
                 start: start as u32,
                 title_end: title_end as u32,
@@ -386,7 +382,7 @@ impl Index {
             let offset = short.text.len() as u32;
             let meta_offset = short.metas.len() as u32;
             short.text.push_str(&part.text);
-            short.metas.extend(part.metas.into_iter().map(|(_, _, m)| m));
+            short.metas.extend(part.metas);
             short.hays.extend(part.hays.into_iter().map(|h| HaySpan {
                 start: h.start.wrapping_add(offset),
                 meta: h.meta.wrapping_add(meta_offset),
@@ -863,10 +859,10 @@ impl Matcher {
 
     /// A plain, case-insensitive term of [`tiers::RANK_MIN`] letters or more
     /// with the word index of the text: the same score as the general path,
-    /// in the order that is cheapest with the index. Tiers 1-3 of the short
-    /// fields, then tiers 1-2 of the text (a look-up; any of them beats every
-    /// tier 4), and only when neither holds, tier 4 of the short fields (the
-    /// fuzzy scorer, the costly part), then a typo in the text.
+    /// in the order that is cheapest with the index. Tiers 1-2 of the text (a
+    /// bit; either beats every tier 4), then the short fields, by tiers 1-3
+    /// and, only when the text gave nothing, tier 4 (the fuzzy scorer, the
+    /// costly part); then a typo in the text.
     fn indexed_any(
         &self,
         p: &Prepared,
@@ -893,20 +889,19 @@ impl Matcher {
                 tier_score(tier, [W_TITLE, W_TAG, W_SOURCE][field.min(2) as usize], f)
             })
         };
-        let near = if short { in_short(false) } else { None };
-        let text = if near.is_none_or(|s| s < tier_score(Tier::Word, W_TEXT, 0)) {
-            w.tier(l, idx).filter(|t| !only_words || *t == Tier::Word).map(|tier| tier_score(tier, W_TEXT, 0))
-        } else {
-            None
-        };
+        // The text first: where it holds, tier 4 cannot count (the bit is
+        // cheaper than the fuzzy scorer); where it does not, one pass over
+        // the short fields gives tiers 1-3 or else tier 4.
+        let text = w
+            .tier(l, idx)
+            .filter(|t| !only_words || *t == Tier::Word)
+            .map(|tier| tier_score(tier, W_TEXT, 0));
+        let near = if short { in_short(text.is_none() && !only_words) } else { None };
         if near.is_some() || text.is_some() {
             return near.max(text);
         }
         if only_words {
             return None;
-        }
-        if short && let Some(fuzzy) = in_short(true) {
-            return Some(fuzzy);
         }
         w.has_typo(l, idx).then(|| tier_score(Tier::Typo, W_TEXT, 0))
     }
@@ -1131,6 +1126,26 @@ fn find(hay: &str, t: &Term) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Posts that do not share their section and kind allocations (built
+    /// one by one, not assembled) still make one meta line per distinct
+    /// section and kind: the index stays one line, not one per post (a look-up
+    /// over one line per post made building it quadratic).
+    #[test]
+    fn the_meta_lines_are_one_per_section_and_kind_however_they_are_allocated() {
+        let posts: Vec<Post> = (0..1000)
+            .map(|i| Post {
+                title: format!("post {i}"),
+                section: std::sync::Arc::from(if i % 2 == 0 { "docs" } else { "blog" }),
+                section_title: std::sync::Arc::from("Section"),
+                kind: std::sync::Arc::from("link"),
+                ..Post::default()
+            })
+            .collect();
+        let index = Index::new(&posts);
+        assert_eq!(index.short.metas.len(), 2);
+        assert_eq!(index.hay(1).map(|h| h.meta()), Some(("blog", "section", "link")));
+    }
 
     #[test]
     fn ascii_finder_finds_every_case() {

@@ -6,8 +6,8 @@
 //! Layout: `LFINDEX1`, the program's version, the key, a CRC-32 of the rest;
 //! six counts; the section lines (each behind its length); the dictionary
 //! (words joined by newlines); the short fields' text; padding to four
-//! bytes; then little-endian `u32`s: the word ids, their starts, and five
-//! per post for its place in the text. The `u32`s are read straight into
+//! bytes; then little-endian `u32`s: each word's posts, where each word's
+//! posts start, and five per post for its place in the text. The `u32`s are read straight into
 //! their vector (no copy through bytes).
 
 use super::words::TextWords;
@@ -58,8 +58,14 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
         metas.extend_from_slice(&(m.len() as u32).to_le_bytes());
         metas.extend_from_slice(m.as_bytes());
     }
-    let counts =
-        [dict.len(), short.text.len(), metas.len(), words.ids.len(), words.starts.len(), short.hays.len()];
+    let counts = [
+        dict.len(),
+        short.text.len(),
+        metas.len(),
+        words.postings.len(),
+        words.word_starts.len(),
+        short.hays.len(),
+    ];
     let mut body = Vec::new();
     for c in counts {
         body.extend_from_slice(&u32::try_from(c).map_err(io::Error::other)?.to_le_bytes());
@@ -72,7 +78,7 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
         body.push(0);
     }
     let spans = short.hays.iter().flat_map(|h| [h.start, h.title_end, h.source_start, h.end, h.meta]);
-    for v in words.ids.iter().chain(&words.starts).copied().chain(spans) {
+    for v in words.postings.iter().chain(&words.word_starts).copied().chain(spans) {
         body.extend_from_slice(&v.to_le_bytes());
     }
     if let Some(dir) = path.parent() {
@@ -124,10 +130,10 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     let mut counts = [0u8; 24];
     f.read_exact(&mut counts).ok()?;
     let c: Vec<usize> = (0..6).map(|i| word(&counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
-    let (dict_len, text_len, metas_len, n_ids, n_starts, n_spans) = (c[0], c[1], c[2], c[3], c[4], c[5]);
+    let (dict_len, text_len, metas_len, n_postings, n_starts, n_spans) = (c[0], c[1], c[2], c[3], c[4], c[5]);
     let bytes_len = metas_len.checked_add(dict_len)?.checked_add(text_len)?;
     let padded = (head_len() + 24 + bytes_len).div_ceil(4) * 4 - head_len() - 24;
-    let n_words = n_ids.checked_add(n_starts)?.checked_add(n_spans.checked_mul(5)?)?;
+    let n_words = n_postings.checked_add(n_starts)?.checked_add(n_spans.checked_mul(5)?)?;
     if head_len() + 24 + padded + n_words.checked_mul(4)? != size {
         return None;
     }
@@ -161,15 +167,16 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
         0 => Vec::new(),
         _ => std::str::from_utf8(dict_bytes).ok()?.split('\n').map(Box::from).collect(),
     };
-    // The numbers: ids (kept in place), then starts and places.
-    let mut ids = numbers;
-    let rest = ids.split_off(n_ids);
-    let (starts, spans) = rest.split_at(n_starts);
-    let starts = starts.to_vec();
-    let sound_starts = starts.first() == Some(&0)
-        && starts.last().is_some_and(|&e| e as usize == ids.len())
-        && starts.windows(2).all(|w| w[0] <= w[1])
-        && starts.len() == n_spans + 1;
+    // The numbers: each word's posts (kept in place), where each word's
+    // posts start, then the places.
+    let mut postings = numbers;
+    let rest = postings.split_off(n_postings);
+    let (word_starts, spans) = rest.split_at(n_starts);
+    let word_starts = word_starts.to_vec();
+    let sound_starts = word_starts.first() == Some(&0)
+        && word_starts.last().is_some_and(|&e| e as usize == postings.len())
+        && word_starts.windows(2).all(|w| w[0] <= w[1])
+        && word_starts.len() == dict.len() + 1;
     if !sound_starts {
         return None;
     }
@@ -191,7 +198,8 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
         hays.push(h);
     }
     let short = Short { text, hays, metas };
-    Some(Index::from_parts(short, TextWords { dict, ids, starts }))
+    let posts = u32::try_from(n_spans).ok()?;
+    Some(Index::from_parts(short, TextWords { dict, postings, word_starts, posts }))
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! A word index of the long text (tldr and summary): every distinct
-//! lower-cased word once, sorted, and for each post the ids of its words. A
-//! term's tiers 1-3 in long text (whole word, word start, one typo) become
-//! look-ups: a whole word is one id, a word start a range of ids, a typo a
-//! set of ids found in the dictionary; each post's test is a binary search in
-//! its own short list, instead of a scan of its summary.
+//! lower-cased word once, sorted, and for each word the posts whose text has
+//! it. A term's tiers 1-3 in long text (whole word, word start, one typo)
+//! become look-ups: a whole word is one word's posts, a word start the posts
+//! of a run of words (the dictionary is sorted), a typo those of the words
+//! one edit away. A look-up marks its posts in a bit set once per query, and
+//! each post's test is then a bit, instead of a scan of its summary.
 //!
 //! Built piecewise (`Builder::add`, one post at a time) so the reader can
 //! build it while idle without holding up a keystroke.
@@ -18,11 +19,89 @@ pub struct TextWords {
     /// The distinct lower-cased words, sorted: the words a term starts form
     /// one run of ids.
     pub(crate) dict: Vec<Box<str>>,
-    /// Every post's word ids, each post's sorted and distinct, one after
-    /// the other.
-    pub(crate) ids: Vec<u32>,
-    /// Where each post's ids start in `ids` (one more than there are posts).
-    pub(crate) starts: Vec<u32>,
+    /// Each word's posts, ascending, one word after the other.
+    pub(crate) postings: Vec<u32>,
+    /// Where each word's posts start in `postings` (one more than words).
+    pub(crate) word_starts: Vec<u32>,
+    /// How many posts are indexed.
+    pub(crate) posts: u32,
+}
+
+/// Each post's word ids (sorted), before they are turned into each word's
+/// posts: what the builder and the joining of parts work on.
+struct Forward {
+    dict: Vec<Box<str>>,
+    ids: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl Forward {
+    /// Each word's posts, from each post's words (a counting sort).
+    fn invert(self) -> TextWords {
+        let mut word_starts = vec![0u32; self.dict.len() + 1];
+        for &id in &self.ids {
+            word_starts[id as usize + 1] += 1;
+        }
+        for i in 1..word_starts.len() {
+            word_starts[i] += word_starts[i - 1];
+        }
+        let mut next: Vec<u32> = word_starts[..self.dict.len()].to_vec();
+        let mut postings = vec![0u32; self.ids.len()];
+        for (post, w) in self.starts.windows(2).enumerate() {
+            for &id in &self.ids[w[0] as usize..w[1] as usize] {
+                postings[next[id as usize] as usize] = post as u32;
+                next[id as usize] += 1;
+            }
+        }
+        TextWords { dict: self.dict, postings, word_starts, posts: (self.starts.len() - 1) as u32 }
+    }
+}
+
+impl Forward {
+    /// One forward index of the posts of several, in order.
+    fn join(mut parts: Vec<Forward>) -> Forward {
+        if parts.len() <= 1 {
+            return parts.pop().unwrap_or(Forward { dict: Vec::new(), ids: Vec::new(), starts: vec![0] });
+        }
+        let mut dict: Vec<Box<str>> = parts.iter().flat_map(|p| p.dict.iter().cloned()).collect();
+        dict.sort_unstable();
+        dict.dedup();
+        let mut ids = Vec::with_capacity(parts.iter().map(|p| p.ids.len()).sum());
+        let mut starts = vec![0u32];
+        for part in &parts {
+            // Both dictionaries are sorted: a merge walk renumbers.
+            let mut rank = Vec::with_capacity(part.dict.len());
+            let mut at = 0;
+            for w in &part.dict {
+                while dict[at] != *w {
+                    at += 1;
+                }
+                rank.push(at as u32);
+            }
+            for s in part.starts.windows(2) {
+                // Renumbering keeps the order: each post's list stays sorted.
+                ids.extend(part.ids[s[0] as usize..s[1] as usize].iter().map(|&id| rank[id as usize]));
+                starts.push(ids.len() as u32);
+            }
+        }
+        Forward { dict, ids, starts }
+    }
+}
+
+/// A built index with its dictionary sorted: [`Sorted::finish`] turns it
+/// into each word's posts.
+pub struct Sorted(Forward);
+
+impl Sorted {
+    pub fn finish(self) -> TextWords {
+        self.0.invert()
+    }
+}
+
+impl std::fmt::Debug for Sorted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sorted({} words)", self.0.dict.len())
+    }
 }
 
 /// Builds a [`TextWords`], one post at a time.
@@ -80,8 +159,20 @@ impl Builder {
         self.starts.push(self.ids.len() as u32);
     }
 
-    /// Sorts the dictionary and renumbers every post's words to match.
+    /// Sorts the dictionary, renumbers every post's words to match, and
+    /// turns them into each word's posts.
     pub fn finish(self) -> TextWords {
+        self.forward().invert()
+    }
+
+    /// The first half of [`Builder::finish`] (the reader does the two
+    /// halves in two idle moments, each a few tens of milliseconds at
+    /// 100,000 posts).
+    pub fn sort(self) -> Sorted {
+        Sorted(self.forward())
+    }
+
+    fn forward(self) -> Forward {
         let mut dict: Vec<(Box<str>, u32)> = self.map.into_iter().collect();
         dict.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // First-sight id -> sorted id.
@@ -96,7 +187,7 @@ impl Builder {
         for w in self.starts.windows(2) {
             ids[w[0] as usize..w[1] as usize].sort_unstable();
         }
-        TextWords { dict: dict.into_iter().map(|(w, _)| w).collect(), ids, starts: self.starts }
+        Forward { dict: dict.into_iter().map(|(w, _)| w).collect(), ids, starts: self.starts }
     }
 }
 
@@ -105,48 +196,19 @@ impl TextWords {
     pub fn build<P: Sync>(posts: &[P], texts: impl Fn(&P) -> [&str; 2] + Sync) -> TextWords {
         // Each core indexes a run of posts; the runs' dictionaries are then
         // merged and their ids renumbered.
-        let parts: Vec<TextWords> = crate::par::map_chunks(posts, 8192, |chunk| {
+        let parts: Vec<Forward> = crate::par::map_chunks(posts, 8192, |chunk| {
             let mut b = Builder::new();
             for p in chunk {
                 b.add(&texts(p));
             }
-            vec![b.finish()]
+            vec![b.forward()]
         });
-        TextWords::join(parts)
-    }
-
-    /// One index of the posts of several, in order.
-    fn join(mut parts: Vec<TextWords>) -> TextWords {
-        if parts.len() <= 1 {
-            return parts.pop().unwrap_or_else(|| TextWords { starts: vec![0], ..TextWords::default() });
-        }
-        let mut dict: Vec<Box<str>> = parts.iter().flat_map(|p| p.dict.iter().cloned()).collect();
-        dict.sort_unstable();
-        dict.dedup();
-        let mut ids = Vec::with_capacity(parts.iter().map(|p| p.ids.len()).sum());
-        let mut starts = vec![0u32];
-        for part in &parts {
-            // Both dictionaries are sorted: a merge walk renumbers.
-            let mut rank = Vec::with_capacity(part.dict.len());
-            let mut at = 0;
-            for w in &part.dict {
-                while dict[at] != *w {
-                    at += 1;
-                }
-                rank.push(at as u32);
-            }
-            for s in part.starts.windows(2) {
-                // Renumbering keeps the order: each post's list stays sorted.
-                ids.extend(part.ids[s[0] as usize..s[1] as usize].iter().map(|&id| rank[id as usize]));
-                starts.push(ids.len() as u32);
-            }
-        }
-        TextWords { dict, ids, starts }
+        Forward::join(parts).invert()
     }
 
     /// How many posts are indexed.
     pub fn len(&self) -> usize {
-        self.starts.len().saturating_sub(1)
+        self.posts as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -158,78 +220,86 @@ impl TextWords {
         self.dict.len()
     }
 
-    /// Bytes held (for the benchmarks' account of memory).
-    pub fn heap_bytes(&self) -> usize {
-        self.dict.iter().map(|w| w.len() + 16).sum::<usize>() + self.ids.len() * 4 + self.starts.len() * 4
-    }
-
-    fn post(&self, idx: usize) -> &[u32] {
-        match (self.starts.get(idx), self.starts.get(idx + 1)) {
-            (Some(&s), Some(&e)) => &self.ids[s as usize..e as usize],
-            _ => &[],
+    /// The posts of words `range` (ids), as bits by post.
+    fn posts_of(&self, range: Range<usize>, bits: &mut [u64]) {
+        let (Some(&s), Some(&e)) = (self.word_starts.get(range.start), self.word_starts.get(range.end))
+        else {
+            return;
+        };
+        for &post in self.postings.get(s as usize..e as usize).unwrap_or_default() {
+            if let Some(b) = bits.get_mut(post as usize / 64) {
+                *b |= 1 << (post % 64);
+            }
         }
     }
 
-    /// What a term (lower-case, a single word: no punctuation) matches in
-    /// the dictionary; `typo`: also the words one typo from it.
+    /// What a term (lower-case, a single word: no punctuation) matches: the
+    /// posts that have it as a word, those with a word it starts, and with
+    /// `typo`, those with a word one typo from it.
     pub fn lookup(&self, term: &str, typo: bool) -> Lookup {
         let lo = self.dict.partition_point(|w| &**w < term);
         let hi = lo + self.dict[lo..].partition_point(|w| w.starts_with(term));
-        let word = (lo < hi && &*self.dict[lo] == term).then_some(lo as u32);
-        let typos = typo.then(|| {
-            let n = term.chars().count();
-            let mut set = vec![0u64; self.dict.len().div_ceil(64)];
+        let n = self.len().div_ceil(64);
+        let mut l = Lookup::default();
+        if lo < hi {
+            l.prefix = vec![0; n];
+            self.posts_of(lo..hi, &mut l.prefix);
+            if &*self.dict[lo] == term {
+                l.word = vec![0; n];
+                self.posts_of(lo..lo + 1, &mut l.word);
+            }
+        }
+        if typo {
+            let chars = term.chars().count();
+            let mut bits = vec![0; n];
             let mut any = false;
             for (i, w) in self.dict.iter().enumerate() {
                 if w.len().abs_diff(term.len()) <= 4
-                    && (w.is_ascii() || w.chars().count().abs_diff(n) <= 1)
+                    && (w.is_ascii() || w.chars().count().abs_diff(chars) <= 1)
                     && tiers::one_typo(w, term)
                 {
-                    set[i / 64] |= 1 << (i % 64);
+                    self.posts_of(i..i + 1, &mut bits);
                     any = true;
                 }
             }
-            if any { set } else { Vec::new() }
-        });
-        Lookup { word, prefix: lo as u32..hi as u32, typos: typos.unwrap_or_default() }
+            if any {
+                l.typos = bits;
+            }
+        }
+        l
     }
 
     /// The best of tiers 1 and 2 of a looked-up term in post `idx`'s text.
     pub fn tier(&self, l: &Lookup, idx: usize) -> Option<Tier> {
-        if l.prefix.is_empty() {
-            return None;
+        if bit(&l.word, idx) {
+            Some(Tier::Word)
+        } else if bit(&l.prefix, idx) {
+            Some(Tier::Prefix)
+        } else {
+            None
         }
-        let ids = self.post(idx);
-        if let Some(w) = l.word
-            && ids.binary_search(&w).is_ok()
-        {
-            return Some(Tier::Word);
-        }
-        let at = ids.partition_point(|&id| id < l.prefix.start);
-        ids.get(at).is_some_and(|&id| id < l.prefix.end).then_some(Tier::Prefix)
     }
 
     /// Whether post `idx`'s text has a word one typo from the term.
     pub fn has_typo(&self, l: &Lookup, idx: usize) -> bool {
-        !l.typos.is_empty()
-            && self
-                .post(idx)
-                .iter()
-                .any(|&id| l.typos.get(id as usize / 64).is_some_and(|b| b >> (id % 64) & 1 == 1))
+        bit(&l.typos, idx)
     }
 }
 
-/// A term's words in the dictionary (see [`TextWords::lookup`]).
-#[derive(Debug, Clone, Default)]
-pub struct Lookup {
-    /// The term itself, as a word.
-    word: Option<u32>,
-    /// The words that start with the term (the word itself among them).
-    prefix: Range<u32>,
-    /// The words one typo from the term, as bits by id (empty: none).
-    typos: Vec<u64>,
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|b| b >> (i % 64) & 1 == 1)
 }
 
+/// A term's posts, as bits by post (see [`TextWords::lookup`]); empty: none.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    /// Posts with the term itself as a word.
+    word: Vec<u64>,
+    /// Posts with a word the term starts (the word itself among them).
+    prefix: Vec<u64>,
+    /// Posts with a word one typo from the term.
+    typos: Vec<u64>,
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,9 +347,7 @@ mod tests {
         let refs: Vec<[&str; 2]> = texts.iter().map(|[a, b]| [a.as_str(), b.as_str()]).collect();
         let whole = TextWords::build(&refs, |t| *t);
         let piecewise = index(&refs);
-        assert_eq!(whole.dict, piecewise.dict);
-        assert_eq!(whole.ids, piecewise.ids);
-        assert_eq!(whole.starts, piecewise.starts);
+        assert_eq!(whole, piecewise);
         assert_eq!(whole.len(), 20_000);
         let l = whole.lookup("ärger", false);
         assert_eq!(whole.tier(&l, 12_345), Some(Tier::Word));
