@@ -613,9 +613,21 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
             feed::load_cached_with(&source, use_cache, &progress)
         })
     };
+    // The first load after a first screen drawn from the cache is its check:
+    // when every file is as cached, nothing is loaded again.
+    let check_first = Arc::new(AtomicBool::new(false));
     let mut reloader = {
-        let source = source.clone();
+        let (source, check_first) = (source.clone(), Arc::clone(&check_first));
         linkfeed::feed::watch::Reloader::new(move || {
+            if check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
+                && let (Source::Dir(dir), true) = (&source, use_cache)
+                && let Some(path) = feed::cache::path_for(dir)
+                && feed::cache_holds(dir, &path)
+            {
+                let mut unchanged = Feed::default();
+                unchanged.stats.checked_unchanged = true;
+                return Ok(unchanged);
+            }
             feed::load_cached(&source, use_cache).map(|f| f.visible(drafts)).map_err(|e| e.to_string())
         })
     };
@@ -680,6 +692,7 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         if from_cache.load(std::sync::atomic::Ordering::SeqCst) {
             // Drawn from the cache: check it against the files now.
             app.checking_cache = true;
+            check_first.store(true, std::sync::atomic::Ordering::SeqCst);
             opener.check_after_first_frame.set(true);
         }
         app.new_posts = fresh;

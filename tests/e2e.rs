@@ -950,3 +950,65 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
     assert!(stats.contains("no saved word index fits: text scanned"), "{stats}");
     assert_eq!(damaged, scanned);
 }
+
+/// Sets the modification time of everything below `dir` (and `dir`) to an
+/// hour ago, as in a feed that has not changed for a while.
+fn backdate(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            backdate(&entry.path());
+        } else {
+            let f = std::fs::OpenOptions::new().write(true).open(entry.path()).expect("open");
+            f.set_modified(hour_ago).expect("set mtime");
+        }
+    }
+    std::fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
+}
+
+/// The reader draws its first screen from the parse cache, then checks the
+/// files: when none changed it keeps what it shows (the check loads nothing
+/// again); when one changed, the list updates in place and says so.
+#[test]
+fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let feed = tmp.path().join("feed");
+    let status = Command::new("cp").arg("-r").arg(LINKS).arg(&feed).status().expect("cp");
+    assert!(status.success());
+    backdate(&feed);
+    let cache = tmp.path().join("cache");
+    let cache_env = cache.to_string_lossy().into_owned();
+    let run = |wait_for: &str| -> (Tmux, String) {
+        let t = Tmux::start(&format!("{BIN} {}", feed.display()), 110, 30, &[("XDG_CACHE_HOME", &cache_env)]);
+        let s = t.wait_text(wait_for);
+        (t, s)
+    };
+    // First run: no cache yet; it is written.
+    let (t, _) = run("44 posts");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    // Nothing changed: after the check (give it time), still all 44 posts.
+    let (t, _) = run("44 posts");
+    std::thread::sleep(Duration::from_millis(1500));
+    let s = t.screen();
+    assert!(s.contains("44 posts") && !s.contains("updated:"), "{s}");
+    assert!(s.contains("Ratatui 0.30"), "{s}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    // One post retitled: the first screen comes from the cache, the check
+    // finds the edit and the list shows the new title.
+    let post = feed.join("2023/2023-02-14-css-container-queries.md");
+    let text = std::fs::read_to_string(&post).expect("read the post");
+    let edited = text.replace(
+        "title: 'Container queries are here: components that size themselves'",
+        "title: 'Container queries, retitled after the first run'",
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&post, edited).expect("edit the post");
+    let (t, _) = run("44 posts");
+    let s = t.wait_text("updated: 1 file changed since the last run");
+    t.keys(&["/"]);
+    t.type_text("retitled");
+    let s2 = t.wait_text("Container queries, retitled");
+    assert!(s.contains("44 posts") || s2.contains("of 44"), "{s}\n{s2}");
+}

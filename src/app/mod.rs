@@ -379,13 +379,17 @@ impl App {
                 self.set_marks(read, starred);
             }
             Action::Saved(Ok(())) => {}
+            // A check that found the files as cached loads nothing: the
+            // feed in hand stands (never replaced by the empty one).
+            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.checking_cache = false,
             Action::Reloaded(Ok(feed)) if self.checking_cache => {
                 // The check of the cache the first screen came from.
                 self.checking_cache = false;
                 let s = feed.stats;
                 if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
                     self.replace_feed(*feed);
-                    let n = s.parsed + s.stale;
+                    // An edited file is both a stale entry and a parse: counted once.
+                    let n = s.parsed.max(s.stale);
                     self.say(
                         format!(
                             "updated: {n} file{} changed since the last run",

@@ -98,6 +98,9 @@ pub struct LoadStats {
     pub cache_written: bool,
     /// No folder had changed: the walk was skipped.
     pub walk_skipped: bool,
+    /// A check of the cache ([`cache_holds`]) found every file as cached:
+    /// nothing was loaded (the feed has no posts) and the feed in hand stands.
+    pub checked_unchanged: bool,
 }
 
 /// How far a load has got, shared with the TUI's loading screen; setting
@@ -559,6 +562,35 @@ fn each_block<A: Send>(
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a decoder failed".into()))).collect()
     });
     parts.into_iter().collect()
+}
+
+/// Whether the cache at `cache_path` still describes the folder `dir` whole:
+/// no folder changed since it was written (so no file came or went) and
+/// every file's stat (and, where racy, CRC) matches its entry. Decodes the
+/// cache a block at a time and keeps nothing: the reader's check after a
+/// first screen drawn from the cache costs no second copy of the feed when
+/// nothing changed (the usual case).
+pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
+    let Ok(Some(reader)) = cache::Reader::open(cache_path, &cache::root_key(dir)) else {
+        return false;
+    };
+    if !reader.folders_unchanged(dir) {
+        return false;
+    }
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let parts = each_block(
+        &reader,
+        || true,
+        |holds, b, buf| {
+            for (meta, _) in reader.block(b, buf)? {
+                let file = dir.join(&meta.rel);
+                let now = fs::metadata(&file).ok().map(|m| cache::Meta::of(String::new(), &m, None));
+                *holds &= still_holds(&meta, now.as_ref(), &file, racy_from);
+            }
+            Ok(())
+        },
+    );
+    parts.is_ok_and(|p| p.into_iter().all(|h| h))
 }
 
 /// A cached parse with its paths set to `path` (the folder may have been
