@@ -245,10 +245,31 @@ fn best_in(
         }
     };
     let hit = |tier: Tier, fuzzy: i64, start: usize, end: usize| Hit { tier, fuzzy, start, end };
-    // Tiers 1-3 first: cheap, and a hit there makes tier 4 moot.
+    // Tiers 1-3, and tier 4 in the same pass over the words while no word
+    // has given tiers 1-3 (a hit there makes tier 4 moot).
     let mut best: Option<(Hit, u8)> = None;
     let better = |t: Tier, f: u8, best: &Option<(Hit, u8)>| best.is_none_or(|(b, bf)| (t, f) < (b.tier, bf));
+    // One ASCII letter needs no span (see below).
+    let tier4 = fuzzy && !(term_chars == 1 && t0.is_ascii() && !need_span);
+    // Tier 4: letters in order in one word, or across two neighbours of the
+    // same field line; the shortest span of the best field is scored.
+    let mut span: Option<(usize, usize)> = None;
+    let mut prev: Option<(usize, usize)> = None;
     for (s, e) in words(hay) {
+        if tier4 && best.is_none() {
+            let joined = prev.filter(|&(_, pe)| !hay[pe..s].contains('\n')).map(|(ps, _)| ps);
+            let cand = if is_subsequence(term, &hay[s..e]) {
+                Some((s, e))
+            } else {
+                joined.map(|ps| (ps, e)).filter(|&(ps, e)| is_subsequence(term, &hay[ps..e]))
+            };
+            if let Some((cs, ce)) = cand
+                && span.is_none_or(|(bs, be)| (field(cs), ce - cs) < (field(bs), be - bs))
+            {
+                span = Some((cs, ce));
+            }
+        }
+        prev = Some((s, e));
         let w = &hay[s..e];
         let wb = w.as_bytes();
         let (w0, w1) = (wb[0], wb.get(1).copied());
@@ -293,24 +314,6 @@ fn best_in(
     // title comes first) and every place scores alike.
     if term_chars == 1 && t0.is_ascii() && !need_span {
         return memchr::memchr(t0, hay.as_bytes()).map(|at| (hit(Tier::Fuzzy, 15, at, at), field(at)));
-    }
-    // Tier 4: letters in order in one word, or across two neighbours of the
-    // same field line; the shortest span of the best field is scored.
-    let mut span: Option<(usize, usize)> = None;
-    let mut prev: Option<(usize, usize)> = None;
-    for (s, e) in words(hay) {
-        let joined = prev.filter(|&(_, pe)| !hay[pe..s].contains('\n')).map(|(ps, _)| ps);
-        let cand = if is_subsequence(term, &hay[s..e]) {
-            Some((s, e))
-        } else {
-            joined.map(|ps| (ps, e)).filter(|&(ps, e)| is_subsequence(term, &hay[ps..e]))
-        };
-        if let Some((cs, ce)) = cand
-            && span.is_none_or(|(bs, be)| (field(cs), ce - cs) < (field(bs), be - bs))
-        {
-            span = Some((cs, ce));
-        }
-        prev = Some((s, e));
     }
     let (s, e) = span?;
     // One letter: where it stands hardly matters; no scorer needed.
