@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::backdate;
+
 const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
 
 struct Feed {
@@ -200,21 +203,6 @@ fn a_cache_that_cannot_be_written_costs_only_the_speed() {
     let (titles, stats) = f.list(&[]);
     assert_eq!(titles.len(), 20);
     assert!(stats.contains("cache not written"), "{stats}");
-}
-
-/// Sets the modification time of every file and folder below `dir` (and
-/// `dir`) to an hour ago: nothing is "racy" any more.
-fn backdate(dir: &Path) {
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            backdate(&entry.path());
-        } else {
-            let f = std::fs::OpenOptions::new().write(true).open(entry.path()).expect("open");
-            f.set_modified(hour_ago).expect("set mtime");
-        }
-    }
-    std::fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::git_in;
+use common::{backdate, git_in};
 
 const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
 
@@ -949,21 +949,6 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
     let (damaged, stats) = list(&[]);
     assert!(stats.contains("no saved word index fits: text scanned"), "{stats}");
     assert_eq!(damaged, scanned);
-}
-
-/// Sets the modification time of everything below `dir` (and `dir`) to an
-/// hour ago, as in a feed that has not changed for a while.
-fn backdate(dir: &Path) {
-    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            backdate(&entry.path());
-        } else {
-            let f = std::fs::OpenOptions::new().write(true).open(entry.path()).expect("open");
-            f.set_modified(hour_ago).expect("set mtime");
-        }
-    }
-    std::fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
 }
 
 /// The reader draws its first screen from the parse cache, then checks the

@@ -221,3 +221,19 @@ pub fn list_real_feed(args: &[&str]) -> Vec<serde_json::Value> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     v.as_array().cloned().unwrap_or_default()
 }
+
+/// Sets the modification time of every file and folder below `dir` (and
+/// `dir`) to an hour ago: a feed that has not changed for a while (nothing
+/// is "racy" for the parse cache any more).
+pub fn backdate(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            backdate(&entry.path());
+        } else {
+            let f = std::fs::OpenOptions::new().write(true).open(entry.path()).expect("open");
+            f.set_modified(hour_ago).expect("set mtime");
+        }
+    }
+    std::fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
+}
