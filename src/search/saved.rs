@@ -3,11 +3,12 @@
 //! while the posts are the same. It is tied to a CRC-32 of every field it
 //! indexes ([`key`]): for other posts it is passed over and built anew.
 //!
-//! Layout: `LFINDEX1`, the program's version, the key, a CRC-32 of the rest;
+//! Layout: `LFINDEX2`, the program's version, the key, a CRC-32 of the rest;
 //! six counts; the section lines (each behind its length); the dictionary
-//! (words joined by newlines); the short fields' text; padding to four
-//! bytes; then little-endian `u32`s: each word's posts, where each word's
-//! posts start, and five per post for its place in the text. The `u32`s are read straight into
+//! (words joined by newlines); the short fields' text; each word's posts
+//! (packed, see `TextWords::postings`); padding to four bytes; then
+//! little-endian `u32`s: where each word's posts start, and five per post
+//! for its place in the text. The `u32`s are read straight into
 //! their vector (no copy through bytes).
 
 use super::words::TextWords;
@@ -16,7 +17,7 @@ use crate::post::Post;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"LFINDEX1";
+const MAGIC: &[u8; 8] = b"LFINDEX2";
 
 /// What identifies the posts an index was built for: a CRC-32 of every
 /// field it holds (title, tags, source, section, its title, kind, tldr,
@@ -73,12 +74,13 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     body.extend_from_slice(&metas);
     body.extend_from_slice(dict.as_bytes());
     body.extend_from_slice(short.text.as_bytes());
+    body.extend_from_slice(&words.postings);
     let head = head_len();
     while !(head + body.len()).is_multiple_of(4) {
         body.push(0);
     }
     let spans = short.hays.iter().flat_map(|h| [h.start, h.title_end, h.source_start, h.end, h.meta]);
-    for v in words.postings.iter().chain(&words.word_starts).copied().chain(spans) {
+    for v in words.word_starts.iter().copied().chain(spans) {
         body.extend_from_slice(&v.to_le_bytes());
     }
     if let Some(dir) = path.parent() {
@@ -131,9 +133,9 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     f.read_exact(&mut counts).ok()?;
     let c: Vec<usize> = (0..6).map(|i| word(&counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
     let (dict_len, text_len, metas_len, n_postings, n_starts, n_spans) = (c[0], c[1], c[2], c[3], c[4], c[5]);
-    let bytes_len = metas_len.checked_add(dict_len)?.checked_add(text_len)?;
+    let bytes_len = metas_len.checked_add(dict_len)?.checked_add(text_len)?.checked_add(n_postings)?;
     let padded = (head_len() + 24 + bytes_len).div_ceil(4) * 4 - head_len() - 24;
-    let n_words = n_postings.checked_add(n_starts)?.checked_add(n_spans.checked_mul(5)?)?;
+    let n_words = n_starts.checked_add(n_spans.checked_mul(5)?)?;
     if head_len() + 24 + padded + n_words.checked_mul(4)? != size {
         return None;
     }
@@ -154,7 +156,9 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     // The section lines, the dictionary, the short fields' text.
     let (metas_bytes, rest) = bytes.split_at(metas_len);
     let (dict_bytes, rest) = rest.split_at(dict_len);
-    let text = std::str::from_utf8(&rest[..text_len]).ok()?.to_string();
+    let (text, rest) = rest.split_at(text_len);
+    let text = std::str::from_utf8(text).ok()?.to_string();
+    let postings = rest[..n_postings].to_vec();
     let mut metas = Vec::new();
     let mut at = 0;
     while at < metas_bytes.len() {
@@ -167,11 +171,8 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
         0 => Vec::new(),
         _ => std::str::from_utf8(dict_bytes).ok()?.split('\n').map(Box::from).collect(),
     };
-    // The numbers: each word's posts (kept in place), where each word's
-    // posts start, then the places.
-    let mut postings = numbers;
-    let rest = postings.split_off(n_postings);
-    let (word_starts, spans) = rest.split_at(n_starts);
+    // The numbers: where each word's posts start, then the places.
+    let (word_starts, spans) = numbers.split_at(n_starts);
     let word_starts = word_starts.to_vec();
     let sound_starts = word_starts.first() == Some(&0)
         && word_starts.last().is_some_and(|&e| e as usize == postings.len())

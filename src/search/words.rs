@@ -19,9 +19,13 @@ pub struct TextWords {
     /// The distinct lower-cased words, sorted: the words a term starts form
     /// one run of ids.
     pub(crate) dict: Vec<Box<str>>,
-    /// Each word's posts, ascending, one word after the other.
-    pub(crate) postings: Vec<u32>,
-    /// Where each word's posts start in `postings` (one more than words).
+    /// Each word's posts, ascending, one word after the other: each post as
+    /// its distance from the word's one before (the first from 0), in LEB128
+    /// (a byte for a distance under 128: most, as common words are in many
+    /// posts), a quarter of the room of a `u32` each.
+    pub(crate) postings: Vec<u8>,
+    /// Where each word's posts start in `postings`, in bytes (one more than
+    /// there are words).
     pub(crate) word_starts: Vec<u32>,
     /// How many posts are indexed.
     pub(crate) posts: u32,
@@ -36,25 +40,49 @@ struct Forward {
 }
 
 impl Forward {
-    /// Each word's posts, from each post's words (a counting sort).
+    /// Each word's posts, from each post's words (a counting sort), then
+    /// packed ([`TextWords::postings`]).
     fn invert(self) -> TextWords {
-        let mut word_starts = vec![0u32; self.dict.len() + 1];
+        let mut at = vec![0u32; self.dict.len() + 1];
         for &id in &self.ids {
-            word_starts[id as usize + 1] += 1;
+            at[id as usize + 1] += 1;
         }
-        for i in 1..word_starts.len() {
-            word_starts[i] += word_starts[i - 1];
+        for i in 1..at.len() {
+            at[i] += at[i - 1];
         }
-        let mut next: Vec<u32> = word_starts[..self.dict.len()].to_vec();
-        let mut postings = vec![0u32; self.ids.len()];
+        let mut next: Vec<u32> = at[..self.dict.len()].to_vec();
+        let mut posts = vec![0u32; self.ids.len()];
         for (post, w) in self.starts.windows(2).enumerate() {
             for &id in &self.ids[w[0] as usize..w[1] as usize] {
-                postings[next[id as usize] as usize] = post as u32;
+                posts[next[id as usize] as usize] = post as u32;
                 next[id as usize] += 1;
             }
         }
+        drop(next);
+        let mut postings = Vec::with_capacity(posts.len() + posts.len() / 4);
+        let mut word_starts = Vec::with_capacity(at.len());
+        word_starts.push(0);
+        for w in at.windows(2) {
+            let mut prev = 0;
+            for &post in &posts[w[0] as usize..w[1] as usize] {
+                push_varint(&mut postings, post - prev);
+                prev = post;
+            }
+            word_starts.push(postings.len() as u32);
+        }
+        postings.shrink_to_fit();
         TextWords { dict: self.dict, postings, word_starts, posts: (self.starts.len() - 1) as u32 }
     }
+}
+
+/// Appends `v` in LEB128: seven bits a byte, the high bit set on all but
+/// the last.
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
 impl Forward {
@@ -220,15 +248,26 @@ impl TextWords {
         self.dict.len()
     }
 
-    /// The posts of words `range` (ids), as bits by post.
+    /// The posts of words `range` (ids), as bits by post. Damaged bytes (a
+    /// saved index is checked by its CRC, but never trusted to be sound)
+    /// mark wrong posts at worst, never panic.
     fn posts_of(&self, range: Range<usize>, bits: &mut [u64]) {
-        let (Some(&s), Some(&e)) = (self.word_starts.get(range.start), self.word_starts.get(range.end))
-        else {
-            return;
-        };
-        for &post in self.postings.get(s as usize..e as usize).unwrap_or_default() {
-            if let Some(b) = bits.get_mut(post as usize / 64) {
-                *b |= 1 << (post % 64);
+        for w in range {
+            let (Some(&s), Some(&e)) = (self.word_starts.get(w), self.word_starts.get(w + 1)) else {
+                return;
+            };
+            let (mut post, mut v, mut shift) = (0u32, 0u32, 0u32);
+            for &b in self.postings.get(s as usize..e as usize).unwrap_or_default() {
+                v |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+                if b & 0x80 != 0 {
+                    shift += 7;
+                    continue;
+                }
+                post = post.wrapping_add(v);
+                (v, shift) = (0, 0);
+                if let Some(word) = bits.get_mut(post as usize / 64) {
+                    *word |= 1 << (post % 64);
+                }
             }
         }
     }
@@ -335,6 +374,20 @@ mod tests {
         assert_eq!(w.tier(&w.lookup("zzzz", false), 2), None);
         // Out of range: nothing, never a panic.
         assert_eq!(w.tier(&kube, 99), None);
+    }
+
+    #[test]
+    fn posts_far_apart_are_found_through_their_packed_distances() {
+        // Distances of one, two and three bytes: posts 0, 1, 200, 70_000.
+        let mut b = Builder::new();
+        for i in 0..70_001 {
+            b.add(&["", if [0, 1, 200, 70_000].contains(&i) { "rare word" } else { "" }]);
+        }
+        let w = b.finish();
+        let l = w.lookup("rare", false);
+        let found: Vec<usize> = (0..70_001).filter(|&i| w.tier(&l, i) == Some(Tier::Word)).collect();
+        assert_eq!(found, vec![0, 1, 200, 70_000]);
+        assert_eq!(w.tier(&l, 69_999), None);
     }
 
     #[test]
