@@ -96,7 +96,7 @@ pub enum Effect {
 
 /// Where the word index of the long text stands (see [`App::warm_up`]).
 #[derive(Debug, Default)]
-enum TextWords {
+enum WordIndex {
     /// Not asked for yet (or done: the search index then has it).
     #[default]
     Waiting,
@@ -138,7 +138,7 @@ pub struct App {
     index: Option<Index>,
     /// The word index of the long text, being built a slice at a time while
     /// the reader is idle; handed to `index` when done.
-    text_words: TextWords,
+    text_words: WordIndex,
     /// The posts the query lets through, in display order.
     pub matches: Vec<Match>,
     /// What the query matched, by index, before the view's filters (unread,
@@ -238,7 +238,7 @@ impl App {
             query: Query::default(),
             matcher: Matcher::default(),
             index: None,
-            text_words: TextWords::Waiting,
+            text_words: WordIndex::Waiting,
             matches: Vec::new(),
             raw: Vec::new(),
             base: None,
@@ -333,15 +333,15 @@ impl App {
                 self.bodies.insert(path, text);
             }
             Action::SavedIndex(key, found) => {
-                if let TextWords::Asked(asked) = self.text_words
+                if let WordIndex::Asked(asked) = self.text_words
                     && asked == key
                 {
                     match found {
                         Some(saved) if saved.len() == self.posts.len() && saved.has_text() => {
                             self.index = Some(*saved);
-                            self.text_words = TextWords::Waiting;
+                            self.text_words = WordIndex::Waiting;
                         }
-                        _ => self.text_words = TextWords::Building(key, crate::search::words::Builder::new()),
+                        _ => self.text_words = WordIndex::Building(key, crate::search::words::Builder::new()),
                     }
                 }
             }
@@ -646,7 +646,7 @@ impl App {
         }
         self.posts = feed.posts;
         self.index = None;
-        self.text_words = TextWords::Waiting;
+        self.text_words = WordIndex::Waiting;
         self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
         self.refilter_tags();
         // The old matches index the old posts: filter from scratch, then
@@ -690,29 +690,29 @@ impl App {
         /// meanwhile waits no longer than that.
         const SLICE: usize = 2048;
         match std::mem::take(&mut self.text_words) {
-            TextWords::Waiting => {
+            WordIndex::Waiting => {
                 let key = crate::search::saved::key(&self.posts);
-                self.text_words = TextWords::Asked(key);
+                self.text_words = WordIndex::Asked(key);
                 Some(Effect::LoadIndex(key))
             }
             // Nothing came back: build it.
-            TextWords::Asked(key) => {
-                self.text_words = TextWords::Building(key, crate::search::words::Builder::new());
+            WordIndex::Asked(key) => {
+                self.text_words = WordIndex::Building(key, crate::search::words::Builder::new());
                 None
             }
-            TextWords::Building(key, mut builder) => {
+            WordIndex::Building(key, mut builder) => {
                 let from = builder.len();
                 for p in self.posts.iter().skip(from).take(SLICE) {
                     builder.add(&crate::search::long_text(p));
                 }
                 self.text_words = if builder.len() < self.posts.len() {
-                    TextWords::Building(key, builder)
+                    WordIndex::Building(key, builder)
                 } else {
-                    TextWords::Sorted(key, builder.sort())
+                    WordIndex::Sorted(key, builder.sort())
                 };
                 None
             }
-            TextWords::Sorted(key, sorted) => {
+            WordIndex::Sorted(key, sorted) => {
                 let index = self.index.as_mut()?;
                 index.set_text(sorted.finish().into());
                 Some(Effect::SaveIndex(key, Box::new(index.clone())))

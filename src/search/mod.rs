@@ -437,11 +437,6 @@ impl Index {
         }
     }
 
-    /// The word index of the long text, when it has one.
-    pub fn text(&self) -> Option<&std::sync::Arc<words::TextWords>> {
-        self.text_words.as_ref()
-    }
-
     /// Whether the long text has its word index.
     pub fn has_text(&self) -> bool {
         self.text_words.is_some()

@@ -243,11 +243,6 @@ impl TextWords {
         self.len() == 0
     }
 
-    /// Distinct words.
-    pub fn words(&self) -> usize {
-        self.dict.len()
-    }
-
     /// The posts of words `range` (ids), as bits by post. Damaged bytes (a
     /// saved index is checked by its CRC, but never trusted to be sound)
     /// mark wrong posts at worst, never panic.
