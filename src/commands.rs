@@ -51,8 +51,8 @@ struct JsonEvent<'a> {
 /// Events alone (`in:events`, `kind:event`) come upcoming first, soonest first.
 /// With `newest`, a query with words lists newest first, not best first.
 /// `marks` answer `is:read`, `is:unread` and `is:starred`.
-/// `fresh`: the posts the last sync brought (`is:new`). `words`: where the
-/// reader keeps the feed's search index (`search::saved`), with the word
+/// `fresh`: the posts the last sync brought (`is:new`). `saved_index`: where
+/// the reader keeps the feed's search index (`search::saved`), with the word
 /// index of the long text; used when it fits these posts (else the short
 /// fields are indexed now and the text is scanned).
 pub fn select<'a>(
@@ -61,7 +61,7 @@ pub fn select<'a>(
     newest: bool,
     marks: &Marks,
     fresh: &HashSet<PathBuf>,
-    words: Option<&std::path::Path>,
+    saved_index: Option<&std::path::Path>,
 ) -> (Vec<&'a Post>, FilterStats) {
     let mut stats = FilterStats::default();
     let q = Query::parse(query);
@@ -77,7 +77,7 @@ pub fn select<'a>(
         let mut index = None;
         if q.uses_text_words() {
             stats.words = Some(false);
-            if let Some(path) = words
+            if let Some(path) = saved_index
                 && let Some(saved) = crate::search::saved::load(path, crate::search::saved::key(posts))
                 && saved.len() == posts.len()
             {

@@ -260,13 +260,11 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let fresh = new_posts(&resolved);
+            let parsed = linkfeed::search::Query::parse(query.as_deref().unwrap_or(""));
             // The rows show no tldr or summary: unless the JSON or the query
             // reads them, the posts are loaded without (a large feed's
             // memory is mostly those).
-            let query_reads_text = linkfeed::search::Query::parse(query.as_deref().unwrap_or(""))
-                .terms
-                .iter()
-                .any(|t| t.scope == linkfeed::search::Scope::Any);
+            let query_reads_text = parsed.terms.iter().any(|t| t.scope == linkfeed::search::Scope::Any);
             let loaded = if json || query_reads_text {
                 feed::load_cached(&resolved.source, !cli.no_cache)
             } else {
@@ -277,13 +275,13 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             // A malformed term is searched as text; say so, on stderr.
-            for p in linkfeed::search::Query::parse(query.as_deref().unwrap_or("")).problems {
+            for p in parsed.problems {
                 eprintln!("linkfeed: warning: query: {p}");
             }
             let text = query.as_deref().unwrap_or("");
             let query_text = if unread { format!("{text} is:unread") } else { text.to_string() };
             let marks = read_marks();
-            let words = match (&resolved.source, cli.no_cache) {
+            let saved_index = match (&resolved.source, cli.no_cache) {
                 (Source::Dir(dir), false) => feed::cache::index_path_for(dir),
                 _ => None,
             };
@@ -293,7 +291,7 @@ fn main() -> ExitCode {
                 sort == ListSort::Newest,
                 &marks,
                 &fresh,
-                words.as_deref(),
+                saved_index.as_deref(),
             );
             let mut out = io::BufWriter::new(stdout.lock());
             let result = commands::list(&mut out, &posts, json, &marks, &fresh).and_then(|()| out.flush());

@@ -256,14 +256,9 @@ fn lean_starts_leave_every_summary_in_the_cache() {
     assert!(stats.contains("(skipped: no folder changed)"), "{stats}");
     assert!(stats.contains("parsed: 0, from cache: 22"), "{stats}");
     let summaries = || -> Vec<(String, String, String)> {
-        let out = Command::new(BIN)
-            .args(["list", "--json"])
-            .arg(&f.dir)
-            .env("XDG_CACHE_HOME", &f.cache)
-            .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-            .output()
-            .expect("runs");
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let state = Path::new("/nonexistent/linkfeed-test-state");
+        let (json, _) = common::list_in(&f.dir, &f.cache, state, &["--json"]);
+        let v: serde_json::Value = serde_json::from_str(&json).expect("json");
         let mut s: Vec<(String, String, String)> = v
             .as_array()
             .expect("array")

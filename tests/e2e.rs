@@ -903,7 +903,7 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
     let cache = t.dir.join("cache");
     // The index is written once the reader has been idle long enough.
     let start = Instant::now();
-    let words = loop {
+    let index_file = loop {
         let found = std::fs::read_dir(cache.join("linkfeed/feeds"))
             .into_iter()
             .flatten()
@@ -922,17 +922,9 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
     };
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
-    let list = |extra: &[&str]| -> (String, String) {
-        let out = Command::new(BIN)
-            .args(["list", "--stats", "-q", "latency"])
-            .args(extra)
-            .arg(LINKS)
-            .env("XDG_CACHE_HOME", &cache)
-            .env("XDG_STATE_HOME", t.dir.join("state"))
-            .output()
-            .expect("run list");
-        assert!(out.status.success());
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let state = t.dir.join("state");
+    let list = |extra: &[&str]| {
+        common::list_in(Path::new(LINKS), &cache, &state, &[&["--stats", "-q", "latency"], extra].concat())
     };
     let (with_index, stats) = list(&[]);
     assert!(stats.contains("with the saved word index of the text"), "{stats}");
@@ -941,11 +933,11 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
     assert!(with_index.lines().count() >= 2, "{with_index}");
     assert_eq!(with_index, scanned);
     // Damaged: every byte after the header flipped.
-    let mut bytes = std::fs::read(&words).expect("read the index");
+    let mut bytes = std::fs::read(&index_file).expect("read the index");
     for b in bytes.iter_mut().skip(20) {
         *b ^= 0x5a;
     }
-    std::fs::write(&words, bytes).expect("damage the index");
+    std::fs::write(&index_file, bytes).expect("damage the index");
     let (damaged, stats) = list(&[]);
     assert!(stats.contains("no saved word index fits: text scanned"), "{stats}");
     assert_eq!(damaged, scanned);

@@ -118,18 +118,8 @@ fn in_events_is_exactly_the_event_files() {
 #[test]
 fn list_rows_are_the_same_however_the_feed_was_loaded() {
     let cache = tempfile::tempdir().expect("tempdir");
-    let list = |extra: &[&str]| -> (String, String) {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
-            .args(["list", "--stats"])
-            .args(extra)
-            .arg(common::real_feed())
-            .env("XDG_CACHE_HOME", cache.path())
-            .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-            .output()
-            .expect("runs");
-        assert!(out.status.success());
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    let (feed, state) = (real_feed(), std::path::Path::new("/nonexistent/linkfeed-test-state"));
+    let list = |extra: &[&str]| common::list_in(&feed, cache.path(), state, &[&["--stats"], extra].concat());
     let (files, stats) = list(&[]);
     assert!(stats.contains("(written)"), "{stats}");
     let (cached, stats) = list(&[]);

@@ -290,15 +290,8 @@ fn write(
     entries: usize,
     groups: &mut dyn Iterator<Item = Result<Vec<Vec<u8>>, String>>,
 ) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("the cache path has no folder"))?;
-    fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().map_or("cache".into(), |n| n.to_string_lossy()),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = io::BufWriter::new(File::create(&tmp)?);
+    crate::store::paths::replace_file(path, |file| {
+        let mut f = io::BufWriter::new(file);
         f.write_all(MAGIC)?;
         let mut offset = MAGIC.len() as u64;
         let mut index = Vec::with_capacity(entries.div_ceil(BLOCK));
@@ -321,11 +314,6 @@ fn write(
         f.write_all(&fb)?;
         f.write_all(&(fb.len() as u32).to_le_bytes())?;
         f.write_all(MAGIC)?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })
 }

@@ -179,7 +179,7 @@ pub fn load_cached_without_text(source: &Source, use_cache: bool) -> Result<Feed
         Source::Sample => load_sample(),
     };
     for p in &mut feed.posts {
-        drop_long_text(p);
+        p.leave_out_long_text();
     }
     Ok(feed)
 }
@@ -189,10 +189,6 @@ pub fn load_cached_without_text(source: &Source, use_cache: bool) -> Result<Feed
 enum LongText {
     Keep,
     Drop,
-}
-
-fn drop_long_text(p: &mut Post) {
-    p.leave_out_long_text();
 }
 
 /// As [`load_cached`], reporting progress.
@@ -392,7 +388,7 @@ fn load_unchanged_folders(
                 if still_holds(&meta, now.as_ref(), &file, racy_from) {
                     let mut parsed = reroot(parsed, &file);
                     if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
-                        drop_long_text(post);
+                        post.leave_out_long_text();
                     }
                     kept.push(parsed);
                     metas.push(meta);
@@ -802,7 +798,7 @@ fn parse_files(
                             // Bodies stay on disk: read again when a post is shown.
                             let mut parsed = r.and_then(|()| parse_bytes_with(path, &buf, false));
                             if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
-                                drop_long_text(post);
+                                post.leave_out_long_text();
                             }
                             out.push((i, parsed, m));
                             parse += t2.elapsed();

@@ -362,7 +362,7 @@ impl Part {
                 title_end: title_end as u32,
                 source_start: source_start as u32,
                 end: (text.len() - start) as u32,
-                meta: meta as u32,
+                meta,
             });
         }
         part
@@ -597,9 +597,11 @@ struct Prepared<'q> {
     /// Case-insensitive: matched against the index's lower-cased fields.
     precheck: bool,
     finder: Finder,
-    /// The term's words in the long text's word index (a plain word of
-    /// [`tiers::TEXT_MIN`] letters or more, with the index built).
-    words: Option<words::Lookup>,
+    /// The term's length in characters (asked per post otherwise).
+    chars: usize,
+    /// The word index of the long text and the term's posts in it (a plain
+    /// word of [`tiers::TEXT_MIN`] letters or more, with the index built).
+    words: Option<(&'q words::TextWords, words::Lookup)>,
 }
 
 /// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
@@ -638,15 +640,15 @@ impl Matcher {
 const PARALLEL_MIN: usize = 4096;
 
 impl Matcher {
-    fn prepare<'q>(&self, t: &'q Term, text: Option<&words::TextWords>) -> Prepared<'q> {
+    fn prepare<'q>(&self, t: &'q Term, text: Option<&'q words::TextWords>) -> Prepared<'q> {
+        let chars = t.text.chars().count();
         let words = text.filter(|_| t.uses_text_words()).map(|w| {
             // A case-sensitive term is looked up lower-cased, and what the
             // look-up finds checked in the text itself.
-            let typo =
-                !t.case_sensitive && t.kind == Kind::Fuzzy && t.text.chars().count() >= tiers::TYPO_MIN;
-            w.lookup(&t.text.to_lowercase(), typo)
+            let typo = !t.case_sensitive && t.kind == Kind::Fuzzy && chars >= tiers::TYPO_MIN;
+            (w, w.lookup(&t.text.to_lowercase(), typo))
         });
-        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t), words }
+        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t), chars, words }
     }
 
     /// The best tier of the term in a short field (`lower`: its lower-cased
@@ -669,14 +671,7 @@ impl Matcher {
 
     /// How well one term matches a post, or `None`: [`tier_score`] of its best
     /// tier over its fields.
-    fn term_score(
-        &self,
-        p: &Prepared,
-        idx: usize,
-        post: &Post,
-        hay: Hay,
-        text_words: Option<&words::TextWords>,
-    ) -> Option<i64> {
+    fn term_score(&self, p: &Prepared, idx: usize, post: &Post, hay: Hay) -> Option<i64> {
         use tiers::Tier;
         let t = p.term;
         let tags = || post.tags.iter().zip(hay.tags());
@@ -718,7 +713,7 @@ impl Matcher {
             // A tag or source term means that tag or source: no letters
             // scattered through it (tiers 1-3 only).
             (Scope::Tags, _) => {
-                let typo = t.text.chars().count() >= tiers::TYPO_MIN;
+                let typo = p.chars >= tiers::TYPO_MIN;
                 if p.precheck
                     && !tiers::nearly_subsequence(t.text.as_bytes(), hay.all_tags().as_bytes(), typo)
                 {
@@ -745,16 +740,16 @@ impl Matcher {
             }
             (Scope::Any, kind) => {
                 let only_words = kind == Kind::Word;
-                if let (Some(l), Some(w)) = (p.words.as_ref(), text_words)
+                if let Some((w, l)) = &p.words
                     && p.precheck
-                    && t.text.chars().count() >= tiers::RANK_MIN
+                    && p.chars >= tiers::RANK_MIN
                 {
                     return self.indexed_any(p, idx, hay, l, w, only_words);
                 }
                 let keep = |h: Option<tiers::Hit>| h.filter(|h| !only_words || h.tier == Tier::Word);
                 // The short fields are worth looking at only if the term is
                 // (nearly) in them, letters in order.
-                let typo = t.text.chars().count() >= tiers::TYPO_MIN;
+                let typo = p.chars >= tiers::TYPO_MIN;
                 let short =
                     !p.precheck || tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes(), typo);
                 let (mut title, mut tag, mut source) = (None, None, None);
@@ -799,7 +794,7 @@ impl Matcher {
                 // word, from RANK_MIN letters (a whole word of three letters
                 // in a summary says little, and scanning every summary for
                 // it costs most of a keystroke).
-                let n = t.text.chars().count();
+                let n = p.chars;
                 let worth = match so_far {
                     None => n >= tiers::TEXT_MIN,
                     Some(s) => n >= tiers::RANK_MIN && s < tier_score(Tier::Word, W_TEXT, 0),
@@ -822,11 +817,11 @@ impl Matcher {
                         }
                         words
                     };
-                    let indexed = p.words.as_ref().zip(text_words);
+                    let indexed = p.words.as_ref();
                     let words = match indexed {
                         // The index is lower-cased: for a case-sensitive
                         // term it only says where to look.
-                        Some((l, w)) => match w.tier(l, idx) {
+                        Some((w, l)) => match w.tier(l, idx) {
                             Some(_) if t.case_sensitive => scan(),
                             found => found.filter(|t| !only_words || *t == Tier::Word),
                         },
@@ -838,7 +833,7 @@ impl Matcher {
                             && so_far.is_none()
                             && p.precheck
                             && match indexed {
-                                Some((l, w)) => w.has_typo(l, idx),
+                                Some((w, l)) => w.has_typo(l, idx),
                                 None => fields.iter().any(|f| tiers::typo_in_text(f, &t.text)),
                             };
                         found.then_some(Tier::Typo)
@@ -869,7 +864,7 @@ impl Matcher {
     ) -> Option<i64> {
         use tiers::Tier;
         let t = p.term;
-        let typo = t.text.chars().count() >= tiers::TYPO_MIN;
+        let typo = p.chars >= tiers::TYPO_MIN;
         let short = tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes(), typo);
         let in_short = |fuzzy: bool| {
             let found = tiers::best_short(
@@ -903,17 +898,10 @@ impl Matcher {
 
     /// The sum of the terms' scores and the last term's part, when every
     /// term holds.
-    fn score_prepared(
-        &self,
-        terms: &[Prepared],
-        idx: usize,
-        post: &Post,
-        hay: Hay,
-        text: Option<&words::TextWords>,
-    ) -> Option<(i64, i64)> {
+    fn score_prepared(&self, terms: &[Prepared], idx: usize, post: &Post, hay: Hay) -> Option<(i64, i64)> {
         let (mut total, mut last) = (0, 0);
         for p in terms {
-            last = match (self.term_score(p, idx, post, hay, text), p.term.negate) {
+            last = match (self.term_score(p, idx, post, hay), p.term.negate) {
                 (Some(s), false) => s,
                 (None, true) => 0,
                 _ => return None,
@@ -951,7 +939,7 @@ impl Matcher {
         let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
         let score = |idx: usize, prior: i64, prior_last: i64| -> Option<Match> {
             let (post, hay) = (posts.get(idx)?, index.hay(idx)?);
-            let (total, last) = self.score_prepared(&terms, idx, post, hay, text)?;
+            let (total, last) = self.score_prepared(&terms, idx, post, hay)?;
             // With no term to score the last part is the one carried over.
             let last = if terms.is_empty() { prior_last } else { last };
             Some(Match { idx, score: prior + total, last })

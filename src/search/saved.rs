@@ -83,23 +83,14 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     for v in words.word_starts.iter().copied().chain(spans) {
         body.extend_from_slice(&v.to_le_bytes());
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let write = || -> io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
+    crate::store::paths::replace_file(path, |f| {
         f.write_all(MAGIC)?;
         let version = env!("CARGO_PKG_VERSION").as_bytes();
         f.write_all(&[version.len() as u8])?;
         f.write_all(version)?;
         f.write_all(&key.to_le_bytes())?;
         f.write_all(&crc32fast::hash(&body).to_le_bytes())?;
-        f.write_all(&body)?;
-        std::fs::rename(&tmp, path)
-    };
-    write().inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
+        f.write_all(&body)
     })
 }
 

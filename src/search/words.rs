@@ -73,19 +73,7 @@ impl Forward {
         postings.shrink_to_fit();
         TextWords { dict: self.dict, postings, word_starts, posts: (self.starts.len() - 1) as u32 }
     }
-}
 
-/// Appends `v` in LEB128: seven bits a byte, the high bit set on all but
-/// the last.
-fn push_varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-impl Forward {
     /// One forward index of the posts of several, in order.
     fn join(mut parts: Vec<Forward>) -> Forward {
         if parts.len() <= 1 {
@@ -114,6 +102,16 @@ impl Forward {
         }
         Forward { dict, ids, starts }
     }
+}
+
+/// Appends `v` in LEB128: seven bits a byte, the high bit set on all but
+/// the last.
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
 /// A built index with its dictionary sorted: [`Sorted::finish`] turns it
@@ -162,14 +160,8 @@ impl Builder {
         self.post.clear();
         for text in texts {
             for (s, e) in tiers::words(text) {
-                let w = &text[s..e];
                 self.buf.clear();
-                if w.is_ascii() {
-                    self.buf.push_str(w);
-                    self.buf.make_ascii_lowercase();
-                } else {
-                    self.buf.push_str(&w.to_lowercase());
-                }
+                super::push_lower(&mut self.buf, &text[s..e]);
                 let id = match self.map.get(self.buf.as_str()) {
                     Some(&id) => id,
                     None => {

@@ -351,26 +351,18 @@ impl Store {
 /// Writes `records` as the whole log: a temporary file in the same folder,
 /// fsync, rename, fsync the folder.
 fn write_atomically(path: &Path, records: &[Record]) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("the log has no folder"))?;
-    let tmp = dir.join(format!(".{LOG}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = io::BufWriter::new(File::create(&tmp)?);
+    super::paths::replace_file(path, |file| {
+        let mut f = io::BufWriter::new(file);
         for r in records {
             serde_json::to_writer(&mut f, r).map_err(io::Error::other)?;
             f.write_all(b"\n")?;
         }
-        let f = f.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })?;
+    if let Some(d) = path.parent().and_then(|dir| File::open(dir).ok()) {
+        let _ = d.sync_all();
     }
-    result
+    Ok(())
 }
 
 /// Reads an export (JSON lines); a line that is not a record is an error

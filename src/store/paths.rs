@@ -5,10 +5,14 @@
 //! `~/.local/share`. The XDG rule is used on every platform, so the README's
 //! paths hold everywhere.
 //!
+//! Also how a file there is replaced whole ([`replace_file`]).
+//!
 //! A leaf: it imports nothing else of the crate.
 
 use etcetera::base_strategy::{BaseStrategy, Xdg};
-use std::path::PathBuf;
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// The kinds of file linkfeed keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +44,43 @@ pub fn file(base: Base, name: &str) -> Option<PathBuf> {
     dir(base).map(|d| d.join(name))
 }
 
+/// Replaces the file at `path` with what `write` puts in a new one: written
+/// beside it under a temporary name (`.NAME.PID.tmp`, in the same folder,
+/// which is made if missing), then renamed over it, so a reader finds the old
+/// file or the new one whole, never a part. When anything fails the
+/// temporary file is removed. Flushing to disk is `write`'s to ask for.
+pub fn replace_file(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    let dir = path.parent().ok_or_else(|| io::Error::other(format!("{} has no folder", path.display())))?;
+    fs::create_dir_all(dir)?;
+    let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = File::create(&tmp).and_then(|mut f| write(&mut f)).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replaced_file_is_old_or_new_and_a_failed_write_leaves_no_trace() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let path = d.path().join("sub").join("f.bin");
+        replace_file(&path, |f| io::Write::write_all(f, b"one")).expect("first");
+        replace_file(&path, |f| io::Write::write_all(f, b"two")).expect("second");
+        assert_eq!(fs::read(&path).expect("read"), b"two");
+        let failed = replace_file(&path, |f| {
+            io::Write::write_all(f, b"half")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read(&path).expect("read"), b"two", "the old file stands");
+        let left: Vec<_> = fs::read_dir(path.parent().expect("folder")).expect("list").flatten().collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
+    }
 
     #[test]
     fn every_base_is_a_linkfeed_folder() {

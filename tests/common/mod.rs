@@ -222,6 +222,21 @@ pub fn list_real_feed(args: &[&str]) -> Vec<serde_json::Value> {
     v.as_array().cloned().unwrap_or_default()
 }
 
+/// `linkfeed list ARGS DIR` with its parse cache in `cache` and its state in
+/// `state`: it must succeed; its stdout and stderr.
+pub fn list_in(dir: &Path, cache: &Path, state: &Path, args: &[&str]) -> (String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
+        .arg("list")
+        .args(args)
+        .arg(dir)
+        .env("XDG_CACHE_HOME", cache)
+        .env("XDG_STATE_HOME", state)
+        .output()
+        .expect("run linkfeed list");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 /// Sets the modification time of every file and folder below `dir` (and
 /// `dir`) to an hour ago: a feed that has not changed for a while (nothing
 /// is "racy" for the parse cache any more).
