@@ -3,15 +3,12 @@
 //! stale content.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 use common::backdate;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
-
 struct Feed {
-    _tmp: tempfile::TempDir,
+    sandbox: common::Sandbox,
     dir: PathBuf,
     cache: PathBuf,
 }
@@ -29,25 +26,25 @@ fn post(dir: &Path, name: &str, title: &str) {
 
 impl Feed {
     fn new() -> Feed {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("feed");
+        let sandbox = common::Sandbox::new();
+        let dir = sandbox.root.join("feed");
         std::fs::create_dir_all(dir.join("2026")).expect("mkdir");
         for i in 0..20 {
             post(&dir.join("2026"), &format!("p{i:02}.md"), &format!("Post {i:02}"));
         }
-        let cache = tmp.path().join("cache");
-        Feed { _tmp: tmp, dir, cache }
+        let cache = sandbox.cache();
+        Feed { sandbox, dir, cache }
     }
 
     /// `list --stats`: the titles, and the stats line.
     fn list(&self, extra: &[&str]) -> (Vec<String>, String) {
-        let out = Command::new(BIN)
+        let out = self
+            .sandbox
+            .linkfeed()
             .arg("list")
             .arg(&self.dir)
             .arg("--stats")
             .args(extra)
-            .env("XDG_CACHE_HOME", &self.cache)
-            .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
             .output()
             .expect("runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -153,10 +150,10 @@ fn a_cache_written_for_another_folder_is_ignored() {
     std::fs::create_dir_all(&other).expect("mkdir");
     post(&other, "x.md", "Only in the other folder");
     let list_other = || {
-        Command::new(BIN)
+        f.sandbox
+            .linkfeed()
             .args(["list", "--stats"])
             .arg(&other)
-            .env("XDG_CACHE_HOME", &f.cache)
             .output()
             .expect("runs")
     };
@@ -190,7 +187,7 @@ fn no_cache_reads_everything_and_writes_nothing_and_clear_removes_it() {
     let (_, stats) = f.list(&["--no-cache"]);
     assert!(stats.contains("parsed: 20"), "{stats}");
     let out =
-        Command::new(BIN).args(["cache", "clear"]).env("XDG_CACHE_HOME", &f.cache).output().expect("runs");
+        f.sandbox.linkfeed().args(["cache", "clear"]).output().expect("runs");
     assert!(out.status.success());
     assert!(f.cache_files().is_empty());
 }
@@ -256,8 +253,7 @@ fn lean_starts_leave_every_summary_in_the_cache() {
     assert!(stats.contains("(skipped: no folder changed)"), "{stats}");
     assert!(stats.contains("parsed: 0, from cache: 22"), "{stats}");
     let summaries = || -> Vec<(String, String, String)> {
-        let state = Path::new("/nonexistent/linkfeed-test-state");
-        let (json, _) = common::list_in(&f.dir, &f.cache, state, &["--json"]);
+        let (json, _) = common::list_in(&f.dir, &f.cache, &f.sandbox.state(), &["--json"]);
         let v: serde_json::Value = serde_json::from_str(&json).expect("json");
         let mut s: Vec<(String, String, String)> = v
             .as_array()

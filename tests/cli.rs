@@ -1,15 +1,10 @@
 //! The non-interactive commands, run as a script would.
 
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
+mod common;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
+    let out = common::linkfeed()
         .args(args)
-        .env_remove("LINKFEED_DIR")
-        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
         // A fixed clock: which sample events are upcoming never changes.
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
@@ -61,7 +56,7 @@ fn list_reads_linkfeed_dir_and_a_named_folder() {
     .expect("write");
     let (code, out, _) = run(&["list", &dir.path().to_string_lossy()]);
     assert_eq!((code, out.as_str()), (0, "2020-01-02\tOnly post\tMe\thttps://example.org/a\t\n"));
-    let out = Command::new(BIN).arg("list").env("LINKFEED_DIR", dir.path()).output().expect("run");
+    let out = common::linkfeed().arg("list").env("LINKFEED_DIR", dir.path()).output().expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "2020-01-02\tOnly post\tMe\thttps://example.org/a\t\n");
 }
 
@@ -211,16 +206,11 @@ fn completions_for_each_shell() {
 }
 
 fn with_config(text: &str, args: &[&str]) -> (i32, String, String) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("linkfeed")).expect("mkdir");
-    std::fs::write(dir.path().join("linkfeed/config.toml"), text).expect("write");
-    let out = Command::new(BIN)
+    let sandbox = common::Sandbox::new();
+    sandbox.write_config(text);
+    let out = sandbox
+        .linkfeed()
         .args(args)
-        .env_remove("LINKFEED_DIR")
-        .env_remove("BROWSER")
-        .env("XDG_CONFIG_HOME", dir.path())
-        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
         // A fixed clock: which sample events are upcoming never changes.
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
@@ -228,7 +218,7 @@ fn with_config(text: &str, args: &[&str]) -> (i32, String, String) {
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).replace(&dir.path().display().to_string(), "CONFIG"),
+        String::from_utf8_lossy(&out.stderr).replace(&sandbox.config().display().to_string(), "CONFIG"),
     )
 }
 
@@ -276,9 +266,10 @@ fn a_bad_config_is_an_error_with_file_line_and_key() {
 
 fn run_with_state(state: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     use std::io::Write;
-    let mut child = Command::new(BIN)
+    let sandbox = common::Sandbox::new();
+    let mut child = sandbox
+        .linkfeed()
         .args(args)
-        .env_remove("LINKFEED_DIR")
         .env("XDG_STATE_HOME", state)
         .env("XDG_CACHE_HOME", state.join("cache"))
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
@@ -365,4 +356,11 @@ fn an_old_read_json_is_migrated_once_and_kept() {
     assert!(out.contains(rust) && out.contains("\"field\":\"read\""));
     assert!(dir.join("marks.jsonl").exists());
     assert_eq!(std::fs::read_to_string(dir.join("read.json")).expect("kept"), old);
+}
+
+/// Issue 19: the CLI tests pass with a hostile config in the user's home
+/// and leave the user's config, cache, state and data folders untouched.
+#[test]
+fn the_cli_tests_never_read_or_write_the_users_folders() {
+    common::rerun_with_a_sentinel_home("the_cli_tests_never_read_or_write_the_users_folders");
 }

@@ -19,7 +19,12 @@ const LINKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-content/links")
 
 /// The reader on [`LINKS`].
 fn links() -> String {
-    format!("{BIN} {LINKS}")
+    cmdline(&[BIN, LINKS])
+}
+
+/// A shell command line of `words`, each quoted.
+fn cmdline(words: &[&str]) -> String {
+    words.iter().map(|w| common::sh_quote(w)).collect::<Vec<_>>().join(" ")
 }
 
 /// One tmux server per test, so tests run in parallel without meeting.
@@ -32,6 +37,11 @@ struct Tmux {
 impl Tmux {
     /// Starts `sh -c script` in a `w` x `h` pane. The pane stays after the
     /// program exits, so what it left behind can be read.
+    ///
+    /// The pane's `HOME` and XDG folders are the test's own (under its temp
+    /// folder: [`Tmux::sandbox`]), unless `env` names them; nothing else of
+    /// the user's environment but `PATH` and the locale reaches it (the tmux
+    /// server is started with a cleared environment).
     fn start(script: &str, w: u16, h: u16, env: &[(&str, &str)]) -> Tmux {
         static N: AtomicUsize = AtomicUsize::new(0);
         let socket = format!("linkfeed-e2e-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
@@ -40,31 +50,54 @@ impl Tmux {
         let t = Tmux { socket, _dir: dir, dir: path.clone() };
         let mut args: Vec<String> = vec!["-f".into(), "/dev/null".into(), "new-session".into(), "-d".into()];
         args.extend(["-x".into(), w.to_string(), "-y".into(), h.to_string()]);
-        args.extend(["-e".into(), "TERM=xterm-256color".into(), "-e".into(), "LINKFEED_DIR=".into()]);
-        // Each reader keeps its read state in the test's own folder, never in $HOME.
-        if !env.iter().any(|(k, _)| *k == "XDG_STATE_HOME") {
-            args.extend(["-e".into(), format!("XDG_STATE_HOME={}", path.join("state").display())]);
-        }
-        // And its parse cache.
-        if !env.iter().any(|(k, _)| *k == "XDG_CACHE_HOME") {
-            args.extend(["-e".into(), format!("XDG_CACHE_HOME={}", path.join("cache").display())]);
+        args.extend(["-e".into(), "TERM=xterm-256color".into()]);
+        for (k, v) in t.sandbox_vars() {
+            if !env.iter().any(|(name, _)| *name == k) {
+                args.extend(["-e".into(), format!("{k}={}", v.display())]);
+            }
         }
         for (k, v) in env {
             args.extend(["-e".into(), format!("{k}={v}")]);
         }
-        args.push(format!("sh -c '{script}; echo \"EXITED rc=$?\"; stty -a; sleep 30'"));
+        // The script goes in a file: its paths may hold spaces and quotes.
+        let run = path.join("run.sh");
+        std::fs::write(&run, format!("{script}\necho \"EXITED rc=$?\"\nstty -a\nsleep 30\n"))
+            .expect("write the pane's script");
+        args.push(format!("sh {}", common::sh_quote(&run.to_string_lossy())));
         let out = t.tmux(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(out.status.success(), "tmux failed to start: {}", String::from_utf8_lossy(&out.stderr));
         t
     }
 
+    /// `HOME` and the XDG folders of this test, under its temp folder.
+    fn sandbox_vars(&self) -> [(&'static str, PathBuf); 5] {
+        [
+            ("HOME", self.dir.join("home")),
+            ("XDG_CONFIG_HOME", self.dir.join("config")),
+            ("XDG_CACHE_HOME", self.dir.join("cache")),
+            ("XDG_STATE_HOME", self.dir.join("state")),
+            ("XDG_DATA_HOME", self.dir.join("data")),
+        ]
+    }
+
+    /// The binary with this test's `HOME` and XDG folders (as its panes have
+    /// them by default): what a script beside the reader would run.
+    fn linkfeed(&self) -> Command {
+        let mut cmd = common::linkfeed_bare();
+        cmd.envs(self.sandbox_vars());
+        cmd
+    }
+
     fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed (the CI script installs it)")
+        let mut cmd = Command::new("tmux");
+        cmd.env_clear();
+        for keep in ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"] {
+            if let Some(v) = std::env::var_os(keep) {
+                cmd.env(keep, v);
+            }
+        }
+        cmd.env("HOME", self.dir.join("home"));
+        cmd.arg("-L").arg(&self.socket).args(args).output().expect("tmux is installed (the CI script installs it)")
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -143,7 +176,7 @@ fn read_log(log: &Path) -> String {
 
 #[test]
 fn shows_the_sample_feed_and_quits_cleanly() {
-    let t = Tmux::start(&format!("echo BEFORE; {BIN}"), 100, 30, &[]);
+    let t = Tmux::start(&format!("echo BEFORE; {}", cmdline(&[BIN])), 100, 30, &[]);
     let s = t.wait_text("54 posts");
     assert!(s.contains("sample feed"), "{s}");
     assert!(s.contains("Testing terminal programs the way"), "{s}");
@@ -235,7 +268,7 @@ fn resizing_redraws() {
 
 #[test]
 fn a_missing_folder_is_a_clear_error() {
-    let out = Command::new(BIN).arg("/no/such/feed").output().expect("run");
+    let out = common::linkfeed().arg("/no/such/feed").output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("the feed folder /no/such/feed does not exist"), "{err}");
@@ -250,7 +283,7 @@ fn refused_urls_never_reach_the_browser() {
     let probe = Tmux::start("true", 10, 5, &[]);
     let (browser, log) = probe.fake_browser();
     let t =
-        Tmux::start(&format!("{BIN} {}", messy_dir()), 120, 30, &[("BROWSER", &browser.to_string_lossy())]);
+        Tmux::start(&cmdline(&[BIN, &messy_dir()]), 120, 30, &[("BROWSER", &browser.to_string_lossy())]);
     t.wait_text("11 files skipped");
     for (query, refusal) in [
         ("javascript", "only http and https"),
@@ -289,7 +322,7 @@ fn refused_urls_never_reach_the_browser() {
 
 #[test]
 fn hostile_text_is_shown_escaped_and_problems_are_listed() {
-    let t = Tmux::start(&format!("{BIN} {}", messy_dir()), 120, 30, &[]);
+    let t = Tmux::start(&cmdline(&[BIN, &messy_dir()]), 120, 30, &[]);
     t.wait_text("11 files skipped");
     t.keys(&["/"]);
     t.type_text("evil");
@@ -433,7 +466,7 @@ fn read_state_survives_a_restart() {
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
     // The scripts see the same state.
-    let out = Command::new(BIN)
+    let out = common::linkfeed()
         .args(["list", LINKS, "--unread"])
         .env("XDG_STATE_HOME", &state)
         .output()
@@ -441,7 +474,7 @@ fn read_state_survives_a_restart() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 42);
     assert!(!text.contains("Ratatui 0.30"));
-    let out = Command::new(BIN)
+    let out = common::linkfeed()
         .args(["list", LINKS, "--json", "-q", "ratatui"])
         .env("XDG_STATE_HOME", &state)
         .output()
@@ -483,7 +516,7 @@ fn the_folder_is_watched_and_r_reloads() {
     std::fs::create_dir_all(&feed).expect("mkdir");
     post_file(&feed, "a.md", "First post", "2024-01-01");
     post_file(&feed, "b.md", "Second post", "2024-02-01");
-    let t = Tmux::start(&format!("{BIN} {}", feed.display()), 120, 30, &[]);
+    let t = Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), 120, 30, &[]);
     t.wait_text("2 posts");
     // A new file shows up by itself.
     post_file(&feed, "c.md", "Third post", "2024-03-01");
@@ -596,12 +629,11 @@ fn a_panic_leaves_the_terminal_as_it_was() {
 /// a blog post's rendered body, and the browser given its devto_url.
 #[test]
 fn the_real_feed_reads_as_its_site_shows_it() {
-    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-feed");
-    assert!(feed.is_dir(), "needs the real feed snapshot at {}", feed.display());
+    let feed = common::real_feed();
     let probe = Tmux::start("true", 10, 5, &[]);
     let (browser, log) = probe.fake_browser();
     let t = Tmux::start(
-        &format!("{BIN} {}", feed.display()),
+        &cmdline(&[BIN, &feed.to_string_lossy()]),
         120,
         40,
         &[("BROWSER", &browser.to_string_lossy()), ("LINKFEED_NOW", "2026-11-25T12:00:00Z")],
@@ -734,7 +766,7 @@ fn two_readers_marking_at_the_same_time_lose_no_mark() {
     a.wait_text("EXITED rc=0");
     b.wait_text("EXITED rc=0");
     // On disk: 20 read marks.
-    let out = Command::new(BIN)
+    let out = common::linkfeed()
         .args(["list", "--json", "-q", "is:read", LINKS])
         .env("XDG_STATE_HOME", &state)
         .output()
@@ -830,9 +862,9 @@ fn shift_s_syncs_the_open_feed_in_the_background_and_marks_what_is_new() {
         ("XDG_DATA_HOME", probe.dir.join("data").to_string_lossy().into_owned()),
     ];
     let env: Vec<(&str, &str)> = env_vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first = Command::new(BIN).args(["sync"]).envs(env.iter().copied()).output().expect("runs");
+    let first = probe.linkfeed().args(["sync"]).envs(env.iter().copied()).output().expect("runs");
     assert!(String::from_utf8_lossy(&first.stdout).starts_with("news: 2 posts, first sync"));
-    let t = Tmux::start(&format!("{BIN} -f news"), 120, 30, &env);
+    let t = Tmux::start(&cmdline(&[BIN, "-f", "news"]), 120, 30, &env);
     t.wait_text("2 posts, 2 unread");
     // The curator publishes a post; S fetches it while the reader stays usable.
     post_file(&repo, "c.md", "Third post", "2026-03-01");
@@ -956,7 +988,7 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
     let cache = tmp.path().join("cache");
     let cache_env = cache.to_string_lossy().into_owned();
     let run = |wait_for: &str| -> (Tmux, String) {
-        let t = Tmux::start(&format!("{BIN} {}", feed.display()), 110, 30, &[("XDG_CACHE_HOME", &cache_env)]);
+        let t = Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), 110, 30, &[("XDG_CACHE_HOME", &cache_env)]);
         let s = t.wait_text(wait_for);
         (t, s)
     };
@@ -988,4 +1020,11 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
     t.type_text("retitled");
     let s2 = t.wait_text("Container queries, retitled");
     assert!(s.contains("44 posts") || s2.contains("of 44"), "{s}\n{s2}");
+}
+
+/// Issue 19: the end-to-end tests pass with a hostile config in the user's
+/// home and leave the user's config, cache, state and data untouched.
+#[test]
+fn the_e2e_tests_never_read_or_write_the_users_folders() {
+    common::rerun_with_a_sentinel_home("the_e2e_tests_never_read_or_write_the_users_folders");
 }

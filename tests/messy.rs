@@ -184,7 +184,7 @@ fn a_megabyte_summary_loads_and_draws() {
 
 #[test]
 fn check_exits_1_on_errors_and_prints_like_a_compiler() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
+    let out = common::linkfeed()
         .arg("check")
         .arg(fixture("messy"))
         .output()

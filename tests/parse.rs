@@ -59,10 +59,10 @@ fn the_sample_feed_is_varied() {
 fn the_fast_front_matter_reader_agrees_with_serde_yaml() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for d in ["../shared/real-feed", "sample-content", "tests/fixtures"] {
+    for d in ["tests/data/real-feed", "sample-content", "tests/fixtures"] {
         common::md_files(&root.join(d), &mut files);
     }
-    assert!(files.len() > 700, "{} files", files.len());
+    assert!(files.len() > 700, "{} Markdown files under tests/data/real-feed, sample-content and tests/fixtures; expected over 700", files.len());
     let (mut answered, mut declined) = (0, 0);
     for f in &files {
         let Ok(text) = std::fs::read_to_string(f) else { continue };

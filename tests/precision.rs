@@ -1,4 +1,4 @@
-//! Search precision on the real feed (`../shared/real-feed/`): for each query,
+//! Search precision on the real feed (`tests/data/real-feed/`): for each query,
 //! the posts that must come first and the posts that must be found, computed
 //! here from the posts' fields with a word split of our own, never from the
 //! matcher's output. Reports precision@5 and recall per query; fails below

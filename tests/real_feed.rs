@@ -1,4 +1,4 @@
-//! The real feed (`../shared/real-feed/`, a snapshot of the Hugo site the
+//! The real feed (`tests/data/real-feed/`, a snapshot of the Hugo site the
 //! format comes from), read as a user reads it: through `linkfeed list`, and
 //! the expectations computed from the files themselves, not from our loader.
 

@@ -3,16 +3,13 @@
 //! Needs the `git` program (`.ci/run` installs it).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 use common::git_in as git;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linkfeed");
-
 /// A scratch home: a config naming one git feed, and a repository for it.
 struct Setup {
-    _tmp: tempfile::TempDir,
+    sandbox: common::Sandbox,
     root: PathBuf,
     repo: PathBuf,
 }
@@ -31,8 +28,8 @@ fn post(repo: &Path, name: &str, title: &str, day: &str) {
 
 impl Setup {
     fn new() -> Setup {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let root = tmp.path().to_path_buf();
+        let sandbox = common::Sandbox::new();
+        let root = sandbox.root.clone();
         let repo = root.join("remote");
         std::fs::create_dir_all(&repo).expect("mkdir");
         git(&repo, &["init", "-q", "-b", "main"]);
@@ -53,17 +50,15 @@ impl Setup {
             ),
         )
         .expect("write config");
-        Setup { _tmp: tmp, root, repo }
+        Setup { sandbox, root, repo }
     }
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::new(BIN)
+        // The sandbox's folders are root/config, root/data, root/state, root/cache.
+        let out = self
+            .sandbox
+            .linkfeed()
             .args(args)
-            .env_remove("LINKFEED_DIR")
-            .env("XDG_CONFIG_HOME", self.root.join("config"))
-            .env("XDG_DATA_HOME", self.root.join("data"))
-            .env("XDG_STATE_HOME", self.root.join("state"))
-            .env("XDG_CACHE_HOME", self.root.join("cache"))
             .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
             .output()
             .expect("run linkfeed");

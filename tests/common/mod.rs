@@ -180,14 +180,11 @@ pub fn git_in(repo: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// The real feed snapshot beside the clone (`../shared/real-feed`), canonical.
+/// The real feed snapshot kept in the repository (`tests/data/real-feed`,
+/// see `tests/data/README.md`), canonical.
 pub fn real_feed() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-feed");
-    assert!(
-        p.is_dir(),
-        "these tests read the real feed snapshot at {} (CI lays ../shared beside the clone)",
-        p.display()
-    );
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-feed");
+    assert!(p.is_dir(), "the real feed snapshot is missing from the repository: {}", p.display());
     p.canonicalize().unwrap_or(p)
 }
 
@@ -204,16 +201,14 @@ pub fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `linkfeed list REAL_FEED --json ARGS` with a fixed clock and no state or
-/// cache of the user's: the posts as JSON values.
+/// `linkfeed list REAL_FEED --json ARGS` with a fixed clock, in a sandbox of
+/// its own: the posts as JSON values.
 pub fn list_real_feed(args: &[&str]) -> Vec<serde_json::Value> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
+    let out = linkfeed()
         .arg("list")
         .arg(real_feed())
         .arg("--json")
         .args(args)
-        .env("XDG_STATE_HOME", "/nonexistent/linkfeed-test-state")
-        .env("XDG_CACHE_HOME", "/nonexistent/linkfeed-test-cache")
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
         .expect("run linkfeed");
@@ -225,7 +220,7 @@ pub fn list_real_feed(args: &[&str]) -> Vec<serde_json::Value> {
 /// `linkfeed list ARGS DIR` with its parse cache in `cache` and its state in
 /// `state`: it must succeed; its stdout and stderr.
 pub fn list_in(dir: &Path, cache: &Path, state: &Path, args: &[&str]) -> (String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"))
+    let out = linkfeed()
         .arg("list")
         .args(args)
         .arg(dir)
@@ -251,4 +246,208 @@ pub fn backdate(dir: &Path) {
         }
     }
     std::fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
+}
+
+/// A test's own home: `HOME` and the four XDG base folders inside one
+/// temporary folder (removed with it), so nothing a test runs reads the
+/// user's config or writes to their cache, state or data.
+pub struct Sandbox {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// The variables of the user's that could steer the binary a test runs:
+/// [`linkfeed_bare`] removes them (a test sets what it needs after it).
+const USER_VARS: [&str; 4] = ["LINKFEED_DIR", "LINKFEED_NOW", "BROWSER", "LINKFEED_LOAD_THREADS"];
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path().to_path_buf();
+        Sandbox { _dir: dir, root }
+    }
+
+    /// The sandbox's `$HOME` (`~` in a config expands to it).
+    pub fn home(&self) -> PathBuf {
+        self.root.join("home")
+    }
+
+    /// `$XDG_CONFIG_HOME`: the config file is `config()/linkfeed/config.toml`.
+    pub fn config(&self) -> PathBuf {
+        self.root.join("config")
+    }
+
+    /// `$XDG_CACHE_HOME`.
+    pub fn cache(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+
+    /// `$XDG_STATE_HOME`.
+    pub fn state(&self) -> PathBuf {
+        self.root.join("state")
+    }
+
+    /// `$XDG_DATA_HOME`.
+    pub fn data(&self) -> PathBuf {
+        self.root.join("data")
+    }
+
+    /// Writes `text` as the sandbox's `config.toml`.
+    pub fn write_config(&self, text: &str) {
+        let dir = self.config().join("linkfeed");
+        std::fs::create_dir_all(&dir).expect("config folder");
+        std::fs::write(dir.join("config.toml"), text).expect("write config.toml");
+    }
+
+    /// `HOME` and the XDG variables, pointing into the sandbox.
+    pub fn vars(&self) -> Vec<(&'static str, PathBuf)> {
+        vec![
+            ("HOME", self.home()),
+            ("XDG_CONFIG_HOME", self.config()),
+            ("XDG_CACHE_HOME", self.cache()),
+            ("XDG_STATE_HOME", self.state()),
+            ("XDG_DATA_HOME", self.data()),
+        ]
+    }
+
+    /// Points `cmd` at the sandbox and removes the user's linkfeed variables.
+    /// The binary, run in this sandbox, without the user's linkfeed variables.
+    pub fn linkfeed(&self) -> std::process::Command {
+        let mut cmd = linkfeed_bare();
+        cmd.envs(self.vars());
+        cmd
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Sandbox::new()
+    }
+}
+
+/// The binary without the user's linkfeed variables, and with no `HOME` or
+/// XDG folders of the test's: the caller sets them (the e2e panes' own).
+pub fn linkfeed_bare() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_linkfeed"));
+    for v in USER_VARS {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+/// The binary in a sandbox of its own that lives as long as the command:
+/// `linkfeed().args(["list", dir]).output()`. Each call has a new cache, so
+/// runs never share one.
+pub fn linkfeed() -> Isolated {
+    let sandbox = Sandbox::new();
+    let cmd = sandbox.linkfeed();
+    Isolated { cmd, _sandbox: sandbox }
+}
+
+/// A command and the sandbox it runs in (see [`linkfeed`]).
+pub struct Isolated {
+    cmd: std::process::Command,
+    _sandbox: Sandbox,
+}
+
+impl std::ops::Deref for Isolated {
+    type Target = std::process::Command;
+    fn deref(&self) -> &Self::Target {
+        &self.cmd
+    }
+}
+
+impl std::ops::DerefMut for Isolated {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.cmd
+    }
+}
+
+/// `s` quoted for `sh`: a path with spaces or quotes stays one word.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A config that would change what the tests see if it were ever read:
+/// README's example with a folder that does not exist, another order, other
+/// keys, a browser that writes where it should not.
+pub const HOSTILE_CONFIG: &str = "dir = \"~/feed\"\nbrowser = \"touch %s\"\nsort = \"title\"\n\
+show_drafts = true\nopen_advances = false\n\n[keys]\nopen = [\"x\"]\nquit = \"Q\"\ndown = \"Up\"\nup = \"Down\"\n";
+
+/// Every file and folder under `root` with its length and contents: what
+/// "untouched" compares.
+pub fn tree_listing(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                out.push((rel.join(""), Vec::new()));
+                walk(&p, root, out);
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+/// Runs this test binary again, every test but `me`, with `HOME` and every
+/// XDG variable pointing into a sentinel folder that holds
+/// [`HOSTILE_CONFIG`] (as `~/.config/linkfeed/config.toml` and in
+/// `$XDG_CONFIG_HOME`) and the user's linkfeed variables set to wrong
+/// values. The tests must all pass (they never read the user's config), and
+/// the sentinel folder and `/nonexistent` must be as they were (they never
+/// write to the user's cache, state or data).
+pub fn rerun_with_a_sentinel_home(me: &str) {
+    if std::env::var_os("LINKFEED_SENTINEL_RUN").is_some() {
+        return; // the inner run
+    }
+    let sentinel = tempfile::tempdir().expect("tempdir");
+    let s = sentinel.path();
+    for cfg in [s.join("home/.config/linkfeed"), s.join("xdg-config/linkfeed")] {
+        std::fs::create_dir_all(&cfg).expect("mkdir");
+        std::fs::write(cfg.join("config.toml"), HOSTILE_CONFIG).expect("write config");
+    }
+    for d in ["home/.cache", "home/.local/state", "home/.local/share", "xdg-cache", "xdg-state", "xdg-data"] {
+        std::fs::create_dir_all(s.join(d)).expect("mkdir");
+    }
+    let before = tree_listing(s);
+    let nonexistent_before = Path::new("/nonexistent").exists();
+    let exe = std::env::current_exe().expect("the test binary");
+    let out = std::process::Command::new(exe)
+        .args(["--skip", me])
+        .env("LINKFEED_SENTINEL_RUN", "1")
+        .env("HOME", s.join("home"))
+        .env("XDG_CONFIG_HOME", s.join("xdg-config"))
+        .env("XDG_CACHE_HOME", s.join("xdg-cache"))
+        .env("XDG_STATE_HOME", s.join("xdg-state"))
+        .env("XDG_DATA_HOME", s.join("xdg-data"))
+        .env("LINKFEED_DIR", s.join("no-such-feed"))
+        .env("BROWSER", "touch")
+        .env("LINKFEED_NOW", "1999-01-01T00:00:00Z")
+        .output()
+        .expect("run the test binary again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the tests fail with a hostile config in $HOME:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("test result: ok"), "{stdout}");
+    let after = tree_listing(s);
+    let changed: Vec<&PathBuf> = after
+        .iter()
+        .filter(|a| !before.contains(a))
+        .chain(before.iter().filter(|b| !after.contains(b)))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(changed.is_empty(), "the tests touched the user's folders: {changed:?}");
+    if !nonexistent_before {
+        assert!(!Path::new("/nonexistent").exists(), "the tests made /nonexistent");
+    }
 }
