@@ -606,7 +606,7 @@ fn a_panic_leaves_the_terminal_as_it_was() {
     // The test binary is a debug build, where LINKFEED_TEST_PANIC panics
     // right after the first frame.
     let t = Tmux::start(
-        &format!("echo BEFORE; {BIN}"),
+        &format!("echo BEFORE; {}", cmdline(&[BIN])),
         100,
         30,
         &[("LINKFEED_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
