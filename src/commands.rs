@@ -92,6 +92,7 @@ pub fn select<'a>(
         stats.filter = t.elapsed();
         m
     };
+    stats.loose = crate::search::closest(&q, &mut matches);
     if newest {
         matches.sort_unstable_by_key(|m| m.idx);
     }
@@ -101,9 +102,12 @@ pub fn select<'a>(
     (matches.into_iter().filter_map(|m| posts.get(m.idx)).collect(), stats)
 }
 
-/// What `select` spent its time on, for `list --stats`.
-#[derive(Debug, Clone, Copy, Default)]
+/// What `select` spent its time on, for `list --stats`, and the terms it
+/// matched only loosely.
+#[derive(Debug, Clone, Default)]
 pub struct FilterStats {
+    /// The terms no post held: their close matches were listed.
+    pub loose: Vec<crate::search::Loose>,
     /// Reading the search index the reader saved, or building the one of
     /// the short fields.
     pub index: std::time::Duration,

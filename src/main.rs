@@ -293,6 +293,9 @@ fn main() -> ExitCode {
                 &fresh,
                 saved_index.as_deref(),
             );
+            if let Some(note) = linkfeed::search::Loose::message(&filter.loose) {
+                eprintln!("linkfeed: note: {note}");
+            }
             let mut out = io::BufWriter::new(stdout.lock());
             let result = commands::list(&mut out, &posts, json, &marks, &fresh).and_then(|()| out.flush());
             if stats {

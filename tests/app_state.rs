@@ -477,3 +477,77 @@ fn a_saved_search_index_is_asked_for_taken_or_built_and_saved() {
     assert!(index.has_text() && index.len() == app.posts.len());
     assert_eq!(*index, Index::with_text(&app.posts));
 }
+
+/// A small feed in two sections for the search-honesty tests.
+fn facet_feed() -> linkfeed::feed::Feed {
+    let post = |title: &str, day: &str, tags: &[&str], section: &str| linkfeed::post::Post {
+        path: format!("{section}/{title}.md").into(),
+        title: title.into(),
+        date: linkfeed::feed::frontmatter::parse_date(day),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        url: format!("https://example.org/{}", title.replace(' ', "-")),
+        section: section.into(),
+        kind: "link".into(),
+        ..Default::default()
+    };
+    let posts = vec![
+        post("Knative eventing", "2025-03-09", &["serverless", "security"], "docs"),
+        post("Cloud Native meetup", "2025-03-08", &["community", "security"], "events"),
+        post("Native apps", "2025-03-07", &["mobile"], "docs"),
+        post("Karpenter on EKS", "2025-03-06", &["eks", "autoscaling"], "docs"),
+        post("Securing EKS", "2025-03-05", &["eks", "security"], "docs"),
+        post("EKS meetup", "2025-03-04", &["eks"], "events"),
+    ];
+    linkfeed::feed::Feed {
+        posts,
+        sections: vec![("docs".into(), "Docs".into()), ("events".into(), "Events".into())],
+        ..Default::default()
+    }
+}
+
+/// Issue 22: the count, `A` and `n` act on the honest set; a loose term is said.
+#[test]
+fn counts_and_marking_act_on_the_posts_that_hold_the_term() {
+    let mut app = app_with(facet_feed(), 120, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "/knative<Enter>");
+    assert_eq!(app.count_label(), "1 of 6, 6 unread", "not every Native post");
+    assert!(app.loose.is_empty());
+    press(&mut app, &o, "A");
+    assert_eq!(app.count_label(), "1 of 6, 5 unread", "A marked the one post in view, without asking");
+    press(&mut app, &o, "<Esc>/karpetner<Enter>");
+    assert_eq!(selected_title(&app), "Karpenter on EKS");
+    assert_eq!(app.matches.len(), 1);
+    let s = screen(&app);
+    assert!(s.contains("no post has 'karpetner': showing close matches"), "{s}");
+}
+
+/// Issue 22: the tag picker counts the view; Ctrl-a counts the whole feed;
+/// picking never gives an empty list when the picker said more than 0.
+#[test]
+fn facets_follow_the_view() {
+    let mut app = app_with(facet_feed(), 120, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "/#security<Enter>t");
+    let count =
+        |app: &linkfeed::app::App, tag: &str| app.tags.iter().find(|(t, _)| t == tag).map(|(_, n)| *n);
+    assert_eq!(count(&app, "security"), Some(3));
+    assert_eq!(count(&app, "eks"), Some(1), "within #security, one post is tagged eks");
+    assert_eq!(count(&app, "mobile"), None, "no post in view has it");
+    press(&mut app, &o, "eks<Enter>");
+    assert_eq!(app.matches.len(), 1, "as the picker said");
+    assert_eq!(selected_title(&app), "Securing EKS");
+    // The whole feed's counts: picking one shows what was counted.
+    press(&mut app, &o, "t<C-a>");
+    assert_eq!(count(&app, "mobile"), Some(1));
+    assert_eq!(count(&app, "eks"), Some(3));
+    press(&mut app, &o, "mobile<Enter>");
+    assert_eq!(app.matches.len(), 1);
+    assert_eq!(selected_title(&app), "Native apps");
+    // The section picker counts the query's posts per section.
+    let mut app = app_with(facet_feed(), 120, 30);
+    press(&mut app, &o, "/eks<Enter><Tab>");
+    assert_eq!(app.section_counts, Some((vec![2, 1], 3)));
+    press(&mut app, &o, "2");
+    assert_eq!(app.matches.len(), 1, "Events: as the picker said");
+}

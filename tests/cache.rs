@@ -149,14 +149,7 @@ fn a_cache_written_for_another_folder_is_ignored() {
     let other = f.dir.parent().expect("parent").join("other");
     std::fs::create_dir_all(&other).expect("mkdir");
     post(&other, "x.md", "Only in the other folder");
-    let list_other = || {
-        f.sandbox
-            .linkfeed()
-            .args(["list", "--stats"])
-            .arg(&other)
-            .output()
-            .expect("runs")
-    };
+    let list_other = || f.sandbox.linkfeed().args(["list", "--stats"]).arg(&other).output().expect("runs");
     // Give the other folder this folder's cache.
     let out = list_other();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no cache yet"));
@@ -186,8 +179,7 @@ fn no_cache_reads_everything_and_writes_nothing_and_clear_removes_it() {
     assert_eq!(f.cache_files().len(), 1);
     let (_, stats) = f.list(&["--no-cache"]);
     assert!(stats.contains("parsed: 20"), "{stats}");
-    let out =
-        f.sandbox.linkfeed().args(["cache", "clear"]).output().expect("runs");
+    let out = f.sandbox.linkfeed().args(["cache", "clear"]).output().expect("runs");
     assert!(out.status.success());
     assert!(f.cache_files().is_empty());
 }

@@ -362,5 +362,5 @@ fn an_old_read_json_is_migrated_once_and_kept() {
 /// and leave the user's config, cache, state and data folders untouched.
 #[test]
 fn the_cli_tests_never_read_or_write_the_users_folders() {
-    common::rerun_with_a_sentinel_home("the_cli_tests_never_read_or_write_the_users_folders");
+    common::rerun_with_a_sentinel_home("the_cli_tests_never_read_or_write_the_users_folders", &[]);
 }

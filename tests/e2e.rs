@@ -97,7 +97,11 @@ impl Tmux {
             }
         }
         cmd.env("HOME", self.dir.join("home"));
-        cmd.arg("-L").arg(&self.socket).args(args).output().expect("tmux is installed (the CI script installs it)")
+        cmd.arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed (the CI script installs it)")
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -282,8 +286,7 @@ fn messy_dir() -> String {
 fn refused_urls_never_reach_the_browser() {
     let probe = Tmux::start("true", 10, 5, &[]);
     let (browser, log) = probe.fake_browser();
-    let t =
-        Tmux::start(&cmdline(&[BIN, &messy_dir()]), 120, 30, &[("BROWSER", &browser.to_string_lossy())]);
+    let t = Tmux::start(&cmdline(&[BIN, &messy_dir()]), 120, 30, &[("BROWSER", &browser.to_string_lossy())]);
     t.wait_text("11 files skipped");
     for (query, refusal) in [
         ("javascript", "only http and https"),
@@ -988,7 +991,12 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
     let cache = tmp.path().join("cache");
     let cache_env = cache.to_string_lossy().into_owned();
     let run = |wait_for: &str| -> (Tmux, String) {
-        let t = Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), 110, 30, &[("XDG_CACHE_HOME", &cache_env)]);
+        let t = Tmux::start(
+            &cmdline(&[BIN, &feed.to_string_lossy()]),
+            110,
+            30,
+            &[("XDG_CACHE_HOME", &cache_env)],
+        );
         let s = t.wait_text(wait_for);
         (t, s)
     };
@@ -1023,8 +1031,23 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
 }
 
 /// Issue 19: the end-to-end tests pass with a hostile config in the user's
-/// home and leave the user's config, cache, state and data untouched.
+/// home and leave the user's config, cache, state and data untouched. The
+/// tests run again are those that go through every way the suite starts the
+/// binary (a pane, `Tmux::linkfeed`, `common::linkfeed`, `list_in`) and that
+/// read or write config, state, cache and data.
 #[test]
 fn the_e2e_tests_never_read_or_write_the_users_folders() {
-    common::rerun_with_a_sentinel_home("the_e2e_tests_never_read_or_write_the_users_folders");
+    common::rerun_with_a_sentinel_home(
+        "the_e2e_tests_never_read_or_write_the_users_folders",
+        &[
+            "keys_move_filter_and_open_in_the_browser",
+            "read_state_survives_a_restart",
+            "the_configs_browser_and_keys_are_used",
+            "shift_s_syncs_the_open_feed",
+            "the_check_after_a_first_screen_from_the_cache",
+            "the_word_index_the_reader_saves",
+            "two_readers_marking",
+            "a_missing_folder_is_a_clear_error",
+        ],
+    );
 }

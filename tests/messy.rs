@@ -184,11 +184,7 @@ fn a_megabyte_summary_loads_and_draws() {
 
 #[test]
 fn check_exits_1_on_errors_and_prints_like_a_compiler() {
-    let out = common::linkfeed()
-        .arg("check")
-        .arg(fixture("messy"))
-        .output()
-        .expect("run");
+    let out = common::linkfeed().arg("check").arg(fixture("messy")).output().expect("run");
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     let bad =

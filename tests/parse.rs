@@ -62,7 +62,11 @@ fn the_fast_front_matter_reader_agrees_with_serde_yaml() {
     for d in ["tests/data/real-feed", "sample-content", "tests/fixtures"] {
         common::md_files(&root.join(d), &mut files);
     }
-    assert!(files.len() > 700, "{} Markdown files under tests/data/real-feed, sample-content and tests/fixtures; expected over 700", files.len());
+    assert!(
+        files.len() > 700,
+        "{} Markdown files under tests/data/real-feed, sample-content and tests/fixtures; expected over 700",
+        files.len()
+    );
     let (mut answered, mut declined) = (0, 0);
     for f in &files {
         let Ok(text) = std::fs::read_to_string(f) else { continue };

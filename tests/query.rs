@@ -54,9 +54,9 @@ fn a_tag_term_matches_tags_only() {
 fn a_word_looks_in_title_tags_source_and_summary() {
     let f = feed();
     let got = titles(&f, "kube");
-    // The tier first (the whole word beats a word's start), then the field
-    // (title beats tags beats summary).
-    assert_eq!(got, ["Kube tips and tricks", "Mesh news", "Pipelines on Kubeflow", "Cluster upgrades"]);
+    // Issue 22's rule: the field first (title beats tags beats summary),
+    // then the tier within it (the whole word beats a word's start).
+    assert_eq!(got, ["Kube tips and tricks", "Pipelines on Kubeflow", "Cluster upgrades", "Mesh news"]);
 }
 
 #[test]
@@ -259,4 +259,66 @@ fn the_word_index_of_the_text_changes_no_result() {
     }
     // The queries do find posts (the comparison is not between two empties).
     assert!(matched > 500, "{matched}");
+}
+
+/// Issue 22: a term keeps only the posts that hold it (a whole word or a
+/// word start) when any does; a typo counts only when none does, letters in
+/// order only when no typo either.
+#[test]
+fn fuzz_is_the_last_resort() {
+    let posts = vec![
+        post("Knative Serving 1.15", "2025-03-05", &["serverless"], "Knative Blog", "Scale to zero."),
+        post("Cloud Native meetup", "2025-03-04", &["community"], "Meetup", "Cloud native talks."),
+        post("Linkerd 2.16 released", "2025-03-03", &["service-mesh"], "Buoyant", "Mesh news."),
+        post("Release v1.2", "2025-03-02", &[], "GitHub", "Binary downloads are linked below."),
+        post("Karpenter consolidation", "2025-03-01", &["autoscaling"], "AWS Blog", "Nodes, fewer."),
+        post("Carpenter tools", "2025-02-28", &["wood"], "Workshop", "Saws."),
+        post("The k8s gateway API", "2025-02-27", &["networking"], "SIG Network", "Routes."),
+        post("Security attacks", "2025-02-26", &["security"], "Blog", "Defence."),
+        post("Running AKS well", "2025-02-25", &["azure"], "Azure Blog", "Clusters."),
+    ];
+    assert_eq!(titles(&posts, "knative"), ["Knative Serving 1.15"], "not every Cloud Native post");
+    assert_eq!(titles(&posts, "linkerd"), ["Linkerd 2.16 released"], "not every 'linked'");
+    assert_eq!(titles(&posts, "aks"), ["Running AKS well"], "not 'attacks'");
+    assert_eq!(titles(&posts, "AKS"), ["Running AKS well"], "a capital: the same kind of set");
+    // No post holds the typo: its close matches (a typo) are listed.
+    assert_eq!(titles(&posts, "karpetner"), ["Karpenter consolidation"]);
+    // No typo either: letters in order.
+    assert_eq!(titles(&posts, "k8sgw"), ["The k8s gateway API"]);
+    // Each term decides for itself: "mesh" holds, "karpetner" is loose.
+    assert_eq!(titles(&posts, "knativ"), ["Knative Serving 1.15"], "a word start holds");
+    let q = Query::parse("karpetner");
+    let mut m = Matcher::default().filter_within(&q, &posts, &linkfeed::search::Index::new(&posts), None);
+    let loose = linkfeed::search::closest(&q, &mut m);
+    assert_eq!(loose, [linkfeed::search::Loose { text: "karpetner".into(), looseness: 1 }]);
+    assert_eq!(
+        linkfeed::search::Loose::message(&loose).as_deref(),
+        Some("no post has 'karpetner': showing close matches")
+    );
+}
+
+/// Issue 22: among posts that hold the term, the title above tags, source,
+/// then summary; a whole word above a word start in the same field; newest
+/// first among equals.
+#[test]
+fn ranking_among_real_matches_is_field_then_word_then_date() {
+    let posts = vec![
+        post("In the summary", "2025-03-09", &[], "Blog", "All about helm charts."),
+        post("Tagged", "2025-03-08", &["helm"], "Blog", "Nothing."),
+        post("From the source", "2025-03-07", &[], "Helm Blog", "Nothing."),
+        post("Helmsman in a title", "2025-03-06", &[], "Blog", "Nothing."),
+        post("Helm in a title", "2025-03-05", &[], "Blog", "Nothing."),
+        post("Helm again, older", "2025-03-04", &[], "Blog", "Nothing."),
+    ];
+    assert_eq!(
+        titles(&posts, "helm"),
+        [
+            "Helm in a title",
+            "Helm again, older",
+            "Helmsman in a title",
+            "Tagged",
+            "From the source",
+            "In the summary"
+        ]
+    );
 }

@@ -65,6 +65,9 @@ impl App {
             let posts = &self.posts;
             self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
         }
+        // Fuzz is the last resort: within the view, a term keeps only the
+        // posts that hold it when any does.
+        self.loose = crate::search::closest(&query, &mut self.matches);
         let ranked = query.ranks_by_score() && !self.by_newest;
         if query.ranks_by_score() && self.by_newest {
             // Newest first: the feed's own order.

@@ -44,6 +44,8 @@ pub enum Cmd {
     Close,
     TagPicker,
     PickTag,
+    /// In a picker: count the view or the whole feed.
+    FacetScope,
     Problems,
     SectionPicker,
     PickSection,
@@ -184,6 +186,12 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[Filter, Tags, Problems], keys: &[code(Up)], cmd: Cmd::Up, help: "previous" },
     // Tag picker
     Binding { modes: &[Tags], keys: &[code(Enter)], cmd: Cmd::PickTag, help: "filter by this tag" },
+    Binding {
+        modes: &[Tags, Sections],
+        keys: &[ctrl('a')],
+        cmd: Cmd::FacetScope,
+        help: "count the view / the whole feed",
+    },
     // Section picker
     Binding { modes: &[Sections], keys: &[code(Enter)], cmd: Cmd::PickSection, help: "show this section" },
     Binding { modes: &[Sections], keys: &[k('q'), code(KeyCode::Tab)], cmd: Cmd::Close, help: "close" },

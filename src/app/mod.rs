@@ -144,6 +144,9 @@ pub struct App {
     /// What the query matched, by index, before the view's filters (unread,
     /// section) and order: the next keystroke narrows from it.
     raw: Vec<Match>,
+    /// The query's terms that no post in view holds: their close matches
+    /// (a typo, letters in order) are shown, and the status bar says so.
+    pub loose: Vec<crate::search::Loose>,
     /// The terms before the last one and what they matched (by index):
     /// the last term is filtered from here while it is being typed.
     base: Option<(Vec<crate::search::Term>, Vec<Match>)>,
@@ -164,10 +167,19 @@ pub struct App {
     pub size: (u16, u16),
     pub message: Option<Message>,
 
-    /// Every tag with its post count, most used first (see `tags_stale`).
+    /// The tag picker's tags with their post counts, most used first: in
+    /// the view, or in the whole feed (`facets_whole`).
     pub tags: Vec<(String, usize)>,
-    /// `tags` is still to be counted for the feed in hand.
+    /// Every tag of the feed with its post count (see `tags_stale`).
+    tags_all: Vec<(String, usize)>,
+    /// `tags_all` is still to be counted for the feed in hand.
     tags_stale: bool,
+    /// The pickers count the whole feed rather than the view (`Ctrl-a`
+    /// in a picker switches).
+    pub facets_whole: bool,
+    /// The section picker's counts within the view (by `sections`' order,
+    /// then all sections), when a query narrows it.
+    pub section_counts: Option<(Vec<usize>, usize)>,
     pub tag_input: String,
     /// Indices into `tags` that the tag input lets through.
     pub tag_matches: Vec<usize>,
@@ -241,6 +253,7 @@ impl App {
             text_words: WordIndex::Waiting,
             matches: Vec::new(),
             raw: Vec::new(),
+            loose: Vec::new(),
             base: None,
             sort: Sort::Newest,
             by_newest: false,
@@ -252,6 +265,9 @@ impl App {
             message: None,
             tags: Vec::new(),
             tags_stale: true,
+            tags_all: Vec::new(),
+            facets_whole: false,
+            section_counts: None,
             tag_input: String::new(),
             tag_matches: Vec::new(),
             tag_selected: 0,
@@ -467,6 +483,7 @@ impl App {
                     None => 0,
                     Some(s) => self.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
                 };
+                self.facet_sections();
                 self.mode = Mode::Sections;
             }
             (Mode::Help, Cmd::Help) => self.mode = Mode::List,
@@ -509,9 +526,16 @@ impl App {
             }
             (Mode::List, Cmd::TagPicker) => {
                 self.tag_input.clear();
-                self.count_tags();
-                self.refilter_tags();
+                self.facet_tags();
                 self.mode = Mode::Tags;
+            }
+            (Mode::Tags, Cmd::FacetScope) => {
+                self.facets_whole = !self.facets_whole;
+                self.facet_tags();
+            }
+            (Mode::Sections, Cmd::FacetScope) => {
+                self.facets_whole = !self.facets_whole;
+                self.facet_sections();
             }
             (Mode::List, Cmd::Problems) => {
                 if self.problems.is_empty() {
@@ -624,6 +648,7 @@ impl App {
         // Counted when the tag picker first opens (or when idle): not on the
         // way to the first screen.
         self.tags.clear();
+        self.tags_all.clear();
         self.tags_stale = true;
         self.root = feed.root;
         // The files may have changed: bodies are read again.
@@ -727,12 +752,59 @@ impl App {
         }
     }
 
-    /// Counts the tags for the picker, once per feed.
+    /// Counts the feed's tags, once per feed.
     fn count_tags(&mut self) {
         if std::mem::take(&mut self.tags_stale) {
-            self.tags = crate::feed::tag_counts(&self.posts);
-            self.refilter_tags();
+            self.tags_all = crate::feed::tag_counts(&self.posts);
         }
+    }
+
+    /// Whether the view is the whole feed (no query, no section).
+    pub fn view_is_whole(&self) -> bool {
+        self.query.is_empty() && self.section.is_none()
+    }
+
+    /// Whether the pickers count the whole feed.
+    pub fn facets_count_whole(&self) -> bool {
+        self.facets_whole || self.view_is_whole()
+    }
+
+    /// The tag picker's counts: the posts in view, or the whole feed.
+    fn facet_tags(&mut self) {
+        self.count_tags();
+        self.tags = if self.facets_count_whole() {
+            self.tags_all.clone()
+        } else {
+            crate::feed::tag_counts(self.matches.iter().filter_map(|m| self.posts.get(m.idx)))
+        };
+        self.refilter_tags();
+    }
+
+    /// The section picker's counts within the query: for each section, what
+    /// showing it would list (fuzz decided within that section, as the
+    /// view does), and for all sections.
+    fn facet_sections(&mut self) {
+        if self.query.is_empty() || self.facets_whole {
+            self.section_counts = None;
+            return;
+        }
+        let mut groups: Vec<Vec<crate::search::Match>> = vec![Vec::new(); self.sections.len()];
+        for m in &self.raw {
+            let Some(p) = self.posts.get(m.idx) else { continue };
+            if let Some(i) = self.sections.iter().position(|(n, _, _)| **n == *p.section) {
+                groups[i].push(*m);
+            }
+        }
+        let counts = groups
+            .iter_mut()
+            .map(|g| {
+                crate::search::closest(&self.query, g);
+                g.len()
+            })
+            .collect();
+        let mut all = self.raw.clone();
+        crate::search::closest(&self.query, &mut all);
+        self.section_counts = Some((counts, all.len()));
     }
 
     /// Shows a message in the status bar (for what the loop learns outside `update`).

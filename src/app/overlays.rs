@@ -43,6 +43,12 @@ impl App {
             return;
         };
         let term = format!("#\"{tag}\"");
+        // Counted in the whole feed: the tag is looked for there, so the
+        // list shows what the picker counted.
+        if self.facets_whole && !self.view_is_whole() {
+            self.query_text.clear();
+            self.section = None;
+        }
         if !self.query_text.is_empty() && !self.query_text.ends_with(' ') {
             self.query_text.push(' ');
         }

@@ -1010,7 +1010,7 @@ pub fn sort_newest_first(posts: &mut [Post]) {
 }
 
 /// Every tag with how many posts carry it, most used first, then by name.
-pub fn tag_counts(posts: &[Post]) -> Vec<(String, usize)> {
+pub fn tag_counts<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Vec<(String, usize)> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for p in posts {
         for t in &p.tags {

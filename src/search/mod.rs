@@ -33,11 +33,23 @@ const W_TAG: i64 = 3;
 const W_SOURCE: i64 = 2;
 const W_TEXT: i64 = 1;
 
-/// A term's score: its tier first (a whole word beats a word start beats a
-/// typo beats scattered letters), then the field (title, tags, source,
-/// summary), then, in tier 4, fuzzy-matcher's score (capped below a field).
+/// A term's score: how closely it matched first (the term itself, a typo,
+/// scattered letters: [`tiers::Tier::looseness`]), then the field (title,
+/// tags, source, summary), then the tier (a whole word above a word start),
+/// then, in tier 4, fuzzy-matcher's score (capped below a tier). So among
+/// posts that hold the term, a title that holds it ranks above tags, source
+/// and summary, and a whole word above a word start in the same field.
 fn tier_score(tier: tiers::Tier, field: i64, fuzzy: i64) -> i64 {
-    (5 - tier as i64) * 1000 + field * 100 + fuzzy.clamp(0, 99)
+    (3 - tier.looseness() as i64) * CLASS + field * 1000 + (5 - tier as i64) * 100 + fuzzy.clamp(0, 99)
+}
+
+/// The weight of a class of closeness in [`tier_score`].
+const CLASS: i64 = 10_000;
+
+/// How loosely a term's score says it matched: 0 the term itself, 1 a
+/// typo, 2 letters in order (the inverse of [`tier_score`]'s first part).
+fn looseness_of(score: i64) -> u8 {
+    (3 - (score / CLASS).clamp(1, 3)) as u8
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +235,62 @@ pub struct Match {
     /// The part of `score` the query's last term gave, so the next keystroke
     /// can reuse the rest.
     pub last: i64,
+    /// How loosely each of the first [`LOOSE_TERMS`] terms matched, two bits
+    /// a term (0 the term itself, 1 a typo, 2 letters in order): what
+    /// [`closest`] keeps or drops.
+    pub loose: u32,
+}
+
+/// How many terms [`Match::loose`] tracks (later terms count as close).
+pub const LOOSE_TERMS: usize = 16;
+
+impl Match {
+    /// How loosely term `i` matched (0 the term itself, 1 a typo, 2 letters in order).
+    pub fn looseness(&self, i: usize) -> u8 {
+        if i < LOOSE_TERMS { (self.loose >> (2 * i) & 3) as u8 } else { 0 }
+    }
+}
+
+/// A term matched only loosely: its text and how (1 a typo, 2 letters in order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loose {
+    pub text: String,
+    pub looseness: u8,
+}
+
+impl Loose {
+    /// What the status bar and `list -q` say of it.
+    pub fn message(loose: &[Loose]) -> Option<String> {
+        let names: Vec<String> = loose
+            .iter()
+            .map(|l| {
+                format!(
+                    "'{}'",
+                    crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(&l.text), 30)
+                )
+            })
+            .collect();
+        (!names.is_empty()).then(|| format!("no post has {}: showing close matches", names.join(" or ")))
+    }
+}
+
+/// Fuzz as the last resort: for each term in turn, keeps only the matches of
+/// its closest class among `matches` (the view's scope): the posts that hold
+/// the term itself when any does, else those one typo away, else those with
+/// its letters in order. Order is kept. Returns the terms that matched only
+/// loosely.
+pub fn closest(q: &Query, matches: &mut Vec<Match>) -> Vec<Loose> {
+    let mut loose = Vec::new();
+    for (i, t) in q.terms.iter().enumerate().take(LOOSE_TERMS) {
+        let Some(best) = matches.iter().map(|m| m.looseness(i)).min() else { break };
+        if best > 0 {
+            loose.push(Loose { text: t.text.clone(), looseness: best });
+        }
+        if matches.iter().any(|m| m.looseness(i) != best) {
+            matches.retain(|m| m.looseness(i) == best);
+        }
+    }
+    loose
 }
 
 /// Filtering from a previous result: only its posts are looked at, and the
@@ -457,6 +525,12 @@ impl Query {
 }
 
 impl Term {
+    /// A term matched in tiers (a plain word, `#tag`, `source:`): the only
+    /// kind that can match loosely (a typo, letters in order).
+    pub fn is_tiered(&self) -> bool {
+        self.kind == Kind::Fuzzy && matches!(self.scope, Scope::Any | Scope::Tags | Scope::Source)
+    }
+
     /// A plain word of [`tiers::TEXT_MIN`] letters or more, looked for in
     /// every field: its tiers in the long text come from the word index.
     fn uses_text_words(&self) -> bool {
@@ -797,7 +871,9 @@ impl Matcher {
                 let n = p.chars;
                 let worth = match so_far {
                     None => n >= tiers::TEXT_MIN,
-                    Some(s) => n >= tiers::RANK_MIN && s < tier_score(Tier::Word, W_TEXT, 0),
+                    // Only loosely in the short fields: the text may hold the
+                    // term itself, which decides whether the post stays.
+                    Some(s) => n >= tiers::TEXT_MIN && s < tier_score(Tier::Prefix, W_TEXT, 0),
                 };
                 let text = if worth {
                     let fields = [&post.summary, &post.tldr];
@@ -830,7 +906,7 @@ impl Matcher {
                     // A typo in long text counts only when nothing better did.
                     let typo = || {
                         let found = !only_words
-                            && so_far.is_none()
+                            && so_far.is_none_or(|s| s < tier_score(Tier::Typo, W_TEXT, 0))
                             && p.precheck
                             && match indexed {
                                 Some((w, l)) => w.has_typo(l, idx),
@@ -887,40 +963,56 @@ impl Matcher {
             .filter(|t| !only_words || *t == Tier::Word)
             .map(|tier| tier_score(tier, W_TEXT, 0));
         let near = if short { in_short(text.is_none() && !only_words) } else { None };
-        if near.is_some() || text.is_some() {
-            return near.max(text);
+        let best = near.max(text);
+        // A typo in the text counts where nothing closer did.
+        if only_words || best.is_some_and(|s| s >= tier_score(Tier::Typo, W_TEXT, 0)) {
+            return best;
         }
-        if only_words {
-            return None;
-        }
-        w.has_typo(l, idx).then(|| tier_score(Tier::Typo, W_TEXT, 0))
+        let typo = w.has_typo(l, idx).then(|| tier_score(Tier::Typo, W_TEXT, 0));
+        best.max(typo)
     }
 
-    /// The sum of the terms' scores and the last term's part, when every
-    /// term holds.
-    fn score_prepared(&self, terms: &[Prepared], idx: usize, post: &Post, hay: Hay) -> Option<(i64, i64)> {
-        let (mut total, mut last) = (0, 0);
-        for p in terms {
+    /// The sum of the terms' scores, the last term's part, and how loosely
+    /// each matched (as [`Match::loose`], for terms from `first` on), when
+    /// every term holds.
+    fn score_prepared(
+        &self,
+        terms: &[Prepared],
+        first: usize,
+        idx: usize,
+        post: &Post,
+        hay: Hay,
+    ) -> Option<(i64, i64, u32)> {
+        let (mut total, mut last, mut loose) = (0, 0, 0u32);
+        for (i, p) in terms.iter().enumerate() {
             last = match (self.term_score(p, idx, post, hay), p.term.negate) {
                 (Some(s), false) => s,
                 (None, true) => 0,
                 _ => return None,
             };
+            let at = first + i;
+            if at < LOOSE_TERMS && p.term.is_tiered() && !p.term.negate {
+                loose |= u32::from(looseness_of(last)) << (2 * at);
+            }
             total += last;
         }
-        Some((total, last))
+        Some((total, last, loose))
     }
 
     /// The posts that match, best first (or newest first for tag and source
-    /// queries), ties newest first. `posts` is newest first.
+    /// queries), ties newest first, with fuzz as the last resort
+    /// ([`closest`]). `posts` is newest first.
     pub fn filter(&self, q: &Query, posts: &[Post]) -> Vec<Match> {
         if q.is_empty() {
-            return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0 }).collect();
+            return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0, loose: 0 }).collect();
         }
-        self.filter_within(q, posts, &Index::new(posts), None)
+        let mut out = self.filter_within(q, posts, &Index::new(posts), None);
+        closest(q, &mut out);
+        out
     }
 
-    /// As [`Matcher::filter`], with a prebuilt index; with `narrow`, only
+    /// As [`Matcher::filter`] before [`closest`] (every tier of every term:
+    /// what the next keystroke narrows from), with a prebuilt index; with `narrow`, only
     /// the previous matches are looked at (a query that only grew can only
     /// lose matches) and only the terms that changed are scored.
     pub fn filter_within(
@@ -931,30 +1023,32 @@ impl Matcher {
         narrow: Option<Narrow>,
     ) -> Vec<Match> {
         if q.is_empty() {
-            return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0 }).collect();
+            return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0, loose: 0 }).collect();
         }
         let start = narrow.map_or(0, |n| n.start.min(q.terms.len()));
         let text = index.text_words.as_deref();
         let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare(t, text)).collect();
         let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
-        let score = |idx: usize, prior: i64, prior_last: i64| -> Option<Match> {
+        // The looseness of the terms before `start` is carried over.
+        let kept_loose = if start >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * start)).wrapping_sub(1) };
+        let score = |idx: usize, prior: i64, prior_last: i64, prior_loose: u32| -> Option<Match> {
             let (post, hay) = (posts.get(idx)?, index.hay(idx)?);
-            let (total, last) = self.score_prepared(&terms, idx, post, hay)?;
+            let (total, last, loose) = self.score_prepared(&terms, start, idx, post, hay)?;
             // With no term to score the last part is the one carried over.
             let last = if terms.is_empty() { prior_last } else { last };
-            Some(Match { idx, score: prior + total, last })
+            Some(Match { idx, score: prior + total, last, loose: (prior_loose & kept_loose) | loose })
         };
         let mut out: Vec<Match> = match narrow {
             Some(n) => {
                 let scan = |chunk: &[Match]| -> Vec<Match> {
-                    chunk.iter().filter_map(|m| score(m.idx, base(m), m.last)).collect()
+                    chunk.iter().filter_map(|m| score(m.idx, base(m), m.last, m.loose)).collect()
                 };
                 crate::par::map_chunks(n.from, PARALLEL_MIN, scan)
             }
             None => {
                 let all: Vec<usize> = (0..posts.len()).collect();
                 let scan = |chunk: &[usize]| -> Vec<Match> {
-                    chunk.iter().filter_map(|&i| score(i, 0, 0)).collect()
+                    chunk.iter().filter_map(|&i| score(i, 0, 0, 0)).collect()
                 };
                 crate::par::map_chunks(&all, PARALLEL_MIN, scan)
             }

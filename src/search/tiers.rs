@@ -8,6 +8,10 @@
 //! 4. its letters in order inside one word, or across two neighbouring words
 //!    (`k8sgw` -> `k8s gateway`), scored by fuzzy-matcher, always below 1-3.
 //!
+//! Tiers 1 and 2 are the term itself; 3 and 4 are loose, and a query keeps
+//! them for a term only when no post holds the term itself
+//! ([`Tier::looseness`], `search::closest`).
+//!
 //! A subsequence spread over more than two words never matches. A word is a
 //! run of letters and digits. Case: the caller passes lower-cased text and a
 //! lower-cased term, or both as written for a case-sensitive term.
@@ -22,6 +26,20 @@ pub enum Tier {
     Prefix = 2,
     Typo = 3,
     Fuzzy = 4,
+}
+
+impl Tier {
+    /// How loosely it matches: 0 for the term itself (a whole word or a word
+    /// start), 1 for a typo, 2 for letters in order. A term keeps only the
+    /// posts of its closest class (`search::closest`); within a class the
+    /// field counts before the tier.
+    pub fn looseness(self) -> u8 {
+        match self {
+            Tier::Word | Tier::Prefix => 0,
+            Tier::Typo => 1,
+            Tier::Fuzzy => 2,
+        }
+    }
 }
 
 /// A match: its tier, a fuzzy score (tier 4 only; 0 otherwise), and the
@@ -248,7 +266,10 @@ fn best_in(
     // Tiers 1-3, and tier 4 in the same pass over the words while no word
     // has given tiers 1-3 (a hit there makes tier 4 moot).
     let mut best: Option<(Hit, u8)> = None;
-    let better = |t: Tier, f: u8, best: &Option<(Hit, u8)>| best.is_none_or(|(b, bf)| (t, f) < (b.tier, bf));
+    // Closest class first, then the field (title, tags, source), then the tier.
+    let rank = |t: Tier, f: u8| (t.looseness(), f, t);
+    let better =
+        |t: Tier, f: u8, best: &Option<(Hit, u8)>| best.is_none_or(|(b, bf)| rank(t, f) < rank(b.tier, bf));
     // One ASCII letter needs no span (see below).
     let tier4 = fuzzy && !(term_chars == 1 && t0.is_ascii() && !need_span);
     // Tier 4: letters in order in one word, or across two neighbours of the
@@ -489,8 +510,25 @@ mod tests {
         assert_eq!(&hay[ss..], "the kube blog");
         assert_eq!(
             best_short(hay, te, ss, "kube", true, &skim),
+            Some((Tier::Prefix, 0, 0)),
+            "a title that holds the term (a word start) beats a tag's whole word"
+        );
+        assert_eq!(
+            best_short(hay, te, ss, "kubeflwo", true, &skim),
+            Some((Tier::Typo, 0, 0)),
+            "a typo in the title"
+        );
+        let tag_word = "a kubernetes story\nkube\nblog";
+        assert_eq!(
+            best_short(tag_word, 18, 24, "kube", true, &skim),
+            Some((Tier::Prefix, 0, 0)),
+            "the title's word start, not the tag's whole word"
+        );
+        let only_tag = "kebab recipes\nkube\nblog";
+        assert_eq!(
+            best_short(only_tag, 13, 19, "kube", true, &skim),
             Some((Tier::Word, 1, 0)),
-            "a tag word beats a title prefix"
+            "the term itself in a tag beats its letters scattered in the title"
         );
         assert_eq!(best_short(hay, te, ss, "scal", true, &skim), Some((Tier::Prefix, 0, 0)));
         assert_eq!(best_short(hay, te, ss, "kubeflwo", true, &skim), Some((Tier::Typo, 0, 0)));

@@ -83,7 +83,12 @@ fn window(selected: usize, height: usize) -> usize {
 
 pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let inner = popup(app, area, 48, 22, "tags: Enter filters, Esc closes", buf);
+    let title = if app.facets_count_whole() {
+        "tags: Enter filters, Esc closes"
+    } else {
+        "tags: Enter filters, ^a all (in view)"
+    };
+    let inner = popup(app, area, 52, 22, title, buf);
     let input = Line::from(vec![
         Span::styled("tag: ", t.key),
         Span::raw(app.tag_input.as_str()),
@@ -116,11 +121,23 @@ pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let h = (app.sections.len() as u16).saturating_add(3);
-    let inner = popup(app, area, 48, h, "sections: Enter shows, Esc closes", buf);
-    let total: usize = app.sections.iter().map(|s| s.2).sum();
-    let rows = std::iter::once((None, "all sections".to_string(), total)).chain(app.sections.iter().map(
-        |(n, title, c)| (Some(n.as_str()), if title.is_empty() { n.clone() } else { title.clone() }, *c),
-    ));
+    let title = match (&app.section_counts, app.query.is_empty()) {
+        (Some(_), _) => "sections, in the query: Enter shows, ^a all, Esc",
+        (None, false) => "sections, all posts: Enter shows, ^a query, Esc",
+        (None, true) => "sections: Enter shows, Esc closes",
+    };
+    let inner = popup(app, area, 52, h, title, buf);
+    let total = match &app.section_counts {
+        Some((_, all)) => *all,
+        None => app.sections.iter().map(|s| s.2).sum(),
+    };
+    let count =
+        |i: usize, c: usize| app.section_counts.as_ref().and_then(|(v, _)| v.get(i).copied()).unwrap_or(c);
+    let rows = std::iter::once((None, "all sections".to_string(), total)).chain(
+        app.sections.iter().enumerate().map(|(i, (n, title, c))| {
+            (Some(n.as_str()), if title.is_empty() { n.clone() } else { title.clone() }, count(i, *c))
+        }),
+    );
     let height = inner.height as usize;
     let start = window(app.section_selected, height);
     for (i, (name, title, count)) in rows.enumerate().skip(start).take(height) {

@@ -59,6 +59,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             spans.push(Span::styled(format!("  {} file{s} skipped (p shows why)", app.skipped), t.error));
         }
     }
+    // A term no post holds: its close matches are what is listed.
+    if let Some(note) = crate::search::Loose::message(&app.loose)
+        && app.message.is_none()
+        && app.query.problems.is_empty()
+    {
+        spans.push(Span::styled(format!("  ({note})"), t.info));
+    }
     // A query with words: its order (Ctrl-s switches it).
     if app.query.ranks_by_score() {
         spans.push(Span::styled(if app.by_newest { "  newest first" } else { "  best match" }, t.muted));

@@ -102,7 +102,7 @@ pub fn key_event(code: KeyCode, mods: KeyModifiers) -> Event {
 
 /// Types `keys` through the real input path. Words in angle brackets name
 /// special keys: <Enter> <Esc> <Down> <Up> <PgDn> <PgUp> <Home> <End> <BS>
-/// <Tab> <C-d> <C-u> <C-c> <C-s> <C-Down> <C-Up>.
+/// <Tab> <C-d> <C-u> <C-c> <C-s> <C-a> <C-Down> <C-Up>.
 pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
     let mut rest = keys;
     while !rest.is_empty() {
@@ -124,6 +124,7 @@ pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
                 "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
                 "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
                 "C-s" => (KeyCode::Char('s'), KeyModifiers::CONTROL),
+                "C-a" => (KeyCode::Char('a'), KeyModifiers::CONTROL),
                 "C-Down" => (KeyCode::Down, KeyModifiers::CONTROL),
                 "C-Up" => (KeyCode::Up, KeyModifiers::CONTROL),
                 other => panic!("unknown key name <{other}>"),
@@ -202,13 +203,18 @@ pub fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// `linkfeed list REAL_FEED --json ARGS` with a fixed clock, in a sandbox of
-/// its own: the posts as JSON values.
+/// its own but for the parse cache: the posts as JSON values.
 pub fn list_real_feed(args: &[&str]) -> Vec<serde_json::Value> {
+    // One parse cache for the snapshot's many one-shot queries, in cargo's
+    // scratch folder for tests (target/tmp): a fresh one per run would parse
+    // the whole feed for each query.
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-feed-cache");
     let out = linkfeed()
         .arg("list")
         .arg(real_feed())
         .arg("--json")
         .args(args)
+        .env("XDG_CACHE_HOME", cache)
         .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
         .output()
         .expect("run linkfeed");
@@ -403,7 +409,10 @@ pub fn tree_listing(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 /// values. The tests must all pass (they never read the user's config), and
 /// the sentinel folder and `/nonexistent` must be as they were (they never
 /// write to the user's cache, state or data).
-pub fn rerun_with_a_sentinel_home(me: &str) {
+///
+/// `only`: the tests to run again (all when empty), so a slow suite need not
+/// run twice at once on two cores.
+pub fn rerun_with_a_sentinel_home(me: &str, only: &[&str]) {
     if std::env::var_os("LINKFEED_SENTINEL_RUN").is_some() {
         return; // the inner run
     }
@@ -421,6 +430,7 @@ pub fn rerun_with_a_sentinel_home(me: &str) {
     let exe = std::env::current_exe().expect("the test binary");
     let out = std::process::Command::new(exe)
         .args(["--skip", me])
+        .args(only)
         .env("LINKFEED_SENTINEL_RUN", "1")
         .env("HOME", s.join("home"))
         .env("XDG_CONFIG_HOME", s.join("xdg-config"))
@@ -438,7 +448,7 @@ pub fn rerun_with_a_sentinel_home(me: &str) {
         "the tests fail with a hostile config in $HOME:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("test result: ok"), "{stdout}");
+    assert!(stdout.contains("test result: ok") && !stdout.contains("ok. 0 passed"), "{stdout}");
     let after = tree_listing(s);
     let changed: Vec<&PathBuf> = after
         .iter()
