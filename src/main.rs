@@ -378,7 +378,7 @@ fn state_command(action: StateCmd) -> ExitCode {
         return ExitCode::from(2);
     };
     let opened = marks::Store::open(&dir);
-    let (mut store, mut kept, _) = match opened {
+    let (mut store, mut kept, found) = match opened {
         Ok(o) => o,
         Err(e) => {
             eprintln!("linkfeed: error: {}: {e}", dir.display());
@@ -391,6 +391,14 @@ fn state_command(action: StateCmd) -> ExitCode {
             ExitCode::SUCCESS
         }
         StateCmd::Export => {
+            if found.bad_lines > 0 {
+                let s = if found.bad_lines == 1 { "" } else { "s" };
+                eprintln!(
+                    "linkfeed: warning: {}: {} damaged line{s} skipped (not exported)",
+                    store.log().display(),
+                    found.bad_lines
+                );
+            }
             let mut out = io::BufWriter::new(io::stdout().lock());
             let result = kept.records().iter().try_for_each(|r| {
                 serde_json::to_writer(&mut out, r).map_err(io::Error::other)?;

@@ -364,3 +364,19 @@ fn an_old_read_json_is_migrated_once_and_kept() {
 fn the_cli_tests_never_read_or_write_the_users_folders() {
     common::rerun_with_a_sentinel_home("the_cli_tests_never_read_or_write_the_users_folders", &[]);
 }
+
+/// Issue 21: `state export` says on stderr how many damaged lines of the
+/// log it skipped.
+#[test]
+fn state_export_reports_the_damaged_lines_it_skipped() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let dir = state.path().join("linkfeed");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let good = r#"{"key":"https://example.org/a","field":"read","value":true,"at":1764000000000}"#;
+    std::fs::write(dir.join("marks.jsonl"), format!("{good}\nnot json at all\n{{\"key\":3}}\n{good}\n"))
+        .expect("write");
+    let (code, out, err) = run_with_state(state.path(), &["state", "export"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("https://example.org/a"), "{out}");
+    assert!(err.contains("2 damaged lines skipped (not exported)"), "{err}");
+}

@@ -5,7 +5,9 @@
 //! (default `~/.cache/linkfeed/`). Layout: the magic `LINKFEED`, then blocks
 //! of entries, then a footer (the format number, the program's version, the
 //! folder it was written for, each block's offset, length and CRC-32), the
-//! footer's length and the magic again. An entry is a file's path (relative
+//! footer's length, the footer's CRC-32 and the magic again. Nothing read
+//! from the file sizes an allocation before it is checked: the footer's
+//! bytes against their CRC, its counts against the file's length. An entry is a file's path (relative
 //! to the folder), size, modification time in nanoseconds, inode, a CRC-32 of
 //! its bytes when it was modified less than two seconds before the load that
 //! read it ("racy": an edit in the same second would not change its time),
@@ -30,12 +32,15 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Bump when the loader's rules or the post's fields change.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 const MAGIC: &[u8; 8] = b"LINKFEED";
 
 /// Entries per block.
 const BLOCK: usize = 512;
+
+/// The tail: the footer's length and CRC-32 (u32 little-endian each), the magic.
+const TAIL: usize = 16;
 
 /// A file as the cache saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -168,35 +173,50 @@ impl Reader {
         };
         let meta = file.metadata().map_err(|e| format!("unreadable ({e})"))?;
         let len = meta.len();
-        if len < 28 {
+        if len < (MAGIC.len() + TAIL) as u64 {
             return Err("truncated".into());
         }
-        let mut tail = [0u8; 12];
-        read_at(&file, &mut tail, len - 12).map_err(|e| format!("unreadable ({e})"))?;
+        let mut tail = [0u8; TAIL];
+        read_at(&file, &mut tail, len - TAIL as u64).map_err(|e| format!("unreadable ({e})"))?;
         let mut head = [0u8; 8];
         read_at(&file, &mut head, 0).map_err(|e| format!("unreadable ({e})"))?;
-        if &tail[4..] != MAGIC || &head != MAGIC {
+        if &tail[8..] != MAGIC || &head != MAGIC {
             return Err("truncated or not a cache".into());
         }
         let footer_len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
-        if footer_len + 20 > len {
+        let footer_crc = u32::from_le_bytes([tail[4], tail[5], tail[6], tail[7]]);
+        // Bounded by the file before anything is allocated for it.
+        if footer_len + (MAGIC.len() + TAIL) as u64 > len {
             return Err("truncated".into());
         }
+        let body_end = len - TAIL as u64 - footer_len;
         let mut fb = vec![0u8; footer_len as usize];
-        read_at(&file, &mut fb, len - 12 - footer_len).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&file, &mut fb, body_end).map_err(|e| format!("unreadable ({e})"))?;
+        if crc32fast::hash(&fb) != footer_crc {
+            return Err("damaged (the footer's checksum)".into());
+        }
         // The format and version come first, and are checked before the rest
         // is decoded: another version's footer may not decode at all.
         let (format, version): (u32, String) =
             postcard::take_from_bytes(&fb).map(|(v, _)| v).map_err(|_| "damaged (footer)".to_string())?;
         if format != FORMAT || version != env!("CARGO_PKG_VERSION") {
+            // The version is the file's bytes: shown escaped and short.
+            let version =
+                crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(&version), 40);
             return Err(format!("from another version ({version}, format {format})"));
         }
         let footer: Footer = postcard::from_bytes(&fb).map_err(|_| "damaged (footer)".to_string())?;
         if footer.root != root {
             return Err("written for another folder".into());
         }
-        if footer.blocks.iter().any(|&(off, n, _)| off + n as u64 > len - 12 - footer_len) {
+        if footer.blocks.iter().any(|&(off, n, _)| off.checked_add(n as u64).is_none_or(|end| end > body_end))
+        {
             return Err("truncated".into());
+        }
+        // Every entry takes a few bytes of a block, and a block holds BLOCK.
+        let room: u64 = footer.blocks.iter().map(|&(_, n, _)| n as u64).sum();
+        if footer.entries > room || footer.entries > (footer.blocks.len() * BLOCK) as u64 {
+            return Err("damaged (the footer's counts)".into());
         }
         Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta) }))
     }
@@ -313,7 +333,68 @@ fn write(
         let fb = postcard::to_stdvec(&footer).map_err(io::Error::other)?;
         f.write_all(&fb)?;
         f.write_all(&(fb.len() as u32).to_le_bytes())?;
+        f.write_all(&crc32fast::hash(&fb).to_le_bytes())?;
         f.write_all(MAGIC)?;
         f.into_inner().map_err(|e| e.into_error())?.sync_all()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cache file with `footer` as its footer (and the right checksum
+    /// unless `crc` says otherwise), no blocks.
+    fn crafted(dir: &Path, footer: &Footer, crc: Option<u32>, len: Option<u32>) -> PathBuf {
+        let path = dir.join("crafted.bin");
+        let fb = postcard::to_stdvec(footer).expect("encode");
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&[0u8; 64]);
+        bytes.extend_from_slice(&fb);
+        bytes.extend_from_slice(&len.unwrap_or(fb.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc.unwrap_or_else(|| crc32fast::hash(&fb)).to_le_bytes());
+        bytes.extend_from_slice(MAGIC);
+        fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    fn footer(entries: u64, blocks: Vec<(u64, u32, u32)>) -> Footer {
+        Footer {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").into(),
+            root: "/feed".into(),
+            entries,
+            blocks,
+            dirs: Vec::new(),
+        }
+    }
+
+    fn open(path: &Path) -> Result<usize, String> {
+        Reader::open(path, "/feed").map(|r| r.map_or(0, |r| r.entries()))
+    }
+
+    /// Issue 21: a footer's counts never size an allocation unchecked.
+    #[test]
+    fn crafted_footers_are_refused_before_anything_is_allocated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = crafted(dir.path(), &footer(3, vec![(8, 64, 0)]), None, None);
+        assert_eq!(open(&good), Ok(3), "the crafted file itself is well formed");
+        // A huge count under a valid checksum.
+        let huge = crafted(dir.path(), &footer(431_008_558_088_192, vec![(8, 64, 0)]), None, None);
+        assert_eq!(open(&huge), Err("damaged (the footer's counts)".into()));
+        // A huge count without a valid checksum.
+        let unsigned = crafted(dir.path(), &footer(3, vec![(8, 64, 0)]), Some(7), None);
+        assert_eq!(open(&unsigned), Err("damaged (the footer's checksum)".into()));
+        // A footer longer than the file.
+        let long = crafted(dir.path(), &footer(3, vec![(8, 64, 0)]), None, Some(u32::MAX));
+        assert_eq!(open(&long), Err("truncated".into()));
+        // A block beyond the end, or whose end overflows.
+        let beyond = crafted(dir.path(), &footer(3, vec![(u64::MAX - 2, 64, 0)]), None, None);
+        assert_eq!(open(&beyond), Err("truncated".into()));
+        let past = crafted(dir.path(), &footer(3, vec![(8, 1 << 30, 0)]), None, None);
+        assert_eq!(open(&past), Err("truncated".into()));
+        // More entries than blocks can hold.
+        let many = crafted(dir.path(), &footer(600, vec![(8, 64, 0)]), None, None);
+        assert_eq!(open(&many), Err("damaged (the footer's counts)".into()));
+    }
 }

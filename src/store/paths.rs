@@ -53,12 +53,41 @@ pub fn replace_file(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>
     let dir = path.parent().ok_or_else(|| io::Error::other(format!("{} has no folder", path.display())))?;
     fs::create_dir_all(dir)?;
     let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy());
+    remove_orphans(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = File::create(&tmp).and_then(|mut f| write(&mut f)).and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes the temporary files of earlier writes of `name` in `dir` whose
+/// process is gone (killed while writing): `.NAME.PID.tmp` with no process
+/// PID. Another live writer's file is left alone.
+fn remove_orphans(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(prefix.as_str()))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists (on Linux, by `/proc`; elsewhere it is
+/// assumed alive, so nothing is removed).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") { Path::new("/proc").join(pid.to_string()).exists() } else { true }
 }
 
 #[cfg(test)]
@@ -80,6 +109,27 @@ mod tests {
         assert_eq!(fs::read(&path).expect("read"), b"two", "the old file stands");
         let left: Vec<_> = fs::read_dir(path.parent().expect("folder")).expect("list").flatten().collect();
         assert_eq!(left.len(), 1, "no temporary file left");
+    }
+
+    /// Issue 21: a killed write's temporary file goes at the next write;
+    /// a live writer's stays.
+    #[test]
+    fn the_next_write_removes_the_temporary_files_of_dead_writers() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let path = d.path().join("cache.bin");
+        // A process that has exited: its PID is free (for now).
+        let mut child = std::process::Command::new("true").spawn().expect("spawn true");
+        let dead = child.id();
+        child.wait().expect("wait");
+        let orphan = d.path().join(format!(".cache.bin.{dead}.tmp"));
+        fs::write(&orphan, vec![0u8; 1 << 20]).expect("orphan");
+        let live = d.path().join(format!(".cache.bin.{}.tmp", std::process::id()));
+        let other = d.path().join(".other.bin.1.tmp");
+        fs::write(&other, b"not ours").expect("other");
+        replace_file(&path, |f| io::Write::write_all(f, b"new")).expect("write");
+        assert!(!orphan.exists() || process_alive(dead), "the dead writer's file is gone");
+        assert!(!live.exists(), "our own temporary file became the file");
+        assert!(other.exists(), "another file's temporaries are not looked at");
     }
 
     #[test]
