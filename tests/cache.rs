@@ -276,3 +276,27 @@ fn lean_starts_leave_every_summary_in_the_cache() {
     revised[1].2 = "The second summary, revised.".to_string();
     assert_eq!(summaries(), revised);
 }
+
+/// Issue 21: problems are part of what the cache remembers: an oversized
+/// post is reported by every `check`, also when the walk is skipped for an
+/// unchanged folder.
+#[test]
+fn an_oversized_post_is_reported_by_every_run() {
+    let f = Feed::new();
+    let big = f.dir.join("2026/huge.md");
+    let mut text = b"---\ntitle: Huge\n---\n".to_vec();
+    text.resize(33 << 20, b'x');
+    std::fs::write(&big, text).expect("write");
+    std::fs::write(f.dir.join("2026/binary.md"), b"---\ntitle: x\n---\n\0\0").expect("write");
+    backdate(&f.dir);
+    for run in 1..=3 {
+        let out = f.sandbox.linkfeed().arg("check").arg(&f.dir).output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "run {run}: {text}");
+        assert!(text.contains("huge.md: error: the file is over 32 MiB"), "run {run}: {text}");
+        assert!(text.contains("binary.md: error: this is a binary file"), "run {run}: {text}");
+        assert!(text.contains("2 errors"), "run {run}: {text}");
+    }
+    let (_, stats) = f.list(&[]);
+    assert!(stats.contains("(skipped: no folder changed)"), "the walk was skipped: {stats}");
+}

@@ -15,8 +15,11 @@ use serde_yaml::{Number, Value};
 /// The top-level keys and values, in order; `None` when the text is not in
 /// the subset read here.
 pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
-    // Characters YAML does not allow are serde_yaml's to report.
-    if !yaml.chars().all(printable) {
+    // Characters YAML does not allow are serde_yaml's to report; tabs,
+    // byte-order marks, and the spaces and line breaks YAML does not count
+    // as such (U+00A0, U+0085, U+2028...) but `str::trim` would, are its to
+    // read as well.
+    if !yaml.chars().all(|c| printable(c) && !odd_space(c)) {
         return None;
     }
     let lines: Vec<&str> = yaml.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
@@ -35,6 +38,11 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
         if key.is_empty()
             || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             || out.iter().any(|(k, _)| *k == key)
+            // A key YAML reads as a number, a boolean or null (`1:`, `true:`).
+            || !match plain(key) {
+                Some(v) => v.is_string(),
+                None => key.bytes().all(|b| b.is_ascii_alphabetic()),
+            }
         {
             return None;
         }
@@ -136,6 +144,13 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
         out.push((key, value));
     }
     Some(out)
+}
+
+/// A character Rust's `trim` takes for white space (or a byte-order mark)
+/// where YAML sees text or a line break of its own: declined, so the fast
+/// reader never trims what serde_yaml keeps.
+fn odd_space(c: char) -> bool {
+    c == '\t' || c == '\u{feff}' || (c.is_whitespace() && !matches!(c, ' ' | '\n' | '\r'))
 }
 
 /// YAML's printable characters (and line ends; tabs are declined elsewhere).
@@ -272,7 +287,13 @@ fn flow_list(s: &str) -> Option<Value> {
             (v, after.trim_start())
         } else {
             let end = rest.find(',').unwrap_or(rest.len());
-            (plain(rest[..end].trim())?, &rest[end..])
+            let item = rest[..end].trim();
+            // An empty item (`[a,,b]`) is an error to YAML; brackets and
+            // braces inside a plain item start a nested collection.
+            if item.is_empty() || item.contains(['[', ']', '{', '}']) {
+                return None;
+            }
+            (plain(item)?, &rest[end..])
         };
         items.push(item);
         rest = match after.strip_prefix(',') {
@@ -317,6 +338,11 @@ fn plain(s: &str) -> Option<Value> {
         _ => {}
     }
     let looks_numeric = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
+    // `.inf`, `-.Inf`, `.NaN`, `.5`: serde_yaml's special floats and
+    // fractions without an integer part.
+    if s.trim_start_matches(['+', '-']).starts_with('.') {
+        return None;
+    }
     if looks_numeric {
         if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 1 || first != b'0') {
             return s.parse::<u64>().ok().map(|n| Value::Number(Number::from(n)));
@@ -424,6 +450,224 @@ mod tests {
             "a:\n- x\n  - y\n",
         ] {
             assert_eq!(parse(y), None, "{y}");
+        }
+    }
+
+    /// The divergences a fault campaign found (issue 21): each is declined
+    /// or read as serde_yaml reads it.
+    #[test]
+    fn the_known_divergences_agree_or_decline() {
+        for y in [
+            "title: 'a'\u{a0}\n",
+            "mode: \u{a0}\n",
+            "title: a\u{2028}b\n",
+            "title: a\u{85}b\n",
+            "a: .NaN\n",
+            "a: +.inf\n",
+            "a: -.Inf\n",
+            "a: .5\n",
+            "tags: [,]\n",
+            "tags: [a,,b]\n",
+            "tags: [a{b]\n",
+            "tags: [a]b]\n",
+            "a: b\n\t\nc: d\n",
+            "1: x\n",
+            "true: x\n",
+            "null: x\n",
+            "\u{feff}a: b\n",
+            "a: b\r\nc: 'd\r\n  e'\r\n",
+        ] {
+            check(y).unwrap_or_else(|e| panic!("{y:?}: {e}"));
+        }
+    }
+
+    /// Whether the fast reader agrees with serde_yaml on `yaml`: it declines
+    /// (`None`), or serde_yaml reads the same mapping.
+    fn check(yaml: &str) -> Result<(), String> {
+        let Some(pairs) = parse(yaml) else { return Ok(()) };
+        let fast: serde_yaml::Mapping =
+            pairs.into_iter().map(|(k, v)| (Value::String(k.to_string()), v)).collect();
+        match serde_yaml::from_str::<serde_yaml::Mapping>(yaml) {
+            Ok(slow) if slow == fast => Ok(()),
+            Ok(slow) => Err(format!("fast {fast:?}, serde_yaml {slow:?}")),
+            Err(e) => Err(format!("fast {fast:?}, serde_yaml fails: {e}")),
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so a failure repeats.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[(self.next() % xs.len() as u64) as usize]
+        }
+        fn chance(&mut self, in_n: u64) -> bool {
+            self.next().is_multiple_of(in_n)
+        }
+    }
+
+    const KEYS: &[&str] = &[
+        "title", "date", "tags", "tldr", "summary", "source", "1", "true", "null", "a-b", "x_y", "n", "Yes",
+        "0x1",
+    ];
+    /// Scalars in every quoting style, numbers, booleans, nulls, special
+    /// floats, dates, indicators, odd spaces and line breaks.
+    const SCALARS: &[&str] = &[
+        "hello",
+        "two words",
+        "K8s: x",
+        "v1.31",
+        "1_000",
+        "0x1f",
+        "0o17",
+        "yes",
+        "no",
+        "on",
+        "true",
+        "False",
+        "null",
+        "~",
+        "NULL",
+        ".NaN",
+        "+.inf",
+        "-.Inf",
+        ".5",
+        "12.5",
+        "-0.5",
+        "1e3",
+        "1.5e3",
+        "007",
+        "0",
+        "42",
+        "-7",
+        "+7",
+        "2024-01-02",
+        "2024-01-02T10:00:00Z",
+        "2024-01-02 10:00:00",
+        "12:30",
+        "a #b",
+        "a#b",
+        "-x",
+        "@x",
+        "%x",
+        "x:",
+        "[a]",
+        "{a}",
+        "a{b",
+        "a]b",
+        "a,b",
+        "café",
+        "😀 emoji",
+        "a\u{a0}",
+        "\u{a0}a",
+        "a\u{2028}b",
+        "a\u{85}b",
+        "a\u{3000}b",
+        "a\tb",
+        "'q'",
+        "\"q\"",
+        "'it''s'",
+        "\"a\\\"b\"",
+        "\"a\\x41\"",
+        "\"a\\u00e9\"",
+        "\"tab\\there\"",
+        "''",
+        "\"\"",
+        "'a'\u{a0}",
+        "'multi\n  line'",
+        "'multi\n\n  para'",
+        "plain\n  continued",
+        "plain\n  key: no",
+        "\"two\n  lines\"",
+        "",
+        "&a x",
+        "*a",
+        "!tag x",
+        "|",
+        ">",
+        "a: b",
+        "'unclosed",
+        "\"unclosed",
+        "- x",
+        "?x",
+        "`x`",
+    ];
+    const ITEMS: &[&str] =
+        &["a", "'b c'", "\"d\"", "1", "true", "", " ", ".inf", "x y", "a{b", "[c]", "'q''s'", "café", "null"];
+    const SEPS: &[&str] = &[",", ", ", " ,", ",,", " , "];
+
+    fn value(g: &mut Gen) -> String {
+        match g.next() % 10 {
+            0 | 1 => {
+                let n = g.next() % 4;
+                let items: Vec<&str> = (0..n).map(|_| g.pick(ITEMS)).collect();
+                let sep = g.pick(SEPS);
+                format!(" [{}]", items.join(sep))
+            }
+            2 => {
+                let indent = g.pick(&["", "  ", " "]);
+                let n = 1 + g.next() % 3;
+                (0..n).map(|_| format!("\n{indent}- {}", g.pick(SCALARS))).collect()
+            }
+            3 => String::new(),
+            _ => format!(" {}", g.pick(SCALARS)),
+        }
+    }
+
+    fn front_matter(g: &mut Gen) -> String {
+        let mut out = String::new();
+        if g.chance(20) {
+            out.push('\u{feff}');
+        }
+        let nl = if g.chance(5) { "\r\n" } else { "\n" };
+        for _ in 0..1 + g.next() % 5 {
+            out.push_str(g.pick(KEYS));
+            out.push(':');
+            out.push_str(&value(g).replace('\n', nl));
+            out.push_str(nl);
+            if g.chance(15) {
+                out.push_str(g.pick(&["", "\t", " ", "  "]));
+                out.push_str(nl);
+            }
+        }
+        out
+    }
+
+    fn agree_on(cases: usize, seed: u64) {
+        let mut g = Gen(seed);
+        let mut answered = 0;
+        for i in 0..cases {
+            let y = front_matter(&mut g);
+            if parse(&y).is_some() {
+                answered += 1;
+            }
+            if let Err(e) = check(&y) {
+                panic!("case {i} (seed {seed}) {y:?}: {e}");
+            }
+        }
+        // The generator must reach the subset the fast reader answers.
+        assert!(answered * 20 > cases, "answered only {answered} of {cases}");
+    }
+
+    /// Issue 21: generated front matters, every quoting style and the odd
+    /// inputs above mixed: the fast reader declines or agrees.
+    #[test]
+    fn generated_front_matters_agree_with_serde_yaml() {
+        agree_on(40_000, 0x9e37_79b9_7f4a_7c15);
+    }
+
+    /// The long run: `cargo test --release -- --ignored generated`.
+    #[test]
+    #[ignore]
+    fn generated_front_matters_agree_with_serde_yaml_long() {
+        for seed in 1..=20 {
+            agree_on(100_000, seed * 0x2545_f491_4f6c_dd1d);
         }
     }
 }

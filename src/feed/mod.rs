@@ -785,10 +785,9 @@ fn parse_files(
                             let Some(path) = files.get(i) else { continue };
                             let t = Instant::now();
                             let (r, stat) = if meta {
-                                match read_file_meta(path, &mut buf) {
-                                    Ok(m) => (Ok(()), Some(m)),
-                                    Err(e) => (Err(e), None),
-                                }
+                                // An oversized file's problem is cached with its
+                                // metadata too, so every run reports it.
+                                read_file_meta(path, &mut buf)
                             } else {
                                 (read_file(path, &mut buf), None)
                             };
@@ -823,27 +822,29 @@ fn parse_files(
 }
 
 /// As [`read_file`], also giving the file's metadata (from the open file,
-/// so it describes the bytes read).
-fn read_file_meta(path: &Path, buf: &mut Vec<u8>) -> Result<fs::Metadata, Problem> {
+/// so it describes the bytes read); with the problem, the metadata when the
+/// file could be opened (an oversized file's problem is cached by it).
+fn read_file_meta(path: &Path, buf: &mut Vec<u8>) -> (Result<(), Problem>, Option<fs::Metadata>) {
     use std::io::Read;
     buf.clear();
     let cannot = |e: io::Error| error(path, None, format!("cannot read this file: {e}"));
-    let file = fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    file.take(MAX_FILE_BYTES + 1).read_to_end(buf).map_err(cannot)?;
+    let meta = match fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+        Ok((file, meta)) => match file.take(MAX_FILE_BYTES + 1).read_to_end(buf) {
+            Ok(_) => meta,
+            Err(e) => return (Err(cannot(e)), None),
+        },
+        Err(e) => return (Err(cannot(e)), None),
+    };
     if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(error(
-            path,
-            None,
-            format!("the file is over {} MiB, larger than any post: skipped", MAX_FILE_BYTES >> 20),
-        ));
+        let why = format!("the file is over {} MiB, larger than any post: skipped", MAX_FILE_BYTES >> 20);
+        return (Err(error(path, None, why)), Some(meta));
     }
-    Ok(meta)
+    (Ok(()), Some(meta))
 }
 
 /// Reads a file into `buf` (reused between files), refusing huge ones.
 fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), Problem> {
-    read_file_meta(path, buf).map(|_| ())
+    read_file_meta(path, buf).0
 }
 
 /// Parses one file's bytes: binary and non-UTF-8 files are problems. The
