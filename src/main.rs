@@ -519,6 +519,7 @@ fn sync_command(config: &Config, names: &[String]) -> ExitCode {
                 }
             }
         };
+        let had_copy = root.join(&g.name).join("current").exists();
         let result = sync::sync(g, &root.join(&g.name), &progress);
         if let Some(b) = bar {
             b.finish_and_clear();
@@ -527,7 +528,8 @@ fn sync_command(config: &Config, names: &[String]) -> ExitCode {
             Ok(report) => println!("{report}"),
             Err(e) => {
                 failed = true;
-                println!("{}: failed: {e} (the last copy is kept)", g.name);
+                let kept = if had_copy { "the last copy is kept" } else { "no copy yet" };
+                eprintln!("{}: failed: {e} ({kept})", g.name);
             }
         }
     }

@@ -78,6 +78,8 @@ pub struct Report {
     pub first: bool,
     /// Nothing changed since the last sync.
     pub unchanged: bool,
+    /// Another sync of the feed held its lock: this one did nothing.
+    pub busy: bool,
 }
 
 impl std::fmt::Display for Report {
@@ -85,7 +87,9 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.state;
         let (short, day) = (s.short_commit(), s.commit_day());
-        if self.first {
+        if self.busy {
+            write!(f, "{}: a sync of {} is already running; nothing done", self.name, self.name)
+        } else if self.first {
             write!(f, "{}: {} posts, first sync ({short}, {day})", self.name, s.posts)
         } else if self.unchanged {
             write!(f, "{}: up to date ({short}, {day})", self.name)
@@ -192,9 +196,22 @@ fn run(mut cmd: Command) -> Result<String, String> {
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    let err = String::from_utf8_lossy(&out.stderr);
-    let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("git failed");
-    Err(crate::text::sanitize::one_line(last.trim_start_matches("fatal: ")))
+    Err(git_reason(&String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The line of git's stderr that says what is wrong: the first `fatal:` or
+/// `error:` line (git's last line is often advice: "and the repository
+/// exists.", "remove the file manually to continue."), else the last line.
+fn git_reason(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or(lines.last())
+        .copied()
+        .unwrap_or("git failed");
+    let line = line.trim_start_matches("fatal: ").trim_start_matches("error: ");
+    crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(line), 300)
 }
 
 /// What a sync goes through, for a progress display.
@@ -207,10 +224,83 @@ pub enum Step {
 
 /// Fetches `feed` into `dir` (its folder under [`feeds_dir`]) and makes the
 /// fetched tree current. On any failure the previous copy is left as it was.
+///
+/// Syncs of one feed are serialised by `sync.lock` (an advisory lock the
+/// system lets go of when its process dies): a second one waits up to
+/// [`LOCK_WAIT`], then reports the feed busy and does nothing.
 pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, String> {
     valid_url(&feed.url)?;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let lock_path = dir.join("sync.lock");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    let waited = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let state = load_state(dir).unwrap_or_default();
+                return Ok(Report {
+                    name: feed.name.clone(),
+                    state,
+                    first: false,
+                    unchanged: true,
+                    busy: true,
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(format!("{}: {e}", lock_path.display())),
+        }
+    }
+    let result = sync_locked(feed, dir, progress);
+    drop(lock);
+    result
+}
+
+/// How long a sync waits for another sync of the same feed.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Git's lock files in `repo` (and the checkout's index beside it) left by a
+/// sync that was killed with its git children. Only ever called under the
+/// feed's own lock, so no live git of ours holds them.
+fn remove_stale_git_locks(dir: &Path, repo: &Path) {
+    for name in
+        ["shallow.lock", "index.lock", "packed-refs.lock", "config.lock", "HEAD.lock", "FETCH_HEAD.lock"]
+    {
+        let _ = fs::remove_file(repo.join(name));
+    }
+    fn refs(d: &Path) {
+        let Ok(entries) = fs::read_dir(d) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                refs(&p);
+            } else if p.extension().is_some_and(|x| x == "lock") {
+                let _ = fs::remove_file(&p);
+            }
+        }
+    }
+    refs(&repo.join("refs"));
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("index.") && (name.ends_with(".tmp") || name.ends_with(".lock")) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, String> {
     let repo = dir.join("repo.git");
+    remove_stale_git_locks(dir, &repo);
     let previous = load_state(dir).filter(|_| dir.join("current").exists());
     if !repo.join("HEAD").exists() {
         // A half-made repository from an interrupted first sync: start again.
@@ -268,10 +358,20 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
     };
     let (mut added, mut changed, mut removed, mut rewritten) = (Vec::new(), Vec::new(), Vec::new(), false);
     let same = previous.as_ref().is_some_and(|p| p.commit == commit) && dir.join("current").exists();
+    // Every path the commit changed in the posts' folder (posts or not):
+    // the rest of the tree is linked from the previous copy, not written again.
+    let mut touched: Option<Vec<String>> = None;
+    let mut by_files = false;
     if let Some(p) = previous.as_ref().filter(|_| !same) {
-        let mut anc = git(&repo);
-        anc.args(["merge-base", "--is-ancestor", &p.commit, &commit]);
-        rewritten = run(anc).is_err();
+        // "Rewritten" only when the old commit is here and is not an
+        // ancestor of the new one; a shallow copy that lacks it says nothing.
+        let mut has = git(&repo);
+        has.args(["cat-file", "-e", &format!("{}^{{commit}}", p.commit)]);
+        if run(has).is_ok() {
+            let mut anc = git(&repo);
+            anc.args(["merge-base", "--is-ancestor", &p.commit, &commit]);
+            rewritten = run(anc).is_err();
+        }
         let mut diff = git(&repo);
         diff.args(["diff", "--name-status", "--no-renames", "-z", &p.commit, &commit, "--"]);
         if !sub.is_empty() {
@@ -279,8 +379,10 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
         }
         match run(diff) {
             Ok(out) => {
+                let mut all = Vec::new();
                 let mut parts = out.split('\0');
                 while let (Some(status), Some(path)) = (parts.next(), parts.next()) {
+                    all.push(path.to_string());
                     if !crate::feed::is_post_file(Path::new(path)) {
                         continue;
                     }
@@ -291,9 +393,10 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
                         None => {}
                     }
                 }
+                touched = Some(all);
             }
-            // The old commit is gone from the shallow copy: count by files.
-            Err(_) => rewritten = true,
+            // The old commit is gone from the shallow copy: compare the files.
+            Err(_) => by_files = true,
         }
     }
     progress(Step::CheckingOut);
@@ -301,17 +404,36 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
         let trees = dir.join("trees");
         fs::create_dir_all(&trees).map_err(|e| format!("{}: {e}", trees.display()))?;
         let tree = trees.join(&commit);
-        let tmp = trees.join(format!("{commit}.tmp"));
-        let _ = fs::remove_dir_all(&tmp);
-        fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        let tmp = trees.join(format!("{commit}.{}.tmp", std::process::id()));
+        let previous_tree = fs::canonicalize(dir.join("current")).ok();
         let result = (|| {
-            let mut co = git(&repo);
-            co.env("GIT_INDEX_FILE", dir.join("index.tmp"));
-            co.arg(format!("--work-tree={}", tmp.display()));
-            co.args(["checkout", "--quiet", "-f", &commit, "--"]);
-            co.arg(if sub.is_empty() { "." } else { sub.as_str() });
-            run(co)?;
-            let _ = fs::remove_file(dir.join("index.tmp"));
+            let expected = tree_files(&repo, &commit, &sub)?;
+            // Unchanged files linked from the previous copy (the parse cache
+            // then knows them), the changed ones checked out; else the whole tree.
+            let linked = match (&previous_tree, &touched) {
+                (Some(prev), Some(paths)) => {
+                    let _ = fs::remove_dir_all(&tmp);
+                    checkout_changes(&repo, dir, &tmp, prev, &commit, paths, &expected).is_ok()
+                }
+                _ => false,
+            };
+            if !linked {
+                let _ = fs::remove_dir_all(&tmp);
+                checkout_all(&repo, dir, &tmp, &commit, &sub)?;
+            }
+            // Only a whole copy becomes current.
+            let have = count_files(&tmp);
+            if have != expected.len() {
+                return Err(format!(
+                    "the checkout of {} holds {have} of its {} files: the last copy is kept",
+                    &commit[..commit.len().min(8)],
+                    expected.len()
+                ));
+            }
+            if by_files && let Some(prev) = &previous_tree {
+                let (a, c, r) = compare_trees(&prev.join(&sub), &tmp.join(&sub));
+                (added, changed, removed) = (a, c, r);
+            }
             let _ = fs::remove_dir_all(&tree);
             fs::rename(&tmp, &tree).map_err(|e| format!("{}: {e}", tree.display()))?;
             switch_current(dir, &tree)
@@ -320,6 +442,7 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
             let _ = fs::remove_dir_all(&tmp);
             return Err(e);
         }
+        clean_old_trees(dir, previous_tree.as_deref());
     }
     // The first sync brings no "new" posts: everything is.
     let posts = count_posts(&content_dir(dir, &sub));
@@ -342,9 +465,8 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
         state
     };
     write_state(dir, &state)?;
-    clean_old_trees(dir);
     progress(Step::Done);
-    Ok(Report { name: feed.name.clone(), state, first, unchanged: same })
+    Ok(Report { name: feed.name.clone(), state, first, unchanged: same, busy: false })
 }
 
 /// Points `current` at `tree`: a new link, renamed over the old one.
@@ -359,16 +481,129 @@ fn switch_current(dir: &Path, tree: &Path) -> Result<(), String> {
     fs::rename(&link, dir.join("current")).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
-/// Removes trees other than the current one (and leftovers of interrupted syncs).
-fn clean_old_trees(dir: &Path) {
-    let current = fs::read_link(dir.join("current")).ok().map(|t| dir.join(t));
+/// Removes trees other than the current and the previous one (a reader
+/// may still be reading it), and leftovers of interrupted syncs.
+fn clean_old_trees(dir: &Path, previous: Option<&Path>) {
+    let current = fs::canonicalize(dir.join("current")).ok();
     let Ok(entries) = fs::read_dir(dir.join("trees")) else { return };
     for e in entries.flatten() {
-        let p = e.path();
-        if Some(&p) != current.as_ref() {
-            let _ = fs::remove_dir_all(&p);
+        let p = fs::canonicalize(e.path()).unwrap_or_else(|_| e.path());
+        if Some(p.as_path()) != current.as_deref() && Some(p.as_path()) != previous {
+            let _ = fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// The files of `commit` under `sub` (every blob: what a checkout writes).
+fn tree_files(repo: &Path, commit: &str, sub: &str) -> Result<Vec<String>, String> {
+    let mut ls = git(repo);
+    ls.args(["ls-tree", "-r", "-z", "--name-only", commit, "--"]);
+    if !sub.is_empty() {
+        ls.arg(sub);
+    }
+    Ok(run(ls)?.split('\0').filter(|p| !p.is_empty()).map(str::to_string).collect())
+}
+
+/// Checks out the whole of `commit` (under `sub`) into `tmp`.
+fn checkout_all(repo: &Path, dir: &Path, tmp: &Path, commit: &str, sub: &str) -> Result<(), String> {
+    fs::create_dir_all(tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let index = dir.join(format!("index.{}.tmp", std::process::id()));
+    let mut co = git(repo);
+    co.env("GIT_INDEX_FILE", &index);
+    co.arg(format!("--work-tree={}", tmp.display()));
+    co.args(["checkout", "--quiet", "-f", commit, "--"]);
+    co.arg(if sub.is_empty() { "." } else { sub });
+    let result = run(co).map(|_| ());
+    let _ = fs::remove_file(&index);
+    result
+}
+
+/// Builds `tmp` as the previous tree `prev` with hard links for every file
+/// the commit did not touch, then checks out the touched ones that exist in
+/// `commit`. Unchanged files keep their inode and time, so the parse cache
+/// does not read them again.
+fn checkout_changes(
+    repo: &Path,
+    dir: &Path,
+    tmp: &Path,
+    prev: &Path,
+    commit: &str,
+    touched: &[String],
+    expected: &[String],
+) -> Result<(), String> {
+    let touched: std::collections::HashSet<&str> = touched.iter().map(String::as_str).collect();
+    let err = |p: &Path, e: io::Error| format!("{}: {e}", p.display());
+    for rel in expected.iter().filter(|r| !touched.contains(r.as_str())) {
+        let (from, to) = (prev.join(rel), tmp.join(rel));
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+        }
+        fs::hard_link(&from, &to).map_err(|e| err(&from, e))?;
+    }
+    fs::create_dir_all(tmp).map_err(|e| err(tmp, e))?;
+    let wanted: Vec<&str> = expected.iter().map(String::as_str).filter(|r| touched.contains(r)).collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let index = dir.join(format!("index.{}.tmp", std::process::id()));
+    let mut co = git(repo);
+    co.env("GIT_INDEX_FILE", &index);
+    co.arg(format!("--work-tree={}", tmp.display()));
+    co.args(["checkout", "--quiet", "-f", commit, "--pathspec-from-file=-", "--pathspec-file-nul"]);
+    // Paths as literal names, not patterns.
+    co.env("GIT_LITERAL_PATHSPECS", "1");
+    co.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let result = (|| {
+        let mut child = co.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+        if let Some(mut input) = child.stdin.take() {
+            use std::io::Write;
+            input.write_all(wanted.join("\0").as_bytes()).map_err(|e| format!("git: {e}"))?;
+        }
+        let out = child.wait_with_output().map_err(|e| format!("git: {e}"))?;
+        if out.status.success() { Ok(()) } else { Err(git_reason(&String::from_utf8_lossy(&out.stderr))) }
+    })();
+    let _ = fs::remove_file(&index);
+    result
+}
+
+/// Regular files below `root`, counted.
+fn count_files(root: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(root) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => count_files(&e.path()),
+            Ok(t) if t.is_file() => 1,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// The post files added, changed and removed from folder `old` to `new`
+/// (by their bytes), relative to them: what a sync brought when the old
+/// commit is no longer in the shallow copy.
+fn compare_trees(old: &Path, new: &Path) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let posts = |root: &Path| -> std::collections::BTreeMap<String, PathBuf> {
+        crate::feed::walk(root)
+            .0
+            .into_iter()
+            .filter_map(|p| {
+                let rel = p.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/");
+                Some((rel, p))
+            })
+            .collect()
+    };
+    let (before, after) = (posts(old), posts(new));
+    let (mut added, mut changed, mut removed) = (Vec::new(), Vec::new(), Vec::new());
+    for (rel, p) in &after {
+        match before.get(rel) {
+            None => added.push(rel.clone()),
+            Some(q) if fs::read(p).ok() != fs::read(q).ok() => changed.push(rel.clone()),
+            Some(_) => {}
+        }
+    }
+    removed.extend(before.keys().filter(|r| !after.contains_key(*r)).cloned());
+    (added, changed, removed)
 }
 
 fn write_state(dir: &Path, state: &SyncState) -> Result<(), String> {
@@ -417,7 +652,7 @@ mod tests {
             removed: vec!["c.md".into()],
             ..SyncState::default()
         };
-        let r = Report { name: "kubermates".into(), state, first: false, unchanged: false };
+        let r = Report { name: "kubermates".into(), state, first: false, unchanged: false, busy: false };
         assert_eq!(r.to_string(), "kubermates: 12 new, 3 changed, 1 removed (3096896e, 2026-02-27)");
     }
 }

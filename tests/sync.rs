@@ -142,13 +142,16 @@ fn a_remote_that_has_gone_fails_and_keeps_the_last_copy() {
     assert_eq!(s.run(&["sync"]).0, 0);
     let gone = s.root.join("moved-away");
     std::fs::rename(&s.repo, &gone).expect("mv");
-    let (code, out, _) = s.run(&["sync"]);
+    let (code, out, err) = s.run(&["sync"]);
     assert_eq!(code, 1);
-    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(err.lines().count(), 1, "failures go to stderr: {err}");
+    assert!(out.is_empty(), "{out}");
     assert!(
-        out.starts_with("news: failed: ") && out.trim_end().ends_with("(the last copy is kept)"),
-        "{out}"
+        err.starts_with("news: failed: ") && err.trim_end().ends_with("(the last copy is kept)"),
+        "{err}"
     );
+    // git's own reason, not its last line of advice.
+    assert!(err.contains("does not appear to be a git repository"), "{err}");
     assert_eq!(s.titles(&["list"]), ["Post A", "Post B", "Post C"]);
     // A bad address never reaches git as an option.
     let cfg = s.root.join("config/linkfeed/config.toml");
@@ -194,4 +197,144 @@ fn feed_names_choose_what_to_read() {
     // A DIR argument still wins.
     let dir = s.repo.join("content").to_string_lossy().into_owned();
     assert_eq!(s.titles(&["list", &dir]).len(), 3);
+}
+
+/// Issue 23: a first sync that fails says there is no copy yet, on stderr,
+/// with git's reason.
+#[test]
+fn a_first_sync_of_a_bad_remote_says_why_and_that_there_is_no_copy() {
+    let s = Setup::new();
+    std::fs::rename(&s.repo, s.root.join("gone")).expect("mv");
+    let (code, out, err) = s.run(&["sync"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("does not appear to be a git repository"), "{err}");
+    assert!(err.trim_end().ends_with("(no copy yet)"), "{err}");
+}
+
+/// Issue 21: three syncs of one feed at once, fifteen rounds: every one
+/// ends well and the copy made current is whole.
+#[test]
+fn concurrent_syncs_never_make_a_partial_copy_current() {
+    let s = Setup::new();
+    assert_eq!(s.run(&["sync"]).0, 0);
+    for round in 0..15 {
+        for k in 0..3 {
+            post(&s.repo, &format!("r{round}-{k}.md"), &format!("Round {round} post {k}"), "2026-02-01");
+        }
+        s.commit(&format!("round {round}"));
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                s.sandbox
+                    .linkfeed()
+                    .arg("sync")
+                    .env("LINKFEED_NOW", "2026-11-25T12:00:00Z")
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for c in children {
+            let out = c.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "round {round}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(s.titles(&["list"]).len(), 3 + 3 * (round + 1), "round {round}: a whole copy");
+    }
+}
+
+/// Issue 21: a sync killed with its git children, at several points, leaves
+/// nothing that stops the next one (git's lock files of a dead sync are
+/// removed under the feed's own lock).
+#[test]
+fn a_sync_killed_with_its_children_does_not_stop_the_next() {
+    use std::os::unix::process::CommandExt;
+    let s = Setup::new();
+    assert_eq!(s.run(&["sync"]).0, 0);
+    for (i, delay_ms) in [0u64, 5, 15, 40, 80].into_iter().enumerate() {
+        post(&s.repo, &format!("k{i}.md"), &format!("Killed {i}"), "2026-02-01");
+        s.commit(&format!("k{i}"));
+        let mut child = s
+            .sandbox
+            .linkfeed()
+            .arg("sync")
+            .process_group(0)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let pgid = format!("-{}", child.id());
+        let _ = std::process::Command::new("kill").args(["-9", "--", &pgid]).status();
+        let _ = child.wait();
+        // What a kill at the worst moment leaves: git's own lock files.
+        let repo = s.root.join("data/linkfeed/feeds/news/repo.git");
+        for lock in ["shallow.lock", "index.lock", "refs/linkfeed/tip.lock"] {
+            let p = repo.join(lock);
+            if let Some(d) = p.parent() {
+                let _ = std::fs::create_dir_all(d);
+            }
+            std::fs::write(&p, "").expect("plant a stale lock");
+        }
+        let (code, out, err) = s.run(&["sync"]);
+        assert_eq!(code, 0, "after a kill at {delay_ms} ms: {out}{err}");
+        assert_eq!(s.titles(&["list"]).len(), 4 + i, "{out}");
+    }
+}
+
+/// Issue 21: after a sync that added one post to a large feed, the next
+/// load parses only the files that changed (the cache is the feed's, not the
+/// checkout's, and unchanged files are linked from the previous copy); old
+/// checkouts are pruned (the current and the previous are kept).
+#[test]
+fn a_sync_that_adds_one_post_costs_one_parse() {
+    let s = Setup::new();
+    for i in 0..1500 {
+        post(&s.repo, &format!("bulk-{i:04}.md"), &format!("Bulk {i}"), "2025-06-01");
+    }
+    s.commit("bulk");
+    assert_eq!(s.run(&["sync"]).0, 0);
+    let (code, _, stats) = s.run(&["list", "--stats"]);
+    assert_eq!(code, 0);
+    assert!(stats.contains("parsed: 1503"), "{stats}");
+    for round in 0..3 {
+        post(&s.repo, &format!("one-more-{round}.md"), "One more", "2026-03-01");
+        s.commit("one more");
+        let (code, out, _) = s.run(&["sync"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("1 new, 0 changed, 0 removed"), "{out}");
+        assert!(!out.contains("rewritten"), "{out}");
+        let (_, _, stats) = s.run(&["list", "--stats"]);
+        assert!(stats.contains(&format!("parsed: 1, from cache: {}", 1503 + round)), "{stats}");
+    }
+    let trees = std::fs::read_dir(s.root.join("data/linkfeed/feeds/news/trees")).expect("trees").count();
+    assert_eq!(trees, 2, "the current and the previous checkout");
+    let caches = std::fs::read_dir(s.root.join("cache/linkfeed/feeds"))
+        .expect("caches")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .count();
+    assert_eq!(caches, 1, "one parse cache for the feed");
+}
+
+/// Issue 21: a repository copy that lost the last commit (an interrupted
+/// fetch, a removed repo.git) is no reason to say the history was rewritten;
+/// what changed is counted from the files.
+#[test]
+fn a_lost_old_commit_is_not_a_rewritten_history() {
+    let s = Setup::new();
+    assert_eq!(s.run(&["sync"]).0, 0);
+    post(&s.repo, "d.md", "Post D", "2026-02-01");
+    s.commit("d");
+    std::fs::remove_dir_all(s.root.join("data/linkfeed/feeds/news/repo.git")).expect("rm repo.git");
+    let (code, out, err) = s.run(&["sync"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("news: 1 new, 0 changed, 0 removed"), "{out}");
+    assert!(!out.contains("rewritten"), "{out}");
+    assert_eq!(s.titles(&["list", "-q", "is:new"]), ["Post D"]);
 }

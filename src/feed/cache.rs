@@ -90,12 +90,12 @@ struct Footer {
     dirs: Vec<(String, i64)>,
 }
 
-/// The cache file for the feed folder `root` (canonicalized), or `None`
-/// when there is no cache folder.
+/// The cache file for the feed folder `root` (which must exist), or `None`
+/// when there is no cache folder. Named by [`root_key`].
 pub fn path_for(root: &Path) -> Option<PathBuf> {
-    let root = fs::canonicalize(root).ok()?;
+    fs::metadata(root).ok()?;
     let dir = crate::store::paths::dir(crate::store::paths::Base::Cache)?;
-    Some(dir.join("feeds").join(format!("{:016x}.bin", fnv(root.to_string_lossy().as_bytes()))))
+    Some(dir.join("feeds").join(format!("{:016x}.bin", fnv(root_key(root).as_bytes()))))
 }
 
 /// Where the feed's search index is kept, beside its cache (`search::saved`).
@@ -117,9 +117,24 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The folder's name as the cache records it.
+/// The folder's name as the cache records it: its absolute path with `.`
+/// and `..` worked out, symbolic links not followed. A synced git feed is
+/// read through its `current` link, so every sync's checkout shares one
+/// cache (the entries of files that did not change still hold: the sync
+/// links them from the previous checkout).
 pub fn root_key(root: &Path) -> String {
-    fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()).to_string_lossy().into_owned()
+    let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.to_string_lossy().into_owned()
 }
 
 /// An open cache file, checked as far as its footer.
