@@ -13,8 +13,8 @@ pub fn now() -> i64 {
 /// A short date for a list row, at most six columns: how long ago for the
 /// last eight weeks (`now`, `45m`, `3h`, `2d`, `5w`), the month and day
 /// within the year (`Mar 24`), the year before that (`2023`). A date in the
-/// future (an event) is the month and day, or the year when a year or more
-/// away.
+/// future (an event) is the month and day (`Oct 2`), with the year when it is
+/// not this year's (`Mar'27`: the month then, the day in the detail pane).
 pub fn relative(ts: i64, now: i64) -> String {
     use chrono::{DateTime, Utc};
     const MIN: i64 = 60;
@@ -23,8 +23,12 @@ pub fn relative(ts: i64, now: i64) -> String {
     let age = now - ts;
     let date = |fmt: &str| DateTime::<Utc>::from_timestamp(ts, 0).map(|d| d.format(fmt).to_string());
     let far = age.abs() >= 330 * DAY;
+    let same_year = DateTime::<Utc>::from_timestamp(ts, 0)
+        .zip(DateTime::<Utc>::from_timestamp(now, 0))
+        .is_some_and(|(a, b)| chrono::Datelike::year(&a) == chrono::Datelike::year(&b));
     match age {
-        a if a < -MIN || far => if far { date("%Y") } else { date("%b %-d") }.unwrap_or_default(),
+        a if a < -MIN => if same_year { date("%b %-d") } else { date("%b'%y") }.unwrap_or_default(),
+        _ if far => date("%Y").unwrap_or_default(),
         a if a < MIN => "now".into(),
         a if a < HOUR => format!("{}m", a / MIN),
         a if a < DAY => format!("{}h", a / HOUR),
@@ -54,7 +58,8 @@ mod tests {
             (now - 400 * 86400, "2025"),
             (now - 3 * 365 * 86400, "2023"),
             (now + 3 * 86400, "May 4"),
-            (now + 400 * 86400, "2027"),
+            (now + 400 * 86400, "Jun'27"),
+            (now + 250 * 86400, "Jan'27"),
         ];
         for (ts, want) in cases {
             let got = relative(ts, now);

@@ -140,7 +140,7 @@ fn a_browser_that_fails_shows_in_the_status() {
     press(&mut app, &o, "o");
     let m = app.message.clone().expect("a message");
     assert!(m.error);
-    assert_eq!(m.text, "could not start browser: no such file");
+    assert_eq!(m.text, "could not open the page: no such file");
 }
 
 #[test]
@@ -550,4 +550,18 @@ fn facets_follow_the_view() {
     assert_eq!(app.section_counts, Some((vec![2, 1], 3)));
     press(&mut app, &o, "2");
     assert_eq!(app.matches.len(), 1, "Events: as the picker said");
+}
+
+/// Issue 23: a new section opens at its top, not where the old post would
+/// have stood.
+#[test]
+fn a_section_opens_at_its_top() {
+    let mut app = app_with(whole_sample(), 120, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "jjjjjjjjjjjj");
+    assert_eq!(app.selected, 12);
+    press(&mut app, &o, "2");
+    assert_eq!((app.selected, app.offset), (0, 0), "{}", app.section_label());
+    press(&mut app, &o, "jjj0");
+    assert_eq!((app.selected, app.offset), (0, 0), "all sections again, from the top");
 }

@@ -238,7 +238,7 @@ fn a_browser_that_cannot_start_is_reported() {
     let t = Tmux::start(&links(), 100, 30, &[("BROWSER", "/nonexistent/browser")]);
     t.wait_text("44 posts");
     t.keys(&["Enter"]);
-    t.wait_text("could not start browser");
+    t.wait_text("could not open the page: /nonexistent/browser");
     t.keys(&["C-c"]);
     t.wait_text("EXITED rc=0");
 }
@@ -339,10 +339,10 @@ fn hostile_text_is_shown_escaped_and_problems_are_listed() {
     t.keys(&["p"]);
     // Waited for whole: tmux may show the box before its lines.
     let s =
-        t.wait_for("the problem list", |s| s.contains("11 errors, 8 warnings") && s.contains("binary.md"));
+        t.wait_for("the problem list", |s| s.contains("11 errors, 7 warnings") && s.contains("binary.md"));
     assert!(s.contains("binary.md: error: this is a binary file"), "{s}");
     t.keys(&["Escape"]);
-    t.wait_for("the problem list to close", |s| !s.contains("11 errors, 8 warnings"));
+    t.wait_for("the problem list to close", |s| !s.contains("11 errors, 7 warnings"));
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
 }
@@ -684,7 +684,7 @@ fn skimming_keys_at_80x24_and_120x40() {
         let t = Tmux::start(&links(), w, h, &[("LINKFEED_NOW", SKIM_NOW)]);
         let s = t.wait_text("44 posts, 44 unread");
         // Relative dates in the list; the title gets the room.
-        assert!(s.contains("▶●    1w Ratatui 0.30: a modular workspace"), "{w}x{h}: {s}");
+        assert!(s.contains("▶●     1w Ratatui 0.30: a modular workspace"), "{w}x{h}: {s}");
         // m reads the first post; n skips to the next unread.
         t.keys(&["m", "j", "m", "g", "n"]);
         let s = t.wait_text("42 unread");
@@ -1050,4 +1050,59 @@ fn the_e2e_tests_never_read_or_write_the_users_folders() {
             "a_missing_folder_is_a_clear_error",
         ],
     );
+}
+
+/// Issue 23: a browser that exits non-zero at once is reported, with where
+/// to set another, and the post stays unread.
+#[test]
+fn a_browser_that_fails_is_reported_and_the_post_stays_unread() {
+    let t = Tmux::start(&links(), 160, 30, &[("BROWSER", "false")]);
+    t.wait_text("44 posts, 44 unread");
+    t.keys(&["o"]);
+    let s = t.wait_text("the browser failed: exit 1; set $BROWSER or `browser` in the config");
+    assert!(s.contains("44 posts, 44 unread"), "the post stays unread: {s}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}
+
+/// Issue 23: on a morning inside the snapshot, the first screen of the
+/// mixed view shows the news: no event still to come sits above the first
+/// news item, at 80x24 and 120x40.
+#[test]
+fn the_first_screen_of_a_morning_shows_the_news_first() {
+    let feed = common::real_feed();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let t = Tmux::start(
+            &cmdline(&[BIN, &feed.to_string_lossy()]),
+            w,
+            h,
+            &[("LINKFEED_NOW", "2025-09-01T07:00:00Z")],
+        );
+        let s = t.wait_text("posts,");
+        // Every event dated after the morning of 2025-09-01: none may be on
+        // the first screen (they are listed soonest first in Events).
+        let out = common::linkfeed()
+            .args(["list", "--json", "-q", "is:upcoming"])
+            .arg(&feed)
+            .env("LINKFEED_NOW", "2025-09-01T07:00:00Z")
+            .output()
+            .expect("list");
+        let upcoming: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let titles: Vec<String> = upcoming
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|p| p["title"].as_str().map(|t| t.chars().take(20).collect()))
+            .collect();
+        assert!(titles.len() > 5, "the snapshot has events after that morning");
+        let list_rows: Vec<&str> = s.lines().skip(1).take(h as usize - 3).collect();
+        for title in &titles {
+            assert!(
+                !list_rows.iter().any(|r| r.contains(title.as_str())),
+                "{w}x{h}: {title:?} on the first screen:\n{s}"
+            );
+        }
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
 }

@@ -116,9 +116,9 @@ fn warnings_name_dates_urls_and_duplicates() {
     assert!(has("javascript-url.md", "only http and https"));
     assert!(has("file-url.md", "only http and https"));
     assert!(has("option-url.md", "not a valid web address"));
-    assert!(has("dup-a.md", "dup-b.md"));
-    assert!(has("dup-b.md", "dup-a.md"));
-    assert_eq!(warnings.len(), 8, "{warnings:#?}");
+    // The duplicate pair is named once (issue 23), on either of the two.
+    assert!(has("dup-a.md", "dup-b.md") != has("dup-b.md", "dup-a.md"), "{warnings:#?}");
+    assert_eq!(warnings.len(), 7, "{warnings:#?}");
 }
 
 #[test]
@@ -194,6 +194,6 @@ fn check_exits_1_on_errors_and_prints_like_a_compiler() {
         text.lines()
             .last()
             .unwrap_or("")
-            .starts_with("checked 35 files: 24 posts loaded, 11 errors, 8 warnings")
+            .starts_with("checked 35 files: 24 posts loaded, 11 errors, 7 warnings")
     );
 }

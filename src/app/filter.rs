@@ -153,6 +153,9 @@ impl App {
     pub(super) fn set_section(&mut self, section: Option<String>) {
         self.section = section;
         self.refilter_keeping();
+        // A new section opens at its top, not where the old post would stand.
+        self.offset = 0;
+        self.select(0);
         let label = self.section_label();
         self.say(format!("showing {label}"), false);
     }

@@ -44,6 +44,9 @@ pub enum Action {
     Clock(i64),
     /// The browser was started for this URL, or could not be.
     Opened(Result<String, String>),
+    /// The browser was started on the URL; `Opened` follows once it held
+    /// or failed.
+    Opening(String),
     /// This text was put on the clipboard, or could not be.
     Copied(Result<String, String>),
     /// The marks were written, or could not be.
@@ -432,8 +435,11 @@ impl App {
                 self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
             }
             Action::Copied(Err(e)) => self.say(format!("could not copy: {}", sanitize::one_line(&e)), true),
+            Action::Opening(url) => self.say(format!("opening {}…", sanitize::one_line(&url)), false),
+            // The post stays unread.
             Action::Opened(Err(e)) => {
-                self.say(format!("could not start browser: {}", sanitize::one_line(&e)), true)
+                self.pending_read = None;
+                self.say(format!("could not open the page: {}", sanitize::one_line(&e)), true)
             }
             Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
             Action::Type(text) => self.type_text(&text),

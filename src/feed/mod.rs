@@ -958,38 +958,56 @@ pub fn assemble_with_capacity(
     }
 }
 
-/// A warning for each post whose link another post has too (compared by
-/// [`hugo::link_key`]); the reader folds them into one row.
+/// A warning for each post whose link an earlier post of its group has too
+/// (compared by [`hugo::link_key`]), naming that post: each pair once. The
+/// reader folds them into one row.
 fn duplicate_urls(posts: &[Post], groups: &[Vec<usize>]) -> Vec<Problem> {
     let mut out = Vec::new();
     for group in groups {
-        for &i in group {
-            let others: Vec<String> = group
-                .iter()
-                .filter(|&&o| o != i)
-                .map(|&o| crate::text::sanitize::one_line(&posts[o].path.to_string_lossy()))
-                .collect();
+        let Some((&first, rest)) = group.split_first() else { continue };
+        let kept = crate::text::sanitize::one_line(&posts[first].path.to_string_lossy());
+        for &i in rest {
             out.push(Problem {
                 path: posts[i].path.clone(),
                 line: None,
                 severity: Severity::Warning,
-                message: format!("the same link is in {} (shown as one row)", others.join(", ")),
+                message: format!("the same link is in {kept} (shown as one row)"),
             });
         }
     }
     out
 }
 
-/// Newest first; posts without a date last; ties by path so the order is stable.
+/// When a post reached the feed, for the newest-first order: its date; but
+/// an event's date is when it happens, so an event still to come (at `now`)
+/// counts from when it was published (`publishDate`) or, else, from when its
+/// file arrived here (its modification time: a sync writes a new post's
+/// file, and keeps an unchanged one's), never from its future date. An
+/// upcoming event whose arrival is unknown or later than `now` has none and
+/// sorts with the undated posts (the Events section and `is:upcoming` list
+/// it soonest first).
+pub fn arrival(post: &Post, now: i64) -> Option<i64> {
+    let date = post.timestamp()?;
+    if post.event.is_none() || date <= now {
+        return Some(date);
+    }
+    let published = post.publish_date().map(|d| d.timestamp()).or_else(|| {
+        let m = fs::metadata(&post.path).ok()?.modified().ok()?;
+        m.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
+    });
+    published.filter(|&t| t <= now).map(|t| t.min(date))
+}
+
+/// Newest first by [`arrival`]; posts without one last; ties by path so the
+/// order is stable.
 pub fn sort_newest_first(posts: &mut [Post]) {
+    let now = crate::clock::now();
     // Sorting indices, then moving each post once: a post is a few hundred
     // bytes, and a sort moves its elements many times.
+    let keys: Vec<Option<i64>> = posts.iter().map(|p| arrival(p, now)).collect();
     let mut order: Vec<usize> = (0..posts.len()).collect();
     // `None < Some`, so comparing b to a puts undated posts last.
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&posts[a], &posts[b]);
-        b.timestamp().cmp(&a.timestamp()).then_with(|| a.path.cmp(&b.path))
-    });
+    order.sort_by(|&a, &b| keys[b].cmp(&keys[a]).then_with(|| posts[a].path.cmp(&posts[b].path)));
     // Apply the order in place, cycle by cycle: no second array of posts.
     let mut placed = vec![false; order.len()];
     for start in 0..order.len() {

@@ -29,7 +29,15 @@ pub fn is_console_browser(browser: &str) -> bool {
 /// The world outside the app: something that can open a URL in a browser
 /// and put text on the clipboard. The TUI takes one, so tests can pass a fake.
 pub trait Host {
-    fn open(&self, url: &str) -> Result<(), String>;
+    /// Starts the browser on `url`: done (`Opened::Now`), or started and
+    /// still to be judged (`Opened::Later`: [`Host::poll_open`] tells).
+    fn open(&self, url: &str) -> Result<Opened, String>;
+    /// A browser started by `open` that has now either failed (it exited
+    /// non-zero within [`BROWSER_GRACE`]) or held (it runs, or exited 0):
+    /// the URL, or why it failed.
+    fn poll_open(&self) -> Option<Result<String, String>> {
+        None
+    }
     fn copy(&self, text: &str) -> Result<(), String>;
     /// Keeps mark changes for the next run (and other readers). When other
     /// readers changed marks meanwhile, the marks as they now stand.
@@ -104,6 +112,42 @@ pub fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)
     Some((program, args))
 }
 
+/// What [`Host::open`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// The browser opened the page (or the system opener took it).
+    Now,
+    /// The browser was started; whether it held is told by `poll_open`.
+    Later,
+}
+
+/// The channel the browsers' verdicts come back on.
+struct Verdicts(
+    std::sync::mpsc::Sender<Result<String, String>>,
+    std::sync::mpsc::Receiver<Result<String, String>>,
+);
+
+impl Default for Verdicts {
+    fn default() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        Verdicts(tx, rx)
+    }
+}
+
+/// A browser that exits non-zero within this long failed to open the page.
+pub const BROWSER_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Where to say which browser to use, after a failure.
+const BROWSER_HINT: &str = "set $BROWSER or `browser` in the config";
+
+/// `exit 1`, or the signal that ended it.
+fn exit_words(status: &std::process::ExitStatus) -> String {
+    match status.code() {
+        Some(c) => format!("exit {c}"),
+        None => status.to_string(),
+    }
+}
+
 /// The real opener: `$BROWSER` (or a configured command) or the system's.
 #[derive(Default)]
 pub struct SystemHost {
@@ -121,6 +165,8 @@ pub struct SystemHost {
     /// Check the feed drawn from the cache once the first frame is up.
     pub check_after_first_frame: std::cell::Cell<bool>,
     syncing: RefCell<Option<std::sync::mpsc::Receiver<SyncResult>>>,
+    /// Browsers started and not yet judged.
+    opening: Verdicts,
     /// Where the feed's search index (with the word index of the text) is
     /// kept between runs, beside the parse cache; `None`: built every run.
     pub index_file: Option<std::path::PathBuf>,
@@ -138,6 +184,7 @@ impl SystemHost {
             drew: std::cell::Cell::new(false),
             check_after_first_frame: std::cell::Cell::new(false),
             syncing: RefCell::new(None),
+            opening: Verdicts::default(),
             index_file: None,
         }
     }
@@ -180,9 +227,11 @@ impl Host for SystemHost {
         }
     }
 
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> Result<Opened, String> {
         let Some((program, args)) = self.browser.as_deref().and_then(|b| browser_command(b, url)) else {
-            return open::that_detached(url).map_err(|e| e.to_string());
+            return open::that_detached(url)
+                .map(|()| Opened::Now)
+                .map_err(|e| format!("{}; {BROWSER_HINT}", crate::text::sanitize::one_line(&e.to_string())));
         };
         if self.browser_in_terminal() {
             // In the foreground, with the terminal to itself.
@@ -191,7 +240,11 @@ impl Host for SystemHost {
             super::resume();
             self.drew.set(true);
             let status = status.map_err(|e| format!("{program}: {e}"))?;
-            return if status.success() { Ok(()) } else { Err(format!("{program} exited with {status}")) };
+            return if status.success() {
+                Ok(Opened::Now)
+            } else {
+                Err(format!("the browser failed: {}; {BROWSER_HINT}", exit_words(&status)))
+            };
         }
         let mut cmd = Command::new(&program);
         cmd.args(&args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
@@ -201,10 +254,34 @@ impl Host for SystemHost {
             // Its own process group: a Ctrl-C or hang-up meant for us is not its.
             cmd.process_group(0);
         }
-        let mut child = cmd.spawn().map_err(|e| format!("{program}: {e}"))?;
-        // Reap it when it exits, without waiting here.
-        std::thread::spawn(move || child.wait());
-        Ok(())
+        let mut child = cmd.spawn().map_err(|e| format!("{program}: {e}; {BROWSER_HINT}"))?;
+        // Judged in the background: a browser that exits non-zero within the
+        // grace period failed; one that runs on, or exits 0, opened the page.
+        // It is reaped when it exits, without waiting here.
+        let tx = self.opening.0.clone();
+        let url = url.to_string();
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            let verdict = loop {
+                match child.try_wait() {
+                    Ok(Some(status)) if status.success() => break Ok(url),
+                    Ok(Some(status)) => {
+                        break Err(format!("the browser failed: {}; {BROWSER_HINT}", exit_words(&status)));
+                    }
+                    Ok(None) if start.elapsed() < BROWSER_GRACE => {
+                        std::thread::sleep(std::time::Duration::from_millis(20))
+                    }
+                    _ => break Ok(url),
+                }
+            };
+            let _ = tx.send(verdict);
+            let _ = child.wait();
+        });
+        Ok(Opened::Later)
+    }
+
+    fn poll_open(&self) -> Option<Result<String, String>> {
+        self.opening.1.try_recv().ok()
     }
 
     fn start_reload(&self) {

@@ -45,10 +45,11 @@ pub fn apply(app: &mut App, action: Action, host: &dyn Host) {
 fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
     while let Some(effect) = next {
         next = match effect {
-            Effect::Open(url) => {
-                let result = host.open(&url).map(|()| url);
-                app.update(Action::Opened(result))
-            }
+            Effect::Open(url) => match host.open(&url) {
+                Ok(host::Opened::Now) => app.update(Action::Opened(Ok(url))),
+                Ok(host::Opened::Later) => app.update(Action::Opening(url)),
+                Err(e) => app.update(Action::Opened(Err(e))),
+            },
             Effect::Copy(text) => {
                 let result = host.copy(&text).map(|()| text);
                 app.update(Action::Copied(result))
@@ -131,6 +132,9 @@ pub fn run(
                 batch.push(event::read()?);
             }
             process(app, batch, opener);
+        }
+        if let Some(result) = opener.poll_open() {
+            apply(app, Action::Opened(result), opener);
         }
         if let Some(result) = opener.poll_sync() {
             apply(app, Action::Synced(result), opener);

@@ -31,15 +31,15 @@ pub const ONE_PANE_BELOW: u16 = 60;
 pub const DETAIL_MAX: u16 = 80;
 
 /// Columns a list row spends before the title: the selection marker, the
-/// mark (star or unread dot), a six-column date and a space.
-pub const ROW_PREFIX: u16 = 9;
+/// mark (star or unread dot), a space, a six-column date and a space.
+pub const ROW_PREFIX: u16 = 10;
 
 /// Title columns the list keeps room for, where the width allows: 45
 /// characters of a longer title and its `…`.
 pub const TITLE_ROOM: u16 = 46;
 
 /// The detail pane never shrinks below this beside the list.
-const DETAIL_MIN: u16 = 23;
+const DETAIL_MIN: u16 = 22;
 
 /// The list takes about 60% of the width on the left (more on a narrow
 /// terminal, so that 45 characters of a title fit at 80 columns), the detail

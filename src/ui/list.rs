@@ -68,7 +68,8 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
             (false, true, false) => Span::styled("●", t.tag),
             (false, false, _) => Span::raw(" "),
         },
-        Span::styled(format!("{day:>6} "), t.muted),
+        // One space between the marker and the date, however long the date.
+        Span::styled(format!(" {day:>6} "), t.muted),
     ];
     let source = match &post.event {
         Some(e) if !e.place.is_empty() => e.place.as_str(),
@@ -178,12 +179,17 @@ fn empty_state(app: &App, area: Rect, buf: &mut Buffer) {
         }
         l
     } else {
-        vec![
-            Line::styled("Nothing matches.", t.title),
-            Line::raw(""),
-            Line::raw(format!("No post matches “{}”.", app.query_text)),
-            Line::raw("Esc clears the filter; ? shows the query syntax."),
-        ]
+        let what = if app.query_text.is_empty() {
+            "No post here.".to_string()
+        } else {
+            format!("No post matches “{}”.", app.query_text)
+        };
+        let mut l = vec![Line::styled("Nothing matches.", t.title), Line::raw(""), Line::raw(what)];
+        if app.section.is_some() {
+            l.push(Line::raw(format!("Showing {} only: 0 shows every section.", app.section_label())));
+        }
+        l.push(Line::raw("Esc clears the filter; ? shows the query syntax."));
+        l
     };
     Paragraph::new(lines).wrap(Wrap { trim: true }).render(area, buf);
 }

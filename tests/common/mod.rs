@@ -43,12 +43,12 @@ impl Host for FakeHost {
         Ok(())
     }
 
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> Result<linkfeed::tui::host::Opened, String> {
         if let Some(e) = &self.fail {
             return Err(e.clone());
         }
         self.opened.borrow_mut().push(url.to_string());
-        Ok(())
+        Ok(linkfeed::tui::host::Opened::Now)
     }
 }
 
