@@ -565,3 +565,39 @@ fn a_section_opens_at_its_top() {
     press(&mut app, &o, "jjj0");
     assert_eq!((app.selected, app.offset), (0, 0), "all sections again, from the top");
 }
+
+/// Issue 23: Space and b page a long post in the detail pane; `l` gives the
+/// detail pane the keys that move (j/k, PgDn/PgUp, g/G), `h` or Esc gives
+/// them back; the bottom border says how much is left and the reading time.
+#[test]
+fn long_posts_page_in_the_detail_pane() {
+    let long: String = (0..150).map(|i| format!("Paragraph {i} of a long post.\n\n")).collect();
+    let mut feed = facet_feed();
+    feed.posts[0].summary = long;
+    let mut app = app_with(feed, 120, 30);
+    let o = FakeHost::default();
+    let page = app.size.1 as usize - 4; // the pane's height (27) less a line
+    press(&mut app, &o, " ");
+    assert_eq!(app.detail_scroll, page);
+    assert_eq!(app.selected, 0, "Space pages the post, not the list");
+    press(&mut app, &o, " b");
+    assert_eq!(app.detail_scroll, page);
+    let s = screen(&app);
+    assert!(s.contains("min read · more below ("), "{s}");
+    // l: j, PgDn and G move the post.
+    press(&mut app, &o, "lj");
+    assert_eq!((app.selected, app.detail_scroll), (0, page + 1));
+    press(&mut app, &o, "<PgDn>");
+    assert_eq!(app.detail_scroll, 2 * page + 1);
+    press(&mut app, &o, "G");
+    let s = screen(&app);
+    assert!(!s.contains("more below"), "at the end: {s}");
+    assert!(s.contains("h: the list"), "the focus is shown: {s}");
+    press(&mut app, &o, "g");
+    assert_eq!(app.detail_scroll, 0);
+    // Esc gives the keys back to the list.
+    press(&mut app, &o, "<Esc>j");
+    assert_eq!(app.selected, 1);
+    press(&mut app, &o, "ljhj");
+    assert_eq!(app.selected, 2, "h gives them back too");
+}

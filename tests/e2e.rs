@@ -1106,3 +1106,31 @@ fn the_first_screen_of_a_morning_shows_the_news_first() {
         t.wait_text("EXITED rc=0");
     }
 }
+
+/// Issue 23: Space pages a long blog post of the snapshot, at 80x24 and
+/// 120x40, and the bottom border says how much is below.
+#[test]
+fn space_pages_a_long_blog_post() {
+    let blog = common::real_feed().join("blog");
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let t = Tmux::start(&cmdline(&[BIN, &blog.to_string_lossy()]), w, h, &[("LINKFEED_NOW", SKIM_NOW)]);
+        t.wait_text("36 posts");
+        // The third post is long at both sizes.
+        t.keys(&["j", "j"]);
+        let before = t.wait_text("more below (");
+        let pct = |s: &str| -> u32 {
+            s.split("more below (")
+                .nth(1)
+                .and_then(|r| r.split('%').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        t.keys(&["Space"]);
+        let after = t.wait_for("the next page", |s| pct(s) > pct(&before));
+        if w >= 120 {
+            assert!(after.contains("min read · more below ("), "{w}x{h}: {after}");
+        }
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+}

@@ -35,6 +35,12 @@ pub enum Cmd {
     HalfPageUp,
     DetailDown,
     DetailUp,
+    /// A page of the detail pane.
+    DetailPageDown,
+    DetailPageUp,
+    /// The keys that move go to the detail pane / back to the list.
+    FocusDetail,
+    FocusList,
     StartFilter,
     AcceptFilter,
     ClearFilter,
@@ -119,6 +125,20 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[k('K'), ctrl_code(Up)],
         cmd: Cmd::DetailUp,
         help: "scroll the summary up",
+    },
+    Binding { modes: &[List], keys: &[k(' ')], cmd: Cmd::DetailPageDown, help: "page the post down" },
+    Binding { modes: &[List], keys: &[k('b')], cmd: Cmd::DetailPageUp, help: "page the post up" },
+    Binding {
+        modes: &[List],
+        keys: &[k('l'), code(KeyCode::Right)],
+        cmd: Cmd::FocusDetail,
+        help: "j/k/PgDn move the post",
+    },
+    Binding {
+        modes: &[List],
+        keys: &[k('h'), code(KeyCode::Left)],
+        cmd: Cmd::FocusList,
+        help: "j/k/PgDn move the list",
     },
     Binding { modes: &[List], keys: &[k('/')], cmd: Cmd::StartFilter, help: "filter: type a query" },
     Binding {
@@ -279,6 +299,10 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("half_page_up", Cmd::HalfPageUp),
     ("scroll_down", Cmd::DetailDown),
     ("scroll_up", Cmd::DetailUp),
+    ("page_post_down", Cmd::DetailPageDown),
+    ("page_post_up", Cmd::DetailPageUp),
+    ("focus_post", Cmd::FocusDetail),
+    ("focus_list", Cmd::FocusList),
     ("filter", Cmd::StartFilter),
     ("clear_filter", Cmd::ClearFilter),
     ("open", Cmd::Open),
@@ -508,9 +532,9 @@ mod tests {
     #[test]
     fn remapping_moves_a_key() {
         let mut map = KeyMap::default();
-        let l = ev(KeyCode::Char('l'), KeyModifiers::NONE);
+        let l = ev(KeyCode::Char('w'), KeyModifiers::NONE);
         assert_eq!(map.lookup(Mode::List, &l), None);
-        map.remap(Cmd::Open, vec![k('l'), k('j')]);
+        map.remap(Cmd::Open, vec![k('w'), k('j')]);
         assert_eq!(map.lookup(Mode::List, &l), Some(Input::Cmd(Cmd::Open)));
         let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(map.lookup(Mode::List, &j), Some(Input::Cmd(Cmd::Open)), "j left `next post`");
@@ -522,7 +546,7 @@ mod tests {
             "other modes keep theirs"
         );
         assert!(
-            map.help_rows(Mode::List).contains(&("l / j".to_string(), "open the original in the browser"))
+            map.help_rows(Mode::List).contains(&("w / j".to_string(), "open the original in the browser"))
         );
         map.remap(Cmd::Quit, vec![k('x')]);
         let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);

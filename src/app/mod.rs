@@ -207,6 +207,9 @@ pub struct App {
     pub open_advances: bool,
     /// In a terminal too narrow for two panes, the detail pane is shown.
     pub show_detail: bool,
+    /// The keys that move (j/k, PgDn/PgUp, g/G) move the detail pane, not
+    /// the list (`l`/`Right`; `h`/`Left` or `Esc` give them back).
+    pub focus_detail: bool,
     /// The posts the last sync brought (`is:new`, a `+` in the list).
     pub new_posts: std::collections::HashSet<std::path::PathBuf>,
     /// The name of the open git feed (`S` syncs it); `None` for a folder.
@@ -284,6 +287,7 @@ impl App {
             confirm: None,
             open_advances: true,
             show_detail: false,
+            focus_detail: false,
             new_posts: std::collections::HashSet::new(),
             sync_feed: None,
             syncing: false,
@@ -462,6 +466,28 @@ impl App {
                 self.show_detail = true;
                 self.refresh_detail();
             }
+            // The detail pane has the keys that move.
+            (Mode::List, Cmd::FocusDetail) => self.focus_detail = true,
+            (Mode::List, Cmd::FocusList) => self.focus_detail = false,
+            (Mode::List, Cmd::ClearFilter) if self.focus_detail => self.focus_detail = false,
+            (Mode::List, Cmd::Down) if self.focus_detail => self.scroll_detail(1),
+            (Mode::List, Cmd::Up) if self.focus_detail => self.scroll_detail(-1),
+            (Mode::List, Cmd::DetailPageDown) => self.scroll_detail(self.detail_page() as isize),
+            (Mode::List, Cmd::DetailPageUp) => self.scroll_detail(-(self.detail_page() as isize)),
+            (Mode::List, Cmd::PageDown) if self.focus_detail => {
+                self.scroll_detail(self.detail_page() as isize)
+            }
+            (Mode::List, Cmd::PageUp) if self.focus_detail => {
+                self.scroll_detail(-(self.detail_page() as isize))
+            }
+            (Mode::List, Cmd::HalfPageDown) if self.focus_detail => {
+                self.scroll_detail(self.detail_page().div_ceil(2) as isize)
+            }
+            (Mode::List, Cmd::HalfPageUp) if self.focus_detail => {
+                self.scroll_detail(-(self.detail_page().div_ceil(2) as isize))
+            }
+            (Mode::List, Cmd::First) if self.focus_detail => self.detail_scroll = 0,
+            (Mode::List, Cmd::Last) if self.focus_detail => self.scroll_detail(isize::MAX / 2),
             (Mode::Tags, Cmd::Down) => self.tag_select(self.tag_selected.saturating_add(1)),
             (Mode::Tags, Cmd::Up) => self.tag_select(self.tag_selected.saturating_sub(1)),
             (Mode::Tags, Cmd::Backspace) => {
@@ -749,6 +775,18 @@ impl App {
                 Some(Effect::SaveIndex(key, Box::new(index.clone())))
             }
         }
+    }
+
+    /// Scrolls the detail pane by `by` lines (negative: up), within its text.
+    fn scroll_detail(&mut self, by: isize) {
+        self.detail_scroll = self.detail_scroll.saturating_add_signed(by);
+        self.clamp_detail_scroll();
+    }
+
+    /// A page of the detail pane: its height less a line, so the last line
+    /// read stays in view.
+    fn detail_page(&self) -> usize {
+        (self.areas().detail_inner.height as usize).saturating_sub(1).max(1)
     }
 
     /// Builds the search index if the feed in hand has none yet.

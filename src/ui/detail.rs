@@ -12,16 +12,22 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let mut block = Block::bordered().border_type(BorderType::Rounded).border_style(t.border);
+    let focused = app.focus_detail && app.mode == crate::app::keys::Mode::List;
+    let mut block = Block::bordered().border_type(BorderType::Rounded).border_style(if focused {
+        t.title
+    } else {
+        t.border
+    });
     if app.detail_only() {
         block = block.title(" Esc: the list · Enter: open ");
+    } else if focused {
+        block = block.title(" h: the list ");
     }
-    block.render(area, buf);
     let inner = super::layout::inner(area);
-    if inner.is_empty() {
+    let Some(post) = app.current() else {
+        block.render(area, buf);
         return;
-    }
-    let Some(post) = app.current() else { return };
+    };
     // The app keeps the lines current after every update; an app drawn
     // before its first update (a test, a bench) gets them built here.
     let built;
@@ -51,6 +57,30 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             },
         }
     };
+    // On the bottom border: the reading time, and how much is still below.
+    let below = lines.len().saturating_sub(app.detail_scroll + inner.height as usize);
+    let minutes = reading_minutes(lines);
+    let seen = (app.detail_scroll + inner.height as usize) * 100 / lines.len().max(1);
+    // As much as the border holds: the longest form that fits.
+    let forms = if below > 0 {
+        vec![
+            format!("{minutes} min read · more below ({seen}%) Space"),
+            format!("{minutes} min · more below ({seen}%)"),
+            format!("more below ({seen}%)"),
+            format!("↓{seen}%"),
+        ]
+    } else {
+        vec![format!("{minutes} min read"), format!("{minutes} min"), String::new()]
+    };
+    let room = (area.width as usize).saturating_sub(4);
+    let foot = forms.into_iter().find(|f| f.chars().count() + 2 <= room).unwrap_or_default();
+    if !inner.is_empty() && !foot.is_empty() {
+        block = block.title_bottom(Line::styled(format!(" {foot} "), t.muted).right_aligned());
+    }
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
     let rows = lines.iter().skip(app.detail_scroll).take(inner.height as usize);
     for (i, l) in rows.enumerate() {
         let line = Line::from(
@@ -58,4 +88,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         );
         buf.set_line(inner.x, inner.y + i as u16, &line, inner.width);
     }
+}
+
+/// Minutes to read the pane's text, at 220 words a minute, at least one.
+fn reading_minutes(lines: &[DetailLine]) -> usize {
+    let words: usize =
+        lines.iter().flat_map(|l| &l.spans).map(|(text, _)| text.split_whitespace().count()).sum();
+    words.div_ceil(220).max(1)
 }

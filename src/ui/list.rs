@@ -16,7 +16,7 @@ const TITLE_CHARS: usize = 400;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let focused = matches!(app.mode, Mode::List | Mode::Filter);
+    let focused = matches!(app.mode, Mode::List | Mode::Filter) && !app.focus_detail;
     let title = Line::from(format!(" {} ", app.source_label));
     Block::bordered()
         .border_type(BorderType::Rounded)
