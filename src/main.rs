@@ -629,6 +629,7 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
     let check_first = Arc::new(AtomicBool::new(false));
     let mut reloader = {
         let (source, check_first) = (source.clone(), Arc::clone(&check_first));
+        let git = resolved_git.clone();
         linkfeed::feed::watch::Reloader::new(move || {
             if check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
                 && let (Source::Dir(dir), true) = (&source, use_cache)
@@ -639,16 +640,25 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
                 unchanged.stats.checked_unchanged = true;
                 return Ok(unchanged);
             }
-            feed::load_cached(&source, use_cache).map(|f| f.visible(drafts)).map_err(|e| e.to_string())
+            let mut f = feed::load_cached(&source, use_cache)
+                .map(|f| f.visible(drafts))
+                .map_err(|e| e.to_string())?;
+            // A synced feed's newness is read again with it: a sync done
+            // elsewhere (or `r` after one) shows its `+` marks.
+            if let Some((g, dir)) = &git {
+                f.new_posts = Some(linkfeed::sync::new_posts(dir, &g.path));
+            }
+            Ok(f)
         })
     };
     // Watched once the first screen is up (a recursive watch walks the folder).
-    // A synced git feed changes only by a sync, which reads it again itself
-    // (and a watch would follow the old checkout, which the sync removes).
-    if let Source::Dir(dir) = &source
-        && resolved_git.is_none()
-    {
-        reloader.watch_later(dir);
+    // A synced git feed changes only by a sync (here, or in another process):
+    // its sync.json, written last, is watched (a watch of the checkout would
+    // follow the old copy, which a later sync removes).
+    match (&source, &resolved_git) {
+        (_, Some((_, dir))) => reloader.watch_file_later(dir, "sync.json"),
+        (Source::Dir(dir), None) => reloader.watch_later(dir),
+        _ => {}
     }
     let mut opener = SystemHost::from_env().with_reload(reloader);
     if config.browser.is_some() {

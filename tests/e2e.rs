@@ -1134,3 +1134,42 @@ fn space_pages_a_long_blog_post() {
         t.wait_text("EXITED rc=0");
     }
 }
+
+/// Issue 23: `linkfeed sync` run in another shell while the reader is open:
+/// the reader shows the new post, with its `+` mark, without a key press.
+#[test]
+fn a_sync_done_elsewhere_shows_in_the_open_reader() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let repo = probe.dir.join("remote");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git_in(&repo, &["init", "-q", "-b", "main"]);
+    post_file(&repo, "a.md", "First post", "2026-01-01");
+    git_in(&repo, &["add", "-A"]);
+    git_in(&repo, &["commit", "-q", "-m", "one"]);
+    let cfg = probe.dir.join("config");
+    std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
+    std::fs::write(
+        cfg.join("linkfeed/config.toml"),
+        format!("[feeds.news]\ngit = \"file://{}\"\n", repo.display()),
+    )
+    .expect("write config");
+    let sync = || {
+        let out = probe.linkfeed().arg("sync").output().expect("sync");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    sync();
+    // The reader shares the probe's config, data and state (as two shells would).
+    let vars: Vec<(String, String)> =
+        probe.sandbox_vars().iter().map(|(k, v)| (k.to_string(), v.to_string_lossy().into_owned())).collect();
+    let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let t = Tmux::start(&cmdline(&[BIN, "-f", "news"]), 120, 30, &env);
+    t.wait_text("1 post, 1 unread");
+    post_file(&repo, "b.md", "Second post", "2026-02-01");
+    git_in(&repo, &["add", "-A"]);
+    git_in(&repo, &["commit", "-q", "-m", "two"]);
+    sync();
+    let s = t.wait_text("2 posts, 2 unread");
+    assert!(s.lines().any(|l| l.contains('+') && l.contains("Second post")), "the new mark: {s}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}

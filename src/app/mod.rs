@@ -671,6 +671,9 @@ impl App {
     /// Takes a (freshly) loaded feed, keeping the query, the sort, the read
     /// state and, where it still exists, the selected post.
     pub fn replace_feed(&mut self, feed: Feed) {
+        if let Some(new) = &feed.new_posts {
+            self.new_posts = new.iter().cloned().collect();
+        }
         let keep = self.current().map(|p| p.path.clone());
         self.skipped = feed.skipped();
         let mut problems = feed.problems;

@@ -64,6 +64,10 @@ pub struct Feed {
     /// The groups of posts that share a link (indices into `posts`), as
     /// assembling found them: folding reuses them when no post was dropped.
     pub link_groups: Option<Vec<Vec<usize>>>,
+    /// For a synced git feed, the posts its last sync brought (`is:new`),
+    /// read with the posts, so a reload after a sync done elsewhere shows
+    /// them as new; `None` for a folder (the loader leaves it).
+    pub new_posts: Option<Vec<PathBuf>>,
 }
 
 /// Timings of a load, for `list --stats` and the benchmarks.
@@ -955,6 +959,7 @@ pub fn assemble_with_capacity(
         stats: LoadStats::default(),
         cache_note: None,
         link_groups: Some(groups),
+        new_posts: None,
     }
 }
 

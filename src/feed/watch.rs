@@ -40,8 +40,9 @@ impl Inner {
 pub struct Reloader {
     inner: Arc<Inner>,
     results: Mutex<Receiver<Result<Feed, String>>>,
-    /// A folder to watch once [`Reloader::begin_watch`] is called.
-    deferred: Mutex<Option<std::path::PathBuf>>,
+    /// A folder to watch once [`Reloader::begin_watch`] is called, and the
+    /// one file in it that matters (`None`: everything below it).
+    deferred: Mutex<Option<(std::path::PathBuf, Option<String>)>>,
     /// Why the deferred watch could not be set up, once.
     watch_problem: Arc<Mutex<Option<String>>>,
 }
@@ -66,15 +67,24 @@ impl Reloader {
     /// screen should not wait for that.
     pub fn watch_later(&mut self, dir: &Path) {
         if let Ok(mut d) = self.deferred.lock() {
-            *d = Some(dir.to_path_buf());
+            *d = Some((dir.to_path_buf(), None));
+        }
+    }
+
+    /// Also reload when the file `name` in `dir` is written or replaced (a
+    /// synced feed's `sync.json`, written last by every sync, in this reader
+    /// or another process), once it has been quiet for [`DEBOUNCE`].
+    pub fn watch_file_later(&mut self, dir: &Path, name: &str) {
+        if let Ok(mut d) = self.deferred.lock() {
+            *d = Some((dir.to_path_buf(), Some(name.to_string())));
         }
     }
 
     /// Starts the watch asked for by [`Reloader::watch_later`].
     pub fn begin_watch(&self) {
-        let Some(dir) = self.deferred.lock().ok().and_then(|mut d| d.take()) else { return };
+        let Some((dir, file)) = self.deferred.lock().ok().and_then(|mut d| d.take()) else { return };
         let (inner, problem) = (Arc::clone(&self.inner), Arc::clone(&self.watch_problem));
-        std::thread::spawn(move || match watch_dir(inner, &dir) {
+        std::thread::spawn(move || match watch_dir(inner, &dir, file) {
             // Kept alive for the life of the program.
             Ok(_watcher) => loop {
                 std::thread::park();
@@ -105,10 +115,17 @@ impl Reloader {
 /// Watches `dir`: a change below it (a post file, or a folder) starts a
 /// reload with `inner` once the folder has been quiet for [`DEBOUNCE`]. The
 /// watch lasts as long as the watcher returned.
-fn watch_dir(inner: Arc<Inner>, dir: &Path) -> Result<notify::RecommendedWatcher, String> {
+///
+/// With `file`, only that file of `dir` counts (the folder alone is watched).
+fn watch_dir(
+    inner: Arc<Inner>,
+    dir: &Path,
+    file: Option<String>,
+) -> Result<notify::RecommendedWatcher, String> {
     use notify::Watcher;
     let (ping, pings) = channel::<()>();
     let root = dir.to_path_buf();
+    let only_file = file.is_some();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // Reading a file (ours, or anyone's) is not a change: only
         // creations, removals, renames and new contents are.
@@ -122,13 +139,17 @@ fn watch_dir(inner: Arc<Inner>, dir: &Path) -> Result<notify::RecommendedWatcher
                     | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
                     | EventKind::Any
             )
-            && e.paths.iter().any(|p| relevant(p.strip_prefix(&root).unwrap_or(p)))
+            && e.paths.iter().any(|p| match &file {
+                Some(name) => p.file_name().is_some_and(|n| n == name.as_str()),
+                None => relevant(p.strip_prefix(&root).unwrap_or(p)),
+            })
         {
             let _ = ping.send(());
         }
     })
     .map_err(|e| e.to_string())?;
-    watcher.watch(dir, notify::RecursiveMode::Recursive).map_err(|e| e.to_string())?;
+    let mode = if only_file { notify::RecursiveMode::NonRecursive } else { notify::RecursiveMode::Recursive };
+    watcher.watch(dir, mode).map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
         // Each burst of changes triggers one reload, after it has settled.
         while pings.recv().is_ok() {
