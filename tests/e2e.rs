@@ -1173,3 +1173,42 @@ fn a_sync_done_elsewhere_shows_in_the_open_reader() {
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
 }
+
+/// Issue 23: titles full of emoji sequences (ZWJ, variation selectors, skin
+/// tones, flags) and combining marks keep the pane borders straight: each
+/// row's border stands at the same column, counting widths the way a
+/// terminal does (one code point at a time), at 80x24 and 120x40.
+#[test]
+fn emoji_sequences_keep_the_borders_straight() {
+    use unicode_width::UnicodeWidthChar;
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let feed = probe.dir.join("feed");
+    std::fs::create_dir_all(&feed).expect("mkdir");
+    let titles = [
+        "Swimmer 🏊\u{200d}\u{2642}\u{fe0f} and family 👨\u{200d}👩\u{200d}👧 on tour",
+        "Tools 🛠\u{fe0f} and shields 🛡\u{fe0f} for the cluster",
+        "Thumbs 👍\u{1f3fd} up for 🇩🇪 and 🇫🇷 flags",
+        "Cafe\u{301} and nai\u{308}ve combining marks",
+        "A plain title for comparison",
+    ];
+    for (i, t) in titles.iter().enumerate() {
+        let text = format!(
+            "---\ntitle: \"{t}\"\ndate: 2026-01-0{}\nsource: \"Src 🏊\u{200d}\u{2642}\u{fe0f}\"\nsummary: \"{t} {t}\"\n---\n",
+            i + 1
+        );
+        std::fs::write(feed.join(format!("{i}.md")), text).expect("write");
+    }
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let t = Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), w, h, &[]);
+        let s = t.wait_text("5 posts");
+        let border_at = |line: &str| -> Option<usize> {
+            let i = line.find("││")?;
+            Some(line[..i].chars().map(|c| c.width().unwrap_or(0)).sum())
+        };
+        let cols: Vec<usize> = s.lines().skip(1).take(5).filter_map(border_at).collect();
+        assert_eq!(cols.len(), 5, "{w}x{h}: {s}");
+        assert!(cols.iter().all(|&c| c == cols[0]), "{w}x{h}: borders at {cols:?}:\n{s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+}

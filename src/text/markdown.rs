@@ -69,6 +69,11 @@ pub fn render(md: &str, width: usize) -> Vec<Line> {
     // CRLF and CR as LF; mojibake repaired. Controls are made visible as
     // each character is placed.
     let md = sanitize::repair_mojibake(md);
+    let safe = match sanitize::emoji_safe(&md) {
+        Cow::Owned(o) => Some(o),
+        Cow::Borrowed(_) => None,
+    };
+    let md: Cow<'_, str> = safe.map_or(md, Cow::Owned);
     let md: Cow<'_, str> =
         if md.contains('\r') { Cow::Owned(md.replace("\r\n", "\n").replace('\r', "\n")) } else { md };
     let md = strip_shortcodes(&md);

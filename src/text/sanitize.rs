@@ -27,6 +27,36 @@ fn placeholder(c: char) -> Option<char> {
     }
 }
 
+/// Emoji sequences terminals draw at different widths, made plain: a ZWJ
+/// sequence (🏊‍♂️, 👨‍👩‍👧) keeps its first emoji; variation selectors (the
+/// VS16 of 🛠️) and skin-tone modifiers are dropped. What is left has one width
+/// that ratatui and the terminal agree on, so a row never pushes the pane's
+/// border. Flags and combining marks are kept (they agree already).
+pub fn emoji_safe(s: &str) -> Cow<'_, str> {
+    let odd = |c: char| matches!(c, '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' | '\u{1f3fb}'..='\u{1f3ff}');
+    if s.is_ascii() || !s.chars().any(odd) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{200d}' => {
+                // What the joiner joins goes with it, and its own selectors.
+                if chars.peek().is_some_and(|n| !n.is_whitespace()) {
+                    chars.next();
+                }
+                while chars.peek().is_some_and(|&n| odd(n) && n != '\u{200d}') {
+                    chars.next();
+                }
+            }
+            c if odd(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `c`, or its visible stand-in when it must never reach the terminal.
 pub fn visible(c: char) -> char {
     placeholder(c).unwrap_or(c)
@@ -47,6 +77,7 @@ pub fn one_line(s: &str) -> String {
         return s.to_string();
     }
     let s = repair_mojibake(s);
+    let s = emoji_safe(&s);
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -72,6 +103,7 @@ pub fn multi_line(s: &str) -> String {
         return s.to_string();
     }
     let s = repair_mojibake(s);
+    let s = emoji_safe(&s);
     let mut out = String::with_capacity(s.len());
     let mut col = 0usize;
     let mut chars = s.chars().peekable();
@@ -235,6 +267,18 @@ mod tests {
     fn controls_become_visible() {
         assert_eq!(one_line("a\x1b[31mred\x07"), "a␛[31mred␇");
         assert_eq!(one_line("x\u{9b}y\u{202e}z\x7f"), "x\u{fffd}y\u{fffd}z␡");
+    }
+
+    #[test]
+    fn emoji_sequences_become_one_width_everyone_agrees_on() {
+        assert_eq!(emoji_safe("swim 🏊\u{200d}\u{2642}\u{fe0f} now"), "swim 🏊 now");
+        assert_eq!(emoji_safe("👨\u{200d}👩\u{200d}👧 family"), "👨 family");
+        assert_eq!(emoji_safe("tools 🛠\u{fe0f} ok"), "tools 🛠 ok");
+        assert_eq!(emoji_safe("👍\u{1f3fd}"), "👍");
+        assert_eq!(emoji_safe("🇩🇪 e\u{301}"), "🇩🇪 e\u{301}", "flags and combining marks stay");
+        assert!(matches!(emoji_safe("plain café"), Cow::Borrowed(_)));
+        assert_eq!(one_line("a 🏊\u{200d}\u{2642}\u{fe0f} b"), "a 🏊 b");
+        assert_eq!(multi_line("a\n🛠\u{fe0f}"), "a\n🛠");
     }
 
     #[test]
