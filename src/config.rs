@@ -56,6 +56,10 @@ struct Raw {
     keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany>>>,
     default_feed: Option<Spanned<String>>,
     feeds: Option<BTreeMap<Spanned<String>, Spanned<RawFeed>>>,
+    /// In the file's order (toml's `preserve_order`).
+    views: Option<toml::Table>,
+    default_view: Option<Spanned<String>>,
+    remember_view: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +150,12 @@ pub struct Config {
     pub feeds: Vec<Feed>,
     /// The feed opened when no folder is named.
     pub default_feed: Option<String>,
+    /// `[views]`: a name and its query, in the file's order.
+    pub views: Vec<(String, String)>,
+    /// The section or view each start opens.
+    pub default_view: Option<String>,
+    /// Each start reopens the last view, filter and selected post.
+    pub remember_view: Option<bool>,
 }
 
 impl Config {
@@ -283,6 +293,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
         c.default_feed = Some(d.into_inner());
     }
+    for (name, query) in raw.views.unwrap_or_default() {
+        let at = text.find(&format!("{name} =")).or_else(|| text.find(&name));
+        match query {
+            toml::Value::String(q) if !name.trim().is_empty() && name.chars().count() <= 30 => {
+                c.views.push((crate::text::sanitize::one_line(&name), q))
+            }
+            toml::Value::String(_) => {
+                return Err(err(at, format!("views.{name:?}: a view's name is 1 to 30 characters")));
+            }
+            _ => {
+                return Err(err(
+                    at,
+                    format!("views.{name} must be a query in quotes, like \"#kubernetes -in:events\""),
+                ));
+            }
+        }
+    }
+    c.default_view = raw.default_view.map(Spanned::into_inner);
+    c.remember_view = raw.remember_view.map(Spanned::into_inner);
     for (name, keys) in raw.keys.unwrap_or_default() {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();

@@ -700,6 +700,17 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
     };
     // A feed opened by name is called by its name.
     let label = feed_name.map_or_else(|| source.label(), |n| linkfeed::text::sanitize::one_line(&n));
+    // Where `remember_view` keeps the last view of this feed.
+    let view_file = linkfeed::store::paths::file(
+        linkfeed::store::paths::Base::State,
+        &format!(
+            "view-{:016x}.json",
+            linkfeed::feed::cache::key_hash(&match &source {
+                Source::Dir(d) => feed::cache::root_key(d),
+                _ => label.clone(),
+            })
+        ),
+    );
     let result = tui::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
         let Some((feed, early)) = loaded else { return Ok(None) };
         let mut app = App::new(feed.map_err(io::Error::other)?.visible(drafts), label.clone());
@@ -718,6 +729,7 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         }
         app.new_posts = fresh;
         app.keymap = config.keymap();
+        app.views = config.views.clone();
 
         if let Some(sort) = config.sort {
             app.set_sort(sort);
@@ -728,7 +740,25 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
         if let Some((text, error)) = marks_problem.take() {
             app.notify(text, error);
         }
-        tui::run(&mut terminal, &mut app, &opener, &stop, early).map(Some)
+        // The view each start opens: the last one, or the configured one.
+        let remember = config.remember_view == Some(true);
+        let saved = remember.then(|| load_saved_view(&view_file)).flatten();
+        match (saved, &config.default_view) {
+            (Some(v), _) => app.reopen(v),
+            (None, Some(name)) => {
+                if !app.open_named(name) {
+                    app.notify(format!("default_view = {name:?} names no section or view"), true);
+                }
+            }
+            (None, None) => {}
+        }
+        let result = tui::run(&mut terminal, &mut app, &opener, &stop, early);
+        if remember && let Some(path) = &view_file {
+            let _ = linkfeed::store::paths::replace_file(path, |f| {
+                serde_json::to_writer(f, &app.saved_view()).map_err(io::Error::other)
+            });
+        }
+        result.map(Some)
     });
     tui::restore();
     match result {
@@ -738,6 +768,12 @@ fn reader(resolved: Resolved, drafts: bool, use_cache: bool, config: &Config) ->
             ExitCode::from(2)
         }
     }
+}
+
+/// The view `remember_view` saved for this feed, if it can be read.
+fn load_saved_view(path: &Option<PathBuf>) -> Option<linkfeed::app::SavedView> {
+    let bytes = std::fs::read(path.as_ref()?).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// On SIGTERM or SIGHUP, asks the event loop to stop; if it has not within
@@ -800,6 +836,11 @@ fn describe_config(config: &Config) -> String {
     let in_term =
         config.browser_in_terminal.map_or((false, config::From::Default), |v| (v, config::From::File));
     let _ = writeln!(out, "browser_in_terminal = {}  # {}", in_term.0, in_term.1);
+    let remember = config.remember_view.map_or((false, config::From::Default), |v| (v, config::From::File));
+    let _ = writeln!(out, "remember_view = {}  # {}", remember.0, remember.1);
+    if let Some(v) = &config.default_view {
+        let _ = writeln!(out, "default_view = {v:?}  # config file");
+    }
     let state = linkfeed::store::marks::default_dir()
         .map_or("(none)".into(), |p| p.join(linkfeed::store::marks::LOG).display().to_string());
     let _ = writeln!(out, "# read and starred marks: {state}");
@@ -812,6 +853,28 @@ fn describe_config(config: &Config) -> String {
     }
     if config.colors.is_empty() {
         let _ = writeln!(out, "# the built-in colours  # default");
+    }
+    if !config.views.is_empty() {
+        let _ = writeln!(out, "\n[views]");
+        for (name, query) in &config.views {
+            let _ = writeln!(out, "{name:?} = {query:?}  # config file");
+        }
+    }
+    for f in &config.feeds {
+        let _ = writeln!(out, "\n[feeds.{}]", f.name());
+        let _ = match f {
+            config::Feed::Git(g) => {
+                let _ = writeln!(out, "git = {:?}", g.url);
+                if !g.path.is_empty() {
+                    let _ = writeln!(out, "path = {:?}", g.path);
+                }
+                match &g.branch {
+                    Some(b) => writeln!(out, "branch = {b:?}"),
+                    None => Ok(()),
+                }
+            }
+            config::Feed::Dir { dir, .. } => writeln!(out, "dir = {:?}", dir.display().to_string()),
+        };
     }
     let _ = writeln!(out, "\n[keys]");
     let map = config.keymap();

@@ -601,3 +601,34 @@ fn long_posts_page_in_the_detail_pane() {
     press(&mut app, &o, "ljhj");
     assert_eq!(app.selected, 2, "h gives them back too");
 }
+
+/// Issue 23: views of one's own: tabs with unread counts, picked by the
+/// number after the sections, opened at their top; active while the query
+/// is theirs.
+#[test]
+fn views_are_tabs_with_unread_counts_and_open_at_their_top() {
+    let mut app = app_with(facet_feed(), 120, 30);
+    app.views = vec![("eks".into(), "#eks".into()), ("news".into(), "-in:events".into())];
+    let o = FakeHost::default();
+    press(&mut app, &o, "jj");
+    app.update(Action::Clock(TEST_NOW + 60));
+    assert_eq!(app.view_counts, [(3, 3), (4, 4)]);
+    let s = screen(&app);
+    assert!(s.contains("0 all 6 · 3 eks 3 · 4 news 4"), "{s}");
+    press(&mut app, &o, "3");
+    assert_eq!((app.selected, app.offset, app.matches.len()), (0, 0, 3));
+    assert_eq!(app.active_view(), Some(0));
+    press(&mut app, &o, "m");
+    assert_eq!(app.view_counts[0], (3, 2), "the unread count follows the marks");
+    // A section is not a view; typing leaves it.
+    press(&mut app, &o, "4");
+    assert_eq!(app.active_view(), Some(1));
+    press(&mut app, &o, "/ x<Enter>");
+    assert_eq!(app.active_view(), None);
+    // default_view by name (a view or a section).
+    assert!(app.open_named("EKS"));
+    assert_eq!(app.active_view(), Some(0));
+    assert!(app.open_named("Events"));
+    assert_eq!(app.section.as_deref(), Some("events"));
+    assert!(!app.open_named("nothing"));
+}

@@ -453,3 +453,27 @@ fn upcoming_events_do_not_bury_the_news() {
     let titles: Vec<&str> = text.lines().filter_map(|l| l.split('\t').nth(1)).collect();
     assert_eq!(titles, ["Arrived on the 12th", "Arrival unknown", "Announced yesterday"], "{text}");
 }
+
+/// Issue 23: `[views]`, `default_view` and `remember_view` are read and
+/// printed by `linkfeed config` (feeds too); a view that is not a query is
+/// an error naming the file and line.
+#[test]
+fn views_are_configured_and_printed() {
+    let (code, out, err) = with_config(
+        "default_view = \"news\"\nremember_view = true\n[views]\nnews = \"-in:events\"\n\"k8s only\" = \"#kubernetes\"\n[feeds.local]\ndir = \"/tmp\"\n",
+        &["config"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("default_view = \"news\"  # config file"), "{out}");
+    assert!(out.contains("remember_view = true  # config file"), "{out}");
+    let views = out.find("[views]").expect("a views table");
+    assert!(
+        out[views..]
+            .starts_with("[views]\n\"news\" = \"-in:events\"  # config file\n\"k8s only\" = \"#kubernetes\""),
+        "{out}"
+    );
+    assert!(out.contains("[feeds.local]\ndir = \"/tmp\""), "{out}");
+    let (code, _, err) = with_config("[views]\nnews = 3\n", &["config"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("config.toml:2: views.news must be a query in quotes"), "{err}");
+}

@@ -1212,3 +1212,47 @@ fn emoji_sequences_keep_the_borders_straight() {
         t.wait_text("EXITED rc=0");
     }
 }
+
+/// Issue 23: a `[views]` entry shows as a tab with its unread count, opens
+/// at its top, `default_view` opens it on start, and `remember_view`
+/// reopens the last view and post; at 80x24 and 120x40.
+#[test]
+fn views_show_as_tabs_and_the_last_one_is_remembered() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let cfg = probe.dir.join("config/linkfeed");
+        std::fs::create_dir_all(&cfg).expect("mkdir");
+        std::fs::write(
+            cfg.join("config.toml"),
+            "default_view = \"rust\"\nremember_view = true\n[views]\nrust = \"#rust\"\nk8s = \"#kubernetes\"\n",
+        )
+        .expect("write config");
+        let vars: Vec<(String, String)> = probe
+            .sandbox_vars()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string_lossy().into_owned()))
+            .collect();
+        let mut env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        env.push(("LINKFEED_NOW", SKIM_NOW));
+        let t = Tmux::start(&links(), w, h, &env);
+        // Opened on the default view: the rust posts.
+        let s = t.wait_text("6 of 44");
+        // Numbered after the sample's three sections (its year folders).
+        assert!(s.contains("4 rust 6") && s.contains("5 k8s 7"), "{w}x{h}: the tabs: {s}");
+        // The k8s view, from its top.
+        t.keys(&["5"]);
+        let s = t.wait_text("7 of 44");
+        assert!(s.lines().nth(1).is_some_and(|l| l.contains('▶')), "{w}x{h}: at its top: {s}");
+        t.keys(&["j", "j", "m"]);
+        t.wait_text("5 k8s 6");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        drop(t);
+        // The next start reopens the k8s view on the same post.
+        let t = Tmux::start(&links(), w, h, &env);
+        let s = t.wait_text("7 of 44");
+        assert!(s.lines().nth(3).is_some_and(|l| l.contains('▶')), "{w}x{h}: the same post: {s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+}

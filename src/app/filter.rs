@@ -138,11 +138,16 @@ impl App {
         crate::search::sort_events(&mut self.matches, &self.posts, self.clock);
     }
 
-    /// Picks row `n` of the section picker: 0 is all sections, 1 the first.
+    /// Picks row `n` of the section picker: 0 is all sections, 1 the first,
+    /// then the views after the sections.
     pub(super) fn pick_section(&mut self, n: usize) {
         self.mode = Mode::List;
         if n > self.sections.len() {
-            self.say(format!("there is no section {n}: Tab lists them"), true);
+            if n - self.sections.len() <= self.views.len() {
+                self.apply_view(n - self.sections.len() - 1);
+            } else {
+                self.say(format!("there is no section {n}: Tab lists them"), true);
+            }
             return;
         }
         let section = n.checked_sub(1).and_then(|i| self.sections.get(i)).map(|(name, _, _)| name.clone());

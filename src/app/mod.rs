@@ -5,6 +5,8 @@
 
 pub mod detail;
 mod filter;
+mod views;
+pub use views::SavedView;
 pub mod keys;
 mod marks;
 pub use marks::Confirm;
@@ -180,6 +182,11 @@ pub struct App {
     /// The pickers count the whole feed rather than the view (`Ctrl-a`
     /// in a picker switches).
     pub facets_whole: bool,
+    /// `[views]`: a name and its query, in the config's order.
+    pub views: Vec<(String, String)>,
+    /// Each view's (posts, unread), as last counted.
+    pub view_counts: Vec<(usize, usize)>,
+    view_counts_key: Option<(usize, usize, i64)>,
     /// The section picker's counts within the view (by `sections`' order,
     /// then all sections), when a query narrows it.
     pub section_counts: Option<(Vec<usize>, usize)>,
@@ -273,6 +280,9 @@ impl App {
             tags_stale: true,
             tags_all: Vec::new(),
             facets_whole: false,
+            views: Vec::new(),
+            view_counts: Vec::new(),
+            view_counts_key: None,
             section_counts: None,
             tag_input: String::new(),
             tag_matches: Vec::new(),
@@ -320,6 +330,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         let effect = self.apply(action);
         self.refresh_detail();
+        self.count_views();
         effect.or_else(|| self.body_request())
     }
 
@@ -506,7 +517,8 @@ impl App {
             (Mode::Help, Cmd::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
             (Mode::Help | Mode::Tags | Mode::Problems | Mode::Sections, Cmd::Close) => self.mode = Mode::List,
             (Mode::Sections, Cmd::Down) => {
-                self.section_selected = (self.section_selected + 1).min(self.sections.len())
+                self.section_selected =
+                    (self.section_selected + 1).min(self.sections.len() + self.views.len())
             }
             (Mode::Sections, Cmd::Up) => self.section_selected = self.section_selected.saturating_sub(1),
             (Mode::Sections, Cmd::PickSection) => self.pick_section(self.section_selected),

@@ -108,6 +108,11 @@ pub fn folder() -> Option<PathBuf> {
     crate::store::paths::dir(crate::store::paths::Base::Cache).map(|d| d.join("feeds"))
 }
 
+/// A stable 64-bit name for `text` (FNV-1a), for file names.
+pub fn key_hash(text: &str) -> u64 {
+    fnv(text.as_bytes())
+}
+
 fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in bytes {

@@ -17,7 +17,7 @@ const TITLE_CHARS: usize = 400;
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let focused = matches!(app.mode, Mode::List | Mode::Filter) && !app.focus_detail;
-    let title = Line::from(format!(" {} ", app.source_label));
+    let title = if app.views.is_empty() { Line::from(format!(" {} ", app.source_label)) } else { tabs(app) };
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(if focused { t.title } else { t.border })
@@ -45,6 +45,31 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let line = row_line(app, post, selected, inner.width as usize);
         buf.set_line(inner.x, y, &line, inner.width);
     }
+}
+
+/// The views as tabs in the list's top border: the picker's number, the
+/// name and the unread count; the active one stands out.
+fn tabs(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let active = app.active_view();
+    let whole = app.view_is_whole();
+    let mut spans = vec![Span::styled(
+        format!(" 0 all {} ", app.unread),
+        if whole { t.title.add_modifier(ratatui::style::Modifier::REVERSED) } else { t.muted },
+    )];
+    for (i, (name, _)) in app.views.iter().enumerate() {
+        let n = app.sections.len() + 1 + i;
+        let key = if n <= 9 { format!("{n} ") } else { String::new() };
+        let unread = app.view_counts.get(i).map_or(0, |c| c.1);
+        spans.push(Span::styled("·", t.border));
+        let style = if active == Some(i) {
+            t.title.add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            t.muted
+        };
+        spans.push(Span::styled(format!(" {key}{name} {unread} "), style));
+    }
+    Line::from(spans)
 }
 
 /// One row: the selection marker, a star, `+` (new and unread) or the unread dot, a short relative date (an event's own

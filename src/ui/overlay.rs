@@ -120,7 +120,7 @@ pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
 /// The section picker: "all" and every section with its post count.
 pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let h = (app.sections.len() as u16).saturating_add(3);
+    let h = ((app.sections.len() + app.views.len()) as u16).saturating_add(3);
     let title = match (&app.section_counts, app.query.is_empty()) {
         (Some(_), _) => "sections, in the query: Enter shows, ^a all, Esc",
         (None, false) => "sections, all posts: Enter shows, ^a query, Esc",
