@@ -285,3 +285,13 @@ fn the_problems_overlay_wraps_long_messages_and_scrolls() {
     assert!(s.contains("post-11.md:3") && s.contains("the end of problem 11"), "{s}");
     insta::assert_snapshot!(draw(&app).backend());
 }
+
+/// Issue 23: a status message too long for the bar ends in an ellipsis.
+#[test]
+fn a_long_status_message_is_cut_with_an_ellipsis() {
+    let mut app = sample_app(60, 10);
+    app.notify("x".repeat(200), false);
+    let s = screen(&app);
+    let last = s.lines().last().unwrap_or("");
+    assert!(last.contains("xxx…"), "{last}");
+}

@@ -73,8 +73,40 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let right = " ? help ";
     let right_w = right.width() as u16;
     let left_w = if area.width > right_w + 10 { area.width - right_w } else { area.width };
-    buf.set_line(area.x, area.y, &Line::from(spans), left_w);
+    buf.set_line(area.x, area.y, &Line::from(fit(spans, left_w as usize)), left_w);
     if left_w < area.width {
         buf.set_line(area.x + left_w, area.y, &Line::styled(right, t.muted), right_w);
     }
+}
+
+/// `spans` cut to `width` columns, with a `…` where something was cut.
+fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = spans.iter().map(|s| s.content.width()).sum();
+    if total <= width || width == 0 {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = span.content.width();
+        if used + w < width {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        // The span that crosses the edge: as much as leaves room for the `…`.
+        let mut cut = String::new();
+        for c in span.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw + 1 > width {
+                break;
+            }
+            used += cw;
+            cut.push(c);
+        }
+        out.push(Span::styled(format!("{cut}…"), span.style));
+        break;
+    }
+    out
 }
