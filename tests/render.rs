@@ -295,3 +295,29 @@ fn a_long_status_message_is_cut_with_an_ellipsis() {
     let last = s.lines().last().unwrap_or("");
     assert!(last.contains("xxx…"), "{last}");
 }
+
+/// Issue 22: a row whose title is cut before the word the query matched
+/// shows the part of the title around it, between ellipses.
+#[test]
+fn a_cut_title_shows_the_match() {
+    let mut feed = sample_feed();
+    feed.posts[0].title =
+        "A very long headline about many things in the cloud native world and finally Karpenter consolidation"
+            .to_string();
+    let mut app = app_with(feed, 80, 24);
+    let o = FakeHost::default();
+    press(&mut app, &o, "/karpenter<Enter>");
+    let s = screen(&app);
+    let row = s
+        .lines()
+        .find(|l| l.contains('▶'))
+        .and_then(|l| l.split("││").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(row.contains("…") && row.contains("Karpenter"), "{row}");
+    assert!(!row.contains("A very long headline"), "{row}");
+    // Without a query the row starts at the title's start, as ever.
+    press(&mut app, &o, "<Esc>");
+    let s = screen(&app);
+    assert!(s.contains("A very long headline"), "{s}");
+}

@@ -111,20 +111,43 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
         None => post.title.as_str(),
     };
     let cut = title.width() > room;
+    let base = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
     if cut {
-        title = cut_to_width(title, room.saturating_sub(1));
+        let shown = cut_to_width(title, room.saturating_sub(1));
+        let hits = if app.query.is_empty() {
+            Vec::new()
+        } else {
+            app.matcher().highlights(&app.query, Scope::Any, title)
+        };
+        let shown_chars = shown.chars().count();
+        // The match lies beyond the cut: the part of the title around it.
+        if let Some(&first) = hits.iter().find(|&&h| h >= shown_chars)
+            && !hits.iter().any(|&h| h < shown_chars)
+        {
+            let start = first.saturating_sub(8);
+            let from = title.char_indices().nth(start).map_or(title.len(), |(i, _)| i);
+            let rest = &title[from..];
+            let tail = cut_to_width(rest, room.saturating_sub(2));
+            let more = tail.len() < rest.len();
+            let moved: Vec<usize> = hits.iter().filter_map(|h| h.checked_sub(start)).collect();
+            spans.push(Span::styled("…", base));
+            spans.extend(highlighted(tail, &moved, base, t.highlight));
+            if more {
+                spans.push(Span::styled("…", base));
+            }
+            return Line::from(spans);
+        }
+        title = shown;
+        spans.extend(highlighted(title, &hits, base, t.highlight));
+        spans.push(Span::styled("…", base));
+        return Line::from(spans);
     }
     let hits = if app.query.is_empty() {
         Vec::new()
     } else {
         app.matcher().highlights(&app.query, Scope::Any, title)
     };
-    let base = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
     spans.extend(highlighted(title, &hits, base, t.highlight));
-    if cut {
-        spans.push(Span::styled("…", base));
-        return Line::from(spans);
-    }
     let mut left = room - title.width();
     if !source.is_empty() {
         if source.width() + 2 > left {

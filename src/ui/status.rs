@@ -90,10 +90,14 @@ fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
     let mut used = 0;
     for span in spans {
         let w = span.content.width();
-        if used + w < width {
+        if used + w <= width {
             used += w;
             out.push(span);
             continue;
+        }
+        // A part that starts at the edge is left out whole.
+        if used + 2 > width {
+            break;
         }
         // The span that crosses the edge: as much as leaves room for the `…`.
         let mut cut = String::new();
