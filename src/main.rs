@@ -554,14 +554,21 @@ fn feeds_command(config: &Config) -> ExitCode {
                         let when = chrono::DateTime::from_timestamp(s.at, 0)
                             .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
                             .unwrap_or_default();
+                        let what = if s.first {
+                            "first sync".to_string()
+                        } else {
+                            format!(
+                                "{} new, {} changed, {} removed",
+                                s.added.len(),
+                                s.changed.len(),
+                                s.removed.len()
+                            )
+                        };
                         format!(
-                            "synced {when}, {} of {}, {} posts: {} new, {} changed, {} removed",
+                            "synced {when}, {} of {}, {} posts: {what}",
                             s.short_commit(),
                             s.commit_day(),
-                            s.posts,
-                            s.added.len(),
-                            s.changed.len(),
-                            s.removed.len()
+                            s.posts
                         )
                     }
                     None => "never synced".into(),

@@ -55,6 +55,9 @@ pub struct SyncState {
     pub rewritten: bool,
     /// Posts in the feed after the sync.
     pub posts: usize,
+    /// It was the feed's first sync (everything came with it; nothing is "new").
+    #[serde(default)]
+    pub first: bool,
 }
 
 impl SyncState {
@@ -457,6 +460,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
         removed,
         rewritten,
         posts,
+        first: previous.is_none(),
     };
     let state = if same {
         // Nothing new: what the last sync brought stays "new".

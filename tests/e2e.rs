@@ -88,6 +88,11 @@ impl Tmux {
         cmd
     }
 
+    /// [`Tmux::sandbox_vars`] as text, for another pane that shares them.
+    fn sandbox_env(&self) -> Vec<(String, String)> {
+        self.sandbox_vars().iter().map(|(k, v)| (k.to_string(), v.to_string_lossy().into_owned())).collect()
+    }
+
     fn tmux(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new("tmux");
         cmd.env_clear();
@@ -504,6 +509,24 @@ fn a_damaged_read_state_is_kept_aside_and_the_reader_starts() {
     drop(probe);
 }
 
+/// A git repository under the probe's folder holding `posts` (file, title,
+/// day), and the probe's config naming it as the feed `news`.
+fn git_feed(probe: &Tmux, posts: &[(&str, &str, &str)]) -> PathBuf {
+    let repo = probe.dir.join("remote");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git_in(&repo, &["init", "-q", "-b", "main"]);
+    for (file, title, day) in posts {
+        post_file(&repo, file, title, day);
+    }
+    git_in(&repo, &["add", "-A"]);
+    git_in(&repo, &["commit", "-q", "-m", "first posts"]);
+    let cfg = probe.dir.join("config/linkfeed");
+    std::fs::create_dir_all(&cfg).expect("mkdir");
+    std::fs::write(cfg.join("config.toml"), format!("[feeds.news]\ngit = \"file://{}\"\n", repo.display()))
+        .expect("write config");
+    repo
+}
+
 fn post_file(dir: &Path, name: &str, title: &str, day: &str) {
     std::fs::write(
         dir.join(name),
@@ -846,20 +869,9 @@ fn terminals_without_256_colours_get_the_16_basic_colours() {
 #[test]
 fn shift_s_syncs_the_open_feed_in_the_background_and_marks_what_is_new() {
     let probe = Tmux::start("true", 10, 5, &[]);
-    let repo = probe.dir.join("remote");
-    std::fs::create_dir_all(&repo).expect("mkdir");
-    git_in(&repo, &["init", "-q", "-b", "main"]);
-    post_file(&repo, "a.md", "First post", "2026-01-01");
-    post_file(&repo, "b.md", "Second post", "2026-02-01");
-    git_in(&repo, &["add", "-A"]);
-    git_in(&repo, &["commit", "-q", "-m", "two"]);
+    let repo =
+        git_feed(&probe, &[("a.md", "First post", "2026-01-01"), ("b.md", "Second post", "2026-02-01")]);
     let cfg = probe.dir.join("config");
-    std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
-    std::fs::write(
-        cfg.join("linkfeed/config.toml"),
-        format!("[feeds.news]\ngit = \"file://{}\"\n", repo.display()),
-    )
-    .expect("write config");
     let env_vars = [
         ("XDG_CONFIG_HOME", cfg.to_string_lossy().into_owned()),
         ("XDG_DATA_HOME", probe.dir.join("data").to_string_lossy().into_owned()),
@@ -1140,27 +1152,14 @@ fn space_pages_a_long_blog_post() {
 #[test]
 fn a_sync_done_elsewhere_shows_in_the_open_reader() {
     let probe = Tmux::start("true", 10, 5, &[]);
-    let repo = probe.dir.join("remote");
-    std::fs::create_dir_all(&repo).expect("mkdir");
-    git_in(&repo, &["init", "-q", "-b", "main"]);
-    post_file(&repo, "a.md", "First post", "2026-01-01");
-    git_in(&repo, &["add", "-A"]);
-    git_in(&repo, &["commit", "-q", "-m", "one"]);
-    let cfg = probe.dir.join("config");
-    std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
-    std::fs::write(
-        cfg.join("linkfeed/config.toml"),
-        format!("[feeds.news]\ngit = \"file://{}\"\n", repo.display()),
-    )
-    .expect("write config");
+    let repo = git_feed(&probe, &[("a.md", "First post", "2026-01-01")]);
     let sync = || {
         let out = probe.linkfeed().arg("sync").output().expect("sync");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     };
     sync();
     // The reader shares the probe's config, data and state (as two shells would).
-    let vars: Vec<(String, String)> =
-        probe.sandbox_vars().iter().map(|(k, v)| (k.to_string(), v.to_string_lossy().into_owned())).collect();
+    let vars = probe.sandbox_env();
     let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let t = Tmux::start(&cmdline(&[BIN, "-f", "news"]), 120, 30, &env);
     t.wait_text("1 post, 1 unread");
@@ -1227,11 +1226,7 @@ fn views_show_as_tabs_and_the_last_one_is_remembered() {
             "default_view = \"rust\"\nremember_view = true\n[views]\nrust = \"#rust\"\nk8s = \"#kubernetes\"\n",
         )
         .expect("write config");
-        let vars: Vec<(String, String)> = probe
-            .sandbox_vars()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string_lossy().into_owned()))
-            .collect();
+        let vars = probe.sandbox_env();
         let mut env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         env.push(("LINKFEED_NOW", SKIM_NOW));
         let t = Tmux::start(&links(), w, h, &env);

@@ -96,6 +96,8 @@ fn first_sync_then_two_added_one_changed_one_removed() {
     assert!(out.starts_with("news: 3 posts, first sync ("), "{out}");
     assert_eq!(s.titles(&["list"]), ["Post A", "Post B", "Post C"]);
     assert!(s.titles(&["list", "-q", "is:new"]).is_empty(), "nothing is new on a first sync");
+    let (_, feeds, _) = s.run(&["feeds"]);
+    assert!(feeds.contains("3 posts: first sync"), "issue 23: not \"0 new\": {feeds}");
     // The curator adds two posts, edits one, removes one.
     post(&s.repo, "d.md", "Post D", "2026-02-01");
     post(&s.repo, "e.md", "Post E", "2026-02-02");
