@@ -2,6 +2,23 @@
 //! relative to. `LINKFEED_NOW` (RFC 3339, e.g. `2026-05-01T12:00:00Z`) sets it,
 //! for tests and reproducible runs; otherwise it is the system's. A leaf.
 
+/// The zone times are shown in, once chosen ([`use_system_zone`]); UTC
+/// until then (the tests' apps, and anything that never asks).
+static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+
+/// Shows times in the system's zone from now on: `TZ`, else the system's
+/// setting (`/etc/localtime`). Called once by the program at its start.
+pub fn use_system_zone() {
+    let _ = ZONE.set(jiff::tz::TimeZone::system());
+}
+
+/// `ts` (seconds) in the display zone, by `strftime`-style `fmt` (`%Z` is
+/// the zone's abbreviation: `CET`, `EDT`, `UTC`).
+pub fn local(ts: i64, fmt: &str) -> String {
+    let zone = ZONE.get().cloned().unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_second(ts).map(|t| t.to_zoned(zone).strftime(fmt).to_string()).unwrap_or_default()
+}
+
 /// Seconds since the epoch.
 pub fn now() -> i64 {
     std::env::var("LINKFEED_NOW")
@@ -16,16 +33,14 @@ pub fn now() -> i64 {
 /// future (an event) is the month and day (`Oct 2`), with the year when it is
 /// not this year's (`Mar'27`: the month then, the day in the detail pane).
 pub fn relative(ts: i64, now: i64) -> String {
-    use chrono::{DateTime, Utc};
     const MIN: i64 = 60;
     const HOUR: i64 = 60 * MIN;
     const DAY: i64 = 24 * HOUR;
     let age = now - ts;
-    let date = |fmt: &str| DateTime::<Utc>::from_timestamp(ts, 0).map(|d| d.format(fmt).to_string());
+    // Days, months and years as the display zone counts them.
+    let date = |fmt: &str| Some(local(ts, fmt));
     let far = age.abs() >= 330 * DAY;
-    let same_year = DateTime::<Utc>::from_timestamp(ts, 0)
-        .zip(DateTime::<Utc>::from_timestamp(now, 0))
-        .is_some_and(|(a, b)| chrono::Datelike::year(&a) == chrono::Datelike::year(&b));
+    let same_year = local(ts, "%Y") == local(now, "%Y");
     match age {
         a if a < -MIN => if same_year { date("%b %-d") } else { date("%b'%y") }.unwrap_or_default(),
         _ if far => date("%Y").unwrap_or_default(),

@@ -240,6 +240,8 @@ fn finish(r: io::Result<ExitCode>) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Times a person reads are in their zone (TZ, else the system's).
+    linkfeed::clock::use_system_zone();
     let config = match load_config() {
         Ok(c) => c,
         Err(code) => return code,
@@ -551,9 +553,7 @@ fn feeds_command(config: &Config) -> ExitCode {
                 let state = root.as_ref().and_then(|r| linkfeed::sync::load_state(&r.join(&g.name)));
                 let last = match state {
                     Some(s) => {
-                        let when = chrono::DateTime::from_timestamp(s.at, 0)
-                            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-                            .unwrap_or_default();
+                        let when = linkfeed::clock::local(s.at, "%Y-%m-%d %H:%M %Z");
                         let what = if s.first {
                             "first sync".to_string()
                         } else {

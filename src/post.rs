@@ -142,7 +142,8 @@ impl Post {
         use chrono::Timelike;
         match self.date {
             Some(d) if d.num_seconds_from_midnight() == 0 => d.format("%Y-%m-%d").to_string(),
-            Some(d) => d.format("%Y-%m-%d %H:%M %:z").to_string(),
+            // A time: in the reader's zone, with its abbreviation.
+            Some(d) => crate::clock::local(d.timestamp(), "%Y-%m-%d %H:%M %Z"),
             None => String::new(),
         }
     }

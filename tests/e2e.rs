@@ -51,6 +51,10 @@ impl Tmux {
         let mut args: Vec<String> = vec!["-f".into(), "/dev/null".into(), "new-session".into(), "-d".into()];
         args.extend(["-x".into(), w.to_string(), "-y".into(), h.to_string()]);
         args.extend(["-e".into(), "TERM=xterm-256color".into()]);
+        // Times in a fixed zone unless the test names one.
+        if !env.iter().any(|(k, _)| *k == "TZ") {
+            args.extend(["-e".into(), "TZ=UTC".into()]);
+        }
         for (k, v) in t.sandbox_vars() {
             if !env.iter().any(|(name, _)| *name == k) {
                 args.extend(["-e".into(), format!("{k}={}", v.display())]);
@@ -1247,6 +1251,35 @@ fn views_show_as_tabs_and_the_last_one_is_remembered() {
         let t = Tmux::start(&links(), w, h, &env);
         let s = t.wait_text("7 of 44");
         assert!(s.lines().nth(3).is_some_and(|l| l.contains('▶')), "{w}x{h}: the same post: {s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+}
+
+/// Issue 23: times are shown in the reader's zone (`TZ`), with the zone's
+/// abbreviation: the same event at 17:00 UTC is 18:00 CET in Berlin.
+#[test]
+fn times_are_local_with_the_zones_abbreviation() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let feed = probe.dir.join("feed/events");
+    std::fs::create_dir_all(&feed).expect("mkdir");
+    std::fs::write(
+        feed.join("meetup.md"),
+        "---\ntitle: Winter meetup\ndate: 2026-03-04T17:00:00Z\neventDate: 2026-03-04T17:00:00Z\nlocation: Berlin\n---\nTalks.\n",
+    )
+    .expect("write");
+    let root = probe.dir.join("feed");
+    for (tz, want) in
+        [("UTC", "When: Wed 4 Mar 2026 17:00 UTC"), ("Europe/Berlin", "When: Wed 4 Mar 2026 18:00 CET")]
+    {
+        let t = Tmux::start(
+            &cmdline(&[BIN, &root.to_string_lossy()]),
+            120,
+            30,
+            &[("TZ", tz), ("LINKFEED_NOW", SKIM_NOW)],
+        );
+        let s = t.wait_text("1 post");
+        assert!(s.contains(want), "{tz}: {s}");
         t.keys(&["q"]);
         t.wait_text("EXITED rc=0");
     }

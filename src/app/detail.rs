@@ -111,21 +111,34 @@ fn event_lines(e: &Event, now: i64) -> Vec<String> {
     out
 }
 
-/// `Thu 28 Aug 2025 16:00 UTC`, with ` – 18:00` or ` – Fri 29 Aug 2025` for an end.
+/// `Thu 28 Aug 2025 18:00 CEST`, with ` – 20:00` or ` – Fri 29 Aug 2025` for
+/// an end: a time in the reader's zone (`clock::local`); a date without a
+/// time (midnight as written) as the day it names.
 fn when_text(start: DateTime<FixedOffset>, end: Option<DateTime<FixedOffset>>) -> String {
     let midnight = |d: &DateTime<FixedOffset>| d.format("%H:%M:%S").to_string() == "00:00:00";
     let full = |d: &DateTime<FixedOffset>| {
         if midnight(d) {
             d.format("%a %-d %b %Y").to_string()
         } else {
-            d.format("%a %-d %b %Y %H:%M %:z").to_string()
+            crate::clock::local(d.timestamp(), "%a %-d %b %Y %H:%M %Z")
         }
     };
-    let mut s = full(&start).replace(" +00:00", " UTC");
+    let day = |d: &DateTime<FixedOffset>| {
+        if midnight(d) {
+            d.format("%Y-%m-%d").to_string()
+        } else {
+            crate::clock::local(d.timestamp(), "%Y-%m-%d")
+        }
+    };
+    let mut s = full(&start);
     if let Some(end) = end.filter(|e| *e != start) {
-        let same_day = end.date_naive() == start.date_naive();
-        let tail = if same_day && !midnight(&end) { end.format("%H:%M").to_string() } else { full(&end) };
-        s.push_str(&format!(" – {}", tail.replace(" +00:00", " UTC")));
+        let same_day = day(&end) == day(&start);
+        let tail = if same_day && !midnight(&end) {
+            crate::clock::local(end.timestamp(), "%H:%M")
+        } else {
+            full(&end)
+        };
+        s.push_str(&format!(" – {tail}"));
     }
     s
 }

@@ -338,6 +338,9 @@ pub fn linkfeed_bare() -> std::process::Command {
     for v in USER_VARS {
         cmd.env_remove(v);
     }
+    // Times in a fixed zone, whatever the machine's (a test sets TZ after
+    // this to try another).
+    cmd.env("TZ", "UTC");
     cmd
 }
 
