@@ -141,7 +141,7 @@ impl Tmux {
                 }
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(20) {
+            if start.elapsed() > Duration::from_secs(60) {
                 panic!("timed out waiting for {what}; the screen was:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -180,7 +180,7 @@ fn read_log(log: &Path) -> String {
         {
             return s;
         }
-        if start.elapsed() > Duration::from_secs(20) {
+        if start.elapsed() > Duration::from_secs(60) {
             return String::new();
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -965,7 +965,7 @@ fn the_word_index_the_reader_saves_answers_list_queries_the_same() {
             break p;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(20),
+            start.elapsed() < Duration::from_secs(60),
             "no word index was saved under {}",
             cache.display()
         );

@@ -38,6 +38,29 @@ pub struct Line {
     pub spans: Vec<(String, Ink)>,
 }
 
+/// `cell` in exactly `width` columns: padded, or cut with `…`.
+fn fit_cell(cell: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let w = cell.width();
+    if w <= width {
+        return format!("{cell}{}", " ".repeat(width - w));
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in cell.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > width {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    out.push('…');
+    used += 1;
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
 impl Line {
     /// The line's text without styles.
     pub fn text(&self) -> String {
@@ -225,6 +248,8 @@ struct Renderer {
     link_numbers: std::collections::HashMap<String, usize>,
     /// A table row being read: its finished cells.
     cells: Vec<String>,
+    /// The rows of the table being read (is it the head, its cells).
+    rows: Vec<(bool, Vec<String>)>,
 }
 
 impl Renderer {
@@ -244,6 +269,7 @@ impl Renderer {
             open_links: Vec::new(),
             link_numbers: std::collections::HashMap::new(),
             cells: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -303,6 +329,54 @@ impl Renderer {
             }
             None => (bars.clone(), bars),
         }
+    }
+
+    /// The table read: columns as wide as their widest cell, narrowed
+    /// (widest first) until the table fits the width, cells cut with `…`;
+    /// the head in bold over a rule. A table whose columns cannot get three
+    /// columns each is written a row a line, cells between `│`.
+    fn table(&mut self) {
+        use unicode_width::UnicodeWidthStr;
+        let rows = std::mem::take(&mut self.rows);
+        let n = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+        if n == 0 {
+            return;
+        }
+        let mut widths = vec![1usize; n];
+        for (_, cells) in &rows {
+            for (i, c) in cells.iter().enumerate() {
+                widths[i] = widths[i].max(c.width().min(60));
+            }
+        }
+        let room = self.width.saturating_sub(3 * (n - 1));
+        if room < 3 * n {
+            for (head, cells) in rows {
+                self.push(&cells.join(" │ "), if head { Ink::Strong } else { Ink::Plain });
+                self.flush();
+            }
+            self.blank();
+            return;
+        }
+        while widths.iter().sum::<usize>() > room {
+            let Some((i, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else { break };
+            widths[i] -= 1;
+        }
+        for (head, cells) in &rows {
+            let mut spans = Vec::new();
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    spans.push((" │ ".to_string(), Ink::Muted));
+                }
+                let cell = cells.get(i).map_or("", String::as_str);
+                spans.push((fit_cell(cell, *w), if *head { Ink::Strong } else { Ink::Plain }));
+            }
+            self.out.push(Line { spans });
+            if *head {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                self.out.push(Line::plain(rule.join("─┼─"), Ink::Muted));
+            }
+        }
+        self.blank();
     }
 
     fn blank(&mut self) {
@@ -505,16 +579,14 @@ impl Renderer {
                 self.flush();
                 self.marker = None;
             }
-            TagEnd::Table => {}
+            TagEnd::Table => self.table(),
             TagEnd::TableHead | TagEnd::TableRow => {
                 let cells = std::mem::take(&mut self.cells);
-                let head = matches!(tag, TagEnd::TableHead);
-                self.push(&cells.join(" │ "), if head { Ink::Strong } else { Ink::Plain });
-                self.flush();
+                self.rows.push((matches!(tag, TagEnd::TableHead), cells));
             }
             TagEnd::TableCell => {
                 let text: String = std::mem::take(&mut self.spans).into_iter().map(|(t, _)| t).collect();
-                self.cells.push(text.trim().to_string());
+                self.cells.push(sanitize::one_line(text.trim()));
             }
             TagEnd::Emphasis
             | TagEnd::Strong
@@ -672,10 +744,22 @@ mod tests {
         assert_eq!(t, ["Why us ?", "", "After this."]);
     }
 
+    /// Issue 23: tables are drawn as tables: columns as wide as their
+    /// widest cell, the head over a rule, cells cut with `…` to fit.
     #[test]
-    fn tables_are_plain_rows() {
-        let t = text("| a | b |\n|---|---|\n| 1 | 2 |\n", 40);
-        assert_eq!(t, ["a │ b", "1 │ 2"]);
+    fn tables_are_drawn_as_tables() {
+        let t = text("| name | kind |\n|---|---|\n| KEDA | autoscaler |\n| a | b |\n", 40);
+        assert_eq!(t, ["name │ kind      ", "─────┼───────────", "KEDA │ autoscaler", "a    │ b         "]);
+        // Too wide: the widest column gives way first, cut with an ellipsis.
+        let md =
+            "| tool | what it does |\n|---|---|\n| Karpenter | provisions nodes for pending pods quickly |\n";
+        let t = text(md, 30);
+        assert_eq!(t[2], "Karpenter │ provisions nodes …");
+        assert!(t.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 30), "{t:?}");
+        // No room for three columns a cell: a row a line.
+        let t = text("| a | b | c | d |\n|---|---|---|---|\n| 1 | 2 | 3 | 4 |\n", 12);
+        assert!(t.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 12), "{t:?}");
+        assert!(t.join(" ").contains("a │ b │ c") && t.join(" ").contains("│ 4"), "{t:?}");
     }
 
     #[test]

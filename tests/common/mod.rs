@@ -432,7 +432,7 @@ pub fn rerun_with_a_sentinel_home(me: &str, only: &[&str]) {
     let nonexistent_before = Path::new("/nonexistent").exists();
     let exe = std::env::current_exe().expect("the test binary");
     let out = std::process::Command::new(exe)
-        .args(["--skip", me])
+        .args(["--skip", me, "--test-threads", "2"])
         .args(only)
         .env("LINKFEED_SENTINEL_RUN", "1")
         .env("HOME", s.join("home"))
