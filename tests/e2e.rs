@@ -1204,8 +1204,10 @@ fn emoji_sequences_keep_the_borders_straight() {
     for (w, h) in [(80u16, 24u16), (120, 40)] {
         let t = Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), w, h, &[]);
         let s = t.wait_text("5 posts");
+        // The list's right border: the second `│` of a row (side by side it
+        // meets the detail pane's; stacked it ends the row).
         let border_at = |line: &str| -> Option<usize> {
-            let i = line.find("││")?;
+            let (i, _) = line.match_indices('│').nth(1)?;
             Some(line[..i].chars().map(|c| c.width().unwrap_or(0)).sum())
         };
         let cols: Vec<usize> = s.lines().skip(1).take(5).filter_map(border_at).collect();

@@ -54,6 +54,11 @@ pub fn areas(area: Rect, detail_only: bool) -> Areas {
         let full = Rect::new(area.x, area.y, w, main_h);
         let none = Rect::new(area.x, area.y, 0, 0);
         if detail_only { (none, full) } else { (full, none) }
+    } else if stacks(w, main_h) {
+        // Too narrow for a title's room and a readable detail pane side by
+        // side: the list on top, the post below it, both the full width.
+        let list_h = (main_h * 2 / 5).max(5);
+        (Rect::new(area.x, area.y, w, list_h), Rect::new(area.x, area.y + list_h, w, main_h - list_h))
     } else {
         let share = (w as u32 * 3 / 5) as u16;
         let for_titles = (ROW_PREFIX + TITLE_ROOM + 2).min(w.saturating_sub(DETAIL_MIN));
@@ -61,6 +66,18 @@ pub fn areas(area: Rect, detail_only: bool) -> Areas {
         (Rect::new(area.x, area.y, list_w, main_h), Rect::new(area.x + list_w, area.y, w - list_w, main_h))
     };
     Areas { list, list_inner: inner(list), detail, detail_inner: inner(detail), status }
+}
+
+/// The detail pane is at least this wide beside the list; narrower, the
+/// panes stack.
+pub const DETAIL_READABLE: u16 = 34;
+
+/// Whether the panes stack (list above, post below) in a main area `w` x
+/// `h`: side by side, 45 title characters and a detail pane of
+/// [`DETAIL_READABLE`] columns do not both fit, and there are rows enough
+/// for two panes (12).
+pub fn stacks(w: u16, h: u16) -> bool {
+    (ONE_PANE_BELOW..ROW_PREFIX + TITLE_ROOM + 2 + DETAIL_READABLE).contains(&w) && h >= 12
 }
 
 /// Whether a terminal this wide shows one pane at a time.
@@ -88,9 +105,25 @@ mod tests {
         assert_eq!(at(240, 40).list.width, 160);
         for w in ONE_PANE_BELOW..300 {
             let a = at(w, 30);
+            if stacks(w, 29) {
+                assert_eq!((a.list.width, a.detail.width), (w, w), "{w}: stacked");
+                assert_eq!(a.list.height + a.detail.height, 29, "{w}");
+                continue;
+            }
             assert_eq!(a.list.width + a.detail.width, w, "{w}");
-            assert!(a.detail.width <= DETAIL_MAX && a.detail.width >= 20, "{w}");
+            assert!(a.detail.width <= DETAIL_MAX && a.detail.width >= DETAIL_READABLE, "{w}");
         }
+    }
+
+    /// Issue 23: at 80x24 the post gets the full width below the list.
+    #[test]
+    fn a_classic_terminal_stacks_the_panes() {
+        let a = at(80, 24);
+        assert!(a.detail.width >= DETAIL_READABLE);
+        assert_eq!(a.list.width, 80);
+        assert!(a.list.height >= 5 && a.detail.y == a.list.y + a.list.height);
+        // Too few rows to stack: side by side.
+        assert!(!stacks(80, 10));
     }
 
     #[test]
