@@ -86,6 +86,10 @@ enum Cmd {
     Sync {
         /// Feed names from the config file (default: every git feed).
         names: Vec<String>,
+        /// Also say on stderr how many files were parsed and how many came
+        /// from the parse cache.
+        #[arg(long)]
+        stats: bool,
     },
     /// List the feeds of the config file, with their last sync.
     Feeds,
@@ -345,7 +349,7 @@ fn main() -> ExitCode {
         }
         Some(Cmd::State { action }) => state_command(action),
         Some(Cmd::Cache { action }) => cache_command(action),
-        Some(Cmd::Sync { names }) => sync_command(&config, &names),
+        Some(Cmd::Sync { names, stats }) => sync_command(&config, &names, stats),
         Some(Cmd::Feeds) => feeds_command(&config),
         Some(Cmd::Config) => {
             print!("{}", describe_config(&config));
@@ -465,7 +469,7 @@ fn cache_command(action: CacheCmd) -> ExitCode {
 }
 
 /// `linkfeed sync [NAME...]`: one line per feed; exit 1 when any failed.
-fn sync_command(config: &Config, names: &[String]) -> ExitCode {
+fn sync_command(config: &Config, names: &[String], stats: bool) -> ExitCode {
     use linkfeed::sync;
     let feeds: Vec<&sync::GitFeed> = if names.is_empty() {
         config
@@ -527,7 +531,13 @@ fn sync_command(config: &Config, names: &[String]) -> ExitCode {
             b.finish_and_clear();
         }
         match result {
-            Ok(report) => println!("{report}"),
+            Ok(report) => {
+                println!("{report}");
+                if stats {
+                    let (parsed, cached) = report.parsed;
+                    eprintln!("{}: parsed: {parsed}, from cache: {cached}", g.name);
+                }
+            }
             Err(e) => {
                 failed = true;
                 let kept = if had_copy { "the last copy is kept" } else { "no copy yet" };

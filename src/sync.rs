@@ -58,6 +58,10 @@ pub struct SyncState {
     /// It was the feed's first sync (everything came with it; nothing is "new").
     #[serde(default)]
     pub first: bool,
+    /// The rows the added files make in the reader (a file whose link another
+    /// post has already is folded into its row).
+    #[serde(default)]
+    pub added_rows: usize,
 }
 
 impl SyncState {
@@ -83,6 +87,8 @@ pub struct Report {
     pub unchanged: bool,
     /// Another sync of the feed held its lock: this one did nothing.
     pub busy: bool,
+    /// Files the count of rows parsed, and took from the parse cache.
+    pub parsed: (usize, usize),
 }
 
 impl std::fmt::Display for Report {
@@ -98,11 +104,17 @@ impl std::fmt::Display for Report {
             write!(f, "{}: up to date ({short}, {day})", self.name)
         } else {
             let forced = if s.rewritten { "; the remote's history was rewritten: followed" } else { "" };
+            // New rows, and the files when a link filed twice folded some.
+            let files = if s.added_rows != s.added.len() {
+                format!(" ({} files)", s.added.len())
+            } else {
+                String::new()
+            };
             write!(
                 f,
-                "{}: {} new, {} changed, {} removed ({short}, {day}){forced}",
+                "{}: {} new{files}, {} changed, {} removed ({short}, {day}){forced}",
                 self.name,
-                s.added.len(),
+                s.added_rows,
                 s.changed.len(),
                 s.removed.len()
             )
@@ -256,6 +268,7 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
                     first: false,
                     unchanged: true,
                     busy: true,
+                    parsed: (0, 0),
                 });
             }
             Err(fs::TryLockError::Error(e)) => return Err(format!("{}: {e}", lock_path.display())),
@@ -447,8 +460,21 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
         }
         clean_old_trees(dir, previous_tree.as_deref());
     }
-    // The first sync brings no "new" posts: everything is.
-    let posts = count_posts(&content_dir(dir, &sub));
+    // Counted in rows as the reader shows them (a link filed twice is one
+    // row), by loading the copy; the load fills the parse cache the reader
+    // then starts from. The first sync brings no "new" posts: everything is.
+    let root = content_dir(dir, &sub);
+    let mut parsed = (0, 0);
+    let (posts, added_rows) = match crate::feed::load_cached(&crate::feed::Source::Dir(root.clone()), true) {
+        Ok(feed) => {
+            parsed = (feed.stats.parsed, feed.stats.cached);
+            let feed = feed.visible(false);
+            let new: std::collections::HashSet<PathBuf> = added.iter().map(|a| root.join(a)).collect();
+            let rows = feed.posts.iter().filter(|p| new.contains(&p.path)).count();
+            (feed.posts.len(), rows)
+        }
+        Err(_) => (count_posts(&root), added.len()),
+    };
     let first = previous.is_none();
     let state = SyncState {
         at: crate::clock::now(),
@@ -461,6 +487,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
         rewritten,
         posts,
         first: previous.is_none(),
+        added_rows,
     };
     let state = if same {
         // Nothing new: what the last sync brought stays "new".
@@ -470,7 +497,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
     };
     write_state(dir, &state)?;
     progress(Step::Done);
-    Ok(Report { name: feed.name.clone(), state, first, unchanged: same, busy: false })
+    Ok(Report { name: feed.name.clone(), state, first, unchanged: same, busy: false, parsed })
 }
 
 /// Points `current` at `tree`: a new link, renamed over the old one.
@@ -654,9 +681,17 @@ mod tests {
             added: vec!["a.md".into(); 12],
             changed: vec!["b.md".into(); 3],
             removed: vec!["c.md".into()],
+            added_rows: 12,
             ..SyncState::default()
         };
-        let r = Report { name: "kubermates".into(), state, first: false, unchanged: false, busy: false };
+        let r = Report {
+            name: "kubermates".into(),
+            state,
+            first: false,
+            unchanged: false,
+            busy: false,
+            parsed: (0, 0),
+        };
         assert_eq!(r.to_string(), "kubermates: 12 new, 3 changed, 1 removed (3096896e, 2026-02-27)");
     }
 }

@@ -300,19 +300,20 @@ fn a_sync_that_adds_one_post_costs_one_parse() {
         post(&s.repo, &format!("bulk-{i:04}.md"), &format!("Bulk {i}"), "2025-06-01");
     }
     s.commit("bulk");
-    assert_eq!(s.run(&["sync"]).0, 0);
-    let (code, _, stats) = s.run(&["list", "--stats"]);
-    assert_eq!(code, 0);
-    assert!(stats.contains("parsed: 1503"), "{stats}");
+    let (code, _, stats) = s.run(&["sync", "--stats"]);
+    assert_eq!(code, 0, "{stats}");
+    assert!(stats.contains("news: parsed: 1503, from cache: 0"), "{stats}");
     for round in 0..3 {
         post(&s.repo, &format!("one-more-{round}.md"), "One more", "2026-03-01");
         s.commit("one more");
-        let (code, out, _) = s.run(&["sync"]);
+        let (code, out, stats) = s.run(&["sync", "--stats"]);
         assert_eq!(code, 0);
         assert!(out.contains("1 new, 0 changed, 0 removed"), "{out}");
         assert!(!out.contains("rewritten"), "{out}");
+        assert!(stats.contains(&format!("news: parsed: 1, from cache: {}", 1503 + round)), "{stats}");
+        // The reader's next start parses nothing: the sync filled the feed's cache.
         let (_, _, stats) = s.run(&["list", "--stats"]);
-        assert!(stats.contains(&format!("parsed: 1, from cache: {}", 1503 + round)), "{stats}");
+        assert!(stats.contains(&format!("parsed: 0, from cache: {}", 1504 + round)), "{stats}");
     }
     let trees = std::fs::read_dir(s.root.join("data/linkfeed/feeds/news/trees")).expect("trees").count();
     assert_eq!(trees, 2, "the current and the previous checkout");
@@ -339,4 +340,26 @@ fn a_lost_old_commit_is_not_a_rewritten_history() {
     assert!(out.contains("news: 1 new, 0 changed, 0 removed"), "{out}");
     assert!(!out.contains("rewritten"), "{out}");
     assert_eq!(s.titles(&["list", "-q", "is:new"]), ["Post D"]);
+}
+
+/// Issue 23: a sync counts new posts in rows as the reader shows them: a
+/// link filed twice is one row (the files are said beside it).
+#[test]
+fn a_sync_counts_rows_as_the_reader_shows_them() {
+    let s = Setup::new();
+    assert_eq!(s.run(&["sync"]).0, 0);
+    post(&s.repo, "d.md", "Post D", "2026-02-01");
+    // The same link as d.md, filed again: folded into d's row.
+    let dir = s.repo.join("content/posts");
+    std::fs::write(
+        dir.join("d-again.md"),
+        "---\ntitle: Post D again\ndate: 2026-02-01\nexternal_url: https://example.org/d.md\n---\n",
+    )
+    .expect("write");
+    post(&s.repo, "e.md", "Post E", "2026-02-02");
+    s.commit("three files, two rows");
+    let (code, out, err) = s.run(&["sync"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("news: 2 new (3 files), 0 changed, 0 removed"), "{out}");
+    assert_eq!(s.titles(&["list"]).len(), 5, "A, B, C, D (with its twin folded) and E");
 }
