@@ -200,26 +200,6 @@ fn only_points_at(body: &[markdown::Line], url: &str) -> bool {
     text.contains(&url) && text.chars().count() < url.chars().count() + 40
 }
 
-/// `text` in at most `width` columns: whole, or cut with a `…`.
-fn cut_with_ellipsis(text: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
 /// Every line of the pane for `post`, whose Markdown body is `body`, at
 /// `width` columns; `now` is the clock
 /// (seconds) for events' relative dates, `root` the feed folder (to name
@@ -231,7 +211,7 @@ pub fn build(post: &Post, body: &str, width: usize, now: i64, root: &Path) -> Ve
         // The link on one line, cut with an ellipsis (`y` copies it whole,
         // `o` opens it): a long URL wrapped over rows pushes the text away.
         if part == Part::Url {
-            out.push(DetailLine { spans: vec![(cut_with_ellipsis(&text, width), part)] });
+            out.push(DetailLine { spans: vec![(crate::text::wrap::ellipsize(&text, width), part)] });
             continue;
         }
         for l in wrap(&text, width) {

@@ -40,25 +40,10 @@ pub struct Line {
 
 /// `cell` in exactly `width` columns: padded, or cut with `…`.
 fn fit_cell(cell: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    let w = cell.width();
-    if w <= width {
-        return format!("{cell}{}", " ".repeat(width - w));
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in cell.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > width {
-            break;
-        }
-        used += cw;
-        out.push(c);
-    }
-    out.push('…');
-    used += 1;
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
+    use unicode_width::UnicodeWidthStr;
+    let cut = super::wrap::ellipsize(cell, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{cut}{}", " ".repeat(pad))
 }
 
 impl Line {

@@ -7,6 +7,27 @@ use unicode_width::UnicodeWidthChar;
 /// word longer than a line, keeps `\n` as a hard break (an empty line stays
 /// an empty line). Yields slices of `text`; never an infinite loop, even at
 /// width 0 (treated as 1).
+/// `text` in at most `width` columns: whole, or cut with a `…` (which takes
+/// one of them).
+pub fn ellipsize(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 pub fn wrap(text: &str, width: usize) -> impl Iterator<Item = &str> {
     let width = width.max(1);
     text.split('\n').flat_map(move |para| WrapLine { rest: para, width, first: true })

@@ -81,7 +81,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// `spans` cut to `width` columns, with a `…` where something was cut.
 fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
-    use unicode_width::UnicodeWidthChar;
     let total: usize = spans.iter().map(|s| s.content.width()).sum();
     if total <= width || width == 0 {
         return spans;
@@ -100,16 +99,7 @@ fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
             break;
         }
         // The span that crosses the edge: as much as leaves room for the `…`.
-        let mut cut = String::new();
-        for c in span.content.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw + 1 > width {
-                break;
-            }
-            used += cw;
-            cut.push(c);
-        }
-        out.push(Span::styled(format!("{cut}…"), span.style));
+        out.push(Span::styled(crate::text::wrap::ellipsize(&span.content, width - used), span.style));
         break;
     }
     out
