@@ -86,6 +86,47 @@ fn code_of(text: &str) -> String {
     out
 }
 
+/// `code` without its `#[cfg(test)]` items (the attribute through the
+/// item's closing brace): the code after a test module is still read.
+/// Braces inside string literals and `'{'`/`'}'` are not counted.
+fn without_tests(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let item = &rest[at..];
+        let b = item.as_bytes();
+        let (mut i, mut depth, mut opened) = (0, 0usize, false);
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                b'\'' if matches!(b.get(i + 1), Some(b'{' | b'}')) && b.get(i + 2) == Some(&b'\'') => i += 2,
+                b'{' => {
+                    depth += 1;
+                    opened = true;
+                }
+                b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if opened && depth == 0 {
+                        break;
+                    }
+                }
+                b';' if !opened => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        rest = item.get(i + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -202,9 +243,8 @@ fn violations(src: &Path) -> Vec<String> {
         };
         let text = fs::read_to_string(f).unwrap_or_default();
         // Tests inside a module may use anything; only the module's own code counts.
-        let code = code_of(&text);
-        let code = code.split("#[cfg(test)]").next().unwrap_or("");
-        for to in references(&module, code) {
+        let code = without_tests(&code_of(&text));
+        for to in references(&module, &code) {
             if to.is_empty() {
                 continue;
             }
@@ -248,6 +288,27 @@ fn an_upward_import_is_caught() {
     fs::write(&layout, format!("use crate::app::App;\n{text}")).expect("write");
     let bad = violations(dir.path());
     assert_eq!(bad, ["ui/layout.rs: `ui::layout` uses `app::App`, which is not below it in LAYERS"]);
+}
+
+/// Issue 20: an upward import after a test module is caught (the check used
+/// to stop reading a file at its first `#[cfg(test)]`).
+#[test]
+fn an_upward_import_after_a_test_module_is_caught() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    copy_dir(&src, dir.path());
+    let file = dir.path().join("feed/frontmatter.rs");
+    let text = fs::read_to_string(&file).expect("frontmatter.rs");
+    let planted = format!(
+        "#[cfg(test)]\nmod early_tests {{\n    fn f() {{ let _ = \"{{\"; let _ = '}}'; }}\n}}\n{text}\nuse crate::app::App;\n"
+    );
+    fs::write(&file, planted).expect("write");
+    let bad = violations(dir.path());
+    assert_eq!(bad, ["feed/frontmatter.rs: `feed` uses `app::App`, which is not below it in LAYERS"]);
+    // Inside a test module the same import is allowed.
+    let inside = format!("{text}\n#[cfg(test)]\nmod more {{\n    use crate::app::App;\n}}\n");
+    fs::write(&file, inside).expect("write");
+    assert!(violations(dir.path()).is_empty());
 }
 
 #[test]
