@@ -48,7 +48,12 @@ fn load(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     g.bench_function("10k posts from disk", |b| {
-        b.iter(|| linkfeed::feed::load_dir(dir.path()).expect("loads").posts.len())
+        b.iter(|| {
+            linkfeed::feed::load(&linkfeed::feed::Source::Dir(dir.path().to_path_buf()), &Default::default())
+                .expect("loads")
+                .posts
+                .len()
+        })
     });
     g.finish();
 }

@@ -8,7 +8,10 @@ fn main() {
         eprintln!("usage: index_timing DIR");
         return;
     };
-    let Ok(feed) = linkfeed::feed::load_cached(&linkfeed::feed::Source::Dir(dir.clone()), true) else {
+    let Ok(feed) = linkfeed::feed::load(
+        &linkfeed::feed::Source::Dir(dir.clone()),
+        &linkfeed::feed::LoadOptions { use_cache: true, ..Default::default() },
+    ) else {
         eprintln!("cannot load {}", dir.display());
         return;
     };

@@ -75,7 +75,7 @@ struct RawFeed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Feed {
     /// A git repository, synced into the data folder.
-    Git(crate::sync::GitFeed),
+    Git(crate::sources::git::GitFeed),
     /// A local folder.
     Dir { name: String, dir: PathBuf },
 }
@@ -174,6 +174,11 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// Whether NO_COLOR asks for no colour (set and not empty, no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 /// Where the configuration file is looked for.
 pub fn default_path() -> Option<PathBuf> {
     crate::store::paths::file(crate::store::paths::Base::Config, "config.toml")
@@ -254,14 +259,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for (name, feed) in raw.feeds.unwrap_or_default() {
         let at = Some(name.span().start);
         let name = name.into_inner();
-        if !crate::sync::valid_name(&name) {
+        if !crate::sources::git::valid_name(&name) {
             return Err(err(at, format!("feeds.{name:?}: a feed's name is letters, digits, - _ and .")));
         }
         let f = feed.into_inner();
         let one = |what: &str| err(at, format!("feeds.{name} {what}"));
         c.feeds.push(match (f.git, f.dir) {
             (Some(url), None) => {
-                crate::sync::valid_url(&url).map_err(|e| one(&format!("has git = {e}")))?;
+                crate::sources::git::valid_url(&url).map_err(|e| one(&format!("has git = {e}")))?;
                 let path = f.path.unwrap_or_default();
                 if path.split('/').any(|part| part == "..") || path.starts_with('/') {
                     return Err(one("has a path that leaves the repository"));
@@ -272,7 +277,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 {
                     return Err(one("has a branch that is not a branch name"));
                 }
-                Feed::Git(crate::sync::GitFeed { name, url, path, branch: f.branch })
+                Feed::Git(crate::sources::git::GitFeed { name, url, path, branch: f.branch })
             }
             (None, Some(dir)) => {
                 if f.path.is_some() || f.branch.is_some() {

@@ -8,16 +8,16 @@
 //! `config`; `tui`; `commands`.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
-pub mod commands;
 pub mod config;
 pub mod feed;
 pub mod par;
 pub mod post;
 pub mod problem;
 pub mod search;
+pub mod sources;
 pub mod store;
-pub mod sync;
 pub mod text;
 pub mod tui;
 pub mod ui;

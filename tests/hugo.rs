@@ -10,7 +10,7 @@ use linkfeed::post::Post;
 use linkfeed::problem::Severity;
 
 fn loaded() -> Feed {
-    feed::load_dir(&fixture("hugo")).expect("the hugo folder loads")
+    feed::load(&feed::Source::Dir(fixture("hugo")), &Default::default()).expect("the hugo folder loads")
 }
 
 fn visible() -> Feed {
@@ -241,7 +241,9 @@ fn bodies_stay_on_disk_until_shown_and_a_vanished_file_says_so() {
         .expect("write");
     std::fs::write(blog.join("b.md"), "---\ntitle: Older\ndate: 2023-01-01\n---\nOther body.\n")
         .expect("write");
-    let feed = feed::load_dir(dir.path()).expect("loads").visible(false);
+    let feed = feed::load(&feed::Source::Dir(dir.path().to_path_buf()), &Default::default())
+        .expect("loads")
+        .visible(false);
     // The loader keeps no body, only that there is one.
     assert!(feed.posts.iter().all(|p| p.body.is_empty() && p.body_in_file));
     let mut app = app_with(feed, 100, 20);

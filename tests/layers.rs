@@ -14,24 +14,26 @@ use std::path::{Path, PathBuf};
 /// its path (`ui::layout` before `ui`); it may use its own entry and any entry
 /// above it in this list, never one below.
 const LAYERS: &[&str] = &[
-    "par",          // work spread over the cores: a leaf
-    "text",         // sanitize, wrap, Markdown: no imports
-    "clock",        // the wall clock: a leaf
-    "post",         // plain data
-    "problem",      // what went wrong, where
-    "store::paths", // XDG folders: a leaf
-    "feed",         // walk, front matter, watch
-    "search",       // the query language and matching
-    "store",        // read state
-    "sync",         // git feeds: fetch, check out, what is new
-    "ui::theme",    // styles: a leaf
-    "ui::layout",   // geometry: a leaf the app and the widgets share
-    "app",          // the state machine and its key table
-    "ui",           // widgets: read &App
-    "config",       // the config file: builds a theme and a key map
-    "tui",          // the terminal loop, the browser and clipboard
-    "commands",     // list, check, tags
-    "main",         // the binary: clap and dispatch
+    "par",              // work spread over the cores: a leaf
+    "text",             // sanitize, wrap, Markdown: no imports
+    "clock",            // the wall clock: a leaf
+    "post",             // plain data
+    "problem",          // what went wrong, where
+    "store::paths",     // XDG folders: a leaf
+    "feed",             // walk, read, cache, assemble, watch
+    "search",           // the query language, index, matching, order
+    "store",            // read state
+    "sources::newness", // what the last sync brought, where a synced feed is read
+    "sources::git",     // git feeds: fetch, check out (the config names them)
+    "ui::theme",        // styles: a leaf
+    "ui::layout",       // geometry: a leaf the app and the widgets share
+    "app",              // the state machine and its key table
+    "ui",               // widgets: read &App
+    "config",           // the config file: builds a theme and a key map
+    "sources",          // which feed a command reads
+    "tui",              // the terminal loop, the browser and clipboard, the start
+    "cli",              // the subcommands and their errors
+    "main",             // the binary: parse, run, exit code
 ];
 
 /// The module path of a file below `src/` (`app/mod.rs` -> `app`,

@@ -2,14 +2,13 @@
 
 mod common;
 use common::*;
-use linkfeed::commands;
 use linkfeed::feed::{self, Feed};
 use linkfeed::post::Post;
 use linkfeed::problem::Severity;
 use std::path::Path;
 
 fn messy() -> Feed {
-    feed::load_dir(&fixture("messy")).expect("the messy folder loads")
+    feed::load(&feed::Source::Dir(fixture("messy")), &Default::default()).expect("the messy folder loads")
 }
 
 fn post<'a>(feed: &'a Feed, file: &str) -> &'a Post {
@@ -21,7 +20,7 @@ fn post<'a>(feed: &'a Feed, file: &str) -> &'a Post {
 
 /// (file, line, severity, words the message must contain)
 fn problems(feed: &Feed) -> Vec<(String, Option<usize>, Severity, String)> {
-    commands::findings(feed)
+    feed.findings()
         .into_iter()
         .map(|p| {
             let name =
@@ -158,7 +157,7 @@ fn symlinks_are_followed_once_and_loops_end() {
     symlink(root, root.join("sub/loop")).expect("symlink loop");
     symlink(root.join("sub"), root.join("sub-again")).expect("symlink dir");
     symlink(root.join("missing.md"), root.join("dangling.md")).expect("dangling");
-    let f = feed::load_dir(root).expect("loads");
+    let f = feed::load(&feed::Source::Dir(root.to_path_buf()), &Default::default()).expect("loads");
     assert_eq!(f.posts.len(), 1, "{:?}", f.posts.iter().map(|p| &p.path).collect::<Vec<_>>());
     assert_eq!(f.posts[0].title, "Real");
     // A dangling link is reported, not fatal.

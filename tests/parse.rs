@@ -31,7 +31,7 @@ fn the_real_example_post() {
 
 #[test]
 fn the_sample_feed_is_varied() {
-    let feed = feed::load(&feed::Source::Sample).expect("sample");
+    let feed = feed::load(&feed::Source::Sample, &Default::default()).expect("sample");
     // Only the duplicate that shows folding: the ratatui release, filed twice.
     assert!(feed.problems.iter().all(|p| p.message.contains("the same link is in")), "{:?}", feed.problems);
     assert_eq!(feed.problems.len(), 1, "the pair, named once");

@@ -177,7 +177,7 @@ fn highlights_follow_the_match() {
 fn the_word_index_of_the_text_changes_no_result() {
     use linkfeed::search::Index;
     let source = linkfeed::feed::Source::Dir(common::real_feed());
-    let mut posts = linkfeed::feed::load(&source).expect("the real feed loads").posts;
+    let mut posts = linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts;
     posts.push(post(
         "Edge one",
         "2020-01-01",

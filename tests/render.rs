@@ -43,7 +43,8 @@ fn help_overlay_lists_every_list_key_from_the_table() {
 #[test]
 fn empty_feed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let feed = feed::load_dir(dir.path()).expect("an empty folder loads");
+    let feed = feed::load(&feed::Source::Dir(dir.path().to_path_buf()), &Default::default())
+        .expect("an empty folder loads");
     let mut app = app_with(feed, 80, 16);
     app.source_label = "~/feed".into();
     insta::assert_snapshot!(draw(&app).backend());
@@ -249,7 +250,7 @@ fn help_scrolls_when_it_does_not_fit() {
 
 #[test]
 fn drafts_are_marked_when_shown() {
-    let feed = feed::load(&feed::Source::Sample).expect("sample").visible(true);
+    let feed = feed::load(&feed::Source::Sample, &Default::default()).expect("sample").visible(true);
     assert_eq!(feed.posts.len(), 56);
     let mut app = app_with(feed, 120, 12);
     let o = FakeHost::default();

@@ -66,19 +66,13 @@ impl App {
             self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
         }
         // Fuzz is the last resort: within the view, a term keeps only the
-        // posts that hold it when any does.
-        self.loose = crate::search::closest(&query, &mut self.matches);
-        let ranked = query.ranks_by_score() && !self.by_newest;
-        if query.ranks_by_score() && self.by_newest {
-            // Newest first: the feed's own order.
-            self.matches.sort_unstable_by_key(|m| m.idx);
-        }
-        if !ranked && !self.sort_ranks.is_empty() {
-            let ranks = &self.sort_ranks;
-            self.matches.sort_unstable_by_key(|m| ranks.get(m.idx).copied().unwrap_or(u32::MAX));
-        } else if !ranked && self.is_event_view() {
-            self.sort_events();
-        }
+        // posts that hold it when any does. Then the view's order.
+        let order = crate::search::order::Order {
+            newest: self.by_newest,
+            ranks: Some(&self.sort_ranks),
+            now: self.clock,
+        };
+        self.loose = crate::search::order::arrange(&query, &mut self.matches, &self.posts, &order);
         self.query = query;
         match keep {
             Some((idx, row)) => self.follow(idx, row),
@@ -132,10 +126,6 @@ impl App {
     /// `kind:event`): then they are ordered by when they happen.
     pub fn is_event_view(&self) -> bool {
         crate::search::all_events(&self.matches, &self.posts)
-    }
-
-    fn sort_events(&mut self) {
-        crate::search::sort_events(&mut self.matches, &self.posts, self.clock);
     }
 
     /// Picks row `n` of the section picker: 0 is all sections, 1 the first,

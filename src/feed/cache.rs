@@ -330,7 +330,7 @@ fn write(
     entries: usize,
     groups: &mut dyn Iterator<Item = Result<Vec<Vec<u8>>, String>>,
 ) -> io::Result<()> {
-    crate::store::paths::replace_file(path, |file| {
+    crate::store::paths::replace_cache_file(path, |file| {
         let mut f = io::BufWriter::new(file);
         f.write_all(MAGIC)?;
         let mut offset = MAGIC.len() as u64;

@@ -83,7 +83,7 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     for v in words.word_starts.iter().copied().chain(spans) {
         body.extend_from_slice(&v.to_le_bytes());
     }
-    crate::store::paths::replace_file(path, |f| {
+    crate::store::paths::replace_cache_file(path, |f| {
         f.write_all(MAGIC)?;
         let version = env!("CARGO_PKG_VERSION").as_bytes();
         f.write_all(&[version.len() as u8])?;

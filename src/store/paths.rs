@@ -45,25 +45,50 @@ pub fn file(base: Base, name: &str) -> Option<PathBuf> {
 }
 
 /// Replaces the file at `path` with what `write` puts in a new one: written
-/// beside it under a temporary name (`.NAME.PID.tmp`, in the same folder,
-/// which is made if missing), then renamed over it, so a reader finds the old
-/// file or the new one whole, never a part. When anything fails the
-/// temporary file is removed. Flushing to disk is `write`'s to ask for.
+/// beside it under a temporary name (`.NAME.PID.N.tmp`, in the same folder,
+/// which is made if missing), flushed to disk, then renamed over it (and the
+/// folder flushed), so a reader finds the old file or the new one whole,
+/// never a part, even after a power cut. When anything fails the temporary
+/// file is removed. The one way the project replaces a file.
 pub fn replace_file(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    replace(path, write, true)
+}
+
+/// As [`replace_file`] without the fsyncs, for what can be rebuilt (the
+/// parse cache, the search index): a power cut may lose the new copy, never
+/// tear it (its readers check a CRC and rebuild), and a start does not wait
+/// for a 100 MB file to reach the disk.
+pub fn replace_cache_file(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    replace(path, write, false)
+}
+
+fn replace(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>, durable: bool) -> io::Result<()> {
+    static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let dir = path.parent().ok_or_else(|| io::Error::other(format!("{} has no folder", path.display())))?;
     fs::create_dir_all(dir)?;
     let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy());
     remove_orphans(dir, &name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = File::create(&tmp).and_then(|mut f| write(&mut f)).and_then(|()| fs::rename(&tmp, path));
+    // Unique per process and per write: two threads replacing the same
+    // file never share a temporary one.
+    let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{serial}.tmp", std::process::id()));
+    let result = File::create(&tmp)
+        .and_then(|mut f| {
+            write(&mut f)?;
+            if durable { f.sync_all() } else { Ok(()) }
+        })
+        .and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
+    } else if durable && let Ok(d) = File::open(dir) {
+        // The rename itself reaches the disk.
+        let _ = d.sync_all();
     }
     result
 }
 
 /// Removes the temporary files of earlier writes of `name` in `dir` whose
-/// process is gone (killed while writing): `.NAME.PID.tmp` with no process
+/// process is gone (killed while writing): `.NAME.PID[.N].tmp` with no process
 /// PID. Another live writer's file is left alone.
 fn remove_orphans(dir: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(dir) else { return };
@@ -74,6 +99,7 @@ fn remove_orphans(dir: &Path, name: &str) {
             .to_str()
             .and_then(|f| f.strip_prefix(prefix.as_str()))
             .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split('.').next())
             .and_then(|pid| pid.parse::<u32>().ok())
         else {
             continue;

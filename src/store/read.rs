@@ -84,30 +84,15 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
 
 /// Writes the old format (for tests of the migration).
 #[cfg(test)]
-/// Writes the state atomically: a temporary file in the same folder, fsync,
-/// rename over the old one, fsync the folder.
+/// Writes the state whole ([`super::paths::replace_file`]).
 pub fn save(path: &Path, read: &HashSet<String>) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("the state path has no folder"))?;
-    fs::create_dir_all(dir)?;
     let mut keys: Vec<&String> = read.iter().collect();
     keys.sort();
     let data = OnDisk { version: 1, read: keys.into_iter().cloned().collect() };
-    let tmp = dir.join(format!(".read.json.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        serde_json::to_writer(&mut f, &data)?;
-        std::io::Write::write_all(&mut f, b"\n")?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    super::paths::replace_file(path, |f| {
+        serde_json::to_writer(&mut *f, &data)?;
+        std::io::Write::write_all(f, b"\n")
+    })
 }
 
 #[cfg(test)]

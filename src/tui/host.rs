@@ -159,7 +159,7 @@ pub struct SystemHost {
     marks: RefCell<Option<(Store, Marks)>>,
     reload: Option<crate::feed::watch::Reloader>,
     /// The open git feed and its folder, for `S`.
-    pub git: Option<(crate::sync::GitFeed, std::path::PathBuf)>,
+    pub git: Option<(crate::sources::git::GitFeed, std::path::PathBuf)>,
     /// A console browser drew on the screen.
     drew: std::cell::Cell<bool>,
     /// Check the feed drawn from the cache once the first frame is up.
@@ -325,8 +325,8 @@ impl Host for SystemHost {
         let (tx, rx) = std::sync::mpsc::channel();
         *self.syncing.borrow_mut() = Some(rx);
         std::thread::spawn(move || {
-            let result = crate::sync::sync(&feed, &dir, &|_| {})
-                .map(|report| (report.to_string(), crate::sync::new_posts(&dir, &feed.path)));
+            let result = crate::sources::git::sync(&feed, &dir, &|_| {})
+                .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)));
             let _ = tx.send(result);
         });
     }

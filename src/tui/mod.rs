@@ -2,6 +2,9 @@
 //! effects, draw. Stops on quit or when SIGTERM/SIGHUP raised `stop`.
 
 pub mod host;
+mod start;
+
+pub use start::{StartError, StartOptions, start};
 
 use crate::app::keys::{Input, Mode};
 use crate::app::{Action, App, Effect};

@@ -72,7 +72,7 @@ pub fn sample_feed() -> Feed {
 
 /// The whole bundled sample (links, releases, events, blog), without drafts.
 pub fn whole_sample() -> Feed {
-    feed::load(&Source::Sample).expect("the bundled sample loads").visible(false)
+    feed::load(&Source::Sample, &Default::default()).expect("the bundled sample loads").visible(false)
 }
 
 /// The sample feed in an app sized `w` x `h`.

@@ -1,0 +1,129 @@
+//! The command line as clap reads it: every flag and subcommand, in one place.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A terminal reader for a curated link feed.
+///
+/// With no folder, reads $LINKFEED_DIR, else `dir` from the config file
+/// (`linkfeed config` shows it), else the sample feed built into the binary.
+/// In the reader, ? lists the keys.
+#[derive(Parser)]
+#[command(name = "linkfeed", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+    /// The feed folder: Markdown posts with YAML front matter.
+    pub dir: Option<PathBuf>,
+    /// Show drafts too, marked as drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the feed of this name from the config file (`linkfeed feeds` lists them).
+    #[arg(short, long, global = true, value_name = "NAME")]
+    pub feed: Option<String>,
+    /// Read and parse every file; neither read nor write the parse cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+/// `list --sort`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListSort {
+    /// Best match first (ties newest first).
+    Best,
+    /// Newest first.
+    Newest,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Print one line per post, newest first: date, title, source, URL (tab-separated).
+    List(ListArgs),
+    /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
+    Check {
+        /// The feed folder (default: as for the reader).
+        dir: Option<PathBuf>,
+    },
+    /// Print shell completions: `linkfeed completions bash > /etc/bash_completion.d/linkfeed`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the effective configuration and where each value came from.
+    Config,
+    /// Fetch git feeds (all of them, or those named) and say what is new.
+    Sync {
+        /// Feed names from the config file (default: every git feed).
+        names: Vec<String>,
+        /// Also say on stderr how many files were parsed and how many came
+        /// from the parse cache.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// List the feeds of the config file, with their last sync.
+    Feeds,
+    /// The parse cache (under $XDG_CACHE_HOME/linkfeed): `linkfeed cache clear` removes it.
+    Cache {
+        #[command(subcommand)]
+        action: CacheCmd,
+    },
+    /// Read and starred marks: export them, or merge an export in.
+    State {
+        #[command(subcommand)]
+        action: StateCmd,
+    },
+    /// Print every tag with its post count, most used first.
+    Tags {
+        /// The feed folder (default: as for the reader).
+        dir: Option<PathBuf>,
+        /// Count drafts too.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+/// `linkfeed list`.
+#[derive(clap::Args)]
+pub struct ListArgs {
+    /// The feed folder (default: as for the reader).
+    pub dir: Option<PathBuf>,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Only the posts this query matches, best first (same syntax as the reader's filter).
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Print a JSON array of posts instead.
+    #[arg(long)]
+    pub json: bool,
+    /// Print what was read and how long each phase took to stderr.
+    #[arg(long)]
+    pub stats: bool,
+    /// Only posts not yet read in the reader.
+    #[arg(long)]
+    pub unread: bool,
+    /// The order of a query with words: best match first, or newest first.
+    #[arg(long, value_enum, default_value_t = ListSort::Best)]
+    pub sort: ListSort,
+}
+
+#[derive(Subcommand)]
+pub enum CacheCmd {
+    /// Remove every feed's parse cache (the next start reads every file).
+    Clear,
+    /// Print where the caches are kept.
+    Path,
+}
+
+#[derive(Subcommand)]
+pub enum StateCmd {
+    /// Print every mark as JSON lines (to carry them to another machine).
+    Export,
+    /// Merge the marks of an export: a mark newer than the one kept here wins.
+    Import {
+        /// The export (JSON lines), or - for standard input.
+        file: PathBuf,
+    },
+    /// Print where the marks are kept.
+    Path,
+}

@@ -1,0 +1,253 @@
+//! `linkfeed list`: one line per post (or JSON), the query's posts in the
+//! reader's order.
+
+use super::args::{ListArgs, ListSort};
+use super::{CliError, Context};
+use crate::feed::{self, Feed, LoadOptions, Source};
+use crate::post::Post;
+use crate::search::{Matcher, Query, Scope};
+use crate::store::marks::Marks;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
+    let start = Instant::now();
+    let resolved = cx.resolve(args.dir)?;
+    let fresh = resolved.new_posts();
+    let text = args.query.as_deref().unwrap_or("");
+    let query_text = if args.unread { format!("{text} is:unread") } else { text.to_string() };
+    let query = Query::parse(&query_text);
+    // The rows show no tldr or summary: unless the JSON or the query reads
+    // them, the posts are loaded without (a large feed's memory is mostly those).
+    let long_text = args.json || query.terms.iter().any(|t| t.scope == Scope::Any);
+    let options = LoadOptions { use_cache: cx.use_cache, long_text, ..LoadOptions::default() };
+    let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(args.drafts));
+    // A malformed term is searched as text; say so, on stderr.
+    for p in &query.problems {
+        eprintln!("linkfeed: warning: query: {p}");
+    }
+    let marks = read_marks();
+    let saved_index = match (&resolved.source, cx.use_cache) {
+        (Source::Dir(dir), true) => feed::cache::index_path_for(dir),
+        _ => None,
+    };
+    let newest = args.sort == ListSort::Newest;
+    let (posts, filter) = select(&feed.posts, &query, newest, &marks, &fresh, saved_index.as_deref());
+    if let Some(note) = crate::search::Loose::message(&filter.loose) {
+        eprintln!("linkfeed: note: {note}");
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = print(&mut out, &posts, args.json, &marks, &fresh).and_then(|()| out.flush());
+    if args.stats {
+        eprintln!("{}", stats_line(&feed, &filter, start.elapsed()));
+    }
+    drop(posts);
+    // The process ends here: the OS takes the memory back faster than
+    // freeing 100,000 posts one by one would.
+    std::mem::forget(feed);
+    written?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The marks, read without writing (a script must not migrate or repair
+/// them); a problem is a warning on stderr.
+fn read_marks() -> Marks {
+    let Some(dir) = crate::store::marks::default_dir() else { return Marks::default() };
+    let (marks, problem) = crate::store::marks::read_only(&dir);
+    if let Some(p) = problem {
+        eprintln!("linkfeed: warning: {p}");
+    }
+    marks
+}
+
+/// The posts a query selects, in the reader's order ([`crate::search::order`]).
+/// With `newest`, a query with words lists newest first, not best first.
+/// `marks` answer `is:read`, `is:unread` and `is:starred`; `fresh` (the
+/// posts the last sync brought) `is:new`. `saved_index`: where the reader
+/// keeps the feed's search index (`search::saved`), with the word index of
+/// the long text; used when it fits these posts (else the short fields are
+/// indexed now and the text is scanned).
+fn select<'a>(
+    posts: &'a [Post],
+    q: &Query,
+    newest: bool,
+    marks: &Marks,
+    fresh: &HashSet<PathBuf>,
+    saved_index: Option<&Path>,
+) -> (Vec<&'a Post>, FilterStats) {
+    let mut stats = FilterStats::default();
+    let mut matcher = Matcher::default();
+    if q.terms.iter().any(|t| t.scope == Scope::Is) {
+        matcher.marks =
+            posts.iter().map(|p| crate::store::marks::bits(p, &marks.read, &marks.starred, fresh)).collect();
+    }
+    let mut matches = if q.is_empty() {
+        matcher.filter(q, posts)
+    } else {
+        let t = Instant::now();
+        let mut index = None;
+        if q.uses_text_words() {
+            stats.words = Some(false);
+            if let Some(path) = saved_index
+                && let Some(saved) = crate::search::saved::load(path, crate::search::saved::key(posts))
+                && saved.len() == posts.len()
+            {
+                index = Some(saved);
+                stats.words = Some(true);
+            }
+        }
+        let index = index.unwrap_or_else(|| crate::search::Index::new(posts));
+        stats.index = t.elapsed();
+        let t = Instant::now();
+        let m = matcher.filter_within(q, posts, &index, None);
+        stats.filter = t.elapsed();
+        m
+    };
+    let order = crate::search::order::Order { newest, ranks: None, now: matcher.now };
+    stats.loose = crate::search::order::arrange(q, &mut matches, posts, &order);
+    (matches.into_iter().filter_map(|m| posts.get(m.idx)).collect(), stats)
+}
+
+/// What `select` spent its time on, for `list --stats`, and the terms it
+/// matched only loosely.
+#[derive(Debug, Clone, Default)]
+struct FilterStats {
+    /// The terms no post held: their close matches were listed.
+    loose: Vec<crate::search::Loose>,
+    /// Reading the search index the reader saved, or building the one of
+    /// the short fields.
+    index: Duration,
+    /// For a query that looks in the long text: whether a saved word index
+    /// fitted the posts (else the text was scanned).
+    words: Option<bool>,
+    /// Matching and ranking.
+    filter: Duration,
+}
+
+/// One post as `list --json` prints it.
+#[derive(Serialize)]
+struct JsonPost<'a> {
+    path: String,
+    title: &'a str,
+    date: Option<String>,
+    tags: &'a [String],
+    /// `categories` and `keywords`.
+    categories: &'a [String],
+    source: &'a str,
+    /// The link the reader opens (from `external_url`, `devto_url`, ...).
+    external_url: &'a str,
+    section: &'a str,
+    kind: &'a str,
+    tldr: &'a str,
+    summary: &'a str,
+    draft: bool,
+    read: bool,
+    starred: bool,
+    /// The last sync brought it.
+    new: bool,
+    /// Paths of the files with the same link, folded into this row.
+    also: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<JsonEvent<'a>>,
+}
+
+/// An event's data in `list --json`.
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    start: Option<String>,
+    end: Option<String>,
+    location: &'a str,
+    mode: &'a str,
+    organizer: &'a str,
+}
+
+/// One tab-separated line per post (date, title, source, URL, section), or
+/// a JSON array.
+fn print(
+    out: &mut dyn Write,
+    posts: &[&Post],
+    json: bool,
+    marks: &Marks,
+    fresh: &HashSet<PathBuf>,
+) -> io::Result<()> {
+    if json {
+        let items: Vec<JsonPost> = posts
+            .iter()
+            .map(|p| JsonPost {
+                path: p.path.to_string_lossy().into_owned(),
+                title: &p.title,
+                date: p.date.map(|d| d.to_rfc3339()),
+                tags: &p.tags,
+                categories: p.categories(),
+                source: &p.source,
+                external_url: &p.url,
+                section: &p.section,
+                kind: &p.kind,
+                tldr: &p.tldr,
+                summary: &p.summary,
+                draft: p.draft,
+                read: marks.read.contains(crate::store::read::key(p).as_ref()),
+                starred: marks.starred.contains(crate::store::read::key(p).as_ref()),
+                new: fresh.contains(&p.path),
+                also: p.also.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
+                event: p.event.as_deref().map(|e| JsonEvent {
+                    start: e.start.map(|d| d.to_rfc3339()),
+                    end: e.end.map(|d| d.to_rfc3339()),
+                    location: &e.place,
+                    mode: &e.mode,
+                    organizer: &e.organizer,
+                }),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &items)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for p in posts {
+        writeln!(out, "{}\t{}\t{}\t{}\t{}", p.day(), p.title, p.source, p.url, p.section)?;
+    }
+    Ok(())
+}
+
+/// `list --stats`: files, posts, problems and the time of each phase.
+fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
+    let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    let s = &feed.stats;
+    let mut line = format!(
+        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, index: {}{}, filter: {}, total: {}",
+        feed.files,
+        feed.posts.len(),
+        feed.problems.len(),
+        s.parsed,
+        s.cached,
+        s.stale,
+        ms(s.walk),
+        if s.walk_skipped { " (skipped: no folder changed)" } else { "" },
+        ms(s.validate),
+        ms(s.cache_read),
+        ms(s.read_parse),
+        s.threads,
+        ms(s.read_sum),
+        ms(s.parse_sum),
+        ms(s.cache_write),
+        if s.cache_written { " (written)" } else { "" },
+        ms(s.sort),
+        ms(s.visible),
+        ms(filter.index),
+        match filter.words {
+            Some(true) => " (with the saved word index of the text)",
+            Some(false) => " (no saved word index fits: text scanned)",
+            None => "",
+        },
+        ms(filter.filter),
+        ms(total),
+    );
+    if let Some(note) = &feed.cache_note {
+        line.push_str(&format!("; {note}"));
+    }
+    line
+}

@@ -1,0 +1,476 @@
+//! Loading a folder through the parse cache: what still holds comes from
+//! it, the rest is read and parsed; the cache is written back when
+//! anything changed.
+
+use super::*;
+/// How to load a feed. The default: every file read and parsed, no cache,
+/// the posts whole.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions<'a> {
+    /// Use the parse cache of a folder (`$XDG_CACHE_HOME/linkfeed`): files
+    /// whose size, time and inode match their entry (and, when modified
+    /// within a second of the cache's writing, their CRC) are taken from
+    /// it; the rest are read and parsed; it is written back when anything
+    /// changed.
+    pub use_cache: bool,
+    /// Keep each post's tldr and summary. Views that show neither (the rows
+    /// of `list`) load without: from a cache that still holds (the usual
+    /// start) they are dropped as each block is decoded, so they never all
+    /// sit in memory; otherwise the feed is loaded whole (the cache written
+    /// back needs them) and they are dropped after.
+    pub long_text: bool,
+    /// Take the cache as it is, without looking at the files: the reader's
+    /// first screen, checked right after with [`cache_holds`]. Without a
+    /// usable cache, the load is the usual one. `Feed::stats.unchecked`
+    /// says which it was.
+    pub unchecked: bool,
+    /// How far the load has got (the loading screen); its `cancel` stops it.
+    pub progress: Option<&'a Progress>,
+}
+
+impl Default for LoadOptions<'_> {
+    fn default() -> Self {
+        LoadOptions { use_cache: false, long_text: true, unchecked: false, progress: None }
+    }
+}
+
+/// Loads every post of `source` ([`LoadOptions`] says how): the one way a
+/// feed is loaded.
+pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
+    let text = if options.long_text { LongText::Keep } else { LongText::Drop };
+    let mut feed = match source {
+        Source::Sample => load_sample(),
+        Source::Dir(dir) => {
+            let path = if options.use_cache { cache::path_for(dir) } else { None };
+            let unchecked = match (&path, options.unchecked) {
+                (Some(path), true) => load_from_cache_unchecked(dir, path),
+                _ => None,
+            };
+            match unchecked {
+                Some(f) => f,
+                None => {
+                    let idle = Progress::default();
+                    let progress = options.progress.unwrap_or(&idle);
+                    load_dir_cached_as(dir, progress, path.as_deref(), text)?
+                }
+            }
+        }
+    };
+    if text == LongText::Drop {
+        for p in &mut feed.posts {
+            p.leave_out_long_text();
+        }
+    }
+    Ok(feed)
+}
+
+/// Whether a load keeps the posts' tldr and summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LongText {
+    Keep,
+    Drop,
+}
+
+fn load_sample() -> Feed {
+    let names: Vec<&Path> = SAMPLE_FILES.iter().map(|(name, _)| Path::new(*name)).collect();
+    let resources = hugo::bundle_resources(&names);
+    let results: Vec<Parsed> = SAMPLE_FILES
+        .iter()
+        .filter(|(name, _)| !resources.contains(Path::new(name)))
+        .map(|(name, bytes)| parse_bytes(Path::new(name), bytes))
+        .collect();
+    assemble(results)
+}
+
+/// Whether `dir` is a folder that can be read.
+pub fn check_dir(dir: &Path) -> Result<(), LoadError> {
+    let meta = fs::metadata(dir).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
+        _ => LoadError::Unreadable(dir.to_path_buf(), e),
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotADir(dir.to_path_buf()));
+    }
+    fs::read_dir(dir).map_err(|e| LoadError::Unreadable(dir.to_path_buf(), e))?;
+    Ok(())
+}
+
+fn load_dir_cached_as(
+    dir: &Path,
+    progress: &Progress,
+    cache_path: Option<&Path>,
+    text: LongText,
+) -> Result<Feed, LoadError> {
+    check_dir(dir)?;
+    let root_key = cache_path.map(|_| cache::root_key(dir)).unwrap_or_default();
+    let rel = |p: &Path| -> String {
+        let r = p.strip_prefix(dir).unwrap_or(p).to_string_lossy();
+        if std::path::MAIN_SEPARATOR == '/' {
+            r.into_owned()
+        } else {
+            r.replace(std::path::MAIN_SEPARATOR, "/")
+        }
+    };
+    let opened = cache_path.map(|path| (path, cache::Reader::open(path, &root_key)));
+    // No folder changed since the cache was written: no file came or went,
+    // so the walk is skipped and only the files' own stats are checked.
+    if let Some((path, Ok(Some(reader)))) = &opened
+        && reader.folders_unchanged(dir)
+    {
+        // Without the long text when asked and no file changed; else whole.
+        let first = load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, text);
+        if let Some(feed) = first
+            .or_else(|| load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, LongText::Keep))
+        {
+            return Ok(feed);
+        }
+    }
+    let t = Instant::now();
+    let (files, mut walk_problems, walked_dirs) = walk_dirs(dir);
+    let walk_time = t.elapsed();
+    progress.total.store(files.len(), Ordering::Relaxed);
+    progress.walked.store(true, Ordering::Relaxed);
+    // Folders are remembered only from a clean walk (a folder that could not
+    // be read must be tried again).
+    let dirs: Vec<(String, i64)> = if walk_problems.is_empty() {
+        walked_dirs.iter().map(|(p, t)| (rel(p), *t)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut stats = LoadStats::default();
+    let mut note = None;
+    // What the cache still holds and what parsing gives stay in the parts
+    // they were made in (no array of every file): assembling takes them in
+    // turn, so the peak is the posts plus one part, not the posts twice.
+    let mut parts: Vec<Vec<ParsedFile>> = Vec::new();
+    let mut have = vec![false; files.len()];
+    if let Some((_, opened)) = opened {
+        match opened {
+            Ok(Some(reader)) => {
+                let t = Instant::now();
+                let metas = stat_all(&files, &rel);
+                stats.validate = t.elapsed();
+                let t = Instant::now();
+                match from_cache(&reader, &files, &metas) {
+                    Ok((found, stale)) => {
+                        stats.stale = stale;
+                        stats.cached = found.len();
+                        for (i, _, _) in &found {
+                            have[*i] = true;
+                        }
+                        parts.push(found.into_iter().map(|(i, p, m)| (i, p, Some(m))).collect());
+                    }
+                    Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
+                }
+                stats.cache_read = t.elapsed();
+                progress.done.store(stats.cached, Ordering::Relaxed);
+            }
+            Ok(None) => note = Some("no cache yet: written".to_string()),
+            Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
+        }
+    }
+    let todo: Vec<usize> = (0..files.len()).filter(|&i| !have[i]).collect();
+    drop(have);
+    let t = Instant::now();
+    // Without a cache to write, what the load is not to keep goes at once.
+    let keep = if cache_path.is_some() { LongText::Keep } else { text };
+    let (parsed, parse_stats) = parse_files(&files, &todo, cache_path.is_some(), keep, &rel, progress);
+    stats.read_parse = t.elapsed();
+    stats.read_sum = parse_stats.read_sum;
+    stats.parse_sum = parse_stats.parse_sum;
+    stats.threads = parse_stats.threads;
+    stats.walk = walk_time;
+    stats.parsed = todo.len();
+    parts.extend(parsed);
+    if let Some(path) = cache_path
+        && (stats.parsed > 0 || stats.stale > 0 || note.is_some())
+        && !progress.cancel.load(Ordering::Relaxed)
+    {
+        let t = Instant::now();
+        let entries: Vec<(&cache::Meta, &Parsed)> =
+            parts.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
+        match cache::write_all(path, &root_key, &dirs, &entries) {
+            Ok(()) => stats.cache_written = true,
+            Err(e) => note = Some(format!("cache not written: {e}")),
+        }
+        stats.cache_write = t.elapsed();
+    }
+    let t = Instant::now();
+    let n: usize = parts.iter().map(Vec::len).sum();
+    let mut feed = assemble_with_capacity(dir, parts.into_iter().flatten().map(|(_, p, _)| p), n);
+    stats.sort = t.elapsed();
+    feed.stats = stats;
+    feed.cache_note = note;
+    feed.problems.append(&mut walk_problems);
+    Ok(feed)
+}
+
+/// The load when no folder changed since the cache was written: every
+/// cached file is stat'ed (and its entry decoded) on every core; the ones
+/// that changed are parsed again. With `LongText::Drop`, each post's tldr
+/// and summary are dropped as it is decoded, and `None` comes back when a
+/// file changed (the cache written back needs them whole).
+fn load_unchanged_folders(
+    dir: &Path,
+    path: &Path,
+    root_key: &str,
+    reader: &cache::Reader,
+    rel: &(dyn Fn(&Path) -> String + Sync),
+    progress: &Progress,
+    text: LongText,
+) -> Option<Feed> {
+    let mut stats = LoadStats { walk_skipped: true, ..LoadStats::default() };
+    let mut note = None;
+    let t = Instant::now();
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    // Posts and their stats apart: the stats are dropped before assembling
+    // when nothing needs writing back.
+    let decoded = each_block(
+        reader,
+        || (Vec::new(), Vec::new(), Vec::new()),
+        |(kept, metas, todo), b, buf| {
+            for (meta, parsed) in reader.block(b, buf)? {
+                let file = dir.join(&meta.rel);
+                let now = fs::metadata(&file).ok().map(|m| cache::Meta::of(String::new(), &m, None));
+                if still_holds(&meta, now.as_ref(), &file, racy_from) {
+                    let mut parsed = reroot(parsed, &file);
+                    if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
+                        post.leave_out_long_text();
+                    }
+                    kept.push(parsed);
+                    metas.push(meta);
+                } else {
+                    todo.push(file);
+                }
+            }
+            Ok(())
+        },
+    );
+    let decoded = match decoded {
+        Ok(d) => d,
+        Err(why) => {
+            // A damaged block: trust nothing; read every file, rebuild.
+            let _ = fs::remove_file(path);
+            let mut feed = load_dir_cached_as(dir, progress, Some(path), LongText::Keep).unwrap_or_default();
+            feed.cache_note = Some(format!("cache ignored: {why}; rebuilt"));
+            return Some(feed);
+        }
+    };
+    // Each thread's posts stay in their own vector (no copy into one big
+    // one): assembling takes them in turn, freeing each as it goes.
+    let mut kept: Vec<(Vec<Parsed>, Vec<cache::Meta>)> = Vec::with_capacity(decoded.len() + 2);
+    let mut todo = Vec::new();
+    for (k, m, mut t) in decoded {
+        kept.push((k, m));
+        todo.append(&mut t);
+    }
+    let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
+    stats.cache_read = t.elapsed();
+    if text == LongText::Drop && !todo.is_empty() {
+        // The cache is written back from the posts: they must be whole.
+        return None;
+    }
+    stats.cached = n_kept;
+    stats.stale = todo.len();
+    stats.parsed = todo.len();
+    progress.total.store(n_kept + todo.len(), Ordering::Relaxed);
+    progress.walked.store(true, Ordering::Relaxed);
+    progress.done.store(n_kept, Ordering::Relaxed);
+    if !todo.is_empty() {
+        let t = Instant::now();
+        let indices: Vec<usize> = (0..todo.len()).collect();
+        let (parsed, ps) = parse_files(&todo, &indices, true, LongText::Keep, rel, progress);
+        stats.read_parse = t.elapsed();
+        stats.read_sum = ps.read_sum;
+        stats.parse_sum = ps.parse_sum;
+        stats.threads = ps.threads;
+        // A file that cannot be read now is reported, and not cached.
+        let (mut fresh, mut fresh_metas, mut unreadable) = (Vec::new(), Vec::new(), Vec::new());
+        for (_, p, m) in parsed.into_iter().flatten() {
+            match m {
+                Some(m) => {
+                    fresh.push(p);
+                    fresh_metas.push(m);
+                }
+                None => unreadable.push(p),
+            }
+        }
+        kept.push((fresh, fresh_metas));
+        let t = Instant::now();
+        let entries: Vec<(&cache::Meta, &Parsed)> =
+            kept.iter().flat_map(|(ps, ms)| ms.iter().zip(ps.iter())).collect();
+        match cache::write_all(path, root_key, reader.folders(), &entries) {
+            Ok(()) => stats.cache_written = true,
+            Err(e) => note = Some(format!("cache not written: {e}")),
+        }
+        stats.cache_write = t.elapsed();
+        kept.push((unreadable, Vec::new()));
+    }
+    // The files' stats are not needed any more.
+    for (_, metas) in &mut kept {
+        *metas = Vec::new();
+    }
+    let t = Instant::now();
+    let n: usize = kept.iter().map(|(ps, _)| ps.len()).sum();
+    let mut feed = assemble_with_capacity(dir, kept.into_iter().flat_map(|(ps, _)| ps), n);
+    stats.sort = t.elapsed();
+    feed.stats = stats;
+    feed.cache_note = note;
+    Some(feed)
+}
+
+/// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
+fn stat_all(files: &[PathBuf], rel: &(dyn Fn(&Path) -> String + Sync)) -> Vec<Option<cache::Meta>> {
+    crate::par::map_chunks(files, 1024, |chunk| {
+        chunk.iter().map(|p| fs::metadata(p).ok().map(|m| cache::Meta::of(rel(p), &m, None))).collect()
+    })
+}
+
+/// The cache's entries that still hold (by file index) and how many did not.
+type FromCache = (Vec<(usize, Parsed, cache::Meta)>, usize);
+
+/// The cache's entries that still hold, by file index: a file whose stat
+/// matches, and, when it was modified within a second of the cache's
+/// writing, whose bytes still have the CRC. Also how many entries did not
+/// hold (changed or gone files). An error: the cache cannot be trusted.
+fn from_cache(
+    reader: &cache::Reader,
+    files: &[PathBuf],
+    metas: &[Option<cache::Meta>],
+) -> Result<FromCache, String> {
+    let by_rel: HashMap<&str, usize> =
+        metas.iter().enumerate().filter_map(|(i, m)| m.as_ref().map(|m| (m.rel.as_str(), i))).collect();
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let parts = each_block(
+        reader,
+        || (Vec::new(), 0),
+        |(out, stale), b, buf| {
+            for (meta, parsed) in reader.block(b, buf)? {
+                let hit = by_rel
+                    .get(meta.rel.as_str())
+                    .copied()
+                    .filter(|&i| still_holds(&meta, metas[i].as_ref(), &files[i], racy_from));
+                match hit {
+                    // Paths as this load spells the folder.
+                    Some(i) => out.push((i, reroot(parsed, &files[i]), meta)),
+                    None => *stale += 1,
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let mut all = Vec::with_capacity(reader.entries());
+    let mut stale = 0;
+    for (mut v, n) in parts {
+        all.append(&mut v);
+        stale += n;
+    }
+    Ok((all, stale))
+}
+
+/// Whether a cache entry still describes `file`, stat'ed `now`: the same
+/// size, time and inode, and, when it was modified within a second of the
+/// cache's writing (`racy_from`), the same bytes.
+fn still_holds(cached: &cache::Meta, now: Option<&cache::Meta>, file: &Path, racy_from: i64) -> bool {
+    now.is_some_and(|n| n.same_stat(cached)) && (cached.mtime_ns < racy_from || same_crc(file, cached.crc))
+}
+
+/// `work` on every block of the cache, the blocks shared out over the
+/// cores; each thread adds to its own `A` (made by `init`), and those are
+/// the result. Large per-thread vectors, not one per block: many middling
+/// vectors left the heap fragmented (25 MB more peak RSS at 100k posts).
+/// A failed block fails the whole.
+fn each_block<A: Send>(
+    reader: &cache::Reader,
+    init: impl Fn() -> A + Sync,
+    work: impl Fn(&mut A, usize, &mut Vec<u8>) -> Result<(), String> + Sync,
+) -> Result<Vec<A>, String> {
+    let threads = thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Result<A, String>> = thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let (mut buf, mut acc) = (Vec::new(), init());
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        if b >= reader.blocks() {
+                            return Ok(acc);
+                        }
+                        work(&mut acc, b, &mut buf)?;
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a decoder failed".into()))).collect()
+    });
+    parts.into_iter().collect()
+}
+
+/// Whether the cache at `cache_path` still describes the folder `dir` whole:
+/// no folder changed since it was written (so no file came or went) and
+/// every file's stat (and, where racy, CRC) matches its entry. Decodes the
+/// cache a block at a time and keeps nothing: the reader's check after a
+/// first screen drawn from the cache costs no second copy of the feed when
+/// nothing changed (the usual case).
+pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
+    let Ok(Some(reader)) = cache::Reader::open(cache_path, &cache::root_key(dir)) else {
+        return false;
+    };
+    if !reader.folders_unchanged(dir) {
+        return false;
+    }
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let parts = each_block(
+        &reader,
+        || true,
+        |holds, b, buf| {
+            for (meta, _) in reader.block(b, buf)? {
+                let file = dir.join(&meta.rel);
+                let now = fs::metadata(&file).ok().map(|m| cache::Meta::of(String::new(), &m, None));
+                *holds &= still_holds(&meta, now.as_ref(), &file, racy_from);
+            }
+            Ok(())
+        },
+    );
+    parts.is_ok_and(|p| p.into_iter().all(|h| h))
+}
+
+/// A cached parse with its paths set to `path` (the folder may have been
+/// named differently when the cache was written: `feed` or `./feed`).
+fn reroot(parsed: Parsed, path: &Path) -> Parsed {
+    match parsed {
+        Ok((mut post, mut warnings)) => {
+            post.path = path.to_path_buf();
+            for w in &mut warnings {
+                w.path = path.to_path_buf();
+            }
+            Ok((post, warnings))
+        }
+        Err(mut p) => {
+            p.path = path.to_path_buf();
+            Err(p)
+        }
+    }
+}
+
+/// Whether the file's bytes still have this CRC.
+fn same_crc(path: &Path, crc: Option<u32>) -> bool {
+    let mut buf = Vec::new();
+    crc.is_some() && read_file(path, &mut buf).is_ok() && Some(crc32fast::hash(&buf)) == crc
+}
+
+/// The cached parse of every file below `dir`, unchecked: for a first
+/// screen while the real check runs. `None` when there is no usable cache.
+fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> {
+    let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
+    let parts = each_block(&reader, Vec::new, |out, b, buf| {
+        out.extend(reader.block_ref(b, buf)?.into_iter().map(|(m, p)| reroot(p, &dir.join(m.rel))));
+        Ok(())
+    })
+    .ok()?;
+    let n: usize = parts.iter().map(Vec::len).sum();
+    let mut feed = assemble_with_capacity(dir, parts.into_iter().flatten(), n);
+    feed.stats.unchecked = true;
+    Some(feed)
+}

@@ -1,0 +1,114 @@
+//! Finding the post files below a folder.
+
+use super::*;
+/// Whether the loader reads this file as a post (`.md`, `.markdown`).
+pub fn is_post_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// A file's (device, inode) without a stat: the inode comes from the
+/// directory listing, the device from the folder it is in.
+#[cfg(unix)]
+fn entry_identity(entry: &fs::DirEntry, dir_dev: u64) -> (u64, u64) {
+    use std::os::unix::fs::DirEntryExt;
+    (dir_dev, entry.ino())
+}
+
+#[cfg(not(unix))]
+fn entry_identity(entry: &fs::DirEntry, _dir_dev: u64) -> (u64, u64) {
+    fs::metadata(entry.path()).map(|m| identity(&m)).unwrap_or((0, 0))
+}
+
+/// Every post file below `root`, each real file once; symbolic links are
+/// followed and loops cut. Hidden entries (`.git`, `.cache`) are skipped.
+pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
+    let (files, problems, _) = walk_dirs(root);
+    (files, problems)
+}
+
+/// As [`walk`], also giving every folder read and its modification time.
+pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut dirs = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = Vec::new();
+    if let Ok(m) = fs::metadata(root) {
+        seen.insert(identity(&m));
+        stack.push((root.to_path_buf(), identity(&m).0));
+        dirs.push((root.to_path_buf(), cache::mtime_ns(&m)));
+    }
+    while let Some((dir, dir_dev)) = stack.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(error(&dir, None, format!("cannot read this folder: {e}")));
+                continue;
+            }
+        };
+        let mut children: Vec<fs::DirEntry> = entries.flatten().collect();
+        children.sort_by_key(|e| e.file_name());
+        // A leaf bundle (a folder below the root with an `index.md`) is one
+        // post; its other files and folders are that post's resources.
+        if dir != root
+            && let Some(index) =
+                children.iter().position(|e| e.file_name().to_str().is_some_and(hugo::is_leaf_index))
+        {
+            children = vec![children.swap_remove(index)];
+        }
+        for entry in children.into_iter().rev() {
+            let path = entry.path();
+            if entry.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
+                continue;
+            }
+            // The entry's own type needs no extra system call; only symbolic
+            // links are followed with a stat of their target.
+            let Ok(kind) = entry.file_type() else { continue };
+            // Folders (few) are always stat'ed, so their device is exact.
+            let (is_dir, id) = if kind.is_symlink() || kind.is_dir() {
+                match fs::metadata(&path) {
+                    Ok(m) if m.is_dir() => {
+                        if !seen.contains(&identity(&m)) {
+                            dirs.push((path.clone(), cache::mtime_ns(&m)));
+                        }
+                        (true, identity(&m))
+                    }
+                    Ok(m) if m.is_file() => (false, identity(&m)),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        if is_post_file(&path) {
+                            problems.push(error(&path, None, format!("cannot read this file: {e}")));
+                        }
+                        continue;
+                    }
+                }
+            } else if kind.is_file() {
+                (false, entry_identity(&entry, dir_dev))
+            } else {
+                continue;
+            };
+            if is_dir {
+                if seen.insert(id) {
+                    stack.push((path, id.0));
+                }
+            } else if is_post_file(&path) && seen.insert(id) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    (files, problems, dirs)
+}

@@ -1,0 +1,227 @@
+//! What the matcher looks in: the lower-cased short fields of every post
+//! (built once per feed), and the word index of the long text.
+
+use super::*;
+
+/// Filtering from a previous result: only its posts are looked at, and the
+/// scores of the terms that did not change are taken from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Narrow<'a> {
+    /// The previous matches, by ascending `idx`.
+    pub from: &'a [Match],
+    /// The first term of the new query that must be scored.
+    pub start: usize,
+    /// Whether the previous query's last term is among those re-scored
+    /// (its part, `Match::last`, is taken off the previous score).
+    pub drop_last: bool,
+}
+
+/// Lower-cased title, tags and source of every post, built once per feed:
+/// the text the tiers are matched against, and its cheap pre-check; and,
+/// when built, the word index of the long text. Cheap to clone (shared).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Index {
+    pub(super) short: std::sync::Arc<Short>,
+    /// The words of each post's tldr and summary, when built: tiers 1-3
+    /// in long text are then look-ups instead of a scan.
+    pub(super) text_words: Option<std::sync::Arc<words::TextWords>>,
+}
+
+/// The short fields of every post.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Short {
+    /// Every post's `title \n tag \n tag … \n source`, lower-cased, one
+    /// after the other (one allocation, not one per post).
+    pub(crate) text: String,
+    /// Where each post's part of `text` is, in post order.
+    pub(crate) hays: Vec<HaySpan>,
+    /// The lower-cased `section \n section title \n kind` of the posts,
+    /// each once (few sections and kinds).
+    pub(crate) metas: Vec<std::sync::Arc<str>>,
+}
+
+/// A post's place in [`Short::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HaySpan {
+    pub(crate) start: u32,
+    /// The next three relative to `start`.
+    pub(crate) title_end: u32,
+    pub(crate) source_start: u32,
+    pub(crate) end: u32,
+    /// Its line in [`Short::metas`].
+    pub(crate) meta: u32,
+}
+
+/// One post's lower-cased short fields (borrowed from the [`Index`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hay<'a> {
+    /// `title \n tag \n tag … \n source`.
+    pub(super) text: &'a str,
+    pub(super) title_end: u32,
+    pub(super) source_start: u32,
+    /// `section \n section title \n kind`.
+    pub(super) meta: &'a str,
+}
+
+/// Appends `s` lower-cased: in place when it is ASCII, else through
+/// `str::to_lowercase` (which knows every script's case).
+pub(super) fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
+impl<'a> Hay<'a> {
+    pub(super) fn title(&self) -> &'a str {
+        &self.text[..self.title_end as usize]
+    }
+    /// The tags, each behind a `\n`.
+    pub(super) fn all_tags(&self) -> &'a str {
+        &self.text[self.title_end as usize..self.source_start as usize - 1]
+    }
+    pub(super) fn tags(&self) -> impl Iterator<Item = &'a str> {
+        self.all_tags().split('\n').skip(1)
+    }
+    pub(super) fn source(&self) -> &'a str {
+        &self.text[self.source_start as usize..]
+    }
+    /// The section's name, its title, and the kind.
+    pub(super) fn meta(&self) -> (&'a str, &'a str, &'a str) {
+        let mut parts = self.meta.splitn(3, '\n');
+        (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+    }
+}
+
+/// A run of posts' part of the index, built on one core.
+pub(super) struct Part {
+    pub(super) text: String,
+    pub(super) hays: Vec<HaySpan>,
+    /// The lower-cased meta lines, each once.
+    pub(super) metas: Vec<std::sync::Arc<str>>,
+}
+
+impl Part {
+    pub(super) fn new(posts: &[Post]) -> Part {
+        let room: usize = posts
+            .iter()
+            .map(|p| p.title.len() + p.tags.iter().map(|t| t.len() + 1).sum::<usize>() + 1 + p.source.len())
+            .sum();
+        let mut part = Part {
+            text: String::with_capacity(room),
+            hays: Vec::with_capacity(posts.len()),
+            metas: Vec::new(),
+        };
+        // The meta line of each (section, its title, kind), by their text:
+        // few of them, whether or not the posts share one allocation.
+        let mut seen: rustc_hash::FxHashMap<(&str, &str, &str), u32> = Default::default();
+        for p in posts {
+            let text = &mut part.text;
+            let start = text.len();
+            push_lower(text, &p.title);
+            let title_end = text.len() - start;
+            for t in &p.tags {
+                text.push('\n');
+                push_lower(text, t);
+            }
+            text.push('\n');
+            let source_start = text.len() - start;
+            push_lower(text, &p.source);
+            let metas = &mut part.metas;
+            let meta = *seen.entry((&p.section, &p.section_title, &p.kind)).or_insert_with(|| {
+                metas.push(format!("{}\n{}\n{}", p.section, p.section_title, p.kind).to_lowercase().into());
+                (metas.len() - 1) as u32
+            });
+            part.hays.push(HaySpan {
+                start: start as u32,
+                title_end: title_end as u32,
+                source_start: source_start as u32,
+                end: (text.len() - start) as u32,
+                meta,
+            });
+        }
+        part
+    }
+}
+
+impl Index {
+    /// Built on every core: at 100k posts this is on the way to the first screen.
+    pub fn new(posts: &[Post]) -> Index {
+        let parts = crate::par::map_chunks(posts, PARALLEL_MIN, |c| vec![Part::new(c)]);
+        let mut short = Short {
+            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
+            hays: Vec::with_capacity(posts.len()),
+            metas: Vec::new(),
+        };
+        for part in parts {
+            let offset = short.text.len() as u32;
+            let meta_offset = short.metas.len() as u32;
+            short.text.push_str(&part.text);
+            short.metas.extend(part.metas);
+            short.hays.extend(part.hays.into_iter().map(|h| HaySpan {
+                start: h.start.wrapping_add(offset),
+                meta: h.meta.wrapping_add(meta_offset),
+                ..h
+            }));
+        }
+        Index { short: short.into(), text_words: None }
+    }
+
+    /// An index from its saved parts (`saved.rs`).
+    pub(crate) fn from_parts(short: Short, text_words: words::TextWords) -> Index {
+        Index { short: short.into(), text_words: Some(text_words.into()) }
+    }
+
+    /// Its parts, for saving.
+    pub(crate) fn parts(&self) -> (&Short, Option<&words::TextWords>) {
+        (&self.short, self.text_words.as_deref())
+    }
+
+    /// How many posts it indexes.
+    pub fn len(&self) -> usize {
+        self.short.hays.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.short.hays.is_empty()
+    }
+
+    pub(super) fn hay(&self, idx: usize) -> Option<Hay<'_>> {
+        let short = &*self.short;
+        let h = short.hays.get(idx)?;
+        Some(Hay {
+            text: short.text.get(h.start as usize..h.start as usize + h.end as usize)?,
+            title_end: h.title_end,
+            source_start: h.source_start,
+            meta: short.metas.get(h.meta as usize).map_or("", |m| m),
+        })
+    }
+
+    /// The index with the word index of the long text as well (built on
+    /// every core).
+    pub fn with_text(posts: &[Post]) -> Index {
+        let mut index = Index::new(posts);
+        index.set_text(words::TextWords::build(posts, long_text).into());
+        index
+    }
+
+    /// Adds the word index of the long text (built for the same posts).
+    pub fn set_text(&mut self, text: std::sync::Arc<words::TextWords>) {
+        if text.len() == self.short.hays.len() {
+            self.text_words = Some(text);
+        }
+    }
+
+    /// Whether the long text has its word index.
+    pub fn has_text(&self) -> bool {
+        self.text_words.is_some()
+    }
+}
+
+/// The long text of a post, as the word index sees it: tldr and summary.
+pub fn long_text(p: &Post) -> [&str; 2] {
+    [p.tldr.as_str(), p.summary.as_str()]
+}

@@ -1,0 +1,94 @@
+//! Where a feed comes from: a folder named on the command line or in
+//! `$LINKFEED_DIR`, a feed of the config file (a folder, or a git repository
+//! followed by `linkfeed sync`), or the sample bundled into the binary.
+//!
+//! - [`git`]: fetching a git feed into a copy of its own (below the config,
+//!   which names git feeds by [`git::GitFeed`]);
+//! - [`newness`]: what the last sync brought (`sync.json`, `is:new`);
+//! - this module: [`resolve`], which picks the feed a command reads.
+
+pub mod git;
+pub mod newness;
+
+use crate::config::{self, Config};
+use crate::feed::Source;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// What to read: the folder, and, for a synced git feed, the feed and its copy.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub source: Source,
+    /// Where the choice came from (for `linkfeed config`).
+    pub from: config::From,
+    /// A synced git feed and the folder of its copy.
+    pub git: Option<(git::GitFeed, PathBuf)>,
+    /// The feed's name, when it was opened by name.
+    pub name: Option<String>,
+}
+
+impl Resolved {
+    /// The posts the last sync of a git feed brought (empty for a folder).
+    pub fn new_posts(&self) -> HashSet<PathBuf> {
+        match &self.git {
+            Some((g, dir)) => newness::new_posts(dir, &g.path).into_iter().collect(),
+            None => HashSet::new(),
+        }
+    }
+}
+
+/// The folder named, else `--feed`, else $LINKFEED_DIR, else the
+/// configuration's `default_feed`, else its `dir`, else the bundled sample;
+/// and where that came from. A named feed that does not exist, or a git feed
+/// never synced, is an error.
+pub fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<Resolved, String> {
+    let plain = |source, from| Ok(Resolved { source, from, git: None, name: None });
+    if let Some(d) = dir {
+        return plain(Source::Dir(d), config::From::Flag("DIR argument"));
+    }
+    let named = |name: &str, from: config::From| -> Result<Resolved, String> {
+        match config.feed(name) {
+            None => {
+                let known: Vec<&str> = config.feeds.iter().map(config::Feed::name).collect();
+                let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                Err(format!("no feed is called {name:?} in the config file (feeds: {known})"))
+            }
+            Some(config::Feed::Dir { dir, .. }) => Ok(Resolved {
+                source: Source::Dir(dir.clone()),
+                from,
+                git: None,
+                name: Some(name.to_string()),
+            }),
+            Some(config::Feed::Git(g)) => {
+                let root = git::feeds_dir().ok_or("neither XDG_DATA_HOME nor HOME is set")?;
+                let feed_dir = root.join(&g.name);
+                let content = git::content_dir(&feed_dir, &g.path);
+                if !feed_dir.join("current").exists() {
+                    return Err(format!(
+                        "the feed {:?} has not been synced yet: run `linkfeed sync {}`",
+                        g.name, g.name
+                    ));
+                }
+                Ok(Resolved {
+                    source: Source::Dir(content),
+                    from,
+                    git: Some((g.clone(), feed_dir)),
+                    name: Some(g.name.clone()),
+                })
+            }
+        }
+    };
+    if let Some(name) = feed {
+        return named(name, config::From::Flag("--feed"));
+    }
+    if let Some(d) = std::env::var_os("LINKFEED_DIR").filter(|d| !d.is_empty()) {
+        return plain(Source::Dir(PathBuf::from(d)), config::From::Env("LINKFEED_DIR"));
+    }
+    if let Some(name) = &config.default_feed {
+        return named(name, config::From::File);
+    }
+    match &config.dir {
+        Some(d) => plain(Source::Dir(d.clone()), config::From::File),
+        None => plain(Source::Sample, config::From::Default),
+    }
+}

@@ -1,0 +1,146 @@
+//! The newness record of a synced feed: `sync.json`, written last by each
+//! sync, says when it ran, which commit it brought and which posts it
+//! added, changed and removed (the added ones are "new": `is:new`).
+
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What the last sync of a feed did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SyncState {
+    /// When it finished, seconds since the epoch.
+    pub at: i64,
+    pub url: String,
+    pub commit: String,
+    /// The commit's date (committer), RFC 3339.
+    pub commit_date: String,
+    /// Post files (relative to the feed's folder) this sync added, changed, removed.
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    /// The remote's history was rewritten (a force-push) and was followed.
+    pub rewritten: bool,
+    /// Posts in the feed after the sync.
+    pub posts: usize,
+    /// It was the feed's first sync (everything came with it; nothing is "new").
+    #[serde(default)]
+    pub first: bool,
+    /// The rows the added files make in the reader (a file whose link another
+    /// post has already is folded into its row).
+    #[serde(default)]
+    pub added_rows: usize,
+}
+
+impl SyncState {
+    /// The commit's first 8 hex digits.
+    pub fn short_commit(&self) -> &str {
+        self.commit.get(..8).unwrap_or(&self.commit)
+    }
+
+    /// The commit's day, `YYYY-MM-DD`.
+    pub fn commit_day(&self) -> &str {
+        self.commit_date.get(..10).unwrap_or(&self.commit_date)
+    }
+}
+
+/// The outcome of one sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub name: String,
+    pub state: SyncState,
+    /// The first sync of this feed.
+    pub first: bool,
+    /// Nothing changed since the last sync.
+    pub unchanged: bool,
+    /// Another sync of the feed held its lock: this one did nothing.
+    pub busy: bool,
+    /// Files the count of rows parsed, and took from the parse cache.
+    pub parsed: (usize, usize),
+}
+
+impl std::fmt::Display for Report {
+    /// `kubermates: 12 new, 3 changed, 1 removed (3096896e, 2026-02-27)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.state;
+        let (short, day) = (s.short_commit(), s.commit_day());
+        if self.busy {
+            write!(f, "{}: a sync of {} is already running; nothing done", self.name, self.name)
+        } else if self.first {
+            write!(f, "{}: {} posts, first sync ({short}, {day})", self.name, s.posts)
+        } else if self.unchanged {
+            write!(f, "{}: up to date ({short}, {day})", self.name)
+        } else {
+            let forced = if s.rewritten { "; the remote's history was rewritten: followed" } else { "" };
+            // New rows, and the files when a link filed twice folded some.
+            let files = if s.added_rows != s.added.len() {
+                format!(" ({} files)", s.added.len())
+            } else {
+                String::new()
+            };
+            write!(
+                f,
+                "{}: {} new{files}, {} changed, {} removed ({short}, {day}){forced}",
+                self.name,
+                s.added_rows,
+                s.changed.len(),
+                s.removed.len()
+            )
+        }
+    }
+}
+
+/// The folder a synced feed is read from: `current/<path>` of its copy.
+pub fn content_dir(feed_dir: &Path, path: &str) -> PathBuf {
+    let current = feed_dir.join("current");
+    let path = path.trim_matches('/');
+    if path.is_empty() { current } else { current.join(path) }
+}
+
+/// Reads a feed's `sync.json` (None: never synced, or unreadable).
+pub fn load_state(feed_dir: &Path) -> Option<SyncState> {
+    let bytes = fs::read(feed_dir.join("sync.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The posts the last sync added, as paths under the feed's content folder.
+pub fn new_posts(feed_dir: &Path, path: &str) -> Vec<PathBuf> {
+    let root = content_dir(feed_dir, path);
+    load_state(feed_dir).map(|s| s.added.iter().map(|a| root.join(a)).collect()).unwrap_or_default()
+}
+
+/// Writes `sync.json` whole (a reader watching it never sees half of it).
+pub(crate) fn write_state(dir: &Path, state: &SyncState) -> Result<(), String> {
+    let path = dir.join("sync.json");
+    crate::store::paths::replace_file(&path, |f| {
+        serde_json::to_writer_pretty(&mut *f, state).map_err(std::io::Error::other)
+    })
+    .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_line() {
+        let state = SyncState {
+            commit: "3096896e0123".into(),
+            commit_date: "2026-02-27T10:00:00+00:00".into(),
+            added: vec!["a.md".into(); 12],
+            changed: vec!["b.md".into(); 3],
+            removed: vec!["c.md".into()],
+            added_rows: 12,
+            ..SyncState::default()
+        };
+        let r = Report {
+            name: "kubermates".into(),
+            state,
+            first: false,
+            unchanged: false,
+            busy: false,
+            parsed: (0, 0),
+        };
+        assert_eq!(r.to_string(), "kubermates: 12 new, 3 changed, 1 removed (3096896e, 2026-02-27)");
+    }
+}

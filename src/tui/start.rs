@@ -1,0 +1,248 @@
+//! The reader's start: the checks before the screen changes, the loader
+//! thread (the first screen from the parse cache when it can), the
+//! reloader, the marks, the app built from the feed and the settings, the
+//! event loop, and the view remembered on the way out.
+
+use super::host::SystemHost;
+use crate::app::App;
+use crate::config::Config;
+use crate::feed::{self, Feed, LoadOptions, Progress, Source};
+use crate::sources::Resolved;
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// How the reader is started (from the command line).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartOptions {
+    /// Show drafts.
+    pub drafts: bool,
+    /// Read and write the parse cache.
+    pub use_cache: bool,
+}
+
+/// Why the reader did not run, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Load(#[from] feed::LoadError),
+    /// No terminal to draw on.
+    #[error("{0}")]
+    Terminal(String),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// Why the reader cannot run on this terminal (`TERM=dumb`, none at all).
+fn unusable_terminal() -> Option<&'static str> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Some("the reader needs a terminal");
+    }
+    match std::env::var("TERM") {
+        Ok(t) if t == "dumb" => Some("the reader cannot draw on TERM=dumb"),
+        Ok(t) if t.is_empty() && cfg!(unix) => Some("the reader needs TERM to name the terminal"),
+        Err(_) if cfg!(unix) => Some("the reader needs TERM to name the terminal"),
+        _ => None,
+    }
+}
+
+/// The interactive reader.
+pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Result<(), StartError> {
+    let StartOptions { drafts, use_cache } = options;
+    let fresh = resolved.new_posts();
+    let feed_name = resolved.name.clone();
+    let resolved_git = resolved.git.clone();
+    let source = resolved.source;
+    // A folder that cannot be read is an error before the screen changes.
+    if let Source::Dir(dir) = &source
+        && let Err(e) = feed::check_dir(dir)
+    {
+        return Err(StartError::Load(e));
+    }
+    if let Some(why) = unusable_terminal() {
+        return Err(StartError::Terminal(format!("{why}; for scripts use `linkfeed list`")));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    watch_signals(Arc::clone(&stop));
+    // Load on another thread while the screen shows how far it has got.
+    let progress = Arc::new(Progress::default());
+    // With a parse cache, the first screen comes from it unchecked, and the
+    // check (a stat of every file, a parse of the changed ones) runs right
+    // after, in the background: the feed is updated in place if it differs.
+    let loader = {
+        let (source, progress) = (source.clone(), Arc::clone(&progress));
+        std::thread::spawn(move || {
+            let options =
+                LoadOptions { use_cache, unchecked: true, progress: Some(&progress), ..Default::default() };
+            feed::load(&source, &options)
+        })
+    };
+    // The first load after a first screen drawn from the cache is its check:
+    // when every file is as cached, nothing is loaded again.
+    let check_first = Arc::new(AtomicBool::new(false));
+    let mut reloader = {
+        let (source, check_first) = (source.clone(), Arc::clone(&check_first));
+        let git = resolved_git.clone();
+        crate::feed::watch::Reloader::new(move || {
+            if check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
+                && let (Source::Dir(dir), true) = (&source, use_cache)
+                && let Some(path) = feed::cache::path_for(dir)
+                && feed::cache_holds(dir, &path)
+            {
+                let mut unchanged = Feed::default();
+                unchanged.stats.checked_unchanged = true;
+                return Ok(unchanged);
+            }
+            let mut f = feed::load(&source, &LoadOptions { use_cache, ..Default::default() })
+                .map(|f| f.visible(drafts))
+                .map_err(|e| e.to_string())?;
+            // A synced feed's newness is read again with it: a sync done
+            // elsewhere (or `r` after one) shows its `+` marks.
+            if let Some((g, dir)) = &git {
+                f.new_posts = Some(crate::sources::newness::new_posts(dir, &g.path));
+            }
+            Ok(f)
+        })
+    };
+    // Watched once the first screen is up (a recursive watch walks the folder).
+    // A synced git feed changes only by a sync (here, or in another process):
+    // its sync.json, written last, is watched (a watch of the checkout would
+    // follow the old copy, which a later sync removes).
+    match (&source, &resolved_git) {
+        (_, Some((_, dir))) => reloader.watch_file_later(dir, "sync.json"),
+        (Source::Dir(dir), None) => reloader.watch_later(dir),
+        _ => {}
+    }
+    let mut opener = SystemHost::from_env().with_reload(reloader);
+    if config.browser.is_some() {
+        opener.browser = config.browser.clone();
+    }
+    opener.in_terminal = config.browser_in_terminal == Some(true);
+    if let (Source::Dir(dir), true) = (&source, use_cache) {
+        opener.index_file = feed::cache::index_path_for(dir);
+    }
+    let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
+    opener.git = resolved_git;
+    let mut marks_problem = None;
+    let mut marks_loaded = None;
+    match crate::store::marks::default_dir().map(|d| crate::store::marks::Store::open(&d)) {
+        Some(Ok((mut store, mut marks, opened))) => {
+            let _ = store.compact_if_worth_it(&mut marks);
+            if let Some(p) = opened.problem {
+                marks_problem = Some((p, true));
+            } else if let Some(n) = opened.migrated {
+                marks_problem =
+                    Some((format!("moved {n} read marks from read.json (kept as a backup)"), false));
+            } else if opened.bad_lines > 0 {
+                marks_problem =
+                    Some((format!("{} damaged lines in the marks were skipped", opened.bad_lines), true));
+            }
+            marks_loaded = Some((marks.read.clone(), marks.starred.clone()));
+            opener = opener.with_marks(store, marks);
+        }
+        Some(Err(e)) => marks_problem = Some((format!("marks are kept for this run only: {e}"), true)),
+        None => marks_problem = Some(("marks are kept for this run only: no HOME".to_string(), true)),
+    }
+    let mut terminal = match super::init() {
+        Ok(t) => t,
+        Err(e) => {
+            super::restore();
+            return Err(StartError::Terminal(format!("cannot set up the terminal: {e}")));
+        }
+    };
+    // A feed opened by name is called by its name.
+    let label = feed_name.map_or_else(|| source.label(), |n| crate::text::sanitize::one_line(&n));
+    // Where `remember_view` keeps the last view of this feed.
+    let view_file = crate::store::paths::file(
+        crate::store::paths::Base::State,
+        &format!(
+            "view-{:016x}.json",
+            crate::feed::cache::key_hash(&match &source {
+                Source::Dir(d) => feed::cache::root_key(d),
+                _ => label.clone(),
+            })
+        ),
+    );
+    let result = super::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
+        let Some((feed, early)) = loaded else { return Ok(None) };
+        let feed = feed.map_err(io::Error::other)?;
+        let from_cache = feed.stats.unchecked;
+        let mut app = App::new(feed.visible(drafts), label.clone());
+        let depth = crate::ui::theme::Depth::from_env(
+            std::env::var("TERM").ok().as_deref(),
+            std::env::var("COLORTERM").ok().as_deref(),
+        );
+        app.theme = config.theme(crate::config::no_color(), depth);
+        app.open_advances = config.open_advances != Some(false);
+        app.sync_feed = sync_feed;
+        if from_cache {
+            // Drawn from the cache: check it against the files now.
+            app.checking_cache = true;
+            check_first.store(true, std::sync::atomic::Ordering::SeqCst);
+            opener.check_after_first_frame.set(true);
+        }
+        app.new_posts = fresh;
+        app.keymap = config.keymap();
+        app.views = config.views.clone();
+
+        if let Some(sort) = config.sort {
+            app.set_sort(sort);
+        }
+        if let Some((read, starred)) = marks_loaded.take() {
+            app.set_marks(read, starred);
+        }
+        if let Some((text, error)) = marks_problem.take() {
+            app.notify(text, error);
+        }
+        // The view each start opens: the last one, or the configured one.
+        let remember = config.remember_view == Some(true);
+        let saved = remember.then(|| load_saved_view(&view_file)).flatten();
+        match (saved, &config.default_view) {
+            (Some(v), _) => app.reopen(v),
+            (None, Some(name)) => {
+                if !app.open_named(name) {
+                    app.notify(format!("default_view = {name:?} names no section or view"), true);
+                }
+            }
+            (None, None) => {}
+        }
+        let result = super::run(&mut terminal, &mut app, &opener, &stop, early);
+        if remember && let Some(path) = &view_file {
+            let _ = crate::store::paths::replace_file(path, |f| {
+                serde_json::to_writer(f, &app.saved_view()).map_err(io::Error::other)
+            });
+        }
+        result.map(Some)
+    });
+    super::restore();
+    result.map(|_| ()).map_err(StartError::Io)
+}
+
+/// The view `remember_view` saved for this feed, if it can be read.
+fn load_saved_view(path: &Option<PathBuf>) -> Option<crate::app::SavedView> {
+    let bytes = std::fs::read(path.as_ref()?).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// On SIGTERM or SIGHUP, asks the event loop to stop; if it has not within
+/// half a second (crossterm can spin inside `poll` once the terminal is gone),
+/// restores the terminal from here and exits with 128 + the signal.
+fn watch_signals(stop: Arc<AtomicBool>) {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = match signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("linkfeed: warning: cannot watch SIGTERM/SIGHUP: {e}");
+            return;
+        }
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            super::restore();
+            std::process::exit(128 + sig);
+        }
+    });
+}
