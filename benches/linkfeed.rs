@@ -3,6 +3,12 @@
 //!
 //! `cargo bench --bench linkfeed` (all), or name a group:
 //! `cargo bench --bench linkfeed -- filter`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 #[path = "support/synth.rs"]
 mod synth;

@@ -6,6 +6,12 @@
 //! time into the reader's state (exactly what the TUI does on a keystroke:
 //! `App::update`), timing every keystroke. With a lines file (written by
 //! `gen_corpus`), also times `fzf --filter QUERY` on it, the reference.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 #[path = "../benches/support/synth.rs"]
 mod synth;

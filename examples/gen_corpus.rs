@@ -3,6 +3,12 @@
 //! lengths (about 1.8 KB a file); the same count gives the same corpus.
 //! Also writes `DIR.lines`: one line per post (title, #tags, source) for
 //! `fzf --filter`, the reference the filter is measured against.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 #[path = "../benches/support/synth.rs"]
 mod synth;

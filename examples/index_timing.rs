@@ -1,6 +1,12 @@
 //! Times the pieces of a one-shot filter's index on a feed folder (with its
 //! parse cache): the search index of the short fields, the text's key, and
 //! the saved word index. `cargo run --release --example index_timing -- DIR`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 use std::time::Instant;
 
 fn main() {

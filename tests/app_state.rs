@@ -1,4 +1,10 @@
 //! Key events in, state out: the reader without a terminal.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use common::*;

@@ -1,6 +1,12 @@
 //! The parse cache, from the outside: `list --stats` says what came from
 //! it; edits, removals, same-second edits and damaged caches never show
 //! stale content.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 use std::path::{Path, PathBuf};
 

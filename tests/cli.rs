@@ -1,4 +1,10 @@
 //! The non-interactive commands, run as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 

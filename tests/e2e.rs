@@ -2,6 +2,12 @@
 //! the screen read back, and a stand-in `$BROWSER` that records its arguments.
 //!
 //! Needs tmux (`.ci/run` installs it).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

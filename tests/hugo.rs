@@ -1,5 +1,11 @@
 //! The Hugo rules the loader follows, one fixture file per rule
 //! (`tests/fixtures/hugo/`), and the reader's view of them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use common::*;

@@ -1,4 +1,10 @@
 //! Messy and hostile feeds: what loads, what is reported, what each field becomes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use common::*;

@@ -1,4 +1,10 @@
 //! Parsing real posts into fields.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use common::fixture;

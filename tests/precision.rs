@@ -12,6 +12,12 @@
 //! does. Among the posts that hold a term: the title above tags, source,
 //! then summary/tldr; a whole word above a word start in the same field;
 //! newest first among equals.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 use std::collections::HashSet;
 

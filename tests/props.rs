@@ -3,6 +3,12 @@
 //!
 //! `PROPTEST_CASES=N` raises the number of cases (the long fuzz run in the
 //! issue notes used this on the `parse_*` properties).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use linkfeed::feed::{self, Feed};

@@ -1,4 +1,10 @@
 //! The query language against posts: what matches, and in which order.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use linkfeed::post::Post;

@@ -1,6 +1,12 @@
 //! The real feed (`tests/data/real-feed/`, a snapshot of the Hugo site the
 //! format comes from), read as a user reads it: through `linkfeed list`, and
 //! the expectations computed from the files themselves, not from our loader.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;

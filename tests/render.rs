@@ -1,4 +1,10 @@
 //! Whole frames on ratatui's TestBackend, reached through the input path.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 use common::*;

@@ -1,6 +1,12 @@
 //! Skimming, as key events in and state out: next unread, open-and-advance,
 //! marking the view read with a question and undo, stars, `is:` terms, and
 //! a selection that follows its post.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 mod common;
 

@@ -1,6 +1,12 @@
 //! Git feeds: `linkfeed sync` against repositories built here (`file://`
 //! URLs: the test machines have no network), `is:new`, `feeds`, `--feed`.
 //! Needs the `git` program (`.ci/run` installs it).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test, bench or example: a failure is its own"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -119,6 +119,7 @@ pub fn run(
         // Debug builds only: lets the end-to-end tests prove that a panic
         // leaves the terminal as it was found.
         #[cfg(debug_assertions)]
+        #[allow(clippy::panic, reason = "the panic the end-to-end test asks for")]
         if std::env::var_os("LINKFEED_TEST_PANIC").is_some() {
             panic!("LINKFEED_TEST_PANIC is set");
         }

@@ -1,4 +1,10 @@
 //! Helpers shared by the integration tests.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failure is the test's"
+)]
 #![allow(dead_code)]
 
 use linkfeed::app::{Action, App};
