@@ -2,6 +2,7 @@
 //! their section and kind, newest first, duplicate links found.
 
 use super::*;
+
 /// Posts sorted newest first (undated last, then by path), problems in file
 /// order; paths taken as they are (the sample feed's, relative).
 pub fn assemble(results: impl IntoIterator<Item = Parsed>) -> Feed {

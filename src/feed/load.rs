@@ -3,6 +3,7 @@
 //! anything changed.
 
 use super::*;
+
 /// How to load a feed. The default: every file read and parsed, no cache,
 /// the posts whole.
 #[derive(Debug, Clone, Copy)]
@@ -385,26 +386,19 @@ fn each_block<A: Send>(
     init: impl Fn() -> A + Sync,
     work: impl Fn(&mut A, usize, &mut Vec<u8>) -> Result<(), String> + Sync,
 ) -> Result<Vec<A>, String> {
-    let threads = thread::available_parallelism().map_or(1, |n| n.get()).min(reader.blocks()).max(1);
+    let threads = rayon::current_num_threads().min(reader.blocks()).max(1);
     let next = AtomicUsize::new(0);
-    let parts: Vec<Result<A, String>> = thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let (mut buf, mut acc) = (Vec::new(), init());
-                    loop {
-                        let b = next.fetch_add(1, Ordering::Relaxed);
-                        if b >= reader.blocks() {
-                            return Ok(acc);
-                        }
-                        work(&mut acc, b, &mut buf)?;
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a decoder failed".into()))).collect()
+    let parts = crate::par::workers(None, threads, || {
+        let (mut buf, mut acc) = (Vec::new(), init());
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= reader.blocks() {
+                return Ok(acc);
+            }
+            work(&mut acc, b, &mut buf)?;
+        }
     });
-    parts.into_iter().collect()
+    parts.into_iter().map(|p| p.unwrap_or_else(|| Err("a decoder failed".into()))).collect()
 }
 
 /// Whether the cache at `cache_path` still describes the folder `dir` whole:

@@ -1,6 +1,7 @@
 //! Reading and parsing post files, on many threads.
 
 use super::*;
+
 /// Threads reading and parsing. More than the cores: reads wait on the
 /// disk, and many in flight keep it busy (measured in BENCHMARKS.md).
 const LOAD_THREADS: usize = 8;
@@ -19,56 +20,52 @@ pub(super) fn parse_files(
     rel: &(dyn Fn(&Path) -> String + Sync),
     progress: &Progress,
 ) -> (Vec<Vec<ParsedFile>>, LoadStats) {
-    let threads = std::env::var("LINKFEED_LOAD_THREADS")
+    let pool_size = std::env::var("LINKFEED_LOAD_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(LOAD_THREADS)
-        .clamp(1, 256)
-        .min(todo.len() / 16 + 1);
+        .clamp(1, 256);
+    let threads = pool_size.min(todo.len() / 16 + 1);
     let next = AtomicUsize::new(0);
     const CHUNK: usize = 32;
     type Part = (Vec<ParsedFile>, Duration, Duration);
-    let parts: Vec<Part> = thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    let (mut read, mut parse) = (Duration::ZERO, Duration::ZERO);
-                    let mut buf = Vec::new();
-                    while !progress.cancel.load(Ordering::Relaxed) {
-                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= todo.len() {
-                            break;
-                        }
-                        for &i in todo.iter().skip(start).take(CHUNK) {
-                            let Some(path) = files.get(i) else { continue };
-                            let t = Instant::now();
-                            let (r, stat) = if meta {
-                                // An oversized file's problem is cached with its
-                                // metadata too, so every run reports it.
-                                read_file_meta(path, &mut buf)
-                            } else {
-                                (read_file(path, &mut buf), None)
-                            };
-                            let t2 = Instant::now();
-                            read += t2 - t;
-                            let m = stat.map(|m| cache::Meta::of(rel(path), &m, Some(crc32fast::hash(&buf))));
-                            // Bodies stay on disk: read again when a post is shown.
-                            let mut parsed = r.and_then(|()| parse_bytes_with(path, &buf, false));
-                            if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
-                                post.leave_out_long_text();
-                            }
-                            out.push((i, parsed, m));
-                            parse += t2.elapsed();
-                        }
-                        progress.done.fetch_add(CHUNK.min(todo.len() - start), Ordering::Relaxed);
-                    }
-                    (out, read, parse)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-    });
+    let parts: Vec<Part> = crate::par::workers(crate::par::io_pool(pool_size), threads, || {
+        let mut out = Vec::new();
+        let (mut read, mut parse) = (Duration::ZERO, Duration::ZERO);
+        let mut buf = Vec::new();
+        while !progress.cancel.load(Ordering::Relaxed) {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= todo.len() {
+                break;
+            }
+            for &i in todo.iter().skip(start).take(CHUNK) {
+                let Some(path) = files.get(i) else { continue };
+                let t = Instant::now();
+                let (r, stat) = if meta {
+                    // An oversized file's problem is cached with its
+                    // metadata too, so every run reports it.
+                    read_file_meta(path, &mut buf)
+                } else {
+                    (read_file(path, &mut buf), None)
+                };
+                let t2 = Instant::now();
+                read += t2 - t;
+                let m = stat.map(|m| cache::Meta::of(rel(path), &m, Some(crc32fast::hash(&buf))));
+                // Bodies stay on disk: read again when a post is shown.
+                let mut parsed = r.and_then(|()| parse_bytes_with(path, &buf, false));
+                if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
+                    post.leave_out_long_text();
+                }
+                out.push((i, parsed, m));
+                parse += t2.elapsed();
+            }
+            progress.done.fetch_add(CHUNK.min(todo.len() - start), Ordering::Relaxed);
+        }
+        (out, read, parse)
+    })
+    .into_iter()
+    .map(Option::unwrap_or_default)
+    .collect();
     let mut stats = LoadStats { threads, ..LoadStats::default() };
     for p in &parts {
         stats.read_sum += p.1;

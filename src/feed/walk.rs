@@ -1,6 +1,7 @@
 //! Finding the post files below a folder.
 
 use super::*;
+
 /// Whether the loader reads this file as a post (`.md`, `.markdown`).
 pub fn is_post_file(path: &Path) -> bool {
     path.extension()
