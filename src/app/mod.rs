@@ -57,6 +57,11 @@ pub enum Action {
     Synced(Result<(String, Vec<std::path::PathBuf>), String>),
     /// Another reader changed the marks: these are read and starred now.
     Marks(Box<(HashSet<String>, HashSet<String>)>),
+    /// The marks' log changed on disk (perhaps another reader's marks):
+    /// read what is new (`Effect::RefreshMarks`).
+    MarksChanged,
+    /// Background work has something to say (text, is it an error).
+    Notice(String, bool),
     /// The feed was read again (after `r`, or a change in the folder).
     Reloaded(Result<Box<Feed>, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
@@ -88,6 +93,9 @@ pub enum Effect {
     /// Sync the open git feed in the background; the result comes back as
     /// `Action::Synced`.
     Sync,
+    /// Read what other readers appended to the marks' log; what changed
+    /// comes back as `Action::Marks`.
+    RefreshMarks,
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
@@ -412,6 +420,8 @@ impl App {
                 let (read, starred) = *marks;
                 self.set_marks(read, starred);
             }
+            Action::MarksChanged => return Some(Effect::RefreshMarks),
+            Action::Notice(text, error) => self.say(sanitize::one_line(&text), error),
             Action::Saved(Ok(())) => {}
             // A check that found the files as cached loads nothing: the
             // feed in hand stands (never replaced by the empty one).

@@ -4,7 +4,7 @@
 use crate::feed::Feed;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,10 +13,20 @@ pub const DEBOUNCE: Duration = Duration::from_millis(500);
 
 type LoadFn = dyn Fn() -> Result<Feed, String> + Send + Sync;
 
+/// What the reloader reports, from its own threads.
+pub enum Reload {
+    /// A load finished: the feed, or why it could not be read.
+    Done(Result<Box<Feed>, String>),
+    /// The watch asked for could not be set up (said once).
+    WatchProblem(String),
+}
+
+type ReportFn = dyn Fn(Reload) + Send + Sync;
+
 struct Inner {
     load: Box<LoadFn>,
     busy: AtomicBool,
-    done: Mutex<Sender<Result<Feed, String>>>,
+    report: Box<ReportFn>,
 }
 
 impl Inner {
@@ -29,35 +39,32 @@ impl Inner {
         std::thread::spawn(move || {
             let result = (me.load)();
             me.busy.store(false, Ordering::SeqCst);
-            if let Ok(tx) = me.done.lock() {
-                let _ = tx.send(result);
-            }
+            (me.report)(Reload::Done(result.map(Box::new)));
         });
     }
 }
 
-/// Reloads a feed in the background and hands the results to the UI loop.
+/// Reloads a feed in the background; each result goes to the `report` it
+/// was made with (the reader's loop turns it into an action).
 pub struct Reloader {
     inner: Arc<Inner>,
-    results: Mutex<Receiver<Result<Feed, String>>>,
     /// A folder to watch once [`Reloader::begin_watch`] is called, and the
     /// one file in it that matters (`None`: everything below it).
     deferred: Mutex<Option<(std::path::PathBuf, Option<String>)>>,
-    /// Why the deferred watch could not be set up, once.
-    watch_problem: Arc<Mutex<Option<String>>>,
+    /// The watch, once set up: it lasts as long as the reloader.
+    watcher: Arc<Mutex<Option<notify::RecommendedWatcher>>>,
 }
 
 impl Reloader {
-    pub fn new(load: impl Fn() -> Result<Feed, String> + Send + Sync + 'static) -> Reloader {
-        let (tx, rx) = channel();
+    /// Loads with `load` when asked or when the watched folder changes;
+    /// every outcome goes to `report`, on the thread that had it.
+    pub fn new(
+        load: impl Fn() -> Result<Feed, String> + Send + Sync + 'static,
+        report: impl Fn(Reload) + Send + Sync + 'static,
+    ) -> Reloader {
         let inner =
-            Arc::new(Inner { load: Box::new(load), busy: AtomicBool::new(false), done: Mutex::new(tx) });
-        Reloader {
-            inner,
-            results: Mutex::new(rx),
-            deferred: Mutex::new(None),
-            watch_problem: Arc::new(Mutex::new(None)),
-        }
+            Arc::new(Inner { load: Box::new(load), busy: AtomicBool::new(false), report: Box::new(report) });
+        Reloader { inner, deferred: Mutex::new(None), watcher: Arc::new(Mutex::new(None)) }
     }
 
     /// Also reload when anything below `dir` changes (a post file, or a
@@ -80,35 +87,23 @@ impl Reloader {
         }
     }
 
-    /// Starts the watch asked for by [`Reloader::watch_later`].
+    /// Starts the watch asked for by [`Reloader::watch_later`], on a thread
+    /// that hands the watcher to the reloader and ends.
     pub fn begin_watch(&self) {
         let Some((dir, file)) = self.deferred.lock().ok().and_then(|mut d| d.take()) else { return };
-        let (inner, problem) = (Arc::clone(&self.inner), Arc::clone(&self.watch_problem));
-        std::thread::spawn(move || match watch_dir(inner, &dir, file) {
-            // Kept alive for the life of the program.
-            Ok(_watcher) => loop {
-                std::thread::park();
-            },
-            Err(e) => {
-                if let Ok(mut p) = problem.lock() {
-                    *p = Some(e);
+        let (inner, keep) = (Arc::clone(&self.inner), Arc::clone(&self.watcher));
+        std::thread::spawn(move || match watch_dir(Arc::clone(&inner), &dir, file) {
+            Ok(watcher) => {
+                if let Ok(mut k) = keep.lock() {
+                    *k = Some(watcher);
                 }
             }
+            Err(e) => (inner.report)(Reload::WatchProblem(e)),
         });
-    }
-
-    /// Why the watch could not be set up (once).
-    pub fn poll_watch_problem(&self) -> Option<String> {
-        self.watch_problem.lock().ok()?.take()
     }
 
     pub fn start(&self) {
         self.inner.start();
-    }
-
-    /// A finished reload, if there is one.
-    pub fn poll(&self) -> Option<Result<Feed, String>> {
-        self.results.lock().ok()?.try_recv().ok()
     }
 }
 

@@ -2,6 +2,8 @@
 //! else the URL is appended), spawned directly with no shell and null stdio;
 //! otherwise the `open` crate. The URL is always exactly one argument.
 
+use super::inbox::Outbox;
+use crate::app::Action;
 use crate::store::marks::{Marks, Record, Store};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -9,9 +11,6 @@ use std::process::{Command, Stdio};
 
 /// Read and starred keys.
 pub type MarkSets = (HashSet<String>, HashSet<String>);
-
-/// What a background sync gives back.
-pub type SyncResult = Result<(String, Vec<std::path::PathBuf>), String>;
 
 /// Browsers that draw in the terminal they are started from.
 pub const CONSOLE_BROWSERS: &[&str] = &["w3m", "lynx", "links", "elinks", "browsh", "carbonyl"];
@@ -26,25 +25,23 @@ pub fn is_console_browser(browser: &str) -> bool {
         .is_some_and(|n| CONSOLE_BROWSERS.contains(&n))
 }
 
-/// The world outside the app: something that can open a URL in a browser
-/// and put text on the clipboard. The TUI takes one, so tests can pass a fake.
+/// The world outside the app: carries out its effects (open a URL, copy,
+/// keep marks, start a reload or a sync, read a body or a saved index).
+/// What finishes later comes back as an action through the loop's inbox
+/// (`tui::inbox`), never by polling. The TUI takes one, so tests can pass a
+/// fake.
 pub trait Host {
     /// Starts the browser on `url`: done (`Opened::Now`), or started and
-    /// still to be judged (`Opened::Later`: [`Host::poll_open`] tells).
+    /// still to be judged (`Opened::Later`: `Action::Opened` follows once it
+    /// held or failed, within [`BROWSER_GRACE`]).
     fn open(&self, url: &str) -> Result<Opened, String>;
-    /// A browser started by `open` that has now either failed (it exited
-    /// non-zero within [`BROWSER_GRACE`]) or held (it runs, or exited 0):
-    /// the URL, or why it failed.
-    fn poll_open(&self) -> Option<Result<String, String>> {
-        None
-    }
     fn copy(&self, text: &str) -> Result<(), String>;
     /// Keeps mark changes for the next run (and other readers). When other
     /// readers changed marks meanwhile, the marks as they now stand.
     fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, String>;
     /// The marks as they now stand, when another reader changed them since
-    /// the last call.
-    fn poll_marks(&self) -> Option<MarkSets> {
+    /// the last look.
+    fn refresh_marks(&self) -> Option<MarkSets> {
         None
     }
     /// Whether another program drew on the screen since the last call (a
@@ -52,26 +49,14 @@ pub trait Host {
     fn take_redraw(&self) -> bool {
         false
     }
-    /// Starts reading the feed again in the background.
+    /// Starts reading the feed again in the background (`Action::Reloaded`
+    /// follows).
     fn start_reload(&self) {}
-    /// A reload that has finished since the last call (after `start_reload`,
-    /// or by itself when the folder changed).
-    fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
-        None
-    }
     /// The first frame is on the screen: work that could wait for it starts.
     fn first_frame_drawn(&self) {}
-    /// A notice for the status bar (text, is it an error), once.
-    fn poll_notice(&self) -> Option<(String, bool)> {
-        None
-    }
-    /// Starts syncing the open git feed in the background.
+    /// Starts syncing the open git feed in the background (`Action::Synced`
+    /// follows).
     fn start_sync(&self) {}
-    /// A sync that has finished since the last call: its report line and the
-    /// posts it brought, or why it failed.
-    fn poll_sync(&self) -> Option<SyncResult> {
-        None
-    }
     /// The search index saved for the posts with this key, if any.
     fn load_index(&self, _key: u32) -> Option<crate::search::Index> {
         None
@@ -121,19 +106,6 @@ pub enum Opened {
     Later,
 }
 
-/// The channel the browsers' verdicts come back on.
-struct Verdicts(
-    std::sync::mpsc::Sender<Result<String, String>>,
-    std::sync::mpsc::Receiver<Result<String, String>>,
-);
-
-impl Default for Verdicts {
-    fn default() -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        Verdicts(tx, rx)
-    }
-}
-
 /// A browser that exits non-zero within this long failed to open the page.
 pub const BROWSER_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -149,7 +121,6 @@ fn exit_words(status: &std::process::ExitStatus) -> String {
 }
 
 /// The real opener: `$BROWSER` (or a configured command) or the system's.
-#[derive(Default)]
 pub struct SystemHost {
     pub browser: Option<String>,
     /// Run the browser in this terminal, in the foreground (also when
@@ -164,16 +135,16 @@ pub struct SystemHost {
     drew: std::cell::Cell<bool>,
     /// Check the feed drawn from the cache once the first frame is up.
     pub check_after_first_frame: std::cell::Cell<bool>,
-    syncing: RefCell<Option<std::sync::mpsc::Receiver<SyncResult>>>,
-    /// Browsers started and not yet judged.
-    opening: Verdicts,
+    /// Where what finishes later is sent (the loop's inbox).
+    outbox: Outbox,
     /// Where the feed's search index (with the word index of the text) is
     /// kept between runs, beside the parse cache; `None`: built every run.
     pub index_file: Option<std::path::PathBuf>,
 }
 
 impl SystemHost {
-    pub fn from_env() -> Self {
+    /// The opener `$BROWSER` asks for; results of background work go to `outbox`.
+    pub fn from_env(outbox: Outbox) -> Self {
         let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
         SystemHost {
             browser,
@@ -183,8 +154,7 @@ impl SystemHost {
             git: None,
             drew: std::cell::Cell::new(false),
             check_after_first_frame: std::cell::Cell::new(false),
-            syncing: RefCell::new(None),
-            opening: Verdicts::default(),
+            outbox,
             index_file: None,
         }
     }
@@ -258,7 +228,7 @@ impl Host for SystemHost {
         // Judged in the background: a browser that exits non-zero within the
         // grace period failed; one that runs on, or exits 0, opened the page.
         // It is reaped when it exits, without waiting here.
-        let tx = self.opening.0.clone();
+        let outbox = self.outbox.clone();
         let url = url.to_string();
         std::thread::spawn(move || {
             let start = std::time::Instant::now();
@@ -274,14 +244,10 @@ impl Host for SystemHost {
                     _ => break Ok(url),
                 }
             };
-            let _ = tx.send(verdict);
+            outbox.send(Action::Opened(verdict));
             let _ = child.wait();
         });
         Ok(Opened::Later)
-    }
-
-    fn poll_open(&self) -> Option<Result<String, String>> {
-        self.opening.1.try_recv().ok()
     }
 
     fn start_reload(&self) {
@@ -297,15 +263,9 @@ impl Host for SystemHost {
         if let Some(r) = &self.reload {
             r.begin_watch();
         }
-    }
-
-    fn poll_notice(&self) -> Option<(String, bool)> {
-        let e = self.reload.as_ref()?.poll_watch_problem()?;
-        Some((format!("not watching the folder for changes ({e}); r reloads"), true))
-    }
-
-    fn poll_reload(&self) -> Option<Result<crate::feed::Feed, String>> {
-        self.reload.as_ref().and_then(|r| r.poll())
+        if let Some(log) = self.marks.borrow().as_ref().map(|(store, _)| store.log()) {
+            watch_marks(log, self.outbox.clone());
+        }
     }
 
     fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, String> {
@@ -322,23 +282,15 @@ impl Host for SystemHost {
 
     fn start_sync(&self) {
         let Some((feed, dir)) = self.git.clone() else { return };
-        let (tx, rx) = std::sync::mpsc::channel();
-        *self.syncing.borrow_mut() = Some(rx);
+        let outbox = self.outbox.clone();
         std::thread::spawn(move || {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)));
-            let _ = tx.send(result);
+            outbox.send(Action::Synced(result));
         });
     }
 
-    fn poll_sync(&self) -> Option<SyncResult> {
-        let mut guard = self.syncing.borrow_mut();
-        let result = guard.as_ref()?.try_recv().ok()?;
-        *guard = None;
-        Some(result)
-    }
-
-    fn poll_marks(&self) -> Option<MarkSets> {
+    fn refresh_marks(&self) -> Option<MarkSets> {
         let mut guard = self.marks.borrow_mut();
         let (store, marks) = guard.as_mut()?;
         match store.refresh(marks) {
@@ -352,6 +304,29 @@ impl Host for SystemHost {
         let mut out = std::io::stdout().lock();
         out.write_all(osc52(text).as_bytes()).and_then(|()| out.flush()).map_err(|e| e.to_string())
     }
+}
+
+/// How often the marks' log is looked at for other readers' marks.
+const MARKS_LOOK: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Says `Action::MarksChanged` whenever the marks' log at `log` changes
+/// size or time (another reader appended to it, or compacted it), looking
+/// every [`MARKS_LOOK`]; ends with the loop.
+fn watch_marks(log: std::path::PathBuf, outbox: Outbox) {
+    let stamp = move || std::fs::metadata(&log).ok().map(|m| (m.len(), m.modified().ok()));
+    std::thread::spawn(move || {
+        let mut last = stamp();
+        loop {
+            std::thread::sleep(MARKS_LOOK);
+            let now = stamp();
+            if now != last {
+                last = now;
+                if !outbox.send_checked(Action::MarksChanged) {
+                    return;
+                }
+            }
+        }
+    });
 }
 
 #[cfg(test)]

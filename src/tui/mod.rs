@@ -2,6 +2,7 @@
 //! effects, draw. Stops on quit or when SIGTERM/SIGHUP raised `stop`.
 
 pub mod host;
+pub mod inbox;
 mod start;
 
 pub use start::{StartError, StartOptions, start};
@@ -10,6 +11,7 @@ use crate::app::keys::{Input, Mode};
 use crate::app::{Action, App, Effect};
 use crate::feed::{Feed, LoadError, Progress};
 use crate::tui::host::Host;
+use crate::tui::inbox::{Inbox, Incoming};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, Event};
 use std::io;
@@ -62,6 +64,9 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 Ok(None) => app.update(Action::Saved(Ok(()))),
                 Err(e) => app.update(Action::Saved(Err(e))),
             },
+            Effect::RefreshMarks => {
+                host.refresh_marks().and_then(|sets| app.update(Action::Marks(Box::new(sets))))
+            }
             Effect::Reload => {
                 host.start_reload();
                 None
@@ -86,18 +91,22 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
     }
 }
 
+/// The reader's loop: draw, wait for input or a background result (or a
+/// tick), update, carry out effects; until quit or a signal's `stop`.
 pub fn run(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     opener: &dyn Host,
     stop: &AtomicBool,
     early: Vec<Event>,
+    mut inbox: Inbox,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     apply(app, Action::Clock(crate::clock::now()), opener);
     apply(app, Action::Resize(size.width, size.height), opener);
     // Keys typed while the feed was loading are not lost.
     process(app, early, opener);
+    inbox.read_input();
     let mut first = true;
     loop {
         if opener.take_redraw() {
@@ -107,14 +116,6 @@ pub fn run(
         terminal.draw(|f| f.render_widget(&*app, f.area()))?;
         if std::mem::take(&mut first) {
             opener.first_frame_drawn();
-        }
-        if let Some((text, error)) = opener.poll_notice() {
-            app.notify(text, error);
-        }
-        // Idle right after a frame: build what the first query will need.
-        if app.needs_warm_up() && !event::poll(Duration::ZERO)? {
-            let next = app.warm_up();
-            perform(app, next, opener);
         }
         // Debug builds only: lets the end-to-end tests prove that a panic
         // leaves the terminal as it was found.
@@ -126,28 +127,34 @@ pub fn run(
         if app.should_quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        // While idle work remains (a slice at a time), only look for keys.
-        let wait = if app.needs_warm_up() { Duration::ZERO } else { TICK };
-        if event::poll(wait)? {
-            // Drain everything that is waiting before drawing again, so a
-            // burst of keys costs one frame.
-            let mut batch = vec![event::read()?];
-            while event::poll(Duration::ZERO)? {
-                batch.push(event::read()?);
+        // While idle work remains (a slice at a time), only take what is
+        // already waiting; else wait for something, or a tick.
+        let next = if app.needs_warm_up() {
+            let waiting = inbox.waiting();
+            if waiting.is_none() {
+                let next = app.warm_up();
+                perform(app, next, opener);
             }
-            process(app, batch, opener);
-        }
-        if let Some(result) = opener.poll_open() {
-            apply(app, Action::Opened(result), opener);
-        }
-        if let Some(result) = opener.poll_sync() {
-            apply(app, Action::Synced(result), opener);
-        }
-        if let Some(sets) = opener.poll_marks() {
-            apply(app, Action::Marks(Box::new(sets)), opener);
-        }
-        if let Some(result) = opener.poll_reload() {
-            apply(app, Action::Reloaded(result.map(Box::new)), opener);
+            waiting
+        } else {
+            inbox.next(TICK)
+        };
+        if let Some(first) = next {
+            // Everything that is waiting, before drawing again: a burst of
+            // keys costs one frame.
+            let mut batch = vec![first];
+            while let Some(m) = inbox.waiting() {
+                batch.push(m);
+            }
+            for m in batch {
+                match m {
+                    Incoming::Input(events) => process(app, events, opener),
+                    Incoming::Action(action) => apply(app, action, opener),
+                    Incoming::InputFailed(e) => {
+                        return Err(io::Error::other(format!("reading the terminal: {e}")));
+                    }
+                }
+            }
         }
         apply(app, Action::Tick(Instant::now()), opener);
         apply(app, Action::Clock(crate::clock::now()), opener);
@@ -255,6 +262,8 @@ pub fn init() -> io::Result<DefaultTerminal> {
 /// screen, cooked mode.
 pub fn suspend() {
     use ratatui::crossterm::{event::DisableMouseCapture, terminal};
+    // The other program reads the keys from now on.
+    inbox::pause_input();
     let _ = ratatui::crossterm::execute!(io::stdout(), DisableMouseCapture, terminal::LeaveAlternateScreen);
     let _ = terminal::disable_raw_mode();
 }
@@ -264,6 +273,7 @@ pub fn resume() {
     use ratatui::crossterm::{event::EnableMouseCapture, terminal};
     let _ = terminal::enable_raw_mode();
     let _ = ratatui::crossterm::execute!(io::stdout(), terminal::EnterAlternateScreen, EnableMouseCapture);
+    inbox::resume_input();
 }
 
 /// Leaves the terminal as it was found: mouse reporting off, then ratatui's restore.

@@ -4,8 +4,9 @@
 //! event loop, and the view remembered on the way out.
 
 use super::host::SystemHost;
-use crate::app::App;
+use crate::app::{Action, App};
 use crate::config::Config;
+use crate::feed::watch::{Reload, Reloader};
 use crate::feed::{self, Feed, LoadOptions, Progress, Source};
 use crate::sources::Resolved;
 use std::io::{self, IsTerminal};
@@ -81,10 +82,22 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     // The first load after a first screen drawn from the cache is its check:
     // when every file is as cached, nothing is loaded again.
     let check_first = Arc::new(AtomicBool::new(false));
+    // The one channel the loop waits on: input, and what background work
+    // reports, as actions.
+    let inbox = super::inbox::Inbox::new();
     let mut reloader = {
         let (source, check_first) = (source.clone(), Arc::clone(&check_first));
         let git = resolved_git.clone();
-        crate::feed::watch::Reloader::new(move || {
+        let outbox = inbox.outbox();
+        let report = move |r: Reload| {
+            outbox.send(match r {
+                Reload::Done(result) => Action::Reloaded(result),
+                Reload::WatchProblem(e) => {
+                    Action::Notice(format!("not watching the folder for changes ({e}); r reloads"), true)
+                }
+            })
+        };
+        let load = move || {
             if check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
                 && let (Source::Dir(dir), true) = (&source, use_cache)
                 && let Some(path) = feed::cache::path_for(dir)
@@ -103,7 +116,8 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
                 f.new_posts = Some(crate::sources::newness::new_posts(dir, &g.path));
             }
             Ok(f)
-        })
+        };
+        Reloader::new(load, report)
     };
     // Watched once the first screen is up (a recursive watch walks the folder).
     // A synced git feed changes only by a sync (here, or in another process):
@@ -114,7 +128,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         (Source::Dir(dir), None) => reloader.watch_later(dir),
         _ => {}
     }
-    let mut opener = SystemHost::from_env().with_reload(reloader);
+    let mut opener = SystemHost::from_env(inbox.outbox()).with_reload(reloader);
     if config.browser.is_some() {
         opener.browser = config.browser.clone();
     }
@@ -207,7 +221,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             }
             (None, None) => {}
         }
-        let result = super::run(&mut terminal, &mut app, &opener, &stop, early);
+        let result = super::run(&mut terminal, &mut app, &opener, &stop, early, inbox);
         if remember && let Some(path) = &view_file {
             let _ = crate::store::paths::replace_file(path, |f| {
                 serde_json::to_writer(f, &app.saved_view()).map_err(io::Error::other)
