@@ -29,7 +29,7 @@ fn app(n: usize) -> App {
     app.update(Action::Resize(120, 40));
     // As the reader does when idle after its first frame.
     while app.needs_warm_up() {
-        app.warm_up();
+        app.update(Action::Idle);
     }
     app
 }
@@ -79,7 +79,7 @@ fn filter(c: &mut Criterion) {
                     for ch in q.chars() {
                         app.update(Action::Key(Input::Char(ch)));
                     }
-                    let found = app.matches.len();
+                    let found = app.matches().len();
                     app.update(Action::Key(Input::Cmd(Cmd::ClearFilter)));
                     found
                 })

@@ -84,7 +84,7 @@ fn main() {
     let mut longest = Duration::ZERO;
     while app.needs_warm_up() {
         let t = Instant::now();
-        app.warm_up();
+        app.update(Action::Idle);
         if t.elapsed() > Duration::from_millis(40) {
             eprintln!("warm_up call {calls}: {} ms", ms(t.elapsed()));
         }
@@ -124,7 +124,7 @@ fn main() {
             for c in q.chars() {
                 app.update(Action::Key(Input::Char(c)));
             }
-            let m = app.matches.len();
+            let m = app.matches().len();
             app.update(Action::Key(Input::Cmd(Cmd::ClearFilter)));
             m
         };

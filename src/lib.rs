@@ -4,8 +4,9 @@
 //!
 //! Layers, lowest first; a module imports only from layers below it (checked
 //! by `tests/layers.rs`): `par`, `text`, `clock`; `post`, `problem`; `store::paths`;
-//! `feed`; `search`; `store`; `sync`; `ui::theme`, `ui::layout`; `app`; `ui`;
-//! `config`; `tui`; `commands`.
+//! `feed`; `search`; `store`; `sources::newness`, `sources::git`; `ui::theme`,
+//! `ui::layout`; `app`; `ui`; `config`; `sources`; `tui`; `cli`; and the
+//! binary's `main`, which parses the command line and calls [`cli::run`].
 
 pub mod app;
 pub mod cli;

@@ -14,7 +14,7 @@ use linkfeed::app::keys::Mode;
 #[test]
 fn starts_on_the_newest_post() {
     let app = sample_app(100, 30);
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     assert_eq!(selected_title(&app), "Ratatui 0.30: a modular workspace");
     assert_eq!(app.count_label(), "44 posts, 44 unread");
 }
@@ -24,21 +24,21 @@ fn moves_through_the_list() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "jj");
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.selected(), 2);
     press(&mut app, &o, "k<Down><Down><Up>");
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.selected(), 2);
     press(&mut app, &o, "G");
-    assert_eq!(app.selected, 43);
+    assert_eq!(app.selected(), 43);
     press(&mut app, &o, "j");
-    assert_eq!(app.selected, 43, "j at the end stays put");
+    assert_eq!(app.selected(), 43, "j at the end stays put");
     press(&mut app, &o, "g");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     press(&mut app, &o, "k");
-    assert_eq!(app.selected, 0, "k at the top stays put");
+    assert_eq!(app.selected(), 0, "k at the top stays put");
     press(&mut app, &o, "<End>");
-    assert_eq!(app.selected, 43);
+    assert_eq!(app.selected(), 43);
     press(&mut app, &o, "<Home>");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
 }
 
 #[test]
@@ -48,17 +48,17 @@ fn pages_follow_the_list_height() {
     let o = FakeHost::default();
     assert_eq!(app.list_height(), 27);
     press(&mut app, &o, "<PgDn>");
-    assert_eq!(app.selected, 27);
-    assert_eq!(app.offset, 1, "the selection stays in view");
+    assert_eq!(app.selected(), 27);
+    assert_eq!(app.offset(), 1, "the selection stays in view");
     press(&mut app, &o, "<PgUp>");
-    assert_eq!(app.selected, 0);
-    assert_eq!(app.offset, 0);
+    assert_eq!(app.selected(), 0);
+    assert_eq!(app.offset(), 0);
     press(&mut app, &o, "<C-d>");
-    assert_eq!(app.selected, 14);
+    assert_eq!(app.selected(), 14);
     press(&mut app, &o, "<C-u>");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     press(&mut app, &o, "<PgDn><PgDn><PgDn>");
-    assert_eq!(app.selected, 43, "paging past the end clamps");
+    assert_eq!(app.selected(), 43, "paging past the end clamps");
 }
 
 #[test]
@@ -66,13 +66,13 @@ fn j_is_a_letter_while_filtering() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "/");
-    assert_eq!(app.mode, Mode::Filter);
+    assert_eq!(app.mode(), Mode::Filter);
     press(&mut app, &o, "jq");
-    assert_eq!(app.query_text, "jq");
-    assert_eq!(app.mode, Mode::Filter);
-    assert!(!app.should_quit, "q typed into the filter does not quit");
+    assert_eq!(app.query_text(), "jq");
+    assert_eq!(app.mode(), Mode::Filter);
+    assert!(!app.should_quit(), "q typed into the filter does not quit");
     press(&mut app, &o, "<BS><BS>");
-    assert_eq!(app.query_text, "");
+    assert_eq!(app.query_text(), "");
 }
 
 #[test]
@@ -80,23 +80,23 @@ fn the_filter_narrows_on_every_keystroke() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "/p");
-    let after_p = app.matches.len();
+    let after_p = app.matches().len();
     press(&mut app, &o, "ostgres");
-    assert!(app.matches.len() < after_p);
-    assert_eq!(app.count_label(), format!("{} of 44, 44 unread", app.matches.len()));
+    assert!(app.matches().len() < after_p);
+    assert_eq!(app.count_label(), format!("{} of 44, 44 unread", app.matches().len()));
     assert!(selected_title(&app).contains("PostgreSQL") || selected_title(&app).contains("pgvector"));
     // Enter keeps the filter and goes back to the list, first match selected.
     press(&mut app, &o, "<Down><Enter>");
-    assert_eq!(app.mode, Mode::List);
-    assert_eq!(app.selected, 0);
-    assert_eq!(app.query_text, "postgres");
+    assert_eq!(app.mode(), Mode::List);
+    assert_eq!(app.selected(), 0);
+    assert_eq!(app.query_text(), "postgres");
     // In the list, j moves again.
     press(&mut app, &o, "j");
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.selected(), 1);
     // Esc in the list clears the filter.
     press(&mut app, &o, "<Esc>");
-    assert_eq!(app.query_text, "");
-    assert_eq!(app.matches.len(), 44);
+    assert_eq!(app.query_text(), "");
+    assert_eq!(app.matches().len(), 44);
 }
 
 #[test]
@@ -104,9 +104,9 @@ fn esc_while_typing_clears_the_filter() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "/rust<Esc>");
-    assert_eq!(app.mode, Mode::List);
-    assert_eq!(app.query_text, "");
-    assert_eq!(app.matches.len(), 44);
+    assert_eq!(app.mode(), Mode::List);
+    assert_eq!(app.query_text(), "");
+    assert_eq!(app.matches().len(), 44);
 }
 
 #[test]
@@ -114,18 +114,18 @@ fn a_filter_that_matches_nothing_leaves_no_selection() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "/zzzzqqqxx");
-    assert!(app.matches.is_empty());
+    assert!(app.matches().is_empty());
     assert!(app.current().is_none());
     // Opening with nothing selected says so and opens nothing.
     press(&mut app, &o, "<Enter>o");
     assert!(o.opened.borrow().is_empty());
-    assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some("no post is selected"));
+    assert_eq!(app.message().as_ref().map(|m| m.text.as_str()), Some("no post is selected"));
 }
 
 #[test]
 fn enter_and_o_open_the_selected_post() {
     let mut app = sample_app(100, 30);
-    app.open_advances = false;
+    common::configure(&mut app, |s| s.open_advances = false);
     let o = FakeHost::default();
     press(&mut app, &o, "<Enter>jo");
     assert_eq!(
@@ -135,7 +135,7 @@ fn enter_and_o_open_the_selected_post() {
             "https://grafana.com/blog/2025/09/09/observability-cost-reduction/"
         ]
     );
-    let msg = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let msg = app.message().as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert_eq!(msg, "opened https://grafana.com/blog/2025/09/09/observability-cost-reduction/");
 }
 
@@ -144,7 +144,7 @@ fn a_browser_that_fails_shows_in_the_status() {
     let mut app = sample_app(100, 30);
     let o = FakeHost { fail: Some("no such file".into()), ..Default::default() };
     press(&mut app, &o, "o");
-    let m = app.message.clone().expect("a message");
+    let m = app.message().expect("a message");
     assert!(m.error);
     assert_eq!(m.text, "could not open the page: no such file");
 }
@@ -154,11 +154,11 @@ fn messages_expire() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "o");
-    let at = app.message.as_ref().map(|m| m.at).expect("a message");
+    let at = app.message().as_ref().map(|m| m.at).expect("a message");
     app.update(Action::Tick(at + std::time::Duration::from_secs(1)));
-    assert!(app.message.is_some());
+    assert!(app.message().is_some());
     app.update(Action::Tick(at + linkfeed::app::MESSAGE_TTL));
-    assert!(app.message.is_none());
+    assert!(app.message().is_none());
 }
 
 #[test]
@@ -166,13 +166,13 @@ fn help_opens_and_closes() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "?");
-    assert_eq!(app.mode, Mode::Help);
+    assert_eq!(app.mode(), Mode::Help);
     press(&mut app, &o, "j");
-    assert_eq!(app.selected, 0, "keys do not leak through the overlay");
+    assert_eq!(app.selected(), 0, "keys do not leak through the overlay");
     press(&mut app, &o, "?");
-    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.mode(), Mode::List);
     press(&mut app, &o, "?<Esc>");
-    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.mode(), Mode::List);
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn quit_keys() {
     for keys in ["q", "<C-c>", "/abc<C-c>"] {
         let mut app = sample_app(100, 30);
         press(&mut app, &o, keys);
-        assert!(app.should_quit, "{keys}");
+        assert!(app.should_quit(), "{keys}");
     }
 }
 
@@ -191,19 +191,19 @@ fn the_detail_pane_scrolls_and_stops_at_the_end() {
     let mut app = sample_app(60, 12);
     let o = FakeHost::default();
     press(&mut app, &o, "J");
-    assert_eq!(app.detail_scroll, 1);
+    assert_eq!(app.detail_scroll(), 1);
     press(&mut app, &o, "<C-Down><C-Down>");
-    assert_eq!(app.detail_scroll, 3);
+    assert_eq!(app.detail_scroll(), 3);
     press(&mut app, &o, "K<C-Up>");
-    assert_eq!(app.detail_scroll, 1);
+    assert_eq!(app.detail_scroll(), 1);
     for _ in 0..500 {
         press(&mut app, &o, "J");
     }
-    let bottom = app.detail_scroll;
+    let bottom = app.detail_scroll();
     assert!(bottom > 3 && bottom < 100, "scroll stops at the last page, got {bottom}");
     // Moving to another post starts at its top.
     press(&mut app, &o, "j");
-    assert_eq!(app.detail_scroll, 0);
+    assert_eq!(app.detail_scroll(), 0);
 }
 
 #[test]
@@ -213,10 +213,10 @@ fn resizing_keeps_the_selection_visible() {
     press(&mut app, &o, "<End>");
     app.update(Action::Resize(100, 10));
     let h = app.list_height();
-    assert!(app.offset <= app.selected && app.selected < app.offset + h);
+    assert!(app.offset() <= app.selected() && app.selected() < app.offset() + h);
     app.update(Action::Resize(1, 1));
     app.update(Action::Resize(100, 40));
-    assert!(app.offset <= app.selected);
+    assert!(app.offset() <= app.selected());
 }
 
 #[test]
@@ -227,25 +227,26 @@ fn s_cycles_the_sort_and_keeps_the_selection() {
     press(&mut app, &o, "j");
     let before = selected_title(&app);
     press(&mut app, &o, "s");
-    assert_eq!(app.sort, Sort::Oldest);
+    assert_eq!(app.sort(), Sort::Oldest);
     assert_eq!(selected_title(&app), before, "the same post stays selected");
     press(&mut app, &o, "g");
     assert_eq!(selected_title(&app), "Container queries are here: components that size themselves");
     assert!(screen(&app).contains("44 posts, 44 unread, oldest first"));
     press(&mut app, &o, "s");
-    assert_eq!(app.sort, Sort::Title);
-    let titles: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].title.to_lowercase()).collect();
+    assert_eq!(app.sort(), Sort::Title);
+    let titles: Vec<String> = app.matches().iter().map(|m| app.posts()[m.idx].title.to_lowercase()).collect();
     assert!(titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
     press(&mut app, &o, "s");
-    assert_eq!(app.sort, Sort::Source);
-    let sources: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].source.to_lowercase()).collect();
+    assert_eq!(app.sort(), Sort::Source);
+    let sources: Vec<String> =
+        app.matches().iter().map(|m| app.posts()[m.idx].source.to_lowercase()).collect();
     assert!(sources.windows(2).all(|w| w[0] <= w[1]), "{sources:?}");
     // A tag-only filter follows the sort; a ranked one does not.
     press(&mut app, &o, "/#kubernetes<Enter>");
-    let s: Vec<String> = app.matches.iter().map(|m| app.posts[m.idx].source.to_lowercase()).collect();
+    let s: Vec<String> = app.matches().iter().map(|m| app.posts()[m.idx].source.to_lowercase()).collect();
     assert!(s.windows(2).all(|w| w[0] <= w[1]), "{s:?}");
     press(&mut app, &o, "<Esc>s");
-    assert_eq!(app.sort, Sort::Newest);
+    assert_eq!(app.sort(), Sort::Newest);
     press(&mut app, &o, "g");
     assert_eq!(selected_title(&app), "Ratatui 0.30: a modular workspace");
 }
@@ -257,7 +258,7 @@ fn y_copies_the_selected_url() {
     press(&mut app, &o, "jy");
     assert_eq!(*o.copied.borrow(), ["https://grafana.com/blog/2025/09/09/observability-cost-reduction/"]);
     assert!(o.opened.borrow().is_empty());
-    let m = app.message.clone().expect("a message");
+    let m = app.message().expect("a message");
     assert_eq!(
         m.text,
         "copied https://grafana.com/blog/2025/09/09/observability-cost-reduction/ to the clipboard"
@@ -273,31 +274,31 @@ fn the_mouse_selects_and_scrolls_the_pane_under_it() {
     let o = FakeHost::default();
     // Row 0 is the border; row 4 is the fourth post.
     linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 10, 4), &o);
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.selected(), 3);
     // A click on the border or the detail pane changes nothing.
     linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 10, 0), &o);
     linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 70, 5), &o);
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.selected(), 3);
     // The wheel over the list moves the selection by three.
     linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::ScrollDown, 10, 10), &o);
-    assert_eq!(app.selected, 6);
+    assert_eq!(app.selected(), 6);
     linkfeed::tui::handle_event(&mut app, mouse(MouseEventKind::ScrollUp, 10, 10), &o);
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.selected(), 3);
     // Over the detail pane it scrolls the summary instead.
     let mut narrow = sample_app(60, 12);
     linkfeed::tui::handle_event(&mut narrow, mouse(MouseEventKind::ScrollDown, 50, 8), &o);
-    assert_eq!((narrow.selected, narrow.detail_scroll), (0, 3));
+    assert_eq!((narrow.selected(), narrow.detail_scroll()), (0, 3));
 }
 
 #[test]
 fn m_toggles_read_and_u_shows_unread_only() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
-    assert_eq!(app.unread, 44);
+    assert_eq!(app.unread(), 44);
     assert!(!app.is_read(app.current().expect("a post")));
     press(&mut app, &o, "m");
     assert!(app.is_read(app.current().expect("a post")));
-    assert_eq!(app.unread, 43);
+    assert_eq!(app.unread(), 43);
     assert_eq!(
         o.saved.borrow().last().cloned(),
         Some(vec!["https://ratatui.rs/highlights/v030/".to_string()])
@@ -307,13 +308,13 @@ fn m_toggles_read_and_u_shows_unread_only() {
     assert_eq!(app.count_label(), "43 of 44, 43 unread (unread only)");
     assert_eq!(selected_title(&app), "Cutting an observability bill by two thirds");
     press(&mut app, &o, "m");
-    assert_eq!(app.matches.len(), 42);
+    assert_eq!(app.matches().len(), 42);
     assert_eq!(selected_title(&app), "What happened when we let a model review every pull request");
     press(&mut app, &o, "u");
-    assert_eq!(app.matches.len(), 44);
+    assert_eq!(app.matches().len(), 44);
     // m again marks unread.
     press(&mut app, &o, "gm");
-    assert_eq!(app.unread, 43);
+    assert_eq!(app.unread(), 43);
     assert_eq!(o.saved.borrow().len(), 3);
 }
 
@@ -321,9 +322,9 @@ fn m_toggles_read_and_u_shows_unread_only() {
 fn opening_a_post_marks_it_read() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
-    app.open_advances = false;
+    common::configure(&mut app, |s| s.open_advances = false);
     press(&mut app, &o, "jo");
-    assert_eq!(app.unread, 43);
+    assert_eq!(app.unread(), 43);
     assert!(app.is_read(app.current().expect("a post")));
     assert_eq!(
         o.saved.borrow().last().cloned(),
@@ -332,7 +333,7 @@ fn opening_a_post_marks_it_read() {
     // A browser that fails to start does not mark it.
     let failing = FakeHost { fail: Some("nope".into()), ..Default::default() };
     press(&mut app, &failing, "jo");
-    assert_eq!(app.unread, 43);
+    assert_eq!(app.unread(), 43);
 }
 
 #[test]
@@ -355,17 +356,17 @@ fn a_reload_keeps_the_query_the_read_state_and_the_selected_post() {
     let o = FakeHost::default();
     press(&mut app, &o, "m/kube<Enter>j");
     let selected = selected_title(&app);
-    let matches = app.matches.len();
+    let matches = app.matches().len();
     // The same feed read again, minus the newest post.
     let mut feed = sample_feed();
     feed.posts.remove(0);
     app.update(linkfeed::app::Action::Reloaded(Ok(Box::new(feed))));
-    assert_eq!(app.query_text, "kube");
+    assert_eq!(app.query_text(), "kube");
     assert_eq!(selected_title(&app), selected, "still on the same post");
-    assert_eq!(app.matches.len(), matches);
-    assert_eq!(app.posts.len(), 43);
-    assert_eq!(app.unread, 43, "the read post is the one that went away");
-    assert!(app.message.as_ref().is_some_and(|m| m.text.starts_with("reloaded")));
+    assert_eq!(app.matches().len(), matches);
+    assert_eq!(app.posts().len(), 43);
+    assert_eq!(app.unread(), 43, "the read post is the one that went away");
+    assert!(app.message().as_ref().is_some_and(|m| m.text.starts_with("reloaded")));
 }
 
 #[test]
@@ -378,9 +379,9 @@ fn a_batch_of_keys_is_applied_in_order_with_letters_filtered_once() {
     batch.push(key_event(KeyCode::Enter, KeyModifiers::NONE));
     batch.push(key_event(KeyCode::Char('j'), KeyModifiers::NONE));
     linkfeed::tui::process(&mut app, batch, &o);
-    assert_eq!(app.query_text, "kube");
-    assert_eq!(app.mode, Mode::List);
-    assert_eq!(app.selected, 1, "j after Enter moves in the list");
+    assert_eq!(app.query_text(), "kube");
+    assert_eq!(app.mode(), Mode::List);
+    assert_eq!(app.selected(), 1, "j after Enter moves in the list");
 }
 
 #[test]
@@ -389,21 +390,21 @@ fn ctrl_s_switches_a_query_between_best_match_and_newest() {
     let o = FakeHost::default();
     // "rust" is a title word in some posts, a tag or a summary word in others.
     press(&mut app, &o, "/rust");
-    let best: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    let best: Vec<usize> = app.matches().iter().map(|m| m.idx).collect();
     assert!(best.windows(2).any(|w| w[0] > w[1]), "best match first is not the feed's order: {best:?}");
     assert!(screen(&app).contains("best match"));
     press(&mut app, &o, "<C-s>");
-    assert!(app.by_newest);
-    let newest: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    assert!(app.by_newest());
+    let newest: Vec<usize> = app.matches().iter().map(|m| m.idx).collect();
     let mut sorted = best.clone();
     sorted.sort_unstable();
     assert_eq!(newest, sorted, "the same posts, newest first");
     assert!(screen(&app).contains("newest first"));
     // Still a letter-typing filter: more letters keep the order.
     press(&mut app, &o, " 1");
-    assert!(app.matches.windows(2).all(|w| w[0].idx < w[1].idx));
+    assert!(app.matches().windows(2).all(|w| w[0].idx < w[1].idx));
     press(&mut app, &o, "<C-s>");
-    assert!(!app.by_newest);
+    assert!(!app.by_newest());
 }
 
 #[test]
@@ -428,17 +429,17 @@ fn idle_work_finishes_and_changes_no_result() {
     // A word found only in summaries, and a word start with a typo's reach.
     press(&mut app, &o, "/");
     press(&mut app, &o, "latency");
-    let before: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    let before: Vec<usize> = app.matches().iter().map(|m| m.idx).collect();
     assert!(!before.is_empty());
     let mut calls = 0;
     while app.needs_warm_up() {
-        app.warm_up();
+        app.update(Action::Idle);
         calls += 1;
         assert!(calls < 100, "warm-up never ends");
     }
     assert!(calls >= 2, "index and tags first, then the text's words: {calls}");
     press(&mut app, &o, "<Esc>/latency");
-    let after: Vec<usize> = app.matches.iter().map(|m| m.idx).collect();
+    let after: Vec<usize> = app.matches().iter().map(|m| m.idx).collect();
     assert_eq!(before, after);
 }
 
@@ -452,7 +453,7 @@ fn a_saved_search_index_is_asked_for_taken_or_built_and_saved() {
     use linkfeed::search::{Index, saved};
     let run_until_asked = |app: &mut linkfeed::app::App| -> u32 {
         for _ in 0..10 {
-            if let Some(Effect::LoadIndex(key)) = app.warm_up() {
+            if let Some(Effect::LoadIndex(key)) = app.update(Action::Idle) {
                 return key;
             }
         }
@@ -461,8 +462,8 @@ fn a_saved_search_index_is_asked_for_taken_or_built_and_saved() {
     // One fits: taken, nothing left to build or save.
     let mut app = sample_app(100, 30);
     let key = run_until_asked(&mut app);
-    assert_eq!(key, saved::key(&app.posts));
-    let fitting = Index::with_text(&app.posts);
+    assert_eq!(key, saved::key(app.posts()));
+    let fitting = Index::with_text(app.posts());
     app.update(Action::SavedIndex(key, Some(Box::new(fitting))));
     assert!(!app.needs_warm_up());
     // None: built, then given to be saved.
@@ -474,14 +475,14 @@ fn a_saved_search_index_is_asked_for_taken_or_built_and_saved() {
         if !app.needs_warm_up() {
             break;
         }
-        if let Some(Effect::SaveIndex(k, index)) = app.warm_up() {
+        if let Some(Effect::SaveIndex(k, index)) = app.update(Action::Idle) {
             saved_one = Some((k, index));
         }
     }
     let (k, index) = saved_one.expect("the built index is handed over to be saved");
     assert_eq!(k, key);
-    assert!(index.has_text() && index.len() == app.posts.len());
-    assert_eq!(*index, Index::with_text(&app.posts));
+    assert!(index.has_text() && index.len() == app.posts().len());
+    assert_eq!(*index, Index::with_text(app.posts()));
 }
 
 /// A small feed in two sections for the search-honesty tests.
@@ -518,12 +519,12 @@ fn counts_and_marking_act_on_the_posts_that_hold_the_term() {
     let o = FakeHost::default();
     press(&mut app, &o, "/knative<Enter>");
     assert_eq!(app.count_label(), "1 of 6, 6 unread", "not every Native post");
-    assert!(app.loose.is_empty());
+    assert!(app.loose().is_empty());
     press(&mut app, &o, "A");
     assert_eq!(app.count_label(), "1 of 6, 5 unread", "A marked the one post in view, without asking");
     press(&mut app, &o, "<Esc>/karpetner<Enter>");
     assert_eq!(selected_title(&app), "Karpenter on EKS");
-    assert_eq!(app.matches.len(), 1);
+    assert_eq!(app.matches().len(), 1);
     let s = screen(&app);
     assert!(s.contains("no post has 'karpetner': showing close matches"), "{s}");
 }
@@ -536,26 +537,26 @@ fn facets_follow_the_view() {
     let o = FakeHost::default();
     press(&mut app, &o, "/#security<Enter>t");
     let count =
-        |app: &linkfeed::app::App, tag: &str| app.tags.iter().find(|(t, _)| t == tag).map(|(_, n)| *n);
+        |app: &linkfeed::app::App, tag: &str| app.tags().iter().find(|(t, _)| t == tag).map(|(_, n)| *n);
     assert_eq!(count(&app, "security"), Some(3));
     assert_eq!(count(&app, "eks"), Some(1), "within #security, one post is tagged eks");
     assert_eq!(count(&app, "mobile"), None, "no post in view has it");
     press(&mut app, &o, "eks<Enter>");
-    assert_eq!(app.matches.len(), 1, "as the picker said");
+    assert_eq!(app.matches().len(), 1, "as the picker said");
     assert_eq!(selected_title(&app), "Securing EKS");
     // The whole feed's counts: picking one shows what was counted.
     press(&mut app, &o, "t<C-a>");
     assert_eq!(count(&app, "mobile"), Some(1));
     assert_eq!(count(&app, "eks"), Some(3));
     press(&mut app, &o, "mobile<Enter>");
-    assert_eq!(app.matches.len(), 1);
+    assert_eq!(app.matches().len(), 1);
     assert_eq!(selected_title(&app), "Native apps");
     // The section picker counts the query's posts per section.
     let mut app = app_with(facet_feed(), 120, 30);
     press(&mut app, &o, "/eks<Enter><Tab>");
-    assert_eq!(app.section_counts, Some((vec![2, 1], 3)));
+    assert_eq!(app.section_counts().cloned(), Some((vec![2, 1], 3)));
     press(&mut app, &o, "2");
-    assert_eq!(app.matches.len(), 1, "Events: as the picker said");
+    assert_eq!(app.matches().len(), 1, "Events: as the picker said");
 }
 
 /// Issue 23: a new section opens at its top, not where the old post would
@@ -565,11 +566,11 @@ fn a_section_opens_at_its_top() {
     let mut app = app_with(whole_sample(), 120, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "jjjjjjjjjjjj");
-    assert_eq!(app.selected, 12);
+    assert_eq!(app.selected(), 12);
     press(&mut app, &o, "2");
-    assert_eq!((app.selected, app.offset), (0, 0), "{}", app.section_label());
+    assert_eq!((app.selected(), app.offset()), (0, 0), "{}", app.section_label());
     press(&mut app, &o, "jjj0");
-    assert_eq!((app.selected, app.offset), (0, 0), "all sections again, from the top");
+    assert_eq!((app.selected(), app.offset()), (0, 0), "all sections again, from the top");
 }
 
 /// Issue 23: Space and b page a long post in the detail pane; `l` gives the
@@ -582,30 +583,30 @@ fn long_posts_page_in_the_detail_pane() {
     feed.posts[0].summary = long;
     let mut app = app_with(feed, 120, 30);
     let o = FakeHost::default();
-    let page = app.size.1 as usize - 4; // the pane's height (27) less a line
+    let page = app.size().1 as usize - 4; // the pane's height (27) less a line
     press(&mut app, &o, " ");
-    assert_eq!(app.detail_scroll, page);
-    assert_eq!(app.selected, 0, "Space pages the post, not the list");
+    assert_eq!(app.detail_scroll(), page);
+    assert_eq!(app.selected(), 0, "Space pages the post, not the list");
     press(&mut app, &o, " b");
-    assert_eq!(app.detail_scroll, page);
+    assert_eq!(app.detail_scroll(), page);
     let s = screen(&app);
     assert!(s.contains("min read · more below ("), "{s}");
     // l: j, PgDn and G move the post.
     press(&mut app, &o, "lj");
-    assert_eq!((app.selected, app.detail_scroll), (0, page + 1));
+    assert_eq!((app.selected(), app.detail_scroll()), (0, page + 1));
     press(&mut app, &o, "<PgDn>");
-    assert_eq!(app.detail_scroll, 2 * page + 1);
+    assert_eq!(app.detail_scroll(), 2 * page + 1);
     press(&mut app, &o, "G");
     let s = screen(&app);
     assert!(!s.contains("more below"), "at the end: {s}");
     assert!(s.contains("h: the list"), "the focus is shown: {s}");
     press(&mut app, &o, "g");
-    assert_eq!(app.detail_scroll, 0);
+    assert_eq!(app.detail_scroll(), 0);
     // Esc gives the keys back to the list.
     press(&mut app, &o, "<Esc>j");
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.selected(), 1);
     press(&mut app, &o, "ljhj");
-    assert_eq!(app.selected, 2, "h gives them back too");
+    assert_eq!(app.selected(), 2, "h gives them back too");
 }
 
 /// Issue 23: views of one's own: tabs with unread counts, picked by the
@@ -614,27 +615,29 @@ fn long_posts_page_in_the_detail_pane() {
 #[test]
 fn views_are_tabs_with_unread_counts_and_open_at_their_top() {
     let mut app = app_with(facet_feed(), 120, 30);
-    app.views = vec![("eks".into(), "#eks".into()), ("news".into(), "-in:events".into())];
+    common::configure(&mut app, |s| {
+        s.views = vec![("eks".into(), "#eks".into()), ("news".into(), "-in:events".into())]
+    });
     let o = FakeHost::default();
     press(&mut app, &o, "jj");
     app.update(Action::Clock(TEST_NOW + 60));
-    assert_eq!(app.view_counts, [(3, 3), (4, 4)]);
+    assert_eq!(app.view_counts(), [(3, 3), (4, 4)]);
     let s = screen(&app);
     assert!(s.contains("0 all 6 · 3 eks 3 · 4 news 4"), "{s}");
     press(&mut app, &o, "3");
-    assert_eq!((app.selected, app.offset, app.matches.len()), (0, 0, 3));
+    assert_eq!((app.selected(), app.offset(), app.matches().len()), (0, 0, 3));
     assert_eq!(app.active_view(), Some(0));
     press(&mut app, &o, "m");
-    assert_eq!(app.view_counts[0], (3, 2), "the unread count follows the marks");
+    assert_eq!(app.view_counts()[0], (3, 2), "the unread count follows the marks");
     // A section is not a view; typing leaves it.
     press(&mut app, &o, "4");
     assert_eq!(app.active_view(), Some(1));
     press(&mut app, &o, "/ x<Enter>");
     assert_eq!(app.active_view(), None);
     // default_view by name (a view or a section).
-    assert!(app.open_named("EKS"));
+    assert!(common::open_named(&mut app, "EKS"));
     assert_eq!(app.active_view(), Some(0));
-    assert!(app.open_named("Events"));
-    assert_eq!(app.section.as_deref(), Some("events"));
-    assert!(!app.open_named("nothing"));
+    assert!(common::open_named(&mut app, "Events"));
+    assert_eq!(app.section(), Some("events"));
+    assert!(!common::open_named(&mut app, "nothing"));
 }

@@ -154,7 +154,7 @@ fn in_kind_and_is_terms_filter_in_the_reader() {
     let mut app = app();
     let o = FakeHost::default();
     let titles = |app: &linkfeed::app::App| -> Vec<String> {
-        app.matches.iter().map(|m| app.posts[m.idx].title.clone()).collect()
+        app.matches().iter().map(|m| app.posts()[m.idx].title.clone()).collect()
     };
     press(&mut app, &o, "/in:ev");
     // Events alone: upcoming first, then the past, most recent first.
@@ -173,9 +173,9 @@ fn in_kind_and_is_terms_filter_in_the_reader() {
 fn the_section_picker_shows_counts_and_digits_switch_sections() {
     let mut app = app();
     let o = FakeHost::default();
-    let total = app.matches.len();
+    let total = app.matches().len();
     press(&mut app, &o, "<Tab>");
-    assert_eq!(app.mode, Mode::Sections);
+    assert_eq!(app.mode(), Mode::Sections);
     let s = screen(&app);
     assert!(
         s.contains("all sections") && s.contains("Release notes") && s.contains("Documentation links"),
@@ -183,18 +183,18 @@ fn the_section_picker_shows_counts_and_digits_switch_sections() {
     );
     // Row 1 is the first section (releases): j then Enter shows it.
     press(&mut app, &o, "j<Enter>");
-    assert_eq!(app.mode, Mode::List);
-    assert_eq!(app.section.as_deref(), Some("releases"));
-    assert_eq!(app.matches.len(), 2);
+    assert_eq!(app.mode(), Mode::List);
+    assert_eq!(app.section(), Some("releases"));
+    assert_eq!(app.matches().len(), 2);
     assert!(screen(&app).contains("Release notes · 2 of"), "the status bar names the section");
     press(&mut app, &o, "2");
-    assert_eq!(app.section.as_deref(), Some("docs"));
+    assert_eq!(app.section(), Some("docs"));
     press(&mut app, &o, "0");
-    assert_eq!(app.section, None);
-    assert_eq!(app.matches.len(), total);
+    assert_eq!(app.section(), None);
+    assert_eq!(app.matches().len(), total);
     press(&mut app, &o, "9");
-    assert_eq!(app.section, None, "no ninth section");
-    assert!(app.message.as_ref().is_some_and(|m| m.text.contains("no section 9")));
+    assert_eq!(app.section(), None, "no ninth section");
+    assert!(app.message().as_ref().is_some_and(|m| m.text.contains("no section 9")));
 }
 
 #[test]

@@ -182,7 +182,7 @@ fn a_megabyte_summary_loads_and_draws() {
     assert!(screen(&app).contains("TTTT"));
     // The 2 KB title wraps over 94 lines of the 22-column detail pane; the summary follows.
     press(&mut app, &o, &"J".repeat(120));
-    assert_eq!(app.detail_scroll, 120);
+    assert_eq!(app.detail_scroll(), 120);
     let s = screen(&app);
     assert!(s.contains("word word"), "{s}");
 }

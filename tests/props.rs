@@ -152,7 +152,7 @@ proptest! {
                 app.update(Action::Key(Input::Char(c)));
             }
             let fresh = Matcher::default().filter(&Query::parse(&typed), &posts);
-            prop_assert_eq!(&app.matches, &fresh, "after typing {:?}", typed);
+            prop_assert_eq!(&app.matches(), &fresh, "after typing {:?}", typed);
         }
     }
 }

@@ -51,8 +51,7 @@ fn empty_feed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let feed = feed::load(&feed::Source::Dir(dir.path().to_path_buf()), &Default::default())
         .expect("an empty folder loads");
-    let mut app = app_with(feed, 80, 16);
-    app.source_label = "~/feed".into();
+    let app = app_called(feed, "~/feed", 80, 16);
     insta::assert_snapshot!(draw(&app).backend());
 }
 
@@ -100,7 +99,7 @@ fn no_size_panics_in_any_mode() {
 fn the_selected_row_stands_out_even_without_colour() {
     for theme in [Theme::COLOR, Theme::PLAIN] {
         let mut app = sample_app(100, 30);
-        app.theme = theme;
+        common::configure(&mut app, |s| s.theme = theme);
         let t = draw(&app);
         let buf = t.backend().buffer();
         // Row 1 (inside the border) is selected, row 2 is not.
@@ -170,8 +169,8 @@ fn narrow_terminals_show_one_pane_at_a_time() {
     insta::assert_snapshot!("narrow_detail", draw(&app).backend());
     // Esc goes back to the list, on the same post.
     press(&mut app, &o, "<Esc>");
-    assert!(!app.show_detail);
-    assert_eq!(app.selected, 1);
+    assert!(!app.show_detail());
+    assert_eq!(app.selected(), 1);
     assert!(screen(&app).contains("▶"));
     // In the detail, Enter opens it.
     press(&mut app, &o, "<Enter><Enter>");
@@ -245,9 +244,9 @@ fn help_scrolls_when_it_does_not_fit() {
     press(&mut app, &o, &"j".repeat(40));
     let s = screen(&app);
     assert!(s.contains("Query syntax") && s.contains("leave out what the term matches"), "{s}");
-    assert_eq!(app.selected, 0, "j scrolled the help, not the list");
+    assert_eq!(app.selected(), 0, "j scrolled the help, not the list");
     press(&mut app, &o, "<Esc>");
-    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.mode(), Mode::List);
     // Wide enough: nothing to scroll.
     let mut wide = sample_app(120, 40);
     press(&mut wide, &o, "?");
@@ -297,7 +296,7 @@ fn the_problems_overlay_wraps_long_messages_and_scrolls() {
 #[test]
 fn a_long_status_message_is_cut_with_an_ellipsis() {
     let mut app = sample_app(60, 10);
-    app.notify("x".repeat(200), false);
+    app.update(linkfeed::app::Action::Notice("x".repeat(200), false));
     let s = screen(&app);
     let last = s.lines().last().unwrap_or("");
     assert!(last.contains("xxx…"), "{last}");

@@ -14,7 +14,7 @@ use common::*;
 use linkfeed::app::keys::Mode;
 
 fn titles(app: &linkfeed::app::App) -> Vec<String> {
-    app.matches.iter().map(|m| app.posts[m.idx].title.clone()).collect()
+    app.matches().iter().map(|m| app.posts()[m.idx].title.clone()).collect()
 }
 
 #[test]
@@ -24,23 +24,23 @@ fn n_and_shift_n_move_to_the_next_and_previous_unread_post_wrapping() {
     let all = titles(&app);
     // Read posts 1 and 2: n from 0 skips them.
     press(&mut app, &o, "jmjmgg");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     press(&mut app, &o, "n");
     assert_eq!(selected_title(&app), all[3]);
     // N goes back over the read ones to 0.
     press(&mut app, &o, "N");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     // From the last post, n wraps to the first unread and says so.
     press(&mut app, &o, "G");
     press(&mut app, &o, "n");
-    assert_eq!(app.selected, 0);
-    assert!(app.message.as_ref().is_some_and(|m| m.text == "wrapped around"));
+    assert_eq!(app.selected(), 0);
+    assert!(app.message().as_ref().is_some_and(|m| m.text == "wrapped around"));
     // Nothing unread: n stays and says so.
     press(&mut app, &o, "/ratatui<Enter>");
     press(&mut app, &o, "m");
-    assert!(app.matches.len() == 1);
+    assert!(app.matches().len() == 1);
     press(&mut app, &o, "n");
-    assert!(app.message.as_ref().is_some_and(|m| m.text == "no unread posts left in this view"));
+    assert!(app.message().as_ref().is_some_and(|m| m.text == "no unread posts left in this view"));
 }
 
 #[test]
@@ -52,19 +52,19 @@ fn opening_marks_read_and_moves_to_the_next_unread() {
     // Open post 0: it is read, and the next unread (post 2: 1 is read) is selected.
     press(&mut app, &o, "o");
     assert_eq!(o.opened.borrow().len(), 1);
-    assert!(app.read.contains(&o.opened.borrow()[0]));
+    assert!(app.read().contains(&o.opened.borrow()[0]));
     assert_eq!(selected_title(&app), all[2]);
     // With open_advances off, the selection stays.
-    app.open_advances = false;
+    common::configure(&mut app, |s| s.open_advances = false);
     press(&mut app, &o, "o");
     assert_eq!(selected_title(&app), all[2]);
     // In an is:unread view the opened post leaves; the next one takes its row.
-    app.open_advances = true;
+    common::configure(&mut app, |s| s.open_advances = true);
     press(&mut app, &o, "u");
-    assert_eq!(app.matches.len(), 41);
+    assert_eq!(app.matches().len(), 41);
     let before = selected_title(&app);
     press(&mut app, &o, "o");
-    assert_eq!(app.matches.len(), 40);
+    assert_eq!(app.matches().len(), 40);
     assert_ne!(selected_title(&app), before);
     assert!(!app.is_read(app.current().expect("a post")));
 }
@@ -75,31 +75,31 @@ fn a_marks_the_view_read_asking_first_when_it_is_more_than_a_screen_and_z_undoes
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "A");
-    assert_eq!(app.mode, Mode::Confirm);
-    assert!(app.message.as_ref().is_some_and(|m| m.text.starts_with("mark 44 posts read?")));
+    assert_eq!(app.mode(), Mode::Confirm);
+    assert!(app.message().as_ref().is_some_and(|m| m.text.starts_with("mark 44 posts read?")));
     // Any other key cancels, and does nothing else.
     press(&mut app, &o, "j");
-    assert_eq!((app.mode, app.selected, app.unread), (Mode::List, 0, 44));
+    assert_eq!((app.mode(), app.selected(), app.unread()), (Mode::List, 0, 44));
     press(&mut app, &o, "Ay");
-    assert_eq!(app.unread, 0);
+    assert_eq!(app.unread(), 0);
     assert_eq!(o.marks.borrow().read.len(), 44, "saved");
     // A small view is marked at once.
     press(&mut app, &o, "z");
-    assert_eq!(app.unread, 44);
+    assert_eq!(app.unread(), 44);
     assert_eq!(o.marks.borrow().read.len(), 0, "the undo is saved too");
     press(&mut app, &o, "/kube<Enter>A");
-    assert_eq!(app.mode, Mode::List);
-    let n = app.matches.len();
-    assert_eq!(app.unread, 44 - n);
+    assert_eq!(app.mode(), Mode::List);
+    let n = app.matches().len();
+    assert_eq!(app.unread(), 44 - n);
     // Several levels: m, then z, z.
     press(&mut app, &o, "<Esc>Gm");
-    assert_eq!(app.unread, 43 - n);
+    assert_eq!(app.unread(), 43 - n);
     press(&mut app, &o, "z");
-    assert_eq!(app.unread, 44 - n);
+    assert_eq!(app.unread(), 44 - n);
     press(&mut app, &o, "z");
-    assert_eq!(app.unread, 44);
+    assert_eq!(app.unread(), 44);
     press(&mut app, &o, "z");
-    assert!(app.message.as_ref().is_some_and(|m| m.text == "nothing to undo"));
+    assert!(app.message().as_ref().is_some_and(|m| m.text == "nothing to undo"));
 }
 
 #[test]
@@ -108,23 +108,23 @@ fn stars_mark_posts_for_later_and_is_starred_finds_them() {
     let o = FakeHost::default();
     let all = titles(&app);
     press(&mut app, &o, "*jj*");
-    assert_eq!(app.starred.len(), 2);
+    assert_eq!(app.starred().len(), 2);
     assert_eq!(o.marks.borrow().starred.len(), 2);
     press(&mut app, &o, "/is:starred<Enter>");
     assert_eq!(titles(&app), vec![all[0].clone(), all[2].clone()]);
     press(&mut app, &o, "<Esc>/-is:starred<Enter>");
-    assert_eq!(app.matches.len(), 42);
+    assert_eq!(app.matches().len(), 42);
     // Unstarring in an is:starred view takes the post out of it.
     press(&mut app, &o, "<Esc>/is:starred<Enter>*");
     assert_eq!(titles(&app), vec![all[2].clone()]);
     // z puts the star back.
     press(&mut app, &o, "z");
-    assert_eq!(app.matches.len(), 2);
+    assert_eq!(app.matches().len(), 2);
     // is:read / is:unread.
     press(&mut app, &o, "<Esc>gm/is:read<Enter>");
     assert_eq!(titles(&app), vec![all[0].clone()]);
     press(&mut app, &o, "<Esc>/is:unread<Enter>");
-    assert_eq!(app.matches.len(), 43);
+    assert_eq!(app.matches().len(), 43);
 }
 
 #[test]
@@ -140,16 +140,16 @@ fn the_selection_follows_the_post_through_esc_u_sort_and_filters() {
     // Esc clears the filter: still on it (not the top).
     press(&mut app, &o, "<Esc>");
     assert_eq!(selected_title(&app), post);
-    assert_eq!(app.selected, 5);
+    assert_eq!(app.selected(), 5);
     // u twice: still on it.
     press(&mut app, &o, "uu");
     assert_eq!(selected_title(&app), post);
     // Sorting: still on it, wherever it went.
     press(&mut app, &o, "ss");
     assert_eq!(selected_title(&app), post);
-    assert_ne!(app.selected, 5);
+    assert_ne!(app.selected(), 5);
     press(&mut app, &o, "ss");
-    assert_eq!(app.selected, 5);
+    assert_eq!(app.selected(), 5);
     // The post leaves the view (marked read under is:unread): the next post in the order takes the row.
     let next = titles(&app)[6].clone();
     press(&mut app, &o, "um");
@@ -161,7 +161,7 @@ fn u_puts_is_unread_in_the_query_and_takes_it_out() {
     let mut app = sample_app(100, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "/kube<Enter>u");
-    assert_eq!(app.query_text, "kube is:unread");
+    assert_eq!(app.query_text(), "kube is:unread");
     press(&mut app, &o, "u");
-    assert_eq!(app.query_text, "kube");
+    assert_eq!(app.query_text(), "kube");
 }

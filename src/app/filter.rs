@@ -8,13 +8,13 @@ impl App {
     /// Letters typed into the filter or the tag picker; controls are dropped.
     pub(super) fn type_text(&mut self, text: &str) {
         let clean = text.chars().filter(|c| !c.is_control());
-        match self.mode {
+        match self.view.mode {
             Mode::Filter => {
-                self.query_text.extend(clean);
+                self.filter.query_text.extend(clean);
                 self.refilter();
             }
             Mode::Tags => {
-                self.tag_input.extend(clean);
+                self.pickers.tag_input.extend(clean);
                 self.refilter_tags();
             }
             // A digit picks a section: 1 the first, 0 all.
@@ -30,54 +30,59 @@ impl App {
     /// Re-reads the query and recomputes the matches. The selection follows
     /// the selected post; when the post has left the view, the nearest row.
     pub(super) fn refilter(&mut self) {
-        let keep = self.matches.get(self.selected).map(|m| (m.idx, self.selected));
-        let query = Query::parse(&self.query_text);
+        let keep = self.view.matches.get(self.view.selected).map(|m| (m.idx, self.view.selected));
+        let query = Query::parse(&self.filter.query_text);
         if !query.is_empty() {
             self.ensure_index();
         }
         let n = query.terms.len();
-        let previous = std::mem::take(&mut self.raw);
+        let previous = std::mem::take(&mut self.filter.raw);
         // A new term starts: what the terms before it matched is the base
         // every spelling of the new term is filtered from.
-        if n >= 2 && self.query.terms.len() == n - 1 && query.terms[..n - 1] == self.query.terms[..] {
-            self.base = Some((self.query.terms.clone(), previous.clone()));
+        if n >= 2
+            && self.filter.query.terms.len() == n - 1
+            && query.terms[..n - 1] == self.filter.query.terms[..]
+        {
+            self.filter.base = Some((self.filter.query.terms.clone(), previous.clone()));
         }
         // A query that only grew can only lose matches: look at those alone,
         // and score only the terms that changed. Otherwise, when only the
         // last term changed, start from the base.
-        let narrow = match query.narrowing(&self.query) {
+        let narrow = match query.narrowing(&self.filter.query) {
             Some((start, drop_last)) => Some(Narrow { from: &previous, start, drop_last }),
             None => self
+                .filter
                 .base
                 .as_ref()
                 .filter(|(terms, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
                 .map(|(_, base)| Narrow { from: base, start: n - 1, drop_last: false }),
         };
         let empty = crate::search::Index::default();
-        let index = self.index.as_ref().unwrap_or(&empty);
-        let mut raw = self.matcher.filter_within(&query, &self.posts, index, narrow);
+        let index = self.filter.index.as_ref().unwrap_or(&empty);
+        let mut raw = self.filter.matcher.filter_within(&query, &self.feed.posts, index, narrow);
         // Kept by index, before the view's own filters and order: the next
         // keystroke narrows from it.
-        self.matches = raw.clone();
+        self.view.matches = raw.clone();
         raw.sort_unstable_by_key(|m| m.idx);
-        self.raw = raw;
-        if let Some(section) = &self.section {
-            let posts = &self.posts;
-            self.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
+        self.filter.raw = raw;
+        if let Some(section) = &self.view.section {
+            let posts = &self.feed.posts;
+            self.view.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
         }
         // Fuzz is the last resort: within the view, a term keeps only the
         // posts that hold it when any does. Then the view's order.
         let order = crate::search::order::Order {
-            newest: self.by_newest,
-            ranks: Some(&self.sort_ranks),
-            now: self.clock,
+            newest: self.filter.by_newest,
+            ranks: Some(&self.filter.sort_ranks),
+            now: self.feed.clock,
         };
-        self.loose = crate::search::order::arrange(&query, &mut self.matches, &self.posts, &order);
-        self.query = query;
+        self.filter.loose =
+            crate::search::order::arrange(&query, &mut self.view.matches, &self.feed.posts, &order);
+        self.filter.query = query;
         match keep {
             Some((idx, row)) => self.follow(idx, row),
             None => {
-                self.offset = 0;
+                self.view.offset = 0;
                 self.select(0);
             }
         }
@@ -87,23 +92,23 @@ impl App {
     /// nearest row: the top of a ranked list, else where the post would
     /// have stood in the list's order (`row`, its old row, for events).
     pub(super) fn follow(&mut self, idx: usize, row: usize) {
-        if let Some(i) = self.matches.iter().position(|m| m.idx == idx) {
+        if let Some(i) = self.view.matches.iter().position(|m| m.idx == idx) {
             self.select(i);
             return;
         }
-        let ranked = self.query.ranks_by_score() && !self.by_newest;
+        let ranked = self.filter.query.ranks_by_score() && !self.filter.by_newest;
         let i = if ranked {
             0
-        } else if !self.sort_ranks.is_empty() {
-            let ranks = &self.sort_ranks;
+        } else if !self.filter.sort_ranks.is_empty() {
+            let ranks = &self.filter.sort_ranks;
             let rank = |i: usize| ranks.get(i).copied().unwrap_or(u32::MAX);
-            self.matches.partition_point(|m| rank(m.idx) < rank(idx))
+            self.view.matches.partition_point(|m| rank(m.idx) < rank(idx))
         } else if self.is_event_view() {
             row
         } else {
-            self.matches.partition_point(|m| m.idx < idx)
+            self.view.matches.partition_point(|m| m.idx < idx)
         };
-        self.detail_scroll = 0;
+        self.view.detail_scroll = 0;
         self.select(i);
     }
 
@@ -111,9 +116,9 @@ impl App {
     /// [`App::refilter`] looks at every post (after the feed, the clock or
     /// the view changed).
     pub(super) fn forget_query(&mut self) {
-        self.query = Query::default();
-        self.raw.clear();
-        self.base = None;
+        self.filter.query = Query::default();
+        self.filter.raw.clear();
+        self.filter.base = None;
     }
 
     /// As [`App::refilter`], from scratch (the view changed, not the query).
@@ -125,31 +130,32 @@ impl App {
     /// Whether every post in view is an event (the events section, or
     /// `kind:event`): then they are ordered by when they happen.
     pub fn is_event_view(&self) -> bool {
-        crate::search::all_events(&self.matches, &self.posts)
+        crate::search::all_events(&self.view.matches, &self.feed.posts)
     }
 
     /// Picks row `n` of the section picker: 0 is all sections, 1 the first,
     /// then the views after the sections.
     pub(super) fn pick_section(&mut self, n: usize) {
-        self.mode = Mode::List;
-        if n > self.sections.len() {
-            if n - self.sections.len() <= self.views.len() {
-                self.apply_view(n - self.sections.len() - 1);
+        self.view.mode = Mode::List;
+        if n > self.feed.sections.len() {
+            if n - self.feed.sections.len() <= self.settings.views.len() {
+                self.apply_view(n - self.feed.sections.len() - 1);
             } else {
                 self.say(format!("there is no section {n}: Tab lists them"), true);
             }
             return;
         }
-        let section = n.checked_sub(1).and_then(|i| self.sections.get(i)).map(|(name, _, _)| name.clone());
+        let section =
+            n.checked_sub(1).and_then(|i| self.feed.sections.get(i)).map(|(name, _, _)| name.clone());
         self.set_section(section);
     }
 
     /// Shows only `section`'s posts (`None`: all), keeping the selection where it can.
     pub(super) fn set_section(&mut self, section: Option<String>) {
-        self.section = section;
+        self.view.section = section;
         self.refilter_keeping();
         // A new section opens at its top, not where the old post would stand.
-        self.offset = 0;
+        self.view.offset = 0;
         self.select(0);
         let label = self.section_label();
         self.say(format!("showing {label}"), false);
@@ -157,9 +163,10 @@ impl App {
 
     /// The section shown, by its title: "all sections" when none is chosen.
     pub fn section_label(&self) -> String {
-        match &self.section {
+        match &self.view.section {
             None => "all sections".into(),
             Some(s) => self
+                .feed
                 .sections
                 .iter()
                 .find(|(n, _, _)| n == s)

@@ -22,19 +22,19 @@ pub enum Confirm {
 
 impl App {
     /// Replaces the marks (as loaded from disk, or changed by another reader).
-    pub fn set_marks(&mut self, read: HashSet<String>, starred: HashSet<String>) {
-        self.read = read;
-        self.starred = starred;
+    pub(super) fn set_marks(&mut self, read: HashSet<String>, starred: HashSet<String>) {
+        self.marks.read = read;
+        self.marks.starred = starred;
         self.marks_changed();
         self.refresh_detail();
     }
 
     pub fn is_read(&self, post: &Post) -> bool {
-        !self.read.is_empty() && self.read.contains(store::read::key(post).as_ref())
+        !self.marks.read.is_empty() && self.marks.read.contains(store::read::key(post).as_ref())
     }
 
     pub fn is_starred(&self, post: &Post) -> bool {
-        !self.starred.is_empty() && self.starred.contains(store::read::key(post).as_ref())
+        !self.marks.starred.is_empty() && self.marks.starred.contains(store::read::key(post).as_ref())
     }
 
     /// Recounts the unread posts and tells the matcher each post's marks;
@@ -42,13 +42,14 @@ impl App {
     /// staying on the selected post when it is still there.
     pub(super) fn marks_changed(&mut self) {
         let flags: Vec<u8> = self
+            .feed
             .posts
             .iter()
-            .map(|p| store::marks::bits(p, &self.read, &self.starred, &self.new_posts))
+            .map(|p| store::marks::bits(p, &self.marks.read, &self.marks.starred, &self.feed.new_posts))
             .collect();
-        self.unread = flags.iter().filter(|&&f| f & READ == 0).count();
-        self.matcher.marks = flags;
-        let by_marks = self.query.terms.iter().any(|t| {
+        self.marks.unread = flags.iter().filter(|&&f| f & READ == 0).count();
+        self.filter.matcher.marks = flags;
+        let by_marks = self.filter.query.terms.iter().any(|t| {
             t.scope == Scope::Is && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new")
         });
         if by_marks {
@@ -63,8 +64,8 @@ impl App {
         let mut changed = Vec::new();
         for r in records {
             let set = match r.field {
-                Field::Read => &mut self.read,
-                Field::Starred => &mut self.starred,
+                Field::Read => &mut self.marks.read,
+                Field::Starred => &mut self.marks.starred,
             };
             let was = set.contains(&r.key);
             if was == r.value {
@@ -82,10 +83,10 @@ impl App {
             return None;
         }
         if undoable {
-            if self.undo.len() >= UNDO_LEVELS {
-                self.undo.remove(0);
+            if self.marks.undo.len() >= UNDO_LEVELS {
+                self.marks.undo.remove(0);
             }
-            self.undo.push(before);
+            self.marks.undo.push(before);
         }
         self.marks_changed();
         Some(Effect::Mark(changed))
@@ -98,7 +99,7 @@ impl App {
         };
         match sanitize::safe_url(&post.url) {
             Ok(url) => {
-                self.pending_read = Some(store::read::key(post).into_owned());
+                self.marks.pending_read = Some(store::read::key(post).into_owned());
                 Some(Effect::Open(url))
             }
             Err(why) => {
@@ -111,13 +112,13 @@ impl App {
     /// The browser started: the post is read, and with `open_advances` the
     /// next unread post is selected.
     pub(super) fn opened(&mut self) -> Option<Effect> {
-        let key = self.pending_read.take()?;
+        let key = self.marks.pending_read.take()?;
         let still_here = |app: &App| app.current().is_some_and(|p| store::read::key(p) == key.as_str());
         let effect = self.mark(vec![Record::new(key.clone(), Field::Read, true)], true);
-        if self.open_advances {
+        if self.settings.open_advances {
             // The opened post may have left an `is:unread` view: then the
             // row it was on already holds the next post.
-            let from = if still_here(self) { self.selected + 1 } else { self.selected };
+            let from = if still_here(self) { self.view.selected + 1 } else { self.view.selected };
             if let Some(i) = self.find_unread(from, true) {
                 self.select(i);
             }
@@ -127,7 +128,7 @@ impl App {
 
     pub(super) fn toggle_read(&mut self) -> Option<Effect> {
         let key = self.current().map(|p| store::read::key(p).into_owned())?;
-        let now_read = !self.read.contains(&key);
+        let now_read = !self.marks.read.contains(&key);
         self.say(if now_read { "marked read" } else { "marked unread" }.into(), false);
         self.mark(vec![Record::new(key, Field::Read, now_read)], true)
     }
@@ -137,7 +138,7 @@ impl App {
             self.say("no post is selected".into(), true);
             return None;
         };
-        let now = !self.starred.contains(&key);
+        let now = !self.marks.starred.contains(&key);
         self.say(if now { "starred: is:starred lists it" } else { "unstarred" }.into(), false);
         self.mark(vec![Record::new(key, Field::Starred, now)], true)
     }
@@ -145,11 +146,12 @@ impl App {
     /// The first unread row from `from` on (forward) or before it
     /// (backward), wrapping around the view.
     fn find_unread(&self, from: usize, forward: bool) -> Option<usize> {
-        let n = self.matches.len();
+        let n = self.view.matches.len();
         if n == 0 {
             return None;
         }
-        let unread = |i: usize| self.posts.get(self.matches[i].idx).is_some_and(|p| !self.is_read(p));
+        let unread =
+            |i: usize| self.feed.posts.get(self.view.matches[i].idx).is_some_and(|p| !self.is_read(p));
         if forward {
             (0..n).map(|k| (from + k) % n).find(|&i| unread(i))
         } else {
@@ -159,13 +161,13 @@ impl App {
 
     /// `n` / `N`: the next / previous unread post in the view.
     pub(super) fn next_unread(&mut self, forward: bool) {
-        let from = if forward { self.selected + 1 } else { self.selected };
+        let from = if forward { self.view.selected + 1 } else { self.view.selected };
         match self.find_unread(from, forward) {
-            Some(i) if i == self.selected && self.current().is_some_and(|p| !self.is_read(p)) => {
+            Some(i) if i == self.view.selected && self.current().is_some_and(|p| !self.is_read(p)) => {
                 self.say("this is the only unread post here".into(), false)
             }
             Some(i) => {
-                if (forward && i < self.selected) || (!forward && i > self.selected) {
+                if (forward && i < self.view.selected) || (!forward && i > self.view.selected) {
                     self.say("wrapped around".into(), false);
                 }
                 self.select(i);
@@ -178,9 +180,10 @@ impl App {
     /// than a screen of posts.
     pub(super) fn mark_all_read(&mut self) -> Option<Effect> {
         let keys: Vec<String> = self
+            .view
             .matches
             .iter()
-            .filter_map(|m| self.posts.get(m.idx))
+            .filter_map(|m| self.feed.posts.get(m.idx))
             .filter(|p| !self.is_read(p))
             .map(|p| store::read::key(p).into_owned())
             .collect();
@@ -190,8 +193,8 @@ impl App {
         }
         if keys.len() > self.list_height() {
             let n = keys.len();
-            self.confirm = Some(Confirm::MarkRead(keys));
-            self.mode = Mode::Confirm;
+            self.view.confirm = Some(Confirm::MarkRead(keys));
+            self.view.mode = Mode::Confirm;
             self.say(format!("mark {n} posts read? y/n"), false);
             return None;
         }
@@ -209,8 +212,8 @@ impl App {
 
     /// The answer to the question in the status bar.
     pub(super) fn answer(&mut self, yes: bool) -> Option<Effect> {
-        self.mode = Mode::List;
-        match (self.confirm.take(), yes) {
+        self.view.mode = Mode::List;
+        match (self.view.confirm.take(), yes) {
             (Some(Confirm::MarkRead(keys)), true) => self.mark_keys_read(keys),
             (Some(_), false) => {
                 self.say("nothing marked".into(), false);
@@ -222,7 +225,7 @@ impl App {
 
     /// `z`: puts back the marks as they were before the last marking action.
     pub(super) fn undo(&mut self) -> Option<Effect> {
-        let Some(before) = self.undo.pop() else {
+        let Some(before) = self.marks.undo.pop() else {
             self.say("nothing to undo".into(), false);
             return None;
         };
@@ -233,16 +236,16 @@ impl App {
         };
         let effect = self.mark(before, false);
         let s = if n == 1 { "" } else { "s" };
-        let left = self.undo.len();
+        let left = self.marks.undo.len();
         self.say(format!("undone: {n} {what}{s} restored ({left} more to undo)"), false);
         effect
     }
 
     /// `u`: adds `is:unread` to the query, or takes it out.
     pub(super) fn toggle_unread_only(&mut self) {
-        let words: Vec<&str> = self.query_text.split_whitespace().collect();
+        let words: Vec<&str> = self.filter.query_text.split_whitespace().collect();
         let on = words.contains(&"is:unread");
-        self.query_text = if on {
+        self.filter.query_text = if on {
             words.into_iter().filter(|w| *w != "is:unread").collect::<Vec<_>>().join(" ")
         } else if words.is_empty() {
             "is:unread".into()
@@ -255,11 +258,11 @@ impl App {
 
     /// Whether `u` (`is:unread`) is in force.
     pub fn unread_only(&self) -> bool {
-        self.query.terms.iter().any(|t| t.scope == Scope::Is && !t.negate && t.text == "unread")
+        self.filter.query.terms.iter().any(|t| t.scope == Scope::Is && !t.negate && t.text == "unread")
     }
 
     /// Whether the last sync brought this post.
     pub fn is_new(&self, post: &Post) -> bool {
-        !self.new_posts.is_empty() && self.new_posts.contains(&post.path)
+        !self.feed.new_posts.is_empty() && self.feed.new_posts.contains(&post.path)
     }
 }

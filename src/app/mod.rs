@@ -1,9 +1,21 @@
-//! App state and the one place it changes: [`App::update`].
+//! The reader's state machine: [`App`], built once from a feed and its
+//! [`Settings`], and the one place it changes, [`App::update`] (an
+//! [`Action`] in, perhaps an [`Effect`] out).
+//!
+//! Owns: the state, grouped by concern in `state.rs` with fields private to
+//! this module (the view reads accessors); the key table (`keys`); the
+//! filter box and the order of a view (`filter`, `sort`, `views`); marks and
+//! undo (`marks`); selection and scrolling (`selection`); the pickers
+//! (`overlays`); the detail pane's lines (`detail`).
 //!
 //! The app does no I/O: opening a URL is an [`Effect`] the event loop carries
-//! out, and its outcome comes back as [`Action::Opened`].
+//! out, and its outcome comes back as [`Action::Opened`]; so do reloads,
+//! syncs, bodies read from disk and other readers' marks.
 
 pub mod detail;
+mod state;
+pub use state::Settings;
+use state::{FeedView, ListView, MarkState, Pickers, QueryState};
 mod filter;
 mod views;
 pub use views::SavedView;
@@ -62,6 +74,14 @@ pub enum Action {
     MarksChanged,
     /// Background work has something to say (text, is it an error).
     Notice(String, bool),
+    /// Nothing else to do: a slice of the idle work ([`App::needs_warm_up`]).
+    Idle,
+    /// New settings (the theme, keys, views, ...).
+    Settings(Box<Settings>),
+    /// Open the view saved by `remember_view` (at start).
+    Restore(SavedView),
+    /// Open the section or `[views]` entry of this name (`default_view`).
+    OpenView(String),
     /// The feed was read again (after `r`, or a change in the folder).
     Reloaded(Result<Box<Feed>, String>),
     /// Several letters typed at once (a burst of keys): filtered once.
@@ -129,209 +149,113 @@ pub struct Message {
     pub at: Instant,
 }
 
-/// The whole state of the reader.
+/// The whole state of the reader, grouped by concern (`state.rs`).
 pub struct App {
-    pub posts: Vec<Post>,
-    pub problems: Vec<Problem>,
-    /// Files kept out of the feed by an error.
-    pub skipped: usize,
-    /// "sample feed" or the folder.
-    pub source_label: String,
-    pub theme: Theme,
-    /// The keys in force (built-in, remapped by the configuration).
-    pub keymap: crate::app::keys::KeyMap,
-
-    pub mode: Mode,
-    pub query_text: String,
-    pub query: Query,
-    matcher: Matcher,
-    /// Lower-cased short fields of every post, for the filter's pre-check;
-    /// built by the first query with terms (not at start: the first screen
-    /// does not wait for it).
-    index: Option<Index>,
-    /// The word index of the long text, being built a slice at a time while
-    /// the reader is idle; handed to `index` when done.
-    text_words: WordIndex,
-    /// The posts the query lets through, in display order.
-    pub matches: Vec<Match>,
-    /// What the query matched, by index, before the view's filters (unread,
-    /// section) and order: the next keystroke narrows from it.
-    raw: Vec<Match>,
-    /// The query's terms that no post in view holds: their close matches
-    /// (a typo, letters in order) are shown, and the status bar says so.
-    pub loose: Vec<crate::search::Loose>,
-    /// The terms before the last one and what they matched (by index):
-    /// the last term is filtered from here while it is being typed.
-    base: Option<(Vec<crate::search::Term>, Vec<Match>)>,
-    /// The order when the query does not rank by score.
-    pub sort: Sort,
-    /// A query with words lists newest first instead of best match first
-    /// (Ctrl-s).
-    pub by_newest: bool,
-    /// Each post's position in `sort` (empty for `Sort::Newest`).
-    sort_ranks: Vec<u32>,
-    /// Index into `matches`.
-    pub selected: usize,
-    /// First visible row of the list.
-    pub offset: usize,
-    /// First visible line of the detail pane.
-    pub detail_scroll: usize,
-    /// Terminal size in columns and rows.
-    pub size: (u16, u16),
-    pub message: Option<Message>,
-
-    /// The tag picker's tags with their post counts, most used first: in
-    /// the view, or in the whole feed (`facets_whole`).
-    pub tags: Vec<(String, usize)>,
-    /// Every tag of the feed with its post count (see `tags_stale`).
-    tags_all: Vec<(String, usize)>,
-    /// `tags_all` is still to be counted for the feed in hand.
-    tags_stale: bool,
-    /// The pickers count the whole feed rather than the view (`Ctrl-a`
-    /// in a picker switches).
-    pub facets_whole: bool,
-    /// `[views]`: a name and its query, in the config's order.
-    pub views: Vec<(String, String)>,
-    /// Each view's (posts, unread), as last counted.
-    pub view_counts: Vec<(usize, usize)>,
-    view_counts_key: Option<(usize, usize, i64)>,
-    /// The section picker's counts within the view (by `sections`' order,
-    /// then all sections), when a query narrows it.
-    pub section_counts: Option<(Vec<usize>, usize)>,
-    pub tag_input: String,
-    /// Indices into `tags` that the tag input lets through.
-    pub tag_matches: Vec<usize>,
-    pub tag_selected: usize,
-    pub problem_selected: usize,
-    /// First line of the help overlay shown (when it does not fit).
-    pub help_scroll: usize,
-
-    /// Keys (`state::key`) of the posts that have been read.
-    pub read: HashSet<String>,
-    /// Keys of the starred posts.
-    pub starred: HashSet<String>,
-    /// How many of `posts` are not in `read`.
-    pub unread: usize,
-    /// The post being opened: read once the browser has started.
-    pending_read: Option<String>,
-    /// The marks as they were before each marking action, newest last (`z`).
-    undo: Vec<Vec<crate::store::marks::Record>>,
-    /// The question waiting in the status bar (`Mode::Confirm`).
-    pub confirm: Option<Confirm>,
-    /// Opening a post moves to the next unread one.
-    pub open_advances: bool,
-    /// In a terminal too narrow for two panes, the detail pane is shown.
-    pub show_detail: bool,
-    /// The keys that move (j/k, PgDn/PgUp, g/G) move the detail pane, not
-    /// the list (`l`/`Right`; `h`/`Left` or `Esc` give them back).
-    pub focus_detail: bool,
-    /// The posts the last sync brought (`is:new`, a `+` in the list).
-    pub new_posts: std::collections::HashSet<std::path::PathBuf>,
-    /// The name of the open git feed (`S` syncs it); `None` for a folder.
-    pub sync_feed: Option<String>,
-    /// A sync is running.
-    pub syncing: bool,
-    /// The last sync's report line, said again once the feed is read again.
-    sync_report: Option<String>,
-    /// The feed was drawn from the parse cache unchecked; the check is running.
-    pub checking_cache: bool,
-
-    /// The feed folder (empty for the bundled sample).
-    pub root: std::path::PathBuf,
-    /// The wall clock (seconds since the epoch), as last told.
-    pub clock: i64,
-    /// Every section: folder name, title, posts.
-    pub sections: Vec<(String, String, usize)>,
-    /// Only this section's posts are shown (`None`: all).
-    pub section: Option<String>,
-    /// The row of the section picker (0 is "all sections").
-    pub section_selected: usize,
-    /// The detail pane's lines for the selected post, and what they were
-    /// built for (post index, width, clock minute).
-    detail: Vec<detail::DetailLine>,
-    detail_for: Option<(usize, usize, i64, bool)>,
-    /// Bodies read from disk for the posts last shown, by path (a few; see
-    /// [`BODIES_KEPT`]).
-    bodies: std::collections::HashMap<std::path::PathBuf, String>,
-
-    pub should_quit: bool,
+    settings: Settings,
+    feed: FeedView,
+    filter: QueryState,
+    view: ListView,
+    pickers: Pickers,
+    marks: MarkState,
 }
 
 impl App {
+    /// The reader of `feed` with the built-in settings.
     pub fn new(feed: Feed, source_label: String) -> App {
+        App::with_settings(feed, source_label, Settings::default())
+    }
+
+    /// The reader of `feed`, called `source_label`, with `settings`: built
+    /// once; from here on only [`App::update`] changes it. A feed drawn from
+    /// the parse cache unchecked (`stats.unchecked`) shows that its check is
+    /// running.
+    pub fn with_settings(feed: Feed, source_label: String, settings: Settings) -> App {
+        let checking_cache = feed.stats.unchecked;
+        let sort = settings.sort;
         let mut app = App {
-            posts: Vec::new(),
-            problems: Vec::new(),
-            skipped: 0,
-            source_label,
-            theme: Theme::default(),
-            keymap: crate::app::keys::KeyMap::default(),
-            mode: Mode::List,
-            query_text: String::new(),
-            query: Query::default(),
-            matcher: Matcher::default(),
-            index: None,
-            text_words: WordIndex::Waiting,
-            matches: Vec::new(),
-            raw: Vec::new(),
-            loose: Vec::new(),
-            base: None,
-            sort: Sort::Newest,
-            by_newest: false,
-            sort_ranks: Vec::new(),
-            selected: 0,
-            offset: 0,
-            detail_scroll: 0,
-            size: (80, 24),
-            message: None,
-            tags: Vec::new(),
-            tags_stale: true,
-            tags_all: Vec::new(),
-            facets_whole: false,
-            views: Vec::new(),
-            view_counts: Vec::new(),
-            view_counts_key: None,
-            section_counts: None,
-            tag_input: String::new(),
-            tag_matches: Vec::new(),
-            tag_selected: 0,
-            problem_selected: 0,
-            help_scroll: 0,
-            read: HashSet::new(),
-            starred: HashSet::new(),
-            unread: 0,
-            pending_read: None,
-            undo: Vec::new(),
-            confirm: None,
-            open_advances: true,
-            show_detail: false,
-            focus_detail: false,
-            new_posts: std::collections::HashSet::new(),
-            sync_feed: None,
-            syncing: false,
-            sync_report: None,
-            checking_cache: false,
-            root: std::path::PathBuf::new(),
-            clock: 0,
-            sections: Vec::new(),
-            section: None,
-            section_selected: 0,
-            detail: Vec::new(),
-            detail_for: None,
-            bodies: std::collections::HashMap::new(),
-            should_quit: false,
+            settings,
+            feed: FeedView {
+                posts: Vec::new(),
+                problems: Vec::new(),
+                skipped: 0,
+                source_label,
+                root: std::path::PathBuf::new(),
+                sections: Vec::new(),
+                new_posts: std::collections::HashSet::new(),
+                syncing: false,
+                sync_report: None,
+                checking_cache: false,
+                clock: 0,
+            },
+            filter: QueryState {
+                query_text: String::new(),
+                query: Query::default(),
+                matcher: Matcher::default(),
+                index: None,
+                text_words: WordIndex::Waiting,
+                raw: Vec::new(),
+                loose: Vec::new(),
+                base: None,
+                sort: Sort::Newest,
+                by_newest: false,
+                sort_ranks: Vec::new(),
+            },
+            view: ListView {
+                mode: Mode::List,
+                matches: Vec::new(),
+                selected: 0,
+                offset: 0,
+                detail_scroll: 0,
+                size: (80, 24),
+                message: None,
+                show_detail: false,
+                focus_detail: false,
+                section: None,
+                detail: Vec::new(),
+                detail_for: None,
+                bodies: std::collections::HashMap::new(),
+                confirm: None,
+                should_quit: false,
+                help_scroll: 0,
+            },
+            pickers: Pickers {
+                tags: Vec::new(),
+                tags_all: Vec::new(),
+                tags_stale: true,
+                facets_whole: false,
+                view_counts: Vec::new(),
+                view_counts_key: None,
+                section_counts: None,
+                tag_input: String::new(),
+                tag_matches: Vec::new(),
+                tag_selected: 0,
+                problem_selected: 0,
+                section_selected: 0,
+            },
+            marks: MarkState {
+                read: HashSet::new(),
+                starred: HashSet::new(),
+                unread: 0,
+                pending_read: None,
+                undo: Vec::new(),
+            },
         };
         app.replace_feed(feed);
+        app.feed.checking_cache = checking_cache;
+        if let Some(sort) = sort {
+            app.set_sort(sort);
+        }
+        app.refresh_detail();
         app
     }
 
     /// The selected post, if any.
     pub fn current(&self) -> Option<&Post> {
-        self.matches.get(self.selected).and_then(|m| self.posts.get(m.idx))
+        self.view.matches.get(self.view.selected).and_then(|m| self.feed.posts.get(m.idx))
     }
 
     pub fn matcher(&self) -> &Matcher {
-        &self.matcher
+        &self.filter.matcher
     }
 
     /// The one place state changes.
@@ -347,7 +271,7 @@ impl App {
     /// it comes, and then never again.
     fn body_request(&self) -> Option<Effect> {
         let post = self.current()?;
-        if !post.body_in_file || self.bodies.contains_key(&post.path) {
+        if !post.body_in_file || self.view.bodies.contains_key(&post.path) {
             return None;
         }
         Some(Effect::ReadBody(post.path.clone()))
@@ -359,43 +283,48 @@ impl App {
         if !post.body.is_empty() {
             return &post.body;
         }
-        self.bodies.get(&post.path).map_or("", String::as_str)
+        self.view.bodies.get(&post.path).map_or("", String::as_str)
     }
 
     fn apply(&mut self, action: Action) -> Option<Effect> {
         match action {
             Action::Clock(now) => self.set_clock(now),
             Action::Body(path, result) => {
-                if self.bodies.len() >= BODIES_KEPT {
-                    self.bodies.clear();
+                if self.view.bodies.len() >= BODIES_KEPT {
+                    self.view.bodies.clear();
                 }
                 let text = result.unwrap_or_else(|e| {
                     format!("(could not read the body again: {})", sanitize::one_line(&e))
                 });
-                self.bodies.insert(path, text);
+                self.view.bodies.insert(path, text);
             }
             Action::SavedIndex(key, found) => {
-                if let WordIndex::Asked(asked) = self.text_words
+                if let WordIndex::Asked(asked) = self.filter.text_words
                     && asked == key
                 {
                     match found {
-                        Some(saved) if saved.len() == self.posts.len() && saved.has_text() => {
-                            self.index = Some(*saved);
-                            self.text_words = WordIndex::Waiting;
+                        Some(saved) if saved.len() == self.feed.posts.len() && saved.has_text() => {
+                            self.filter.index = Some(*saved);
+                            self.filter.text_words = WordIndex::Waiting;
                         }
-                        _ => self.text_words = WordIndex::Building(key, crate::search::words::Builder::new()),
+                        _ => {
+                            self.filter.text_words =
+                                WordIndex::Building(key, crate::search::words::Builder::new())
+                        }
                     }
                 }
             }
             Action::Resize(w, h) => {
-                self.size = (w, h);
-                self.select(self.selected);
+                self.view.size = (w, h);
+                self.select(self.view.selected);
                 self.clamp_detail_scroll();
             }
             Action::Tick(now) => {
-                let asking = self.mode == Mode::Confirm;
-                if !asking && self.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL) {
-                    self.message = None;
+                let asking = self.view.mode == Mode::Confirm;
+                if !asking
+                    && self.view.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL)
+                {
+                    self.view.message = None;
                 }
             }
             Action::Opened(Ok(url)) => {
@@ -404,13 +333,13 @@ impl App {
                 return self.opened();
             }
             Action::Synced(result) => {
-                self.syncing = false;
+                self.feed.syncing = false;
                 match result {
                     Ok((report, new)) => {
-                        self.new_posts = new.into_iter().collect();
+                        self.feed.new_posts = new.into_iter().collect();
                         let report = sanitize::one_line(&report);
                         self.say(format!("{report}; reading it again…"), false);
-                        self.sync_report = Some(report);
+                        self.feed.sync_report = Some(report);
                         return Some(Effect::Reload);
                     }
                     Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e)), true),
@@ -421,14 +350,32 @@ impl App {
                 self.set_marks(read, starred);
             }
             Action::MarksChanged => return Some(Effect::RefreshMarks),
+            Action::Settings(settings) => {
+                let sort = settings.sort;
+                self.settings = *settings;
+                self.pickers.view_counts_key = None;
+                if let Some(sort) = sort {
+                    self.set_sort(sort);
+                }
+            }
+            Action::Restore(saved) => self.reopen(saved),
+            Action::Idle => return self.warm_up(),
+            Action::OpenView(name) => {
+                if !self.open_named(&name) {
+                    self.say(
+                        format!("default_view = {:?} names no section or view", sanitize::one_line(&name)),
+                        true,
+                    );
+                }
+            }
             Action::Notice(text, error) => self.say(sanitize::one_line(&text), error),
             Action::Saved(Ok(())) => {}
             // A check that found the files as cached loads nothing: the
             // feed in hand stands (never replaced by the empty one).
-            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.checking_cache = false,
-            Action::Reloaded(Ok(feed)) if self.checking_cache => {
+            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.feed.checking_cache = false,
+            Action::Reloaded(Ok(feed)) if self.feed.checking_cache => {
                 // The check of the cache the first screen came from.
-                self.checking_cache = false;
+                self.feed.checking_cache = false;
                 let s = feed.stats;
                 if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
                     self.replace_feed(*feed);
@@ -445,7 +392,7 @@ impl App {
             }
             Action::Reloaded(Ok(feed)) => {
                 self.replace_feed(*feed);
-                match self.sync_report.take() {
+                match self.feed.sync_report.take() {
                     Some(report) => self.say(report, false),
                     None => self.say(format!("reloaded: {}", self.count_label()), false),
                 }
@@ -463,7 +410,7 @@ impl App {
             Action::Opening(url) => self.say(format!("opening {}…", sanitize::one_line(&url)), false),
             // The post stays unread.
             Action::Opened(Err(e)) => {
-                self.pending_read = None;
+                self.marks.pending_read = None;
                 self.say(format!("could not open the page: {}", sanitize::one_line(&e)), true)
             }
             Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
@@ -477,135 +424,148 @@ impl App {
 
     fn command(&mut self, cmd: Cmd) -> Option<Effect> {
         let page = self.list_height();
-        match (self.mode, cmd) {
-            (_, Cmd::Quit) => self.should_quit = true,
+        match (self.view.mode, cmd) {
+            (_, Cmd::Quit) => self.view.should_quit = true,
             (Mode::Confirm, Cmd::Yes) => return self.answer(true),
             (Mode::Confirm, _) => return self.answer(false),
             // One pane at a time: Esc goes back from the detail to the list.
-            (Mode::List, Cmd::ClearFilter) if self.detail_only() => self.show_detail = false,
-            (Mode::List, Cmd::Open) if crate::ui::layout::one_pane(self.size.0) && !self.show_detail => {
-                self.show_detail = true;
+            (Mode::List, Cmd::ClearFilter) if self.detail_only() => self.view.show_detail = false,
+            (Mode::List, Cmd::Open)
+                if crate::ui::layout::one_pane(self.view.size.0) && !self.view.show_detail =>
+            {
+                self.view.show_detail = true;
                 self.refresh_detail();
             }
             // The detail pane has the keys that move.
-            (Mode::List, Cmd::FocusDetail) => self.focus_detail = true,
-            (Mode::List, Cmd::FocusList) => self.focus_detail = false,
-            (Mode::List, Cmd::ClearFilter) if self.focus_detail => self.focus_detail = false,
-            (Mode::List, Cmd::Down) if self.focus_detail => self.scroll_detail(1),
-            (Mode::List, Cmd::Up) if self.focus_detail => self.scroll_detail(-1),
+            (Mode::List, Cmd::FocusDetail) => self.view.focus_detail = true,
+            (Mode::List, Cmd::FocusList) => self.view.focus_detail = false,
+            (Mode::List, Cmd::ClearFilter) if self.view.focus_detail => self.view.focus_detail = false,
+            (Mode::List, Cmd::Down) if self.view.focus_detail => self.scroll_detail(1),
+            (Mode::List, Cmd::Up) if self.view.focus_detail => self.scroll_detail(-1),
             (Mode::List, Cmd::DetailPageDown) => self.scroll_detail(self.detail_page() as isize),
             (Mode::List, Cmd::DetailPageUp) => self.scroll_detail(-(self.detail_page() as isize)),
-            (Mode::List, Cmd::PageDown) if self.focus_detail => {
+            (Mode::List, Cmd::PageDown) if self.view.focus_detail => {
                 self.scroll_detail(self.detail_page() as isize)
             }
-            (Mode::List, Cmd::PageUp) if self.focus_detail => {
+            (Mode::List, Cmd::PageUp) if self.view.focus_detail => {
                 self.scroll_detail(-(self.detail_page() as isize))
             }
-            (Mode::List, Cmd::HalfPageDown) if self.focus_detail => {
+            (Mode::List, Cmd::HalfPageDown) if self.view.focus_detail => {
                 self.scroll_detail(self.detail_page().div_ceil(2) as isize)
             }
-            (Mode::List, Cmd::HalfPageUp) if self.focus_detail => {
+            (Mode::List, Cmd::HalfPageUp) if self.view.focus_detail => {
                 self.scroll_detail(-(self.detail_page().div_ceil(2) as isize))
             }
-            (Mode::List, Cmd::First) if self.focus_detail => self.detail_scroll = 0,
-            (Mode::List, Cmd::Last) if self.focus_detail => self.scroll_detail(isize::MAX / 2),
-            (Mode::Tags, Cmd::Down) => self.tag_select(self.tag_selected.saturating_add(1)),
-            (Mode::Tags, Cmd::Up) => self.tag_select(self.tag_selected.saturating_sub(1)),
+            (Mode::List, Cmd::First) if self.view.focus_detail => self.view.detail_scroll = 0,
+            (Mode::List, Cmd::Last) if self.view.focus_detail => self.scroll_detail(isize::MAX / 2),
+            (Mode::Tags, Cmd::Down) => self.tag_select(self.pickers.tag_selected.saturating_add(1)),
+            (Mode::Tags, Cmd::Up) => self.tag_select(self.pickers.tag_selected.saturating_sub(1)),
             (Mode::Tags, Cmd::Backspace) => {
-                self.tag_input.pop();
+                self.pickers.tag_input.pop();
                 self.refilter_tags();
             }
             (Mode::Tags, Cmd::PickTag) => self.pick_tag(),
             (Mode::Problems, Cmd::Down) => {
-                self.problem_selected = (self.problem_selected + 1).min(self.problems.len().saturating_sub(1))
+                self.pickers.problem_selected =
+                    (self.pickers.problem_selected + 1).min(self.feed.problems.len().saturating_sub(1))
             }
-            (Mode::Problems, Cmd::Up) => self.problem_selected = self.problem_selected.saturating_sub(1),
+            (Mode::Problems, Cmd::Up) => {
+                self.pickers.problem_selected = self.pickers.problem_selected.saturating_sub(1)
+            }
             (Mode::Help, Cmd::Down) => {
                 let max = self.help_overflow();
-                self.help_scroll = (self.help_scroll + 1).min(max);
+                self.view.help_scroll = (self.view.help_scroll + 1).min(max);
             }
-            (Mode::Help, Cmd::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-            (Mode::Help | Mode::Tags | Mode::Problems | Mode::Sections, Cmd::Close) => self.mode = Mode::List,
+            (Mode::Help, Cmd::Up) => self.view.help_scroll = self.view.help_scroll.saturating_sub(1),
+            (Mode::Help | Mode::Tags | Mode::Problems | Mode::Sections, Cmd::Close) => {
+                self.view.mode = Mode::List
+            }
             (Mode::Sections, Cmd::Down) => {
-                self.section_selected =
-                    (self.section_selected + 1).min(self.sections.len() + self.views.len())
+                self.pickers.section_selected = (self.pickers.section_selected + 1)
+                    .min(self.feed.sections.len() + self.settings.views.len())
             }
-            (Mode::Sections, Cmd::Up) => self.section_selected = self.section_selected.saturating_sub(1),
-            (Mode::Sections, Cmd::PickSection) => self.pick_section(self.section_selected),
+            (Mode::Sections, Cmd::Up) => {
+                self.pickers.section_selected = self.pickers.section_selected.saturating_sub(1)
+            }
+            (Mode::Sections, Cmd::PickSection) => self.pick_section(self.pickers.section_selected),
             (Mode::List, Cmd::SectionPicker) => {
-                self.section_selected = match &self.section {
+                self.pickers.section_selected = match &self.view.section {
                     None => 0,
-                    Some(s) => self.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
+                    Some(s) => self.feed.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
                 };
                 self.facet_sections();
-                self.mode = Mode::Sections;
+                self.view.mode = Mode::Sections;
             }
-            (Mode::Help, Cmd::Help) => self.mode = Mode::List,
+            (Mode::Help, Cmd::Help) => self.view.mode = Mode::List,
             (Mode::Filter, Cmd::Backspace) => {
-                self.query_text.pop();
+                self.filter.query_text.pop();
                 self.refilter();
             }
             (Mode::Filter, Cmd::AcceptFilter) => {
-                self.mode = Mode::List;
+                self.view.mode = Mode::List;
                 self.select(0);
             }
             (Mode::Filter | Mode::List, Cmd::ClearFilter) => {
-                self.mode = Mode::List;
-                if !self.query_text.is_empty() {
-                    self.query_text.clear();
+                self.view.mode = Mode::List;
+                if !self.filter.query_text.is_empty() {
+                    self.filter.query_text.clear();
                     self.refilter();
                 }
             }
-            (Mode::Filter | Mode::List, Cmd::Down) => self.select(self.selected.saturating_add(1)),
-            (Mode::Filter | Mode::List, Cmd::Up) => self.select(self.selected.saturating_sub(1)),
+            (Mode::Filter | Mode::List, Cmd::Down) => self.select(self.view.selected.saturating_add(1)),
+            (Mode::Filter | Mode::List, Cmd::Up) => self.select(self.view.selected.saturating_sub(1)),
             (Mode::List, Cmd::First) => self.select(0),
             (Mode::List, Cmd::Last) => self.select(usize::MAX),
-            (Mode::List, Cmd::PageDown) => self.select(self.selected.saturating_add(page)),
-            (Mode::List, Cmd::PageUp) => self.select(self.selected.saturating_sub(page)),
-            (Mode::List, Cmd::HalfPageDown) => self.select(self.selected.saturating_add(page.div_ceil(2))),
-            (Mode::List, Cmd::HalfPageUp) => self.select(self.selected.saturating_sub(page.div_ceil(2))),
+            (Mode::List, Cmd::PageDown) => self.select(self.view.selected.saturating_add(page)),
+            (Mode::List, Cmd::PageUp) => self.select(self.view.selected.saturating_sub(page)),
+            (Mode::List, Cmd::HalfPageDown) => {
+                self.select(self.view.selected.saturating_add(page.div_ceil(2)))
+            }
+            (Mode::List, Cmd::HalfPageUp) => self.select(self.view.selected.saturating_sub(page.div_ceil(2))),
             (Mode::List, Cmd::DetailDown) => {
-                self.detail_scroll += 1;
+                self.view.detail_scroll += 1;
                 self.clamp_detail_scroll();
             }
-            (Mode::List, Cmd::DetailUp) => self.detail_scroll = self.detail_scroll.saturating_sub(1),
+            (Mode::List, Cmd::DetailUp) => {
+                self.view.detail_scroll = self.view.detail_scroll.saturating_sub(1)
+            }
             (Mode::List, Cmd::StartFilter) => {
                 // A new filter starts a new errand: the last message has had its say.
-                self.message = None;
-                self.mode = Mode::Filter;
+                self.view.message = None;
+                self.view.mode = Mode::Filter;
             }
             (Mode::List, Cmd::Help) => {
-                self.help_scroll = 0;
-                self.mode = Mode::Help;
+                self.view.help_scroll = 0;
+                self.view.mode = Mode::Help;
             }
             (Mode::List, Cmd::TagPicker) => {
-                self.tag_input.clear();
+                self.pickers.tag_input.clear();
                 self.facet_tags();
-                self.mode = Mode::Tags;
+                self.view.mode = Mode::Tags;
             }
             (Mode::Tags, Cmd::FacetScope) => {
-                self.facets_whole = !self.facets_whole;
+                self.pickers.facets_whole = !self.pickers.facets_whole;
                 self.facet_tags();
             }
             (Mode::Sections, Cmd::FacetScope) => {
-                self.facets_whole = !self.facets_whole;
+                self.pickers.facets_whole = !self.pickers.facets_whole;
                 self.facet_sections();
             }
             (Mode::List, Cmd::Problems) => {
-                if self.problems.is_empty() {
+                if self.feed.problems.is_empty() {
                     self.say("every file loaded cleanly".into(), false);
                 } else {
-                    self.problem_selected = 0;
-                    self.mode = Mode::Problems;
+                    self.pickers.problem_selected = 0;
+                    self.view.mode = Mode::Problems;
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
-            (Mode::List, Cmd::Sync) => match (&self.sync_feed, self.syncing) {
+            (Mode::List, Cmd::Sync) => match (&self.settings.sync_feed, self.feed.syncing) {
                 (None, _) => self.say("this feed is a folder, not a git feed: nothing to sync".into(), true),
                 (Some(_), true) => self.say("a sync is already running".into(), false),
                 (Some(name), false) => {
                     self.say(format!("syncing {name}…"), false);
-                    self.syncing = true;
+                    self.feed.syncing = true;
                     return Some(Effect::Sync);
                 }
             },
@@ -627,10 +587,10 @@ impl App {
             },
             (Mode::List, Cmd::CycleSort) => self.cycle_sort(),
             (Mode::List | Mode::Filter, Cmd::ToggleRanking) => {
-                self.by_newest = !self.by_newest;
+                self.filter.by_newest = !self.filter.by_newest;
                 self.refilter_keeping();
-                let order = if self.by_newest { "newest first" } else { "best match first" };
-                let note = if self.query.ranks_by_score() { "" } else { " (once a query has words)" };
+                let order = if self.filter.by_newest { "newest first" } else { "best match first" };
+                let note = if self.filter.query.ranks_by_score() { "" } else { " (once a query has words)" };
                 self.say(format!("a query lists {order}{note}"), false);
             }
             _ => {}
@@ -640,50 +600,50 @@ impl App {
 
     /// The detail pane's lines for the selected post at the pane's width.
     pub fn detail_lines(&self) -> &[detail::DetailLine] {
-        &self.detail
+        &self.view.detail
     }
 
     /// Whether [`App::detail_lines`] is for the selected post at the current size.
     pub fn detail_is_current(&self) -> bool {
-        self.detail_for == self.detail_key()
+        self.view.detail_for == self.detail_key()
     }
 
     fn detail_key(&self) -> Option<(usize, usize, i64, bool)> {
-        let m = self.matches.get(self.selected)?;
-        let post = self.posts.get(m.idx)?;
-        let has_body = !post.body_in_file || self.bodies.contains_key(&post.path);
-        Some((m.idx, self.areas().detail_inner.width as usize, self.clock / 60, has_body))
+        let m = self.view.matches.get(self.view.selected)?;
+        let post = self.feed.posts.get(m.idx)?;
+        let has_body = !post.body_in_file || self.view.bodies.contains_key(&post.path);
+        Some((m.idx, self.areas().detail_inner.width as usize, self.feed.clock / 60, has_body))
     }
 
     /// Rebuilds the detail pane's lines when the selection, the width or the
     /// clock's minute changed: once per change, never per frame.
     pub(super) fn refresh_detail(&mut self) {
         let key = self.detail_key();
-        if key == self.detail_for {
+        if key == self.view.detail_for {
             return;
         }
-        self.detail = match (key, self.current()) {
+        self.view.detail = match (key, self.current()) {
             (Some((_, width, _, _)), Some(post)) => {
-                detail::build(post, self.body_of(post), width, self.clock, &self.root)
+                detail::build(post, self.body_of(post), width, self.feed.clock, &self.feed.root)
             }
             _ => Vec::new(),
         };
-        self.detail_for = key;
+        self.view.detail_for = key;
         self.clamp_detail_scroll();
     }
 
     /// Sets the clock; `is:` terms and the order of events follow it, so a
     /// view that has either is filtered again when the minute changes.
     fn set_clock(&mut self, now: i64) {
-        let changed = now / 60 != self.clock / 60;
-        self.clock = now;
-        self.matcher.now = now;
+        let changed = now / 60 != self.feed.clock / 60;
+        self.feed.clock = now;
+        self.filter.matcher.now = now;
         // Asked only when the minute changed: this runs on every tick.
         let timely = || {
             let by_time = |t: &crate::search::Term| {
                 t.scope == crate::search::Scope::Is && matches!(t.text.as_str(), "upcoming" | "past")
             };
-            self.query.terms.iter().any(by_time) || self.is_event_view()
+            self.filter.query.terms.iter().any(by_time) || self.is_event_view()
         };
         if changed && timely() {
             self.refilter_keeping();
@@ -692,30 +652,30 @@ impl App {
 
     /// Takes a (freshly) loaded feed, keeping the query, the sort, the read
     /// state and, where it still exists, the selected post.
-    pub fn replace_feed(&mut self, feed: Feed) {
+    fn replace_feed(&mut self, feed: Feed) {
         if let Some(new) = &feed.new_posts {
-            self.new_posts = new.iter().cloned().collect();
+            self.feed.new_posts = new.iter().cloned().collect();
         }
         let keep = self.current().map(|p| p.path.clone());
-        self.skipped = feed.skipped();
+        self.feed.skipped = feed.skipped();
         let mut problems = feed.problems;
         problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
-        self.problems = problems;
-        self.problem_selected = 0;
+        self.feed.problems = problems;
+        self.pickers.problem_selected = 0;
         // Counted when the tag picker first opens (or when idle): not on the
         // way to the first screen.
-        self.tags.clear();
-        self.tags_all.clear();
-        self.tags_stale = true;
-        self.root = feed.root;
+        self.pickers.tags.clear();
+        self.pickers.tags_all.clear();
+        self.pickers.tags_stale = true;
+        self.feed.root = feed.root;
         // The files may have changed: bodies are read again.
-        self.bodies.clear();
-        self.detail_for = None;
+        self.view.bodies.clear();
+        self.view.detail_for = None;
         let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for p in &feed.posts {
             *counts.entry(&*p.section).or_default() += 1;
         }
-        self.sections = feed
+        self.feed.sections = feed
             .sections
             .into_iter()
             .filter_map(|(name, title)| {
@@ -723,22 +683,26 @@ impl App {
                 (n > 0).then_some((name, title, n))
             })
             .collect();
-        if self.section.as_ref().is_some_and(|s| !self.sections.iter().any(|(n, _, _)| n == s)) {
-            self.section = None;
+        if self.view.section.as_ref().is_some_and(|s| !self.feed.sections.iter().any(|(n, _, _)| n == s)) {
+            self.view.section = None;
         }
-        self.posts = feed.posts;
-        self.index = None;
-        self.text_words = WordIndex::Waiting;
-        self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
+        self.feed.posts = feed.posts;
+        self.filter.index = None;
+        self.filter.text_words = WordIndex::Waiting;
+        self.filter.sort_ranks = if self.filter.sort == Sort::Newest {
+            Vec::new()
+        } else {
+            self.filter.sort.ranks(&self.feed.posts)
+        };
         self.refilter_tags();
         // The old matches index the old posts: filter from scratch, then
         // find the selected post by its path (or stay on its row).
-        let row = self.selected;
-        self.matches.clear();
+        let row = self.view.selected;
+        self.view.matches.clear();
         self.forget_query();
         self.marks_changed();
         self.refilter();
-        match keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
+        match keep.and_then(|k| self.view.matches.iter().position(|m| self.feed.posts[m.idx].path == k)) {
             Some(i) => self.select(i),
             None => self.select(row),
         }
@@ -747,8 +711,8 @@ impl App {
 
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
-        let text_pending = self.index.as_ref().is_none_or(|i| !i.has_text());
-        (text_pending || self.tags_stale) && !self.posts.is_empty()
+        let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text());
+        (text_pending || self.pickers.tags_stale) && !self.feed.posts.is_empty()
     }
 
     /// Builds the search index ahead of the first query, when the loop has
@@ -758,36 +722,36 @@ impl App {
     /// else built a slice of posts per call and then saved with the rest of
     /// the index (`Effect::SaveIndex`). Until it is there, queries scan the
     /// text.
-    pub fn warm_up(&mut self) -> Option<Effect> {
+    fn warm_up(&mut self) -> Option<Effect> {
         // One piece per call, each at most a few tens of milliseconds.
-        if self.index.is_none() {
+        if self.filter.index.is_none() {
             self.ensure_index();
             return None;
         }
-        if self.tags_stale {
+        if self.pickers.tags_stale {
             self.count_tags();
             return None;
         }
         /// Posts indexed per call: a few milliseconds, so a key pressed
         /// meanwhile waits no longer than that.
         const SLICE: usize = 2048;
-        match std::mem::take(&mut self.text_words) {
+        match std::mem::take(&mut self.filter.text_words) {
             WordIndex::Waiting => {
-                let key = crate::search::saved::key(&self.posts);
-                self.text_words = WordIndex::Asked(key);
+                let key = crate::search::saved::key(&self.feed.posts);
+                self.filter.text_words = WordIndex::Asked(key);
                 Some(Effect::LoadIndex(key))
             }
             // Nothing came back: build it.
             WordIndex::Asked(key) => {
-                self.text_words = WordIndex::Building(key, crate::search::words::Builder::new());
+                self.filter.text_words = WordIndex::Building(key, crate::search::words::Builder::new());
                 None
             }
             WordIndex::Building(key, mut builder) => {
                 let from = builder.len();
-                for p in self.posts.iter().skip(from).take(SLICE) {
+                for p in self.feed.posts.iter().skip(from).take(SLICE) {
                     builder.add(&crate::search::long_text(p));
                 }
-                self.text_words = if builder.len() < self.posts.len() {
+                self.filter.text_words = if builder.len() < self.feed.posts.len() {
                     WordIndex::Building(key, builder)
                 } else {
                     WordIndex::Sorted(key, builder.sort())
@@ -795,7 +759,7 @@ impl App {
                 None
             }
             WordIndex::Sorted(key, sorted) => {
-                let index = self.index.as_mut()?;
+                let index = self.filter.index.as_mut()?;
                 index.set_text(sorted.finish().into());
                 Some(Effect::SaveIndex(key, Box::new(index.clone())))
             }
@@ -804,7 +768,7 @@ impl App {
 
     /// Scrolls the detail pane by `by` lines (negative: up), within its text.
     fn scroll_detail(&mut self, by: isize) {
-        self.detail_scroll = self.detail_scroll.saturating_add_signed(by);
+        self.view.detail_scroll = self.view.detail_scroll.saturating_add_signed(by);
         self.clamp_detail_scroll();
     }
 
@@ -816,35 +780,35 @@ impl App {
 
     /// Builds the search index if the feed in hand has none yet.
     pub(super) fn ensure_index(&mut self) {
-        if self.index.is_none() {
-            self.index = Some(Index::new(&self.posts));
+        if self.filter.index.is_none() {
+            self.filter.index = Some(Index::new(&self.feed.posts));
         }
     }
 
     /// Counts the feed's tags, once per feed.
     fn count_tags(&mut self) {
-        if std::mem::take(&mut self.tags_stale) {
-            self.tags_all = crate::feed::tag_counts(&self.posts);
+        if std::mem::take(&mut self.pickers.tags_stale) {
+            self.pickers.tags_all = crate::feed::tag_counts(&self.feed.posts);
         }
     }
 
     /// Whether the view is the whole feed (no query, no section).
     pub fn view_is_whole(&self) -> bool {
-        self.query.is_empty() && self.section.is_none()
+        self.filter.query.is_empty() && self.view.section.is_none()
     }
 
     /// Whether the pickers count the whole feed.
     pub fn facets_count_whole(&self) -> bool {
-        self.facets_whole || self.view_is_whole()
+        self.pickers.facets_whole || self.view_is_whole()
     }
 
     /// The tag picker's counts: the posts in view, or the whole feed.
     fn facet_tags(&mut self) {
         self.count_tags();
-        self.tags = if self.facets_count_whole() {
-            self.tags_all.clone()
+        self.pickers.tags = if self.facets_count_whole() {
+            self.pickers.tags_all.clone()
         } else {
-            crate::feed::tag_counts(self.matches.iter().filter_map(|m| self.posts.get(m.idx)))
+            crate::feed::tag_counts(self.view.matches.iter().filter_map(|m| self.feed.posts.get(m.idx)))
         };
         self.refilter_tags();
     }
@@ -853,52 +817,47 @@ impl App {
     /// showing it would list (fuzz decided within that section, as the
     /// view does), and for all sections.
     fn facet_sections(&mut self) {
-        if self.query.is_empty() || self.facets_whole {
-            self.section_counts = None;
+        if self.filter.query.is_empty() || self.pickers.facets_whole {
+            self.pickers.section_counts = None;
             return;
         }
-        let mut groups: Vec<Vec<crate::search::Match>> = vec![Vec::new(); self.sections.len()];
-        for m in &self.raw {
-            let Some(p) = self.posts.get(m.idx) else { continue };
-            if let Some(i) = self.sections.iter().position(|(n, _, _)| **n == *p.section) {
+        let mut groups: Vec<Vec<crate::search::Match>> = vec![Vec::new(); self.feed.sections.len()];
+        for m in &self.filter.raw {
+            let Some(p) = self.feed.posts.get(m.idx) else { continue };
+            if let Some(i) = self.feed.sections.iter().position(|(n, _, _)| **n == *p.section) {
                 groups[i].push(*m);
             }
         }
         let counts = groups
             .iter_mut()
             .map(|g| {
-                crate::search::closest(&self.query, g);
+                crate::search::closest(&self.filter.query, g);
                 g.len()
             })
             .collect();
-        let mut all = self.raw.clone();
-        crate::search::closest(&self.query, &mut all);
-        self.section_counts = Some((counts, all.len()));
-    }
-
-    /// Shows a message in the status bar (for what the loop learns outside `update`).
-    pub fn notify(&mut self, text: String, error: bool) {
-        self.say(text, error);
+        let mut all = self.filter.raw.clone();
+        crate::search::closest(&self.filter.query, &mut all);
+        self.pickers.section_counts = Some((counts, all.len()));
     }
 
     fn say(&mut self, text: String, error: bool) {
-        self.message = Some(Message { text, error, at: Instant::now() });
+        self.view.message = Some(Message { text, error, at: Instant::now() });
     }
 
     /// "42 posts, 5 unread", or "3 of 42, 5 unread" while filtered.
     pub fn count_label(&self) -> String {
-        let total = self.posts.len();
-        let head = if self.query.is_empty() && self.section.is_none() {
+        let total = self.feed.posts.len();
+        let head = if self.filter.query.is_empty() && self.view.section.is_none() {
             format!("{total} post{}", if total == 1 { "" } else { "s" })
         } else {
-            format!("{} of {total}", self.matches.len())
+            format!("{} of {total}", self.view.matches.len())
         };
         let only = if self.unread_only() { " (unread only)" } else { "" };
-        format!("{head}, {} unread{only}", self.unread)
+        format!("{head}, {} unread{only}", self.marks.unread)
     }
 
     /// How many problems are errors.
     pub fn error_count(&self) -> usize {
-        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+        self.feed.problems.iter().filter(|p| p.severity == Severity::Error).count()
     }
 }

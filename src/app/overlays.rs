@@ -8,9 +8,9 @@ use ratatui::layout::Rect;
 
 impl App {
     pub(super) fn refilter_tags(&mut self) {
-        let pattern = self.tag_input.trim();
+        let pattern = self.pickers.tag_input.trim();
         if pattern.is_empty() {
-            self.tag_matches = (0..self.tags.len()).collect();
+            self.pickers.tag_matches = (0..self.pickers.tags.len()).collect();
         } else {
             // The query language's own `#tag` term: whole word, word start,
             // one typo; never letters scattered through a tag.
@@ -18,6 +18,7 @@ impl App {
             let Some(t) = term.terms.first() else { return };
             let skim = SkimMatcherV2::default().respect_case();
             let mut scored: Vec<(crate::search::tiers::Tier, usize)> = self
+                .pickers
                 .tags
                 .iter()
                 .enumerate()
@@ -28,39 +29,41 @@ impl App {
                 .collect();
             // Best tier first; within it, the tags' order (most used first).
             scored.sort();
-            self.tag_matches = scored.into_iter().map(|(_, i)| i).collect();
+            self.pickers.tag_matches = scored.into_iter().map(|(_, i)| i).collect();
         }
-        self.tag_selected = 0;
+        self.pickers.tag_selected = 0;
     }
 
     pub(super) fn tag_select(&mut self, i: usize) {
-        self.tag_selected = i.min(self.tag_matches.len().saturating_sub(1));
+        self.pickers.tag_selected = i.min(self.pickers.tag_matches.len().saturating_sub(1));
     }
 
     pub(super) fn pick_tag(&mut self) {
-        let Some((tag, _)) = self.tag_matches.get(self.tag_selected).and_then(|&i| self.tags.get(i)) else {
-            self.mode = Mode::List;
+        let Some((tag, _)) =
+            self.pickers.tag_matches.get(self.pickers.tag_selected).and_then(|&i| self.pickers.tags.get(i))
+        else {
+            self.view.mode = Mode::List;
             return;
         };
         let term = format!("#\"{tag}\"");
         // Counted in the whole feed: the tag is looked for there, so the
         // list shows what the picker counted.
-        if self.facets_whole && !self.view_is_whole() {
-            self.query_text.clear();
-            self.section = None;
+        if self.pickers.facets_whole && !self.view_is_whole() {
+            self.filter.query_text.clear();
+            self.view.section = None;
         }
-        if !self.query_text.is_empty() && !self.query_text.ends_with(' ') {
-            self.query_text.push(' ');
+        if !self.filter.query_text.is_empty() && !self.filter.query_text.ends_with(' ') {
+            self.filter.query_text.push(' ');
         }
-        self.query_text.push_str(&term);
-        self.mode = Mode::List;
+        self.filter.query_text.push_str(&term);
+        self.view.mode = Mode::List;
         self.refilter();
     }
 
     /// How many lines the help can scroll at the current size (0 when it fits).
     pub fn help_overflow(&self) -> usize {
-        let (left, right) = self.keymap.help_sections();
-        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let (left, right) = self.settings.keymap.help_sections();
+        let area = Rect::new(0, 0, self.view.size.0, self.view.size.1);
         layout::help_box(area, keys::column_lines(&left), keys::column_lines(&right)).overflow
     }
 }

@@ -9,46 +9,47 @@ use ratatui::layout::{Position, Rect};
 impl App {
     /// The panes for the current terminal size.
     pub fn areas(&self) -> Areas {
-        layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self.detail_only())
+        layout::areas(Rect::new(0, 0, self.view.size.0, self.view.size.1), self.detail_only())
     }
 
     /// Whether one pane fills the screen and it is the detail pane (a narrow
     /// terminal, after Enter).
     pub fn detail_only(&self) -> bool {
-        self.show_detail && layout::one_pane(self.size.0)
+        self.view.show_detail && layout::one_pane(self.view.size.0)
     }
 
     /// Rows the list pane shows at once (at least 1).
     pub fn list_height(&self) -> usize {
-        (layout::areas(Rect::new(0, 0, self.size.0, self.size.1), false).list_inner.height as usize).max(1)
+        (layout::areas(Rect::new(0, 0, self.view.size.0, self.view.size.1), false).list_inner.height as usize)
+            .max(1)
     }
 
     /// Selects row `i` of the matches, clamped, and keeps it in view.
     pub(super) fn select(&mut self, i: usize) {
-        let n = self.matches.len();
+        let n = self.view.matches.len();
         let i = i.min(n.saturating_sub(1));
-        if i != self.selected {
-            self.detail_scroll = 0;
+        if i != self.view.selected {
+            self.view.detail_scroll = 0;
         }
-        self.selected = i;
+        self.view.selected = i;
         let h = self.list_height();
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
+        if self.view.selected < self.view.offset {
+            self.view.offset = self.view.selected;
+        } else if self.view.selected >= self.view.offset + h {
+            self.view.offset = self.view.selected + 1 - h;
         }
-        self.offset = self.offset.min(n.saturating_sub(h));
+        self.view.offset = self.view.offset.min(n.saturating_sub(h));
     }
 
     /// A click on a row of the list selects it; clicks elsewhere do nothing.
     pub(super) fn click(&mut self, column: u16, row: u16) {
-        if self.mode != Mode::List && self.mode != Mode::Filter {
+        if self.view.mode != Mode::List && self.view.mode != Mode::Filter {
             return;
         }
         let inner = self.areas().list_inner;
         if inner.contains(Position { x: column, y: row }) {
-            let i = self.offset + (row - inner.y) as usize;
-            if i < self.matches.len() {
+            let i = self.view.offset + (row - inner.y) as usize;
+            if i < self.view.matches.len() {
                 self.select(i);
             }
         }
@@ -57,22 +58,25 @@ impl App {
     /// The wheel scrolls the pane under the pointer: three posts in the
     /// list, three lines in the detail pane.
     pub(super) fn wheel(&mut self, down: bool, column: u16, row: u16) {
-        if self.mode != Mode::List && self.mode != Mode::Filter {
+        if self.view.mode != Mode::List && self.view.mode != Mode::Filter {
             return;
         }
         const STEP: usize = 3;
         let at = Position { x: column, y: row };
         let a = self.areas();
         if a.list.contains(at) {
-            let i =
-                if down { self.selected.saturating_add(STEP) } else { self.selected.saturating_sub(STEP) };
+            let i = if down {
+                self.view.selected.saturating_add(STEP)
+            } else {
+                self.view.selected.saturating_sub(STEP)
+            };
             self.select(i);
         } else if a.detail.contains(at) {
             if down {
-                self.detail_scroll += STEP;
+                self.view.detail_scroll += STEP;
                 self.clamp_detail_scroll();
             } else {
-                self.detail_scroll = self.detail_scroll.saturating_sub(STEP);
+                self.view.detail_scroll = self.view.detail_scroll.saturating_sub(STEP);
             }
         }
     }
@@ -82,9 +86,9 @@ impl App {
         let areas = self.areas();
         let h = (areas.detail_inner.height as usize).max(1);
         if self.current().is_none() {
-            self.detail_scroll = 0;
+            self.view.detail_scroll = 0;
             return;
         }
-        self.detail_scroll = self.detail_scroll.min(self.detail.len().saturating_sub(h));
+        self.view.detail_scroll = self.view.detail_scroll.min(self.view.detail.len().saturating_sub(h));
     }
 }

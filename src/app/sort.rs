@@ -54,9 +54,9 @@ impl Sort {
 
 impl App {
     /// Sets the order (as the configuration asks).
-    pub fn set_sort(&mut self, sort: Sort) {
-        self.sort = sort;
-        self.sort_ranks = if sort == Sort::Newest { Vec::new() } else { sort.ranks(&self.posts) };
+    pub(super) fn set_sort(&mut self, sort: Sort) {
+        self.filter.sort = sort;
+        self.filter.sort_ranks = if sort == Sort::Newest { Vec::new() } else { sort.ranks(&self.feed.posts) };
         self.forget_query();
         self.refilter();
         self.refresh_detail();
@@ -64,13 +64,19 @@ impl App {
 
     pub(super) fn cycle_sort(&mut self) {
         let keep = self.current().map(|p| p.path.clone());
-        self.sort = self.sort.next();
-        self.sort_ranks = if self.sort == Sort::Newest { Vec::new() } else { self.sort.ranks(&self.posts) };
+        self.filter.sort = self.filter.sort.next();
+        self.filter.sort_ranks = if self.filter.sort == Sort::Newest {
+            Vec::new()
+        } else {
+            self.filter.sort.ranks(&self.feed.posts)
+        };
         self.refilter();
         // Stay on the same post.
-        if let Some(i) = keep.and_then(|k| self.matches.iter().position(|m| self.posts[m.idx].path == k)) {
+        if let Some(i) =
+            keep.and_then(|k| self.view.matches.iter().position(|m| self.feed.posts[m.idx].path == k))
+        {
             self.select(i);
         }
-        self.say(format!("sorted {}", self.sort.label()), false);
+        self.say(format!("sorted {}", self.filter.sort.label()), false);
     }
 }

@@ -9,33 +9,36 @@ use super::App;
 impl App {
     /// The view whose query the filter holds, with no section chosen.
     pub fn active_view(&self) -> Option<usize> {
-        if self.section.is_some() {
+        if self.view.section.is_some() {
             return None;
         }
-        self.views.iter().position(|(_, q)| q.trim() == self.query_text.trim())
+        self.settings.views.iter().position(|(_, q)| q.trim() == self.filter.query_text.trim())
     }
 
     /// Shows view `i`: its query, every section, from the top.
     pub(super) fn apply_view(&mut self, i: usize) {
-        let Some((name, query)) = self.views.get(i).cloned() else { return };
-        self.section = None;
-        self.query_text = query;
+        let Some((name, query)) = self.settings.views.get(i).cloned() else { return };
+        self.view.section = None;
+        self.filter.query_text = query;
         self.refilter_keeping();
-        self.offset = 0;
+        self.view.offset = 0;
         self.select(0);
         self.say(format!("showing {name}"), false);
     }
 
     /// Opens the section or view called `name` (a section by its folder
     /// name or title, case aside); false when there is none.
-    pub fn open_named(&mut self, name: &str) -> bool {
+    pub(super) fn open_named(&mut self, name: &str) -> bool {
         let lower = name.to_lowercase();
-        if let Some(i) = self.views.iter().position(|(n, _)| n.to_lowercase() == lower) {
+        if let Some(i) = self.settings.views.iter().position(|(n, _)| n.to_lowercase() == lower) {
             self.apply_view(i);
             return true;
         }
-        let section =
-            self.sections.iter().find(|(n, t, _)| n.to_lowercase() == lower || t.to_lowercase() == lower);
+        let section = self
+            .feed
+            .sections
+            .iter()
+            .find(|(n, t, _)| n.to_lowercase() == lower || t.to_lowercase() == lower);
         match section.map(|(n, _, _)| n.clone()) {
             Some(n) => {
                 self.set_section(Some(n));
@@ -49,32 +52,33 @@ impl App {
     /// the marks changed since the last count (a query per view over the
     /// feed: a few milliseconds each at 100,000 posts).
     pub(super) fn count_views(&mut self) {
-        if self.views.is_empty() {
+        if self.settings.views.is_empty() {
             return;
         }
-        let key = (self.posts.len(), self.unread, self.clock / 60);
-        if self.view_counts_key == Some(key) {
+        let key = (self.feed.posts.len(), self.marks.unread, self.feed.clock / 60);
+        if self.pickers.view_counts_key == Some(key) {
             return;
         }
-        self.view_counts_key = Some(key);
+        self.pickers.view_counts_key = Some(key);
         self.ensure_index();
         let empty = crate::search::Index::default();
-        let index = self.index.as_ref().unwrap_or(&empty);
+        let index = self.filter.index.as_ref().unwrap_or(&empty);
         let counts = self
+            .settings
             .views
             .iter()
             .map(|(_, q)| {
                 let query = crate::search::Query::parse(q);
-                let mut matches = self.matcher.filter_within(&query, &self.posts, index, None);
+                let mut matches = self.filter.matcher.filter_within(&query, &self.feed.posts, index, None);
                 crate::search::closest(&query, &mut matches);
                 let unread = matches
                     .iter()
-                    .filter(|m| self.posts.get(m.idx).is_some_and(|p| !self.is_read(p)))
+                    .filter(|m| self.feed.posts.get(m.idx).is_some_and(|p| !self.is_read(p)))
                     .count();
                 (matches.len(), unread)
             })
             .collect();
-        self.view_counts = counts;
+        self.pickers.view_counts = counts;
     }
 }
 
@@ -91,21 +95,21 @@ impl App {
     /// The view as it stands, for the next run.
     pub fn saved_view(&self) -> SavedView {
         SavedView {
-            section: self.section.clone(),
-            query: self.query_text.clone(),
+            section: self.view.section.clone(),
+            query: self.filter.query_text.clone(),
             selected: self.current().map(|p| p.path.clone()),
         }
     }
 
     /// Reopens a view saved by a previous run (a section that is gone is
     /// left out; a post that is gone leaves the top selected).
-    pub fn reopen(&mut self, saved: SavedView) {
-        self.section = saved.section.filter(|s| self.sections.iter().any(|(n, _, _)| n == s));
-        self.query_text = crate::text::sanitize::one_line(&saved.query);
+    pub(super) fn reopen(&mut self, saved: SavedView) {
+        self.view.section = saved.section.filter(|s| self.feed.sections.iter().any(|(n, _, _)| n == s));
+        self.filter.query_text = crate::text::sanitize::one_line(&saved.query);
         self.refilter_keeping();
-        self.offset = 0;
+        self.view.offset = 0;
         let at = saved.selected.and_then(|p| {
-            self.matches.iter().position(|m| self.posts.get(m.idx).is_some_and(|x| x.path == p))
+            self.view.matches.iter().position(|m| self.feed.posts.get(m.idx).is_some_and(|x| x.path == p))
         });
         self.select(at.unwrap_or(0));
     }

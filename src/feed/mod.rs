@@ -1,5 +1,11 @@
-//! Loading a feed: walk the folder once, read and parse on every core,
-//! collect problems, sort newest first.
+//! Loading a feed: [`load`] with [`LoadOptions`], the one way in.
+//!
+//! Owns: finding post files (`walk`), reading and parsing them on many
+//! threads (`read`, `frontmatter`, `fastyaml`), the parse cache (`cache`,
+//! and `load`, which takes what still holds from it), assembling posts into
+//! a feed (`assemble`: sections, newest first, duplicate links), Hugo's rules
+//! (`hugo`), and reloading when the folder changes (`watch`). Problems are
+//! collected with the file and line, never fatal for the rest.
 
 mod assemble;
 pub mod cache;

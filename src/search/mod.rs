@@ -1,5 +1,10 @@
 //! The query language and matching.
 //!
+//! Owns: parsing a query (`query`), the index matched against (`index`, the
+//! word index of the long text in `words`, saved between runs by `saved`),
+//! matching and scoring by tiers (`matcher`, `tiers`), and the order of
+//! results (`order`: the one rule both the reader and `list` apply).
+//!
 //! | term | matches |
 //! | --- | --- |
 //! | `word` | by tiers (`tiers.rs`): whole word, word start, one typo, letters within two words; title, tags, source; whole words and word starts in tldr/summary |

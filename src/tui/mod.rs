@@ -1,5 +1,11 @@
-//! The event loop: read events, turn them into actions, update, carry out
-//! effects, draw. Stops on quit or when SIGTERM/SIGHUP raised `stop`.
+//! The terminal: the reader's start ([`start`]), its loop, and the world
+//! outside the app.
+//!
+//! The loop: draw, wait on the inbox (`inbox`: terminal input and the
+//! results of background work, as actions), update, carry out effects
+//! through the [`host::Host`] (browser, clipboard, marks, reload, sync).
+//! Stops on quit or when SIGTERM/SIGHUP raised `stop`; the terminal is
+//! restored on every way out.
 
 pub mod host;
 pub mod inbox;
@@ -25,7 +31,7 @@ const TICK: Duration = Duration::from_millis(200);
 pub fn handle_event(app: &mut App, ev: Event, opener: &dyn Host) {
     use ratatui::crossterm::event::{MouseButton, MouseEventKind};
     let action = match ev {
-        Event::Key(k) => app.keymap.lookup(app.mode, &k).map(Action::Key),
+        Event::Key(k) => app.keymap().lookup(app.mode(), &k).map(Action::Key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
@@ -124,7 +130,7 @@ pub fn run(
         if std::env::var_os("LINKFEED_TEST_PANIC").is_some() {
             panic!("LINKFEED_TEST_PANIC is set");
         }
-        if app.should_quit || stop.load(Ordering::Relaxed) {
+        if app.should_quit() || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
         // While idle work remains (a slice at a time), only take what is
@@ -132,8 +138,7 @@ pub fn run(
         let next = if app.needs_warm_up() {
             let waiting = inbox.waiting();
             if waiting.is_none() {
-                let next = app.warm_up();
-                perform(app, next, opener);
+                apply(app, Action::Idle, opener);
             }
             waiting
         } else {
@@ -166,11 +171,11 @@ pub fn run(
 pub fn process(app: &mut App, events: Vec<Event>, host: &dyn Host) {
     let mut typed = String::new();
     for ev in events {
-        if app.should_quit {
+        if app.should_quit() {
             break;
         }
         let letter = match &ev {
-            Event::Key(k) if app.mode == Mode::Filter => match app.keymap.lookup(app.mode, k) {
+            Event::Key(k) if app.mode() == Mode::Filter => match app.keymap().lookup(app.mode(), k) {
                 Some(Input::Char(c)) => Some(c),
                 _ => None,
             },

@@ -4,7 +4,7 @@
 //! event loop, and the view remembered on the way out.
 
 use super::host::SystemHost;
-use crate::app::{Action, App};
+use crate::app::{Action, App, Settings};
 use crate::config::Config;
 use crate::feed::watch::{Reload, Reloader};
 use crate::feed::{self, Feed, LoadOptions, Progress, Source};
@@ -180,47 +180,40 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     );
     let result = super::wait_for_load(&mut terminal, &progress, &label, &stop, loader).and_then(|loaded| {
         let Some((feed, early)) = loaded else { return Ok(None) };
-        let feed = feed.map_err(io::Error::other)?;
-        let from_cache = feed.stats.unchecked;
-        let mut app = App::new(feed.visible(drafts), label.clone());
+        let mut feed = feed.map_err(io::Error::other)?.visible(drafts);
+        if feed.stats.unchecked {
+            // Drawn from the cache: check it against the files now.
+            check_first.store(true, std::sync::atomic::Ordering::SeqCst);
+            opener.check_after_first_frame.set(true);
+        }
+        feed.new_posts = Some(fresh.iter().cloned().collect());
         let depth = crate::ui::theme::Depth::from_env(
             std::env::var("TERM").ok().as_deref(),
             std::env::var("COLORTERM").ok().as_deref(),
         );
-        app.theme = config.theme(crate::config::no_color(), depth);
-        app.open_advances = config.open_advances != Some(false);
-        app.sync_feed = sync_feed;
-        if from_cache {
-            // Drawn from the cache: check it against the files now.
-            app.checking_cache = true;
-            check_first.store(true, std::sync::atomic::Ordering::SeqCst);
-            opener.check_after_first_frame.set(true);
-        }
-        app.new_posts = fresh;
-        app.keymap = config.keymap();
-        app.views = config.views.clone();
-
-        if let Some(sort) = config.sort {
-            app.set_sort(sort);
-        }
-        if let Some((read, starred)) = marks_loaded.take() {
-            app.set_marks(read, starred);
+        let settings = Settings {
+            theme: config.theme(crate::config::no_color(), depth),
+            keymap: config.keymap(),
+            open_advances: config.open_advances != Some(false),
+            views: config.views.clone(),
+            sort: config.sort,
+            sync_feed,
+        };
+        let mut app = App::with_settings(feed, label.clone(), settings);
+        if let Some(marks) = marks_loaded.take() {
+            app.update(Action::Marks(Box::new(marks)));
         }
         if let Some((text, error)) = marks_problem.take() {
-            app.notify(text, error);
+            app.update(Action::Notice(text, error));
         }
         // The view each start opens: the last one, or the configured one.
         let remember = config.remember_view == Some(true);
         let saved = remember.then(|| load_saved_view(&view_file)).flatten();
         match (saved, &config.default_view) {
-            (Some(v), _) => app.reopen(v),
-            (None, Some(name)) => {
-                if !app.open_named(name) {
-                    app.notify(format!("default_view = {name:?} names no section or view"), true);
-                }
-            }
-            (None, None) => {}
-        }
+            (Some(v), _) => app.update(Action::Restore(v)),
+            (None, Some(name)) => app.update(Action::OpenView(name.clone())),
+            (None, None) => None,
+        };
         let result = super::run(&mut terminal, &mut app, &opener, &stop, early, inbox);
         if remember && let Some(path) = &view_file {
             let _ = crate::store::paths::replace_file(path, |f| {

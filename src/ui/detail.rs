@@ -2,7 +2,7 @@
 //! post (header, event, summary, rendered body), styled by part.
 
 use crate::app::App;
-use crate::app::detail::{self, DetailLine, Part};
+use crate::app::detail::{DetailLine, Part};
 use crate::text::markdown::Ink;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,8 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Widget};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let focused = app.focus_detail && app.mode == crate::app::keys::Mode::List;
+    let t = &app.theme();
+    let focused = app.focus_detail() && app.mode() == crate::app::keys::Mode::List;
     let mut block = Block::bordered().border_type(BorderType::Rounded).border_style(if focused {
         t.title
     } else {
@@ -28,15 +28,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         block.render(area, buf);
         return;
     };
-    // The app keeps the lines current after every update; an app drawn
-    // before its first update (a test, a bench) gets them built here.
-    let built;
-    let lines: &[DetailLine] = if app.detail_is_current() {
-        app.detail_lines()
-    } else {
-        built = detail::build(post, app.body_of(post), inner.width as usize, app.clock, &app.root);
-        &built
-    };
+    // The app builds the lines when it is made and after every update
+    // (`App::update`); drawing only reads them.
+    let lines: &[DetailLine] = app.detail_lines();
     let style = |p: Part| -> Style {
         match p {
             Part::Title if post.draft => t.title.patch(t.draft),
@@ -58,9 +52,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     };
     // On the bottom border: the reading time, and how much is still below.
-    let below = lines.len().saturating_sub(app.detail_scroll + inner.height as usize);
+    let below = lines.len().saturating_sub(app.detail_scroll() + inner.height as usize);
     let minutes = reading_minutes(lines);
-    let seen = (app.detail_scroll + inner.height as usize) * 100 / lines.len().max(1);
+    let seen = (app.detail_scroll() + inner.height as usize) * 100 / lines.len().max(1);
     // As much as the border holds: the longest form that fits.
     let forms = if below > 0 {
         vec![
@@ -81,7 +75,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if inner.is_empty() {
         return;
     }
-    let rows = lines.iter().skip(app.detail_scroll).take(inner.height as usize);
+    let rows = lines.iter().skip(app.detail_scroll()).take(inner.height as usize);
     for (i, l) in rows.enumerate() {
         let line = Line::from(
             l.spans.iter().map(|(text, part)| Span::styled(text.as_str(), style(*part))).collect::<Vec<_>>(),

@@ -15,9 +15,10 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 const TITLE_CHARS: usize = 400;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let focused = matches!(app.mode, Mode::List | Mode::Filter) && !app.focus_detail;
-    let title = if app.views.is_empty() { Line::from(format!(" {} ", app.source_label)) } else { tabs(app) };
+    let t = &app.theme();
+    let focused = matches!(app.mode(), Mode::List | Mode::Filter) && !app.focus_detail();
+    let title =
+        if app.views().is_empty() { Line::from(format!(" {} ", app.source_label())) } else { tabs(app) };
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(if focused { t.title } else { t.border })
@@ -27,17 +28,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if inner.is_empty() {
         return;
     }
-    if app.matches.is_empty() {
+    if app.matches().is_empty() {
         empty_state(app, inner, buf);
         return;
     }
     let h = inner.height as usize;
     // The stored offset, re-clamped in case the size changed since.
-    let offset = app.offset.min(app.selected).max((app.selected + 1).saturating_sub(h));
-    for (row, m) in app.matches.iter().enumerate().skip(offset).take(h) {
-        let Some(post) = app.posts.get(m.idx) else { continue };
+    let offset = app.offset().min(app.selected()).max((app.selected() + 1).saturating_sub(h));
+    for (row, m) in app.matches().iter().enumerate().skip(offset).take(h) {
+        let Some(post) = app.posts().get(m.idx) else { continue };
         let y = inner.y + (row - offset) as u16;
-        let selected = row == app.selected;
+        let selected = row == app.selected();
         let rect = Rect::new(inner.x, y, inner.width, 1);
         if selected {
             buf.set_style(rect, t.selected);
@@ -50,17 +51,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 /// The views as tabs in the list's top border: the picker's number, the
 /// name and the unread count; the active one stands out.
 fn tabs(app: &App) -> Line<'static> {
-    let t = &app.theme;
+    let t = &app.theme();
     let active = app.active_view();
     let whole = app.view_is_whole();
     let mut spans = vec![Span::styled(
-        format!(" 0 all {} ", app.unread),
+        format!(" 0 all {} ", app.unread()),
         if whole { t.title.add_modifier(ratatui::style::Modifier::REVERSED) } else { t.muted },
     )];
-    for (i, (name, _)) in app.views.iter().enumerate() {
-        let n = app.sections.len() + 1 + i;
+    for (i, (name, _)) in app.views().iter().enumerate() {
+        let n = app.sections().len() + 1 + i;
         let key = if n <= 9 { format!("{n} ") } else { String::new() };
-        let unread = app.view_counts.get(i).map_or(0, |c| c.1);
+        let unread = app.view_counts().get(i).map_or(0, |c| c.1);
         spans.push(Span::styled("·", t.border));
         let style = if active == Some(i) {
             t.title.add_modifier(ratatui::style::Modifier::REVERSED)
@@ -77,10 +78,10 @@ fn tabs(app: &App) -> Line<'static> {
 /// the source (an event's place) and tags, muted, only where room remains.
 pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> Line<'a> {
     use unicode_width::UnicodeWidthStr;
-    let t = &app.theme;
+    let t = &app.theme();
     let unread = !app.is_read(post);
     let day = match post.event_start().or(post.date) {
-        Some(d) => crate::clock::relative(d.timestamp(), app.clock),
+        Some(d) => crate::clock::relative(d.timestamp(), app.clock()),
         None => String::new(),
     };
     let mut spans = vec![
@@ -114,10 +115,10 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
     let base = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
     if cut {
         let shown = cut_to_width(title, room.saturating_sub(1));
-        let hits = if app.query.is_empty() {
+        let hits = if app.query().is_empty() {
             Vec::new()
         } else {
-            app.matcher().highlights(&app.query, Scope::Any, title)
+            app.matcher().highlights(app.query(), Scope::Any, title)
         };
         let shown_chars = shown.chars().count();
         // The match lies beyond the cut: the part of the title around it.
@@ -142,10 +143,10 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
         spans.push(Span::styled("…", base));
         return Line::from(spans);
     }
-    let hits = if app.query.is_empty() {
+    let hits = if app.query().is_empty() {
         Vec::new()
     } else {
-        app.matcher().highlights(&app.query, Scope::Any, title)
+        app.matcher().highlights(app.query(), Scope::Any, title)
     };
     spans.extend(highlighted(title, &hits, base, t.highlight));
     let mut left = room - title.width();
@@ -208,32 +209,32 @@ pub fn highlighted<'a>(text: &'a str, hits: &[usize], base: Style, hit: Style) -
 }
 
 fn empty_state(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let lines: Vec<Line> = if app.posts.is_empty() {
+    let t = &app.theme();
+    let lines: Vec<Line> = if app.posts().is_empty() {
         let mut l = vec![
             Line::styled("No posts here yet.", t.title),
             Line::raw(""),
             Line::raw(format!(
                 "linkfeed reads *.md files with YAML front matter below {}.",
-                app.source_label
+                app.source_label()
             )),
         ];
-        if app.skipped > 0 {
+        if app.skipped() > 0 {
             l.push(Line::raw(""));
             l.push(Line::styled(
-                format!("{} files could not be loaded: press p to see why.", app.skipped),
+                format!("{} files could not be loaded: press p to see why.", app.skipped()),
                 t.error,
             ));
         }
         l
     } else {
-        let what = if app.query_text.is_empty() {
+        let what = if app.query_text().is_empty() {
             "No post here.".to_string()
         } else {
-            format!("No post matches “{}”.", app.query_text)
+            format!("No post matches “{}”.", app.query_text())
         };
         let mut l = vec![Line::styled("Nothing matches.", t.title), Line::raw(""), Line::raw(what)];
-        if app.section.is_some() {
+        if app.section().is_some() {
             l.push(Line::raw(format!("Showing {} only: 0 shows every section.", app.section_label())));
         }
         l.push(Line::raw("Esc clears the filter; ? shows the query syntax."));

@@ -22,7 +22,7 @@ impl Widget for &App {
         list::render(self, a.list, buf);
         detail::render(self, a.detail, buf);
         status::render(self, a.status, buf);
-        match self.mode {
+        match self.mode() {
             Mode::Help => overlay::help(self, area, buf),
             Mode::Tags => overlay::tags(self, area, buf),
             Mode::Problems => overlay::problems(self, area, buf),

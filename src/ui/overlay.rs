@@ -18,7 +18,7 @@ fn popup(app: &App, area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -
     Clear.render(r, buf);
     Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(app.theme.title)
+        .border_style(app.theme().title)
         .title(Line::from(format!(" {title} ")))
         .render(r, buf);
     super::inner(r)
@@ -32,7 +32,7 @@ fn put(buf: &mut Buffer, inner: Rect, row: usize, line: &Line) {
 
 /// The help's lines: (left column, right column), drawn from the key table.
 fn help_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
-    let t = &app.theme;
+    let t = &app.theme();
     let column = |sections: Vec<HelpSection>| {
         let mut v = Vec::new();
         for (i, s) in sections.into_iter().enumerate() {
@@ -47,7 +47,7 @@ fn help_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
         }
         v
     };
-    let (left, right) = app.keymap.help_sections();
+    let (left, right) = app.keymap().help_sections();
     (column(left), column(right))
 }
 
@@ -56,7 +56,7 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let b = layout::help_box(area, left.len(), right.len());
     let title = if b.overflow > 0 { "help: j/k scroll, Esc or ? closes" } else { "help: Esc or ? closes" };
     let inner = popup(app, area, b.width, b.height, title, buf);
-    let skip = app.help_scroll.min(b.overflow);
+    let skip = app.help_scroll().min(b.overflow);
     if b.two_columns {
         let half = inner.width / 2;
         let l = Rect::new(inner.x, inner.y, half, inner.height);
@@ -82,7 +82,7 @@ fn window(selected: usize, height: usize) -> usize {
 }
 
 pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = &app.theme();
     let title = if app.facets_count_whole() {
         "tags: Enter filters, Esc closes"
     } else {
@@ -91,17 +91,17 @@ pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = popup(app, area, 52, 22, title, buf);
     let input = Line::from(vec![
         Span::styled("tag: ", t.key),
-        Span::raw(app.tag_input.as_str()),
+        Span::raw(app.tag_input()),
         Span::styled(" ", Style::new().add_modifier(ratatui::style::Modifier::REVERSED)),
-        Span::styled(format!("  {} of {}", app.tag_matches.len(), app.tags.len()), t.muted),
+        Span::styled(format!("  {} of {}", app.tag_matches().len(), app.tags().len()), t.muted),
     ]);
     put(buf, inner, 0, &input);
     let rows = (inner.height as usize).saturating_sub(1);
-    let start = window(app.tag_selected, rows);
-    for (i, &ti) in app.tag_matches.iter().enumerate().skip(start).take(rows) {
-        let Some((tag, n)) = app.tags.get(ti) else { continue };
+    let start = window(app.tag_selected(), rows);
+    for (i, &ti) in app.tag_matches().iter().enumerate().skip(start).take(rows) {
+        let Some((tag, n)) = app.tags().get(ti) else { continue };
         let row = 1 + i - start;
-        let selected = i == app.tag_selected;
+        let selected = i == app.tag_selected();
         let line = Line::from(vec![
             Span::raw(if selected { "▶ " } else { "  " }),
             Span::styled(format!("{n:>5}  "), t.muted),
@@ -112,38 +112,38 @@ pub fn tags(app: &App, area: Rect, buf: &mut Buffer) {
         }
         put(buf, inner, row, &line);
     }
-    if app.tag_matches.is_empty() {
+    if app.tag_matches().is_empty() {
         put(buf, inner, 1, &Line::styled("  no tag matches", t.muted));
     }
 }
 
 /// The section picker: "all" and every section with its post count.
 pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let h = ((app.sections.len() + app.views.len()) as u16).saturating_add(3);
-    let title = match (&app.section_counts, app.query.is_empty()) {
+    let t = &app.theme();
+    let h = ((app.sections().len() + app.views().len()) as u16).saturating_add(3);
+    let title = match (&app.section_counts(), app.query().is_empty()) {
         (Some(_), _) => "sections, in the query: Enter shows, ^a all, Esc",
         (None, false) => "sections, all posts: Enter shows, ^a query, Esc",
         (None, true) => "sections: Enter shows, Esc closes",
     };
     let inner = popup(app, area, 52, h, title, buf);
-    let total = match &app.section_counts {
+    let total = match &app.section_counts() {
         Some((_, all)) => *all,
-        None => app.sections.iter().map(|s| s.2).sum(),
+        None => app.sections().iter().map(|s| s.2).sum(),
     };
     let count =
-        |i: usize, c: usize| app.section_counts.as_ref().and_then(|(v, _)| v.get(i).copied()).unwrap_or(c);
+        |i: usize, c: usize| app.section_counts().as_ref().and_then(|(v, _)| v.get(i).copied()).unwrap_or(c);
     let rows = std::iter::once((None, "all sections".to_string(), total)).chain(
-        app.sections.iter().enumerate().map(|(i, (n, title, c))| {
+        app.sections().iter().enumerate().map(|(i, (n, title, c))| {
             (Some(n.as_str()), if title.is_empty() { n.clone() } else { title.clone() }, count(i, *c))
         }),
     );
     let height = inner.height as usize;
-    let start = window(app.section_selected, height);
+    let start = window(app.section_selected(), height);
     for (i, (name, title, count)) in rows.enumerate().skip(start).take(height) {
         let row = i - start;
-        let selected = i == app.section_selected;
-        let current = app.section.as_deref() == name;
+        let selected = i == app.section_selected();
+        let current = app.section() == name;
         let key = if i <= 9 { format!("{i}") } else { " ".into() };
         let line = Line::from(vec![
             Span::raw(if selected { "▶ " } else { "  " }),
@@ -159,11 +159,11 @@ pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = &app.theme();
     let title = format!(
         "{} errors, {} warnings: j/k move, Esc closes",
         app.error_count(),
-        app.problems.len() - app.error_count()
+        app.problems().len() - app.error_count()
     );
     let inner = popup(app, area, area.width.saturating_sub(4), area.height.saturating_sub(2), &title, buf);
     let rows = inner.height as usize;
@@ -173,7 +173,7 @@ pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
     // Each problem wrapped to the box, at most a screen of lines each.
     let width = inner.width as usize;
     let wrapped = |i: usize| -> Vec<String> {
-        let text = app.problems.get(i).map(|p| p.to_string()).unwrap_or_default();
+        let text = app.problems().get(i).map(|p| p.to_string()).unwrap_or_default();
         let text: String = text.chars().take(PROBLEM_CHARS).collect();
         let mut lines: Vec<String> =
             crate::text::wrap::wrap(&text, width).take(rows).map(str::to_string).collect();
@@ -184,7 +184,7 @@ pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
     };
     // Scrolled so that the selected problem is whole on screen, and as
     // many before it as fit.
-    let selected = app.problem_selected.min(app.problems.len().saturating_sub(1));
+    let selected = app.problem_selected().min(app.problems().len().saturating_sub(1));
     let mut start = selected;
     let mut used = wrapped(selected).len();
     while start > 0 {
@@ -196,11 +196,11 @@ pub fn problems(app: &App, area: Rect, buf: &mut Buffer) {
         start -= 1;
     }
     let mut row = 0;
-    for i in start..app.problems.len() {
+    for i in start..app.problems().len() {
         if row >= rows {
             break;
         }
-        let Some(p) = app.problems.get(i) else { break };
+        let Some(p) = app.problems().get(i) else { break };
         let style = if p.severity == Severity::Error { t.error } else { t.muted };
         for line in wrapped(i) {
             if row >= rows {

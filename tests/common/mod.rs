@@ -91,7 +91,12 @@ pub fn sample_app(w: u16, h: u16) -> App {
 pub const TEST_NOW: i64 = 1_762_000_000;
 
 pub fn app_with(feed: Feed, w: u16, h: u16) -> App {
-    let mut app = App::new(feed, "sample feed".into());
+    app_called(feed, "sample feed", w, h)
+}
+
+/// As [`app_with`], the feed called `label` (its folder, on screen).
+pub fn app_called(feed: Feed, label: &str, w: u16, h: u16) -> App {
+    let mut app = App::new(feed, label.into());
     app.update(Action::Clock(TEST_NOW));
     app.update(Action::Resize(w, h));
     app
@@ -147,7 +152,7 @@ pub fn press(app: &mut App, opener: &FakeHost, keys: &str) {
 
 /// Draws the app on a TestBackend of its size.
 pub fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("test terminal");
+    let mut t = Terminal::new(TestBackend::new(app.size().0, app.size().1)).expect("test terminal");
     t.draw(|f| f.render_widget(app, f.area())).expect("draw");
     t
 }
@@ -469,4 +474,18 @@ pub fn rerun_with_a_sentinel_home(me: &str, only: &[&str]) {
     if !nonexistent_before {
         assert!(!Path::new("/nonexistent").exists(), "the tests made /nonexistent");
     }
+}
+
+/// Changes the app's settings the way the reader does: through `update`.
+pub fn configure(app: &mut App, change: impl FnOnce(&mut linkfeed::app::Settings)) {
+    let mut settings = app.settings().clone();
+    change(&mut settings);
+    app.update(Action::Settings(Box::new(settings)));
+}
+
+/// Opens the section or view called `name` as `default_view` does; whether
+/// one was found (no error said).
+pub fn open_named(app: &mut App, name: &str) -> bool {
+    app.update(Action::OpenView(name.to_string()));
+    !app.message().as_ref().is_some_and(|m| m.error)
 }
