@@ -2,8 +2,6 @@
 //! only [`App::update`] (and what it calls here) writes them; the view reads
 //! them through `App`'s accessors.
 
-#![allow(clippy::wildcard_imports)]
-
 use super::*;
 
 /// What the configuration (or a test) chose: set when the app is built or by `Action::Settings`.

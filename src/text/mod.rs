@@ -2,6 +2,7 @@
 //! rendering Markdown bodies to lines.
 //! The lowest layer: it imports nothing else of the crate.
 
+pub mod html;
 pub mod markdown;
 pub mod sanitize;
 pub mod wrap;

@@ -1,0 +1,318 @@
+//! What each action and each command does to the state: the body of
+//! [`App::update`].
+
+use super::*;
+
+impl App {
+    pub(super) fn apply(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Clock(now) => self.set_clock(now),
+            Action::Body(path, result) => {
+                if self.view.bodies.len() >= BODIES_KEPT {
+                    self.view.bodies.clear();
+                }
+                let text = result.unwrap_or_else(|e| {
+                    format!("(could not read the body again: {})", sanitize::one_line(&e))
+                });
+                self.view.bodies.insert(path, text);
+            }
+            Action::SavedIndex(key, found) => {
+                if let WordIndex::Asked(asked) = self.filter.text_words
+                    && asked == key
+                {
+                    match found {
+                        Some(saved) if saved.len() == self.feed.posts.len() && saved.has_text() => {
+                            self.filter.index = Some(*saved);
+                            self.filter.text_words = WordIndex::Waiting;
+                        }
+                        _ => {
+                            self.filter.text_words =
+                                WordIndex::Building(key, crate::search::words::Builder::new())
+                        }
+                    }
+                }
+            }
+            Action::Resize(w, h) => {
+                self.view.size = (w, h);
+                self.select(self.view.selected);
+                self.clamp_detail_scroll();
+            }
+            Action::Tick(now) => {
+                let asking = self.view.mode == Mode::Confirm;
+                if !asking
+                    && self.view.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL)
+                {
+                    self.view.message = None;
+                }
+            }
+            Action::Opened(Ok(url)) => {
+                self.say(format!("opened {}", sanitize::one_line(&url)), false);
+                // Opening a post reads it.
+                return self.opened();
+            }
+            Action::Synced(result) => {
+                self.feed.syncing = false;
+                match result {
+                    Ok((report, new)) => {
+                        self.feed.new_posts = new.into_iter().collect();
+                        let report = sanitize::one_line(&report);
+                        self.say(format!("{report}; reading it again…"), false);
+                        self.feed.sync_report = Some(report);
+                        return Some(Effect::Reload);
+                    }
+                    Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e)), true),
+                }
+            }
+            Action::Marks(marks) => {
+                let (read, starred) = *marks;
+                self.set_marks(read, starred);
+            }
+            Action::MarksChanged => return Some(Effect::RefreshMarks),
+            Action::Settings(settings) => {
+                let sort = settings.sort;
+                self.settings = *settings;
+                self.pickers.view_counts_key = None;
+                if let Some(sort) = sort {
+                    self.set_sort(sort);
+                }
+            }
+            Action::Restore(saved) => self.reopen(saved),
+            Action::Idle => return self.warm_up(),
+            Action::OpenView(name) => {
+                if !self.open_named(&name) {
+                    self.say(
+                        format!("default_view = {:?} names no section or view", sanitize::one_line(&name)),
+                        true,
+                    );
+                }
+            }
+            Action::Notice(text, error) => self.say(sanitize::one_line(&text), error),
+            Action::Saved(Ok(())) => {}
+            // A check that found the files as cached loads nothing: the
+            // feed in hand stands (never replaced by the empty one).
+            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.feed.checking_cache = false,
+            Action::Reloaded(Ok(feed)) if self.feed.checking_cache => {
+                // The check of the cache the first screen came from.
+                self.feed.checking_cache = false;
+                let s = feed.stats;
+                if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
+                    self.replace_feed(*feed);
+                    // An edited file is both a stale entry and a parse: counted once.
+                    let n = s.parsed.max(s.stale);
+                    self.say(
+                        format!(
+                            "updated: {n} file{} changed since the last run",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        false,
+                    );
+                }
+            }
+            Action::Reloaded(Ok(feed)) => {
+                self.replace_feed(*feed);
+                match self.feed.sync_report.take() {
+                    Some(report) => self.say(report, false),
+                    None => self.say(format!("reloaded: {}", self.count_label()), false),
+                }
+            }
+            Action::Reloaded(Err(e)) => {
+                self.say(format!("could not reload: {}", sanitize::one_line(&e)), true)
+            }
+            Action::Saved(Err(e)) => {
+                self.say(format!("could not save the marks: {}", sanitize::one_line(&e)), true)
+            }
+            Action::Copied(Ok(text)) => {
+                self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
+            }
+            Action::Copied(Err(e)) => self.say(format!("could not copy: {}", sanitize::one_line(&e)), true),
+            Action::Opening(url) => self.say(format!("opening {}…", sanitize::one_line(&url)), false),
+            // The post stays unread.
+            Action::Opened(Err(e)) => {
+                self.marks.pending_read = None;
+                self.say(format!("could not open the page: {}", sanitize::one_line(&e)), true)
+            }
+            Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
+            Action::Type(text) => self.type_text(&text),
+            Action::Click(column, row) => self.click(column, row),
+            Action::Wheel { down, column, row } => self.wheel(down, column, row),
+            Action::Key(Input::Cmd(cmd)) => return self.command(cmd),
+        }
+        None
+    }
+
+    fn command(&mut self, cmd: Cmd) -> Option<Effect> {
+        let page = self.list_height();
+        match (self.view.mode, cmd) {
+            (_, Cmd::Quit) => self.view.should_quit = true,
+            (Mode::Confirm, Cmd::Yes) => return self.answer(true),
+            (Mode::Confirm, _) => return self.answer(false),
+            // One pane at a time: Esc goes back from the detail to the list.
+            (Mode::List, Cmd::ClearFilter) if self.detail_only() => self.view.show_detail = false,
+            (Mode::List, Cmd::Open)
+                if crate::ui::layout::one_pane(self.view.size.0) && !self.view.show_detail =>
+            {
+                self.view.show_detail = true;
+                self.refresh_detail();
+            }
+            // The detail pane has the keys that move.
+            (Mode::List, Cmd::FocusDetail) => self.view.focus_detail = true,
+            (Mode::List, Cmd::FocusList) => self.view.focus_detail = false,
+            (Mode::List, Cmd::ClearFilter) if self.view.focus_detail => self.view.focus_detail = false,
+            (Mode::List, Cmd::Down) if self.view.focus_detail => self.scroll_detail(1),
+            (Mode::List, Cmd::Up) if self.view.focus_detail => self.scroll_detail(-1),
+            (Mode::List, Cmd::DetailPageDown) => self.scroll_detail(self.detail_page() as isize),
+            (Mode::List, Cmd::DetailPageUp) => self.scroll_detail(-(self.detail_page() as isize)),
+            (Mode::List, Cmd::PageDown) if self.view.focus_detail => {
+                self.scroll_detail(self.detail_page() as isize)
+            }
+            (Mode::List, Cmd::PageUp) if self.view.focus_detail => {
+                self.scroll_detail(-(self.detail_page() as isize))
+            }
+            (Mode::List, Cmd::HalfPageDown) if self.view.focus_detail => {
+                self.scroll_detail(self.detail_page().div_ceil(2) as isize)
+            }
+            (Mode::List, Cmd::HalfPageUp) if self.view.focus_detail => {
+                self.scroll_detail(-(self.detail_page().div_ceil(2) as isize))
+            }
+            (Mode::List, Cmd::First) if self.view.focus_detail => self.view.detail_scroll = 0,
+            (Mode::List, Cmd::Last) if self.view.focus_detail => self.scroll_detail(isize::MAX / 2),
+            (Mode::Tags, Cmd::Down) => self.tag_select(self.pickers.tag_selected.saturating_add(1)),
+            (Mode::Tags, Cmd::Up) => self.tag_select(self.pickers.tag_selected.saturating_sub(1)),
+            (Mode::Tags, Cmd::Backspace) => {
+                self.pickers.tag_input.pop();
+                self.refilter_tags();
+            }
+            (Mode::Tags, Cmd::PickTag) => self.pick_tag(),
+            (Mode::Problems, Cmd::Down) => {
+                self.pickers.problem_selected =
+                    (self.pickers.problem_selected + 1).min(self.feed.problems.len().saturating_sub(1))
+            }
+            (Mode::Problems, Cmd::Up) => {
+                self.pickers.problem_selected = self.pickers.problem_selected.saturating_sub(1)
+            }
+            (Mode::Help, Cmd::Down) => {
+                let max = self.help_overflow();
+                self.view.help_scroll = (self.view.help_scroll + 1).min(max);
+            }
+            (Mode::Help, Cmd::Up) => self.view.help_scroll = self.view.help_scroll.saturating_sub(1),
+            (Mode::Help | Mode::Tags | Mode::Problems | Mode::Sections, Cmd::Close) => {
+                self.view.mode = Mode::List
+            }
+            (Mode::Sections, Cmd::Down) => {
+                self.pickers.section_selected = (self.pickers.section_selected + 1)
+                    .min(self.feed.sections.len() + self.settings.views.len())
+            }
+            (Mode::Sections, Cmd::Up) => {
+                self.pickers.section_selected = self.pickers.section_selected.saturating_sub(1)
+            }
+            (Mode::Sections, Cmd::PickSection) => self.pick_section(self.pickers.section_selected),
+            (Mode::List, Cmd::SectionPicker) => {
+                self.pickers.section_selected = match &self.view.section {
+                    None => 0,
+                    Some(s) => self.feed.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
+                };
+                self.facet_sections();
+                self.view.mode = Mode::Sections;
+            }
+            (Mode::Help, Cmd::Help) => self.view.mode = Mode::List,
+            (Mode::Filter, Cmd::Backspace) => {
+                self.filter.query_text.pop();
+                self.refilter();
+            }
+            (Mode::Filter, Cmd::AcceptFilter) => {
+                self.view.mode = Mode::List;
+                self.select(0);
+            }
+            (Mode::Filter | Mode::List, Cmd::ClearFilter) => {
+                self.view.mode = Mode::List;
+                if !self.filter.query_text.is_empty() {
+                    self.filter.query_text.clear();
+                    self.refilter();
+                }
+            }
+            (Mode::Filter | Mode::List, Cmd::Down) => self.select(self.view.selected.saturating_add(1)),
+            (Mode::Filter | Mode::List, Cmd::Up) => self.select(self.view.selected.saturating_sub(1)),
+            (Mode::List, Cmd::First) => self.select(0),
+            (Mode::List, Cmd::Last) => self.select(usize::MAX),
+            (Mode::List, Cmd::PageDown) => self.select(self.view.selected.saturating_add(page)),
+            (Mode::List, Cmd::PageUp) => self.select(self.view.selected.saturating_sub(page)),
+            (Mode::List, Cmd::HalfPageDown) => {
+                self.select(self.view.selected.saturating_add(page.div_ceil(2)))
+            }
+            (Mode::List, Cmd::HalfPageUp) => self.select(self.view.selected.saturating_sub(page.div_ceil(2))),
+            (Mode::List, Cmd::DetailDown) => {
+                self.view.detail_scroll += 1;
+                self.clamp_detail_scroll();
+            }
+            (Mode::List, Cmd::DetailUp) => {
+                self.view.detail_scroll = self.view.detail_scroll.saturating_sub(1)
+            }
+            (Mode::List, Cmd::StartFilter) => {
+                // A new filter starts a new errand: the last message has had its say.
+                self.view.message = None;
+                self.view.mode = Mode::Filter;
+            }
+            (Mode::List, Cmd::Help) => {
+                self.view.help_scroll = 0;
+                self.view.mode = Mode::Help;
+            }
+            (Mode::List, Cmd::TagPicker) => {
+                self.pickers.tag_input.clear();
+                self.facet_tags();
+                self.view.mode = Mode::Tags;
+            }
+            (Mode::Tags, Cmd::FacetScope) => {
+                self.pickers.facets_whole = !self.pickers.facets_whole;
+                self.facet_tags();
+            }
+            (Mode::Sections, Cmd::FacetScope) => {
+                self.pickers.facets_whole = !self.pickers.facets_whole;
+                self.facet_sections();
+            }
+            (Mode::List, Cmd::Problems) => {
+                if self.feed.problems.is_empty() {
+                    self.say("every file loaded cleanly".into(), false);
+                } else {
+                    self.pickers.problem_selected = 0;
+                    self.view.mode = Mode::Problems;
+                }
+            }
+            (Mode::List, Cmd::Open) => return self.open(),
+            (Mode::List, Cmd::Sync) => match (&self.settings.sync_feed, self.feed.syncing) {
+                (None, _) => self.say("this feed is a folder, not a git feed: nothing to sync".into(), true),
+                (Some(_), true) => self.say("a sync is already running".into(), false),
+                (Some(name), false) => {
+                    self.say(format!("syncing {name}…"), false);
+                    self.feed.syncing = true;
+                    return Some(Effect::Sync);
+                }
+            },
+            (Mode::List, Cmd::Reload) => {
+                self.say("reloading…".into(), false);
+                return Some(Effect::Reload);
+            }
+            (Mode::List, Cmd::ToggleRead) => return self.toggle_read(),
+            (Mode::List, Cmd::ToggleStar) => return self.toggle_star(),
+            (Mode::List, Cmd::NextUnread) => self.next_unread(true),
+            (Mode::List, Cmd::PrevUnread) => self.next_unread(false),
+            (Mode::List, Cmd::MarkAllRead) => return self.mark_all_read(),
+            (Mode::List, Cmd::Undo) => return self.undo(),
+            (Mode::List, Cmd::UnreadOnly) => self.toggle_unread_only(),
+            (Mode::List, Cmd::CopyUrl) => match self.current().map(|p| p.url.clone()) {
+                Some(url) if !url.is_empty() => return Some(Effect::Copy(url)),
+                Some(_) => self.say("this post has no URL".into(), true),
+                None => self.say("no post is selected".into(), true),
+            },
+            (Mode::List, Cmd::CycleSort) => self.cycle_sort(),
+            (Mode::List | Mode::Filter, Cmd::ToggleRanking) => {
+                self.filter.by_newest = !self.filter.by_newest;
+                self.refilter_keeping();
+                let order = if self.filter.by_newest { "newest first" } else { "best match first" };
+                let note = if self.filter.query.ranks_by_score() { "" } else { " (once a query has words)" };
+                self.say(format!("a query lists {order}{note}"), false);
+            }
+            _ => {}
+        }
+        None
+    }
+}
