@@ -60,6 +60,8 @@ struct Raw {
     views: Option<toml::Table>,
     default_view: Option<Spanned<String>>,
     remember_view: Option<Spanned<bool>>,
+    fetch_private_addresses: Option<Spanned<bool>>,
+    article_cache_mb: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,9 +158,25 @@ pub struct Config {
     pub default_view: Option<String>,
     /// Each start reopens the last view, filter and selected post.
     pub remember_view: Option<bool>,
+    /// Reader mode may fetch from hosts that resolve to loopback, private or
+    /// link-local addresses (default false).
+    pub fetch_private_addresses: Option<bool>,
+    /// The article cache's size limit in MiB (default 200).
+    pub article_cache_mb: Option<u64>,
 }
 
 impl Config {
+    /// How reader mode fetches and keeps articles.
+    pub fn article_options(&self) -> crate::article::Options {
+        let defaults = crate::article::Options::default();
+        crate::article::Options {
+            allow_private: self.fetch_private_addresses == Some(true),
+            cache_limit: self
+                .article_cache_mb
+                .map_or(defaults.cache_limit, |mb| mb.saturating_mul(1024 * 1024)),
+        }
+    }
+
     /// The feed called `name`.
     pub fn feed(&self, name: &str) -> Option<&Feed> {
         self.feeds.iter().find(|f| f.name() == name)
@@ -317,6 +335,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     }
     c.default_view = raw.default_view.map(Spanned::into_inner);
     c.remember_view = raw.remember_view.map(Spanned::into_inner);
+    c.fetch_private_addresses = raw.fetch_private_addresses.map(Spanned::into_inner);
+    c.article_cache_mb = raw.article_cache_mb.map(Spanned::into_inner);
     for (name, keys) in raw.keys.unwrap_or_default() {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();

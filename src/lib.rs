@@ -9,6 +9,7 @@
 //! binary's `main`, which parses the command line and calls [`cli::run`].
 
 pub mod app;
+pub mod article;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -31,6 +31,7 @@ const LAYERS: &[&str] = &[
     "store",            // read state
     "sources::newness", // what the last sync brought, where a synced feed is read
     "sources::git",     // git feeds: fetch, check out (the config names them)
+    "article",          // reader mode: fetch, extract, cache the original
     "ui::theme",        // styles: a leaf
     "ui::layout",       // geometry: a leaf the app and the widgets share
     "app",              // the state machine and its key table

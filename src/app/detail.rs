@@ -200,6 +200,82 @@ fn only_points_at(body: &[markdown::Line], url: &str) -> bool {
     text.contains(&url) && text.chars().count() < url.chars().count() + 40
 }
 
+/// Braille frames of the spinner shown while an article is fetched.
+pub const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/// Every line of the pane in reader mode: the article's title, site,
+/// author and length, its address, and its text; or, while it comes, a
+/// spinner; or why it could not be had.
+pub fn build_article(
+    post: &Post,
+    state: &super::reader::ArticleState,
+    spinner: usize,
+    width: usize,
+) -> Vec<DetailLine> {
+    use super::reader::ArticleState;
+    use crate::article::Origin;
+    let width = width.max(1);
+    let mut out: Vec<DetailLine> = Vec::new();
+    let push = |text: &str, part: Part, out: &mut Vec<DetailLine>| {
+        for l in wrap(text, width) {
+            out.push(DetailLine { spans: vec![(l.to_string(), part)] });
+        }
+    };
+    match state {
+        ArticleState::Loading { url, .. } => {
+            push(&post.title, Part::Title, &mut out);
+            out.push(DetailLine {
+                spans: vec![(crate::text::wrap::ellipsize(&format!("↗\u{a0}{url}"), width), Part::Url)],
+            });
+            out.push(DetailLine::default());
+            let frame = SPINNER[spinner % SPINNER.len()];
+            push(
+                &format!("{frame} fetching the article… (v or Esc: back to the post)"),
+                Part::Info,
+                &mut out,
+            );
+        }
+        ArticleState::Failed { url, why, .. } => {
+            push(&post.title, Part::Title, &mut out);
+            out.push(DetailLine {
+                spans: vec![(crate::text::wrap::ellipsize(&format!("↗\u{a0}{url}"), width), Part::Url)],
+            });
+            out.push(DetailLine::default());
+            push(&format!("No article: {why}"), Part::Info, &mut out);
+            push("o opens the page in the browser; v or Esc goes back to the post.", Part::Meta, &mut out);
+        }
+        ArticleState::Ready { article, origin, .. } => {
+            let title = if article.title.is_empty() { &post.title } else { &article.title };
+            push(title, Part::Title, &mut out);
+            let mut meta = vec![article.site.clone()];
+            meta.extend(article.byline.clone());
+            meta.push(format!("{} words", article.words));
+            let when = crate::clock::local(article.fetched_at, "%Y-%m-%d %H:%M");
+            meta.push(match origin {
+                Origin::Fetched => "fetched now".to_string(),
+                Origin::Cache => format!("kept, fetched {when}"),
+                Origin::Unchanged => format!("unchanged since {when}"),
+            });
+            push(
+                &meta.into_iter().filter(|m| !m.is_empty()).collect::<Vec<_>>().join(" · "),
+                Part::Meta,
+                &mut out,
+            );
+            out.push(DetailLine {
+                spans: vec![(
+                    crate::text::wrap::ellipsize(&format!("↗\u{a0}{}", article.final_url), width),
+                    Part::Url,
+                )],
+            });
+            out.push(DetailLine::default());
+            out.extend(markdown::render(&article.markdown, width).into_iter().map(|l| DetailLine {
+                spans: l.spans.into_iter().map(|(t, ink)| (t, Part::Body(ink))).collect(),
+            }));
+        }
+    }
+    out
+}
+
 /// Every line of the pane for `post`, whose Markdown body is `body`, at
 /// `width` columns; `now` is the clock
 /// (seconds) for events' relative dates, `root` the feed folder (to name

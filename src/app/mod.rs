@@ -13,6 +13,8 @@
 //! syncs, bodies read from disk and other readers' marks.
 
 pub mod detail;
+mod reader;
+pub use reader::ArticleState;
 mod state;
 mod update;
 pub use state::Settings;
@@ -77,6 +79,8 @@ pub enum Action {
     Notice(String, bool),
     /// Nothing else to do: a slice of the idle work ([`App::needs_warm_up`]).
     Idle,
+    /// The article of this URL (after `Effect::FetchArticle`), or why not.
+    Article(String, Box<Result<(crate::article::Article, crate::article::Origin), String>>),
     /// New settings (the theme, keys, views, ...).
     Settings(Box<Settings>),
     /// Open the view saved by `remember_view` (at start).
@@ -117,6 +121,9 @@ pub enum Effect {
     /// Read what other readers appended to the marks' log; what changed
     /// comes back as `Action::Marks`.
     RefreshMarks,
+    /// Fetch (or take from the cache) the article at this URL, in the
+    /// background; it comes back as `Action::Article`.
+    FetchArticle(String),
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
@@ -202,6 +209,8 @@ impl App {
                 sort_ranks: Vec::new(),
             },
             view: ListView {
+                article: None,
+                spinner: 0,
                 mode: Mode::List,
                 matches: Vec::new(),
                 selected: 0,
@@ -262,6 +271,7 @@ impl App {
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         let effect = self.apply(action);
+        self.article_follows_selection();
         self.refresh_detail();
         self.count_views();
         effect.or_else(|| self.body_request())
@@ -297,11 +307,12 @@ impl App {
         self.view.detail_for == self.detail_key()
     }
 
-    fn detail_key(&self) -> Option<(usize, usize, i64, bool)> {
+    fn detail_key(&self) -> Option<(usize, usize, i64, bool, u32)> {
         let m = self.view.matches.get(self.view.selected)?;
         let post = self.feed.posts.get(m.idx)?;
         let has_body = !post.body_in_file || self.view.bodies.contains_key(&post.path);
-        Some((m.idx, self.areas().detail_inner.width as usize, self.feed.clock / 60, has_body))
+        let width = self.areas().detail_inner.width as usize;
+        Some((m.idx, width, self.feed.clock / 60, has_body, self.article_stamp()))
     }
 
     /// Rebuilds the detail pane's lines when the selection, the width or the
@@ -311,8 +322,11 @@ impl App {
         if key == self.view.detail_for {
             return;
         }
-        self.view.detail = match (key, self.current()) {
-            (Some((_, width, _, _)), Some(post)) => {
+        self.view.detail = match (key, self.current(), &self.view.article) {
+            (Some((_, width, ..)), Some(post), Some(article)) => {
+                detail::build_article(post, article, self.view.spinner, width)
+            }
+            (Some((_, width, ..)), Some(post), None) => {
                 detail::build(post, self.body_of(post), width, self.feed.clock, &self.feed.root)
             }
             _ => Vec::new(),

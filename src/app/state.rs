@@ -89,6 +89,10 @@ pub(super) struct QueryState {
 
 /// What is on the screen: mode, selection, scroll, size, message, the detail pane.
 pub(super) struct ListView {
+    /// Reader mode: the article shown in place of the selected post's text.
+    pub(super) article: Option<super::reader::ArticleState>,
+    /// The frame of the spinner while an article comes.
+    pub(super) spinner: usize,
     pub(super) mode: Mode,
     /// The posts the query lets through, in display order.
     pub(super) matches: Vec<Match>,
@@ -111,7 +115,7 @@ pub(super) struct ListView {
     /// The detail pane's lines for the selected post, and what they were
     /// built for (post index, width, clock minute).
     pub(super) detail: Vec<detail::DetailLine>,
-    pub(super) detail_for: Option<(usize, usize, i64, bool)>,
+    pub(super) detail_for: Option<(usize, usize, i64, bool, u32)>,
     /// Bodies read from disk for the posts last shown, by path (a few; see
     /// [`BODIES_KEPT`]).
     pub(super) bodies: std::collections::HashMap<std::path::PathBuf, String>,

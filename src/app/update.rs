@@ -38,6 +38,9 @@ impl App {
                 self.clamp_detail_scroll();
             }
             Action::Tick(now) => {
+                if matches!(self.view.article, Some(reader::ArticleState::Loading { .. })) {
+                    self.view.spinner = self.view.spinner.wrapping_add(1);
+                }
                 let asking = self.view.mode == Mode::Confirm;
                 if !asking
                     && self.view.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL)
@@ -78,6 +81,7 @@ impl App {
             }
             Action::Restore(saved) => self.reopen(saved),
             Action::Idle => return self.warm_up(),
+            Action::Article(url, result) => self.article_arrived(&url, *result),
             Action::OpenView(name) => {
                 if !self.open_named(&name) {
                     self.say(
@@ -146,6 +150,12 @@ impl App {
             (_, Cmd::Quit) => self.view.should_quit = true,
             (Mode::Confirm, Cmd::Yes) => return self.answer(true),
             (Mode::Confirm, _) => return self.answer(false),
+            // Reader mode: v toggles it; Esc leaves it first.
+            (Mode::List, Cmd::ReadArticle) => return self.toggle_article(),
+            (Mode::List, Cmd::ClearFilter) if self.view.article.is_some() => {
+                self.view.article = None;
+                self.view.detail_scroll = 0;
+            }
             // One pane at a time: Esc goes back from the detail to the list.
             (Mode::List, Cmd::ClearFilter) if self.detail_only() => self.view.show_detail = false,
             (Mode::List, Cmd::Open)

@@ -39,6 +39,18 @@ pub enum ListSort {
 pub enum Cmd {
     /// Print one line per post, newest first: date, title, source, URL (tab-separated).
     List(ListArgs),
+    /// Print the article a post links to, as Markdown: from the cache when
+    /// kept, else fetched (reader mode).
+    Article {
+        /// An http(s) address, a post file (its link is read), or a saved HTML page.
+        target: String,
+        /// Ask the server whether the kept copy changed (If-None-Match / If-Modified-Since).
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Fetch the articles of posts for reading offline (default: the unread
+    /// ones); a second run fetches only what is missing.
+    Fetch(FetchArgs),
     /// Report every file that cannot be loaded, and warnings; exit 1 on errors.
     Check {
         /// The feed folder (default: as for the reader).
@@ -105,6 +117,19 @@ pub struct ListArgs {
     /// The order of a query with words: best match first, or newest first.
     #[arg(long, value_enum, default_value_t = ListSort::Best)]
     pub sort: ListSort,
+}
+
+/// `linkfeed fetch`.
+#[derive(clap::Args)]
+pub struct FetchArgs {
+    /// The feed folder (default: as for the reader).
+    pub dir: Option<PathBuf>,
+    /// The posts whose articles to fetch (the reader's query syntax; default `is:unread`).
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// How many pages at a time (never two from one host at once).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub jobs: u8,
 }
 
 #[derive(Subcommand)]

@@ -49,6 +49,10 @@ fn describe(config: &Config) -> String {
     let _ = writeln!(out, "browser_in_terminal = {}  # {}", in_term.0, in_term.1);
     let remember = config.remember_view.map_or((false, Origin::Default), |v| (v, Origin::File));
     let _ = writeln!(out, "remember_view = {}  # {}", remember.0, remember.1);
+    let private = config.fetch_private_addresses.map_or((false, Origin::Default), |v| (v, Origin::File));
+    let _ = writeln!(out, "fetch_private_addresses = {}  # {}", private.0, private.1);
+    let mb = config.article_cache_mb.map_or((200, Origin::Default), |v| (v, Origin::File));
+    let _ = writeln!(out, "article_cache_mb = {}  # {}", mb.0, mb.1);
     if let Some(v) = &config.default_view {
         let _ = writeln!(out, "default_view = {v:?}  # config file");
     }

@@ -55,7 +55,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
 
 /// The marks, read without writing (a script must not migrate or repair
 /// them); a problem is a warning on stderr.
-fn read_marks() -> Marks {
+pub(super) fn read_marks() -> Marks {
     let Some(dir) = crate::store::marks::default_dir() else { return Marks::default() };
     let (marks, problem) = crate::store::marks::read_only(&dir);
     if let Some(p) = problem {
@@ -71,7 +71,7 @@ fn read_marks() -> Marks {
 /// keeps the feed's search index (`search::saved`), with the word index of
 /// the long text; used when it fits these posts (else the short fields are
 /// indexed now and the text is scanned).
-fn select<'a>(
+pub(super) fn select<'a>(
     posts: &'a [Post],
     q: &Query,
     newest: bool,
@@ -115,7 +115,7 @@ fn select<'a>(
 /// What `select` spent its time on, for `list --stats`, and the terms it
 /// matched only loosely.
 #[derive(Debug, Clone, Default)]
-struct FilterStats {
+pub(super) struct FilterStats {
     /// The terms no post held: their close matches were listed.
     loose: Vec<crate::search::Loose>,
     /// Reading the search index the reader saved, or building the one of

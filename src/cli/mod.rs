@@ -8,11 +8,13 @@
 //! run (bad config, no such feed or folder, a file that cannot be written).
 
 pub mod args;
+mod article;
 mod cache;
 mod check;
 mod completions;
 mod config;
 mod feeds;
+mod fetch;
 mod list;
 mod state;
 mod sync;
@@ -106,6 +108,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Some(Cmd::List(args)) => list::run(args, &cx),
         Some(Cmd::Check { dir }) => check::run(dir, &cx),
+        Some(Cmd::Article { target, refresh }) => article::run(&target, refresh, &cx),
+        Some(Cmd::Fetch(args)) => fetch::run(args, &cx),
         Some(Cmd::Tags { dir, drafts }) => tags::run(dir, drafts, &cx),
         Some(Cmd::Completions { shell }) => completions::run(shell),
         Some(Cmd::State { action }) => state::run(action),

@@ -57,6 +57,9 @@ pub trait Host {
     /// Starts syncing the open git feed in the background (`Action::Synced`
     /// follows).
     fn start_sync(&self) {}
+    /// Starts getting the article at `url` (from the cache, else fetched) in
+    /// the background (`Action::Article` follows).
+    fn fetch_article(&self, _url: &str) {}
     /// The search index saved for the posts with this key, if any.
     fn load_index(&self, _key: u32) -> Option<crate::search::Index> {
         None
@@ -137,6 +140,8 @@ pub struct SystemHost {
     pub check_after_first_frame: std::cell::Cell<bool>,
     /// Where what finishes later is sent (the loop's inbox).
     outbox: Outbox,
+    /// How reader mode fetches and keeps articles.
+    pub article_options: crate::article::Options,
     /// Where the feed's search index (with the word index of the text) is
     /// kept between runs, beside the parse cache; `None`: built every run.
     pub index_file: Option<std::path::PathBuf>,
@@ -155,6 +160,7 @@ impl SystemHost {
             drew: std::cell::Cell::new(false),
             check_after_first_frame: std::cell::Cell::new(false),
             outbox,
+            article_options: crate::article::Options::default(),
             index_file: None,
         }
     }
@@ -287,6 +293,14 @@ impl Host for SystemHost {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)));
             outbox.send(Action::Synced(result));
+        });
+    }
+
+    fn fetch_article(&self, url: &str) {
+        let (outbox, options, url) = (self.outbox.clone(), self.article_options, url.to_string());
+        std::thread::spawn(move || {
+            let result = crate::article::get(&url, &options, false);
+            outbox.send(Action::Article(url, Box::new(result)));
         });
     }
 

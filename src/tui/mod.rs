@@ -81,6 +81,10 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.start_sync();
                 None
             }
+            Effect::FetchArticle(url) => {
+                host.fetch_article(&url);
+                None
+            }
             Effect::ReadBody(path) => {
                 let result = host.read_body(&path);
                 app.update(Action::Body(path, result))

@@ -133,6 +133,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         opener.browser = config.browser.clone();
     }
     opener.in_terminal = config.browser_in_terminal == Some(true);
+    opener.article_options = config.article_options();
     if let (Source::Dir(dir), true) = (&source, use_cache) {
         opener.index_file = feed::cache::index_path_for(dir);
     }

@@ -1,0 +1,139 @@
+//! The article's own text out of a page: `dom_smoothie`, a port of
+//! readability.js (the code behind Firefox's Reader View), asked for
+//! Markdown, which the detail pane already draws. Navigation, scripts,
+//! comments, ads and footers are what it leaves out.
+
+use super::Article;
+use super::fetch::Page;
+
+/// Fewer words than this is not an article (a login wall, an index page, a
+/// page drawn by scripts).
+pub const MIN_WORDS: usize = 150;
+
+/// The article of `page`, fetched for `url`.
+pub fn article(page: &Page, url: &str) -> Result<Article, String> {
+    let found = readable(&page.html, &page.final_url)?;
+    let site = found
+        .site
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| url::Url::parse(&page.final_url).ok().and_then(|u| u.host_str().map(str::to_string)))
+        .unwrap_or_default();
+    Ok(Article {
+        url: url.to_string(),
+        final_url: page.final_url.clone(),
+        title: found.title,
+        site: crate::text::sanitize::one_line(&site),
+        byline: found.byline,
+        words: found.words,
+        markdown: found.markdown,
+        fetched_at: crate::clock::now(),
+        status: page.status,
+        etag: page.etag.clone(),
+        last_modified: page.last_modified.clone(),
+    })
+}
+
+/// What extraction found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readable {
+    pub title: String,
+    pub site: Option<String>,
+    pub byline: Option<String>,
+    pub words: usize,
+    /// The text as Markdown, control characters gone (tabs and line breaks
+    /// kept): nothing in it can reach a terminal's escape parser.
+    pub markdown: String,
+}
+
+/// Extracts the article of `html` (at `base`, for its relative links).
+pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
+    let base = url::Url::parse(base).ok().map(|u| u.to_string());
+    let config = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Markdown, ..Default::default() };
+    // A parser bug must cost this article, not the reader.
+    let parsed = std::panic::catch_unwind(|| {
+        let mut r = dom_smoothie::Readability::new(html, base.as_deref(), Some(config))?;
+        r.parse()
+    })
+    .map_err(|_| "not an article: the page could not be read; `o` opens it".to_string())?;
+    let a = parsed.map_err(|_| "not an article: nothing readable found; `o` opens the page".to_string())?;
+    let markdown = clean(&a.text_content);
+    let words = markdown.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    if words < MIN_WORDS {
+        return Err(format!("not an article: {words} words extracted; `o` opens the page"));
+    }
+    let one = |s: &str| crate::text::sanitize::one_line(s);
+    Ok(Readable {
+        title: one(&a.title),
+        site: a.site_name.as_deref().map(one),
+        byline: a.byline.as_deref().map(one).filter(|b| !b.is_empty()),
+        words,
+        markdown,
+    })
+}
+
+/// Markdown without control characters (but line breaks and tabs), and
+/// without runs of more than one blank line.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        let line: String = line.chars().filter(|c| !c.is_control() || *c == '\t').collect();
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> String {
+        format!(
+            "<html><head><title>Big News - The Daily</title><meta property=\"og:site_name\" content=\"The Daily\"></head>\
+             <body><nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>\
+             <script>var tracker = 'SCRIPT-TEXT';</script>\
+             <article><h1>Big News</h1>{body}</article>\
+             <aside class=\"comments\"><p>COMMENT: first!</p></aside>\
+             <footer>FOOTER-TEXT</footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn keeps_the_paragraphs_in_order_and_drops_the_rest() {
+        let paras: Vec<String> = (1..=8)
+            .map(|i| format!("<p>Paragraph {i} says something long enough to count as prose, with words that run on about the matter at hand, the people in it and what they did next.</p>"))
+            .collect();
+        let r = readable(&page(&paras.concat()), "https://daily.example/big-news").expect("an article");
+        let at = |s: &str| r.markdown.find(s).unwrap_or_else(|| panic!("{s} missing from {}", r.markdown));
+        assert!(at("Paragraph 1 ") < at("Paragraph 2 ") && at("Paragraph 7 ") < at("Paragraph 8 "));
+        for junk in ["SCRIPT-TEXT", "tracker", "FOOTER-TEXT", "Home"] {
+            assert!(!r.markdown.contains(junk), "{junk} in {}", r.markdown);
+        }
+        assert_eq!(r.site.as_deref(), Some("The Daily"));
+        assert!(r.words >= MIN_WORDS);
+    }
+
+    #[test]
+    fn a_page_with_little_text_is_not_an_article() {
+        let e =
+            readable(&page("<p>Sign in to read on.</p>"), "https://daily.example/x").expect_err("too short");
+        assert!(e.starts_with("not an article: ") && e.contains("words extracted"), "{e}");
+    }
+
+    #[test]
+    fn control_characters_never_come_through() {
+        let body = format!("<p>{}</p>", "Escape \u{1b}[31mred\u{1b}[0m and bell \u{7} here. ".repeat(40));
+        let r = readable(&page(&body), "https://daily.example/x").expect("an article");
+        assert!(!r.markdown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{:?}", r.markdown);
+    }
+}

@@ -1,0 +1,259 @@
+//! One page over HTTP(S), blocking, with no async runtime: `ureq` with
+//! rustls, on the caller's thread (the reader's workers, `fetch`'s pool).
+//!
+//! The limits: only `http` and `https`; 10 s to connect, 20 s in all; at
+//! most 5 redirects; a 5 MiB body; gzip; the page's charset (the header's,
+//! else its `<meta>`'s, else UTF-8). Unless allowed, a host that resolves to
+//! a loopback, private, link-local or otherwise non-public address is
+//! refused by the resolver, before any connection, at every redirect.
+
+use super::Options;
+use std::net::IpAddr;
+use std::time::Duration;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+
+/// The most a page may weigh.
+pub const MAX_BODY: u64 = 5 * 1024 * 1024;
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(20);
+pub const MAX_REDIRECTS: u32 = 5;
+/// Who is asking.
+pub const USER_AGENT: &str =
+    concat!("linkfeed/", env!("CARGO_PKG_VERSION"), " (reader mode; +https://github.com/linkfeed)");
+
+/// What a kept copy says, to ask whether it changed.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A page as fetched.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Where it was after redirects.
+    pub final_url: String,
+    pub status: u16,
+    /// The HTML, decoded.
+    pub html: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What a fetch gave.
+#[derive(Debug, Clone)]
+pub enum Fetched {
+    Page(Page),
+    /// The kept copy still holds (304).
+    NotModified,
+}
+
+/// Why `ip` is not to be fetched from by default, if it is not.
+pub fn non_public(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Some("a loopback")
+            } else if v4.is_private() || (a == 100 && (64..128).contains(&b)) {
+                Some("a private")
+            } else if v4.is_link_local() {
+                Some("a link-local")
+            } else if v4.is_unspecified() || v4.is_broadcast() || v4.is_multicast() || a == 0 || a >= 240 {
+                Some("a reserved")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return non_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Some("a loopback")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("a private")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("a link-local")
+            } else if v6.is_unspecified() || v6.is_multicast() {
+                Some("a reserved")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// The resolver that refuses non-public addresses: it answers before any
+/// connection is tried, so a refused host is never reached.
+#[derive(Debug, Default)]
+struct Guarded {
+    allow_private: bool,
+    inner: DefaultResolver,
+}
+
+impl Resolver for Guarded {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let found = self.inner.resolve(uri, config, timeout)?;
+        if !self.allow_private
+            && let Some((ip, what)) = found.iter().find_map(|a| non_public(a.ip()).map(|w| (a.ip(), w)))
+        {
+            return Err(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("refused: {ip} is {what} address (fetch_private_addresses = true allows it)"),
+            )));
+        }
+        Ok(found)
+    }
+}
+
+/// Fetches `url` (asking whether a kept copy still holds, with `kept`).
+pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<Fetched, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("not an address: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("only http and https pages are fetched, not {}:", parsed.scheme()));
+    }
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(CONNECT_TIMEOUT))
+        .timeout_global(Some(TOTAL_TIMEOUT))
+        .max_redirects(MAX_REDIRECTS)
+        .user_agent(USER_AGENT)
+        .http_status_as_error(false)
+        .build();
+    let agent = ureq::Agent::with_parts(
+        config,
+        DefaultConnector::default(),
+        Guarded { allow_private: options.allow_private, inner: DefaultResolver::default() },
+    );
+    let mut request =
+        agent.get(parsed.as_str()).header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
+    if let Some(v) = kept {
+        if let Some(e) = &v.etag {
+            request = request.header("If-None-Match", e);
+        }
+        if let Some(m) = &v.last_modified {
+            request = request.header("If-Modified-Since", m);
+        }
+    }
+    let mut response = request.call().map_err(|e| reason(&e))?;
+    let status = response.status().as_u16();
+    if status == 304 {
+        return Ok(Fetched::NotModified);
+    }
+    if status >= 400 {
+        let why = response.status().canonical_reason().unwrap_or("");
+        return Err(format!("the server answered {status} {why}").trim_end().to_string());
+    }
+    let header = |name: &str| {
+        response.headers().get(name).and_then(|v| v.to_str().ok()).map(crate::text::sanitize::one_line)
+    };
+    let (etag, last_modified) = (header("etag"), header("last-modified"));
+    let kind = response.body().mime_type().unwrap_or("text/html").to_ascii_lowercase();
+    if !(kind.contains("html") || kind.starts_with("text/")) {
+        return Err(format!("not a web page ({}); `o` opens it", crate::text::sanitize::one_line(&kind)));
+    }
+    let charset = response.body().charset().map(str::to_string);
+    let final_url = ureq::ResponseExt::get_uri(&response).to_string();
+    let bytes = response.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| reason(&e))?;
+    let html = decode(&bytes, charset.as_deref());
+    Ok(Fetched::Page(Page { final_url, status, html, etag, last_modified }))
+}
+
+/// The page's text: in the header's charset, else the one its `<meta>`
+/// names in the first 4 KiB, else UTF-8 (a byte that is not becomes U+FFFD).
+pub fn decode(bytes: &[u8], header: Option<&str>) -> String {
+    let named = header.map(str::to_string).or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]));
+    let encoding = named
+        .and_then(|n| encoding_rs::Encoding::for_label(n.trim().as_bytes()))
+        .unwrap_or(encoding_rs::UTF_8);
+    let (text, _, _) = encoding.decode(bytes);
+    text.into_owned()
+}
+
+/// `<meta charset="x">` or `<meta http-equiv="content-type" content="...; charset=x">`.
+fn meta_charset(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let at = head.find("charset=")?;
+    let rest = head[at + 8..].trim_start_matches(['"', '\'', ' ']);
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// One line a reader understands, for a failed fetch.
+fn reason(e: &ureq::Error) -> String {
+    use ureq::Error as E;
+    match e {
+        E::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            format!("timed out after {} s connecting", CONNECT_TIMEOUT.as_secs())
+        }
+        E::Timeout(_) => format!("timed out after {} s", TOTAL_TIMEOUT.as_secs()),
+        E::HostNotFound => "no such host".into(),
+        E::TooManyRedirects => format!("more than {MAX_REDIRECTS} redirects"),
+        E::RedirectFailed => "a redirect led nowhere".into(),
+        E::BodyExceedsLimit(_) => format!("the page is over {} MiB; `o` opens it", MAX_BODY >> 20),
+        E::ConnectionFailed => "could not connect".into(),
+        E::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => io.to_string(),
+        E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "the connection was refused".into()
+        }
+        other => crate::text::sanitize::one_line(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_addresses_by_default() {
+        for (ip, what) in [
+            ("127.0.0.1", Some("a loopback")),
+            ("10.0.0.5", Some("a private")),
+            ("192.168.1.1", Some("a private")),
+            ("172.16.0.1", Some("a private")),
+            ("100.64.0.1", Some("a private")),
+            ("169.254.169.254", Some("a link-local")),
+            ("0.0.0.0", Some("a reserved")),
+            ("::1", Some("a loopback")),
+            ("fd00::1", Some("a private")),
+            ("fe80::1", Some("a link-local")),
+            ("::ffff:10.0.0.1", Some("a private")),
+            ("93.184.215.14", None),
+            ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", None),
+        ] {
+            let ip: IpAddr = ip.parse().expect("an address");
+            assert_eq!(non_public(ip), what, "{ip}");
+        }
+    }
+
+    #[test]
+    fn the_pages_charset_is_honoured() {
+        // "café" in Latin-1, named by the page only.
+        let page = b"<html><head><meta charset=\"iso-8859-1\"></head><body>caf\xe9</body></html>";
+        assert!(decode(page, None).contains("café"));
+        let page =
+            b"<meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>\x93quoted\x94";
+        assert!(decode(page, None).contains("\u{201c}quoted\u{201d}"));
+        // The header wins; without either, UTF-8.
+        assert!(decode("café".as_bytes(), Some("utf-8")).contains("café"));
+        assert!(decode(b"caf\xe9", None).contains("caf\u{fffd}"));
+    }
+
+    #[test]
+    fn only_http_and_https() {
+        for url in ["file:///etc/passwd", "ftp://a.b/c", "javascript:alert(1)", "gopher://x"] {
+            let e = fetch(url, None, &Options::default()).expect_err(url);
+            assert!(e.starts_with("only http and https") || e.starts_with("not an address"), "{url}: {e}");
+        }
+    }
+}

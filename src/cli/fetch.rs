@@ -1,0 +1,135 @@
+//! `linkfeed fetch`: the articles of the matching posts (default: unread),
+//! fetched for reading offline. A few at a time and never two from one
+//! host at once; a progress bar on a terminal, a line per page otherwise; a
+//! summary at the end. Articles already kept are not fetched again, so a
+//! second run (or one after Ctrl-C) fetches only what is missing; each
+//! article is written whole, so an interrupted run leaves no torn entry.
+
+use super::args::FetchArgs;
+use super::{CliError, Context};
+use crate::article;
+use crate::feed::{self, LoadOptions};
+use crate::search::Query;
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::{Condvar, Mutex};
+
+pub fn run(args: FetchArgs, cx: &Context) -> Result<ExitCode, CliError> {
+    let resolved = cx.resolve(args.dir)?;
+    let fresh = resolved.new_posts();
+    let query = Query::parse(args.query.as_deref().unwrap_or("is:unread"));
+    let options = LoadOptions { use_cache: cx.use_cache, long_text: false, ..LoadOptions::default() };
+    let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(false));
+    let marks = super::list::read_marks();
+    let (posts, _) = super::list::select(&feed.posts, &query, true, &marks, &fresh, None);
+    // Each link once, in the list's order; only addresses the reader would open.
+    let mut seen = HashSet::new();
+    let urls: Vec<String> = posts
+        .iter()
+        .filter_map(|p| crate::text::sanitize::safe_url(&p.url).ok())
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .filter(|u| seen.insert(u.clone()))
+        .collect();
+    let (kept, todo): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| article::cache::has(u));
+    let outcome = fetch_all(todo, usize::from(args.jobs), &cx.config.article_options());
+    println!("{}", summary(&outcome, kept.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What became of each page: its URL and the article's words, or why not.
+type Outcome = Vec<(String, Result<usize, String>)>;
+
+/// The queue the workers share: pages waiting, and the hosts being fetched from.
+struct Queue {
+    waiting: VecDeque<(String, String)>,
+    busy: HashSet<String>,
+}
+
+/// Fetches `urls` on `jobs` workers, one page per host at a time.
+fn fetch_all(urls: Vec<String>, jobs: usize, options: &article::Options) -> Outcome {
+    let total = urls.len();
+    let host =
+        |u: &str| url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let queue = Mutex::new(Queue {
+        waiting: urls.into_iter().map(|u| (host(&u), u)).collect(),
+        busy: HashSet::new(),
+    });
+    let ready = Condvar::new();
+    let done = Mutex::new(Vec::with_capacity(total));
+    let bar = (std::io::stderr().is_terminal() && total > 0).then(|| {
+        let b = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+            b.set_style(style);
+        }
+        b
+    });
+    // Threads, not the rayon pool: they wait on the network, not the cores.
+    std::thread::scope(|s| {
+        for _ in 0..jobs.clamp(1, 16).min(total.max(1)) {
+            s.spawn(|| {
+                while let Some((host, url)) = next(&queue, &ready) {
+                    if let Some(b) = &bar {
+                        b.set_message(crate::text::sanitize::one_line(&url));
+                    }
+                    let result = article::get(&url, options, false).map(|(a, _)| a.words);
+                    if let Ok(mut q) = queue.lock() {
+                        q.busy.remove(&host);
+                    }
+                    ready.notify_all();
+                    match &bar {
+                        Some(b) => b.inc(1),
+                        None => match &result {
+                            Ok(words) => println!("fetched\t{url}\t{words} words"),
+                            Err(e) => println!("failed\t{url}\t{e}"),
+                        },
+                    }
+                    if let Ok(mut d) = done.lock() {
+                        d.push((url, result));
+                    }
+                }
+            });
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    done.into_inner().unwrap_or_default()
+}
+
+/// The next page whose host is not being fetched from, waiting for one;
+/// `None` when none is left.
+fn next(queue: &Mutex<Queue>, ready: &Condvar) -> Option<(String, String)> {
+    let mut q = queue.lock().ok()?;
+    loop {
+        if q.waiting.is_empty() {
+            return None;
+        }
+        if let Some(i) = q.waiting.iter().position(|(h, _)| !q.busy.contains(h)) {
+            let job = q.waiting.remove(i)?;
+            q.busy.insert(job.0.clone());
+            return Some(job);
+        }
+        q = ready.wait(q).ok()?;
+    }
+}
+
+/// `fetched 12, kept already 30, failed 3 (timed out after 20 s: 2, not an article: 1)`.
+fn summary(outcome: &Outcome, kept: usize) -> String {
+    let fetched = outcome.iter().filter(|(_, r)| r.is_ok()).count();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, r) in outcome {
+        if let Err(e) = r {
+            // "not an article: 120 words extracted; ..." counts as "not an article".
+            let kind = e.split([':', ';']).next().unwrap_or(e).trim().to_string();
+            *reasons.entry(kind).or_default() += 1;
+        }
+    }
+    let failed = outcome.len() - fetched;
+    let mut line = format!("fetched {fetched}, kept already {kept}, failed {failed}");
+    if !reasons.is_empty() {
+        let parts: Vec<String> = reasons.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line
+}
