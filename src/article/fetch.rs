@@ -6,6 +6,8 @@
 //! else its `<meta>`'s, else UTF-8). Unless allowed, a host that resolves to
 //! a loopback, private, link-local or otherwise non-public address is
 //! refused by the resolver, before any connection, at every redirect.
+//! Proxies named in the environment are not used (the check would see the
+//! proxy, not the page's host).
 
 use super::Options;
 use std::net::IpAddr;
@@ -126,6 +128,9 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
         .max_redirects(MAX_REDIRECTS)
         .user_agent(USER_AGENT)
         .http_status_as_error(false)
+        // Directly: a proxy from the environment would be what the resolver
+        // checks, not the page's host.
+        .proxy(None)
         .build();
     let agent = ureq::Agent::with_parts(
         config,

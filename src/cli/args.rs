@@ -74,7 +74,7 @@ pub enum Cmd {
     },
     /// List the feeds of the config file, with their last sync.
     Feeds,
-    /// The parse cache (under $XDG_CACHE_HOME/linkfeed): `linkfeed cache clear` removes it.
+    /// The parse cache and the kept articles (under $XDG_CACHE_HOME/linkfeed): `linkfeed cache clear` removes them.
     Cache {
         #[command(subcommand)]
         action: CacheCmd,
@@ -134,7 +134,7 @@ pub struct FetchArgs {
 
 #[derive(Subcommand)]
 pub enum CacheCmd {
-    /// Remove every feed's parse cache (the next start reads every file).
+    /// Remove every feed's parse cache (the next start reads every file) and every kept article.
     Clear,
     /// Print where the caches are kept.
     Path,

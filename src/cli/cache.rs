@@ -1,4 +1,4 @@
-//! `linkfeed cache clear|path`.
+//! `linkfeed cache clear|path`: the parse caches and the kept articles.
 
 use super::CliError;
 use super::args::CacheCmd;
@@ -6,16 +6,23 @@ use std::io;
 use std::process::ExitCode;
 
 pub fn run(action: CacheCmd) -> Result<ExitCode, CliError> {
-    let dir = crate::feed::cache::folder().ok_or_else(|| {
-        CliError::Cannot("neither XDG_CACHE_HOME nor HOME is set: there is no cache".into())
-    })?;
+    let none = || CliError::Cannot("neither XDG_CACHE_HOME nor HOME is set: there is no cache".into());
+    let parse = crate::feed::cache::folder().ok_or_else(none)?;
+    let articles = crate::article::cache::folder().ok_or_else(none)?;
     match action {
-        CacheCmd::Path => println!("{}", dir.display()),
-        CacheCmd::Clear => match std::fs::remove_dir_all(&dir) {
-            Ok(()) => println!("removed {}", dir.display()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => println!("no cache at {}", dir.display()),
-            Err(e) => return Err(CliError::file(&dir)(e)),
-        },
+        CacheCmd::Path => {
+            println!("{}", parse.display());
+            println!("{}", articles.display());
+        }
+        CacheCmd::Clear => {
+            for dir in [&parse, &articles] {
+                match std::fs::remove_dir_all(dir) {
+                    Ok(()) => println!("removed {}", dir.display()),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => println!("no cache at {}", dir.display()),
+                    Err(e) => return Err(CliError::file(dir)(e)),
+                }
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

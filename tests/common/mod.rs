@@ -7,6 +7,8 @@
 )]
 #![allow(dead_code)]
 
+pub mod http;
+
 use linkfeed::app::{Action, App};
 use linkfeed::feed::{self, Feed, Source};
 use linkfeed::tui;

@@ -1,0 +1,306 @@
+//! Reader mode's fetching, extraction and cache, end to end through the
+//! binary (`linkfeed article`, `linkfeed fetch`), against a web server the
+//! test starts on 127.0.0.1: no test sends traffic anywhere else.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+mod common;
+
+use common::Sandbox;
+use common::http::{Route, Server};
+use std::path::Path;
+use std::time::Duration;
+
+fn page(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pages").join(name))
+        .expect("a test page")
+}
+
+/// A sandbox whose config lets reader mode fetch from 127.0.0.1.
+fn allowed() -> Sandbox {
+    let s = Sandbox::new();
+    s.write_config("fetch_private_addresses = true\n");
+    s
+}
+
+/// `linkfeed article ARGS` in `s`: (exit code, stdout, stderr).
+fn article(s: &Sandbox, args: &[&str]) -> (i32, String, String) {
+    let out = s.linkfeed().arg("article").args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Whether `needles` all occur in `hay`, in this order.
+fn in_order(hay: &str, needles: &[&str]) -> bool {
+    let mut at = 0;
+    for n in needles {
+        match hay[at..].find(n) {
+            Some(i) => at += i + n.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+const NEWS_JUNK: &[&str] = &[
+    "TRACKING_SNIPPET",
+    "Accept all cookies",
+    "ADVERTISEMENT",
+    "Refinance",
+    "RELATED-LINK",
+    "COMMENT-TEXT",
+    "riverrat77",
+    "FOOTER-TEXT",
+    "SCRIPT-BODY-TEXT",
+    "Subscribe for one dollar",
+];
+
+#[test]
+fn an_article_comes_out_as_its_own_paragraphs_in_order_without_the_page_around_it() {
+    let server = Server::start(vec![
+        ("/news", Route::html(page("news-article.html"))),
+        ("/blog", Route::html(page("blog-post.html"))),
+    ]);
+    let s = allowed();
+    let (code, out, err) = article(&s, &[&server.url("/news")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# City council approves the riverside bike network\n"), "{out}");
+    assert!(out.contains("The Morning Ledger") && out.contains("words"), "{out}");
+    let paras = [
+        "ALPHA-PARA",
+        "BRAVO-PARA",
+        "BRAVO2-PARA",
+        "CHARLIE-PARA",
+        "DELTA-QUOTE",
+        "ECHO-PARA",
+        "FOXTROT-PARA",
+        "GOLF-PARA",
+    ];
+    assert!(in_order(&out, &paras), "{out}");
+    for junk in NEWS_JUNK {
+        assert!(!out.contains(junk), "{junk} in:\n{out}");
+    }
+    let (code, out, err) = article(&s, &[&server.url("/blog")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        in_order(
+            &out,
+            &[
+                "ONE-PARA",
+                "TWO-PARA",
+                "THREE-PARA",
+                "sha256(sources + toolchain)",
+                "FOUR-PARA",
+                "FIVE-PARA",
+                "SIX-PARA"
+            ]
+        ),
+        "{out}"
+    );
+    for junk in ["SIDEBAR-TEXT", "NEWSLETTER-TEXT", "DISQUS-COMMENT", "BLOG-FOOTER", "BLOG-SCRIPT"] {
+        assert!(!out.contains(junk), "{junk} in:\n{out}");
+    }
+    // The program says who it is.
+    let ua = &server.requests_for("/news")[0].headers["user-agent"];
+    assert!(ua.starts_with("linkfeed/"), "{ua}");
+    // Kept: read again with the server gone (offline), the same text.
+    let again_url = server.url("/news");
+    drop(server);
+    std::thread::sleep(Duration::from_millis(50));
+    let (code, again, err) = article(&s, &[&again_url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(in_order(&again, &paras), "{again}");
+}
+
+#[test]
+fn a_page_in_latin1_is_read_in_the_charset_it_names() {
+    let server = Server::start(vec![("/fr", Route::html(page("latin1.html")))]);
+    let (code, out, err) = article(&allowed(), &[&server.url("/fr")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Les cafés de la rive gauche"), "{out}");
+    assert!(out.contains("crème brûlée") && out.contains("bibliothèque"), "{out}");
+    assert!(!out.contains('\u{fffd}'), "{out}");
+    assert!(in_order(&out, &["PARA-1 ", "PARA-2 ", "PARA-8 "]), "{out}");
+}
+
+#[test]
+fn a_saved_page_and_a_post_file_work_too() {
+    let server = Server::start(vec![("/blog", Route::html(page("blog-post.html")))]);
+    let s = allowed();
+    let dir = tempfile::tempdir().expect("tmp");
+    let saved = dir.path().join("saved.html");
+    std::fs::write(&saved, page("news-article.html")).expect("write");
+    let (code, out, err) = article(&s, &[&saved.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(in_order(&out, &["ALPHA-PARA", "GOLF-PARA"]), "{out}");
+    let post = dir.path().join("post.md");
+    std::fs::write(&post, format!("---\ntitle: A post\nexternal_url: {}\n---\n", server.url("/blog")))
+        .expect("write");
+    let (code, out, err) = article(&s, &[&post.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ONE-PARA"), "{out}");
+}
+
+#[test]
+fn every_failure_is_one_clear_line() {
+    let big = format!("<html><body><p>{}</p></body></html>", "x".repeat(10 * 1024 * 1024));
+    let server = Server::start(vec![
+        ("/login", Route::html(page("not-an-article.html"))),
+        ("/gone", Route::status(404)),
+        ("/loop-a", Route::redirect("/loop-b")),
+        ("/loop-b", Route::redirect("/loop-a")),
+        ("/big", Route::html(big)),
+        ("/broken", Route::status(500)),
+    ]);
+    let s = allowed();
+    for (path, says) in [
+        ("/login", "not an article: "),
+        ("/gone", "the server answered 404 Not Found"),
+        ("/loop-a", "more than 5 redirects"),
+        ("/big", "the page is over 5 MiB"),
+        ("/broken", "the server answered 500 Internal Server Error"),
+    ] {
+        let (code, out, err) = article(&s, &[&server.url(path)]);
+        assert_eq!(code, 1, "{path}: {out}");
+        assert!(out.is_empty(), "{path}: {out}");
+        assert_eq!(err.lines().count(), 1, "{path}: {err}");
+        assert!(err.contains(says), "{path}: {err}");
+    }
+    let (_, _, err) = article(&s, &[&server.url("/login")]);
+    assert!(err.contains("words extracted; `o` opens the page"), "{err}");
+    // A redirect loop stops after 5 redirects: 6 requests at most.
+    let hops = server.requests_for("/loop-a").len() + server.requests_for("/loop-b").len();
+    assert!(hops <= 6, "{hops} requests");
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_after_20_seconds() {
+    let server = Server::start(vec![(
+        "/slow",
+        Route::html(page("news-article.html")).delayed(Duration::from_secs(40)),
+    )]);
+    let (code, _, err) = article(&allowed(), &[&server.url("/slow")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("timed out after 20 s"), "{err}");
+}
+
+#[test]
+fn private_addresses_are_refused_before_any_connection() {
+    let server = Server::start(vec![("/news", Route::html(page("news-article.html")))]);
+    let s = Sandbox::new();
+    for url in [server.url("/news"), format!("http://localhost:{}/news", server.port)] {
+        let (code, out, err) = article(&s, &[&url]);
+        assert_eq!(code, 1, "{url}: {out}");
+        assert!(err.contains("refused: ") && err.contains("is a loopback address"), "{url}: {err}");
+    }
+    assert_eq!(server.connections(), 0, "a refused host was connected to");
+    // Allowed in the config, the same address is fetched.
+    let (code, _, err) = article(&allowed(), &[&server.url("/news")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn a_kept_article_is_revalidated_with_its_etag_and_cache_clear_removes_it() {
+    let server = Server::start(vec![("/news", Route::html(page("news-article.html")).with_etag("\"v1\""))]);
+    let s = allowed();
+    let (code, first, _) = article(&s, &[&server.url("/news")]);
+    assert_eq!(code, 0);
+    let (code, again, err) = article(&s, &["--refresh", &server.url("/news")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(again, first);
+    let asked = server.requests_for("/news");
+    assert_eq!(asked.len(), 2);
+    assert_eq!(asked[1].headers.get("if-none-match").map(String::as_str), Some("\"v1\""));
+    let kept = s.cache().join("linkfeed/articles");
+    assert_eq!(std::fs::read_dir(&kept).expect("articles folder").count(), 1);
+    let out = s.linkfeed().args(["cache", "clear"]).output().expect("runs");
+    assert!(out.status.success());
+    assert!(!kept.exists());
+}
+
+/// 200 posts whose links go to pages that answer, fail, redirect, wait or
+/// are no articles; `fetch` names what became of each; a second run
+/// fetches nothing new.
+#[test]
+fn fetch_gets_every_article_or_names_its_failure_and_a_second_run_fetches_nothing_new() {
+    let text = |i: usize| {
+        let p = format!(
+            "<p>Story {i} goes on about the matter at hand, with enough words to count as prose and then some more words that keep it going for a while longer.</p>"
+        );
+        format!(
+            "<html><head><title>Story {i}</title></head><body><nav>Home</nav><article><h1>Story {i}</h1>{}</article></body></html>",
+            p.repeat(8)
+        )
+    };
+    let mut routes = Vec::new();
+    let mut expect_ok = 0;
+    let paths: Vec<String> = (0..200).map(|i| format!("/p/{i}")).collect();
+    for (i, path) in paths.iter().enumerate() {
+        let route = match i % 10 {
+            0 => Route::status(404),
+            1 => Route::redirect(&format!("/target/{i}")),
+            2 => Route::html(page("not-an-article.html")),
+            3 => Route::html(text(i)).delayed(Duration::from_millis(100)),
+            4 if i % 20 == 4 => Route::status(500),
+            _ => Route::html(text(i)),
+        };
+        if matches!(i % 10, 1 | 3 | 5..=9) || (i % 10 == 4 && i % 20 != 4) {
+            expect_ok += 1;
+        }
+        routes.push((path.as_str(), route));
+    }
+    let targets: Vec<(String, Route)> =
+        (0..200).filter(|i| i % 10 == 1).map(|i| (format!("/target/{i}"), Route::html(text(i)))).collect();
+    routes.extend(targets.iter().map(|(p, r)| (p.as_str(), r.clone())));
+    let server = Server::start(routes);
+    let feed = tempfile::tempdir().expect("tmp");
+    for i in 0..200 {
+        std::fs::write(
+            feed.path().join(format!("post-{i:03}.md")),
+            format!(
+                "---\ntitle: Post {i}\ndate: 2026-11-{:02}\nexternal_url: {}\n---\n",
+                1 + i % 28,
+                server.url(&format!("/p/{i}"))
+            ),
+        )
+        .expect("write post");
+    }
+    let s = allowed();
+    let run = || {
+        let out = s.linkfeed().args(["fetch", "-q", ""]).arg(feed.path()).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = run();
+    let lines: Vec<&str> = first.lines().collect();
+    // A line per page, then the summary.
+    assert_eq!(lines.len(), 201, "{first}");
+    let fetched = lines.iter().filter(|l| l.starts_with("fetched\t")).count();
+    let failed = lines.iter().filter(|l| l.starts_with("failed\t")).count();
+    assert_eq!((fetched, failed), (expect_ok, 200 - expect_ok), "{first}");
+    for l in lines.iter().filter(|l| l.starts_with("failed\t")) {
+        assert!(l.split('\t').nth(2).is_some_and(|why| !why.is_empty()), "{l}");
+    }
+    let summary = lines[200];
+    assert!(
+        summary.starts_with(&format!("fetched {expect_ok}, kept already 0, failed {}", 200 - expect_ok)),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("the server answered 404 Not Found: 20") && summary.contains("not an article: 20"),
+        "{summary}"
+    );
+    let asked = server.requests.lock().expect("lock").len();
+    let second = run();
+    let last = second.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("fetched 0, kept already {expect_ok}, failed {}", 200 - expect_ok)),
+        "{second}"
+    );
+    // Only the failed ones were asked for again.
+    let asked_again = server.requests.lock().expect("lock").len() - asked;
+    assert_eq!(asked_again, 200 - expect_ok, "{second}");
+}
