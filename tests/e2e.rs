@@ -1292,3 +1292,72 @@ fn times_are_local_with_the_zones_abbreviation() {
         t.wait_text("EXITED rc=0");
     }
 }
+
+/// Reader mode in a real terminal, at 80x24 and 120x40: `v` shows a spinner,
+/// then the article (its own paragraphs, not the page around them), `o`
+/// still opens the post's link in the browser, `Esc` goes back to the post;
+/// a page that is no article says so in one line.
+#[test]
+fn v_reads_the_original_in_the_detail_pane_and_esc_goes_back() {
+    use common::http::{Route, Server};
+    let page = |name: &str| {
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pages").join(name))
+            .expect("page")
+    };
+    let server = Server::start(vec![
+        ("/news", Route::html(page("news-article.html")).delayed(Duration::from_millis(1500))),
+        ("/login", Route::html(page("not-an-article.html"))),
+    ]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let (browser, log) = probe.fake_browser();
+        let config = probe.dir.join("config/linkfeed");
+        std::fs::create_dir_all(&config).expect("mkdir");
+        std::fs::write(config.join("config.toml"), "fetch_private_addresses = true\n").expect("config");
+        let feed = probe.dir.join("feed");
+        std::fs::create_dir_all(&feed).expect("mkdir");
+        let post = |file: &str, title: &str, date: &str, url: &str| {
+            let text = format!(
+                "---\ntitle: {title}\ndate: {date}\nexternal_url: {url}\nsummary: The post's own summary.\n---\n"
+            );
+            std::fs::write(feed.join(file), text).expect("post");
+        };
+        post("bikes.md", "Riverside bikes approved", "2026-11-27", &server.url("/news"));
+        post("wall.md", "Behind a wall", "2026-11-26", &server.url("/login"));
+        let env = [
+            ("XDG_CONFIG_HOME", probe.dir.join("config").to_string_lossy().into_owned()),
+            ("XDG_CACHE_HOME", probe.dir.join("cache").to_string_lossy().into_owned()),
+            ("BROWSER", browser.to_string_lossy().into_owned()),
+        ];
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let t = Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), w, h, &env);
+        t.wait_text("2 posts");
+        t.keys(&["v"]);
+        let s = t.wait_text("fetching the article");
+        assert!(s.contains("article · v or Esc: the post"), "{s}");
+        let s = t.wait_text("ALPHA-PARA");
+        assert!(s.contains("City council approves") && s.contains("The Morning Ledger"), "{s}");
+        for junk in ["Accept all cookies", "ADVERTISEMENT", "COMMENT-TEXT", "Subscribe for one dollar"] {
+            assert!(!s.contains(junk), "{junk} on screen:\n{s}");
+        }
+        // `o` still opens the post's link.
+        t.keys(&["o"]);
+        assert_eq!(read_log(&log), format!("{}\n", server.url("/news")));
+        // Esc: back to the post.
+        t.keys(&["Escape"]);
+        let s = t.wait_for("the post again", |s| {
+            s.contains("The post's own summary") && !s.contains("ALPHA-PARA")
+        });
+        assert!(!s.contains("article · v or Esc"), "{s}");
+        // A sign-in wall is no article: said in one line.
+        t.keys(&["j", "v"]);
+        let s = t.wait_text("No article here: not an article:");
+        // (Wrapped to the pane: the words are on one line or two.)
+        assert!(s.contains("words") && s.contains("extracted."), "{s}");
+        t.keys(&["v"]);
+        t.wait_for("the post again", |s| !s.contains("No article here"));
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        drop(probe);
+    }
+}

@@ -241,8 +241,10 @@ pub fn build_article(
                 spans: vec![(crate::text::wrap::ellipsize(&format!("↗\u{a0}{url}"), width), Part::Url)],
             });
             out.push(DetailLine::default());
-            push(&format!("No article: {why}"), Part::Info, &mut out);
-            push("o opens the page in the browser; v or Esc goes back to the post.", Part::Meta, &mut out);
+            // The hint below says what `o` does.
+            let why = why.trim_end_matches("; `o` opens the page").trim_end_matches("; `o` opens it");
+            push(&format!("No article here: {why}."), Part::Info, &mut out);
+            push("o opens the page in the browser; v or Esc: back to the post.", Part::Meta, &mut out);
         }
         ArticleState::Ready { article, origin, .. } => {
             let title = if article.title.is_empty() { &post.title } else { &article.title };

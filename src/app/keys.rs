@@ -153,7 +153,7 @@ pub static BINDINGS: &[Binding] = &[
         modes: &[List],
         keys: &[k('v')],
         cmd: Cmd::ReadArticle,
-        help: "read the original here (reader mode; v or Esc: back)",
+        help: "reader mode: read it here",
     },
     Binding { modes: &[List], keys: &[k('m')], cmd: Cmd::ToggleRead, help: "mark read / unread" },
     Binding { modes: &[List], keys: &[k('n')], cmd: Cmd::NextUnread, help: "next unread post" },

@@ -18,7 +18,9 @@ pub fn run(action: CacheCmd) -> Result<ExitCode, CliError> {
             for dir in [&parse, &articles] {
                 match std::fs::remove_dir_all(dir) {
                     Ok(()) => println!("removed {}", dir.display()),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => println!("no cache at {}", dir.display()),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                        println!("no cache at {}", dir.display())
+                    }
                     Err(e) => return Err(CliError::file(dir)(e)),
                 }
             }

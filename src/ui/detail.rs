@@ -18,7 +18,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         t.border
     });
-    if app.detail_only() {
+    if app.reading_article() {
+        block = block.title(" article · v or Esc: the post ");
+    } else if app.detail_only() {
         block = block.title(" Esc: the list · Enter: open ");
     } else if focused {
         block = block.title(" h: the list ");
