@@ -641,3 +641,64 @@ fn views_are_tabs_with_unread_counts_and_open_at_their_top() {
     assert_eq!(app.section(), Some("events"));
     assert!(!common::open_named(&mut app, "nothing"));
 }
+
+/// Reader mode as a state machine: `v` asks the host for the selected
+/// post's article and shows a spinner; the article replaces the post's text;
+/// an answer for a post no longer waiting is dropped; `Esc` (or `v`) goes
+/// back; moving to another post leaves reader mode; a kept article counts
+/// for `has:article`.
+#[test]
+fn v_shows_the_article_and_esc_goes_back() {
+    use linkfeed::article::{Article, Origin};
+    let mut app = sample_app(120, 30);
+    let o = FakeHost::default();
+    let url = app.current().map(|p| p.url.clone()).expect("a post");
+    press(&mut app, &o, "v");
+    assert_eq!(*o.fetched.borrow(), vec![url.clone()]);
+    assert!(app.reading_article());
+    assert!(screen(&app).contains("fetching the article"), "{}", screen(&app));
+    // An answer for another URL changes nothing.
+    let article = |u: &str| Article {
+        url: u.to_string(),
+        final_url: u.to_string(),
+        title: "The original's own title".into(),
+        site: "Example Site".into(),
+        byline: Some("A. Writer".into()),
+        words: 321,
+        markdown:
+            "First paragraph of the original.\n\nSecond paragraph, with a [link](https://example.com/x)."
+                .into(),
+        fetched_at: 0,
+        status: 200,
+        etag: None,
+        last_modified: None,
+    };
+    app.update(Action::Article(
+        "https://elsewhere.example/".into(),
+        Box::new(Ok((article("https://elsewhere.example/"), Origin::Fetched))),
+    ));
+    assert!(screen(&app).contains("fetching the article"));
+    app.update(Action::Article(url.clone(), Box::new(Ok((article(&url), Origin::Fetched)))));
+    let s = screen(&app);
+    assert!(
+        s.contains("The original's own title") && s.contains("Example Site · A. Writer · 321 words"),
+        "{s}"
+    );
+    assert!(
+        s.contains("First paragraph of the original.") && s.contains("article · v or Esc: the post"),
+        "{s}"
+    );
+    // has:article finds it (the only kept one).
+    press(&mut app, &o, "/has:article<Enter>");
+    assert_eq!(app.matches().len(), 1);
+    press(&mut app, &o, "<Esc>");
+    // Esc leaves reader mode first, then clears the filter.
+    assert!(!app.reading_article());
+    assert!(!screen(&app).contains("First paragraph of the original."));
+    // A failure says why; moving to another post leaves reader mode.
+    press(&mut app, &o, "<Esc>v");
+    app.update(Action::Article(url.clone(), Box::new(Err("timed out after 20 s".into()))));
+    assert!(screen(&app).contains("No article here: timed out after 20 s."), "{}", screen(&app));
+    press(&mut app, &o, "j");
+    assert!(!app.reading_article());
+}

@@ -293,6 +293,13 @@ fn fetch_gets_every_article_or_names_its_failure_and_a_second_run_fetches_nothin
         summary.contains("the server answered 404 Not Found: 20") && summary.contains("not an article: 20"),
         "{summary}"
     );
+    // `has:article` finds the posts whose article is kept, and only those.
+    let count = |q: &str| {
+        let out = s.linkfeed().args(["list", "-q", q]).arg(feed.path()).output().expect("runs");
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    assert_eq!(count("has:article"), expect_ok);
+    assert_eq!(count("-has:article"), 200 - expect_ok);
     let asked = server.requests.lock().expect("lock").len();
     let second = run();
     let last = second.lines().last().unwrap_or_default();

@@ -149,12 +149,7 @@ pub static BINDINGS: &[Binding] = &[
         cmd: Cmd::Open,
         help: "open the original in the browser",
     },
-    Binding {
-        modes: &[List],
-        keys: &[k('v')],
-        cmd: Cmd::ReadArticle,
-        help: "reader mode: read it here",
-    },
+    Binding { modes: &[List], keys: &[k('v')], cmd: Cmd::ReadArticle, help: "reader mode: read it here" },
     Binding { modes: &[List], keys: &[k('m')], cmd: Cmd::ToggleRead, help: "mark read / unread" },
     Binding { modes: &[List], keys: &[k('n')], cmd: Cmd::NextUnread, help: "next unread post" },
     Binding { modes: &[List], keys: &[k('N')], cmd: Cmd::PrevUnread, help: "previous unread post" },

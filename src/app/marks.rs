@@ -40,17 +40,38 @@ impl App {
     /// Recounts the unread posts and tells the matcher each post's marks;
     /// a view that filters by marks (`is:unread`...) is filtered again,
     /// staying on the selected post when it is still there.
+    /// Which posts have a kept article, from the kept keys (once per list
+    /// of them or per feed: a link's key costs a URL parse).
+    pub(super) fn refresh_article_bits(&mut self) {
+        let kept = &self.marks.kept_articles;
+        self.marks.article_bits = if kept.is_empty() {
+            Vec::new()
+        } else {
+            let posts = &self.feed.posts;
+            posts
+                .iter()
+                .map(|p| crate::article::post_key(&p.url).is_some_and(|k| kept.contains(&k)))
+                .collect()
+        };
+    }
+
     pub(super) fn marks_changed(&mut self) {
         let flags: Vec<u8> = self
             .feed
             .posts
             .iter()
-            .map(|p| store::marks::bits(p, &self.marks.read, &self.marks.starred, &self.feed.new_posts))
+            .enumerate()
+            .map(|(i, p)| {
+                let kept = self.marks.article_bits.get(i).copied().unwrap_or(false);
+                let article = if kept { crate::search::ARTICLE } else { 0 };
+                store::marks::bits(p, &self.marks.read, &self.marks.starred, &self.feed.new_posts) | article
+            })
             .collect();
         self.marks.unread = flags.iter().filter(|&&f| f & READ == 0).count();
         self.filter.matcher.marks = flags;
         let by_marks = self.filter.query.terms.iter().any(|t| {
-            t.scope == Scope::Is && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new")
+            t.scope == Scope::Is
+                && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new" | "article")
         });
         if by_marks {
             self.refilter_keeping();

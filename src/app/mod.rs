@@ -79,6 +79,8 @@ pub enum Action {
     Notice(String, bool),
     /// Nothing else to do: a slice of the idle work ([`App::needs_warm_up`]).
     Idle,
+    /// The keys of the kept articles (after `Effect::ListArticles`).
+    KeptArticles(Box<HashSet<u64>>),
     /// The article of this URL (after `Effect::FetchArticle`), or why not.
     Article(String, Box<Result<(crate::article::Article, crate::article::Origin), String>>),
     /// New settings (the theme, keys, views, ...).
@@ -124,6 +126,9 @@ pub enum Effect {
     /// Fetch (or take from the cache) the article at this URL, in the
     /// background; it comes back as `Action::Article`.
     FetchArticle(String),
+    /// List the kept articles (`article::cache::kept`); they come back as
+    /// `Action::KeptArticles`.
+    ListArticles,
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
@@ -243,6 +248,9 @@ impl App {
                 section_selected: 0,
             },
             marks: MarkState {
+                kept_articles: HashSet::new(),
+                articles_asked: false,
+                article_bits: Vec::new(),
                 read: HashSet::new(),
                 starred: HashSet::new(),
                 unread: 0,
@@ -390,6 +398,9 @@ impl App {
             self.view.section = None;
         }
         self.feed.posts = feed.posts;
+        // Reader mode's article is for an index of the old posts.
+        self.view.article = None;
+        self.refresh_article_bits();
         self.filter.index = None;
         self.filter.text_words = WordIndex::Waiting;
         self.filter.sort_ranks = if self.filter.sort == Sort::Newest {
@@ -415,7 +426,7 @@ impl App {
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
         let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text());
-        (text_pending || self.pickers.tags_stale) && !self.feed.posts.is_empty()
+        (text_pending || self.pickers.tags_stale || !self.marks.articles_asked) && !self.feed.posts.is_empty()
     }
 
     /// Builds the search index ahead of the first query, when the loop has
@@ -434,6 +445,11 @@ impl App {
         if self.pickers.tags_stale {
             self.count_tags();
             return None;
+        }
+        if !self.marks.articles_asked {
+            // Which posts' articles reader mode keeps (`has:article`).
+            self.marks.articles_asked = true;
+            return Some(Effect::ListArticles);
         }
         /// Posts indexed per call: a few milliseconds, so a key pressed
         /// meanwhile waits no longer than that.

@@ -75,6 +75,15 @@ impl App {
             return;
         }
         let idx = *idx;
+        if result.is_ok() && self.marks.kept_articles.insert(crate::article::cache::key(url)) {
+            // `has:article` counts it from now on.
+            let n = self.feed.posts.len();
+            self.marks.article_bits.resize(n, false);
+            if let Some(bit) = self.marks.article_bits.get_mut(idx) {
+                *bit = true;
+            }
+            self.marks_changed();
+        }
         self.view.article = Some(match result {
             Ok((article, origin)) => ArticleState::Ready { idx, article: Box::new(article), origin },
             Err(why) => ArticleState::Failed { idx, url: url.to_string(), why: sanitize::one_line(&why) },

@@ -155,6 +155,12 @@ pub(super) struct Pickers {
 
 /// Read and starred marks, and the undo list.
 pub(super) struct MarkState {
+    /// The keys (`article::cache::key`) of the kept articles, once listed.
+    pub(super) kept_articles: HashSet<u64>,
+    /// Whether they were asked for.
+    pub(super) articles_asked: bool,
+    /// Each post's link has a kept article (by post index; empty: none kept).
+    pub(super) article_bits: Vec<bool>,
     /// Keys (`state::key`) of the posts that have been read.
     pub(super) read: HashSet<String>,
     /// Keys of the starred posts.

@@ -82,6 +82,11 @@ impl App {
             Action::Restore(saved) => self.reopen(saved),
             Action::Idle => return self.warm_up(),
             Action::Article(url, result) => self.article_arrived(&url, *result),
+            Action::KeptArticles(keys) => {
+                self.marks.kept_articles = *keys;
+                self.refresh_article_bits();
+                self.marks_changed();
+            }
             Action::OpenView(name) => {
                 if !self.open_named(&name) {
                     self.say(

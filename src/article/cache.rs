@@ -15,13 +15,31 @@ pub fn folder() -> Option<PathBuf> {
 
 /// The file that keeps the article of `url`.
 pub fn path_for(url: &str) -> Option<PathBuf> {
-    folder().map(|d| d.join(format!("{:016x}.json", fnv1a(url.as_bytes()))))
+    folder().map(|d| d.join(format!("{:016x}.json", key(url))))
 }
 
 /// FNV-1a, 64 bits: a stable name for a URL (the file holds the URL too,
 /// so a collision is a miss, never the wrong article).
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The key of `url` in [`kept`].
+pub fn key(url: &str) -> u64 {
+    fnv1a(url.as_bytes())
+}
+
+/// The keys ([`key`]) of every kept article: one listing of the folder.
+pub fn kept() -> std::collections::HashSet<u64> {
+    let Some(Ok(entries)) = folder().map(fs::read_dir) else { return Default::default() };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name();
+            let hex = name.to_str()?.strip_suffix(".json")?;
+            u64::from_str_radix(hex, 16).ok()
+        })
+        .collect()
 }
 
 /// The kept article of `url`, if any (a damaged file is none).

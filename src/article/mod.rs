@@ -57,6 +57,13 @@ impl Default for Options {
     }
 }
 
+/// The cache key of a post's link, as `v` and `fetch` would fetch it
+/// (`None`: a link reader mode does not fetch).
+pub fn post_key(url: &str) -> Option<u64> {
+    let safe = crate::text::sanitize::safe_url(url).ok()?;
+    (safe.starts_with("http://") || safe.starts_with("https://")).then(|| cache::key(&safe))
+}
+
 /// Where an article came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

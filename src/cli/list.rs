@@ -82,8 +82,21 @@ pub(super) fn select<'a>(
     let mut stats = FilterStats::default();
     let mut matcher = Matcher::default();
     if q.terms.iter().any(|t| t.scope == Scope::Is) {
-        matcher.marks =
-            posts.iter().map(|p| crate::store::marks::bits(p, &marks.read, &marks.starred, fresh)).collect();
+        // `has:article`: one listing of the kept articles, a key per link.
+        let kept = if q.terms.iter().any(|t| t.scope == Scope::Is && t.text == "article") {
+            crate::article::cache::kept()
+        } else {
+            HashSet::new()
+        };
+        matcher.marks = posts
+            .iter()
+            .map(|p| {
+                let article =
+                    !kept.is_empty() && crate::article::post_key(&p.url).is_some_and(|k| kept.contains(&k));
+                let article = if article { crate::search::ARTICLE } else { 0 };
+                crate::store::marks::bits(p, &marks.read, &marks.starred, fresh) | article
+            })
+            .collect();
     }
     let mut matches = if q.is_empty() {
         matcher.filter(q, posts)

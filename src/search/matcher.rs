@@ -158,6 +158,8 @@ pub const IS_STATES: &[&str] = &["unread", "read", "starred", "new", "upcoming",
 pub const READ: u8 = 1;
 pub const STARRED: u8 = 2;
 pub const NEW: u8 = 4;
+/// The post's article is kept (reader mode): `has:article`.
+pub const ARTICLE: u8 = 8;
 
 impl Default for Matcher {
     /// A matcher whose clock is the system's.
@@ -226,6 +228,7 @@ impl Matcher {
                     "unread" => marks & READ == 0,
                     "starred" => marks & STARRED != 0,
                     "new" => marks & NEW != 0,
+                    "article" => marks & ARTICLE != 0,
                     _ => {
                         let upcoming = post.event.as_ref().and_then(|e| e.is_upcoming(self.now))?;
                         upcoming == (t.text == "upcoming")

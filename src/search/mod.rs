@@ -18,6 +18,7 @@
 //! | `kind:kind` | posts of a kind (`release`, `event`, `blog`, `link`) starting with it |
 //! | `is:upcoming`, `is:past` | events that have not ended / have ended |
 //! | `is:unread`, `is:read`, `is:starred`, `is:new` | posts with that mark (`Matcher::marks`) |
+//! | `has:article` | posts whose article reader mode keeps (`Matcher::marks`) |
 //! | `-term` | excludes what the term matches |
 //!
 //! All terms must hold. Smart case: a term with a capital letter is

@@ -150,6 +150,10 @@ pub(super) fn parse_term(token: &str) -> (Term, Option<String>) {
         let rest = rest.to_lowercase();
         let t = IS_STATES.contains(&rest.as_str()).then(|| term(negate, Scope::Is, Kind::Exact, &rest));
         (t, "`is:` takes unread/read/starred/new/upcoming/past")
+    } else if let Some(rest) = body.strip_prefix("has:") {
+        let rest = rest.to_lowercase();
+        let t = (rest == "article").then(|| term(negate, Scope::Is, Kind::Exact, &rest));
+        (t, "`has:` takes article (posts whose article reader mode keeps)")
     } else if body.starts_with('"') {
         (quoted(body).map(|q| term(negate, Scope::Any, Kind::Phrase, q)), "`\"` needs a phrase after it")
     } else if let Some(rest) = body.strip_prefix('\'') {

@@ -60,6 +60,10 @@ pub trait Host {
     /// Starts getting the article at `url` (from the cache, else fetched) in
     /// the background (`Action::Article` follows).
     fn fetch_article(&self, _url: &str) {}
+    /// The keys of the kept articles (`article::cache::kept`).
+    fn kept_articles(&self) -> std::collections::HashSet<u64> {
+        Default::default()
+    }
     /// The search index saved for the posts with this key, if any.
     fn load_index(&self, _key: u32) -> Option<crate::search::Index> {
         None
@@ -294,6 +298,10 @@ impl Host for SystemHost {
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)));
             outbox.send(Action::Synced(result));
         });
+    }
+
+    fn kept_articles(&self) -> std::collections::HashSet<u64> {
+        crate::article::cache::kept()
     }
 
     fn fetch_article(&self, url: &str) {

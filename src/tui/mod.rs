@@ -81,6 +81,7 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.start_sync();
                 None
             }
+            Effect::ListArticles => app.update(Action::KeptArticles(Box::new(host.kept_articles()))),
             Effect::FetchArticle(url) => {
                 host.fetch_article(&url);
                 None

@@ -29,6 +29,8 @@ pub struct FakeHost {
     /// The marks as saved so far.
     pub marks: RefCell<linkfeed::store::marks::Marks>,
     pub fail: Option<String>,
+    /// The article URLs reader mode asked for.
+    pub fetched: RefCell<Vec<String>>,
 }
 
 impl Host for FakeHost {
@@ -44,6 +46,10 @@ impl Host for FakeHost {
         keys.sort();
         self.saved.borrow_mut().push(keys);
         Ok(None)
+    }
+
+    fn fetch_article(&self, url: &str) {
+        self.fetched.borrow_mut().push(url.to_string());
     }
 
     fn copy(&self, text: &str) -> Result<(), String> {
