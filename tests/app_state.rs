@@ -688,9 +688,13 @@ fn v_shows_the_article_and_esc_goes_back() {
         s.contains("First paragraph of the original.") && s.contains("article · v or Esc: the post"),
         "{s}"
     );
-    // has:article finds it (the only kept one).
+    // has:article finds it (the only kept one); so does a word only its
+    // article holds.
     press(&mut app, &o, "/has:article<Enter>");
     assert_eq!(app.matches().len(), 1);
+    press(&mut app, &o, "<Esc>/<BS><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS>paragraph<Enter>");
+    assert_eq!(app.matches().len(), 1, "{}", screen(&app));
+    assert_eq!(app.current().map(|p| p.url.clone()), Some(url.clone()));
     press(&mut app, &o, "<Esc>");
     // Esc leaves reader mode first, then clears the filter.
     assert!(!app.reading_article());

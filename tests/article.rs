@@ -300,6 +300,9 @@ fn fetch_gets_every_article_or_names_its_failure_and_a_second_run_fetches_nothin
     };
     assert_eq!(count("has:article"), expect_ok);
     assert_eq!(count("-has:article"), 200 - expect_ok);
+    // A word only the articles hold finds the posts whose article is kept.
+    assert_eq!(count("matter"), expect_ok);
+    assert_eq!(count("'prose"), expect_ok);
     let asked = server.requests.lock().expect("lock").len();
     let second = run();
     let last = second.lines().last().unwrap_or_default();

@@ -81,6 +81,8 @@ pub enum Action {
     Idle,
     /// The keys of the kept articles (after `Effect::ListArticles`).
     KeptArticles(Box<HashSet<u64>>),
+    /// The words of the kept articles, by post (after `Effect::LoadArticleWords`).
+    ArticleWords(Box<crate::search::ArticleWords>),
     /// The article of this URL (after `Effect::FetchArticle`), or why not.
     Article(String, Box<Result<(crate::article::Article, crate::article::Origin), String>>),
     /// New settings (the theme, keys, views, ...).
@@ -129,6 +131,9 @@ pub enum Effect {
     /// List the kept articles (`article::cache::kept`); they come back as
     /// `Action::KeptArticles`.
     ListArticles,
+    /// Read the words of the kept articles of these posts (index, link):
+    /// they come back as `Action::ArticleWords`.
+    LoadArticleWords(Vec<(usize, String)>),
     /// Read the body of this post file (`feed::read_body`); it comes back as
     /// `Action::Body`.
     ReadBody(std::path::PathBuf),
@@ -398,9 +403,12 @@ impl App {
             self.view.section = None;
         }
         self.feed.posts = feed.posts;
-        // Reader mode's article is for an index of the old posts.
+        // Reader mode's article, and the articles' words, are by index of
+        // the old posts: listed and read again while idle.
         self.view.article = None;
         self.refresh_article_bits();
+        self.filter.matcher.articles = None;
+        self.marks.articles_asked = false;
         self.filter.index = None;
         self.filter.text_words = WordIndex::Waiting;
         self.filter.sort_ranks = if self.filter.sort == Sort::Newest {

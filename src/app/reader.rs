@@ -84,6 +84,14 @@ impl App {
             }
             self.marks_changed();
         }
+        if let Ok((article, _)) = &result {
+            // Search finds it from now on.
+            let words = self.filter.matcher.articles.get_or_insert_with(Default::default);
+            std::sync::Arc::make_mut(words).insert(idx, &article.markdown);
+            if !self.filter.query.is_empty() {
+                self.refilter_keeping();
+            }
+        }
         self.view.article = Some(match result {
             Ok((article, origin)) => ArticleState::Ready { idx, article: Box::new(article), origin },
             Err(why) => ArticleState::Failed { idx, url: url.to_string(), why: sanitize::one_line(&why) },

@@ -86,6 +86,28 @@ impl App {
                 self.marks.kept_articles = *keys;
                 self.refresh_article_bits();
                 self.marks_changed();
+                // Their words, for search.
+                let posts = &self.feed.posts;
+                let wanted: Vec<(usize, String)> = self
+                    .marks
+                    .article_bits
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, kept)| **kept)
+                    .filter_map(|(i, _)| {
+                        let url = posts.get(i).and_then(|p| sanitize::safe_url(&p.url).ok())?;
+                        Some((i, url))
+                    })
+                    .collect();
+                if !wanted.is_empty() {
+                    return Some(Effect::LoadArticleWords(wanted));
+                }
+            }
+            Action::ArticleWords(words) => {
+                self.filter.matcher.articles = Some(std::sync::Arc::new(*words));
+                if !self.filter.query.is_empty() {
+                    self.refilter_keeping();
+                }
             }
             Action::OpenView(name) => {
                 if !self.open_named(&name) {

@@ -81,13 +81,24 @@ pub(super) fn select<'a>(
 ) -> (Vec<&'a Post>, FilterStats) {
     let mut stats = FilterStats::default();
     let mut matcher = Matcher::default();
+    // Kept articles: `has:article` asks which posts have one (one listing
+    // of the folder, a key per link); a word term also looks in them.
+    let by_article = q.terms.iter().any(|t| t.scope == Scope::Is && t.text == "article");
+    let by_words = q.terms.iter().any(|t| t.scope == Scope::Any);
+    let kept = if by_article || by_words { crate::article::cache::kept() } else { HashSet::new() };
+    if by_words && !kept.is_empty() {
+        let mut words = crate::search::ArticleWords::default();
+        for (i, p) in posts.iter().enumerate() {
+            if let Some(url) = crate::text::sanitize::safe_url(&p.url).ok()
+                && kept.contains(&crate::article::cache::key(&url))
+                && let Some(a) = crate::article::cache::load(&url)
+            {
+                words.insert(i, &a.markdown);
+            }
+        }
+        matcher.articles = Some(std::sync::Arc::new(words));
+    }
     if q.terms.iter().any(|t| t.scope == Scope::Is) {
-        // `has:article`: one listing of the kept articles, a key per link.
-        let kept = if q.terms.iter().any(|t| t.scope == Scope::Is && t.text == "article") {
-            crate::article::cache::kept()
-        } else {
-            HashSet::new()
-        };
         matcher.marks = posts
             .iter()
             .map(|p| {

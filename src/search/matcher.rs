@@ -149,6 +149,9 @@ pub struct Matcher {
     /// Each post's marks (by index: [`READ`], [`STARRED`], [`NEW`]), for
     /// `is:read`, `is:unread`, `is:starred`, `is:new`. Missing: no marks.
     pub marks: Vec<u8>,
+    /// The words of the kept articles (reader mode), by post: the lowest
+    /// field a word term looks in.
+    pub articles: Option<std::sync::Arc<super::ArticleWords>>,
 }
 
 /// What `is:` can ask for.
@@ -171,7 +174,7 @@ impl Default for Matcher {
 impl Matcher {
     /// A matcher whose clock reads `now` (seconds since the epoch).
     pub fn at(now: i64) -> Matcher {
-        Matcher { sensitive: SkimMatcherV2::default().respect_case(), now, marks: Vec::new() }
+        Matcher { sensitive: SkimMatcherV2::default().respect_case(), now, marks: Vec::new(), articles: None }
     }
 }
 
@@ -211,6 +214,32 @@ impl Matcher {
     /// How well one term matches a post, or `None`: [`tier_score`] of its best
     /// tier over its fields.
     pub(super) fn term_score(&self, p: &Prepared, idx: usize, post: &Post, hay: Hay) -> Option<i64> {
+        let fields = self.fields_score(p, idx, post, hay);
+        // The article (reader mode's kept copy): the lowest field, by whole
+        // words and word starts; it counts where nothing closer did.
+        let t = p.term;
+        let Some(articles) = self.articles.as_deref().filter(|_| t.scope == Scope::Any) else {
+            return fields;
+        };
+        let only_words = match t.kind {
+            Kind::Fuzzy => false,
+            Kind::Word => true,
+            _ => return fields,
+        };
+        if p.chars < tiers::TEXT_MIN
+            || fields.is_some_and(|s| s >= tier_score(tiers::Tier::Word, W_ARTICLE, 0))
+        {
+            return fields;
+        }
+        let text = if t.case_sensitive { t.text.clone() } else { t.text.to_lowercase() };
+        let article = articles
+            .tier(idx, &text, t.case_sensitive, only_words)
+            .map(|tier| tier_score(tier, W_ARTICLE, 0));
+        fields.max(article)
+    }
+
+    /// [`Matcher::term_score`] in the post's own fields.
+    pub(super) fn fields_score(&self, p: &Prepared, idx: usize, post: &Post, hay: Hay) -> Option<i64> {
         use tiers::Tier;
         let t = p.term;
         let tags = || post.tags.iter().zip(hay.tags());

@@ -25,6 +25,7 @@
 //! case-sensitive. A malformed term is searched for as text, and said so
 //! (`Query::problems`); an unclosed quote runs to the end of the query.
 
+pub mod articles;
 mod index;
 mod matcher;
 pub mod order;
@@ -33,6 +34,7 @@ pub mod saved;
 pub mod tiers;
 pub mod words;
 
+pub use articles::ArticleWords;
 pub use index::*;
 pub use matcher::*;
 pub use order::{Loose, all_events, closest, sort_events};
@@ -47,6 +49,8 @@ const W_TITLE: i64 = 4;
 const W_TAG: i64 = 3;
 const W_SOURCE: i64 = 2;
 const W_TEXT: i64 = 1;
+/// The article reader mode keeps: below everything the post says itself.
+const W_ARTICLE: i64 = 0;
 
 /// A term's score: how closely it matched first (the term itself, a typo,
 /// scattered letters: [`tiers::Tier::looseness`]), then the field (title,

@@ -64,6 +64,9 @@ pub trait Host {
     fn kept_articles(&self) -> std::collections::HashSet<u64> {
         Default::default()
     }
+    /// Starts reading the words of these posts' kept articles (index, link)
+    /// in the background (`Action::ArticleWords` follows).
+    fn load_article_words(&self, _posts: Vec<(usize, String)>) {}
     /// The search index saved for the posts with this key, if any.
     fn load_index(&self, _key: u32) -> Option<crate::search::Index> {
         None
@@ -302,6 +305,19 @@ impl Host for SystemHost {
 
     fn kept_articles(&self) -> std::collections::HashSet<u64> {
         crate::article::cache::kept()
+    }
+
+    fn load_article_words(&self, posts: Vec<(usize, String)>) {
+        let outbox = self.outbox.clone();
+        std::thread::spawn(move || {
+            let mut words = crate::search::ArticleWords::default();
+            for (idx, url) in posts {
+                if let Some(a) = crate::article::cache::load(&url) {
+                    words.insert(idx, &a.markdown);
+                }
+            }
+            outbox.send(Action::ArticleWords(Box::new(words)));
+        });
     }
 
     fn fetch_article(&self, url: &str) {
