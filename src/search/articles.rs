@@ -7,17 +7,19 @@
 use super::tiers::Tier;
 use std::collections::HashMap;
 
-/// Each post's article words: (lower-cased, as written), sorted by the
-/// lower-cased form, each once.
+/// A word as looked up (lower-cased) and as written.
+type Word = (Box<str>, Box<str>);
+
+/// Each post's article words, sorted by the lower-cased form, each once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArticleWords {
-    by_post: HashMap<usize, Vec<(Box<str>, Box<str>)>>,
+    by_post: HashMap<usize, Vec<Word>>,
 }
 
 impl ArticleWords {
     /// Keeps the words of post `idx`'s article `text` (Markdown).
     pub fn insert(&mut self, idx: usize, text: &str) {
-        let mut words: Vec<(Box<str>, Box<str>)> = text
+        let mut words: Vec<Word> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().count() >= 2)
             .map(|w| (w.to_lowercase().into_boxed_str(), w.into()))
