@@ -62,6 +62,7 @@ struct Raw {
     remember_view: Option<Spanned<bool>>,
     fetch_private_addresses: Option<Spanned<bool>>,
     article_cache_mb: Option<Spanned<u64>>,
+    prefetch: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,6 +164,9 @@ pub struct Config {
     pub fetch_private_addresses: Option<bool>,
     /// The article cache's size limit in MiB (default 200).
     pub article_cache_mb: Option<u64>,
+    /// `linkfeed sync` also fetches the articles of the unread posts of
+    /// each feed it synced (default false: nothing is fetched unless asked).
+    pub prefetch: Option<bool>,
 }
 
 impl Config {
@@ -337,6 +341,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.remember_view = raw.remember_view.map(Spanned::into_inner);
     c.fetch_private_addresses = raw.fetch_private_addresses.map(Spanned::into_inner);
     c.article_cache_mb = raw.article_cache_mb.map(Spanned::into_inner);
+    c.prefetch = raw.prefetch.map(Spanned::into_inner);
     for (name, keys) in raw.keys.unwrap_or_default() {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();

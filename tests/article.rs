@@ -314,3 +314,42 @@ fn fetch_gets_every_article_or_names_its_failure_and_a_second_run_fetches_nothin
     let asked_again = server.requests.lock().expect("lock").len() - asked;
     assert_eq!(asked_again, 200 - expect_ok, "{second}");
 }
+
+/// `prefetch = true`: `linkfeed sync` also fetches the unread posts'
+/// articles of the feed it synced, and says how it went; without it, a
+/// sync fetches nothing.
+#[test]
+fn prefetch_fetches_the_unread_articles_after_a_sync() {
+    let server = Server::start(vec![
+        ("/news", Route::html(page("news-article.html"))),
+        ("/blog", Route::html(page("blog-post.html"))),
+        ("/login", Route::html(page("not-an-article.html"))),
+    ]);
+    let s = Sandbox::new();
+    let repo = s.root.join("remote");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    common::git_in(&repo, &["init", "-q", "-b", "main"]);
+    for (name, path) in [("a.md", "/news"), ("b.md", "/blog"), ("c.md", "/login")] {
+        let text =
+            format!("---\ntitle: Post {name}\ndate: 2026-11-20\nexternal_url: {}\n---\n", server.url(path));
+        std::fs::write(repo.join(name), text).expect("post");
+    }
+    common::git_in(&repo, &["add", "-A"]);
+    common::git_in(&repo, &["commit", "-q", "-m", "posts"]);
+    let feeds = format!("[feeds.news]\ngit = \"file://{}\"\n", repo.display());
+    s.write_config(&format!("fetch_private_addresses = true\n{feeds}"));
+    let out = s.linkfeed().arg("sync").output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("articles"));
+    assert_eq!(server.connections(), 0, "nothing is fetched unless asked");
+    s.write_config(&format!("fetch_private_addresses = true\nprefetch = true\n{feeds}"));
+    let out = s.linkfeed().arg("sync").output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("news: articles: fetched 2, kept already 0, failed 1 (not an article: 1)"),
+        "{stdout}"
+    );
+    let list = s.linkfeed().args(["list", "-f", "news", "-q", "has:article"]).output().expect("runs");
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 2);
+}

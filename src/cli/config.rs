@@ -53,6 +53,8 @@ fn describe(config: &Config) -> String {
     let _ = writeln!(out, "fetch_private_addresses = {}  # {}", private.0, private.1);
     let mb = config.article_cache_mb.map_or((200, Origin::Default), |v| (v, Origin::File));
     let _ = writeln!(out, "article_cache_mb = {}  # {}", mb.0, mb.1);
+    let prefetch = config.prefetch.map_or((false, Origin::Default), |v| (v, Origin::File));
+    let _ = writeln!(out, "prefetch = {}  # {}", prefetch.0, prefetch.1);
     if let Some(v) = &config.default_view {
         let _ = writeln!(out, "default_view = {v:?}  # config file");
     }

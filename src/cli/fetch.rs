@@ -17,12 +17,24 @@ use std::sync::{Condvar, Mutex};
 
 pub fn run(args: FetchArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let resolved = cx.resolve(args.dir)?;
-    let fresh = resolved.new_posts();
     let query = Query::parse(args.query.as_deref().unwrap_or("is:unread"));
+    println!("{}", fetch_posts(&resolved, &query, usize::from(args.jobs), cx)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fetches the articles of the posts of `resolved` that `query` selects;
+/// the summary line.
+pub(super) fn fetch_posts(
+    resolved: &crate::sources::Resolved,
+    query: &Query,
+    jobs: usize,
+    cx: &Context,
+) -> Result<String, CliError> {
+    let fresh = resolved.new_posts();
     let options = LoadOptions { use_cache: cx.use_cache, long_text: false, ..LoadOptions::default() };
     let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(false));
     let marks = super::list::read_marks();
-    let (posts, _) = super::list::select(&feed.posts, &query, true, &marks, &fresh, None);
+    let (posts, _) = super::list::select(&feed.posts, query, true, &marks, &fresh, None);
     // Each link once, in the list's order; only addresses the reader would open.
     let mut seen = HashSet::new();
     let urls: Vec<String> = posts
@@ -32,9 +44,8 @@ pub fn run(args: FetchArgs, cx: &Context) -> Result<ExitCode, CliError> {
         .filter(|u| seen.insert(u.clone()))
         .collect();
     let (kept, todo): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| article::cache::has(u));
-    let outcome = fetch_all(todo, usize::from(args.jobs), &cx.config.article_options());
-    println!("{}", summary(&outcome, kept.len()));
-    Ok(ExitCode::SUCCESS)
+    let outcome = fetch_all(todo, jobs, &cx.config.article_options());
+    Ok(summary(&outcome, kept.len()))
 }
 
 /// What became of each page: its URL and the article's words, or why not.

@@ -72,6 +72,18 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
                     let (parsed, cached) = report.parsed;
                     eprintln!("{}: parsed: {parsed}, from cache: {cached}", g.name);
                 }
+                // `prefetch = true`: the unread posts' articles, for offline reading.
+                if config.prefetch == Some(true) && !report.busy {
+                    let fetched = crate::sources::resolve(None, Some(&g.name), config)
+                        .map_err(CliError::Cannot)
+                        .and_then(|r| {
+                            super::fetch::fetch_posts(&r, &crate::search::Query::parse("is:unread"), 4, cx)
+                        });
+                    match fetched {
+                        Ok(summary) => println!("{}: articles: {summary}", g.name),
+                        Err(e) => eprintln!("{}: articles not fetched: {e}", g.name),
+                    }
+                }
             }
             Err(e) => {
                 failed = true;
