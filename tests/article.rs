@@ -8,6 +8,7 @@ mod common;
 use common::Sandbox;
 use common::http::{Route, Server};
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 fn page(name: &str) -> Vec<u8> {
@@ -352,4 +353,68 @@ fn prefetch_fetches_the_unread_articles_after_a_sync() {
     );
     let list = s.linkfeed().args(["list", "-f", "news", "-q", "has:article"]).output().expect("runs");
     assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 2);
+}
+
+/// Ctrl-C in the middle of `fetch`: every article kept is whole (each file
+/// is written beside and renamed in), and the next run fetches the rest.
+#[test]
+fn an_interrupted_fetch_leaves_no_torn_article_and_the_next_run_finishes() {
+    let routes: Vec<(String, Route)> = (0..12)
+        .map(|i| (format!("/s/{i}"), Route::html(page("blog-post.html")).delayed(Duration::from_millis(150))))
+        .collect();
+    let server = Server::start(routes.iter().map(|(p, r)| (p.as_str(), r.clone())).collect());
+    let feed = tempfile::tempdir().expect("tmp");
+    for i in 0..12 {
+        let text = format!(
+            "---\ntitle: Post {i}\ndate: 2026-11-01\nexternal_url: {}\n---\n",
+            server.url(&format!("/s/{i}"))
+        );
+        std::fs::write(feed.path().join(format!("p{i}.md")), text).expect("post");
+    }
+    let s = allowed();
+    let mut child = s.linkfeed().args(["fetch", "-q", ""]).arg(feed.path()).spawn().expect("starts");
+    std::thread::sleep(Duration::from_millis(700));
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let _ = child.wait();
+    let kept = s.cache().join("linkfeed/articles");
+    let files: Vec<_> =
+        std::fs::read_dir(&kept).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let whole: Vec<_> = files.iter().filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    assert!(!whole.is_empty() && whole.len() < 12, "{} kept before Ctrl-C", whole.len());
+    for f in &whole {
+        let a: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(f).expect("read")).expect("a whole article");
+        assert!(a["markdown"].as_str().is_some_and(|m| m.contains("SIX-PARA")), "{}", f.display());
+    }
+    let out = s.linkfeed().args(["fetch", "-q", ""]).arg(feed.path()).output().expect("runs");
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().to_string();
+    assert_eq!(last, format!("fetched {}, kept already {}, failed 0", 12 - whole.len(), whole.len()));
+}
+
+/// `article_cache_mb` bounds the kept articles: over it, the oldest go.
+#[test]
+fn the_article_cache_keeps_within_its_limit_oldest_out_first() {
+    let server = Server::start(vec![
+        ("/news", Route::html(page("news-article.html"))),
+        ("/blog", Route::html(page("blog-post.html"))),
+    ]);
+    let s = Sandbox::new();
+    // 0 MiB: room for the newest article alone.
+    s.write_config("fetch_private_addresses = true\narticle_cache_mb = 0\n");
+    let kept = s.cache().join("linkfeed/articles");
+    let count = || std::fs::read_dir(&kept).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(article(&s, &[&server.url("/news")]).0, 0);
+    assert_eq!(count(), 1);
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(article(&s, &[&server.url("/blog")]).0, 0);
+    assert_eq!(count(), 1, "the older article made room");
+    // The one kept is the newest: read offline with the server gone.
+    let (news, blog) = (server.url("/news"), server.url("/blog"));
+    drop(server);
+    std::thread::sleep(Duration::from_millis(50));
+    let (code, out, _) = article(&s, &[&blog]);
+    assert_eq!(code, 0);
+    assert!(out.contains("ONE-PARA"));
+    assert_eq!(article(&s, &[&news]).0, 1, "the evicted one is gone");
 }
