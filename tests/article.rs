@@ -418,3 +418,20 @@ fn the_article_cache_keeps_within_its_limit_oldest_out_first() {
     assert!(out.contains("ONE-PARA"));
     assert_eq!(article(&s, &[&news]).0, 1, "the evicted one is gone");
 }
+
+/// A page sent gzip-compressed (ureq asks for it) is read as its text.
+#[test]
+fn a_gzipped_page_is_read() {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&page("blog-post.html")).expect("gzip");
+    let body = z.finish().expect("gzip");
+    let mut route = Route::html(body);
+    route.headers.push(("Content-Encoding".into(), "gzip".into()));
+    let server = Server::start(vec![("/gz", route)]);
+    let (code, out, err) = article(&allowed(), &[&server.url("/gz")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(in_order(&out, &["ONE-PARA", "SIX-PARA"]), "{out}");
+    let asked = &server.requests_for("/gz")[0].headers;
+    assert!(asked.get("accept-encoding").is_some_and(|e| e.contains("gzip")), "{asked:?}");
+}
