@@ -45,8 +45,64 @@ pub struct Readable {
     pub markdown: String,
 }
 
+/// The most elements a page may have, and the deepest it may nest them:
+/// an HTML parser's work grows with elements times depth (100,000 nested
+/// `<div>`s took it minutes), and no article needs more.
+pub const MAX_ELEMENTS: usize = 200_000;
+pub const MAX_DEPTH: usize = 1_000;
+
+/// Why a page is too much to parse, found by a quick look at its tags.
+fn too_complex(html: &str) -> Option<String> {
+    // Closed by the parser without a closing tag, or never closed: they do
+    // not nest. (An estimate: enough to catch a page built to fight back.)
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "p", "li", "td", "th", "tr", "option", "dt", "dd",
+    ];
+    let bytes = html.as_bytes();
+    let (mut elements, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let rest = &bytes[at + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let name_start = if closing { &rest[1..] } else { rest };
+        let len = name_start.iter().take(16).take_while(|b| b.is_ascii_alphanumeric()).count();
+        if len == 0 || !name_start[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&name_start[..len]).to_ascii_lowercase();
+        let flat = FLAT.contains(&name.as_str());
+        if closing {
+            if !flat {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        elements += 1;
+        let end = rest.iter().take(2048).position(|&b| b == b'>');
+        let self_closed = end.is_some_and(|e| e > 0 && rest[e - 1] == b'/');
+        if !flat && !self_closed {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    if elements > MAX_ELEMENTS {
+        Some(format!(
+            "not an article: the page has {elements} elements, more than {MAX_ELEMENTS}; `o` opens it"
+        ))
+    } else if deepest > MAX_DEPTH {
+        Some(format!(
+            "not an article: the page nests elements {deepest} deep, more than {MAX_DEPTH}; `o` opens it"
+        ))
+    } else {
+        None
+    }
+}
+
 /// Extracts the article of `html` (at `base`, for its relative links).
 pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
+    if let Some(why) = too_complex(html) {
+        return Err(why);
+    }
     let base = url::Url::parse(base).ok().map(|u| u.to_string());
     let config = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Markdown, ..Default::default() };
     // A parser bug must cost this article, not the reader.
@@ -128,6 +184,23 @@ mod tests {
         let e =
             readable(&page("<p>Sign in to read on.</p>"), "https://daily.example/x").expect_err("too short");
         assert!(e.starts_with("not an article: ") && e.contains("words extracted"), "{e}");
+    }
+
+    #[test]
+    fn a_page_built_to_fight_back_is_refused_before_it_is_parsed() {
+        let para = "<p>A sentence long enough to be prose, and then some more words after it.</p>";
+        let deep = format!("{}{}x{}", para.repeat(30), "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let e = readable(&deep, "https://x.example/").expect_err("too deep");
+        assert!(e.contains("nests elements") && e.contains("more than 1000"), "{e}");
+        let wide = format!("{}{}", para.repeat(30), "<span>x</span>".repeat(210_000));
+        let e = readable(&wide, "https://x.example/").expect_err("too many");
+        assert!(e.contains("elements, more than 200000"), "{e}");
+        // Paragraphs, list items and void elements left open are no depth.
+        let open = format!(
+            "<html><body><article>{}</article></body></html>",
+            "<p>An open paragraph with words enough to count for something here.<br><img src=x>".repeat(400)
+        );
+        assert!(too_complex(&open).is_none());
     }
 
     #[test]
