@@ -211,6 +211,13 @@ fn reason(e: &ureq::Error) -> String {
         E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             "the connection was refused".into()
         }
+        E::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            format!("timed out after {} s", TOTAL_TIMEOUT.as_secs())
+        }
+        // getaddrinfo's failure: no such name, or no network to ask.
+        E::Io(io) if io.to_string().contains("lookup address") => {
+            "could not look up the host (no such host, or offline)".into()
+        }
         other => crate::text::sanitize::one_line(&other.to_string()),
     }
 }
@@ -252,6 +259,17 @@ mod tests {
         // The header wins; without either, UTF-8.
         assert!(decode("café".as_bytes(), Some("utf-8")).contains("café"));
         assert!(decode(b"caf\xe9", None).contains("caf\u{fffd}"));
+    }
+
+    #[test]
+    fn failures_read_as_one_plain_line() {
+        let lookup = ureq::Error::Io(std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        ));
+        assert_eq!(reason(&lookup), "could not look up the host (no such host, or offline)");
+        assert_eq!(reason(&ureq::Error::Timeout(ureq::Timeout::Connect)), "timed out after 10 s connecting");
+        assert_eq!(reason(&ureq::Error::Timeout(ureq::Timeout::Global)), "timed out after 20 s");
+        assert_eq!(reason(&ureq::Error::TooManyRedirects), "more than 5 redirects");
     }
 
     #[test]
