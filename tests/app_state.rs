@@ -706,3 +706,34 @@ fn v_shows_the_article_and_esc_goes_back() {
     press(&mut app, &o, "j");
     assert!(!app.reading_article());
 }
+
+/// `prefetch = true`: after a sync (`S`) and the reload it brings, the app
+/// asks for the unread posts' articles (each link once, read posts left
+/// out); without it, nothing is fetched.
+#[test]
+fn after_a_sync_prefetch_asks_for_the_unread_posts_articles() {
+    use linkfeed::app::Effect;
+    for prefetch in [false, true] {
+        let mut app = sample_app(120, 30);
+        let o = FakeHost::default();
+        configure(&mut app, |s| s.prefetch = prefetch);
+        // The first post is read: its link is not asked for.
+        let read = app.current().map(|p| p.url.clone()).expect("a post");
+        press(&mut app, &o, "m");
+        let safe = |u: &str| linkfeed::text::sanitize::safe_url(u).ok().filter(|u| u.starts_with("http"));
+        let expected: std::collections::HashSet<String> =
+            app.posts().iter().filter(|p| p.url != read).filter_map(|p| safe(&p.url)).collect();
+        assert_eq!(app.update(Action::Synced(Ok(("news: 1 new".into(), Vec::new())))), Some(Effect::Reload));
+        let asked = app.update(Action::Reloaded(Ok(Box::new(sample_feed()))));
+        match (prefetch, asked) {
+            (false, None) => {}
+            (true, Some(Effect::Prefetch(urls))) => {
+                let n = urls.len();
+                let urls: std::collections::HashSet<String> = urls.into_iter().collect();
+                assert_eq!(n, urls.len(), "each link once");
+                assert_eq!(urls, expected);
+            }
+            (p, other) => panic!("prefetch {p}: {other:?}"),
+        }
+    }
+}

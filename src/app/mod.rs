@@ -131,6 +131,10 @@ pub enum Effect {
     /// List the kept articles (`article::cache::kept`); they come back as
     /// `Action::KeptArticles`.
     ListArticles,
+    /// Fetch the articles of these links in the background, one at a time
+    /// (`prefetch = true`, after a sync); the kept articles are listed
+    /// again after (`Action::KeptArticles`), with a notice of how it went.
+    Prefetch(Vec<String>),
     /// Read the words of the kept articles of these posts (index, link):
     /// they come back as `Action::ArticleWords`.
     LoadArticleWords(Vec<(usize, String)>),

@@ -106,6 +106,25 @@ impl App {
         }
     }
 
+    /// After a sync, with `prefetch = true`: the unread posts' links whose
+    /// article is not kept yet.
+    pub(super) fn prefetch_unread(&mut self) -> Option<Effect> {
+        let mut seen = HashSet::new();
+        let urls: Vec<String> = self
+            .feed
+            .posts
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                !self.marks.read.contains(crate::store::read::key(p).as_ref())
+                    && !self.marks.article_bits.get(*i).copied().unwrap_or(false)
+            })
+            .filter_map(|(_, p)| sanitize::safe_url(&p.url).ok())
+            .filter(|u| (u.starts_with("http://") || u.starts_with("https://")) && seen.insert(u.clone()))
+            .collect();
+        (!urls.is_empty()).then_some(Effect::Prefetch(urls))
+    }
+
     /// Whether reader mode is on for the selected post.
     pub fn reading_article(&self) -> bool {
         self.view.article.is_some()

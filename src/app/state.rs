@@ -18,6 +18,8 @@ pub struct Settings {
     pub sort: Option<Sort>,
     /// The name of the open git feed (`S` syncs it); `None` for a folder.
     pub sync_feed: Option<String>,
+    /// After a sync (`S`), fetch the unread posts' articles (`prefetch = true`).
+    pub prefetch: bool,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             views: Vec::new(),
             sort: None,
             sync_feed: None,
+            prefetch: false,
         }
     }
 }

@@ -142,7 +142,12 @@ impl App {
             Action::Reloaded(Ok(feed)) => {
                 self.replace_feed(*feed);
                 match self.feed.sync_report.take() {
-                    Some(report) => self.say(report, false),
+                    Some(report) => {
+                        self.say(report, false);
+                        if self.settings.prefetch {
+                            return self.prefetch_unread();
+                        }
+                    }
                     None => self.say(format!("reloaded: {}", self.count_label()), false),
                 }
             }

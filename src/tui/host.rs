@@ -64,6 +64,9 @@ pub trait Host {
     fn kept_articles(&self) -> std::collections::HashSet<u64> {
         Default::default()
     }
+    /// Starts fetching these links' articles in the background, one at a
+    /// time (`Action::KeptArticles` and a notice follow).
+    fn prefetch(&self, _urls: Vec<String>) {}
     /// Starts reading the words of these posts' kept articles (index, link)
     /// in the background (`Action::ArticleWords` follows).
     fn load_article_words(&self, _posts: Vec<(usize, String)>) {}
@@ -305,6 +308,27 @@ impl Host for SystemHost {
 
     fn kept_articles(&self) -> std::collections::HashSet<u64> {
         crate::article::cache::kept()
+    }
+
+    fn prefetch(&self, urls: Vec<String>) {
+        let (outbox, options) = (self.outbox.clone(), self.article_options);
+        std::thread::spawn(move || {
+            let (mut fetched, mut failed) = (0, 0);
+            for url in &urls {
+                match crate::article::get(url, &options, false) {
+                    Ok(_) => fetched += 1,
+                    Err(_) => failed += 1,
+                }
+            }
+            outbox.send(Action::KeptArticles(Box::new(crate::article::cache::kept())));
+            let failed = if failed > 0 {
+                format!(", {failed} failed (`linkfeed fetch` names why)")
+            } else {
+                String::new()
+            };
+            outbox
+                .send(Action::Notice(format!("articles of unread posts: {fetched} fetched{failed}"), false));
+        });
     }
 
     fn load_article_words(&self, posts: Vec<(usize, String)>) {

@@ -82,6 +82,10 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 None
             }
             Effect::ListArticles => app.update(Action::KeptArticles(Box::new(host.kept_articles()))),
+            Effect::Prefetch(urls) => {
+                host.prefetch(urls);
+                None
+            }
             Effect::LoadArticleWords(posts) => {
                 host.load_article_words(posts);
                 None

@@ -199,6 +199,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             views: config.views.clone(),
             sort: config.sort,
             sync_feed,
+            prefetch: config.prefetch == Some(true),
         };
         let mut app = App::with_settings(feed, label.clone(), settings);
         if let Some(marks) = marks_loaded.take() {
