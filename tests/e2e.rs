@@ -242,7 +242,7 @@ fn keys_move_filter_and_open_in_the_browser() {
     t.keys(&["?"]);
     t.wait_text("Esc or ? closes");
     t.keys(&["Escape"]);
-    t.wait_for("help to close", |s| !s.contains("help: Esc"));
+    t.wait_for("help to close", |s| !s.contains("Esc or ? closes"));
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
     drop(probe);
@@ -591,7 +591,7 @@ fn the_configs_browser_and_keys_are_used() {
             && s.lines().any(|l| l.contains("  l  ") && l.contains("open the original"))
     });
     t.keys(&["Escape"]);
-    t.wait_for("help to close", |s| !s.contains("help: Esc"));
+    t.wait_for("help to close", |s| !s.contains("Esc or ? closes"));
     t.keys(&["l"]);
     t.wait_text("opened https://ratatui.rs/highlights/v030/");
     assert_eq!(
