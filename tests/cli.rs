@@ -426,15 +426,21 @@ fn upcoming_events_do_not_bury_the_news() {
     );
     write(&ev.join("past.md"), &event("Last week's meetup", "2026-01-08T18:00:00Z", ""), old);
     let sandbox = common::Sandbox::new();
-    let out = sandbox
-        .linkfeed()
-        .args(["list"])
-        .arg(dir.path())
-        .env("LINKFEED_NOW", "2026-01-15T07:00:00Z")
-        .output()
-        .expect("run");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let titles: Vec<&str> = text.lines().filter_map(|l| l.split('\t').nth(1)).collect();
+    // The titles `list ARGS DIR` prints, and its whole output.
+    let list = |args: &[&str]| {
+        let out = sandbox
+            .linkfeed()
+            .args(args)
+            .arg(dir.path())
+            .env("LINKFEED_NOW", "2026-01-15T07:00:00Z")
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let titles: Vec<String> =
+            text.lines().filter_map(|l| l.split('\t').nth(1)).map(str::to_string).collect();
+        (titles, text)
+    };
+    let (titles, text) = list(&["list"]);
     assert_eq!(
         titles,
         [
@@ -448,15 +454,7 @@ fn upcoming_events_do_not_bury_the_news() {
         "{text}"
     );
     // The Events section keeps soonest first.
-    let out = sandbox
-        .linkfeed()
-        .args(["list", "-q", "in:events is:upcoming"])
-        .arg(dir.path())
-        .env("LINKFEED_NOW", "2026-01-15T07:00:00Z")
-        .output()
-        .expect("run");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let titles: Vec<&str> = text.lines().filter_map(|l| l.split('\t').nth(1)).collect();
+    let (titles, text) = list(&["list", "-q", "in:events is:upcoming"]);
     assert_eq!(titles, ["Arrived on the 12th", "Arrival unknown", "Announced yesterday"], "{text}");
 }
 

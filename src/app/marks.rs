@@ -37,9 +37,6 @@ impl App {
         !self.marks.starred.is_empty() && self.marks.starred.contains(store::read::key(post).as_ref())
     }
 
-    /// Recounts the unread posts and tells the matcher each post's marks;
-    /// a view that filters by marks (`is:unread`...) is filtered again,
-    /// staying on the selected post when it is still there.
     /// Which posts have a kept article, from the kept keys (once per list
     /// of them or per feed: a link's key costs a URL parse).
     pub(super) fn refresh_article_bits(&mut self) {
@@ -55,6 +52,9 @@ impl App {
         };
     }
 
+    /// Recounts the unread posts and tells the matcher each post's marks;
+    /// a view that filters by marks (`is:unread`...) is filtered again,
+    /// staying on the selected post when it is still there.
     pub(super) fn marks_changed(&mut self) {
         let flags: Vec<u8> = self
             .feed

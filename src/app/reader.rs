@@ -110,17 +110,18 @@ impl App {
     /// article is not kept yet.
     pub(super) fn prefetch_unread(&mut self) -> Option<Effect> {
         let mut seen = HashSet::new();
+        // The matcher's marks say which posts are read and which have one.
+        let flags = &self.filter.matcher.marks;
         let urls: Vec<String> = self
             .feed
             .posts
             .iter()
             .enumerate()
-            .filter(|(i, p)| {
-                !self.marks.read.contains(crate::store::read::key(p).as_ref())
-                    && !self.marks.article_bits.get(*i).copied().unwrap_or(false)
+            .filter(|(i, _)| {
+                flags.get(*i).is_some_and(|f| f & (crate::search::READ | crate::search::ARTICLE) == 0)
             })
-            .filter_map(|(_, p)| sanitize::safe_url(&p.url).ok())
-            .filter(|u| (u.starts_with("http://") || u.starts_with("https://")) && seen.insert(u.clone()))
+            .filter_map(|(_, p)| crate::article::link(&p.url))
+            .filter(|u| seen.insert(u.clone()))
             .collect();
         (!urls.is_empty()).then_some(Effect::Prefetch(urls))
     }

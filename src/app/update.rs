@@ -95,7 +95,7 @@ impl App {
                     .enumerate()
                     .filter(|(_, kept)| **kept)
                     .filter_map(|(i, _)| {
-                        let url = posts.get(i).and_then(|p| sanitize::safe_url(&p.url).ok())?;
+                        let url = posts.get(i).and_then(|p| crate::article::link(&p.url))?;
                         Some((i, url))
                     })
                     .collect();

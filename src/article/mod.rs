@@ -57,11 +57,17 @@ impl Default for Options {
     }
 }
 
-/// The cache key of a post's link, as `v` and `fetch` would fetch it
-/// (`None`: a link reader mode does not fetch).
+/// A post's link as reader mode fetches it (and keys its article): the
+/// URL rules' form, `http` or `https` only; `None`: a link it does not fetch.
+pub fn link(url: &str) -> Option<String> {
+    crate::text::sanitize::safe_url(url)
+        .ok()
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+}
+
+/// The cache key of a post's link ([`link`]).
 pub fn post_key(url: &str) -> Option<u64> {
-    let safe = crate::text::sanitize::safe_url(url).ok()?;
-    (safe.starts_with("http://") || safe.starts_with("https://")).then(|| cache::key(&safe))
+    link(url).map(|l| cache::key(&l))
 }
 
 /// Where an article came from.

@@ -42,24 +42,16 @@ fn fetched(url: &str, options: &article::Options, refresh: bool) -> Result<Artic
 /// A page saved to a file, read as it is (its `<meta>` charset honoured).
 fn saved_page(path: &Path) -> Result<Article, CliError> {
     let bytes = std::fs::read(path).map_err(CliError::file(path))?;
-    let html = article::fetch::decode(&bytes, None);
     let absolute = std::path::absolute(path).map_err(CliError::file(path))?;
     let base = url::Url::from_file_path(&absolute).map(|u| u.to_string()).unwrap_or_default();
-    let found = article::extract::readable(&html, &base)
-        .map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))?;
-    Ok(Article {
-        url: base.clone(),
-        final_url: base,
-        title: found.title,
-        site: found.site.unwrap_or_default(),
-        byline: found.byline,
-        words: found.words,
-        markdown: found.markdown,
-        fetched_at: crate::clock::now(),
+    let page = article::fetch::Page {
+        html: article::fetch::decode(&bytes, None),
+        final_url: base.clone(),
         status: 200,
         etag: None,
         last_modified: None,
-    })
+    };
+    article::extract::article(&page, &base).map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
 }
 
 /// The article as Markdown: title, a line of what it is, its address, the text.

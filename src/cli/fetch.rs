@@ -37,12 +37,8 @@ pub(super) fn fetch_posts(
     let (posts, _) = super::list::select(&feed.posts, query, true, &marks, &fresh, None);
     // Each link once, in the list's order; only addresses the reader would open.
     let mut seen = HashSet::new();
-    let urls: Vec<String> = posts
-        .iter()
-        .filter_map(|p| crate::text::sanitize::safe_url(&p.url).ok())
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-        .filter(|u| seen.insert(u.clone()))
-        .collect();
+    let urls: Vec<String> =
+        posts.iter().filter_map(|p| article::link(&p.url)).filter(|u| seen.insert(u.clone())).collect();
     let (kept, todo): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| article::cache::has(u));
     let outcome = fetch_all(todo, jobs, &cx.config.article_options());
     Ok(summary(&outcome, kept.len()))

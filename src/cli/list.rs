@@ -86,13 +86,18 @@ pub(super) fn select<'a>(
     let by_article = q.terms.iter().any(|t| t.scope == Scope::Is && t.text == "article");
     let by_words = q.terms.iter().any(|t| t.scope == Scope::Any);
     let kept = if by_article || by_words { crate::article::cache::kept() } else { HashSet::new() };
+    // Each post's link when its article is kept (a URL parse per post, once).
+    let kept_links: Vec<Option<String>> = if kept.is_empty() {
+        Vec::new()
+    } else {
+        let link =
+            |p: &Post| crate::article::link(&p.url).filter(|l| kept.contains(&crate::article::cache::key(l)));
+        posts.iter().map(link).collect()
+    };
     if by_words && !kept.is_empty() {
         let mut words = crate::search::ArticleWords::default();
-        for (i, p) in posts.iter().enumerate() {
-            if let Some(url) = crate::text::sanitize::safe_url(&p.url).ok()
-                && kept.contains(&crate::article::cache::key(&url))
-                && let Some(a) = crate::article::cache::load(&url)
-            {
+        for (i, link) in kept_links.iter().enumerate() {
+            if let Some(a) = link.as_deref().and_then(crate::article::cache::load) {
                 words.insert(i, &a.markdown);
             }
         }
@@ -101,9 +106,9 @@ pub(super) fn select<'a>(
     if q.terms.iter().any(|t| t.scope == Scope::Is) {
         matcher.marks = posts
             .iter()
-            .map(|p| {
-                let article =
-                    !kept.is_empty() && crate::article::post_key(&p.url).is_some_and(|k| kept.contains(&k));
+            .enumerate()
+            .map(|(i, p)| {
+                let article = kept_links.get(i).is_some_and(Option::is_some);
                 let article = if article { crate::search::ARTICLE } else { 0 };
                 crate::store::marks::bits(p, &marks.read, &marks.starred, fresh) | article
             })

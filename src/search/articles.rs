@@ -40,14 +40,17 @@ impl ArticleWords {
     }
 
     /// The best tier of `term` in post `idx`'s article: a whole word, else
-    /// a word start (unless `only_words`). `term` is lower-cased unless
-    /// `case_sensitive`, where a word must also start with it as written.
+    /// a word start (unless `only_words`). `term` is lower-case unless
+    /// `case_sensitive` (smart case), where a word must also start with it
+    /// as written.
     pub fn tier(&self, idx: usize, term: &str, case_sensitive: bool, only_words: bool) -> Option<Tier> {
         let words = self.by_post.get(&idx)?;
-        let lower = if case_sensitive { term.to_lowercase() } else { term.to_string() };
-        let from = words.partition_point(|(l, _)| l.as_ref() < lower.as_str());
+        let lower: std::borrow::Cow<str> =
+            if case_sensitive { term.to_lowercase().into() } else { term.into() };
+        let lower = lower.as_ref();
+        let from = words.partition_point(|(l, _)| l.as_ref() < lower);
         let mut best = None;
-        for (l, written) in words[from..].iter().take_while(|(l, _)| l.starts_with(lower.as_str())) {
+        for (l, written) in words[from..].iter().take_while(|(l, _)| l.starts_with(lower)) {
             if case_sensitive && !written.starts_with(term) {
                 continue;
             }

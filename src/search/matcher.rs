@@ -231,9 +231,9 @@ impl Matcher {
         {
             return fields;
         }
-        let text = if t.case_sensitive { t.text.clone() } else { t.text.to_lowercase() };
+        // A term without capitals is lower-case already (smart case).
         let article = articles
-            .tier(idx, &text, t.case_sensitive, only_words)
+            .tier(idx, &t.text, t.case_sensitive, only_words)
             .map(|tier| tier_score(tier, W_ARTICLE, 0));
         fields.max(article)
     }

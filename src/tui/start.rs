@@ -187,7 +187,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             check_first.store(true, std::sync::atomic::Ordering::SeqCst);
             opener.check_after_first_frame.set(true);
         }
-        feed.new_posts = Some(fresh.iter().cloned().collect());
+        feed.new_posts = Some(fresh.into_iter().collect());
         let depth = crate::ui::theme::Depth::from_env(
             std::env::var("TERM").ok().as_deref(),
             std::env::var("COLORTERM").ok().as_deref(),
