@@ -49,8 +49,8 @@ pub struct Post {
     pub summary_from_body: bool,
     /// The tldr and summary were left out by a load for a view that shows
     /// neither (`feed::load_cached_without_text`): which of them the post
-    /// has ([`LEFT_OUT_TLDR`], [`LEFT_OUT_SUMMARY`]).
-    #[serde(skip)]
+    /// has ([`LEFT_OUT_TLDR`], [`LEFT_OUT_SUMMARY`]). Kept in the parse
+    /// cache, whose entries hold the two apart (`feed::cache`).
     pub left_out: u8,
     /// The Markdown body below the front matter, **as written**: the one
     /// field not sanitized at load. Only `text::markdown::render` shows it,
@@ -173,6 +173,47 @@ impl Post {
         }
         self.tldr = String::new();
         self.summary = String::new();
+    }
+
+    /// A copy without the tldr and summary, `left_out` saying which there
+    /// were (the parse cache keeps the two apart from the rest).
+    pub fn without_long_text(&self) -> Post {
+        let mut left_out = self.left_out;
+        if !self.tldr.is_empty() {
+            left_out |= LEFT_OUT_TLDR;
+        }
+        if !self.summary.is_empty() {
+            left_out |= LEFT_OUT_SUMMARY;
+        }
+        // Every field named: a new one must be thought of here.
+        Post {
+            path: self.path.clone(),
+            title: self.title.clone(),
+            date: self.date,
+            tags: self.tags.clone(),
+            source: self.source.clone(),
+            url: self.url.clone(),
+            kind: self.kind.clone(),
+            section: self.section.clone(),
+            section_title: self.section_title.clone(),
+            draft: self.draft,
+            tldr: String::new(),
+            summary: String::new(),
+            summary_from_body: self.summary_from_body,
+            left_out,
+            body: self.body.clone(),
+            body_in_file: self.body_in_file,
+            hugo: self.hugo.clone(),
+            event: self.event.clone(),
+            also: self.also.clone(),
+        }
+    }
+
+    /// Puts back the tldr and summary that [`Post::without_long_text`] left out.
+    pub fn put_back_long_text(&mut self, tldr: String, summary: String) {
+        self.tldr = tldr;
+        self.summary = summary;
+        self.left_out &= !(LEFT_OUT_TLDR | LEFT_OUT_SUMMARY);
     }
 
     /// The short text shown above the body: the summary, else the tldr.

@@ -82,6 +82,7 @@ pub(super) fn assemble_with_capacity(
         cache_note: None,
         link_groups: Some(groups),
         new_posts: None,
+        cache_generation: None,
     }
 }
 

@@ -13,6 +13,15 @@
 //! read it ("racy": an edit in the same second would not change its time),
 //! and what parsing it gave (the post and its warnings, or the error).
 //!
+//! A block keeps its entries in two parts, one after the other, each with
+//! its own CRC-32: the light part (each entry whole but for the post's tldr
+//! and summary, `Post::left_out` saying which there were) and the text part
+//! (each entry's tldr and summary, in order). A view that shows neither
+//! (`list`'s rows, a check that the cache still holds) reads only the light
+//! part: at 100,000 posts about a sixth of the file. The footer also holds
+//! a generation, new at every write, which names the posts the cache gives:
+//! the saved search index is tied to it (`search::saved`).
+//!
 //! Encoded with postcard: a compact, documented wire format driven by the
 //! serde derives the types already have (bincode 2 would add a second set of
 //! derives; rkyv's zero-copy archive does not fit `Arc<str>` and chrono
@@ -32,7 +41,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Bump when the loader's rules or the post's fields change.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 
 const MAGIC: &[u8; 8] = b"LINKFEED";
 
@@ -77,14 +86,33 @@ pub struct MetaRef<'a> {
     pub crc: Option<u32>,
 }
 
+/// Where a block is and its parts' checksums.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Block {
+    offset: u64,
+    light: u32,
+    light_crc: u32,
+    text: u32,
+    text_crc: u32,
+}
+
+impl Block {
+    fn end(&self) -> Option<u64> {
+        self.offset.checked_add(self.light as u64)?.checked_add(self.text as u64)
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Footer {
     format: u32,
     version: String,
     root: String,
     entries: u64,
-    /// (offset, length, CRC-32) of each block.
-    blocks: Vec<(u64, u32, u32)>,
+    /// New at every write (the time and process it was written in, hashed).
+    generation: u64,
+    /// Each block: its offset, its light part's length and CRC-32, then its
+    /// text part's (which follows the light part).
+    blocks: Vec<Block>,
     /// Every folder the walk read (relative, "" for the root) and its
     /// modification time; empty when the walk met a problem.
     dirs: Vec<(String, i64)>,
@@ -229,12 +257,11 @@ impl Reader {
         if footer.root != root {
             return Err("written for another folder".into());
         }
-        if footer.blocks.iter().any(|&(off, n, _)| off.checked_add(n as u64).is_none_or(|end| end > body_end))
-        {
+        if footer.blocks.iter().any(|b| b.end().is_none_or(|end| end > body_end)) {
             return Err("truncated".into());
         }
         // Every entry takes a few bytes of a block, and a block holds BLOCK.
-        let room: u64 = footer.blocks.iter().map(|&(_, n, _)| n as u64).sum();
+        let room: u64 = footer.blocks.iter().map(|b| b.light as u64).sum();
         if footer.entries > room || footer.entries > (footer.blocks.len() * BLOCK) as u64 {
             return Err("damaged (the footer's counts)".into());
         }
@@ -248,6 +275,11 @@ impl Reader {
 
     pub fn blocks(&self) -> usize {
         self.footer.blocks.len()
+    }
+
+    /// What names this writing of the cache (new at every write).
+    pub fn generation(&self) -> u64 {
+        self.footer.generation
     }
 
     /// The folders recorded with the cache.
@@ -268,10 +300,16 @@ impl Reader {
             })
     }
 
-    /// Decodes block `i` (checking its CRC) into `buf`'s entries.
-    pub fn block(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(Meta, Parsed)>, String> {
-        self.read_block(i, buf)?;
-        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+    /// Decodes block `i` (checking its CRCs) into `buf`'s entries, with
+    /// each post's tldr and summary when `text` (else they are left out).
+    pub fn block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<Vec<(Meta, Parsed)>, String> {
+        let light = self.read_block(i, buf, text)?;
+        let mut entries: Vec<(Meta, Parsed)> =
+            postcard::from_bytes(&buf[..light]).map_err(|_| "damaged (a block)".to_string())?;
+        if text {
+            put_back(&mut entries, &buf[light..])?;
+        }
+        Ok(entries)
     }
 
     /// As [`Reader::block`], the paths borrowed from `buf`.
@@ -279,46 +317,108 @@ impl Reader {
         &self,
         i: usize,
         buf: &'b mut Vec<u8>,
+        text: bool,
     ) -> Result<Vec<(MetaRef<'b>, Parsed)>, String> {
-        self.read_block(i, buf)?;
-        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+        let light = self.read_block(i, buf, text)?;
+        let (head, tail) = buf.split_at(light);
+        let mut entries: Vec<(MetaRef<'b>, Parsed)> =
+            postcard::from_bytes(head).map_err(|_| "damaged (a block)".to_string())?;
+        if text {
+            put_back(&mut entries, tail)?;
+        }
+        Ok(entries)
     }
 
-    fn read_block(&self, i: usize, buf: &mut Vec<u8>) -> Result<(), String> {
-        let &(off, n, crc) = self.footer.blocks.get(i).ok_or("no such block")?;
+    /// Reads block `i`'s light part (and its text part after it when
+    /// `text`) into `buf`, checking their CRCs; the light part's length.
+    fn read_block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<usize, String> {
+        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+        let light = b.light as usize;
         buf.clear();
-        buf.resize(n as usize, 0);
-        read_at(&self.file, buf, off).map_err(|e| format!("unreadable ({e})"))?;
-        if crc32fast::hash(buf) != crc {
+        buf.resize(light + if text { b.text as usize } else { 0 }, 0);
+        read_at(&self.file, buf, b.offset).map_err(|e| format!("unreadable ({e})"))?;
+        if crc32fast::hash(&buf[..light]) != b.light_crc
+            || (text && crc32fast::hash(&buf[light..]) != b.text_crc)
+        {
             return Err("damaged (a block's checksum)".into());
         }
-        Ok(())
+        Ok(light)
     }
+}
+
+/// Puts each entry's tldr and summary back from a block's text part.
+fn put_back<M>(entries: &mut [(M, Parsed)], text: &[u8]) -> Result<(), String> {
+    let texts: Vec<(&str, &str)> = postcard::from_bytes(text).map_err(|_| "damaged (a block)".to_string())?;
+    if texts.len() != entries.len() {
+        return Err("damaged (a block)".into());
+    }
+    for ((_, parsed), (tldr, summary)) in entries.iter_mut().zip(texts) {
+        if let Ok((post, _)) = parsed {
+            post.put_back_long_text(tldr.to_string(), summary.to_string());
+        }
+    }
+    Ok(())
 }
 
 /// Writes the cache for `root` at `path` from `entries`, encoding a few
 /// blocks at a time on every core (so the encoded cache is never in memory
-/// whole).
+/// whole); the new generation.
 pub fn write_all(
     path: &Path,
     root: &str,
     dirs: &[(String, i64)],
     entries: &[(&Meta, &Parsed)],
-) -> io::Result<()> {
+) -> io::Result<u64> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let group = BLOCK * threads * 4;
     let mut encoded = entries.chunks(group).map(encode);
     write(path, root, dirs, entries.len(), &mut encoded)
 }
 
+/// An encoded block: its bytes and its light part's length.
+type Encoded = (Vec<u8>, usize);
+
 /// Encodes `entries` as blocks (on every core).
-fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Vec<u8>>, String> {
+fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, String> {
     let chunks: Vec<&[(&Meta, &Parsed)]> = entries.chunks(BLOCK).collect();
-    crate::par::map_chunks(&chunks, 2, |group| {
-        group.iter().map(|c| postcard::to_stdvec(c).map_err(|e| e.to_string())).collect()
-    })
-    .into_iter()
-    .collect()
+    crate::par::map_chunks(&chunks, 2, |group| group.iter().map(|c| encode_block(c)).collect())
+        .into_iter()
+        .collect()
+}
+
+/// One block: the light part (the posts without their tldr and summary),
+/// then the text part (those, entry by entry).
+fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
+    let light: Vec<(&Meta, Parsed)> = entries
+        .iter()
+        .map(|(m, p)| {
+            let p = match p {
+                Ok((post, warnings)) => Ok((post.without_long_text(), warnings.clone())),
+                Err(e) => Err(e.clone()),
+            };
+            (*m, p)
+        })
+        .collect();
+    let text: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(_, p)| match p {
+            Ok((post, _)) => (post.tldr.as_str(), post.summary.as_str()),
+            Err(_) => ("", ""),
+        })
+        .collect();
+    let mut bytes = postcard::to_stdvec(&light).map_err(|e| e.to_string())?;
+    let n = bytes.len();
+    bytes = postcard::to_extend(&text, bytes).map_err(|e| e.to_string())?;
+    Ok((bytes, n))
+}
+
+/// A number new at every write: the time and the process, hashed.
+fn new_generation() -> u64 {
+    let t =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mut bytes = t.to_le_bytes().to_vec();
+    bytes.extend_from_slice(&std::process::id().to_le_bytes());
+    fnv(&bytes)
 }
 
 /// Writes a cache for `root` at `path`: a temporary file in the same
@@ -328,17 +428,25 @@ fn write(
     root: &str,
     dirs: &[(String, i64)],
     entries: usize,
-    groups: &mut dyn Iterator<Item = Result<Vec<Vec<u8>>, String>>,
-) -> io::Result<()> {
+    groups: &mut dyn Iterator<Item = Result<Vec<Encoded>, String>>,
+) -> io::Result<u64> {
+    let generation = new_generation();
     crate::store::paths::replace_cache_file(path, |file| {
         let mut f = io::BufWriter::new(file);
         f.write_all(MAGIC)?;
         let mut offset = MAGIC.len() as u64;
         let mut index = Vec::with_capacity(entries.div_ceil(BLOCK));
         for blocks in groups {
-            for b in blocks.map_err(io::Error::other)? {
+            for (b, n) in blocks.map_err(io::Error::other)? {
                 f.write_all(&b)?;
-                index.push((offset, b.len() as u32, crc32fast::hash(&b)));
+                let (light, text) = b.split_at(n);
+                index.push(Block {
+                    offset,
+                    light: n as u32,
+                    light_crc: crc32fast::hash(light),
+                    text: text.len() as u32,
+                    text_crc: crc32fast::hash(text),
+                });
                 offset += b.len() as u64;
             }
         }
@@ -347,6 +455,7 @@ fn write(
             version: env!("CARGO_PKG_VERSION").to_string(),
             root: root.to_string(),
             entries: entries as u64,
+            generation,
             blocks: index,
             dirs: dirs.to_vec(),
         };
@@ -356,7 +465,8 @@ fn write(
         f.write_all(&crc32fast::hash(&fb).to_le_bytes())?;
         f.write_all(MAGIC)?;
         f.into_inner().map_err(|e| e.into_error())?.sync_all()
-    })
+    })?;
+    Ok(generation)
 }
 
 #[cfg(test)]
@@ -384,13 +494,72 @@ mod tests {
             version: env!("CARGO_PKG_VERSION").into(),
             root: "/feed".into(),
             entries,
-            blocks,
+            generation: 1,
+            blocks: blocks
+                .into_iter()
+                .map(|(offset, light, light_crc)| Block { offset, light, light_crc, text: 0, text_crc: 0 })
+                .collect(),
             dirs: Vec::new(),
         }
     }
 
     fn open(path: &Path) -> Result<usize, String> {
         Reader::open(path, "/feed").map(|r| r.map_or(0, |r| r.entries()))
+    }
+
+    /// Issue 25: a block's text part is read only when asked for; without
+    /// it the post says which long text it has; with it the post is whole
+    /// again; each write has its own generation.
+    #[test]
+    fn the_long_text_is_kept_apart_and_read_only_when_asked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let post = |i: usize| crate::post::Post {
+            title: format!("post {i}"),
+            tldr: if i.is_multiple_of(2) { format!("tldr {i}") } else { String::new() },
+            summary: format!("summary {i} ").repeat(20),
+            tags: vec!["t".into()],
+            ..Default::default()
+        };
+        let metas: Vec<Meta> =
+            (0..1100).map(|i| Meta { rel: format!("{i}.md"), ..Default::default() }).collect();
+        let parsed: Vec<Parsed> = (0..1100)
+            .map(|i| {
+                if i == 7 {
+                    Err(crate::problem::Problem {
+                        path: std::path::PathBuf::new(),
+                        line: Some(2),
+                        severity: crate::problem::Severity::Error,
+                        message: "bad".into(),
+                    })
+                } else {
+                    Ok((post(i), Vec::new()))
+                }
+            })
+            .collect();
+        let entries: Vec<(&Meta, &Parsed)> = metas.iter().zip(parsed.iter()).collect();
+        let g1 = write_all(&path, "/feed", &[], &entries).expect("write");
+        let reader = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(reader.entries(), 1100);
+        assert_eq!(reader.generation(), g1);
+        let mut buf = Vec::new();
+        let mut whole = Vec::new();
+        let mut light = Vec::new();
+        for b in 0..reader.blocks() {
+            whole.extend(reader.block(b, &mut buf, true).expect("block"));
+            light.extend(reader.block(b, &mut buf, false).expect("block"));
+        }
+        let whole: Vec<Parsed> = whole.into_iter().map(|(_, p)| p).collect();
+        assert_eq!(whole, parsed, "with the text, every entry is as written");
+        for (i, (_, p)) in light.iter().enumerate() {
+            let Ok((p, _)) = p else { continue };
+            assert!(p.tldr.is_empty() && p.summary.is_empty(), "{i}: no long text in memory");
+            assert_eq!(p.has_tldr(), i.is_multiple_of(2), "{i}: it still knows it has a tldr");
+            assert!(p.has_summary());
+            assert_eq!(p.title, format!("post {i}"));
+        }
+        let g2 = write_all(&path, "/feed", &[], &entries).expect("write");
+        assert_ne!(g1, g2, "every write is a new generation");
     }
 
     /// Issue 21: a footer's counts never size an allocation unchecked.

@@ -145,11 +145,13 @@ fn load_dir_cached_as(
     // turn, so the peak is the posts plus one part, not the posts twice.
     let mut parts: Vec<Vec<ParsedFile>> = Vec::new();
     let mut have = vec![false; files.len()];
+    let mut generation = None;
     if let Some((_, opened)) = opened {
         match opened {
             Ok(Some(reader)) => {
+                generation = Some(reader.generation());
                 let t = Instant::now();
-                let metas = stat_all(&files, &rel);
+                let metas = stat_all(dir, &files, &rel);
                 stats.validate = t.elapsed();
                 let t = Instant::now();
                 match from_cache(&reader, &files, &metas) {
@@ -190,11 +192,19 @@ fn load_dir_cached_as(
         let t = Instant::now();
         let entries: Vec<(&cache::Meta, &Parsed)> =
             parts.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
+        generation = None;
         match cache::write_all(path, &root_key, &dirs, &entries) {
-            Ok(()) => stats.cache_written = true,
+            Ok(g) => {
+                stats.cache_written = true;
+                // Unreadable files are not cached: then the posts are not the cache's.
+                generation = Some(g).filter(|_| entries.len() == parts.iter().map(Vec::len).sum::<usize>());
+            }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
+    }
+    if progress.cancel.load(Ordering::Relaxed) && !stats.cache_written {
+        generation = None;
     }
     let t = Instant::now();
     let n: usize = parts.iter().map(Vec::len).sum();
@@ -203,6 +213,7 @@ fn load_dir_cached_as(
     feed.stats = stats;
     feed.cache_note = note;
     feed.problems.append(&mut walk_problems);
+    feed.cache_generation = generation;
     Ok(feed)
 }
 
@@ -230,15 +241,12 @@ fn load_unchanged_folders(
         reader,
         || (Vec::new(), Vec::new(), Vec::new()),
         |(kept, metas, todo), b, buf| {
-            for (meta, parsed) in reader.block(b, buf)? {
+            let mut stater = stat::Stater::new(dir);
+            for (meta, parsed) in reader.block(b, buf, text == LongText::Keep)? {
                 let file = dir.join(&meta.rel);
-                let now = fs::metadata(&file).ok().map(|m| cache::Meta::of(String::new(), &m, None));
+                let now = stater.stat(&meta.rel);
                 if still_holds(&meta, now.as_ref(), &file, racy_from) {
-                    let mut parsed = reroot(parsed, &file);
-                    if let (LongText::Drop, Ok((post, _))) = (text, &mut parsed) {
-                        post.leave_out_long_text();
-                    }
-                    kept.push(parsed);
+                    kept.push(reroot(parsed, &file));
                     metas.push(meta);
                 } else {
                     todo.push(file);
@@ -271,6 +279,7 @@ fn load_unchanged_folders(
         // The cache is written back from the posts: they must be whole.
         return None;
     }
+    let mut generation = todo.is_empty().then(|| reader.generation());
     stats.cached = n_kept;
     stats.stale = todo.len();
     stats.parsed = todo.len();
@@ -301,7 +310,10 @@ fn load_unchanged_folders(
         let entries: Vec<(&cache::Meta, &Parsed)> =
             kept.iter().flat_map(|(ps, ms)| ms.iter().zip(ps.iter())).collect();
         match cache::write_all(path, root_key, reader.folders(), &entries) {
-            Ok(()) => stats.cache_written = true,
+            Ok(g) => {
+                stats.cache_written = true;
+                generation = Some(g).filter(|_| unreadable.is_empty());
+            }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
@@ -317,13 +329,25 @@ fn load_unchanged_folders(
     stats.sort = t.elapsed();
     feed.stats = stats;
     feed.cache_note = note;
+    feed.cache_generation = generation;
     Some(feed)
 }
 
 /// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
-fn stat_all(files: &[PathBuf], rel: &(dyn Fn(&Path) -> String + Sync)) -> Vec<Option<cache::Meta>> {
+fn stat_all(
+    dir: &Path,
+    files: &[PathBuf],
+    rel: &(dyn Fn(&Path) -> String + Sync),
+) -> Vec<Option<cache::Meta>> {
     crate::par::map_chunks(files, 1024, |chunk| {
-        chunk.iter().map(|p| fs::metadata(p).ok().map(|m| cache::Meta::of(rel(p), &m, None))).collect()
+        let mut stater = stat::Stater::new(dir);
+        chunk
+            .iter()
+            .map(|p| {
+                let rel = rel(p);
+                stater.stat(&rel).map(|m| cache::Meta { rel, ..m })
+            })
+            .collect()
     })
 }
 
@@ -346,7 +370,7 @@ fn from_cache(
         reader,
         || (Vec::new(), 0),
         |(out, stale), b, buf| {
-            for (meta, parsed) in reader.block(b, buf)? {
+            for (meta, parsed) in reader.block(b, buf, true)? {
                 let hit = by_rel
                     .get(meta.rel.as_str())
                     .copied()
@@ -419,10 +443,13 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
         &reader,
         || true,
         |holds, b, buf| {
-            for (meta, _) in reader.block(b, buf)? {
-                let file = dir.join(&meta.rel);
-                let now = fs::metadata(&file).ok().map(|m| cache::Meta::of(String::new(), &m, None));
-                *holds &= still_holds(&meta, now.as_ref(), &file, racy_from);
+            let mut stater = stat::Stater::new(dir);
+            for (meta, _) in reader.block_ref(b, buf, false)? {
+                let now = stater.stat(meta.rel);
+                *holds &= now
+                    .as_ref()
+                    .is_some_and(|n| n.size == meta.size && n.mtime_ns == meta.mtime_ns && n.ino == meta.ino)
+                    && (meta.mtime_ns < racy_from || same_crc(&dir.join(meta.rel), meta.crc));
             }
             Ok(())
         },
@@ -459,12 +486,13 @@ fn same_crc(path: &Path, crc: Option<u32>) -> bool {
 fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> {
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
     let parts = each_block(&reader, Vec::new, |out, b, buf| {
-        out.extend(reader.block_ref(b, buf)?.into_iter().map(|(m, p)| reroot(p, &dir.join(m.rel))));
+        out.extend(reader.block_ref(b, buf, true)?.into_iter().map(|(m, p)| reroot(p, &dir.join(m.rel))));
         Ok(())
     })
     .ok()?;
     let n: usize = parts.iter().map(Vec::len).sum();
     let mut feed = assemble_with_capacity(dir, parts.into_iter().flatten(), n);
     feed.stats.unchecked = true;
+    feed.cache_generation = Some(reader.generation());
     Some(feed)
 }

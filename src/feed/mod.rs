@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod hugo;
 mod load;
 mod read;
+mod stat;
 mod walk;
 pub mod watch;
 
@@ -89,6 +90,10 @@ pub struct Feed {
     /// read with the posts, so a reload after a sync done elsewhere shows
     /// them as new; `None` for a folder (the loader leaves it).
     pub new_posts: Option<Vec<PathBuf>>,
+    /// When every post is as the parse cache holds it (read from it
+    /// unchanged, or just written to it): that writing's generation, which
+    /// names these posts for the saved search index.
+    pub cache_generation: Option<u64>,
 }
 
 /// Timings of a load, for `list --stats` and the benchmarks.
