@@ -62,7 +62,12 @@ impl Feed {
         (titles, String::from_utf8_lossy(&out.stderr).into_owned())
     }
 
+    /// The parse caches (`.bin`; beside each, its saved order and index).
     fn cache_files(&self) -> Vec<PathBuf> {
+        self.all_cache_files().into_iter().filter(|p| p.extension().is_some_and(|e| e == "bin")).collect()
+    }
+
+    fn all_cache_files(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.cache.join("linkfeed/feeds"))
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default()
@@ -187,7 +192,7 @@ fn no_cache_reads_everything_and_writes_nothing_and_clear_removes_it() {
     assert!(stats.contains("parsed: 20"), "{stats}");
     let out = f.sandbox.linkfeed().args(["cache", "clear"]).output().expect("runs");
     assert!(out.status.success());
-    assert!(f.cache_files().is_empty());
+    assert!(f.all_cache_files().is_empty());
 }
 
 #[test]
@@ -305,4 +310,68 @@ fn an_oversized_post_is_reported_by_every_run() {
     }
     let (_, stats) = f.list(&[]);
     assert!(stats.contains("(skipped: no folder changed)"), "the walk was skipped: {stats}");
+}
+
+/// Issue 25: the order saved beside the cache puts an unchanged feed newest
+/// first without sorting it again, and is passed over once the clock moves
+/// past an event's date (an event still to come sorts by when it was
+/// published, one that has happened by its date): then, and back again,
+/// every listing is the one a load without the cache gives.
+#[test]
+fn the_saved_order_holds_until_an_upcoming_event_starts() {
+    let sandbox = common::Sandbox::new();
+    let dir = sandbox.root.join("feed");
+    for section in ["news", "events"] {
+        std::fs::create_dir_all(dir.join(section)).expect("mkdir");
+    }
+    for day in 1..=28 {
+        let text = format!(
+            "---\ntitle: News of February {day}\ndate: 2026-02-{day:02}\nexternal_url: https://example.org/{day}\n---\n"
+        );
+        std::fs::write(dir.join(format!("news/{day:02}.md")), text).expect("write");
+    }
+    std::fs::write(
+        dir.join("events/summit.md"),
+        "---\ntitle: The March summit\ndate: 2026-03-10\npublishDate: 2026-01-05\nexternal_url: https://example.org/summit\n---\n",
+    )
+    .expect("write");
+    // Written an hour ago: nothing is racy, the unchanged-folder load runs.
+    backdate(&dir);
+    let list = |now: &str, extra: &[&str]| {
+        let out = sandbox
+            .linkfeed()
+            .env("LINKFEED_NOW", now)
+            .arg("list")
+            .arg(&dir)
+            .arg("--stats")
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let titles: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split('\t').nth(1).map(str::to_string))
+            .collect();
+        (titles, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let feb = "2026-03-01T08:00:00Z";
+    let march = "2026-03-11T08:00:00Z";
+    let (first, stats) = list(feb, &[]);
+    assert!(stats.contains("(written)") && !stats.contains("(the saved order)"), "{stats}");
+    assert_eq!(first.len(), 29);
+    assert_eq!(first.last().map(String::as_str), Some("The March summit"), "to come: by its publish date");
+    let (second, stats) = list(feb, &[]);
+    assert!(stats.contains("from cache: 29") && stats.contains("(the saved order)"), "{stats}");
+    assert_eq!(second, first);
+    assert_eq!(list(feb, &["--no-cache"]).0, first);
+    // The summit has happened: it is the newest post.
+    let (after, stats) = list(march, &[]);
+    assert!(stats.contains("from cache: 29") && !stats.contains("(the saved order)"), "{stats}");
+    assert_eq!(after.first().map(String::as_str), Some("The March summit"), "{after:?}");
+    assert_eq!(after, list(march, &["--no-cache"]).0);
+    assert!(list(march, &[]).1.contains("(the saved order)"), "saved again for the new time");
+    // Back before it (a clock set back): sorted again, as without the cache.
+    let (back, stats) = list(feb, &[]);
+    assert!(!stats.contains("(the saved order)"), "{stats}");
+    assert_eq!(back, first);
 }

@@ -247,7 +247,7 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
     let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     let s = &feed.stats;
     let mut line = format!(
-        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}, visible: {}, index: {}{}, filter: {}, total: {}",
+        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}{}, visible: {}, index: {}{}, filter: {}, total: {}",
         feed.files,
         feed.posts.len(),
         feed.problems.len(),
@@ -265,6 +265,7 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
         ms(s.cache_write),
         if s.cache_written { " (written)" } else { "" },
         ms(s.sort),
+        if s.arranged { " (the saved order)" } else { "" },
         ms(s.visible),
         ms(filter.index),
         match filter.words {

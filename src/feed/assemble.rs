@@ -2,6 +2,7 @@
 //! their section and kind, newest first, duplicate links found.
 
 use super::*;
+use crate::feed::cache;
 
 /// Posts sorted newest first (undated last, then by path), problems in file
 /// order; paths taken as they are (the sample feed's, relative).
@@ -25,14 +26,39 @@ pub(super) fn assemble_with_capacity(
     results: impl IntoIterator<Item = Parsed>,
     capacity: usize,
 ) -> Feed {
+    assemble_arranged(root, results.into_iter().map(|r| (r, 0)), capacity, Arrange::default()).0
+}
+
+/// What a load knows of the parse cache's arrangement ([`cache::Arranged`]).
+#[derive(Debug, Default)]
+pub(super) struct Arrange {
+    /// The results are exactly this writing's entries (each with its entry
+    /// number): the arrangement made is worth saving.
+    pub generation: Option<u64>,
+    /// The arrangement saved for that writing.
+    pub saved: Option<cache::Arranged>,
+}
+
+/// As [`assemble_with_capacity`], each result with its entry number in the
+/// cache: when `arrange.saved` holds for them (and the clock), the posts
+/// are put in its order and take its groups instead of being sorted and
+/// keyed; else they are, and the arrangement made comes back to be saved
+/// (when `arrange.generation` says the results are that writing's).
+pub(super) fn assemble_arranged(
+    root: &Path,
+    results: impl IntoIterator<Item = (Parsed, u32)>,
+    capacity: usize,
+    arrange: Arrange,
+) -> (Feed, Option<cache::Arranged>) {
     let results = results.into_iter();
     let mut posts = Vec::with_capacity(capacity);
+    let mut ids: Vec<u32> = Vec::with_capacity(capacity);
     let mut problems = Vec::new();
     let mut files = 0;
     let mut titles = hugo::Sections::default();
     let mut weights: HashMap<String, Option<i64>> = HashMap::new();
     let mut pages = 0;
-    for r in results {
+    for (r, id) in results {
         files += 1;
         match r {
             // A section page: only its title is used, and only a broken one is reported.
@@ -45,6 +71,7 @@ pub(super) fn assemble_with_capacity(
             }
             Ok((post, mut warnings)) => {
                 posts.push(post);
+                ids.push(id);
                 problems.append(&mut warnings);
             }
             Err(p) => problems.push(p),
@@ -66,11 +93,42 @@ pub(super) fn assemble_with_capacity(
         let w = weights.get(name).copied().flatten().filter(|w| *w != 0);
         (w.is_none(), w, title.to_lowercase(), name.clone())
     });
-    sort_newest_first(&mut posts);
-    let groups = hugo::same_link_groups(&posts);
+    let now = crate::clock::now();
+    let fits = arrange
+        .saved
+        .filter(|a| a.holds_at(now) && a.order.len() == posts.len())
+        .and_then(|a| Some((permutation(&ids, &a.order)?, a.groups)));
+    let arranged = fits.is_some();
+    let (groups, made) = match fits {
+        Some((order, groups)) => {
+            apply_order(&mut posts, &order);
+            let n = posts.len();
+            let groups: Vec<Vec<usize>> = groups
+                .into_iter()
+                .map(|g| g.into_iter().map(|i| i as usize).filter(|&i| i < n).collect())
+                .collect();
+            (groups, None)
+        }
+        None => {
+            let order = newest_first_order(&posts, now);
+            apply_order(&mut posts, &order);
+            let groups = hugo::same_link_groups(&posts);
+            let made = arrange.generation.map(|generation| {
+                let (from, until) = order_holds_between(&posts, now);
+                cache::Arranged {
+                    generation,
+                    from,
+                    until,
+                    order: order.iter().map(|&i| ids[i]).collect(),
+                    groups: groups.iter().map(|g| g.iter().map(|&i| i as u32).collect()).collect(),
+                }
+            });
+            (groups, made)
+        }
+    };
     problems.extend(duplicate_urls(&posts, &groups));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    Feed {
+    let mut feed = Feed {
         root: root.to_path_buf(),
         posts,
         sections,
@@ -83,7 +141,68 @@ pub(super) fn assemble_with_capacity(
         link_groups: Some(groups),
         new_posts: None,
         cache_generation: None,
+    };
+    feed.stats.arranged = arranged;
+    (feed, made)
+}
+
+/// For each place of `order` (entry numbers), where that entry is in `ids`;
+/// `None` unless `order` names each of `ids` once.
+fn permutation(ids: &[u32], order: &[u32]) -> Option<Vec<usize>> {
+    let size = ids.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut at = vec![u32::MAX; size];
+    for (i, &id) in ids.iter().enumerate() {
+        let slot = at.get_mut(id as usize)?;
+        if *slot != u32::MAX {
+            return None;
+        }
+        *slot = i as u32;
     }
+    let mut out = Vec::with_capacity(order.len());
+    for &id in order {
+        let slot = at.get_mut(id as usize)?;
+        if *slot == u32::MAX {
+            return None;
+        }
+        out.push(*slot as usize);
+        *slot = u32::MAX;
+    }
+    Some(out)
+}
+
+/// The clock times between which the newest-first order of `posts` (made
+/// at `now`) stays the same: the nearest event date, publish date or arrival
+/// before (or at) `now` and after it. Only events move: an event's place
+/// depends on whether it has happened.
+fn order_holds_between(posts: &[Post], now: i64) -> (i64, i64) {
+    let (mut from, mut until) = (i64::MIN, i64::MAX);
+    let mut edge = |t: i64| {
+        if t <= now {
+            from = from.max(t);
+        } else {
+            until = until.min(t);
+        }
+    };
+    for p in posts.iter().filter(|p| p.event.is_some()) {
+        let Some(date) = p.timestamp() else { continue };
+        edge(date);
+        match p.publish_date() {
+            Some(d) => edge(d.timestamp()),
+            None if date > now => {
+                if let Some(t) = file_time(&p.path) {
+                    edge(t)
+                }
+            }
+            None => {}
+        }
+    }
+    (from, until)
+}
+
+/// A file's modification time in seconds.
+fn file_time(path: &Path) -> Option<i64> {
+    let m = fs::metadata(path).ok()?.modified().ok()?;
+    m.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
 }
 
 /// A warning for each post whose link an earlier post of its group has too
@@ -119,24 +238,32 @@ pub fn arrival(post: &Post, now: i64) -> Option<i64> {
     if post.event.is_none() || date <= now {
         return Some(date);
     }
-    let published = post.publish_date().map(|d| d.timestamp()).or_else(|| {
-        let m = fs::metadata(&post.path).ok()?.modified().ok()?;
-        m.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
-    });
+    let published = post.publish_date().map(|d| d.timestamp()).or_else(|| file_time(&post.path));
     published.filter(|&t| t <= now).map(|t| t.min(date))
 }
 
 /// Newest first by [`arrival`]; posts without one last; ties by path so the
 /// order is stable.
 pub fn sort_newest_first(posts: &mut [Post]) {
-    let now = crate::clock::now();
+    let order = newest_first_order(posts, crate::clock::now());
+    apply_order(posts, &order);
+}
+
+/// The places of `posts` newest first at `now` ([`sort_newest_first`]).
+fn newest_first_order(posts: &[Post], now: i64) -> Vec<usize> {
     // Sorting indices, then moving each post once: a post is a few hundred
     // bytes, and a sort moves its elements many times.
-    let keys: Vec<Option<i64>> = posts.iter().map(|p| arrival(p, now)).collect();
+    use rayon::prelude::*;
+    let keys: Vec<Option<i64>> = posts.par_iter().with_min_len(4096).map(|p| arrival(p, now)).collect();
     let mut order: Vec<usize> = (0..posts.len()).collect();
     // `None < Some`, so comparing b to a puts undated posts last.
-    order.sort_by(|&a, &b| keys[b].cmp(&keys[a]).then_with(|| posts[a].path.cmp(&posts[b].path)));
-    // Apply the order in place, cycle by cycle: no second array of posts.
+    order.par_sort_by(|&a, &b| keys[b].cmp(&keys[a]).then_with(|| posts[a].path.cmp(&posts[b].path)));
+    order
+}
+
+/// Puts `posts` in `order` (place `j` takes the post at `order[j]`; a
+/// permutation), cycle by cycle: no second array of posts.
+fn apply_order(posts: &mut [Post], order: &[usize]) {
     let mut placed = vec![false; order.len()];
     for start in 0..order.len() {
         if placed[start] {
@@ -167,4 +294,20 @@ pub fn tag_counts<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Vec<(String,
     let mut v: Vec<(String, usize)> = counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permutation;
+
+    /// A saved order fits only the same entries, each once.
+    #[test]
+    fn a_saved_order_fits_only_a_permutation_of_the_entries() {
+        assert_eq!(permutation(&[7, 3, 512, 4], &[512, 7, 4, 3]), Some(vec![2, 0, 3, 1]));
+        assert_eq!(permutation(&[7, 3], &[3, 3]), None, "an entry twice");
+        assert_eq!(permutation(&[7, 3], &[3, 9]), None, "an entry the load does not have");
+        assert_eq!(permutation(&[7, 3], &[3, u32::MAX - 1]), None, "far beyond any entry");
+        assert_eq!(permutation(&[7, 7], &[7, 7]), None, "a load with an entry twice");
+        assert_eq!(permutation(&[], &[]), Some(vec![]));
+    }
 }

@@ -127,7 +127,7 @@ fn parsed_link_key(raw: &str) -> String {
 
 /// The sections met while settling posts: each name, title and derived kind
 /// made once and shared by its posts.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sections {
     /// Titles from the section pages, by folder.
     pub titles: HashMap<String, String>,
@@ -200,8 +200,14 @@ pub fn same_link_groups(posts: &[Post]) -> Vec<Vec<usize>> {
         rustc_hash::FxHashMap::with_capacity_and_hasher(posts.len(), Default::default());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<usize, usize> = HashMap::new();
-    for (i, p) in posts.iter().enumerate().filter(|(_, p)| !p.url.is_empty()) {
-        match first.entry(link_key(&p.url)) {
+    // The keys on every core; the map is filled in order (the first post of
+    // a link heads its group).
+    use rayon::prelude::*;
+    let keys: Vec<Option<Cow<'_, str>>> =
+        posts.par_iter().with_min_len(4096).map(|p| (!p.url.is_empty()).then(|| link_key(&p.url))).collect();
+    for (i, key) in keys.into_iter().enumerate() {
+        let Some(key) = key else { continue };
+        match first.entry(key) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(i);
             }

@@ -208,8 +208,16 @@ fn load_dir_cached_as(
     }
     let t = Instant::now();
     let n: usize = parts.iter().map(Vec::len).sum();
-    let mut feed = assemble_with_capacity(dir, parts.into_iter().flatten().map(|(_, p, _)| p), n);
+    // A cache just written from exactly these posts: its entries are in
+    // this order, and the arrangement made is saved for the next load.
+    let arrange = Arrange { generation: generation.filter(|_| stats.cache_written), saved: None };
+    let results = parts.into_iter().flatten().enumerate().map(|(i, (_, p, _))| (p, i as u32));
+    let (mut feed, made) = assemble_arranged(dir, results, n, arrange);
+    if let (Some(made), Some(path)) = (made, cache_path) {
+        let _ = made.save(&cache::arranged_path_for(path));
+    }
     stats.sort = t.elapsed();
+    stats.arranged = feed.stats.arranged;
     feed.stats = stats;
     feed.cache_note = note;
     feed.problems.append(&mut walk_problems);
@@ -239,15 +247,16 @@ fn load_unchanged_folders(
     // when nothing needs writing back.
     let decoded = each_block(
         reader,
-        || (Vec::new(), Vec::new(), Vec::new()),
-        |(kept, metas, todo), b, buf| {
+        || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+        |(kept, metas, todo, ids), b, buf| {
             let mut stater = stat::Stater::new(dir);
-            for (meta, parsed) in reader.block(b, buf, text == LongText::Keep)? {
+            for (k, (meta, parsed)) in reader.block(b, buf, text == LongText::Keep)?.into_iter().enumerate() {
                 let file = dir.join(&meta.rel);
                 let now = stater.stat(&meta.rel);
                 if still_holds(&meta, now.as_ref(), &file, racy_from) {
                     kept.push(reroot(parsed, &file));
                     metas.push(meta);
+                    ids.push(cache::entry_id(b, k));
                 } else {
                     todo.push(file);
                 }
@@ -267,13 +276,14 @@ fn load_unchanged_folders(
     };
     // Each thread's posts stay in their own vector (no copy into one big
     // one): assembling takes them in turn, freeing each as it goes.
-    let mut kept: Vec<(Vec<Parsed>, Vec<cache::Meta>)> = Vec::with_capacity(decoded.len() + 2);
+    // With each post, its entry number in the cache (for the arrangement).
+    let mut kept: Vec<(Vec<Parsed>, Vec<cache::Meta>, Vec<u32>)> = Vec::with_capacity(decoded.len() + 2);
     let mut todo = Vec::new();
-    for (k, m, mut t) in decoded {
-        kept.push((k, m));
+    for (k, m, mut t, ids) in decoded {
+        kept.push((k, m, ids));
         todo.append(&mut t);
     }
-    let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
+    let n_kept: usize = kept.iter().map(|(k, _, _)| k.len()).sum();
     stats.cache_read = t.elapsed();
     if text == LongText::Drop && !todo.is_empty() {
         // The cache is written back from the posts: they must be whole.
@@ -305,10 +315,16 @@ fn load_unchanged_folders(
                 None => unreadable.push(p),
             }
         }
-        kept.push((fresh, fresh_metas));
+        kept.push((fresh, fresh_metas, Vec::new()));
+        // Written in this order: each entry's number is its place.
+        let mut next = 0u32;
+        for (ps, _, ids) in &mut kept {
+            *ids = (next..next + ps.len() as u32).collect();
+            next += ps.len() as u32;
+        }
         let t = Instant::now();
         let entries: Vec<(&cache::Meta, &Parsed)> =
-            kept.iter().flat_map(|(ps, ms)| ms.iter().zip(ps.iter())).collect();
+            kept.iter().flat_map(|(ps, ms, _)| ms.iter().zip(ps.iter())).collect();
         match cache::write_all(path, root_key, reader.folders(), &entries) {
             Ok(g) => {
                 stats.cache_written = true;
@@ -317,16 +333,29 @@ fn load_unchanged_folders(
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
-        kept.push((unreadable, Vec::new()));
+        let none = vec![u32::MAX; unreadable.len()];
+        kept.push((unreadable, Vec::new(), none));
     }
     // The files' stats are not needed any more.
-    for (_, metas) in &mut kept {
+    for (_, metas, _) in &mut kept {
         *metas = Vec::new();
     }
     let t = Instant::now();
-    let n: usize = kept.iter().map(|(ps, _)| ps.len()).sum();
-    let mut feed = assemble_with_capacity(dir, kept.into_iter().flat_map(|(ps, _)| ps), n);
+    let n: usize = kept.iter().map(|(ps, _, _)| ps.len()).sum();
+    let arranged_path = cache::arranged_path_for(path);
+    let arrange = Arrange {
+        generation,
+        saved: generation
+            .filter(|_| !stats.cache_written)
+            .and_then(|g| cache::Arranged::load(&arranged_path, g)),
+    };
+    let results = kept.into_iter().flat_map(|(ps, _, ids)| ps.into_iter().zip(ids));
+    let (mut feed, made) = assemble_arranged(dir, results, n, arrange);
+    if let Some(made) = made {
+        let _ = made.save(&arranged_path);
+    }
     stats.sort = t.elapsed();
+    stats.arranged = feed.stats.arranged;
     feed.stats = stats;
     feed.cache_note = note;
     feed.cache_generation = generation;

@@ -24,7 +24,7 @@ pub use read::{parse_bytes, read_body};
 pub use walk::{is_post_file, walk, walk_dirs};
 
 // What the parts share among themselves.
-use assemble::assemble_with_capacity;
+use assemble::{Arrange, assemble_arranged, assemble_with_capacity};
 use load::LongText;
 use read::{ParsedFile, parse_files, read_file};
 use std::sync::atomic::Ordering;
@@ -133,6 +133,9 @@ pub struct LoadStats {
     pub checked_unchanged: bool,
     /// The posts came from the cache unchecked ([`LoadOptions::unchecked`]).
     pub unchecked: bool,
+    /// The posts were put in the order saved with the cache
+    /// ([`cache::Arranged`]), not sorted.
+    pub arranged: bool,
 }
 
 /// How far a load has got, shared with the TUI's loading screen; setting
