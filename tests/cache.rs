@@ -375,3 +375,53 @@ fn the_saved_order_holds_until_an_upcoming_event_starts() {
     assert!(!stats.contains("(the saved order)"), "{stats}");
     assert_eq!(back, first);
 }
+
+/// Issue 25: whatever writes the parse cache writes the search index, so a
+/// one-shot query after a plain `list` (no reader run), and after one post
+/// changed, finds words in the summaries through it, without reading them,
+/// and lists what a load without the cache lists.
+#[test]
+fn a_list_that_writes_the_cache_writes_the_index_a_query_then_uses() {
+    let f = Feed::new();
+    let summary = |name: &str, title: &str, summary: &str| {
+        std::fs::write(
+            f.dir.join(name),
+            format!("---\ntitle: {title}\ndate: 2026-02-01\nsummary: {summary}\nexternal_url: https://example.org/{name}\n---\n"),
+        )
+        .expect("write");
+    };
+    summary("2026/s1.md", "Quarterly numbers", "The zeppelin fleet grew by three airships.");
+    summary("2026/s2.md", "Harbour news", "Nothing about airships here.");
+    backdate(&f.dir);
+    let (_, stats) = f.list(&[]);
+    assert!(
+        stats.contains("(written)") && stats.contains("word index of the text built and saved"),
+        "{stats}"
+    );
+    let query = |q: &str| {
+        let (titles, stats) = f.list(&["-q", q]);
+        assert_eq!(titles, f.list(&["-q", q, "--no-cache"]).0, "{q}: as without the cache");
+        (titles, stats)
+    };
+    let (titles, stats) = query("zeppelin");
+    assert_eq!(titles, vec!["Quarterly numbers".to_string()]);
+    assert!(
+        stats.contains("(with the saved word index of the text)") && stats.contains("parsed: 0"),
+        "{stats}"
+    );
+    let (titles, _) = query("airships");
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    // One post changes: the list that rewrites the cache rewrites the index.
+    summary("2026/s2.md", "Harbour news", "A zeppelin moored in the harbour.");
+    let (_, stats) = f.list(&[]);
+    assert!(
+        stats.contains("parsed: 1") && stats.contains("word index of the text built and saved"),
+        "{stats}"
+    );
+    let (titles, stats) = query("zeppelin");
+    assert_eq!(titles, vec!["Harbour news".to_string(), "Quarterly numbers".to_string()]);
+    assert!(stats.contains("(with the saved word index of the text)"), "{stats}");
+    // A phrase reads the text itself: still right.
+    let (titles, _) = query("\"moored in\"");
+    assert_eq!(titles, vec!["Harbour news".to_string()]);
+}

@@ -202,6 +202,7 @@ impl App {
                 skipped: 0,
                 source_label,
                 root: std::path::PathBuf::new(),
+                generation: None,
                 sections: Vec::new(),
                 new_posts: std::collections::HashSet::new(),
                 syncing: false,
@@ -388,6 +389,7 @@ impl App {
         self.pickers.tags_all.clear();
         self.pickers.tags_stale = true;
         self.feed.root = feed.root;
+        self.feed.generation = feed.cache_generation;
         // The files may have changed: bodies are read again.
         self.view.bodies.clear();
         self.view.detail_for = None;
@@ -468,7 +470,7 @@ impl App {
         const SLICE: usize = 2048;
         match std::mem::take(&mut self.filter.text_words) {
             WordIndex::Waiting => {
-                let key = crate::search::saved::key(&self.feed.posts);
+                let key = crate::search::saved::key_for(&self.feed.posts, self.feed.generation);
                 self.filter.text_words = WordIndex::Asked(key);
                 Some(Effect::LoadIndex(key))
             }

@@ -46,6 +46,9 @@ pub(super) struct FeedView {
     pub(super) source_label: String,
     /// The feed folder (empty for the bundled sample).
     pub(super) root: std::path::PathBuf,
+    /// The parse cache's writing the posts are exactly (names them for the
+    /// saved search index).
+    pub(super) generation: Option<u64>,
     /// Every section: folder name, title, posts.
     pub(super) sections: Vec<(String, String, usize)>,
     /// The posts the last sync brought (`is:new`, a `+` in the list).

@@ -10,7 +10,7 @@ use crate::store::marks::Marks;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -21,22 +21,64 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let text = args.query.as_deref().unwrap_or("");
     let query_text = if args.unread { format!("{text} is:unread") } else { text.to_string() };
     let query = Query::parse(&query_text);
+    let drafts = cx.drafts(args.drafts);
     // The rows show no tldr or summary: unless the JSON or the query reads
-    // them, the posts are loaded without (a large feed's memory is mostly those).
-    let long_text = args.json || query.terms.iter().any(|t| t.scope == Scope::Any);
-    let options = LoadOptions { use_cache: cx.use_cache, long_text, ..LoadOptions::default() };
-    let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(args.drafts));
+    // them, the posts are loaded without (a large feed's memory is mostly
+    // those). A word looked for in them is found through the saved word
+    // index of the text, which names the posts without reading their text.
+    let long_text = args.json || query.reads_long_text();
+    let options =
+        LoadOptions { use_cache: cx.use_cache, long_text, text_if_written: true, ..LoadOptions::default() };
+    let mut feed = feed::load(&resolved.source, &options)?.visible(drafts);
     // A malformed term is searched as text; say so, on stderr.
     for p in &query.problems {
         eprintln!("linkfeed: warning: query: {p}");
     }
-    let marks = read_marks();
-    let saved_index = match (&resolved.source, cx.use_cache) {
+    let index_path = match (&resolved.source, cx.use_cache) {
         (Source::Dir(dir), true) => feed::cache::index_path_for(dir),
         _ => None,
     };
+    let t = Instant::now();
+    let mut built = false;
+    // The load wrote the parse cache: it writes the search index too (the
+    // posts are whole, and are that writing's), so the next query has it.
+    if let Some(path) = &index_path
+        && feed.stats.cache_written
+        && feed.cache_generation.is_some()
+    {
+        built = crate::search::saved::build_and_save(path, &feed.posts, feed.cache_generation).is_ok();
+    }
+    if !long_text {
+        for p in &mut feed.posts {
+            p.leave_out_long_text();
+        }
+    }
+    // The words of the text: the saved index, else the text read (the load
+    // again, whole) and its index built and saved for the next query.
+    let mut index = None;
+    if !query.is_empty() && query.uses_text_words() {
+        let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
+        index = index_path.as_deref().and_then(|p| crate::search::saved::load(p, key));
+        if index.is_none() {
+            if !long_text {
+                let whole = LoadOptions { use_cache: cx.use_cache, ..LoadOptions::default() };
+                feed = feed::load(&resolved.source, &whole)?.visible(drafts);
+            }
+            // Without a cache folder the text is scanned once, not indexed.
+            if let Some(path) = &index_path {
+                let made = crate::search::Index::with_text(&feed.posts);
+                let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
+                built |= crate::search::saved::save(path, key, &made).is_ok();
+                index = Some(made);
+            }
+        }
+    }
+    let index_time = t.elapsed();
+    let marks = read_marks();
     let newest = args.sort == ListSort::Newest;
-    let (posts, filter) = select(&feed.posts, &query, newest, &marks, &fresh, saved_index.as_deref());
+    let (posts, mut filter) = select(&feed.posts, &query, newest, &marks, &fresh, index);
+    filter.index = index_time;
+    filter.built = built;
     if let Some(note) = crate::search::Loose::message(&filter.loose) {
         eprintln!("linkfeed: note: {note}");
     }
@@ -67,17 +109,16 @@ pub(super) fn read_marks() -> Marks {
 /// The posts a query selects, in the reader's order ([`crate::search::order`]).
 /// With `newest`, a query with words lists newest first, not best first.
 /// `marks` answer `is:read`, `is:unread` and `is:starred`; `fresh` (the
-/// posts the last sync brought) `is:new`. `saved_index`: where the reader
-/// keeps the feed's search index (`search::saved`), with the word index of
-/// the long text; used when it fits these posts (else the short fields are
-/// indexed now and the text is scanned).
+/// posts the last sync brought) `is:new`. `index`: the search index of the
+/// posts with the word index of their text, when the query looks in it
+/// (else the short fields are indexed now).
 pub(super) fn select<'a>(
     posts: &'a [Post],
     q: &Query,
     newest: bool,
     marks: &Marks,
     fresh: &HashSet<PathBuf>,
-    saved_index: Option<&Path>,
+    index: Option<crate::search::Index>,
 ) -> (Vec<&'a Post>, FilterStats) {
     let mut stats = FilterStats::default();
     let mut matcher = Matcher::default();
@@ -118,18 +159,9 @@ pub(super) fn select<'a>(
         matcher.filter(q, posts)
     } else {
         let t = Instant::now();
-        let mut index = None;
-        if q.uses_text_words() {
-            stats.words = Some(false);
-            if let Some(path) = saved_index
-                && let Some(saved) = crate::search::saved::load(path, crate::search::saved::key(posts))
-                && saved.len() == posts.len()
-            {
-                index = Some(saved);
-                stats.words = Some(true);
-            }
-        }
-        let index = index.unwrap_or_else(|| crate::search::Index::new(posts));
+        stats.words = Some(index.as_ref().is_some_and(|i| i.has_text()));
+        let index =
+            index.filter(|i| i.len() == posts.len()).unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();
         let t = Instant::now();
         let m = matcher.filter_within(q, posts, &index, None);
@@ -150,9 +182,11 @@ pub(super) struct FilterStats {
     /// Reading the search index the reader saved, or building the one of
     /// the short fields.
     index: Duration,
-    /// For a query that looks in the long text: whether a saved word index
-    /// fitted the posts (else the text was scanned).
+    /// For a query that looks in the long text: whether the word index of
+    /// the text was at hand (else the text was scanned).
     words: Option<bool>,
+    /// The search index was built and saved.
+    built: bool,
     /// Matching and ranking.
     filter: Duration,
 }
@@ -268,10 +302,12 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
         if s.arranged { " (the saved order)" } else { "" },
         ms(s.visible),
         ms(filter.index),
-        match filter.words {
-            Some(true) => " (with the saved word index of the text)",
-            Some(false) => " (no saved word index fits: text scanned)",
-            None => "",
+        match (filter.words, filter.built) {
+            (Some(true), false) => " (with the saved word index of the text)",
+            (Some(true), true) => " (the word index of the text built and saved)",
+            (Some(false), _) => " (no word index of the text: text scanned)",
+            (None, true) => " (the word index of the text built and saved)",
+            (None, false) => "",
         },
         ms(filter.filter),
         ms(total),

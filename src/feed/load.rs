@@ -27,11 +27,22 @@ pub struct LoadOptions<'a> {
     pub unchecked: bool,
     /// How far the load has got (the loading screen); its `cancel` stops it.
     pub progress: Option<&'a Progress>,
+    /// Without `long_text`: when the load wrote the parse cache (the posts
+    /// had to be read whole), keep their long text all the same, for the
+    /// caller to index them (`search::saved::build_and_save`) before it
+    /// drops it (`Post::leave_out_long_text`).
+    pub text_if_written: bool,
 }
 
 impl Default for LoadOptions<'_> {
     fn default() -> Self {
-        LoadOptions { use_cache: false, long_text: true, unchecked: false, progress: None }
+        LoadOptions {
+            use_cache: false,
+            long_text: true,
+            unchecked: false,
+            progress: None,
+            text_if_written: false,
+        }
     }
 }
 
@@ -57,7 +68,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
             }
         }
     };
-    if text == LongText::Drop {
+    if text == LongText::Drop && !(options.text_if_written && feed.stats.cache_written) {
         for p in &mut feed.posts {
             p.leave_out_long_text();
         }

@@ -189,6 +189,20 @@ impl Query {
     pub fn uses_text_words(&self) -> bool {
         self.terms.iter().any(Term::uses_text_words)
     }
+
+    /// Whether a term reads the posts' tldr and summary themselves even with
+    /// the word index of the text at hand (a phrase, a case-sensitive word,
+    /// a word run): a load for it keeps the long text.
+    pub fn reads_long_text(&self) -> bool {
+        self.terms.iter().any(|t| {
+            let chars = t.text.chars().count();
+            t.scope == Scope::Any
+                && match t.kind {
+                    Kind::Phrase => true,
+                    _ => chars >= tiers::TEXT_MIN && (!t.uses_text_words() || t.case_sensitive),
+                }
+        })
+    }
 }
 
 impl Term {

@@ -47,6 +47,39 @@ pub fn key(posts: &[Post]) -> u32 {
     h.finalize()
 }
 
+/// The key of `posts` read whole from one writing of the parse cache
+/// (`generation`, `Feed::cache_generation`): that writing fixes every field
+/// of every file, so the posts are named by which files they are, in order
+/// (and which files each folded in). It needs no tldr or summary: a load
+/// without them (`list -q`) finds the index that fits. Without a
+/// generation, [`key`].
+pub fn key_for(posts: &[Post], generation: Option<u64>) -> u32 {
+    let Some(generation) = generation else { return key(posts) };
+    let mut h = crc32fast::Hasher::new();
+    // Apart from `key`'s: a different first byte.
+    h.update(b"G");
+    h.update(&generation.to_le_bytes());
+    h.update(&(posts.len() as u64).to_le_bytes());
+    for p in posts {
+        h.update(p.path.as_os_str().as_encoded_bytes());
+        h.update(&[0xff]);
+        for a in &p.also {
+            h.update(a.as_os_str().as_encoded_bytes());
+            h.update(&[0xfe]);
+        }
+    }
+    h.finalize()
+}
+
+/// Builds the search index of `posts` (which must hold their tldr and
+/// summary) with the word index of the text, and saves it at `path` for
+/// them (`generation` as in [`key_for`]). Whatever writes the parse cache
+/// calls it, so a one-shot query after any load finds it.
+pub fn build_and_save(path: &Path, posts: &[Post], generation: Option<u64>) -> io::Result<()> {
+    let index = Index::with_text(posts);
+    save(path, key_for(posts, generation), &index)
+}
+
 /// Saves `index` (which must hold the word index of the text) for the posts
 /// whose [`key`] is `key`: a temporary file renamed over `path`.
 pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
