@@ -68,6 +68,11 @@ pub struct Post {
     pub event: Option<Box<Event>>,
     /// Other files with the same link, folded into this row.
     pub also: Vec<PathBuf>,
+    /// Which entry of the parse cache the post was read from, when the
+    /// whole feed is one writing's (`Feed::cache_generation`): its tldr and
+    /// summary, left out of a first screen, are put back by it.
+    #[serde(skip)]
+    pub entry: Option<u32>,
 }
 
 /// [`Post::left_out`]: the post has a tldr / a summary, not kept in memory.
@@ -206,6 +211,7 @@ impl Post {
             hugo: self.hugo.clone(),
             event: self.event.clone(),
             also: self.also.clone(),
+            entry: self.entry,
         }
     }
 

@@ -1036,6 +1036,9 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
     let s = t.screen();
     assert!(s.contains("44 posts") && !s.contains("updated:"), "{s}");
     assert!(s.contains("Ratatui 0.30"), "{s}");
+    // The first screen came without the summaries (issue 25); the check
+    // put them back: the selected post's shows.
+    assert!(s.contains("The terminal UI library"), "{s}");
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");
     // One post retitled: the first screen comes from the cache, the check

@@ -203,6 +203,7 @@ impl App {
                 source_label,
                 root: std::path::PathBuf::new(),
                 generation: None,
+                text_pending: false,
                 sections: Vec::new(),
                 new_posts: std::collections::HashSet::new(),
                 syncing: false,
@@ -390,6 +391,7 @@ impl App {
         self.pickers.tags_stale = true;
         self.feed.root = feed.root;
         self.feed.generation = feed.cache_generation;
+        self.feed.text_pending = feed.posts.iter().any(|p| p.left_out != 0);
         // The files may have changed: bodies are read again.
         self.view.bodies.clear();
         self.view.detail_for = None;
@@ -437,6 +439,25 @@ impl App {
         self.refresh_detail();
     }
 
+    /// Puts the posts' tldr and summary back (by their cache entry), when
+    /// they came without them; the view that reads them is made again.
+    fn put_back_long_text(&mut self, mut texts: Vec<(String, String)>) {
+        if !self.feed.text_pending {
+            return;
+        }
+        for p in &mut self.feed.posts {
+            if let Some((tldr, summary)) = p.entry.and_then(|e| texts.get_mut(e as usize)) {
+                p.put_back_long_text(std::mem::take(tldr), std::mem::take(summary));
+            }
+        }
+        self.feed.text_pending = false;
+        self.view.detail_for = None;
+        if !self.filter.query.is_empty() {
+            self.refilter_keeping();
+        }
+        self.refresh_detail();
+    }
+
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
         let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text());
@@ -473,6 +494,11 @@ impl App {
                 let key = crate::search::saved::key_for(&self.feed.posts, self.feed.generation);
                 self.filter.text_words = WordIndex::Asked(key);
                 Some(Effect::LoadIndex(key))
+            }
+            // Nothing came back, and the text is not in hand yet: wait.
+            WordIndex::Asked(key) if self.feed.text_pending => {
+                self.filter.text_words = WordIndex::Asked(key);
+                None
             }
             // Nothing came back: build it.
             WordIndex::Asked(key) => {

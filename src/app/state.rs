@@ -49,6 +49,9 @@ pub(super) struct FeedView {
     /// The parse cache's writing the posts are exactly (names them for the
     /// saved search index).
     pub(super) generation: Option<u64>,
+    /// The posts came without their tldr and summary (a first screen from
+    /// the cache); the check after it puts them back.
+    pub(super) text_pending: bool,
     /// Every section: folder name, title, posts.
     pub(super) sections: Vec<(String, String, usize)>,
     /// The posts the last sync brought (`is:new`, a `+` in the list).

@@ -121,7 +121,12 @@ impl App {
             Action::Saved(Ok(())) => {}
             // A check that found the files as cached loads nothing: the
             // feed in hand stands (never replaced by the empty one).
-            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.feed.checking_cache = false,
+            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => {
+                self.feed.checking_cache = false;
+                if let Some(texts) = feed.long_text {
+                    self.put_back_long_text(texts);
+                }
+            }
             Action::Reloaded(Ok(feed)) if self.feed.checking_cache => {
                 // The check of the cache the first screen came from.
                 self.feed.checking_cache = false;

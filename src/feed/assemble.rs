@@ -58,6 +58,8 @@ pub(super) fn assemble_arranged(
     let mut titles = hugo::Sections::default();
     let mut weights: HashMap<String, Option<i64>> = HashMap::new();
     let mut pages = 0;
+    // The results are one writing's entries: each post knows its entry.
+    let numbered = arrange.generation.is_some();
     for (r, id) in results {
         files += 1;
         match r {
@@ -69,7 +71,10 @@ pub(super) fn assemble_arranged(
                 titles.titles.insert(folder, page.title);
                 pages += 1;
             }
-            Ok((post, mut warnings)) => {
+            Ok((mut post, mut warnings)) => {
+                if numbered {
+                    post.entry = Some(id);
+                }
                 posts.push(post);
                 ids.push(id);
                 problems.append(&mut warnings);
@@ -141,6 +146,7 @@ pub(super) fn assemble_arranged(
         link_groups: Some(groups),
         new_posts: None,
         cache_generation: None,
+        long_text: None,
     };
     feed.stats.arranged = arranged;
     (feed, made)

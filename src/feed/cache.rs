@@ -388,6 +388,19 @@ impl Reader {
         Ok(entries)
     }
 
+    /// Block `i`'s tldr and summary of each entry (its text part only).
+    pub fn block_text(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(String, String)>, String> {
+        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+        buf.clear();
+        buf.resize(b.text as usize, 0);
+        let at = b.offset.checked_add(b.light as u64).ok_or("damaged (the footer)")?;
+        read_at(&self.file, buf, at).map_err(|e| format!("unreadable ({e})"))?;
+        if crc32fast::hash(buf) != b.text_crc {
+            return Err("damaged (a block's checksum)".into());
+        }
+        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+    }
+
     /// Reads block `i`'s light part (and its text part after it when
     /// `text`) into `buf`, checking their CRCs; the light part's length.
     fn read_block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<usize, String> {

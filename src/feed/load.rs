@@ -27,6 +27,11 @@ pub struct LoadOptions<'a> {
     pub unchecked: bool,
     /// How far the load has got (the loading screen); its `cancel` stops it.
     pub progress: Option<&'a Progress>,
+    /// With `unchecked`: the posts taken from the cache come without their
+    /// tldr and summary (the reader's first screen: [`long_text_of`] reads
+    /// them after). A load that does not come from the cache unchecked is
+    /// whole all the same.
+    pub unchecked_light: bool,
     /// Without `long_text`: when the load wrote the parse cache (the posts
     /// had to be read whole), keep their long text all the same, for the
     /// caller to index them (`search::saved::build_and_save`) before it
@@ -42,6 +47,7 @@ impl Default for LoadOptions<'_> {
             unchecked: false,
             progress: None,
             text_if_written: false,
+            unchecked_light: false,
         }
     }
 }
@@ -55,7 +61,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
         Source::Dir(dir) => {
             let path = if options.use_cache { cache::path_for(dir) } else { None };
             let unchecked = match (&path, options.unchecked) {
-                (Some(path), true) => load_from_cache_unchecked(dir, path),
+                (Some(path), true) => load_from_cache_unchecked(dir, path, !options.unchecked_light),
                 _ => None,
             };
             match unchecked {
@@ -523,16 +529,52 @@ fn same_crc(path: &Path, crc: Option<u32>) -> bool {
 
 /// The cached parse of every file below `dir`, unchecked: for a first
 /// screen while the real check runs. `None` when there is no usable cache.
-fn load_from_cache_unchecked(dir: &Path, cache_path: &Path) -> Option<Feed> {
+fn load_from_cache_unchecked(dir: &Path, cache_path: &Path, text: bool) -> Option<Feed> {
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
     let parts = each_block(&reader, Vec::new, |out, b, buf| {
-        out.extend(reader.block_ref(b, buf, true)?.into_iter().map(|(m, p)| reroot(p, &dir.join(m.rel))));
+        for (k, (m, p)) in reader.block_ref(b, buf, text)?.into_iter().enumerate() {
+            out.push((reroot(p, &dir.join(m.rel)), cache::entry_id(b, k)));
+        }
         Ok(())
     })
     .ok()?;
     let n: usize = parts.iter().map(Vec::len).sum();
-    let mut feed = assemble_with_capacity(dir, parts.into_iter().flatten(), n);
+    let generation = reader.generation();
+    let arranged_path = cache::arranged_path_for(cache_path);
+    let arrange =
+        Arrange { generation: Some(generation), saved: cache::Arranged::load(&arranged_path, generation) };
+    let (mut feed, made) = assemble_arranged(dir, parts.into_iter().flatten(), n, arrange);
+    if let Some(made) = made {
+        let _ = made.save(&arranged_path);
+    }
     feed.stats.unchecked = true;
-    feed.cache_generation = Some(reader.generation());
+    feed.cache_generation = Some(generation);
     Some(feed)
+}
+
+/// Every entry's tldr and summary (by entry number) from the parse cache of
+/// `dir`, when it is still the writing `generation` (the posts in hand came
+/// from it without them: [`LoadOptions::unchecked_light`]); read a block's
+/// text part at a time, on every core.
+pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Vec<(String, String)>> {
+    let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
+    if reader.generation() != generation {
+        return None;
+    }
+    let parts = each_block(&reader, Vec::new, |out, b, buf| {
+        out.push((b, reader.block_text(b, buf)?));
+        Ok(())
+    })
+    .ok()?;
+    let mut blocks: Vec<(usize, Vec<(String, String)>)> = parts.into_iter().flatten().collect();
+    blocks.sort_by_key(|(b, _)| *b);
+    let mut all = Vec::with_capacity(reader.entries());
+    for (b, texts) in blocks {
+        // Entry numbers count whole blocks: every block but the last is full.
+        if cache::entry_id(b, 0) as usize != all.len() {
+            return None;
+        }
+        all.extend(texts);
+    }
+    Some(all)
 }

@@ -19,12 +19,12 @@ mod walk;
 pub mod watch;
 
 pub use assemble::{arrival, assemble, assemble_in, sort_newest_first, tag_counts};
-pub use load::{LoadOptions, cache_holds, check_dir, load};
+pub use load::{LoadOptions, cache_holds, check_dir, load, long_text_of};
 pub use read::{parse_bytes, read_body};
 pub use walk::{is_post_file, walk, walk_dirs};
 
 // What the parts share among themselves.
-use assemble::{Arrange, assemble_arranged, assemble_with_capacity};
+use assemble::{Arrange, assemble_arranged};
 use load::LongText;
 use read::{ParsedFile, parse_files, read_file};
 use std::sync::atomic::Ordering;
@@ -94,6 +94,11 @@ pub struct Feed {
     /// unchanged, or just written to it): that writing's generation, which
     /// names these posts for the saved search index.
     pub cache_generation: Option<u64>,
+    /// From the check after a first screen drawn without the long text
+    /// (`LoadOptions::unchecked_light`) that found the cache holds: every
+    /// entry's tldr and summary, by entry number (`Post::entry`), to put
+    /// back into the posts in hand.
+    pub long_text: Option<Vec<(String, String)>>,
 }
 
 /// Timings of a load, for `list --stats` and the benchmarks.

@@ -74,11 +74,20 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     let loader = {
         let (source, progress) = (source.clone(), Arc::clone(&progress));
         std::thread::spawn(move || {
-            let options =
-                LoadOptions { use_cache, unchecked: true, progress: Some(&progress), ..Default::default() };
+            // The first screen needs no tldr or summary: they come after,
+            // with the check.
+            let options = LoadOptions {
+                use_cache,
+                unchecked: true,
+                unchecked_light: true,
+                progress: Some(&progress),
+                ..Default::default()
+            };
             feed::load(&source, &options)
         })
     };
+    // The parse cache's writing the first screen came from.
+    let first_generation: Arc<std::sync::Mutex<Option<u64>>> = Arc::default();
     // The first load after a first screen drawn from the cache is its check:
     // when every file is as cached, nothing is loaded again.
     let check_first = Arc::new(AtomicBool::new(false));
@@ -87,6 +96,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     let inbox = super::inbox::Inbox::new();
     let mut reloader = {
         let (source, check_first) = (source.clone(), Arc::clone(&check_first));
+        let first_generation = Arc::clone(&first_generation);
         let git = resolved_git.clone();
         let outbox = inbox.outbox();
         let report = move |r: Reload| {
@@ -103,9 +113,16 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
                 && let Some(path) = feed::cache::path_for(dir)
                 && feed::cache_holds(dir, &path)
             {
-                let mut unchanged = Feed::default();
-                unchanged.stats.checked_unchanged = true;
-                return Ok(unchanged);
+                // The posts in hand lack their long text: it comes from the
+                // same writing of the cache (else the feed is loaded whole).
+                let generation = first_generation.lock().ok().and_then(|g| *g);
+                let texts = generation.and_then(|g| feed::long_text_of(dir, &path, g));
+                if generation.is_none() || texts.is_some() {
+                    let mut unchanged = Feed::default();
+                    unchanged.stats.checked_unchanged = true;
+                    unchanged.long_text = texts;
+                    return Ok(unchanged);
+                }
             }
             let mut f = feed::load(&source, &LoadOptions { use_cache, ..Default::default() })
                 .map(|f| f.visible(drafts))
@@ -184,6 +201,11 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         let mut feed = feed.map_err(io::Error::other)?.visible(drafts);
         if feed.stats.unchecked {
             // Drawn from the cache: check it against the files now.
+            if feed.posts.iter().any(|p| p.left_out != 0)
+                && let Ok(mut g) = first_generation.lock()
+            {
+                *g = feed.cache_generation;
+            }
             check_first.store(true, std::sync::atomic::Ordering::SeqCst);
             opener.check_after_first_frame.set(true);
         }
