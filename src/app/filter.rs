@@ -59,11 +59,10 @@ impl App {
         };
         let empty = crate::search::Index::default();
         let index = self.filter.index.as_ref().unwrap_or(&empty);
-        let mut raw = self.filter.matcher.filter_within(&query, &self.feed.posts, index, narrow);
-        // Kept by index, before the view's own filters and order: the next
+        // By index, before the view's own filters and order: the next
         // keystroke narrows from it.
+        let raw = self.filter.matcher.matches_within(&query, &self.feed.posts, index, narrow);
         self.view.matches = raw.clone();
-        raw.sort_unstable_by_key(|m| m.idx);
         self.filter.raw = raw;
         if let Some(section) = &self.view.section {
             let posts = &self.feed.posts;

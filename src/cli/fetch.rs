@@ -33,6 +33,10 @@ pub(super) fn fetch_posts(
     let fresh = resolved.new_posts();
     let options = LoadOptions { use_cache: cx.use_cache, long_text: false, ..LoadOptions::default() };
     let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(false));
+    // A load that wrote the parse cache writes the search index too.
+    if let (feed::Source::Dir(dir), true) = (&resolved.source, cx.use_cache) {
+        crate::search::saved::refresh(dir, &feed.posts, feed.cache_generation, feed.stats.cache_written);
+    }
     let marks = super::list::read_marks();
     let (posts, _) = super::list::select(&feed.posts, query, true, &marks, &fresh, None);
     // Each link once, in the list's order; only addresses the reader would open.

@@ -27,50 +27,41 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     // those). A word looked for in them is found through the saved word
     // index of the text, which names the posts without reading their text.
     let long_text = args.json || query.reads_long_text();
-    let options =
-        LoadOptions { use_cache: cx.use_cache, long_text, text_if_written: true, ..LoadOptions::default() };
+    let options = LoadOptions { use_cache: cx.use_cache, long_text, ..LoadOptions::default() };
     let mut feed = feed::load(&resolved.source, &options)?.visible(drafts);
     // A malformed term is searched as text; say so, on stderr.
     for p in &query.problems {
         eprintln!("linkfeed: warning: query: {p}");
     }
-    let index_path = match (&resolved.source, cx.use_cache) {
-        (Source::Dir(dir), true) => feed::cache::index_path_for(dir),
+    let cached_dir = match (&resolved.source, cx.use_cache) {
+        (Source::Dir(dir), true) => Some(dir.as_path()),
         _ => None,
     };
+    let index_path = cached_dir.and_then(feed::cache::index_path_for);
     let t = Instant::now();
-    let mut built = false;
-    // The load wrote the parse cache: it writes the search index too (the
-    // posts are whole, and are that writing's), so the next query has it.
-    if let Some(path) = &index_path
-        && feed.stats.cache_written
-        && feed.cache_generation.is_some()
-    {
-        built = crate::search::saved::build_and_save(path, &feed.posts, feed.cache_generation).is_ok();
-    }
-    if !long_text {
-        for p in &mut feed.posts {
-            p.leave_out_long_text();
-        }
-    }
-    // The words of the text: the saved index, else the text read (the load
-    // again, whole) and its index built and saved for the next query.
+    // The load wrote the parse cache: it writes the search index too, from
+    // the cache's text parts, so the next query has it.
+    let mut built = cached_dir.is_some_and(|dir| {
+        crate::search::saved::refresh(dir, &feed.posts, feed.cache_generation, feed.stats.cache_written)
+    });
+    // The words of the text: the saved index, else one built from the
+    // cache (and saved for the next query), else the text read.
     let mut index = None;
     if !query.is_empty() && query.uses_text_words() {
         let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
         index = index_path.as_deref().and_then(|p| crate::search::saved::load(p, key));
-        if index.is_none() {
-            if !long_text {
-                let whole = LoadOptions { use_cache: cx.use_cache, ..LoadOptions::default() };
-                feed = feed::load(&resolved.source, &whole)?.visible(drafts);
+        if index.is_none()
+            && let (Some(dir), Some(g)) = (cached_dir, feed.cache_generation)
+        {
+            index = crate::search::saved::build_from_cache(dir, g, &feed.posts);
+            if let (Some(made), Some(path)) = (&index, &index_path) {
+                built |= crate::search::saved::save(path, key, made).is_ok();
             }
-            // Without a cache folder the text is scanned once, not indexed.
-            if let Some(path) = &index_path {
-                let made = crate::search::Index::with_text(&feed.posts);
-                let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
-                built |= crate::search::saved::save(path, key, &made).is_ok();
-                index = Some(made);
-            }
+        }
+        if index.is_none() && !long_text {
+            // Without a cache to read it from, the text is scanned once.
+            let whole = LoadOptions { use_cache: cx.use_cache, ..LoadOptions::default() };
+            feed = feed::load(&resolved.source, &whole)?.visible(drafts);
         }
     }
     let index_time = t.elapsed();
@@ -164,7 +155,7 @@ pub(super) fn select<'a>(
             index.filter(|i| i.len() == posts.len()).unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();
         let t = Instant::now();
-        let m = matcher.filter_within(q, posts, &index, None);
+        let m = matcher.matches_within(q, posts, &index, None);
         stats.filter = t.elapsed();
         m
     };

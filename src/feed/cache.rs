@@ -41,7 +41,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Bump when the loader's rules or the post's fields change.
-pub const FORMAT: u32 = 7;
+pub const FORMAT: u32 = 8;
 
 const MAGIC: &[u8; 8] = b"LINKFEED";
 
@@ -86,7 +86,8 @@ pub struct MetaRef<'a> {
     pub crc: Option<u32>,
 }
 
-/// Where a block is and its parts' checksums.
+/// Where a block is, its parts' checksums, and which entries it holds
+/// (`first` .. `first + count`: entry numbers run on from block to block).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Block {
     offset: u64,
@@ -94,6 +95,8 @@ struct Block {
     light_crc: u32,
     text: u32,
     text_crc: u32,
+    first: u32,
+    count: u32,
 }
 
 impl Block {
@@ -183,11 +186,6 @@ impl Arranged {
             f.write_all(&body)
         })
     }
-}
-
-/// The entry number of block `b`'s `k`th entry ([`Arranged::order`]).
-pub fn entry_id(b: usize, k: usize) -> u32 {
-    (b * BLOCK + k) as u32
 }
 
 /// Every cache file (for `linkfeed cache clear`).
@@ -319,9 +317,17 @@ impl Reader {
         if footer.blocks.iter().any(|b| b.end().is_none_or(|end| end > body_end)) {
             return Err("truncated".into());
         }
-        // Every entry takes a few bytes of a block, and a block holds BLOCK.
+        // Every entry takes a few bytes of a block, a block holds at most
+        // BLOCK, and entry numbers run on from block to block.
         let room: u64 = footer.blocks.iter().map(|b| b.light as u64).sum();
-        if footer.entries > room || footer.entries > (footer.blocks.len() * BLOCK) as u64 {
+        let mut next = 0u64;
+        for b in &footer.blocks {
+            if b.first as u64 != next || b.count as usize > BLOCK {
+                return Err("damaged (the footer's counts)".into());
+            }
+            next += b.count as u64;
+        }
+        if footer.entries > room || footer.entries != next {
             return Err("damaged (the footer's counts)".into());
         }
         Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta) }))
@@ -334,6 +340,17 @@ impl Reader {
 
     pub fn blocks(&self) -> usize {
         self.footer.blocks.len()
+    }
+
+    /// The entry number of block `b`'s `k`th entry ([`Arranged::order`],
+    /// `Post::entry`).
+    pub fn entry_id(&self, b: usize, k: usize) -> u32 {
+        self.footer.blocks.get(b).map_or(u32::MAX, |x| x.first + k as u32)
+    }
+
+    /// How many entries block `b` holds.
+    pub fn block_len(&self, b: usize) -> usize {
+        self.footer.blocks.get(b).map_or(0, |x| x.count as usize)
     }
 
     /// What names this writing of the cache (new at every write).
@@ -447,8 +464,8 @@ pub fn write_all(
     write(path, root, dirs, entries.len(), &mut encoded)
 }
 
-/// An encoded block: its bytes and its light part's length.
-type Encoded = (Vec<u8>, usize);
+/// An encoded block: its bytes, its light part's length, its entries.
+type Encoded = (Vec<u8>, usize, usize);
 
 /// Encodes `entries` as blocks (on every core).
 fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, String> {
@@ -481,7 +498,7 @@ fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
     let mut bytes = postcard::to_stdvec(&light).map_err(|e| e.to_string())?;
     let n = bytes.len();
     bytes = postcard::to_extend(&text, bytes).map_err(|e| e.to_string())?;
-    Ok((bytes, n))
+    Ok((bytes, n, entries.len()))
 }
 
 /// A number new at every write: the time and the process, hashed.
@@ -502,26 +519,68 @@ fn write(
     entries: usize,
     groups: &mut dyn Iterator<Item = Result<Vec<Encoded>, String>>,
 ) -> io::Result<u64> {
-    let generation = new_generation();
-    crate::store::paths::replace_cache_file(path, |file| {
-        let mut f = io::BufWriter::new(file);
-        f.write_all(MAGIC)?;
-        let mut offset = MAGIC.len() as u64;
-        let mut index = Vec::with_capacity(entries.div_ceil(BLOCK));
+    write_blocks(path, root, dirs, |w| {
         for blocks in groups {
-            for (b, n) in blocks.map_err(io::Error::other)? {
-                f.write_all(&b)?;
-                let (light, text) = b.split_at(n);
-                index.push(Block {
-                    offset,
-                    light: n as u32,
-                    light_crc: crc32fast::hash(light),
-                    text: text.len() as u32,
-                    text_crc: crc32fast::hash(text),
-                });
-                offset += b.len() as u64;
+            for (b, n, count) in blocks.map_err(io::Error::other)? {
+                w.push(&b, n, count)?;
             }
         }
+        debug_assert_eq!(w.entries as usize, entries);
+        Ok(())
+    })
+}
+
+/// Where blocks go as a cache is written: each is given its entries'
+/// numbers (running on) and its place in the footer.
+struct BlockWriter<'a> {
+    f: io::BufWriter<&'a mut File>,
+    offset: u64,
+    index: Vec<Block>,
+    entries: u32,
+}
+
+impl BlockWriter<'_> {
+    /// Adds a block: `bytes`, its light part the first `light` of them, of
+    /// `count` entries.
+    fn push(&mut self, bytes: &[u8], light: usize, count: usize) -> io::Result<()> {
+        let (l, t) = bytes.split_at(light);
+        let block = Block {
+            offset: self.offset,
+            light: light as u32,
+            light_crc: crc32fast::hash(l),
+            text: t.len() as u32,
+            text_crc: crc32fast::hash(t),
+            first: self.entries,
+            count: count as u32,
+        };
+        self.push_checked(bytes, block)
+    }
+
+    /// Adds a block copied from another cache as it was (its checksums hold).
+    fn push_checked(&mut self, bytes: &[u8], block: Block) -> io::Result<()> {
+        self.f.write_all(bytes)?;
+        self.index.push(Block { offset: self.offset, first: self.entries, ..block });
+        self.offset += bytes.len() as u64;
+        self.entries += block.count;
+        Ok(())
+    }
+}
+
+/// Writes a cache whose blocks `fill` gives, then its footer; the new
+/// generation.
+fn write_blocks(
+    path: &Path,
+    root: &str,
+    dirs: &[(String, i64)],
+    fill: impl FnOnce(&mut BlockWriter) -> io::Result<()>,
+) -> io::Result<u64> {
+    let generation = new_generation();
+    crate::store::paths::replace_cache_file(path, |file| {
+        let mut w = BlockWriter { f: io::BufWriter::new(file), offset: 0, index: Vec::new(), entries: 0 };
+        w.f.write_all(MAGIC)?;
+        w.offset = MAGIC.len() as u64;
+        fill(&mut w)?;
+        let BlockWriter { mut f, index, entries, .. } = w;
         let footer = Footer {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -539,6 +598,69 @@ fn write(
         f.into_inner().map_err(|e| e.into_error())?.sync_all()
     })?;
     Ok(generation)
+}
+
+/// What [`rewrite`] made: the new generation, each old entry's new number
+/// (`u32::MAX` for one left out), and the first new number of `fresh`.
+pub struct Rewritten {
+    pub generation: u64,
+    pub renumbered: Vec<u32>,
+    pub fresh_from: u32,
+}
+
+/// Writes the cache anew from `old` without holding it in memory: a block
+/// whose entries all still hold (`holds`, by old entry number) is copied as
+/// it is, bytes and checksums; one with entries that do not is decoded
+/// whole, on its own, and written without them; then `fresh`'s entries.
+pub fn rewrite(
+    path: &Path,
+    root: &str,
+    dirs: &[(String, i64)],
+    old: &Reader,
+    holds: &[bool],
+    fresh: &[(&Meta, &Parsed)],
+) -> io::Result<Rewritten> {
+    let mut renumbered = vec![u32::MAX; old.entries()];
+    let mut fresh_from = 0;
+    let generation = write_blocks(path, root, dirs, |w| {
+        let mut buf = Vec::new();
+        for (b, block) in old.footer.blocks.iter().enumerate() {
+            let ids = block.first as usize..(block.first + block.count) as usize;
+            let keep =
+                holds.get(ids.clone()).ok_or_else(|| io::Error::other("damaged (the footer's counts)"))?;
+            if keep.iter().all(|k| *k) {
+                let len = block.light as usize + block.text as usize;
+                buf.clear();
+                buf.resize(len, 0);
+                read_at(&old.file, &mut buf, block.offset)?;
+                let (l, t) = buf.split_at(block.light as usize);
+                if crc32fast::hash(l) != block.light_crc || crc32fast::hash(t) != block.text_crc {
+                    return Err(io::Error::other("damaged (a block's checksum)"));
+                }
+                for (k, id) in ids.enumerate() {
+                    renumbered[id] = w.entries + k as u32;
+                }
+                w.push_checked(&buf, *block)?;
+            } else if keep.iter().any(|k| *k) {
+                let entries = old.block(b, &mut buf, true).map_err(io::Error::other)?;
+                let kept: Vec<(&Meta, &Parsed)> =
+                    entries.iter().zip(keep).filter(|(_, k)| **k).map(|((m, p), _)| (m, p)).collect();
+                for (next, (id, _)) in (w.entries..).zip(ids.zip(keep).filter(|(_, k)| **k)) {
+                    renumbered[id] = next;
+                }
+                let (bytes, light, count) = encode_block(&kept).map_err(io::Error::other)?;
+                w.push(&bytes, light, count)?;
+            }
+        }
+        fresh_from = w.entries;
+        for group in fresh.chunks(BLOCK * 8) {
+            for (bytes, light, count) in encode(group).map_err(io::Error::other)? {
+                w.push(&bytes, light, count)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Rewritten { generation, renumbered, fresh_from })
 }
 
 #[cfg(test)]
@@ -569,7 +691,15 @@ mod tests {
             generation: 1,
             blocks: blocks
                 .into_iter()
-                .map(|(offset, light, light_crc)| Block { offset, light, light_crc, text: 0, text_crc: 0 })
+                .map(|(offset, light, light_crc)| Block {
+                    offset,
+                    light,
+                    light_crc,
+                    text: 0,
+                    text_crc: 0,
+                    first: 0,
+                    count: entries.min(BLOCK as u64) as u32,
+                })
                 .collect(),
             dirs: Vec::new(),
         }

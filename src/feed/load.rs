@@ -32,11 +32,6 @@ pub struct LoadOptions<'a> {
     /// them after). A load that does not come from the cache unchecked is
     /// whole all the same.
     pub unchecked_light: bool,
-    /// Without `long_text`: when the load wrote the parse cache (the posts
-    /// had to be read whole), keep their long text all the same, for the
-    /// caller to index them (`search::saved::build_and_save`) before it
-    /// drops it (`Post::leave_out_long_text`).
-    pub text_if_written: bool,
 }
 
 impl Default for LoadOptions<'_> {
@@ -46,7 +41,6 @@ impl Default for LoadOptions<'_> {
             long_text: true,
             unchecked: false,
             progress: None,
-            text_if_written: false,
             unchecked_light: false,
         }
     }
@@ -74,7 +68,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
             }
         }
     };
-    if text == LongText::Drop && !(options.text_if_written && feed.stats.cache_written) {
+    if text == LongText::Drop {
         for p in &mut feed.posts {
             p.leave_out_long_text();
         }
@@ -135,13 +129,7 @@ fn load_dir_cached_as(
     if let Some((path, Ok(Some(reader)))) = &opened
         && reader.folders_unchanged(dir)
     {
-        // Without the long text when asked and no file changed; else whole.
-        let first = load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, text);
-        if let Some(feed) = first
-            .or_else(|| load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, LongText::Keep))
-        {
-            return Ok(feed);
-        }
+        return Ok(load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, text));
     }
     let t = Instant::now();
     let (files, mut walk_problems, walked_dirs) = walk_dirs(dir);
@@ -244,9 +232,11 @@ fn load_dir_cached_as(
 
 /// The load when no folder changed since the cache was written: every
 /// cached file is stat'ed (and its entry decoded) on every core; the ones
-/// that changed are parsed again. With `LongText::Drop`, each post's tldr
-/// and summary are dropped as it is decoded, and `None` comes back when a
-/// file changed (the cache written back needs them whole).
+/// that changed are parsed again, and the cache is written anew from the
+/// old one a block at a time ([`cache::rewrite`]: unchanged blocks copied
+/// as they are), so the posts are never needed whole for it. With
+/// `LongText::Drop`, only the light parts are read: no post holds its tldr
+/// or summary.
 fn load_unchanged_folders(
     dir: &Path,
     path: &Path,
@@ -255,27 +245,27 @@ fn load_unchanged_folders(
     rel: &(dyn Fn(&Path) -> String + Sync),
     progress: &Progress,
     text: LongText,
-) -> Option<Feed> {
+) -> Feed {
     let mut stats = LoadStats { walk_skipped: true, ..LoadStats::default() };
     let mut note = None;
     let t = Instant::now();
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
-    // Posts and their stats apart: the stats are dropped before assembling
-    // when nothing needs writing back.
+    // With each post, its entry number in the cache (for the arrangement);
+    // with each file that changed, the number of its old entry.
     let decoded = each_block(
         reader,
         || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
-        |(kept, metas, todo, ids), b, buf| {
+        |(kept, ids, todo, stale), b, buf| {
             let mut stater = stat::Stater::new(dir);
             for (k, (meta, parsed)) in reader.block(b, buf, text == LongText::Keep)?.into_iter().enumerate() {
                 let file = dir.join(&meta.rel);
                 let now = stater.stat(&meta.rel);
                 if still_holds(&meta, now.as_ref(), &file, racy_from) {
                     kept.push(reroot(parsed, &file));
-                    metas.push(meta);
-                    ids.push(cache::entry_id(b, k));
+                    ids.push(reader.entry_id(b, k));
                 } else {
                     todo.push(file);
+                    stale.push(reader.entry_id(b, k));
                 }
             }
             Ok(())
@@ -288,24 +278,20 @@ fn load_unchanged_folders(
             let _ = fs::remove_file(path);
             let mut feed = load_dir_cached_as(dir, progress, Some(path), LongText::Keep).unwrap_or_default();
             feed.cache_note = Some(format!("cache ignored: {why}; rebuilt"));
-            return Some(feed);
+            return feed;
         }
     };
     // Each thread's posts stay in their own vector (no copy into one big
     // one): assembling takes them in turn, freeing each as it goes.
-    // With each post, its entry number in the cache (for the arrangement).
-    let mut kept: Vec<(Vec<Parsed>, Vec<cache::Meta>, Vec<u32>)> = Vec::with_capacity(decoded.len() + 2);
-    let mut todo = Vec::new();
-    for (k, m, mut t, ids) in decoded {
-        kept.push((k, m, ids));
+    let mut kept: Vec<(Vec<Parsed>, Vec<u32>)> = Vec::with_capacity(decoded.len() + 2);
+    let (mut todo, mut stale) = (Vec::new(), Vec::new());
+    for (k, ids, mut t, mut s) in decoded {
+        kept.push((k, ids));
         todo.append(&mut t);
+        stale.append(&mut s);
     }
-    let n_kept: usize = kept.iter().map(|(k, _, _)| k.len()).sum();
+    let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
     stats.cache_read = t.elapsed();
-    if text == LongText::Drop && !todo.is_empty() {
-        // The cache is written back from the posts: they must be whole.
-        return None;
-    }
     let mut generation = todo.is_empty().then(|| reader.generation());
     stats.cached = n_kept;
     stats.stale = todo.len();
@@ -332,33 +318,40 @@ fn load_unchanged_folders(
                 None => unreadable.push(p),
             }
         }
-        kept.push((fresh, fresh_metas, Vec::new()));
-        // Written in this order: each entry's number is its place.
-        let mut next = 0u32;
-        for (ps, _, ids) in &mut kept {
-            *ids = (next..next + ps.len() as u32).collect();
-            next += ps.len() as u32;
-        }
         let t = Instant::now();
-        let entries: Vec<(&cache::Meta, &Parsed)> =
-            kept.iter().flat_map(|(ps, ms, _)| ms.iter().zip(ps.iter())).collect();
-        match cache::write_all(path, root_key, reader.folders(), &entries) {
-            Ok(g) => {
+        let mut holds = vec![true; reader.entries()];
+        for id in stale {
+            if let Some(h) = holds.get_mut(id as usize) {
+                *h = false;
+            }
+        }
+        let entries: Vec<(&cache::Meta, &Parsed)> = fresh_metas.iter().zip(fresh.iter()).collect();
+        let mut fresh_ids = vec![u32::MAX; fresh.len()];
+        match cache::rewrite(path, root_key, reader.folders(), reader, &holds, &entries) {
+            Ok(r) => {
                 stats.cache_written = true;
-                generation = Some(g).filter(|_| unreadable.is_empty());
+                generation = Some(r.generation).filter(|_| unreadable.is_empty());
+                for (_, ids) in &mut kept {
+                    for id in ids.iter_mut() {
+                        *id = r.renumbered.get(*id as usize).copied().unwrap_or(u32::MAX);
+                    }
+                }
+                fresh_ids = (r.fresh_from..r.fresh_from + fresh.len() as u32).collect();
             }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
+        if text == LongText::Drop {
+            for p in fresh.iter_mut().flat_map(|p| p.as_mut().ok()) {
+                p.0.leave_out_long_text();
+            }
+        }
+        kept.push((fresh, fresh_ids));
         let none = vec![u32::MAX; unreadable.len()];
-        kept.push((unreadable, Vec::new(), none));
-    }
-    // The files' stats are not needed any more.
-    for (_, metas, _) in &mut kept {
-        *metas = Vec::new();
+        kept.push((unreadable, none));
     }
     let t = Instant::now();
-    let n: usize = kept.iter().map(|(ps, _, _)| ps.len()).sum();
+    let n: usize = kept.iter().map(|(ps, _)| ps.len()).sum();
     let arranged_path = cache::arranged_path_for(path);
     let arrange = Arrange {
         generation,
@@ -366,7 +359,7 @@ fn load_unchanged_folders(
             .filter(|_| !stats.cache_written)
             .and_then(|g| cache::Arranged::load(&arranged_path, g)),
     };
-    let results = kept.into_iter().flat_map(|(ps, _, ids)| ps.into_iter().zip(ids));
+    let results = kept.into_iter().flat_map(|(ps, ids)| ps.into_iter().zip(ids));
     let (mut feed, made) = assemble_arranged(dir, results, n, arrange);
     if let Some(made) = made {
         let _ = made.save(&arranged_path);
@@ -376,7 +369,7 @@ fn load_unchanged_folders(
     feed.stats = stats;
     feed.cache_note = note;
     feed.cache_generation = generation;
-    Some(feed)
+    feed
 }
 
 /// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
@@ -533,7 +526,7 @@ fn load_from_cache_unchecked(dir: &Path, cache_path: &Path, text: bool) -> Optio
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
     let parts = each_block(&reader, Vec::new, |out, b, buf| {
         for (k, (m, p)) in reader.block_ref(b, buf, text)?.into_iter().enumerate() {
-            out.push((reroot(p, &dir.join(m.rel)), cache::entry_id(b, k)));
+            out.push((reroot(p, &dir.join(m.rel)), reader.entry_id(b, k)));
         }
         Ok(())
     })
@@ -570,8 +563,7 @@ pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Ve
     blocks.sort_by_key(|(b, _)| *b);
     let mut all = Vec::with_capacity(reader.entries());
     for (b, texts) in blocks {
-        // Entry numbers count whole blocks: every block but the last is full.
-        if cache::entry_id(b, 0) as usize != all.len() {
+        if reader.entry_id(b, 0) as usize != all.len() || texts.len() != reader.block_len(b) {
             return None;
         }
         all.extend(texts);

@@ -517,6 +517,23 @@ impl Matcher {
         index: &Index,
         narrow: Option<Narrow>,
     ) -> Vec<Match> {
+        let mut out = self.matches_within(q, posts, index, narrow);
+        if q.ranks_by_score() {
+            out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
+        }
+        out
+    }
+
+    /// As [`Matcher::filter_within`], in the posts' order (by index: what
+    /// the next keystroke narrows from), not yet ranked: the reader ranks
+    /// only what [`closest`] keeps ([`crate::search::order::arrange`]).
+    pub fn matches_within(
+        &self,
+        q: &Query,
+        posts: &[Post],
+        index: &Index,
+        narrow: Option<Narrow>,
+    ) -> Vec<Match> {
         if q.is_empty() {
             return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0, loose: 0 }).collect();
         }
@@ -533,7 +550,8 @@ impl Matcher {
             let last = if terms.is_empty() { prior_last } else { last };
             Some(Match { idx, score: prior + total, last, loose: (prior_loose & kept_loose) | loose })
         };
-        let mut out: Vec<Match> = match narrow {
+        // In the order of `from` (by index) or of the posts.
+        match narrow {
             Some(n) => {
                 let scan = |chunk: &[Match]| -> Vec<Match> {
                     chunk.iter().filter_map(|m| score(m.idx, base(m), m.last, m.loose)).collect()
@@ -547,11 +565,7 @@ impl Matcher {
                 };
                 crate::par::map_chunks(&all, PARALLEL_MIN, scan)
             }
-        };
-        if q.ranks_by_score() {
-            out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
         }
-        out
     }
 
     /// Character indices of `text` to highlight for the query's positive

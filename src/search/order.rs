@@ -81,13 +81,16 @@ pub struct Order<'a> {
 
 /// Puts `matches` of `q` in the order the reader and `list` show them:
 /// fuzz pruned to the closest class ([`closest`]); a query with words best
-/// first (ties newest first: the matcher's own order), or newest first
+/// first (ties newest first), or newest first
 /// with `order.newest`; otherwise the view's ranks when it has them, else
 /// events by when they happen when the view holds only events, else the
 /// feed's order (newest first). Returns the terms matched only loosely.
 pub fn arrange(q: &Query, matches: &mut Vec<Match>, posts: &[Post], order: &Order) -> Vec<Loose> {
     let loose = closest(q, matches);
     if q.ranks_by_score() && !order.newest {
+        // Best first, ties newest first; ranked after the pruning, so only
+        // what is shown is sorted.
+        matches.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
         return loose;
     }
     if q.ranks_by_score() {

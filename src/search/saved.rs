@@ -71,13 +71,36 @@ pub fn key_for(posts: &[Post], generation: Option<u64>) -> u32 {
     h.finalize()
 }
 
-/// Builds the search index of `posts` (which must hold their tldr and
-/// summary) with the word index of the text, and saves it at `path` for
-/// them (`generation` as in [`key_for`]). Whatever writes the parse cache
-/// calls it, so a one-shot query after any load finds it.
-pub fn build_and_save(path: &Path, posts: &[Post], generation: Option<u64>) -> io::Result<()> {
-    let index = Index::with_text(posts);
-    save(path, key_for(posts, generation), &index)
+/// The search index of `posts`, read whole from the parse cache of `dir`
+/// (its writing `generation`), with or without their tldr and summary: the
+/// short fields from the posts, the word index of the text from the
+/// cache's text parts, a block at a time on every core, each post's words
+/// found by its entry (`Post::entry`). No post needs its text in memory.
+/// `None` when the cache is not that writing any more, or a post has no
+/// entry.
+pub fn build_from_cache(dir: &Path, generation: u64, posts: &[Post]) -> Option<Index> {
+    use crate::feed::cache;
+    let reader = cache::Reader::open(&cache::path_for(dir)?, &cache::root_key(dir)).ok()??;
+    if reader.generation() != generation {
+        return None;
+    }
+    let order: Vec<u32> = posts.iter().map(|p| p.entry).collect::<Option<_>>()?;
+    let part = |b: usize| reader.block_text(b, &mut Vec::new()).ok();
+    let words = TextWords::build_from_parts(reader.blocks(), part, &order)?;
+    let mut index = Index::new(posts);
+    index.set_text(std::sync::Arc::new(words));
+    Some(index)
+}
+
+/// After a load that wrote the parse cache of `dir` (`written`), the search
+/// index of its `posts` (those the load made visible) built from it and
+/// saved beside it: whatever writes the parse cache calls this, so a
+/// one-shot query after any load finds the index. Whether it was.
+pub fn refresh(dir: &Path, posts: &[Post], generation: Option<u64>, written: bool) -> bool {
+    let (Some(g), true) = (generation, written) else { return false };
+    let Some(path) = crate::feed::cache::index_path_for(dir) else { return false };
+    build_from_cache(dir, g, posts)
+        .is_some_and(|index| save(&path, key_for(posts, generation), &index).is_ok())
 }
 
 /// Saves `index` (which must hold the word index of the text) for the posts

@@ -59,6 +59,11 @@ impl Forward {
             }
         }
         drop(next);
+        // Each post's words are in `posts` now: their lists go before the
+        // packed copy is made (the peak of building the index).
+        let (dict, n_posts) = (self.dict, self.starts.len() - 1);
+        drop(self.ids);
+        drop(self.starts);
         let mut postings = Vec::with_capacity(posts.len() + posts.len() / 4);
         let mut word_starts = Vec::with_capacity(at.len());
         word_starts.push(0);
@@ -71,7 +76,54 @@ impl Forward {
             word_starts.push(postings.len() as u32);
         }
         postings.shrink_to_fit();
-        TextWords { dict: self.dict, postings, word_starts, posts: (self.starts.len() - 1) as u32 }
+        TextWords { dict, postings, word_starts, posts: n_posts as u32 }
+    }
+
+    /// As [`Forward::join`], of only the posts `order` names (by their
+    /// place in the parts, one after the other), in that order, renumbered
+    /// straight into one list (no joined copy of every post first); `None`
+    /// when it names one there is not.
+    fn join_pick(parts: Vec<Forward>, order: &[u32]) -> Option<Forward> {
+        let mut dict: Vec<Box<str>> = parts.iter().flat_map(|p| p.dict.iter().cloned()).collect();
+        dict.sort_unstable();
+        dict.dedup();
+        // Each part's ids in the joined dictionary (both sorted: a merge walk).
+        let ranks: Vec<Vec<u32>> = parts
+            .iter()
+            .map(|part| {
+                let mut at = 0;
+                part.dict
+                    .iter()
+                    .map(|w| {
+                        while dict[at] != *w {
+                            at += 1;
+                        }
+                        at as u32
+                    })
+                    .collect()
+            })
+            .collect();
+        // Where each part's posts begin in the numbering of `order`.
+        let mut bounds = Vec::with_capacity(parts.len());
+        let mut next = 0usize;
+        for part in &parts {
+            bounds.push(next);
+            next += part.starts.len().saturating_sub(1);
+        }
+        let mut ids = Vec::new();
+        let mut starts = Vec::with_capacity(order.len() + 1);
+        starts.push(0u32);
+        for &e in order {
+            let e = e as usize;
+            let p = bounds.partition_point(|&b| b <= e).checked_sub(1)?;
+            let (part, rank, local) = (parts.get(p)?, ranks.get(p)?, e - bounds[p]);
+            let (a, b) = (*part.starts.get(local)?, *part.starts.get(local + 1)?);
+            for &id in part.ids.get(a as usize..b as usize)? {
+                ids.push(*rank.get(id as usize)?);
+            }
+            starts.push(ids.len() as u32);
+        }
+        Some(Forward { dict, ids, starts })
     }
 
     /// One forward index of the posts of several, in order.
@@ -226,6 +278,32 @@ impl TextWords {
         Forward::join(parts).invert()
     }
 
+    /// The index of texts that come a part at a time (`part(i)`, `i` in
+    /// `0..parts`: the (tldr, summary) of consecutive entries, the parts
+    /// read on every core), of the posts `order` names by entry number, in
+    /// that order: the parse cache's text parts, indexed without the posts
+    /// holding their text. `None` when a part cannot be read or `order`
+    /// names an entry there is not.
+    pub fn build_from_parts(
+        parts: usize,
+        part: impl Fn(usize) -> Option<Vec<(String, String)>> + Sync,
+        order: &[u32],
+    ) -> Option<TextWords> {
+        let all: Vec<usize> = (0..parts).collect();
+        let forwards: Vec<Option<Forward>> = crate::par::map_chunks(&all, 2, |chunk| {
+            let mut b = Builder::new();
+            for &i in chunk {
+                let Some(texts) = part(i) else { return vec![None] };
+                for (tldr, summary) in &texts {
+                    b.add(&[tldr, summary]);
+                }
+            }
+            vec![Some(b.forward())]
+        });
+        let forwards: Vec<Forward> = forwards.into_iter().collect::<Option<_>>()?;
+        Some(Forward::join_pick(forwards, order)?.invert())
+    }
+
     /// How many posts are indexed.
     pub fn len(&self) -> usize {
         self.posts as usize
@@ -375,6 +453,35 @@ mod tests {
         let found: Vec<usize> = (0..70_001).filter(|&i| w.tier(&l, i) == Some(Tier::Word)).collect();
         assert_eq!(found, vec![0, 1, 200, 70_000]);
         assert_eq!(w.tier(&l, 69_999), None);
+    }
+
+    #[test]
+    fn an_index_built_from_parts_in_another_order_finds_what_one_built_in_order_finds() {
+        // Three parts of entries (as the cache's blocks), the posts a
+        // permutation of some of the entries (some left out: drafts).
+        let entries: Vec<(String, String)> = (0..3000)
+            .map(|i| (format!("tl{} Ärger", i % 31), format!("word{} common w{}", i % 997, i % 7)))
+            .collect();
+        let order: Vec<u32> = (0..3000u32).rev().filter(|i| i % 5 != 0).collect();
+        let parts: Vec<&[(String, String)]> = entries.chunks(1100).collect();
+        let built =
+            TextWords::build_from_parts(parts.len(), |i| Some(parts[i].to_vec()), &order).expect("built");
+        let picked: Vec<[&str; 2]> =
+            order.iter().map(|&e| [entries[e as usize].0.as_str(), entries[e as usize].1.as_str()]).collect();
+        let direct = TextWords::build(&picked, |t| *t);
+        assert_eq!(built.len(), order.len());
+        for term in ["ärger", "word10", "word9", "tl3", "commo", "w6", "wrod10", "absent"] {
+            let (a, b) = (built.lookup(term, true), direct.lookup(term, true));
+            for post in 0..order.len() {
+                assert_eq!(built.tier(&a, post), direct.tier(&b, post), "{term} in post {post}");
+                assert_eq!(built.has_typo(&a, post), direct.has_typo(&b, post), "{term} in post {post}");
+            }
+        }
+        assert!(TextWords::build_from_parts(parts.len(), |i| Some(parts[i].to_vec()), &[3000]).is_none());
+        assert!(
+            TextWords::build_from_parts(parts.len(), |i| (i != 1).then(|| parts[i].to_vec()), &order)
+                .is_none()
+        );
     }
 
     #[test]

@@ -365,11 +365,19 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
     let mut parsed = (0, 0);
     let (posts, added_rows) = match crate::feed::load(
         &crate::feed::Source::Dir(root.clone()),
-        &crate::feed::LoadOptions { use_cache: true, ..Default::default() },
+        &crate::feed::LoadOptions { use_cache: true, long_text: false, ..Default::default() },
     ) {
         Ok(feed) => {
             parsed = (feed.stats.parsed, feed.stats.cached);
             let feed = feed.visible(false);
+            // The load wrote the parse cache: the search index too, so the
+            // first query after a sync finds it.
+            crate::search::saved::refresh(
+                &root,
+                &feed.posts,
+                feed.cache_generation,
+                feed.stats.cache_written,
+            );
             let new: std::collections::HashSet<PathBuf> = added.iter().map(|a| root.join(a)).collect();
             let rows = feed.posts.iter().filter(|p| new.contains(&p.path)).count();
             (feed.posts.len(), rows)
