@@ -737,3 +737,77 @@ fn after_a_sync_prefetch_asks_for_the_unread_posts_articles() {
         }
     }
 }
+
+/// Issue 25: a word of one to three letters is matched first without tier 4
+/// (letters in order), which costs most of such a keystroke: every
+/// keystroke's view must still be what matching every tier and keeping the
+/// closest class gives, also when the next key narrows it, a second word
+/// starts, no post holds the word closer than letters in order, or nothing
+/// matches.
+#[test]
+fn a_short_word_matched_lazily_shows_what_matching_every_tier_shows() {
+    use linkfeed::search::{Matcher, Query};
+    let feed = whole_sample();
+    let posts = feed.posts.clone();
+    let mut app = app_with(feed, 100, 30);
+    let o = FakeHost::default();
+    let reference = |q: &str| -> Vec<usize> {
+        Matcher::at(TEST_NOW).filter(&Query::parse(q), &posts).iter().map(|m| m.idx).collect()
+    };
+    for typed in ["rust async", "ku", "pg x", "zq", "xyzzy", "tc", "ab c", "k8s"] {
+        press(&mut app, &o, "/");
+        let mut q = String::new();
+        for c in typed.chars() {
+            press(&mut app, &o, &c.to_string());
+            q.push(c);
+            let got: Vec<usize> = app.matches().iter().map(|m| m.idx).collect();
+            assert_eq!(got, reference(&q), "after {q:?}");
+        }
+        // Backspace widens again.
+        press(&mut app, &o, "<BS>");
+        q.pop();
+        let got: Vec<usize> = app.matches().iter().map(|m| m.idx).collect();
+        assert_eq!(got, reference(&q), "after {q:?} and a backspace");
+        press(&mut app, &o, "<Esc>");
+    }
+}
+
+/// Issue 25: within a section, fuzz is decided within the section: a word
+/// some post of another section starts with, but the section's posts hold
+/// only as letters in order, still lists those posts there (and the section
+/// picker counts them).
+#[test]
+fn a_short_word_within_a_section_falls_back_to_letters_in_order_there() {
+    use std::sync::Arc;
+    let post = |i: usize, title: &str, section: &str| linkfeed::post::Post {
+        title: title.into(),
+        path: format!("{section}/{i}.md").into(),
+        section: Arc::from(section),
+        section_title: Arc::from(section.to_uppercase().as_str()),
+        kind: Arc::from("link"),
+        ..Default::default()
+    };
+    let feed = linkfeed::feed::Feed {
+        posts: vec![
+            post(0, "Rusty tools", "a"),
+            post(1, "Running late", "a"),
+            post(2, "Brute force", "b"),
+            post(3, "Cargo pile", "b"),
+        ],
+        sections: vec![("a".into(), "A".into()), ("b".into(), "B".into())],
+        files: 4,
+        ..Default::default()
+    };
+    let mut app = app_with(feed, 100, 30);
+    let o = FakeHost::default();
+    press(&mut app, &o, "/ru");
+    let titles = |app: &linkfeed::app::App| -> Vec<String> {
+        app.matches().iter().map(|m| app.posts()[m.idx].title.clone()).collect()
+    };
+    assert_eq!(titles(&app), ["Rusty tools", "Running late"]);
+    // Section b: only "Brute" holds r-u, as letters in order.
+    press(&mut app, &o, "<Enter>2");
+    assert_eq!(titles(&app), ["Brute force"]);
+    press(&mut app, &o, "1");
+    assert_eq!(titles(&app), ["Rusty tools", "Running late"]);
+}

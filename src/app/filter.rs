@@ -36,19 +36,30 @@ impl App {
             self.ensure_index();
         }
         let n = query.terms.len();
-        let previous = std::mem::take(&mut self.filter.raw);
+        let mut previous = std::mem::take(&mut self.filter.raw);
+        let mut whole = std::mem::replace(&mut self.filter.raw_whole, true);
+        let empty = crate::search::Index::default();
         // A new term starts: what the terms before it matched is the base
-        // every spelling of the new term is filtered from.
+        // every spelling of the new term is filtered from (all of it: when
+        // only the closest class was matched, the rest is matched now).
         if n >= 2
             && self.filter.query.terms.len() == n - 1
             && query.terms[..n - 1] == self.filter.query.terms[..]
         {
+            if !whole {
+                let index = self.filter.index.as_ref().unwrap_or(&empty);
+                previous =
+                    self.filter.matcher.matches_within(&self.filter.query, &self.feed.posts, index, None);
+                whole = true;
+            }
             self.filter.base = Some((self.filter.query.terms.clone(), previous.clone()));
         }
         // A query that only grew can only lose matches: look at those alone,
-        // and score only the terms that changed. Otherwise, when only the
-        // last term changed, start from the base.
-        let narrow = match query.narrowing(&self.filter.query) {
+        // and score only the terms that changed (not when they were only
+        // the closest class). Otherwise, when only the last term changed,
+        // start from the base.
+        let grew = query.narrowing(&self.filter.query).filter(|_| whole);
+        let narrow = match grew {
             Some((start, drop_last)) => Some(Narrow { from: &previous, start, drop_last }),
             None => self
                 .filter
@@ -57,13 +68,25 @@ impl App {
                 .filter(|(terms, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
                 .map(|(_, base)| Narrow { from: base, start: n - 1, drop_last: false }),
         };
-        let empty = crate::search::Index::default();
         let index = self.filter.index.as_ref().unwrap_or(&empty);
         // By index, before the view's own filters and order: the next
         // keystroke narrows from it.
-        let raw = self.filter.matcher.matches_within(&query, &self.feed.posts, index, narrow);
+        let (mut raw, mut whole) =
+            self.filter.matcher.matches_within_lazily(&query, &self.feed.posts, index, narrow);
+        // Fuzz is decided within the view: a section with no post of the
+        // closest class found over the feed needs the rest.
+        if let (false, Some(section)) = (whole, &self.view.section) {
+            let posts = &self.feed.posts;
+            let in_view =
+                |m: &crate::search::Match| posts.get(m.idx).is_some_and(|p| *p.section == **section);
+            if !raw.iter().any(|m| in_view(m) && m.looseness(0) == 0) {
+                raw = self.filter.matcher.matches_within(&query, posts, index, None);
+                whole = true;
+            }
+        }
         self.view.matches = raw.clone();
         self.filter.raw = raw;
+        self.filter.raw_whole = whole;
         if let Some(section) = &self.view.section {
             let posts = &self.feed.posts;
             self.view.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
@@ -117,6 +140,7 @@ impl App {
     pub(super) fn forget_query(&mut self) {
         self.filter.query = Query::default();
         self.filter.raw.clear();
+        self.filter.raw_whole = true;
         self.filter.base = None;
     }
 

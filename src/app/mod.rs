@@ -218,6 +218,7 @@ impl App {
                 index: None,
                 text_words: WordIndex::Waiting,
                 raw: Vec::new(),
+                raw_whole: true,
                 loose: Vec::new(),
                 base: None,
                 sort: Sort::Newest,
@@ -581,7 +582,17 @@ impl App {
             return;
         }
         let mut groups: Vec<Vec<crate::search::Match>> = vec![Vec::new(); self.feed.sections.len()];
-        for m in &self.filter.raw {
+        // Every post the query matches: a section may need the loose ones.
+        let whole_raw;
+        let raw = if self.filter.raw_whole {
+            &self.filter.raw
+        } else {
+            let empty = crate::search::Index::default();
+            let index = self.filter.index.as_ref().unwrap_or(&empty);
+            whole_raw = self.filter.matcher.matches_within(&self.filter.query, &self.feed.posts, index, None);
+            &whole_raw
+        };
+        for m in raw {
             let Some(p) = self.feed.posts.get(m.idx) else { continue };
             if let Some(i) = self.feed.sections.iter().position(|(n, _, _)| **n == *p.section) {
                 groups[i].push(*m);
@@ -594,7 +605,7 @@ impl App {
                 g.len()
             })
             .collect();
-        let mut all = self.filter.raw.clone();
+        let mut all = raw.clone();
         crate::search::closest(&self.filter.query, &mut all);
         self.pickers.section_counts = Some((counts, all.len()));
     }

@@ -81,6 +81,9 @@ pub(super) struct QueryState {
     /// What the query matched, by index, before the view's filters (unread,
     /// section) and order: the next keystroke narrows from it.
     pub(super) raw: Vec<Match>,
+    /// `raw` holds every post the query matches (not only its closest
+    /// class: `Matcher::matches_within_lazily`).
+    pub(super) raw_whole: bool,
     /// The query's terms that no post in view holds: their close matches
     /// (a typo, letters in order) are shown, and the status bar says so.
     pub(super) loose: Vec<crate::search::Loose>,

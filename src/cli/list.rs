@@ -155,7 +155,7 @@ pub(super) fn select<'a>(
             index.filter(|i| i.len() == posts.len()).unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();
         let t = Instant::now();
-        let m = matcher.matches_within(q, posts, &index, None);
+        let (m, _) = matcher.matches_within_lazily(q, posts, &index, None);
         stats.filter = t.elapsed();
         m
     };

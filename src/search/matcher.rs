@@ -139,6 +139,8 @@ pub(super) struct Prepared<'q> {
     /// The word index of the long text and the term's posts in it (a plain
     /// word of [`tiers::TEXT_MIN`] letters or more, with the index built).
     pub(super) words: Option<(&'q words::TextWords, words::Lookup)>,
+    /// Tier 4 (letters in order) is looked for; see [`Matcher::matches_within_lazily`].
+    pub(super) fuzz: bool,
 }
 
 /// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
@@ -190,7 +192,7 @@ impl Matcher {
             let typo = !t.case_sensitive && t.kind == Kind::Fuzzy && chars >= tiers::TYPO_MIN;
             (w, w.lookup(&t.text.to_lowercase(), typo))
         });
-        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t), chars, words }
+        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t), chars, words, fuzz: true }
     }
 
     /// The best tier of the term in a short field (`lower`: its lower-cased
@@ -329,7 +331,7 @@ impl Matcher {
                         hay.title_end as usize,
                         hay.source_start as usize,
                         &t.text,
-                        !only_words,
+                        !only_words && p.fuzz,
                         &self.sensitive,
                     );
                     let found = found.filter(|h| !only_words || h.0 == Tier::Word);
@@ -340,18 +342,18 @@ impl Matcher {
                         None => {}
                     }
                 } else if short {
-                    title = keep(self.tier(p, &post.title, hay.title(), !only_words))
+                    title = keep(self.tier(p, &post.title, hay.title(), !only_words && p.fuzz))
                         .map(|h| tier_score(h.tier, W_TITLE, h.fuzzy));
                     if title.is_none_or(|s| s < tier_score(Tier::Word, W_TAG, 0)) {
                         tag = tags()
-                            .filter_map(|(tg, lower)| keep(self.tier(p, tg, lower, !only_words)))
+                            .filter_map(|(tg, lower)| keep(self.tier(p, tg, lower, !only_words && p.fuzz)))
                             .map(|h| tier_score(h.tier, W_TAG, h.fuzzy))
                             .max();
                     }
                     if best_of([title, tag, None, None])
                         .is_none_or(|s| s < tier_score(Tier::Word, W_SOURCE, 0))
                     {
-                        source = keep(self.tier(p, &post.source, hay.source(), !only_words))
+                        source = keep(self.tier(p, &post.source, hay.source(), !only_words && p.fuzz))
                             .map(|h| tier_score(h.tier, W_SOURCE, h.fuzzy));
                     }
                 }
@@ -457,7 +459,7 @@ impl Matcher {
             .tier(l, idx)
             .filter(|t| !only_words || *t == Tier::Word)
             .map(|tier| tier_score(tier, W_TEXT, 0));
-        let near = if short { in_short(text.is_none() && !only_words) } else { None };
+        let near = if short { in_short(text.is_none() && !only_words && p.fuzz) } else { None };
         let best = near.max(text);
         // A typo in the text counts where nothing closer did.
         if only_words || best.is_some_and(|s| s >= tier_score(Tier::Typo, W_TEXT, 0)) {
@@ -524,6 +526,41 @@ impl Matcher {
         out
     }
 
+    /// As [`Matcher::matches_within`], but a query of one word of one to
+    /// three letters is first matched without tier 4 (letters in order):
+    /// nearly every post holds such a word somewhere as letters in order,
+    /// and finding where costs most of a keystroke, while [`closest`] keeps
+    /// only the posts that hold it as a word or word start whenever one
+    /// does. Only when none does is it matched again, with tier 4. The
+    /// second value says whether the matches are every post the query
+    /// matches (what the next keystroke may narrow from), or only those of
+    /// its closest class.
+    pub fn matches_within_lazily(
+        &self,
+        q: &Query,
+        posts: &[Post],
+        index: &Index,
+        narrow: Option<Narrow>,
+    ) -> (Vec<Match>, bool) {
+        let lazy = match q.terms.as_slice() {
+            [t] => {
+                !t.negate
+                    && t.scope == Scope::Any
+                    && t.kind == Kind::Fuzzy
+                    && t.text.chars().count() < tiers::RANK_MIN
+                    && narrow.is_none_or(|n| n.start == 0)
+            }
+            _ => false,
+        };
+        if lazy {
+            let close = self.scan(q, posts, index, narrow, false);
+            if close.iter().any(|m| m.looseness(0) == 0) {
+                return (close, false);
+            }
+        }
+        (self.scan(q, posts, index, narrow, true), true)
+    }
+
     /// As [`Matcher::filter_within`], in the posts' order (by index: what
     /// the next keystroke narrows from), not yet ranked: the reader ranks
     /// only what [`closest`] keeps ([`crate::search::order::arrange`]).
@@ -534,12 +571,25 @@ impl Matcher {
         index: &Index,
         narrow: Option<Narrow>,
     ) -> Vec<Match> {
+        self.scan(q, posts, index, narrow, true)
+    }
+
+    /// [`Matcher::matches_within`], with tier 4 looked for or not (`fuzz`).
+    fn scan(
+        &self,
+        q: &Query,
+        posts: &[Post],
+        index: &Index,
+        narrow: Option<Narrow>,
+        fuzz: bool,
+    ) -> Vec<Match> {
         if q.is_empty() {
             return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0, loose: 0 }).collect();
         }
         let start = narrow.map_or(0, |n| n.start.min(q.terms.len()));
         let text = index.text_words.as_deref();
-        let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare(t, text)).collect();
+        let terms: Vec<Prepared> =
+            q.terms[start..].iter().map(|t| Prepared { fuzz, ..self.prepare(t, text) }).collect();
         let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
         // The looseness of the terms before `start` is carried over.
         let kept_loose = if start >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * start)).wrapping_sub(1) };
