@@ -1032,12 +1032,13 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
     t.wait_text("EXITED rc=0");
     // Nothing changed: after the check (give it time), still all 44 posts.
     let (t, _) = run("44 posts");
+    // The first screen came without the summaries (issue 25); the check
+    // puts them back: the selected post's shows.
+    t.wait_text("The terminal UI library");
     std::thread::sleep(Duration::from_millis(1500));
     let s = t.screen();
     assert!(s.contains("44 posts") && !s.contains("updated:"), "{s}");
     assert!(s.contains("Ratatui 0.30"), "{s}");
-    // The first screen came without the summaries (issue 25); the check
-    // put them back: the selected post's shows.
     assert!(s.contains("The terminal UI library"), "{s}");
     t.keys(&["q"]);
     t.wait_text("EXITED rc=0");

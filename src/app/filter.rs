@@ -144,6 +144,16 @@ impl App {
         self.filter.base = None;
     }
 
+    /// Matches the query again in every tier when only its closest class
+    /// was (`raw_whole`), keeping the view: what a later key narrows from.
+    pub(super) fn complete_raw(&mut self) {
+        let empty = crate::search::Index::default();
+        let index = self.filter.index.as_ref().unwrap_or(&empty);
+        self.filter.raw =
+            self.filter.matcher.matches_within(&self.filter.query, &self.feed.posts, index, None);
+        self.filter.raw_whole = true;
+    }
+
     /// As [`App::refilter`], from scratch (the view changed, not the query).
     pub(super) fn refilter_keeping(&mut self) {
         self.forget_query();

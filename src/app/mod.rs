@@ -461,8 +461,9 @@ impl App {
 
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
-        let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text());
-        (text_pending || self.pickers.tags_stale || !self.marks.articles_asked) && !self.feed.posts.is_empty()
+        let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text() || !i.has_short_words());
+        (text_pending || self.pickers.tags_stale || !self.marks.articles_asked || !self.filter.raw_whole)
+            && !self.feed.posts.is_empty()
     }
 
     /// Builds the search index ahead of the first query, when the loop has
@@ -486,6 +487,19 @@ impl App {
             // Which posts' articles reader mode keeps (`has:article`).
             self.marks.articles_asked = true;
             return Some(Effect::ListArticles);
+        }
+        // A one-word query matched only in its closest class: the rest is
+        // matched now, so the next word or letter narrows from all of it.
+        if !self.filter.raw_whole {
+            self.complete_raw();
+            return None;
+        }
+        // The words of the short fields: the first key of a word looks there.
+        if let Some(index) = &self.filter.index
+            && !index.has_short_words()
+        {
+            index.prepare_short_words();
+            return None;
         }
         /// Posts indexed per call: a few milliseconds, so a key pressed
         /// meanwhile waits no longer than that.

@@ -19,12 +19,89 @@ pub struct Narrow<'a> {
 /// Lower-cased title, tags and source of every post, built once per feed:
 /// the text the tiers are matched against, and its cheap pre-check; and,
 /// when built, the word index of the long text. Cheap to clone (shared).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone)]
 pub struct Index {
     pub(super) short: std::sync::Arc<Short>,
     /// The words of each post's tldr and summary, when built: tiers 1-3
     /// in long text are then look-ups instead of a scan.
     pub(super) text_words: Option<std::sync::Arc<words::TextWords>>,
+    /// The words of the short fields, built the first time a word of a few
+    /// letters is looked for ([`ShortWords`]).
+    pub(super) short_words: std::sync::OnceLock<std::sync::Arc<ShortWords>>,
+}
+
+/// Two indexes are equal when they index the same: the words of the short
+/// fields are made from the rest, whether they are made yet or not.
+impl PartialEq for Index {
+    fn eq(&self, other: &Index) -> bool {
+        self.short == other.short && self.text_words == other.text_words
+    }
+}
+
+impl Eq for Index {}
+
+/// The distinct words of every post's short fields (title, tags, source),
+/// sorted, each with the posts it is in and in which field: the posts a
+/// word of a few letters starts a word of are one run of this dictionary,
+/// not a scan of every post's fields word by word (which cost most of such
+/// a keystroke at 100,000 posts).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ShortWords {
+    dict: Vec<Box<str>>,
+    /// Where each word's places start in `places` (one more than words).
+    starts: Vec<u32>,
+    /// (post, field: 0 title, 1 tag, 2 source), word after word.
+    places: Vec<(u32, u8)>,
+}
+
+impl ShortWords {
+    fn build(short: &Short) -> ShortWords {
+        let mut map: rustc_hash::FxHashMap<&str, Vec<(u32, u8)>> = Default::default();
+        for (i, h) in short.hays.iter().enumerate() {
+            let Some(text) = short.text.get(h.start as usize..h.start as usize + h.end as usize) else {
+                continue;
+            };
+            for (s, e) in tiers::words(text) {
+                let field = if s < h.title_end as usize {
+                    0
+                } else if s >= h.source_start as usize {
+                    2
+                } else {
+                    1
+                };
+                let v = map.entry(&text[s..e]).or_default();
+                if v.last() != Some(&(i as u32, field)) {
+                    v.push((i as u32, field));
+                }
+            }
+        }
+        let mut words: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = ShortWords {
+            dict: Vec::with_capacity(words.len()),
+            starts: Vec::with_capacity(words.len() + 1),
+            places: Vec::new(),
+        };
+        out.starts.push(0);
+        for (w, places) in words {
+            out.dict.push(w.into());
+            out.places.extend(places);
+            out.starts.push(out.places.len() as u32);
+        }
+        out
+    }
+
+    /// Each (post, field, whether the word is `term` itself) of the words
+    /// `term` starts.
+    pub(super) fn starting<'a>(&'a self, term: &'a str) -> impl Iterator<Item = (u32, u8, bool)> + 'a {
+        let lo = self.dict.partition_point(|w| &**w < term);
+        let hi = lo + self.dict[lo..].partition_point(|w| w.starts_with(term));
+        (lo..hi).flat_map(move |w| {
+            let whole = &*self.dict[w] == term;
+            let (a, b) = (self.starts[w] as usize, self.starts[w + 1] as usize);
+            self.places.get(a..b).unwrap_or_default().iter().map(move |&(p, f)| (p, f, whole))
+        })
+    }
 }
 
 /// The short fields of every post.
@@ -167,17 +244,33 @@ impl Index {
                 ..h
             }));
         }
-        Index { short: short.into(), text_words: None }
+        Index { short: short.into(), text_words: None, short_words: Default::default() }
     }
 
     /// An index from its saved parts (`saved.rs`).
     pub(crate) fn from_parts(short: Short, text_words: words::TextWords) -> Index {
-        Index { short: short.into(), text_words: Some(text_words.into()) }
+        Index { short: short.into(), text_words: Some(text_words.into()), short_words: Default::default() }
     }
 
     /// Its parts, for saving.
     pub(crate) fn parts(&self) -> (&Short, Option<&words::TextWords>) {
         (&self.short, self.text_words.as_deref())
+    }
+
+    /// The words of the short fields (built on first use).
+    pub(super) fn short_words(&self) -> &ShortWords {
+        self.short_words.get_or_init(|| ShortWords::build(&self.short).into())
+    }
+
+    /// Whether the words of the short fields are built.
+    pub fn has_short_words(&self) -> bool {
+        self.short_words.get().is_some()
+    }
+
+    /// Builds the words of the short fields now, if not yet (the reader,
+    /// while idle, so the first key of a word does not pay for it).
+    pub fn prepare_short_words(&self) {
+        self.short_words();
     }
 
     /// How many posts it indexes.

@@ -526,12 +526,12 @@ impl Matcher {
         out
     }
 
-    /// As [`Matcher::matches_within`], but a query of one word of one to
-    /// three letters is first matched without tier 4 (letters in order):
-    /// nearly every post holds such a word somewhere as letters in order,
-    /// and finding where costs most of a keystroke, while [`closest`] keeps
-    /// only the posts that hold it as a word or word start whenever one
-    /// does. Only when none does is it matched again, with tier 4. The
+    /// As [`Matcher::matches_within`], but a query of one plain word is
+    /// first looked up as a word or word start (the short fields'
+    /// dictionary and the word index of the text; else a scan without tier
+    /// 4, letters in order): [`closest`] keeps only those posts whenever one
+    /// holds it, and scanning every post's fields for the looser tiers costs
+    /// most of a keystroke. Only when none does is it matched in every tier. The
     /// second value says whether the matches are every post the query
     /// matches (what the next keystroke may narrow from), or only those of
     /// its closest class.
@@ -547,18 +547,71 @@ impl Matcher {
                 !t.negate
                     && t.scope == Scope::Any
                     && t.kind == Kind::Fuzzy
-                    && t.text.chars().count() < tiers::RANK_MIN
                     && narrow.is_none_or(|n| n.start == 0)
             }
             _ => false,
         };
         if lazy {
-            let close = self.scan(q, posts, index, narrow, false);
+            let close = match self.word_starts(&q.terms[0], posts.len(), index, narrow) {
+                Some(found) => found,
+                None => self.scan(q, posts, index, narrow, false),
+            };
             if close.iter().any(|m| m.looseness(0) == 0) {
                 return (close, false);
             }
         }
         (self.scan(q, posts, index, narrow, true), true)
+    }
+
+    /// The posts that hold a plain lower-case word `t` as a word or word
+    /// start, with the score matching
+    /// every tier gives them (the closest class: the best field first, then
+    /// whole word over word start, the text only where no short field has
+    /// it), by index; from the short fields' dictionary and the word index
+    /// of the text. `None` where those cannot answer (a capital, a word run,
+    /// a term of three letters without the word index of the text).
+    fn word_starts(&self, t: &Term, n: usize, index: &Index, narrow: Option<Narrow>) -> Option<Vec<Match>> {
+        let chars = t.text.chars().count();
+        let text = index.text_words.as_deref();
+        if t.case_sensitive || tiers::is_word_run(&t.text) || (chars >= tiers::TEXT_MIN && text.is_none()) {
+            return None;
+        }
+        // Per post: the best (field, tier) of the short fields, as 2 * field
+        // + (1 for a word start); 255 for none.
+        let mut best = vec![u8::MAX; n];
+        for (post, field, whole) in index.short_words().starting(&t.text) {
+            if let Some(b) = best.get_mut(post as usize) {
+                *b = (*b).min(2 * field + u8::from(!whole));
+            }
+        }
+        let lookup = text.filter(|_| chars >= tiers::TEXT_MIN).map(|w| (w, w.lookup(&t.text, false)));
+        let mut allowed = None;
+        if let Some(n) = narrow {
+            let mut bits = vec![false; best.len()];
+            for m in n.from {
+                if let Some(b) = bits.get_mut(m.idx) {
+                    *b = true;
+                }
+            }
+            allowed = Some(bits);
+        }
+        let mut out = Vec::new();
+        for (idx, &b) in best.iter().enumerate() {
+            if allowed.as_ref().is_some_and(|a| !a[idx]) {
+                continue;
+            }
+            let score = if b != u8::MAX {
+                let tier = if b % 2 == 0 { tiers::Tier::Word } else { tiers::Tier::Prefix };
+                tier_score(tier, [W_TITLE, W_TAG, W_SOURCE][(b / 2).min(2) as usize], 0)
+            } else {
+                match lookup.as_ref().and_then(|(w, l)| w.tier(l, idx)) {
+                    Some(tier) => tier_score(tier, W_TEXT, 0),
+                    None => continue,
+                }
+            };
+            out.push(Match { idx, score, last: score, loose: 0 });
+        }
+        Some(out)
     }
 
     /// As [`Matcher::filter_within`], in the posts' order (by index: what
