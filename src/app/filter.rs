@@ -36,43 +36,47 @@ impl App {
             self.ensure_index();
         }
         let n = query.terms.len();
-        let mut previous = std::mem::take(&mut self.filter.raw);
-        let mut whole = std::mem::replace(&mut self.filter.raw_whole, true);
+        let previous = std::mem::take(&mut self.filter.raw);
+        let whole = std::mem::replace(&mut self.filter.raw_whole, true);
         let empty = crate::search::Index::default();
         // A new term starts: what the terms before it matched is the base
-        // every spelling of the new term is filtered from (all of it: when
-        // only the closest class was matched, the rest is matched now).
+        // every spelling of the new term is filtered from.
         if n >= 2
             && self.filter.query.terms.len() == n - 1
             && query.terms[..n - 1] == self.filter.query.terms[..]
         {
-            if !whole {
-                let index = self.filter.index.as_ref().unwrap_or(&empty);
-                previous =
-                    self.filter.matcher.matches_within(&self.filter.query, &self.feed.posts, index, None);
-                whole = true;
-            }
-            self.filter.base = Some((self.filter.query.terms.clone(), previous.clone()));
+            self.filter.base = Some((self.filter.query.terms.clone(), previous.clone(), whole));
         }
         // A query that only grew can only lose matches: look at those alone,
-        // and score only the terms that changed (not when they were only
-        // the closest class). Otherwise, when only the last term changed,
-        // start from the base.
-        let grew = query.narrowing(&self.filter.query).filter(|_| whole);
-        let narrow = match grew {
-            Some((start, drop_last)) => Some(Narrow { from: &previous, start, drop_last }),
+        // and score only the terms that changed. Otherwise, when only the
+        // last term changed, start from the base.
+        let (from_whole, narrow) = match query.narrowing(&self.filter.query) {
+            Some((start, drop_last)) => (whole, Some(Narrow { from: &previous, start, drop_last })),
             None => self
                 .filter
                 .base
                 .as_ref()
-                .filter(|(terms, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
-                .map(|(_, base)| Narrow { from: base, start: n - 1, drop_last: false }),
+                .filter(|(terms, _, _)| n >= 1 && terms.len() == n - 1 && query.terms[..n - 1] == terms[..])
+                .map_or((true, None), |(_, base, w)| {
+                    (*w, Some(Narrow { from: base, start: n - 1, drop_last: false }))
+                }),
         };
         let index = self.filter.index.as_ref().unwrap_or(&empty);
         // By index, before the view's own filters and order: the next
         // keystroke narrows from it.
         let (mut raw, mut whole) =
             self.filter.matcher.matches_within_lazily(&query, &self.feed.posts, index, narrow);
+        // Narrowed from the closest class of the first word alone: what that
+        // gives stands only if it holds a post of the first word's closest
+        // class (then the first word keeps only those posts anyway); else
+        // every post is looked at.
+        if !from_whole {
+            whole = false;
+            if !raw.iter().any(|m| m.looseness(0) == 0) {
+                (raw, whole) =
+                    self.filter.matcher.matches_within_lazily(&query, &self.feed.posts, index, None);
+            }
+        }
         // Fuzz is decided within the view: a section with no post of the
         // closest class found over the feed needs the rest.
         if let (false, Some(section)) = (whole, &self.view.section) {

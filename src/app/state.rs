@@ -89,7 +89,9 @@ pub(super) struct QueryState {
     pub(super) loose: Vec<crate::search::Loose>,
     /// The terms before the last one and what they matched (by index):
     /// the last term is filtered from here while it is being typed.
-    pub(super) base: Option<(Vec<crate::search::Term>, Vec<Match>)>,
+    /// (Whether they are every post those terms match, or only their
+    /// first word's closest class: see `raw_whole`.)
+    pub(super) base: Option<(Vec<crate::search::Term>, Vec<Match>, bool)>,
     /// The order when the query does not rank by score.
     pub(super) sort: Sort,
     /// A query with words lists newest first instead of best match first
