@@ -66,13 +66,13 @@ impl App {
         // keystroke narrows from it.
         let (mut raw, mut whole) =
             self.filter.matcher.matches_within_lazily(&query, &self.feed.posts, index, narrow);
-        // Narrowed from the closest class of the first word alone: what that
-        // gives stands only if it holds a post of the first word's closest
-        // class (then the first word keeps only those posts anyway); else
-        // every post is looked at.
+        // Narrowed from the closest class of the words alone: what that
+        // gives stands only if it holds a post with every word in its
+        // closest class (closest() then keeps only such posts, word by
+        // word); else every post is looked at.
         if !from_whole {
             whole = false;
-            if !raw.iter().any(|m| m.looseness(0) == 0) {
+            if !raw.iter().any(|m| m.loose == 0) {
                 (raw, whole) =
                     self.filter.matcher.matches_within_lazily(&query, &self.feed.posts, index, None);
             }
@@ -83,7 +83,7 @@ impl App {
             let posts = &self.feed.posts;
             let in_view =
                 |m: &crate::search::Match| posts.get(m.idx).is_some_and(|p| *p.section == **section);
-            if !raw.iter().any(|m| in_view(m) && m.looseness(0) == 0) {
+            if !raw.iter().any(|m| in_view(m) && m.loose == 0) {
                 raw = self.filter.matcher.matches_within(&query, posts, index, None);
                 whole = true;
             }

@@ -542,21 +542,27 @@ impl Matcher {
         index: &Index,
         narrow: Option<Narrow>,
     ) -> (Vec<Match>, bool) {
-        let lazy = match q.terms.as_slice() {
-            [t] => {
-                !t.negate
-                    && t.scope == Scope::Any
-                    && t.kind == Kind::Fuzzy
-                    && narrow.is_none_or(|n| n.start == 0)
-            }
-            _ => false,
-        };
-        if lazy {
-            let close = match self.word_starts(&q.terms[0], posts.len(), index, narrow) {
+        // One word, or the last word of several while only it is scored
+        // (the earlier ones' scores come with `narrow`).
+        let last = q.terms.len().checked_sub(1);
+        let lazy = last.is_some_and(|l| {
+            let t = &q.terms[l];
+            !t.negate
+                && t.scope == Scope::Any
+                && t.kind == Kind::Fuzzy
+                && match narrow {
+                    None => l == 0,
+                    Some(n) => n.start == l,
+                }
+        });
+        if let (true, Some(l)) = (lazy, last) {
+            let close = match self.word_starts(&q.terms[l], l, posts.len(), index, narrow) {
                 Some(found) => found,
                 None => self.scan(q, posts, index, narrow, false),
             };
-            if close.iter().any(|m| m.looseness(0) == 0) {
+            // Every word in its closest class somewhere: closest() keeps
+            // only such posts for each word in turn.
+            if close.iter().any(|m| m.loose == 0) {
                 return (close, false);
             }
         }
@@ -570,7 +576,14 @@ impl Matcher {
     /// it), by index; from the short fields' dictionary and the word index
     /// of the text. `None` where those cannot answer (a capital, a word run,
     /// a term of three letters without the word index of the text).
-    fn word_starts(&self, t: &Term, n: usize, index: &Index, narrow: Option<Narrow>) -> Option<Vec<Match>> {
+    fn word_starts(
+        &self,
+        t: &Term,
+        at: usize,
+        n: usize,
+        index: &Index,
+        narrow: Option<Narrow>,
+    ) -> Option<Vec<Match>> {
         let chars = t.text.chars().count();
         let text = index.text_words.as_deref();
         if t.case_sensitive || tiers::is_word_run(&t.text) || (chars >= tiers::TEXT_MIN && text.is_none()) {
@@ -585,33 +598,33 @@ impl Matcher {
             }
         }
         let lookup = text.filter(|_| chars >= tiers::TEXT_MIN).map(|w| (w, w.lookup(&t.text, false)));
-        let mut allowed = None;
-        if let Some(n) = narrow {
-            let mut bits = vec![false; best.len()];
-            for m in n.from {
-                if let Some(b) = bits.get_mut(m.idx) {
-                    *b = true;
-                }
-            }
-            allowed = Some(bits);
-        }
-        let mut out = Vec::new();
-        for (idx, &b) in best.iter().enumerate() {
-            if allowed.as_ref().is_some_and(|a| !a[idx]) {
-                continue;
-            }
-            let score = if b != u8::MAX {
+        let score = |idx: usize| -> Option<i64> {
+            let b = *best.get(idx)?;
+            if b != u8::MAX {
                 let tier = if b % 2 == 0 { tiers::Tier::Word } else { tiers::Tier::Prefix };
-                tier_score(tier, [W_TITLE, W_TAG, W_SOURCE][(b / 2).min(2) as usize], 0)
-            } else {
-                match lookup.as_ref().and_then(|(w, l)| w.tier(l, idx)) {
-                    Some(tier) => tier_score(tier, W_TEXT, 0),
-                    None => continue,
-                }
-            };
-            out.push(Match { idx, score, last: score, loose: 0 });
-        }
-        Some(out)
+                return Some(tier_score(tier, [W_TITLE, W_TAG, W_SOURCE][(b / 2).min(2) as usize], 0));
+            }
+            lookup.as_ref().and_then(|(w, l)| w.tier(l, idx)).map(|tier| tier_score(tier, W_TEXT, 0))
+        };
+        Some(match narrow {
+            // The earlier words' scores and looseness carried over, as
+            // `scan` carries them.
+            Some(nw) => {
+                let kept_loose =
+                    if at >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * at)).wrapping_sub(1) };
+                nw.from
+                    .iter()
+                    .filter_map(|m| {
+                        let s = score(m.idx)?;
+                        let prior = if nw.drop_last { m.score - m.last } else { m.score };
+                        Some(Match { idx: m.idx, score: prior + s, last: s, loose: m.loose & kept_loose })
+                    })
+                    .collect()
+            }
+            None => (0..n)
+                .filter_map(|idx| score(idx).map(|s| Match { idx, score: s, last: s, loose: 0 }))
+                .collect(),
+        })
     }
 
     /// As [`Matcher::filter_within`], in the posts' order (by index: what
