@@ -597,15 +597,10 @@ impl App {
         }
         let mut groups: Vec<Vec<crate::search::Match>> = vec![Vec::new(); self.feed.sections.len()];
         // Every post the query matches: a section may need the loose ones.
-        let whole_raw;
-        let raw = if self.filter.raw_whole {
-            &self.filter.raw
-        } else {
-            let empty = crate::search::Index::default();
-            let index = self.filter.index.as_ref().unwrap_or(&empty);
-            whole_raw = self.filter.matcher.matches_within(&self.filter.query, &self.feed.posts, index, None);
-            &whole_raw
-        };
+        if !self.filter.raw_whole {
+            self.complete_raw();
+        }
+        let raw = &self.filter.raw;
         for m in raw {
             let Some(p) = self.feed.posts.get(m.idx) else { continue };
             if let Some(i) = self.feed.sections.iter().position(|(n, _, _)| **n == *p.section) {

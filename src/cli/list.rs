@@ -41,13 +41,14 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let t = Instant::now();
     // The load wrote the parse cache: it writes the search index too, from
     // the cache's text parts, so the next query has it.
-    let mut built = cached_dir.is_some_and(|dir| {
+    let mut index = cached_dir.and_then(|dir| {
         crate::search::saved::refresh(dir, &feed.posts, feed.cache_generation, feed.stats.cache_written)
     });
-    // The words of the text: the saved index, else one built from the
-    // cache (and saved for the next query), else the text read.
-    let mut index = None;
-    if !query.is_empty() && query.uses_text_words() {
+    let mut built = index.is_some();
+    // The words of the text: the index just built, else the saved one,
+    // else one built from the cache (and saved for the next query), else
+    // the text read.
+    if !query.is_empty() && query.uses_text_words() && index.is_none() {
         let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
         index = index_path.as_deref().and_then(|p| crate::search::saved::load(p, key));
         if index.is_none()
@@ -150,7 +151,9 @@ pub(super) fn select<'a>(
         matcher.filter(q, posts)
     } else {
         let t = Instant::now();
-        stats.words = Some(index.as_ref().is_some_and(|i| i.has_text()));
+        if q.uses_text_words() {
+            stats.words = Some(index.as_ref().is_some_and(|i| i.has_text()));
+        }
         let index =
             index.filter(|i| i.len() == posts.len()).unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();

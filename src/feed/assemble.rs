@@ -52,7 +52,6 @@ pub(super) fn assemble_arranged(
 ) -> (Feed, Option<cache::Arranged>) {
     let results = results.into_iter();
     let mut posts = Vec::with_capacity(capacity);
-    let mut ids: Vec<u32> = Vec::with_capacity(capacity);
     let mut problems = Vec::new();
     let mut files = 0;
     let mut titles = hugo::Sections::default();
@@ -76,7 +75,6 @@ pub(super) fn assemble_arranged(
                     post.entry = Some(id);
                 }
                 posts.push(post);
-                ids.push(id);
                 problems.append(&mut warnings);
             }
             Err(p) => problems.push(p),
@@ -99,10 +97,11 @@ pub(super) fn assemble_arranged(
         (w.is_none(), w, title.to_lowercase(), name.clone())
     });
     let now = crate::clock::now();
-    let fits = arrange
-        .saved
-        .filter(|a| a.holds_at(now) && a.order.len() == posts.len())
-        .and_then(|a| Some((permutation(&ids, &a.order)?, a.groups)));
+    let fits =
+        arrange.saved.filter(|a| numbered && a.holds_at(now) && a.order.len() == posts.len()).and_then(|a| {
+            let ids: Vec<u32> = posts.iter().map(|p| p.entry.unwrap_or(u32::MAX)).collect();
+            Some((permutation(&ids, &a.order)?, a.groups))
+        });
     let arranged = fits.is_some();
     let (groups, made) = match fits {
         Some((order, groups)) => {
@@ -124,7 +123,7 @@ pub(super) fn assemble_arranged(
                     generation,
                     from,
                     until,
-                    order: order.iter().map(|&i| ids[i]).collect(),
+                    order: posts.iter().map(|p| p.entry.unwrap_or(u32::MAX)).collect(),
                     groups: groups.iter().map(|g| g.iter().map(|&i| i as u32).collect()).collect(),
                 }
             });

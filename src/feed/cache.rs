@@ -151,7 +151,7 @@ pub struct Arranged {
     pub generation: u64,
     pub from: i64,
     pub until: i64,
-    /// Each post's entry (block * entries a block + place in it), newest first.
+    /// Each post's entry number (`Reader::entry_id`), newest first.
     pub order: Vec<u32>,
     pub groups: Vec<Vec<u32>>,
 }
@@ -458,10 +458,7 @@ pub fn write_all(
     dirs: &[(String, i64)],
     entries: &[(&Meta, &Parsed)],
 ) -> io::Result<u64> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let group = BLOCK * threads * 4;
-    let mut encoded = entries.chunks(group).map(encode);
-    write(path, root, dirs, entries.len(), &mut encoded)
+    write_blocks(path, root, dirs, |w| w.push_entries(entries))
 }
 
 /// An encoded block: its bytes, its light part's length, its entries.
@@ -510,26 +507,6 @@ fn new_generation() -> u64 {
     fnv(&bytes)
 }
 
-/// Writes a cache for `root` at `path`: a temporary file in the same
-/// folder, renamed over the old one.
-fn write(
-    path: &Path,
-    root: &str,
-    dirs: &[(String, i64)],
-    entries: usize,
-    groups: &mut dyn Iterator<Item = Result<Vec<Encoded>, String>>,
-) -> io::Result<u64> {
-    write_blocks(path, root, dirs, |w| {
-        for blocks in groups {
-            for (b, n, count) in blocks.map_err(io::Error::other)? {
-                w.push(&b, n, count)?;
-            }
-        }
-        debug_assert_eq!(w.entries as usize, entries);
-        Ok(())
-    })
-}
-
 /// Where blocks go as a cache is written: each is given its entries'
 /// numbers (running on) and its place in the footer.
 struct BlockWriter<'a> {
@@ -554,6 +531,18 @@ impl BlockWriter<'_> {
             count: count as u32,
         };
         self.push_checked(bytes, block)
+    }
+
+    /// Adds `entries` as blocks, encoded a few groups of blocks at a time on
+    /// every core (so the encoded cache is never in memory whole).
+    fn push_entries(&mut self, entries: &[(&Meta, &Parsed)]) -> io::Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for group in entries.chunks(BLOCK * threads * 4) {
+            for (bytes, light, count) in encode(group).map_err(io::Error::other)? {
+                self.push(&bytes, light, count)?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds a block copied from another cache as it was (its checksums hold).
@@ -629,14 +618,8 @@ pub fn rewrite(
             let keep =
                 holds.get(ids.clone()).ok_or_else(|| io::Error::other("damaged (the footer's counts)"))?;
             if keep.iter().all(|k| *k) {
-                let len = block.light as usize + block.text as usize;
-                buf.clear();
-                buf.resize(len, 0);
-                read_at(&old.file, &mut buf, block.offset)?;
-                let (l, t) = buf.split_at(block.light as usize);
-                if crc32fast::hash(l) != block.light_crc || crc32fast::hash(t) != block.text_crc {
-                    return Err(io::Error::other("damaged (a block's checksum)"));
-                }
+                // Both parts, their checksums checked.
+                old.read_block(b, &mut buf, true).map_err(io::Error::other)?;
                 for (k, id) in ids.enumerate() {
                     renumbered[id] = w.entries + k as u32;
                 }
@@ -653,12 +636,7 @@ pub fn rewrite(
             }
         }
         fresh_from = w.entries;
-        for group in fresh.chunks(BLOCK * 8) {
-            for (bytes, light, count) in encode(group).map_err(io::Error::other)? {
-                w.push(&bytes, light, count)?;
-            }
-        }
-        Ok(())
+        w.push_entries(fresh)
     })?;
     Ok(Rewritten { generation, renumbered, fresh_from })
 }

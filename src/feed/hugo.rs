@@ -127,7 +127,7 @@ fn parsed_link_key(raw: &str) -> String {
 
 /// The sections met while settling posts: each name, title and derived kind
 /// made once and shared by its posts.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Sections {
     /// Titles from the section pages, by folder.
     pub titles: HashMap<String, String>,

@@ -150,11 +150,13 @@ fn load_dir_cached_as(
     // turn, so the peak is the posts plus one part, not the posts twice.
     let mut parts: Vec<Vec<ParsedFile>> = Vec::new();
     let mut have = vec![false; files.len()];
+    // The cache's writing the posts are, when they are exactly one's.
+    let mut read_generation = None;
     let mut generation = None;
     if let Some((_, opened)) = opened {
         match opened {
             Ok(Some(reader)) => {
-                generation = Some(reader.generation());
+                read_generation = Some(reader.generation());
                 let t = Instant::now();
                 let metas = stat_all(dir, &files, &rel);
                 stats.validate = t.elapsed();
@@ -190,14 +192,17 @@ fn load_dir_cached_as(
     stats.walk = walk_time;
     stats.parsed = todo.len();
     parts.extend(parsed);
+    let changed = stats.parsed > 0 || stats.stale > 0 || note.is_some();
+    if !changed {
+        generation = read_generation;
+    }
     if let Some(path) = cache_path
-        && (stats.parsed > 0 || stats.stale > 0 || note.is_some())
+        && changed
         && !progress.cancel.load(Ordering::Relaxed)
     {
         let t = Instant::now();
         let entries: Vec<(&cache::Meta, &Parsed)> =
             parts.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
-        generation = None;
         match cache::write_all(path, &root_key, &dirs, &entries) {
             Ok(g) => {
                 stats.cache_written = true;
@@ -207,9 +212,6 @@ fn load_dir_cached_as(
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
-    }
-    if progress.cancel.load(Ordering::Relaxed) && !stats.cache_written {
-        generation = None;
     }
     let t = Instant::now();
     let n: usize = parts.iter().map(Vec::len).sum();
@@ -483,12 +485,9 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
         || true,
         |holds, b, buf| {
             let mut stater = stat::Stater::new(dir);
-            for (meta, _) in reader.block_ref(b, buf, false)? {
-                let now = stater.stat(meta.rel);
-                *holds &= now
-                    .as_ref()
-                    .is_some_and(|n| n.size == meta.size && n.mtime_ns == meta.mtime_ns && n.ino == meta.ino)
-                    && (meta.mtime_ns < racy_from || same_crc(&dir.join(meta.rel), meta.crc));
+            for (meta, _) in reader.block(b, buf, false)? {
+                let now = stater.stat(&meta.rel);
+                *holds &= still_holds(&meta, now.as_ref(), &dir.join(&meta.rel), racy_from);
             }
             Ok(())
         },

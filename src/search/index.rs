@@ -16,6 +16,13 @@ pub struct Narrow<'a> {
     pub drop_last: bool,
 }
 
+impl Narrow<'_> {
+    /// The score of `m`'s terms that are not scored again.
+    pub(super) fn prior(&self, m: &Match) -> i64 {
+        if self.drop_last { m.score - m.last } else { m.score }
+    }
+}
+
 /// Lower-cased title, tags and source of every post, built once per feed:
 /// the text the tiers are matched against, and its cheap pre-check; and,
 /// when built, the word index of the long text. Cheap to clone (shared).
@@ -25,8 +32,8 @@ pub struct Index {
     /// The words of each post's tldr and summary, when built: tiers 1-3
     /// in long text are then look-ups instead of a scan.
     pub(super) text_words: Option<std::sync::Arc<words::TextWords>>,
-    /// The words of the short fields, built the first time a word of a few
-    /// letters is looked for ([`ShortWords`]).
+    /// The words of the short fields, built while the reader is idle or
+    /// the first time a word is looked up ([`ShortWords`]).
     pub(super) short_words: std::sync::OnceLock<std::sync::Arc<ShortWords>>,
 }
 

@@ -180,6 +180,11 @@ impl Matcher {
     }
 }
 
+/// The looseness bits ([`Match::loose`]) of the terms before term `start`.
+fn loose_before(start: usize) -> u32 {
+    if start >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * start)).wrapping_sub(1) }
+}
+
 /// Below this many candidates one thread is quicker than starting two.
 pub(super) const PARALLEL_MIN: usize = 4096;
 
@@ -521,7 +526,7 @@ impl Matcher {
     ) -> Vec<Match> {
         let mut out = self.matches_within(q, posts, index, narrow);
         if q.ranks_by_score() {
-            out.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
+            super::order::best_first(&mut out);
         }
         out
     }
@@ -569,13 +574,13 @@ impl Matcher {
         (self.scan(q, posts, index, narrow, true), true)
     }
 
-    /// The posts that hold a plain lower-case word `t` as a word or word
-    /// start, with the score matching
-    /// every tier gives them (the closest class: the best field first, then
-    /// whole word over word start, the text only where no short field has
-    /// it), by index; from the short fields' dictionary and the word index
-    /// of the text. `None` where those cannot answer (a capital, a word run,
-    /// a term of three letters without the word index of the text).
+    /// The posts that hold a plain lower-case word `t` (term `at` of the
+    /// query) as a word or word start, with the score matching every tier
+    /// gives them (the closest class: the best field first, then whole word
+    /// over word start, the text only where no short field has it), by
+    /// index; from the short fields' dictionary and the word index of the
+    /// text. `None` where those cannot answer (a capital, a word run, a term
+    /// of three letters or more without the word index of the text).
     fn word_starts(
         &self,
         t: &Term,
@@ -610,14 +615,17 @@ impl Matcher {
             // The earlier words' scores and looseness carried over, as
             // `scan` carries them.
             Some(nw) => {
-                let kept_loose =
-                    if at >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * at)).wrapping_sub(1) };
+                let kept_loose = loose_before(at);
                 nw.from
                     .iter()
                     .filter_map(|m| {
                         let s = score(m.idx)?;
-                        let prior = if nw.drop_last { m.score - m.last } else { m.score };
-                        Some(Match { idx: m.idx, score: prior + s, last: s, loose: m.loose & kept_loose })
+                        Some(Match {
+                            idx: m.idx,
+                            score: nw.prior(m) + s,
+                            last: s,
+                            loose: m.loose & kept_loose,
+                        })
                     })
                     .collect()
             }
@@ -656,9 +664,9 @@ impl Matcher {
         let text = index.text_words.as_deref();
         let terms: Vec<Prepared> =
             q.terms[start..].iter().map(|t| Prepared { fuzz, ..self.prepare(t, text) }).collect();
-        let base = |m: &Match| if narrow.is_some_and(|n| n.drop_last) { m.score - m.last } else { m.score };
+
         // The looseness of the terms before `start` is carried over.
-        let kept_loose = if start >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * start)).wrapping_sub(1) };
+        let kept_loose = loose_before(start);
         let score = |idx: usize, prior: i64, prior_last: i64, prior_loose: u32| -> Option<Match> {
             let (post, hay) = (posts.get(idx)?, index.hay(idx)?);
             let (total, last, loose) = self.score_prepared(&terms, start, idx, post, hay)?;
@@ -670,7 +678,7 @@ impl Matcher {
         match narrow {
             Some(n) => {
                 let scan = |chunk: &[Match]| -> Vec<Match> {
-                    chunk.iter().filter_map(|m| score(m.idx, base(m), m.last, m.loose)).collect()
+                    chunk.iter().filter_map(|m| score(m.idx, n.prior(m), m.last, m.loose)).collect()
                 };
                 crate::par::map_chunks(n.from, PARALLEL_MIN, scan)
             }

@@ -67,6 +67,11 @@ pub fn sort_events(matches: &mut [Match], posts: &[Post], now: i64) {
     });
 }
 
+/// Best score first, ties newest first (the feed's order).
+pub fn best_first(matches: &mut [Match]) {
+    matches.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
+}
+
 /// How a view orders what a query matched.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Order<'a> {
@@ -88,9 +93,8 @@ pub struct Order<'a> {
 pub fn arrange(q: &Query, matches: &mut Vec<Match>, posts: &[Post], order: &Order) -> Vec<Loose> {
     let loose = closest(q, matches);
     if q.ranks_by_score() && !order.newest {
-        // Best first, ties newest first; ranked after the pruning, so only
-        // what is shown is sorted.
-        matches.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
+        // Ranked after the pruning, so only what is shown is sorted.
+        best_first(matches);
         return loose;
     }
     if q.ranks_by_score() {

@@ -95,12 +95,12 @@ pub fn build_from_cache(dir: &Path, generation: u64, posts: &[Post]) -> Option<I
 /// After a load that wrote the parse cache of `dir` (`written`), the search
 /// index of its `posts` (those the load made visible) built from it and
 /// saved beside it: whatever writes the parse cache calls this, so a
-/// one-shot query after any load finds the index. Whether it was.
-pub fn refresh(dir: &Path, posts: &[Post], generation: Option<u64>, written: bool) -> bool {
-    let (Some(g), true) = (generation, written) else { return false };
-    let Some(path) = crate::feed::cache::index_path_for(dir) else { return false };
-    build_from_cache(dir, g, posts)
-        .is_some_and(|index| save(&path, key_for(posts, generation), &index).is_ok())
+/// one-shot query after any load finds the index. The index, when it was
+/// built and saved.
+pub fn refresh(dir: &Path, posts: &[Post], generation: Option<u64>, written: bool) -> Option<Index> {
+    let (Some(g), true) = (generation, written) else { return None };
+    let path = crate::feed::cache::index_path_for(dir)?;
+    build_from_cache(dir, g, posts).filter(|index| save(&path, key_for(posts, generation), index).is_ok())
 }
 
 /// Saves `index` (which must hold the word index of the text) for the posts

@@ -372,7 +372,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
             let feed = feed.visible(false);
             // The load wrote the parse cache: the search index too, so the
             // first query after a sync finds it.
-            crate::search::saved::refresh(
+            let _ = crate::search::saved::refresh(
                 &root,
                 &feed.posts,
                 feed.cache_generation,

@@ -201,9 +201,8 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         let mut feed = feed.map_err(io::Error::other)?.visible(drafts);
         if feed.stats.unchecked {
             // Drawn from the cache: check it against the files now.
-            if feed.posts.iter().any(|p| p.left_out != 0)
-                && let Ok(mut g) = first_generation.lock()
-            {
+            // Drawn without the long text (`unchecked_light`).
+            if let Ok(mut g) = first_generation.lock() {
                 *g = feed.cache_generation;
             }
             check_first.store(true, std::sync::atomic::Ordering::SeqCst);
