@@ -837,3 +837,37 @@ fn a_short_word_within_a_section_falls_back_to_letters_in_order_there() {
     press(&mut app, &o, "1");
     assert_eq!(titles(&app), ["Rusty tools", "Running late"]);
 }
+
+/// Issue 25: a first screen of the newest posts only (`Feed::partial`)
+/// says the rest is being read, builds nothing from them while idle, puts
+/// off what counts or marks every post, and the check's whole feed then
+/// replaces it, keeping the query and the selected post.
+#[test]
+fn a_first_screen_of_the_newest_posts_is_replaced_by_the_whole_feed() {
+    let whole = sample_feed();
+    let n = whole.posts.len();
+    let mut first = sample_feed();
+    first.posts.truncate(10);
+    first.files = 10;
+    first.pages = 0;
+    first.link_groups = None;
+    first.partial = Some(n);
+    first.stats.unchecked = true;
+    let mut app = app_with(first, 120, 30);
+    let o = FakeHost::default();
+    assert_eq!(app.count_label(), format!("{n} posts, reading them…"));
+    assert!(!app.needs_warm_up(), "no index or tag counts from ten posts");
+    press(&mut app, &o, "A");
+    assert_eq!(app.mode(), Mode::List, "no question about marking ten posts");
+    assert!(app.message().is_some_and(|m| m.text.contains("still reading the feed")));
+    assert_eq!(app.unread(), 10);
+    press(&mut app, &o, "j");
+    let selected = selected_title(&app);
+    app.update(Action::Reloaded(Ok(Box::new(whole))));
+    assert_eq!(app.posts().len(), n);
+    assert_eq!(selected_title(&app), selected, "still on the same post");
+    assert_eq!(app.count_label(), format!("{n} posts, {n} unread"));
+    assert!(app.needs_warm_up());
+    press(&mut app, &o, "A");
+    assert_eq!(app.mode(), Mode::Confirm, "now every post can be marked");
+}

@@ -1060,6 +1060,44 @@ fn the_check_after_a_first_screen_from_the_cache_keeps_or_updates_the_list() {
     assert!(s.contains("44 posts") || s2.contains("of 44"), "{s}\n{s2}");
 }
 
+/// Issue 25: a feed larger than a first screen reads (`feed::NEWEST`, 512)
+/// starts from the newest posts in the cache's saved order, and the whole
+/// feed follows: the count is every post's, and the oldest post (never in
+/// the first screen's part) is there at the end of the list.
+#[test]
+fn a_first_screen_of_the_newest_posts_is_followed_by_the_whole_feed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let feed = tmp.path().join("feed");
+    std::fs::create_dir_all(feed.join("2025")).expect("mkdir");
+    for i in 0..700 {
+        let day = 1 + i / 24;
+        let hour = i % 24;
+        let text = format!(
+            "---\ntitle: Numbered post {i:04}\ndate: 2025-{:02}-{:02}T{hour:02}:00:00Z\nexternal_url: https://example.org/{i}\nsummary: The summary of post {i:04}.\n---\n",
+            1 + day / 28,
+            1 + day % 28
+        );
+        std::fs::write(feed.join(format!("2025/p{i:04}.md")), text).expect("write");
+    }
+    backdate(&feed);
+    let cache = tmp.path().join("cache").to_string_lossy().into_owned();
+    let run =
+        || Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), 110, 30, &[("XDG_CACHE_HOME", &cache)]);
+    // The first run writes the cache and its saved order.
+    let t = run();
+    t.wait_text("700 posts, 700 unread");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    let t = run();
+    let s = t.wait_text("Numbered post 0699");
+    assert!(s.contains("The summary of post 0699"), "the newest post's summary on the first screen: {s}");
+    t.wait_text("700 posts, 700 unread");
+    t.keys(&["G"]);
+    t.wait_text("The summary of post 0000");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}
+
 /// Issue 19: the end-to-end tests pass with a hostile config in the user's
 /// home and leave the user's config, cache, state and data untouched. The
 /// tests run again are those that go through every way the suite starts the

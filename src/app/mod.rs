@@ -209,6 +209,7 @@ impl App {
                 syncing: false,
                 sync_report: None,
                 checking_cache: false,
+                partial: None,
                 clock: 0,
             },
             filter: QueryState {
@@ -391,6 +392,7 @@ impl App {
         self.pickers.tags_all.clear();
         self.pickers.tags_stale = true;
         self.feed.root = feed.root;
+        self.feed.partial = feed.partial;
         self.feed.generation = feed.cache_generation;
         self.feed.text_pending = feed.posts.iter().any(|p| p.left_out != 0);
         // The files may have changed: bodies are read again.
@@ -464,6 +466,8 @@ impl App {
         let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text() || !i.has_short_words());
         (text_pending || self.pickers.tags_stale || !self.marks.articles_asked || !self.filter.raw_whole)
             && !self.feed.posts.is_empty()
+            // Nothing is built (or saved) from the newest posts alone.
+            && self.feed.partial.is_none()
     }
 
     /// Builds the search index ahead of the first query, when the loop has
@@ -625,6 +629,9 @@ impl App {
 
     /// "42 posts, 5 unread", or "3 of 42, 5 unread" while filtered.
     pub fn count_label(&self) -> String {
+        if let Some(whole) = self.feed.partial {
+            return format!("{whole} posts, reading them…");
+        }
         let total = self.feed.posts.len();
         let head = if self.filter.query.is_empty() && self.view.section.is_none() {
             format!("{total} post{}", if total == 1 { "" } else { "s" })

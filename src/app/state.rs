@@ -62,6 +62,10 @@ pub(super) struct FeedView {
     pub(super) sync_report: Option<String>,
     /// The feed was drawn from the parse cache unchecked; the check is running.
     pub(super) checking_cache: bool,
+    /// The posts are the newest only, for a first screen
+    /// (`feed::LoadOptions::newest`): how many the whole feed has. The check
+    /// after it brings the rest.
+    pub(super) partial: Option<usize>,
     /// The wall clock (seconds since the epoch), as last told.
     pub(super) clock: i64,
 }

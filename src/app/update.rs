@@ -128,10 +128,13 @@ impl App {
                 }
             }
             Action::Reloaded(Ok(feed)) if self.feed.checking_cache => {
-                // The check of the cache the first screen came from.
+                // The check of the cache the first screen came from (after a
+                // first screen of the newest posts only, the whole feed).
                 self.feed.checking_cache = false;
                 let s = feed.stats;
-                if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
+                if self.feed.partial.is_some() && s.parsed == 0 && s.stale == 0 && feed.cache_note.is_none() {
+                    self.replace_feed(*feed);
+                } else if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
                     self.replace_feed(*feed);
                     // An edited file is both a stale entry and a parse: counted once.
                     let n = s.parsed.max(s.stale);
@@ -187,6 +190,13 @@ impl App {
             (_, Cmd::Quit) => self.view.should_quit = true,
             (Mode::Confirm, Cmd::Yes) => return self.answer(true),
             (Mode::Confirm, _) => return self.answer(false),
+            // A first screen of the newest posts only: what counts or marks
+            // every post waits for the rest (a moment).
+            (Mode::List, Cmd::MarkAllRead | Cmd::TagPicker | Cmd::SectionPicker | Cmd::Problems)
+                if self.feed.partial.is_some() =>
+            {
+                self.say("still reading the feed: a moment".to_string(), false)
+            }
             // Reader mode: v toggles it; Esc leaves it first.
             (Mode::List, Cmd::ReadArticle) => return self.toggle_article(),
             (Mode::List, Cmd::ClearFilter) if self.view.article.is_some() => {

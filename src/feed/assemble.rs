@@ -125,6 +125,8 @@ pub(super) fn assemble_arranged(
                     until,
                     order: posts.iter().map(|p| p.entry.unwrap_or(u32::MAX)).collect(),
                     groups: groups.iter().map(|g| g.iter().map(|&i| i as u32).collect()).collect(),
+                    titles: titles.titles.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    sections: sections.clone(),
                 }
             });
             (groups, made)
@@ -146,6 +148,7 @@ pub(super) fn assemble_arranged(
         new_posts: None,
         cache_generation: None,
         long_text: None,
+        partial: None,
     };
     feed.stats.arranged = arranged;
     (feed, made)

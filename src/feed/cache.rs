@@ -154,9 +154,14 @@ pub struct Arranged {
     /// Each post's entry number (`Reader::entry_id`), newest first.
     pub order: Vec<u32>,
     pub groups: Vec<Vec<u32>>,
+    /// The titles of the section pages, by folder (`hugo::Sections`), and
+    /// the feed's sections in order (`Feed::sections`): what a first screen
+    /// of the newest posts alone needs to settle them (`feed::newest`).
+    pub titles: Vec<(String, String)>,
+    pub sections: Vec<(String, String)>,
 }
 
-const ARRANGED_MAGIC: &[u8; 8] = b"LFORDER1";
+const ARRANGED_MAGIC: &[u8; 8] = b"LFORDER2";
 
 impl Arranged {
     /// Whether it holds at `now`.

@@ -32,6 +32,11 @@ pub struct LoadOptions<'a> {
     /// them after). A load that does not come from the cache unchecked is
     /// whole all the same.
     pub unchecked_light: bool,
+    /// With `unchecked`: only this many of the newest posts (and those that
+    /// share a link with them), when the cache's saved order holds: a first
+    /// screen that does not wait for the rest (`Feed::partial`). Else the
+    /// load is as without it.
+    pub newest: Option<usize>,
 }
 
 impl Default for LoadOptions<'_> {
@@ -42,6 +47,7 @@ impl Default for LoadOptions<'_> {
             unchecked: false,
             progress: None,
             unchecked_light: false,
+            newest: None,
         }
     }
 }
@@ -54,7 +60,12 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
         Source::Sample => load_sample(),
         Source::Dir(dir) => {
             let path = if options.use_cache { cache::path_for(dir) } else { None };
+            let newest = match (&path, options.unchecked, options.newest) {
+                (Some(path), true, Some(rows)) => super::newest::load(dir, path, rows),
+                _ => None,
+            };
             let unchecked = match (&path, options.unchecked) {
+                _ if newest.is_some() => newest,
                 (Some(path), true) => load_from_cache_unchecked(dir, path, !options.unchecked_light),
                 _ => None,
             };
@@ -107,7 +118,7 @@ pub fn check_dir(dir: &Path) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn load_dir_cached_as(
+pub(super) fn load_dir_cached_as(
     dir: &Path,
     progress: &Progress,
     cache_path: Option<&Path>,

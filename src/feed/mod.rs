@@ -13,6 +13,7 @@ pub mod fastyaml;
 pub mod frontmatter;
 pub mod hugo;
 mod load;
+mod newest;
 mod read;
 mod stat;
 mod walk;
@@ -20,6 +21,7 @@ pub mod watch;
 
 pub use assemble::{arrival, assemble, assemble_in, sort_newest_first, tag_counts};
 pub use load::{LoadOptions, cache_holds, check_dir, load, long_text_of};
+pub use newest::NEWEST;
 pub use read::{parse_bytes, read_body};
 pub use walk::{is_post_file, walk, walk_dirs};
 
@@ -99,6 +101,9 @@ pub struct Feed {
     /// entry's tldr and summary, by entry number (`Post::entry`), to put
     /// back into the posts in hand.
     pub long_text: Option<Vec<(String, String)>>,
+    /// Only the newest posts, for a first screen ([`LoadOptions::newest`]):
+    /// how many posts the whole feed has (the load after it brings them).
+    pub partial: Option<usize>,
 }
 
 /// Timings of a load, for `list --stats` and the benchmarks.

@@ -80,6 +80,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
                 use_cache,
                 unchecked: true,
                 unchecked_light: true,
+                newest: Some(feed::NEWEST),
                 progress: Some(&progress),
                 ..Default::default()
             };
@@ -91,11 +92,15 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     // The first load after a first screen drawn from the cache is its check:
     // when every file is as cached, nothing is loaded again.
     let check_first = Arc::new(AtomicBool::new(false));
+    // The first screen held the newest posts only: its check loads the
+    // feed whole (and so checks it).
+    let first_partial = Arc::new(AtomicBool::new(false));
     // The one channel the loop waits on: input, and what background work
     // reports, as actions.
     let inbox = super::inbox::Inbox::new();
     let mut reloader = {
         let (source, check_first) = (source.clone(), Arc::clone(&check_first));
+        let first_partial = Arc::clone(&first_partial);
         let first_generation = Arc::clone(&first_generation);
         let git = resolved_git.clone();
         let outbox = inbox.outbox();
@@ -109,6 +114,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         };
         let load = move || {
             if check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
+                && !first_partial.swap(false, std::sync::atomic::Ordering::SeqCst)
                 && let (Source::Dir(dir), true) = (&source, use_cache)
                 && let Some(path) = feed::cache::path_for(dir)
                 && feed::cache_holds(dir, &path)
@@ -205,6 +211,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             if let Ok(mut g) = first_generation.lock() {
                 *g = feed.cache_generation;
             }
+            first_partial.store(feed.partial.is_some(), std::sync::atomic::Ordering::SeqCst);
             check_first.store(true, std::sync::atomic::Ordering::SeqCst);
             opener.check_after_first_frame.set(true);
         }
