@@ -86,6 +86,13 @@ pub struct MetaRef<'a> {
     pub crc: Option<u32>,
 }
 
+impl MetaRef<'_> {
+    /// Its stat and CRC as a [`Meta`] without the path (nothing allocated).
+    pub fn stat(&self) -> Meta {
+        Meta { rel: String::new(), size: self.size, mtime_ns: self.mtime_ns, ino: self.ino, crc: self.crc }
+    }
+}
+
 /// Where a block is, its parts' checksums, and which entries it holds
 /// (`first` .. `first + count`: entry numbers run on from block to block).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]

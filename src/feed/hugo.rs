@@ -12,6 +12,13 @@ use std::sync::Arc;
 
 /// Whether `path` names a section page (Hugo's branch bundle index).
 pub fn is_section_page(path: &Path) -> bool {
+    // Most paths are plain text ending in a post's name: told at once.
+    if let Some(p) = path.to_str()
+        && !p.ends_with("_index.md")
+        && !p.ends_with("_index.markdown")
+    {
+        return false;
+    }
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n == "_index.md" || n == "_index.markdown")
 }
 
@@ -52,6 +59,19 @@ pub fn section_of(rel: &Path) -> Cow<'_, str> {
         (Some(Component::Normal(first)), Some(_)) => first.to_string_lossy(),
         _ => Cow::Borrowed(""),
     }
+}
+
+/// [`section_of`] the path below `root`, read from the text of a plain path
+/// (`root/first/...`, no empty, `.` or `..` part where it matters) without
+/// taking it apart into components: settling every post of a large feed
+/// spent most of its time there. `None` for anything else (a file at the
+/// root included): then `section_of` decides.
+fn plain_section<'a>(path: &'a Path, root: &Path) -> Option<&'a str> {
+    let (p, r) = (path.to_str()?, root.to_str()?);
+    let rel = if r.is_empty() { p } else { p.strip_prefix(r)?.strip_prefix('/')? };
+    let (first, rest) = rel.split_once('/')?;
+    let plain = |s: &str| !s.is_empty() && !s.starts_with(['.', '/']);
+    (plain(first) && plain(rest)).then_some(first)
 }
 
 /// The kind a post has when it names none: from its section's name.
@@ -153,8 +173,10 @@ impl Sections {
 /// section and its title (from `sections`, the titles of the section pages by
 /// folder), its kind, and for events, their data.
 pub fn settle(post: &mut Post, root: &Path, sections: &mut Sections) {
-    let rel = post.path.strip_prefix(root).unwrap_or(&post.path);
-    let (section, title, kind) = sections.get(&section_of(rel));
+    let (section, title, kind) = match plain_section(&post.path, root) {
+        Some(name) => sections.get(name),
+        None => sections.get(&section_of(post.path.strip_prefix(root).unwrap_or(&post.path))),
+    };
     post.section = section;
     post.section_title = title;
     if post.kind.is_empty() {
@@ -272,6 +294,38 @@ pub fn fold_duplicates_with(mut posts: Vec<Post>, groups: Option<Vec<Vec<usize>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The section read from a plain path's text is the one its
+    /// components give, and odd paths are left to `section_of`.
+    #[test]
+    fn the_plain_section_agrees_with_the_components() {
+        let roots = ["", "feed", "./feed", "/abs/feed", "feed/"];
+        let rels = [
+            "blog/post.md",
+            "blog/2025/post.md",
+            "post.md",
+            "./blog/post.md",
+            "blog//post.md",
+            "../x/post.md",
+            "blog/../post.md",
+            ".hidden/post.md",
+            "blog/.post.md",
+            "blog/",
+        ];
+        for root in roots {
+            for rel in rels {
+                let path = Path::new(root).join(rel);
+                let want = section_of(path.strip_prefix(root).unwrap_or(&path)).into_owned();
+                if let Some(got) = plain_section(&path, Path::new(root)) {
+                    assert_eq!(got, want, "{root:?} + {rel:?}");
+                }
+            }
+        }
+        assert_eq!(plain_section(Path::new("feed/blog/p.md"), Path::new("feed")), Some("blog"));
+        assert!(is_section_page(Path::new("feed/blog/_index.md")));
+        assert!(!is_section_page(Path::new("feed/blog/my_index.md")));
+        assert!(!is_section_page(Path::new("feed/blog/index.md")));
+    }
 
     #[test]
     fn sections_are_first_folders() {

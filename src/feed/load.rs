@@ -270,11 +270,13 @@ fn load_unchanged_folders(
         || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
         |(kept, ids, todo, stale), b, buf| {
             let mut stater = stat::Stater::new(dir);
-            for (k, (meta, parsed)) in reader.block(b, buf, text == LongText::Keep)?.into_iter().enumerate() {
-                let file = dir.join(&meta.rel);
-                let now = stater.stat(&meta.rel);
-                if still_holds(&meta, now.as_ref(), &file, racy_from) {
-                    kept.push(reroot(parsed, &file));
+            for (k, (meta, parsed)) in
+                reader.block_ref(b, buf, text == LongText::Keep)?.into_iter().enumerate()
+            {
+                let file = dir.join(meta.rel);
+                let now = stater.stat(meta.rel);
+                if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
+                    kept.push(reroot(parsed, file));
                     ids.push(reader.entry_id(b, k));
                 } else {
                     todo.push(file);
@@ -429,7 +431,7 @@ fn from_cache(
                     .filter(|&i| still_holds(&meta, metas[i].as_ref(), &files[i], racy_from));
                 match hit {
                     // Paths as this load spells the folder.
-                    Some(i) => out.push((i, reroot(parsed, &files[i]), meta)),
+                    Some(i) => out.push((i, reroot(parsed, files[i].clone()), meta)),
                     None => *stale += 1,
                 }
             }
@@ -496,9 +498,9 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
         || true,
         |holds, b, buf| {
             let mut stater = stat::Stater::new(dir);
-            for (meta, _) in reader.block(b, buf, false)? {
-                let now = stater.stat(&meta.rel);
-                *holds &= still_holds(&meta, now.as_ref(), &dir.join(&meta.rel), racy_from);
+            for (meta, _) in reader.block_ref(b, buf, false)? {
+                let now = stater.stat(meta.rel);
+                *holds &= still_holds(&meta.stat(), now.as_ref(), &dir.join(meta.rel), racy_from);
             }
             Ok(())
         },
@@ -508,17 +510,17 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
 
 /// A cached parse with its paths set to `path` (the folder may have been
 /// named differently when the cache was written: `feed` or `./feed`).
-fn reroot(parsed: Parsed, path: &Path) -> Parsed {
+fn reroot(parsed: Parsed, path: PathBuf) -> Parsed {
     match parsed {
         Ok((mut post, mut warnings)) => {
-            post.path = path.to_path_buf();
             for w in &mut warnings {
-                w.path = path.to_path_buf();
+                w.path = path.clone();
             }
+            post.path = path;
             Ok((post, warnings))
         }
         Err(mut p) => {
-            p.path = path.to_path_buf();
+            p.path = path;
             Err(p)
         }
     }
@@ -536,7 +538,7 @@ fn load_from_cache_unchecked(dir: &Path, cache_path: &Path, text: bool) -> Optio
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
     let parts = each_block(&reader, Vec::new, |out, b, buf| {
         for (k, (m, p)) in reader.block_ref(b, buf, text)?.into_iter().enumerate() {
-            out.push((reroot(p, &dir.join(m.rel)), reader.entry_id(b, k)));
+            out.push((reroot(p, dir.join(m.rel)), reader.entry_id(b, k)));
         }
         Ok(())
     })
