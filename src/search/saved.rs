@@ -104,49 +104,76 @@ pub fn refresh(dir: &Path, posts: &[Post], generation: Option<u64>, written: boo
 }
 
 /// Saves `index` (which must hold the word index of the text) for the posts
-/// whose [`key`] is `key`: a temporary file renamed over `path`.
+/// whose [`key`] is `key`: a temporary file renamed over `path`. The body is
+/// written in pieces straight from the index (its CRC taken in a first pass
+/// over the same pieces), never gathered in memory: a one-shot `list` that
+/// rewrote the cache peaked with the index and a whole copy of it.
 pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     let (short, Some(words)) = index.parts() else {
         return Err(io::Error::other("the index has no word index of the text"));
     };
-    let dict = words.dict.join("\n");
-    let mut metas = Vec::new();
-    for m in &short.metas {
-        metas.extend_from_slice(&(m.len() as u32).to_le_bytes());
-        metas.extend_from_slice(m.as_bytes());
-    }
+    let dict_len = words.dict.iter().map(|w| w.len()).sum::<usize>() + words.dict.len().saturating_sub(1);
+    let metas_len: usize = short.metas.iter().map(|m| 4 + m.len()).sum();
     let counts = [
-        dict.len(),
+        dict_len,
         short.text.len(),
-        metas.len(),
+        metas_len,
         words.postings.len(),
         words.word_starts.len(),
         short.hays.len(),
     ];
-    let mut body = Vec::new();
-    for c in counts {
-        body.extend_from_slice(&u32::try_from(c).map_err(io::Error::other)?.to_le_bytes());
+    let mut counted = [0u32; 6];
+    for (c, n) in counted.iter_mut().zip(counts) {
+        *c = u32::try_from(n).map_err(io::Error::other)?;
     }
-    body.extend_from_slice(&metas);
-    body.extend_from_slice(dict.as_bytes());
-    body.extend_from_slice(short.text.as_bytes());
-    body.extend_from_slice(&words.postings);
     let head = head_len();
-    while !(head + body.len()).is_multiple_of(4) {
-        body.push(0);
-    }
-    let spans = short.hays.iter().flat_map(|h| [h.start, h.title_end, h.source_start, h.end, h.meta]);
-    for v in words.word_starts.iter().copied().chain(spans) {
-        body.extend_from_slice(&v.to_le_bytes());
-    }
+    let before_padding = 24 + metas_len + dict_len + short.text.len() + words.postings.len();
+    let padding = (4 - (head + before_padding) % 4) % 4;
+    // The body, a piece at a time, to `out`.
+    let body = |out: &mut dyn FnMut(&[u8]) -> io::Result<()>| -> io::Result<()> {
+        for c in counted {
+            out(&c.to_le_bytes())?;
+        }
+        for m in &short.metas {
+            out(&(m.len() as u32).to_le_bytes())?;
+            out(m.as_bytes())?;
+        }
+        for (i, w) in words.dict.iter().enumerate() {
+            if i > 0 {
+                out(b"\n")?;
+            }
+            out(w.as_bytes())?;
+        }
+        out(short.text.as_bytes())?;
+        out(&words.postings)?;
+        out(&[0u8; 3][..padding])?;
+        let spans = short.hays.iter().flat_map(|h| [h.start, h.title_end, h.source_start, h.end, h.meta]);
+        let mut chunk = Vec::with_capacity(64 * 1024);
+        for v in words.word_starts.iter().copied().chain(spans) {
+            chunk.extend_from_slice(&v.to_le_bytes());
+            if chunk.len() >= 64 * 1024 {
+                out(&chunk)?;
+                chunk.clear();
+            }
+        }
+        out(&chunk)
+    };
+    let mut crc = crc32fast::Hasher::new();
+    body(&mut |b| {
+        crc.update(b);
+        Ok(())
+    })?;
+    let crc = crc.finalize();
     crate::store::paths::replace_cache_file(path, |f| {
+        let mut f = io::BufWriter::with_capacity(256 * 1024, f);
         f.write_all(MAGIC)?;
         let version = env!("CARGO_PKG_VERSION").as_bytes();
         f.write_all(&[version.len() as u8])?;
         f.write_all(version)?;
         f.write_all(&key.to_le_bytes())?;
-        f.write_all(&crc32fast::hash(&body).to_le_bytes())?;
-        f.write_all(&body)
+        f.write_all(&crc.to_le_bytes())?;
+        body(&mut |b| f.write_all(b))?;
+        f.flush()
     })
 }
 

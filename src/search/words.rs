@@ -79,11 +79,16 @@ impl Forward {
         TextWords { dict, postings, word_starts, posts: n_posts as u32 }
     }
 
-    /// As [`Forward::join`], of only the posts `order` names (by their
-    /// place in the parts, one after the other), in that order, renumbered
-    /// straight into one list (no joined copy of every post first); `None`
-    /// when it names one there is not.
-    fn join_pick(parts: Vec<Forward>, order: &[u32]) -> Option<Forward> {
+    /// The word index of only the posts `order` names (by their place in
+    /// the parts, one after the other), in that order: what
+    /// [`Forward::join`] then [`Forward::invert`] give for those posts, made
+    /// from the parts as they are. No joined copy of every post's words is
+    /// made, and each word's posts are gathered a quarter of the dictionary
+    /// at a time (four passes over the parts): the parts and a quarter of the
+    /// postings are in memory at once, not the parts and all of them twice
+    /// (the peak of a `list` that rewrote the cache of 100,000 posts).
+    /// `None` when `order` names a post there is not.
+    fn invert_picked(parts: Vec<Forward>, order: &[u32]) -> Option<TextWords> {
         let mut dict: Vec<Box<str>> = parts.iter().flat_map(|p| p.dict.iter().cloned()).collect();
         dict.sort_unstable();
         dict.dedup();
@@ -110,20 +115,58 @@ impl Forward {
             bounds.push(next);
             next += part.starts.len().saturating_sub(1);
         }
-        let mut ids = Vec::new();
-        let mut starts = Vec::with_capacity(order.len() + 1);
-        starts.push(0u32);
-        for &e in order {
+        // Each post of `order`: its words, as joined ids.
+        let words_of = |e: u32| -> Option<(&[u32], &[u32])> {
             let e = e as usize;
             let p = bounds.partition_point(|&b| b <= e).checked_sub(1)?;
             let (part, rank, local) = (parts.get(p)?, ranks.get(p)?, e - bounds[p]);
             let (a, b) = (*part.starts.get(local)?, *part.starts.get(local + 1)?);
-            for &id in part.ids.get(a as usize..b as usize)? {
-                ids.push(*rank.get(id as usize)?);
+            Some((part.ids.get(a as usize..b as usize)?, rank))
+        };
+        let mut at = vec![0u32; dict.len() + 1];
+        for &e in order {
+            let (ids, rank) = words_of(e)?;
+            for &id in ids {
+                at[*rank.get(id as usize)? as usize + 1] += 1;
             }
-            starts.push(ids.len() as u32);
         }
-        Some(Forward { dict, ids, starts })
+        for i in 1..at.len() {
+            at[i] += at[i - 1];
+        }
+        let total = at[dict.len()] as usize;
+        let mut postings = Vec::with_capacity(total + total / 4);
+        let mut word_starts = Vec::with_capacity(at.len());
+        word_starts.push(0);
+        let mut lo = 0usize;
+        while lo < dict.len() {
+            // The words from `lo` whose posts are about a quarter of all.
+            let goal = at[lo] as usize + total / 4 + 1;
+            let hi = (lo + 1 + at[lo + 1..].partition_point(|&a| (a as usize) < goal)).min(dict.len());
+            let base = at[lo];
+            let mut posts = vec![0u32; (at[hi] - base) as usize];
+            let mut fill: Vec<u32> = at[lo..hi].iter().map(|a| a - base).collect();
+            for (place, &e) in order.iter().enumerate() {
+                let (ids, rank) = words_of(e)?;
+                for &id in ids {
+                    let w = *rank.get(id as usize)? as usize;
+                    if (lo..hi).contains(&w) {
+                        posts[fill[w - lo] as usize] = place as u32;
+                        fill[w - lo] += 1;
+                    }
+                }
+            }
+            for w in lo..hi {
+                let mut prev = 0;
+                for &post in &posts[(at[w] - base) as usize..(at[w + 1] - base) as usize] {
+                    push_varint(&mut postings, post - prev);
+                    prev = post;
+                }
+                word_starts.push(postings.len() as u32);
+            }
+            lo = hi;
+        }
+        postings.shrink_to_fit();
+        Some(TextWords { dict, postings, word_starts, posts: order.len() as u32 })
     }
 
     /// One forward index of the posts of several, in order.
@@ -301,7 +344,7 @@ impl TextWords {
             vec![Some(b.forward())]
         });
         let forwards: Vec<Forward> = forwards.into_iter().collect::<Option<_>>()?;
-        Some(Forward::join_pick(forwards, order)?.invert())
+        Forward::invert_picked(forwards, order)
     }
 
     /// How many posts are indexed.
