@@ -871,3 +871,70 @@ fn a_first_screen_of_the_newest_posts_is_replaced_by_the_whole_feed() {
     press(&mut app, &o, "A");
     assert_eq!(app.mode(), Mode::Confirm, "now every post can be marked");
 }
+
+/// Issue 25: posts that came from the cache without their tldr and summary
+/// (the reader keeps them there) ask for the shown post's text, show it
+/// when it comes, ask for every post's when a query reads the text (then
+/// match as the whole feed does), and have the word index of the text made
+/// from the cache, not from the texts they lack.
+#[test]
+fn posts_without_their_text_read_it_when_shown_or_searched() {
+    use linkfeed::app::Effect;
+    let whole = sample_feed();
+    let texts: Vec<(String, String)> =
+        whole.posts.iter().map(|p| (p.tldr.clone(), p.summary.clone())).collect();
+    let light = || {
+        let mut f = sample_feed();
+        for (i, p) in f.posts.iter_mut().enumerate() {
+            p.entry = Some(i as u32);
+            p.leave_out_long_text();
+        }
+        f.cache_generation = Some(7);
+        f
+    };
+    let mut app = app_with(light(), 120, 30);
+    let shown = app.current().and_then(|p| p.entry).expect("a post from the cache");
+    let want = &texts[shown as usize];
+    assert!(!want.1.is_empty(), "the newest sample post has a summary");
+    assert_eq!(app.update(Action::Resize(120, 30)), Some(Effect::ReadTexts(7, vec![shown])));
+    let head: String = want.1.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    assert!(!screen(&app).contains(&head), "not shown before it is read");
+    app.update(Action::Texts(7, Ok(vec![(shown, want.0.clone(), want.1.clone())])));
+    assert_eq!(app.current().map(|p| p.summary.as_str()), Some(want.1.as_str()));
+    assert!(screen(&app).contains(&head), "{}", screen(&app));
+    // A word with capitals reads the text: every post's is asked for once,
+    // and with it in, the matches are the whole feed's.
+    let o = FakeHost::default();
+    press(&mut app, &o, "/");
+    assert_eq!(app.update(Action::Type("Linux".into())), Some(Effect::ReadLongText(7)));
+    assert_ne!(app.update(Action::Resize(120, 30)), Some(Effect::ReadLongText(7)), "asked once");
+    let mut reference = sample_app(120, 30);
+    press(&mut reference, &o, "/Linux");
+    let titles = |a: &linkfeed::app::App| -> Vec<String> {
+        a.matches().iter().map(|m| a.posts()[m.idx].title.clone()).collect()
+    };
+    assert!(!titles(&reference).is_empty());
+    assert_ne!(titles(&app), titles(&reference), "some post says it only in its text");
+    app.update(Action::LongText(7, Some(texts.clone())));
+    assert_eq!(titles(&app), titles(&reference));
+    // No saved word index fits: it is made from the cache, in order.
+    let mut app = app_with(light(), 120, 30);
+    let order: Vec<u32> = app.posts().iter().filter_map(|p| p.entry).collect();
+    let mut key = None;
+    for _ in 0..50 {
+        match app.update(Action::Idle) {
+            Some(Effect::LoadIndex(k)) => {
+                key = Some(k);
+                break;
+            }
+            Some(Effect::ReadTexts(g, entries)) => {
+                let answer =
+                    entries.iter().map(|&e| (e, texts[e as usize].0.clone(), texts[e as usize].1.clone()));
+                app.update(Action::Texts(g, Ok(answer.collect())));
+            }
+            _ => {}
+        }
+    }
+    let key = key.expect("the idle work asks for the saved index");
+    assert_eq!(app.update(Action::SavedIndex(key, None)), Some(Effect::BuildTextWords(key, 7, order)));
+}

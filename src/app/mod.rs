@@ -101,6 +101,15 @@ pub enum Action {
     /// The search index saved for the posts with this key (after
     /// `Effect::LoadIndex`), with the word index of the text; or none fits.
     SavedIndex(u32, Option<Box<Index>>),
+    /// The tldr and summary of these posts (by entry) from the parse cache's
+    /// writing named (after `Effect::ReadTexts`), or why they could not be read.
+    Texts(u64, Result<Vec<(u32, String, String)>, String>),
+    /// Every entry's tldr and summary from the parse cache's writing named
+    /// (after `Effect::ReadLongText`), or none: it was written again.
+    LongText(u64, Option<Vec<(String, String)>>),
+    /// The word index of the text of the posts with this key, made from the
+    /// parse cache (after `Effect::BuildTextWords`); or none could be.
+    TextWords(u32, Option<Box<crate::search::words::TextWords>>),
     /// A left click at this column and row.
     Click(u16, u16),
     /// The wheel turned (down when true) over this column and row.
@@ -147,6 +156,19 @@ pub enum Effect {
     /// Keep this search index (with the word index of the text) of the
     /// posts with this key for the next run.
     SaveIndex(u32, Box<Index>),
+    /// Read the tldr and summary of these posts (by entry) from the parse
+    /// cache's writing named: the posts came without them (a feed loaded
+    /// from the cache keeps them there, not in memory). They come back as
+    /// `Action::Texts`.
+    ReadTexts(u64, Vec<u32>),
+    /// Read every entry's tldr and summary from the parse cache's writing
+    /// named, in the background (a query that reads the text, with posts
+    /// that do not hold it): `Action::LongText`.
+    ReadLongText(u64),
+    /// Make the word index of the text of the posts with this key (their
+    /// entries, in order) from the parse cache's writing named, in the
+    /// background: `Action::TextWords`.
+    BuildTextWords(u32, u64, Vec<u32>),
 }
 
 /// Where the word index of the long text stands (see [`App::warm_up`]).
@@ -204,6 +226,8 @@ impl App {
                 root: std::path::PathBuf::new(),
                 generation: None,
                 text_pending: false,
+                texts_unreadable: false,
+                long_text_asked: false,
                 sections: Vec::new(),
                 new_posts: std::collections::HashSet::new(),
                 syncing: false,
@@ -295,7 +319,31 @@ impl App {
         self.article_follows_selection();
         self.refresh_detail();
         self.count_views();
-        effect.or_else(|| self.body_request())
+        effect.or_else(|| self.body_request()).or_else(|| self.text_request())
+    }
+
+    /// Every post's text, from the cache, once (`Effect::ReadLongText`).
+    pub(super) fn ask_long_text(&mut self) -> Option<Effect> {
+        let generation =
+            self.feed.generation.filter(|_| !self.feed.long_text_asked && self.feed.text_pending)?;
+        self.feed.long_text_asked = true;
+        Some(Effect::ReadLongText(generation))
+    }
+
+    /// The selected post's tldr and summary, when the post came without
+    /// them and they can be read from the cache (each post asked once: an
+    /// answer that does not bring it stops the asking).
+    fn text_request(&mut self) -> Option<Effect> {
+        if !self.feed.text_pending || self.feed.texts_unreadable {
+            return None;
+        }
+        let generation = self.feed.generation?;
+        // A query that reads the text needs every post's.
+        if self.filter.query.reads_long_text() && !self.feed.long_text_asked {
+            return self.ask_long_text();
+        }
+        let post = self.current()?;
+        (post.left_out != 0).then_some(Effect::ReadTexts(generation, vec![post.entry?]))
     }
 
     /// The selected post's body, when it lives on disk and has not been
@@ -395,6 +443,8 @@ impl App {
         self.feed.partial = feed.partial;
         self.feed.generation = feed.cache_generation;
         self.feed.text_pending = feed.posts.iter().any(|p| p.left_out != 0);
+        self.feed.texts_unreadable = false;
+        self.feed.long_text_asked = false;
         // The files may have changed: bodies are read again.
         self.view.bodies.clear();
         self.view.detail_for = None;

@@ -52,6 +52,11 @@ pub(super) struct FeedView {
     /// The posts came without their tldr and summary (a first screen from
     /// the cache); the check after it puts them back.
     pub(super) text_pending: bool,
+    /// The cache could not give a post's text: not asked again (until the
+    /// feed is read again).
+    pub(super) texts_unreadable: bool,
+    /// Every post's text was asked for (a query that reads it).
+    pub(super) long_text_asked: bool,
     /// Every section: folder name, title, posts.
     pub(super) sections: Vec<(String, String, usize)>,
     /// The posts the last sync brought (`is:new`, a `+` in the list).

@@ -25,12 +25,66 @@ impl App {
                             self.filter.index = Some(*saved);
                             self.filter.text_words = WordIndex::Waiting;
                         }
+                        // The posts do not hold their text: it is read from
+                        // the cache, in the background (the state stays
+                        // `Asked` until it comes).
+                        _ if self.feed.text_pending => {
+                            let order: Option<Vec<u32>> = self.feed.posts.iter().map(|p| p.entry).collect();
+                            return match (self.feed.generation, order) {
+                                (Some(g), Some(order)) => Some(Effect::BuildTextWords(key, g, order)),
+                                _ => self.ask_long_text(),
+                            };
+                        }
                         _ => {
                             self.filter.text_words =
                                 WordIndex::Building(key, crate::search::words::Builder::new())
                         }
                     }
                 }
+            }
+            Action::TextWords(key, words) => {
+                if let WordIndex::Asked(asked) = self.filter.text_words
+                    && asked == key
+                {
+                    match (words, self.filter.index.as_mut()) {
+                        (Some(words), Some(index)) if words.len() == self.feed.posts.len() => {
+                            index.set_text(std::sync::Arc::new(*words));
+                            self.filter.text_words = WordIndex::Waiting;
+                            if !self.filter.query.is_empty() {
+                                self.refilter_keeping();
+                            }
+                            let index = self.filter.index.clone()?;
+                            return Some(Effect::SaveIndex(key, Box::new(index)));
+                        }
+                        // Built from the posts' text instead, once it is in.
+                        _ => return self.ask_long_text(),
+                    }
+                }
+            }
+            Action::Texts(generation, Ok(texts)) if Some(generation) == self.feed.generation => {
+                for (entry, tldr, summary) in texts {
+                    if let Some(p) = self.feed.posts.iter_mut().find(|p| p.entry == Some(entry)) {
+                        p.put_back_long_text(tldr, summary);
+                    }
+                }
+                self.view.detail_for = None;
+                if self.current().is_some_and(|p| p.left_out != 0) {
+                    self.feed.texts_unreadable = true;
+                }
+            }
+            Action::Texts(generation, Err(_)) if Some(generation) == self.feed.generation => {
+                self.feed.texts_unreadable = true
+            }
+            // For posts read since: nothing to do.
+            Action::Texts(..) => {}
+            Action::LongText(generation, _) if Some(generation) != self.feed.generation => {}
+            Action::LongText(_, Some(texts)) => self.put_back_long_text(texts),
+            Action::LongText(_, None) => {
+                self.feed.texts_unreadable = true;
+                self.say(
+                    "could not read the posts' text from the cache; r reads the feed again".into(),
+                    true,
+                );
             }
             Action::Resize(w, h) => {
                 self.view.size = (w, h);
@@ -121,12 +175,7 @@ impl App {
             Action::Saved(Ok(())) => {}
             // A check that found the files as cached loads nothing: the
             // feed in hand stands (never replaced by the empty one).
-            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => {
-                self.feed.checking_cache = false;
-                if let Some(texts) = feed.long_text {
-                    self.put_back_long_text(texts);
-                }
-            }
+            Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.feed.checking_cache = false,
             Action::Reloaded(Ok(feed)) if self.feed.checking_cache => {
                 // The check of the cache the first screen came from (after a
                 // first screen of the newest posts only, the whole feed).

@@ -147,7 +147,6 @@ pub(super) fn assemble_arranged(
         link_groups: Some(groups),
         new_posts: None,
         cache_generation: None,
-        long_text: None,
         partial: None,
     };
     feed.stats.arranged = arranged;

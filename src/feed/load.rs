@@ -557,6 +557,36 @@ fn load_from_cache_unchecked(dir: &Path, cache_path: &Path, text: bool) -> Optio
     Some(feed)
 }
 
+/// The tldr and summary of each of `entries` from the parse cache of `dir`,
+/// when it is still the writing `generation` (the posts in hand came from
+/// it without them): only the text parts of the blocks that hold them are
+/// read. The reader's detail pane asks for the post it shows.
+pub fn texts_of(
+    dir: &Path,
+    cache_path: &Path,
+    generation: u64,
+    entries: &[u32],
+) -> Result<Vec<(u32, String, String)>, String> {
+    let reader = cache::Reader::open(cache_path, &cache::root_key(dir))?.ok_or("the cache is gone")?;
+    if reader.generation() != generation {
+        return Err("the cache was written again".into());
+    }
+    let firsts: Vec<u32> = (0..reader.blocks()).map(|b| reader.entry_id(b, 0)).collect();
+    let mut out = Vec::with_capacity(entries.len());
+    // The block whose text part is in hand, and that text.
+    let (mut buf, mut held, mut texts) = (Vec::new(), None, Vec::new());
+    for &e in entries {
+        let b = firsts.partition_point(|&f| f <= e).checked_sub(1).ok_or("no such entry")?;
+        if held != Some(b) {
+            texts = reader.block_text(b, &mut buf)?;
+            held = Some(b);
+        }
+        let (tldr, summary) = texts.get_mut((e - firsts[b]) as usize).ok_or("no such entry")?;
+        out.push((e, std::mem::take(tldr), std::mem::take(summary)));
+    }
+    Ok(out)
+}
+
 /// Every entry's tldr and summary (by entry number) from the parse cache of
 /// `dir`, when it is still the writing `generation` (the posts in hand came
 /// from it without them: [`LoadOptions::unchecked_light`]); read a block's

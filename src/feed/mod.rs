@@ -20,7 +20,7 @@ mod walk;
 pub mod watch;
 
 pub use assemble::{arrival, assemble, assemble_in, sort_newest_first, tag_counts};
-pub use load::{LoadOptions, cache_holds, check_dir, load, long_text_of};
+pub use load::{LoadOptions, cache_holds, check_dir, load, long_text_of, texts_of};
 pub use newest::NEWEST;
 pub use read::{parse_bytes, read_body};
 pub use walk::{is_post_file, walk, walk_dirs};
@@ -96,11 +96,6 @@ pub struct Feed {
     /// unchanged, or just written to it): that writing's generation, which
     /// names these posts for the saved search index.
     pub cache_generation: Option<u64>,
-    /// From the check after a first screen drawn without the long text
-    /// (`LoadOptions::unchecked_light`) that found the cache holds: every
-    /// entry's tldr and summary, by entry number (`Post::entry`), to put
-    /// back into the posts in hand.
-    pub long_text: Option<Vec<(String, String)>>,
     /// Only the newest posts, for a first screen ([`LoadOptions::newest`]):
     /// how many posts the whole feed has (the load after it brings them).
     pub partial: Option<usize>,

@@ -164,6 +164,16 @@ mod tests {
         assert_eq!(&**rows[0].1, "The Blog");
         assert_eq!(rows[0].2.len(), 1, "the oldest post is folded into the newest's row");
         assert_eq!(rows[0].3, "Said 11.");
+        // A post's text read back by its entry, from that writing only.
+        let generation = cache::Reader::open(&cache, &cache::root_key(&dir))
+            .ok()
+            .flatten()
+            .map(|r| r.generation())
+            .expect("the cache");
+        let entry = first.posts[0].entry.expect("numbered");
+        let texts = super::super::texts_of(&dir, &cache, generation, &[entry]).expect("read");
+        assert_eq!(texts, vec![(entry, String::new(), "Said 11.".to_string())]);
+        assert!(super::super::texts_of(&dir, &cache, generation ^ 1, &[entry]).is_err());
         // Not larger than the rows asked: the whole is loaded instead.
         assert!(load(&dir, &cache, 12).is_none());
         // Without the saved order: none.

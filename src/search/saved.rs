@@ -85,11 +85,24 @@ pub fn build_from_cache(dir: &Path, generation: u64, posts: &[Post]) -> Option<I
         return None;
     }
     let order: Vec<u32> = posts.iter().map(|p| p.entry).collect::<Option<_>>()?;
-    let part = |b: usize| reader.block_text(b, &mut Vec::new()).ok();
-    let words = TextWords::build_from_parts(reader.blocks(), part, &order)?;
+    let words = text_words_from(&reader, &order)?;
     let mut index = Index::new(posts);
     index.set_text(std::sync::Arc::new(words));
     Some(index)
+}
+
+/// The word index of the text of the posts whose entries are `order` (in
+/// that order), from the parse cache of `dir` when it is still the writing
+/// `generation`: the reader's, for posts that do not hold their text.
+pub fn text_words_from_cache(dir: &Path, generation: u64, order: &[u32]) -> Option<TextWords> {
+    use crate::feed::cache;
+    let reader = cache::Reader::open(&cache::path_for(dir)?, &cache::root_key(dir)).ok()??;
+    (reader.generation() == generation).then(|| text_words_from(&reader, order))?
+}
+
+fn text_words_from(reader: &crate::feed::cache::Reader, order: &[u32]) -> Option<TextWords> {
+    let part = |b: usize| reader.block_text(b, &mut Vec::new()).ok();
+    TextWords::build_from_parts(reader.blocks(), part, order)
 }
 
 /// After a load that wrote the parse cache of `dir` (`written`), the search

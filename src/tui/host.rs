@@ -80,6 +80,17 @@ pub trait Host {
     fn read_body(&self, path: &std::path::Path) -> Result<String, String> {
         crate::feed::read_body(path)
     }
+    /// The tldr and summary of these posts (by entry) from the feed's parse
+    /// cache, when it is still the writing `generation`.
+    fn read_texts(&self, _generation: u64, _entries: &[u32]) -> Result<Vec<(u32, String, String)>, String> {
+        Err("no parse cache".into())
+    }
+    /// Every entry's tldr and summary from the parse cache, in the
+    /// background: `Action::LongText`.
+    fn read_long_text(&self, _generation: u64) {}
+    /// The word index of the text of the posts with these entries, from the
+    /// parse cache, in the background: `Action::TextWords`.
+    fn build_text_words(&self, _key: u32, _generation: u64, _order: Vec<u32>) {}
 }
 
 /// The OSC 52 sequence that asks the terminal (through SSH and tmux) to put
@@ -155,6 +166,9 @@ pub struct SystemHost {
     /// Where the feed's search index (with the word index of the text) is
     /// kept between runs, beside the parse cache; `None`: built every run.
     pub index_file: Option<std::path::PathBuf>,
+    /// The feed folder and its parse cache, where the posts' text is read
+    /// from when they do not hold it.
+    pub feed_cache: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 impl SystemHost {
@@ -172,6 +186,7 @@ impl SystemHost {
             outbox,
             article_options: crate::article::Options::default(),
             index_file: None,
+            feed_cache: None,
         }
     }
 
@@ -204,6 +219,32 @@ impl Host for SystemHost {
 
     fn load_index(&self, key: u32) -> Option<crate::search::Index> {
         crate::search::saved::load(self.index_file.as_deref()?, key)
+    }
+
+    fn read_texts(&self, generation: u64, entries: &[u32]) -> Result<Vec<(u32, String, String)>, String> {
+        let (dir, cache) = self.feed_cache.as_ref().ok_or("no parse cache")?;
+        crate::feed::texts_of(dir, cache, generation, entries)
+    }
+
+    fn read_long_text(&self, generation: u64) {
+        let outbox = self.outbox.clone();
+        let Some((dir, cache)) = self.feed_cache.clone() else {
+            return outbox.send(Action::LongText(generation, None));
+        };
+        std::thread::spawn(move || {
+            outbox.send(Action::LongText(generation, crate::feed::long_text_of(&dir, &cache, generation)))
+        });
+    }
+
+    fn build_text_words(&self, key: u32, generation: u64, order: Vec<u32>) {
+        let outbox = self.outbox.clone();
+        let Some((dir, _)) = self.feed_cache.clone() else {
+            return outbox.send(Action::TextWords(key, None));
+        };
+        std::thread::spawn(move || {
+            let words = crate::search::saved::text_words_from_cache(&dir, generation, &order);
+            outbox.send(Action::TextWords(key, words.map(Box::new)))
+        });
     }
 
     /// A failure costs only the next run's time (it builds the index again).

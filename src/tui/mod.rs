@@ -106,6 +106,18 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.save_index(key, &index);
                 None
             }
+            Effect::ReadTexts(generation, entries) => {
+                let result = host.read_texts(generation, &entries);
+                app.update(Action::Texts(generation, result))
+            }
+            Effect::ReadLongText(generation) => {
+                host.read_long_text(generation);
+                None
+            }
+            Effect::BuildTextWords(key, generation, order) => {
+                host.build_text_words(key, generation, order);
+                None
+            }
         };
     }
 }

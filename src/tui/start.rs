@@ -87,8 +87,6 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             feed::load(&source, &options)
         })
     };
-    // The parse cache's writing the first screen came from.
-    let first_generation: Arc<std::sync::Mutex<Option<u64>>> = Arc::default();
     // The first load after a first screen drawn from the cache is its check:
     // when every file is as cached, nothing is loaded again.
     let check_first = Arc::new(AtomicBool::new(false));
@@ -101,7 +99,6 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     let mut reloader = {
         let (source, check_first) = (source.clone(), Arc::clone(&check_first));
         let first_partial = Arc::clone(&first_partial);
-        let first_generation = Arc::clone(&first_generation);
         let git = resolved_git.clone();
         let outbox = inbox.outbox();
         let report = move |r: Reload| {
@@ -119,20 +116,24 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
                 && let Some(path) = feed::cache::path_for(dir)
                 && feed::cache_holds(dir, &path)
             {
-                // The posts in hand lack their long text: it comes from the
-                // same writing of the cache (else the feed is loaded whole).
-                let generation = first_generation.lock().ok().and_then(|g| *g);
-                let texts = generation.and_then(|g| feed::long_text_of(dir, &path, g));
-                if generation.is_none() || texts.is_some() {
-                    let mut unchanged = Feed::default();
-                    unchanged.stats.checked_unchanged = true;
-                    unchanged.long_text = texts;
-                    return Ok(unchanged);
-                }
+                // The posts in hand stand; they lack their long text, which
+                // is read from the cache when a post is shown (or a query
+                // reads it), so it is never all in memory for nothing.
+                let mut unchanged = Feed::default();
+                unchanged.stats.checked_unchanged = true;
+                return Ok(unchanged);
             }
-            let mut f = feed::load(&source, &LoadOptions { use_cache, ..Default::default() })
-                .map(|f| f.visible(drafts))
-                .map_err(|e| e.to_string())?;
+            // From the cache, the posts come without their tldr and summary
+            // (read back by entry when wanted); unless they are not exactly
+            // one writing's (a file that could not be cached): then with them.
+            let light = use_cache && matches!(source, Source::Dir(_));
+            let options = LoadOptions { use_cache, long_text: !light, ..Default::default() };
+            let mut f = feed::load(&source, &options).map_err(|e| e.to_string())?;
+            if light && f.cache_generation.is_none() {
+                f = feed::load(&source, &LoadOptions { use_cache, ..Default::default() })
+                    .map_err(|e| e.to_string())?;
+            }
+            let mut f = f.visible(drafts);
             // A synced feed's newness is read again with it: a sync done
             // elsewhere (or `r` after one) shows its `+` marks.
             if let Some((g, dir)) = &git {
@@ -159,6 +160,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     opener.article_options = config.article_options();
     if let (Source::Dir(dir), true) = (&source, use_cache) {
         opener.index_file = feed::cache::index_path_for(dir);
+        opener.feed_cache = feed::cache::path_for(dir).map(|cache| (dir.clone(), cache));
     }
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;
@@ -207,10 +209,8 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         let mut feed = feed.map_err(io::Error::other)?.visible(drafts);
         if feed.stats.unchecked {
             // Drawn from the cache: check it against the files now.
-            // Drawn without the long text (`unchecked_light`).
-            if let Ok(mut g) = first_generation.lock() {
-                *g = feed.cache_generation;
-            }
+            // Drawn without the long text (`unchecked_light`): it is read
+            // from the cache when wanted.
             first_partial.store(feed.partial.is_some(), std::sync::atomic::Ordering::SeqCst);
             check_first.store(true, std::sync::atomic::Ordering::SeqCst);
             opener.check_after_first_frame.set(true);
