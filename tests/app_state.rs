@@ -872,6 +872,40 @@ fn a_first_screen_of_the_newest_posts_is_replaced_by_the_whole_feed() {
     assert_eq!(app.mode(), Mode::Confirm, "now every post can be marked");
 }
 
+/// Issue 25: a view restored at start (`remember_view`) over a first screen
+/// of the newest posts keeps a section none of them is in, and selects its
+/// post once the whole feed comes.
+#[test]
+fn a_view_restored_over_the_newest_posts_holds_until_the_whole_feed() {
+    let whole = whole_sample();
+    let n = whole.posts.len();
+    let mut first = whole_sample();
+    first.posts.truncate(1);
+    first.files = 1;
+    first.pages = 0;
+    first.link_groups = None;
+    first.partial = Some(n);
+    first.stats.unchecked = true;
+    let in_first: Vec<String> = first.posts.iter().map(|p| p.section.to_string()).collect();
+    let older = whole
+        .posts
+        .iter()
+        .rev()
+        .find(|p| !in_first.contains(&p.section.to_string()))
+        .expect("an older section");
+    let (section, path, title) = (older.section.to_string(), older.path.clone(), older.title.clone());
+    let mut app = app_with(first, 120, 30);
+    app.update(Action::Restore(linkfeed::app::SavedView {
+        section: Some(section.clone()),
+        query: String::new(),
+        selected: Some(path),
+    }));
+    assert!(app.matches().is_empty(), "none of the newest posts is in {section}");
+    app.update(Action::Reloaded(Ok(Box::new(whole))));
+    assert_eq!(selected_title(&app), title);
+    assert!(app.count_label().contains(" of "), "still the section's view: {}", app.count_label());
+}
+
 /// Issue 25: posts that came from the cache without their tldr and summary
 /// (the reader keeps them there) ask for the shown post's text, show it
 /// when it comes, ask for every post's when a query reads the text (then

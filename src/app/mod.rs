@@ -228,6 +228,7 @@ impl App {
                 text_pending: false,
                 texts_unreadable: false,
                 long_text_asked: false,
+                restore_selection: None,
                 sections: Vec::new(),
                 new_posts: std::collections::HashSet::new(),
                 syncing: false,
@@ -428,7 +429,10 @@ impl App {
         if let Some(new) = &feed.new_posts {
             self.feed.new_posts = new.iter().cloned().collect();
         }
-        let keep = self.current().map(|p| p.path.clone());
+        // A post a restored view had selected that the newest posts alone
+        // did not hold is selected once the whole feed is in.
+        let restore = if feed.partial.is_none() { self.feed.restore_selection.take() } else { None };
+        let keep = restore.or_else(|| self.current().map(|p| p.path.clone()));
         self.feed.skipped = feed.skipped();
         let mut problems = feed.problems;
         problems.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.path.cmp(&b.path)));
@@ -457,7 +461,9 @@ impl App {
             .into_iter()
             .filter_map(|(name, title)| {
                 let n = counts.get(name.as_str()).copied().unwrap_or(0);
-                (n > 0).then_some((name, title, n))
+                // The newest posts alone hold only some sections: every one
+                // is kept, so a view of another opens (and fills a moment later).
+                (n > 0 || feed.partial.is_some()).then_some((name, title, n))
             })
             .collect();
         if self.view.section.as_ref().is_some_and(|s| !self.feed.sections.iter().any(|(n, _, _)| n == s)) {

@@ -108,9 +108,12 @@ impl App {
         self.filter.query_text = crate::text::sanitize::one_line(&saved.query);
         self.refilter_keeping();
         self.view.offset = 0;
-        let at = saved.selected.and_then(|p| {
-            self.view.matches.iter().position(|m| self.feed.posts.get(m.idx).is_some_and(|x| x.path == p))
+        let at = saved.selected.as_ref().and_then(|p| {
+            self.view.matches.iter().position(|m| self.feed.posts.get(m.idx).is_some_and(|x| &x.path == p))
         });
+        if at.is_none() && self.feed.partial.is_some() {
+            self.feed.restore_selection = saved.selected;
+        }
         self.select(at.unwrap_or(0));
     }
 }
