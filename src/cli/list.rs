@@ -264,8 +264,17 @@ fn print(
         writeln!(out)?;
         return Ok(());
     }
+    // The fields as they are, a tab between: no formatting machinery per
+    // row (100,000 rows of `writeln!` were a tenth of a second start).
     for p in posts {
-        writeln!(out, "{}\t{}\t{}\t{}\t{}", p.day(), p.title, p.source, p.url, p.section)?;
+        let day = p.day();
+        for (i, field) in [day.as_str(), &p.title, &p.source, &p.url, &p.section].into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\t")?;
+            }
+            out.write_all(field.as_bytes())?;
+        }
+        out.write_all(b"\n")?;
     }
     Ok(())
 }
