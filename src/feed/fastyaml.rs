@@ -23,7 +23,10 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
     // byte-order marks, and the spaces and line breaks YAML does not count
     // as such (U+00A0, U+0085, U+2028...) but `str::trim` would, are its to
     // read as well.
-    if !yaml.chars().all(|c| printable(c) && !odd_space(c)) {
+    // Most front matter is ASCII: told by its bytes (for ASCII, the rule
+    // below allows line ends and 0x20..0x7e), the rest char by char.
+    let ascii_ok = |b: &u8| matches!(*b, b'\n' | b'\r' | 0x20..=0x7e);
+    if !yaml.as_bytes().iter().all(ascii_ok) && !yaml.chars().all(|c| printable(c) && !odd_space(c)) {
         return None;
     }
     let lines: Vec<&str> = yaml.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
@@ -208,7 +211,9 @@ fn quoted(text: &str) -> Option<(Value, &str)> {
     let end = quoted_end(text)?;
     let inner = &text[1..end - 1];
     let s = if text.starts_with('\'') {
-        fold(inner).replace("''", "'")
+        // Inside single quotes a quote is only ever doubled.
+        let folded = fold(inner);
+        if folded.contains('\'') { folded.replace("''", "'") } else { folded }
     } else {
         if inner.contains('\n') {
             // Double-quoted and folded: escapes at line ends are subtle; declined.
