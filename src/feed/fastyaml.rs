@@ -24,7 +24,8 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
     // as such (U+00A0, U+0085, U+2028...) but `str::trim` would, are its to
     // read as well.
     // Most front matter is ASCII: told by its bytes (for ASCII, the rule
-    // below allows line ends and 0x20..0x7e), the rest char by char.
+    // below allows line ends and 0x20..0x7e), the rest char by char. So no
+    // line below holds a tab (the reader declines them).
     let ascii_ok = |b: &u8| matches!(*b, b'\n' | b'\r' | 0x20..=0x7e);
     if !yaml.as_bytes().iter().all(ascii_ok) && !yaml.chars().all(|c| printable(c) && !odd_space(c)) {
         return None;
@@ -38,7 +39,7 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
             i += 1;
             continue;
         }
-        if line.contains('\t') || line.starts_with(' ') || line.starts_with('#') {
+        if line.starts_with(' ') || line.starts_with('#') {
             return None;
         }
         let (key, rest) = line.split_once(':')?;
@@ -71,7 +72,7 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
                 let t = l.trim_start_matches(' ');
                 let Some(item) = t.strip_prefix("- ").or_else(|| (t == "-").then_some("")) else { break };
                 // Every item at the first one's indentation.
-                if l.contains('\t') || *indent.get_or_insert(l.len() - t.len()) != l.len() - t.len() {
+                if *indent.get_or_insert(l.len() - t.len()) != l.len() - t.len() {
                     return None;
                 }
                 items.push(scalar_on_one_line(item.trim())?);
@@ -96,7 +97,7 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
                 let mut text = rest.to_string();
                 loop {
                     let next = *lines.get(i)?;
-                    if (!next.starts_with(' ') && !next.trim().is_empty()) || next.contains('\t') {
+                    if !next.starts_with(' ') && !next.trim().is_empty() {
                         return None;
                     }
                     text.push('\n');
@@ -129,7 +130,7 @@ pub fn parse(yaml: &str) -> Option<Vec<(&str, Value)>> {
                     }
                 }
                 let t = next.trim();
-                if !t.is_empty() && (!plain_continuation(t) || next.contains('\t')) {
+                if !t.is_empty() && !plain_continuation(t) {
                     return None;
                 }
                 text.push('\n');

@@ -99,7 +99,7 @@ pub fn one_line(s: &str) -> String {
 /// visible. Newlines are kept; nothing else below U+0020 survives.
 pub fn multi_line(s: &str) -> String {
     // Fast path: plain ASCII whose only control character is `\n`.
-    if s.is_ascii() && !s.bytes().any(|c| (c < 0x20 && c != b'\n') || c == 0x7f) {
+    if s.bytes().all(|c| c == b'\n' || (0x20..0x7f).contains(&c)) {
         return s.to_string();
     }
     let s = repair_mojibake(s);
