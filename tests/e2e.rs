@@ -1098,6 +1098,34 @@ fn a_first_screen_of_the_newest_posts_is_followed_by_the_whole_feed() {
     t.wait_text("EXITED rc=0");
 }
 
+/// Issue 25: a feed read from the cache keeps its summaries there, not in
+/// memory; a quoted phrase (which reads the text itself) has them read in
+/// and finds the post whose summary alone holds it.
+#[test]
+fn a_phrase_finds_a_summary_kept_in_the_cache() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let feed = tmp.path().join("feed");
+    let status = Command::new("cp").arg("-r").arg(LINKS).arg(&feed).status().expect("cp");
+    assert!(status.success());
+    backdate(&feed);
+    let cache = tmp.path().join("cache").to_string_lossy().into_owned();
+    let run =
+        || Tmux::start(&cmdline(&[BIN, &feed.to_string_lossy()]), 110, 30, &[("XDG_CACHE_HOME", &cache)]);
+    let t = run();
+    t.wait_text("44 posts, 44 unread");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    let t = run();
+    t.wait_text("44 posts, 44 unread");
+    t.keys(&["/"]);
+    t.type_text("\"shared ring\"");
+    let s = t.wait_text("1 of 44");
+    assert!(s.contains("Why some platforms turned io_uring off"), "{s}");
+    t.keys(&["Enter"]);
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+}
+
 /// Issue 19: the end-to-end tests pass with a hostile config in the user's
 /// home and leave the user's config, cache, state and data untouched. The
 /// tests run again are those that go through every way the suite starts the
