@@ -838,6 +838,19 @@ fn a_short_word_within_a_section_falls_back_to_letters_in_order_there() {
     assert_eq!(titles(&app), ["Rusty tools", "Running late"]);
 }
 
+/// The first screen's feed of `feed`'s newest `k` posts only, as the
+/// reader's first load gives it (`Feed::partial`: how many the whole has).
+fn newest_of(mut feed: linkfeed::feed::Feed, k: usize) -> linkfeed::feed::Feed {
+    let whole = feed.posts.len();
+    feed.posts.truncate(k);
+    feed.files = k;
+    feed.pages = 0;
+    feed.link_groups = None;
+    feed.partial = Some(whole);
+    feed.stats.unchecked = true;
+    feed
+}
+
 /// Issue 25: a first screen of the newest posts only (`Feed::partial`)
 /// says the rest is being read, builds nothing from them while idle, puts
 /// off what counts or marks every post, and the check's whole feed then
@@ -846,14 +859,7 @@ fn a_short_word_within_a_section_falls_back_to_letters_in_order_there() {
 fn a_first_screen_of_the_newest_posts_is_replaced_by_the_whole_feed() {
     let whole = sample_feed();
     let n = whole.posts.len();
-    let mut first = sample_feed();
-    first.posts.truncate(10);
-    first.files = 10;
-    first.pages = 0;
-    first.link_groups = None;
-    first.partial = Some(n);
-    first.stats.unchecked = true;
-    let mut app = app_with(first, 120, 30);
+    let mut app = app_with(newest_of(sample_feed(), 10), 120, 30);
     let o = FakeHost::default();
     assert_eq!(app.count_label(), format!("{n} posts, reading them…"));
     assert!(!app.needs_warm_up(), "no index or tag counts from ten posts");
@@ -878,14 +884,7 @@ fn a_first_screen_of_the_newest_posts_is_replaced_by_the_whole_feed() {
 #[test]
 fn a_view_restored_over_the_newest_posts_holds_until_the_whole_feed() {
     let whole = whole_sample();
-    let n = whole.posts.len();
-    let mut first = whole_sample();
-    first.posts.truncate(1);
-    first.files = 1;
-    first.pages = 0;
-    first.link_groups = None;
-    first.partial = Some(n);
-    first.stats.unchecked = true;
+    let first = newest_of(whole_sample(), 1);
     let in_first: Vec<String> = first.posts.iter().map(|p| p.section.to_string()).collect();
     let older = whole
         .posts
