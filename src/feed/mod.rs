@@ -2,7 +2,8 @@
 //!
 //! Owns: finding post files (`walk`), reading and parsing them on many
 //! threads (`read`, `frontmatter`, `fastyaml`), the parse cache (`cache`,
-//! and `load`, which takes what still holds from it), assembling posts into
+//! and `load`, which takes what still holds from it; `newest`, the reader's
+//! first screen from the newest posts' blocks alone), assembling posts into
 //! a feed (`assemble`: sections, newest first, duplicate links), Hugo's rules
 //! (`hugo`), and reloading when the folder changes (`watch`). Problems are
 //! collected with the file and line, never fatal for the rest.
