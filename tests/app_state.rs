@@ -935,6 +935,11 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     app.update(Action::Texts(7, Ok(vec![(shown, want.0.clone(), want.1.clone())])));
     assert_eq!(app.current().map(|p| p.summary.as_str()), Some(want.1.as_str()));
     assert!(screen(&app).contains(&head), "{}", screen(&app));
+    // A cache written again meanwhile: said, and not asked again.
+    let mut other = app_with(light(), 120, 30);
+    assert!(other.update(Action::Texts(7, Err("the cache was written again".into()))).is_none());
+    assert!(other.message().is_some_and(|m| m.error && m.text.contains("r reads the feed again")));
+    assert_eq!(other.update(Action::Resize(120, 30)), None, "not asked again");
     // A word with capitals reads the text: every post's is asked for once,
     // and with it in, the matches are the whole feed's.
     let o = FakeHost::default();

@@ -72,8 +72,15 @@ impl App {
                     self.feed.texts_unreadable = true;
                 }
             }
-            Action::Texts(generation, Err(_)) if Some(generation) == self.feed.generation => {
-                self.feed.texts_unreadable = true
+            Action::Texts(generation, Err(e)) if Some(generation) == self.feed.generation => {
+                self.feed.texts_unreadable = true;
+                self.say(
+                    format!(
+                        "could not read the post's text from the cache ({}); r reads the feed again",
+                        sanitize::one_line(&e)
+                    ),
+                    true,
+                );
             }
             // For posts read since: nothing to do.
             Action::Texts(..) => {}
