@@ -226,26 +226,34 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     if head_len() + 24 + padded + n_words.checked_mul(4)? != size {
         return None;
     }
-    let mut bytes = vec![0u8; padded];
-    f.read_exact(&mut bytes).ok()?;
-    let mut numbers = vec![0u32; n_words];
-    f.read_exact(bytemuck::cast_slice_mut(&mut numbers)).ok()?;
+    // Each part read into its own buffer (the text and the postings are
+    // most of the file: kept as read, not copied out of one buffer).
     let mut h = crc32fast::Hasher::new();
     h.update(&counts);
-    h.update(&bytes);
-    h.update(bytemuck::cast_slice(&numbers));
+    let mut part = |n: usize| -> Option<Vec<u8>> {
+        let mut b = vec![0u8; n];
+        f.read_exact(&mut b).ok()?;
+        h.update(&b);
+        Some(b)
+    };
+    let head_bytes = part(metas_len + dict_len)?;
+    let text = String::from_utf8(part(text_len)?).ok()?;
+    let postings = part(n_postings)?;
+    part(padded - bytes_len)?;
+    let mut word_starts = vec![0u32; n_starts];
+    let mut spans = vec![0u32; n_spans * 5];
+    for numbers in [&mut word_starts, &mut spans] {
+        f.read_exact(bytemuck::cast_slice_mut(numbers)).ok()?;
+        h.update(bytemuck::cast_slice(numbers));
+        for v in numbers.iter_mut() {
+            *v = u32::from_le(*v);
+        }
+    }
     if h.finalize() != crc {
         return None;
     }
-    for v in numbers.iter_mut() {
-        *v = u32::from_le(*v);
-    }
-    // The section lines, the dictionary, the short fields' text.
-    let (metas_bytes, rest) = bytes.split_at(metas_len);
-    let (dict_bytes, rest) = rest.split_at(dict_len);
-    let (text, rest) = rest.split_at(text_len);
-    let text = std::str::from_utf8(text).ok()?.to_string();
-    let postings = rest[..n_postings].to_vec();
+    // The section lines, the dictionary.
+    let (metas_bytes, dict_bytes) = head_bytes.split_at(metas_len);
     let mut metas = Vec::new();
     let mut at = 0;
     while at < metas_bytes.len() {
@@ -259,8 +267,6 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
         _ => std::str::from_utf8(dict_bytes).ok()?.split('\n').map(Box::from).collect(),
     };
     // The numbers: where each word's posts start, then the places.
-    let (word_starts, spans) = numbers.split_at(n_starts);
-    let word_starts = word_starts.to_vec();
     let sound_starts = word_starts.first() == Some(&0)
         && word_starts.last().is_some_and(|&e| e as usize == postings.len())
         && word_starts.windows(2).all(|w| w[0] <= w[1])
