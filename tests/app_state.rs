@@ -975,4 +975,6 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     }
     let key = key.expect("the idle work asks for the saved index");
     assert_eq!(app.update(Action::SavedIndex(key, None)), Some(Effect::BuildTextWords(key, 7, order)));
+    // Its answer comes as an action: the loop waits for it, not turning on Idle.
+    assert!(!app.needs_warm_up());
 }

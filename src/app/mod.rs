@@ -519,8 +519,16 @@ impl App {
 
     /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
     pub fn needs_warm_up(&self) -> bool {
-        let text_pending = self.filter.index.as_ref().is_none_or(|i| !i.has_text() || !i.has_short_words());
-        (text_pending || self.pickers.tags_stale || !self.marks.articles_asked || !self.filter.raw_whole)
+        // The word index of the text asked for while the posts lack their
+        // text is made (or the text read) in the background: its answer
+        // comes as an action, so the loop waits for it instead of turning.
+        let text_coming = self.feed.text_pending && matches!(self.filter.text_words, WordIndex::Asked(_));
+        let index_work = self
+            .filter
+            .index
+            .as_ref()
+            .is_none_or(|i| !i.has_short_words() || (!i.has_text() && !text_coming));
+        (index_work || self.pickers.tags_stale || !self.marks.articles_asked || !self.filter.raw_whole)
             && !self.feed.posts.is_empty()
             // Nothing is built (or saved) from the newest posts alone.
             && self.feed.partial.is_none()
