@@ -354,6 +354,15 @@ impl Reader {
         self.footer.blocks.len()
     }
 
+    /// Where entry `entry` is: its block and its place in it (the inverse
+    /// of [`Reader::entry_id`]); `None` for an entry there is not.
+    pub fn locate(&self, entry: u32) -> Option<(usize, usize)> {
+        let blocks = &self.footer.blocks;
+        let b = blocks.partition_point(|x| x.first <= entry).checked_sub(1)?;
+        let k = (entry - blocks[b].first) as usize;
+        (k < blocks[b].count as usize).then_some((b, k))
+    }
+
     /// The entry number of block `b`'s `k`th entry ([`Arranged::order`],
     /// `Post::entry`).
     pub fn entry_id(&self, b: usize, k: usize) -> u32 {

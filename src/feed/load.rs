@@ -571,17 +571,16 @@ pub fn texts_of(
     if reader.generation() != generation {
         return Err("the cache was written again".into());
     }
-    let firsts: Vec<u32> = (0..reader.blocks()).map(|b| reader.entry_id(b, 0)).collect();
     let mut out = Vec::with_capacity(entries.len());
     // The block whose text part is in hand, and that text.
     let (mut buf, mut held, mut texts) = (Vec::new(), None, Vec::new());
     for &e in entries {
-        let b = firsts.partition_point(|&f| f <= e).checked_sub(1).ok_or("no such entry")?;
+        let (b, k) = reader.locate(e).ok_or("no such entry")?;
         if held != Some(b) {
             texts = reader.block_text(b, &mut buf)?;
             held = Some(b);
         }
-        let (tldr, summary) = texts.get_mut((e - firsts[b]) as usize).ok_or("no such entry")?;
+        let (tldr, summary) = texts.get_mut(k).ok_or("no such entry")?;
         out.push((e, std::mem::take(tldr), std::mem::take(summary)));
     }
     Ok(out)

@@ -25,15 +25,9 @@ pub(super) fn load(dir: &Path, cache_path: &Path, rows: usize) -> Option<Feed> {
     }
     let (positions, groups) = newest_positions(total, rows, &arranged.groups);
     // The entries wanted, by block: (index within the block, place here).
-    let firsts: Vec<u32> = (0..reader.blocks()).map(|b| reader.entry_id(b, 0)).collect();
     let mut by_block: std::collections::BTreeMap<usize, Vec<(usize, usize)>> = Default::default();
     for (place, &pos) in positions.iter().enumerate() {
-        let entry = *arranged.order.get(pos)?;
-        let b = firsts.partition_point(|&f| f <= entry).checked_sub(1)?;
-        let k = (entry - firsts[b]) as usize;
-        if k >= reader.block_len(b) {
-            return None;
-        }
+        let (b, k) = reader.locate(*arranged.order.get(pos)?)?;
         by_block.entry(b).or_default().push((k, place));
     }
     let mut slots: Vec<Option<Post>> = (0..positions.len()).map(|_| None).collect();
