@@ -188,10 +188,11 @@ impl App {
                 // first screen of the newest posts only, the whole feed).
                 self.feed.checking_cache = false;
                 let s = feed.stats;
-                if self.feed.partial.is_some() && s.parsed == 0 && s.stale == 0 && feed.cache_note.is_none() {
+                let changed = s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some();
+                if changed || self.feed.partial.is_some() {
                     self.replace_feed(*feed);
-                } else if s.parsed > 0 || s.stale > 0 || feed.cache_note.is_some() {
-                    self.replace_feed(*feed);
+                }
+                if changed {
                     // An edited file is both a stale entry and a parse: counted once.
                     let n = s.parsed.max(s.stale);
                     self.say(
