@@ -60,13 +60,11 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
         Source::Sample => load_sample(),
         Source::Dir(dir) => {
             let path = if options.use_cache { cache::path_for(dir) } else { None };
-            let newest = match (&path, options.unchecked, options.newest) {
-                (Some(path), true, Some(rows)) => super::newest::load(dir, path, rows),
-                _ => None,
-            };
             let unchecked = match (&path, options.unchecked) {
-                _ if newest.is_some() => newest,
-                (Some(path), true) => load_from_cache_unchecked(dir, path, !options.unchecked_light),
+                (Some(path), true) => options
+                    .newest
+                    .and_then(|rows| super::newest::load(dir, path, rows))
+                    .or_else(|| load_from_cache_unchecked(dir, path, !options.unchecked_light)),
                 _ => None,
             };
             match unchecked {
