@@ -110,7 +110,10 @@ fn plain_link_key(raw: &str) -> Option<&str> {
         && !host.ends_with('.')
         && !host.contains("..")
         && !host.contains("xn--")
-        && host.bytes().any(|b| b.is_ascii_lowercase());
+        && host.bytes().any(|b| b.is_ascii_lowercase())
+        // A host whose last label is a number is read as an IPv4 address
+        // (`a.0` then fails to parse): the parser's business.
+        && host.rsplit('.').next().is_some_and(|last| !last.bytes().all(|b| b.is_ascii_digit()) && !last.starts_with("0x"));
     let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/#:+,;=!$&'()*@".contains(&b))
         && !path.contains("/.")
         && !path.contains('#')
@@ -373,6 +376,8 @@ mod tests {
             "https://example.org/./a",
             "ftp://x.org/",
             "https://1.2.3.4/",
+            "http://a.0/A/",
+            "https://example.0x1f/a",
         ];
         for s in to_parser {
             assert_eq!(plain_link_key(s), None, "{s}");
