@@ -955,8 +955,18 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     assert_ne!(titles(&app), titles(&reference), "some post says it only in its text");
     app.update(Action::LongText(7, Some(texts.clone())));
     assert_eq!(titles(&app), titles(&reference));
-    // No saved word index fits: it is made from the cache, in order.
-    let mut app = app_with(light(), 120, 30);
+    // No saved word index fits: it is made from the cache, in order, told
+    // how the load renumbered the cache (the saved index follows that).
+    let renumbering = std::sync::Arc::new(linkfeed::feed::cache::Renumbering {
+        from: 6,
+        generation: 7,
+        renumbered: vec![0, 1, u32::MAX],
+        fresh_from: 2,
+        entries: 3,
+    });
+    let mut feed = light();
+    feed.cache_renumbering = Some(renumbering.clone());
+    let mut app = app_with(feed, 120, 30);
     let order: Vec<u32> = app.posts().iter().filter_map(|p| p.entry).collect();
     let mut key = None;
     for _ in 0..50 {
@@ -974,7 +984,10 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
         }
     }
     let key = key.expect("the idle work asks for the saved index");
-    assert_eq!(app.update(Action::SavedIndex(key, None)), Some(Effect::BuildTextWords(key, 7, order)));
+    assert_eq!(
+        app.update(Action::SavedIndex(key, None)),
+        Some(Effect::BuildTextWords(key, 7, order, Some(renumbering)))
+    );
     // Its answer comes as an action: the loop waits for it, not turning on Idle.
     assert!(!app.needs_warm_up());
 }

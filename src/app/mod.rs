@@ -168,7 +168,7 @@ pub enum Effect {
     /// Make the word index of the text of the posts with this key (their
     /// entries, in order) from the parse cache's writing named, in the
     /// background: `Action::TextWords`.
-    BuildTextWords(u32, u64, Vec<u32>),
+    BuildTextWords(u32, u64, Vec<u32>, Option<std::sync::Arc<crate::feed::cache::Renumbering>>),
 }
 
 /// Where the word index of the long text stands (see [`App::warm_up`]).
@@ -225,6 +225,7 @@ impl App {
                 source_label,
                 root: std::path::PathBuf::new(),
                 generation: None,
+                renumbering: None,
                 text_pending: false,
                 texts_unreadable: false,
                 long_text_asked: false,
@@ -446,6 +447,7 @@ impl App {
         self.feed.root = feed.root;
         self.feed.partial = feed.partial;
         self.feed.generation = feed.cache_generation;
+        self.feed.renumbering = feed.cache_renumbering;
         self.feed.text_pending = feed.posts.iter().any(|p| p.left_out != 0);
         self.feed.texts_unreadable = false;
         self.feed.long_text_asked = false;

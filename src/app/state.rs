@@ -49,6 +49,9 @@ pub(super) struct FeedView {
     /// The parse cache's writing the posts are exactly (names them for the
     /// saved search index).
     pub(super) generation: Option<u64>,
+    /// How that writing renumbered the one before (when the load wrote
+    /// it): the saved word index of the text follows it.
+    pub(super) renumbering: Option<std::sync::Arc<crate::feed::cache::Renumbering>>,
     /// The posts came without their tldr and summary (a first screen from
     /// the cache); the check after it puts them back.
     pub(super) text_pending: bool,

@@ -31,7 +31,9 @@ impl App {
                         _ if self.feed.text_pending => {
                             let order: Option<Vec<u32>> = self.feed.posts.iter().map(|p| p.entry).collect();
                             return match (self.feed.generation, order) {
-                                (Some(g), Some(order)) => Some(Effect::BuildTextWords(key, g, order)),
+                                (Some(g), Some(order)) => {
+                                    Some(Effect::BuildTextWords(key, g, order, self.feed.renumbering.clone()))
+                                }
                                 _ => self.ask_long_text(),
                             };
                         }

@@ -35,8 +35,7 @@ pub(super) fn fetch_posts(
     let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(false));
     // A load that wrote the parse cache writes the search index too.
     if let (feed::Source::Dir(dir), true) = (&resolved.source, cx.use_cache) {
-        let _ =
-            crate::search::saved::refresh(dir, &feed.posts, feed.cache_generation, feed.stats.cache_written);
+        let _ = crate::search::saved::refresh(dir, &feed);
     }
     let marks = super::list::read_marks();
     let (posts, _) = super::list::select(&feed.posts, query, true, &marks, &fresh, None);

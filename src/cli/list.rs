@@ -41,9 +41,9 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let t = Instant::now();
     // The load wrote the parse cache: it writes the search index too, from
     // the cache's text parts, so the next query has it.
-    let mut index = cached_dir.and_then(|dir| {
-        crate::search::saved::refresh(dir, &feed.posts, feed.cache_generation, feed.stats.cache_written)
-    });
+    let refreshed = cached_dir.and_then(|dir| crate::search::saved::refresh(dir, &feed));
+    let renumbered = refreshed.as_ref().is_some_and(|(_, r)| *r);
+    let mut index = refreshed.map(|(index, _)| index);
     let mut built = index.is_some();
     // The words of the text: the index just built, else the saved one,
     // else one built from the cache (and saved for the next query), else
@@ -71,6 +71,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let (posts, mut filter) = select(&feed.posts, &query, newest, &marks, &fresh, index);
     filter.index = index_time;
     filter.built = built;
+    filter.renumbered = renumbered;
     if let Some(note) = crate::search::Loose::message(&filter.loose) {
         eprintln!("linkfeed: note: {note}");
     }
@@ -181,6 +182,9 @@ pub(super) struct FilterStats {
     words: Option<bool>,
     /// The search index was built and saved.
     built: bool,
+    /// It was made by renumbering the one saved before (the cache's
+    /// entries renumbered, only new posts' text read).
+    renumbered: bool,
     /// Matching and ranking.
     filter: Duration,
 }
@@ -305,12 +309,12 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
         if s.arranged { " (the saved order)" } else { "" },
         ms(s.visible),
         ms(filter.index),
-        match (filter.words, filter.built) {
-            (Some(true), false) => " (with the saved word index of the text)",
-            (Some(true), true) => " (the word index of the text built and saved)",
-            (Some(false), _) => " (no word index of the text: text scanned)",
-            (None, true) => " (the word index of the text built and saved)",
-            (None, false) => "",
+        match (filter.words, filter.built, filter.renumbered) {
+            (Some(true), false, _) => " (with the saved word index of the text)",
+            (Some(true) | None, true, true) => " (the word index of the text renumbered and saved)",
+            (Some(true) | None, true, false) => " (the word index of the text built and saved)",
+            (Some(false), _, _) => " (no word index of the text: text scanned)",
+            (None, false, _) => "",
         },
         ms(filter.filter),
         ms(total),

@@ -12,8 +12,7 @@ pub fn run(dir: Option<PathBuf>, drafts: bool, cx: &Context) -> Result<ExitCode,
     let feed = feed::load(&source, &options)?.visible(drafts);
     // A load that wrote the parse cache writes the search index too.
     if let (feed::Source::Dir(dir), true) = (&source, cx.use_cache) {
-        let _ =
-            crate::search::saved::refresh(dir, &feed.posts, feed.cache_generation, feed.stats.cache_written);
+        let _ = crate::search::saved::refresh(dir, &feed);
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     for (tag, n) in crate::feed::tag_counts(&feed.posts) {

@@ -147,6 +147,7 @@ pub(super) fn assemble_arranged(
         link_groups: Some(groups),
         new_posts: None,
         cache_generation: None,
+        cache_renumbering: None,
         partial: None,
     };
     feed.stats.arranged = arranged;

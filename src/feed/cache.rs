@@ -112,7 +112,7 @@ impl Block {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Footer {
     format: u32,
     version: String,
@@ -246,6 +246,8 @@ pub struct Reader {
     /// The cache file's own modification time: files modified within a
     /// second of it are racy.
     pub written_ns: i64,
+    /// Where the blocks end and the footer begins.
+    body_end: u64,
 }
 
 /// Modification time in nanoseconds since the epoch.
@@ -342,7 +344,7 @@ impl Reader {
         if footer.entries > room || footer.entries != next {
             return Err("damaged (the footer's counts)".into());
         }
-        Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta) }))
+        Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta), body_end }))
     }
 
     /// How many entries it holds.
@@ -519,6 +521,12 @@ fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
     Ok((bytes, n, entries.len()))
 }
 
+/// The time now, in nanoseconds since the epoch (as [`mtime_ns`]).
+pub fn now_ns() -> i64 {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    t.map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
 /// A number new at every write: the time and the process, hashed.
 fn new_generation() -> u64 {
     let t =
@@ -608,6 +616,49 @@ fn write_blocks(
         f.into_inner().map_err(|e| e.into_error())?.sync_all()
     })?;
     Ok(generation)
+}
+
+/// The cache `old` (at `path`) written again with `dirs` as its folders
+/// and nothing else changed: the blocks copied as they are (in the kernel,
+/// where it can), the same entries and generation, so the search index and
+/// the saved order still fit. For a walk that found every file as the
+/// cache holds them but folders the cache could not trust (changed within
+/// a second of its writing, as when a sync wrote posts and loaded them at
+/// once): without this, every later load would walk the folder again.
+pub fn refresh_folders(path: &Path, old: &Reader, dirs: &[(String, i64)]) -> io::Result<()> {
+    crate::store::paths::replace_cache_file(path, |file| {
+        let mut from = old.file.try_clone()?;
+        io::Seek::seek(&mut from, io::SeekFrom::Start(0))?;
+        let copied = io::copy(&mut io::Read::take(&mut from, old.body_end), file)?;
+        if copied != old.body_end {
+            return Err(io::Error::other("the cache ended early"));
+        }
+        let footer = Footer { dirs: dirs.to_vec(), ..old.footer.clone() };
+        let fb = postcard::to_stdvec(&footer).map_err(io::Error::other)?;
+        let mut f = io::BufWriter::new(file);
+        f.write_all(&fb)?;
+        f.write_all(&(fb.len() as u32).to_le_bytes())?;
+        f.write_all(&crc32fast::hash(&fb).to_le_bytes())?;
+        f.write_all(MAGIC)?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })
+}
+
+/// How a writing of the cache numbers the entries of the writing before
+/// it: what the search index needs to follow a few changed posts without
+/// reading every post's text again (`TextWords::renumbered`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renumbering {
+    /// The writing before.
+    pub from: u64,
+    /// This writing.
+    pub generation: u64,
+    /// Each old entry's number now (`u32::MAX`: gone), in the old order.
+    pub renumbered: Vec<u32>,
+    /// The entries from this one on are new.
+    pub fresh_from: u32,
+    /// How many entries this writing has.
+    pub entries: u32,
 }
 
 /// What [`rewrite`] made: the new generation, each old entry's new number

@@ -162,6 +162,11 @@ pub(super) fn load_dir_cached_as(
     // The cache's writing the posts are, when they are exactly one's.
     let mut read_generation = None;
     let mut generation = None;
+    // With the cache's entries that still hold (the first part), their
+    // numbers in it, and how many it had.
+    let (mut old_ids, mut old_entries): (Vec<u32>, usize) = (Vec::new(), 0);
+    let mut renumbering = None;
+    let mut old_reader = None;
     if let Some((_, opened)) = opened {
         match opened {
             Ok(Some(reader)) => {
@@ -174,15 +179,18 @@ pub(super) fn load_dir_cached_as(
                     Ok((found, stale)) => {
                         stats.stale = stale;
                         stats.cached = found.len();
-                        for (i, _, _) in &found {
+                        for (i, _, _, _) in &found {
                             have[*i] = true;
                         }
-                        parts.push(found.into_iter().map(|(i, p, m)| (i, p, Some(m))).collect());
+                        old_ids = found.iter().map(|f| f.3).collect();
+                        old_entries = reader.entries();
+                        parts.push(found.into_iter().map(|(i, p, m, _)| (i, p, Some(m))).collect());
                     }
                     Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
                 }
                 stats.cache_read = t.elapsed();
                 progress.done.store(stats.cached, Ordering::Relaxed);
+                old_reader = Some(reader);
             }
             Ok(None) => note = Some("no cache yet: written".to_string()),
             Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
@@ -202,6 +210,23 @@ pub(super) fn load_dir_cached_as(
     stats.parsed = todo.len();
     parts.extend(parsed);
     let changed = stats.parsed > 0 || stats.stale > 0 || note.is_some();
+    // Every file as the cache holds it, but its folders could not be
+    // trusted (some changed within a second of its writing): written again
+    // with the folders as they are now, unless they are that fresh still,
+    // so the next load skips the walk.
+    if let (Some(path), Some(reader), false) = (cache_path, &old_reader, changed) {
+        let settled = cache::now_ns().saturating_sub(2_000_000_000);
+        if !dirs.is_empty() && dirs.iter().all(|(_, t)| *t < settled) {
+            let t = Instant::now();
+            // The same posts and generation: not `cache_written` (nothing
+            // that follows the posts needs making again).
+            let _ = cache::refresh_folders(path, reader, &dirs);
+            stats.cache_write = t.elapsed();
+        }
+    }
+    drop(old_reader);
+    // Each file's entry number in the cache written (by its place in the parts).
+    let mut ids: Vec<u32> = Vec::new();
     if !changed {
         generation = read_generation;
     }
@@ -210,13 +235,42 @@ pub(super) fn load_dir_cached_as(
         && !progress.cancel.load(Ordering::Relaxed)
     {
         let t = Instant::now();
-        let entries: Vec<(&cache::Meta, &Parsed)> =
-            parts.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
+        // What the cache held first, in its order, then the files parsed:
+        // the new writing renumbers the old one's entries in their order
+        // (the search index follows it), each post told its entry number.
+        let flat: Vec<&ParsedFile> = parts.iter().flatten().collect();
+        let mut order: Vec<(u32, u32)> = flat
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.2.is_some())
+            .map(|(at, _)| (old_ids.get(at).copied().unwrap_or(u32::MAX), at as u32))
+            .collect();
+        order.sort_unstable();
+        let entries: Vec<(&cache::Meta, &Parsed)> = order
+            .iter()
+            .filter_map(|&(_, at)| flat[at as usize].2.as_ref().map(|m| (m, &flat[at as usize].1)))
+            .collect();
         match cache::write_all(path, &root_key, &dirs, &entries) {
             Ok(g) => {
                 stats.cache_written = true;
                 // Unreadable files are not cached: then the posts are not the cache's.
-                generation = Some(g).filter(|_| entries.len() == parts.iter().map(Vec::len).sum::<usize>());
+                generation = Some(g).filter(|_| entries.len() == flat.len());
+                ids = vec![u32::MAX; flat.len()];
+                let mut renumbered = vec![u32::MAX; old_entries];
+                for (new, &(old, at)) in order.iter().enumerate() {
+                    ids[at as usize] = new as u32;
+                    if let Some(r) = renumbered.get_mut(old as usize) {
+                        *r = new as u32;
+                    }
+                }
+                renumbering =
+                    read_generation.filter(|_| generation.is_some()).map(|from| cache::Renumbering {
+                        from,
+                        generation: g,
+                        renumbered,
+                        fresh_from: old_ids.len() as u32,
+                        entries: entries.len() as u32,
+                    });
             }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
@@ -227,7 +281,10 @@ pub(super) fn load_dir_cached_as(
     // A cache just written from exactly these posts: its entries are in
     // this order, and the arrangement made is saved for the next load.
     let arrange = Arrange { generation: generation.filter(|_| stats.cache_written), saved: None };
-    let results = parts.into_iter().flatten().enumerate().map(|(i, (_, p, _))| (p, i as u32));
+    let results = parts.into_iter().flatten().enumerate().map(|(i, (_, p, _))| {
+        let id = ids.get(i).copied().unwrap_or(i as u32);
+        (p, id)
+    });
     let (mut feed, made) = assemble_arranged(dir, results, n, arrange);
     if let (Some(made), Some(path)) = (made, cache_path) {
         let _ = made.save(&cache::arranged_path_for(path));
@@ -238,6 +295,7 @@ pub(super) fn load_dir_cached_as(
     feed.cache_note = note;
     feed.problems.append(&mut walk_problems);
     feed.cache_generation = generation;
+    feed.cache_renumbering = renumbering.map(std::sync::Arc::new);
     Ok(feed)
 }
 
@@ -306,6 +364,7 @@ fn load_unchanged_folders(
     let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
     stats.cache_read = t.elapsed();
     let mut generation = todo.is_empty().then(|| reader.generation());
+    let mut renumbering = None;
     stats.cached = n_kept;
     stats.stale = todo.len();
     stats.parsed = todo.len();
@@ -350,6 +409,13 @@ fn load_unchanged_folders(
                     }
                 }
                 fresh_ids = (r.fresh_from..r.fresh_from + fresh.len() as u32).collect();
+                renumbering = Some(cache::Renumbering {
+                    from: reader.generation(),
+                    generation: r.generation,
+                    renumbered: r.renumbered,
+                    fresh_from: r.fresh_from,
+                    entries: r.fresh_from + fresh.len() as u32,
+                });
             }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
@@ -382,6 +448,7 @@ fn load_unchanged_folders(
     feed.stats = stats;
     feed.cache_note = note;
     feed.cache_generation = generation;
+    feed.cache_renumbering = renumbering.map(std::sync::Arc::new);
     feed
 }
 
@@ -403,8 +470,9 @@ fn stat_all(
     })
 }
 
-/// The cache's entries that still hold (by file index) and how many did not.
-type FromCache = (Vec<(usize, Parsed, cache::Meta)>, usize);
+/// The cache's entries that still hold (by file index, with their entry
+/// number in the cache) and how many did not.
+type FromCache = (Vec<(usize, Parsed, cache::Meta, u32)>, usize);
 
 /// The cache's entries that still hold, by file index: a file whose stat
 /// matches, and, when it was modified within a second of the cache's
@@ -422,14 +490,14 @@ fn from_cache(
         reader,
         || (Vec::new(), 0),
         |(out, stale), b, buf| {
-            for (meta, parsed) in reader.block(b, buf, true)? {
+            for (k, (meta, parsed)) in reader.block(b, buf, true)?.into_iter().enumerate() {
                 let hit = by_rel
                     .get(meta.rel.as_str())
                     .copied()
                     .filter(|&i| still_holds(&meta, metas[i].as_ref(), &files[i], racy_from));
                 match hit {
                     // Paths as this load spells the folder.
-                    Some(i) => out.push((i, reroot(parsed, files[i].clone()), meta)),
+                    Some(i) => out.push((i, reroot(parsed, files[i].clone()), meta, reader.entry_id(b, k))),
                     None => *stale += 1,
                 }
             }

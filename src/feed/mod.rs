@@ -97,6 +97,9 @@ pub struct Feed {
     /// unchanged, or just written to it): that writing's generation, which
     /// names these posts for the saved search index.
     pub cache_generation: Option<u64>,
+    /// When the load wrote the cache anew from the one before: how the
+    /// entries were renumbered (the saved search index follows it).
+    pub cache_renumbering: Option<std::sync::Arc<cache::Renumbering>>,
     /// Only the newest posts, for a first screen ([`LoadOptions::newest`]):
     /// how many posts the whole feed has (the load after it brings them).
     pub partial: Option<usize>,

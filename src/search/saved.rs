@@ -3,13 +3,15 @@
 //! while the posts are the same. It is tied to a CRC-32 of every field it
 //! indexes ([`key`]): for other posts it is passed over and built anew.
 //!
-//! Layout: `LFINDEX2`, the program's version, the key, a CRC-32 of the rest;
-//! six counts; the section lines (each behind its length); the dictionary
-//! (words joined by newlines); the short fields' text; each word's posts
-//! (packed, see `TextWords::postings`); padding to four bytes; then
-//! little-endian `u32`s: where each word's posts start, and five per post
-//! for its place in the text. The `u32`s are read straight into
-//! their vector (no copy through bytes).
+//! Layout: `LFINDEX3`, the program's version, the key, a CRC-32 of the rest;
+//! seven counts and the writing of the parse cache whose entries the word
+//! index numbers (a flag and a `u64`; see `TextWords::generation`); the
+//! section lines (each behind its length); the dictionary (words joined by
+//! newlines); the short fields' text; each word's posts (packed, see
+//! `TextWords::postings`); padding to four bytes; then little-endian
+//! `u32`s: where each word's posts start, five per post for its place in
+//! the text, and each entry's place among the posts. The `u32`s are read
+//! straight into their vector (no copy through bytes).
 
 use super::words::TextWords;
 use super::{HaySpan, Index, Short};
@@ -17,7 +19,7 @@ use crate::post::Post;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"LFINDEX2";
+const MAGIC: &[u8; 8] = b"LFINDEX3";
 
 /// What identifies the posts an index was built for: a CRC-32 of every
 /// field it holds (title, tags, source, section, its title, kind, tldr,
@@ -74,21 +76,24 @@ pub fn key_for(posts: &[Post], generation: Option<u64>) -> u32 {
 /// The search index of `posts`, read whole from the parse cache of `dir`
 /// (its writing `generation`), with or without their tldr and summary: the
 /// short fields from the posts, the word index of the text from the
-/// cache's text parts, a block at a time on every core, each post's words
-/// found by its entry (`Post::entry`). No post needs its text in memory.
-/// `None` when the cache is not that writing any more, or a post has no
-/// entry.
+/// cache's text parts, a block at a time on every core, by entry, the posts
+/// named by their entries (`Post::entry`). No post needs its text in
+/// memory. `None` when the cache is not that writing any more, or a post
+/// has no entry.
 pub fn build_from_cache(dir: &Path, generation: u64, posts: &[Post]) -> Option<Index> {
-    use crate::feed::cache;
-    let reader = cache::Reader::open(&cache::path_for(dir)?, &cache::root_key(dir)).ok()??;
-    if reader.generation() != generation {
-        return None;
-    }
-    let order: Vec<u32> = posts.iter().map(|p| p.entry).collect::<Option<_>>()?;
-    let words = text_words_from(&reader, &order)?;
+    let order = entries_of(posts)?;
+    let words = text_words_from_cache(dir, generation, &order)?;
+    Some(with_words(posts, words))
+}
+
+fn entries_of(posts: &[Post]) -> Option<Vec<u32>> {
+    posts.iter().map(|p| p.entry).collect()
+}
+
+fn with_words(posts: &[Post], words: TextWords) -> Index {
     let mut index = Index::new(posts);
     index.set_text(std::sync::Arc::new(words));
-    Some(index)
+    index
 }
 
 /// The word index of the text of the posts whose entries are `order` (in
@@ -97,23 +102,57 @@ pub fn build_from_cache(dir: &Path, generation: u64, posts: &[Post]) -> Option<I
 pub fn text_words_from_cache(dir: &Path, generation: u64, order: &[u32]) -> Option<TextWords> {
     use crate::feed::cache;
     let reader = cache::Reader::open(&cache::path_for(dir)?, &cache::root_key(dir)).ok()??;
-    (reader.generation() == generation).then(|| text_words_from(&reader, order))?
-}
-
-fn text_words_from(reader: &crate::feed::cache::Reader, order: &[u32]) -> Option<TextWords> {
+    if reader.generation() != generation {
+        return None;
+    }
     let part = |b: usize| reader.block_text(b, &mut Vec::new()).ok();
-    TextWords::build_from_parts(reader.blocks(), part, order)
+    TextWords::build_from_parts(reader.blocks(), part, generation)?.placed(order)
 }
 
 /// After a load that wrote the parse cache of `dir` (`written`), the search
-/// index of its `posts` (those the load made visible) built from it and
-/// saved beside it: whatever writes the parse cache calls this, so a
-/// one-shot query after any load finds the index. The index, when it was
-/// built and saved.
-pub fn refresh(dir: &Path, posts: &[Post], generation: Option<u64>, written: bool) -> Option<Index> {
+/// index of its `posts` (those the load made visible) made and saved beside
+/// it: whatever writes the parse cache calls this, so a one-shot query
+/// after any load finds the index. When the load says how the cache's
+/// entries were renumbered (`Feed::cache_renumbering`) and the index saved before is
+/// of the writing it renumbered, that index is renumbered and only the new
+/// entries' text is read and split into words; else every entry's text is
+/// read from the cache. The index, when it was made and saved, and whether
+/// it was renumbered (not built anew).
+pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
+    let (posts, generation, written) = (&feed.posts, feed.cache_generation, feed.stats.cache_written);
+    let renumbering = feed.cache_renumbering.as_deref();
     let (Some(g), true) = (generation, written) else { return None };
     let path = crate::feed::cache::index_path_for(dir)?;
-    build_from_cache(dir, g, posts).filter(|index| save(&path, key_for(posts, generation), index).is_ok())
+    let order = entries_of(posts)?;
+    let (words, was_renumbered) = words_for(dir, g, &order, Some(&path), renumbering)?;
+    let index = with_words(posts, words);
+    save(&path, key_for(posts, generation), &index).ok().map(|()| (index, was_renumbered))
+}
+
+/// The word index of the text of the posts whose entries are `order`, for
+/// the parse cache of `dir` as its writing `generation`: renumbered from
+/// the one saved at `saved` when `renumbering` leads from that one's
+/// writing to this one (only the new entries' text read), else built from
+/// every entry's text. With whether it was renumbered.
+pub fn words_for(
+    dir: &Path,
+    generation: u64,
+    order: &[u32],
+    saved: Option<&Path>,
+    renumbering: Option<&crate::feed::cache::Renumbering>,
+) -> Option<(TextWords, bool)> {
+    let renumbered = renumbering.filter(|r| r.generation == generation).and_then(|r| {
+        let old = load_words(saved?, r.from)?;
+        let cache = crate::feed::cache::path_for(dir)?;
+        let fresh: Vec<u32> = (r.fresh_from..r.entries).collect();
+        let fresh = crate::feed::texts_of(dir, &cache, generation, &fresh).ok()?;
+        let texts: Vec<[&str; 2]> = fresh.iter().map(|(_, t, s)| [t.as_str(), s.as_str()]).collect();
+        old.renumbered(generation, &r.renumbered, r.fresh_from, &texts)?.placed(order)
+    });
+    match renumbered {
+        Some(words) => Some((words, true)),
+        None => text_words_from_cache(dir, generation, order).map(|w| (w, false)),
+    }
 }
 
 /// Saves `index` (which must hold the word index of the text) for the posts
@@ -134,18 +173,23 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
         words.postings.len(),
         words.word_starts.len(),
         short.hays.len(),
+        words.place_of.len(),
     ];
-    let mut counted = [0u32; 6];
+    let mut counted = [0u32; 7];
     for (c, n) in counted.iter_mut().zip(counts) {
         *c = u32::try_from(n).map_err(io::Error::other)?;
     }
+    let generation = [u64::from(words.generation.is_some()), words.generation.unwrap_or(0)];
     let head = head_len();
-    let before_padding = 24 + metas_len + dict_len + short.text.len() + words.postings.len();
+    let before_padding = COUNTS + metas_len + dict_len + short.text.len() + words.postings.len();
     let padding = (4 - (head + before_padding) % 4) % 4;
     // The body, a piece at a time, to `out`.
     let body = |out: &mut dyn FnMut(&[u8]) -> io::Result<()>| -> io::Result<()> {
         for c in counted {
             out(&c.to_le_bytes())?;
+        }
+        for g in generation {
+            out(&g.to_le_bytes())?;
         }
         for m in &short.metas {
             out(&(m.len() as u32).to_le_bytes())?;
@@ -162,7 +206,7 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
         out(&[0u8; 3][..padding])?;
         let spans = short.hays.iter().flat_map(|h| [h.start, h.title_end, h.source_start, h.end, h.meta]);
         let mut chunk = Vec::with_capacity(64 * 1024);
-        for v in words.word_starts.iter().copied().chain(spans) {
+        for v in words.word_starts.iter().copied().chain(spans).chain(words.place_of.iter().copied()) {
             chunk.extend_from_slice(&v.to_le_bytes());
             if chunk.len() >= 64 * 1024 {
                 out(&chunk)?;
@@ -190,6 +234,9 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     })
 }
 
+/// The counts and the generation at the body's start, in bytes.
+const COUNTS: usize = 7 * 4 + 16;
+
 /// Bytes before the body: magic, version, key, CRC.
 fn head_len() -> usize {
     MAGIC.len() + 1 + env!("CARGO_PKG_VERSION").len() + 8
@@ -199,6 +246,20 @@ fn head_len() -> usize {
 /// the posts whose key is `key`; else `None`. Every count, start and place
 /// is checked, so no damage can make a look-up panic.
 pub fn load(path: &Path, key: u32) -> Option<Index> {
+    let (short, words) = read(path, Some(key))?;
+    Some(Index::from_parts(short, words))
+}
+
+/// The word index of the text saved at `path`, whatever posts it was
+/// saved for, when it numbers the entries of the parse cache's writing
+/// `generation` (what [`TextWords::renumbered`] starts from).
+pub fn load_words(path: &Path, generation: u64) -> Option<TextWords> {
+    read(path, None).map(|(_, words)| words).filter(|w| w.generation == Some(generation))
+}
+
+/// The saved index's parts, when it is whole, of this version, and (with
+/// `key`) for the posts whose key that is.
+fn read(path: &Path, key: Option<u32>) -> Option<(Short, TextWords)> {
     let mut f = std::fs::File::open(path).ok()?;
     let size = f.metadata().ok()?.len() as usize;
     let mut head = vec![0; head_len()];
@@ -212,18 +273,24 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
         b.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
     };
     let tail = &head[9 + version.len()..];
-    if word(tail, 0)? != key {
+    if key.is_some_and(|k| word(tail, 0) != Some(k)) {
         return None;
     }
     let crc = word(tail, 1)?;
-    let mut counts = [0u8; 24];
+    let mut counts = [0u8; COUNTS];
     f.read_exact(&mut counts).ok()?;
-    let c: Vec<usize> = (0..6).map(|i| word(&counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
-    let (dict_len, text_len, metas_len, n_postings, n_starts, n_spans) = (c[0], c[1], c[2], c[3], c[4], c[5]);
+    let c: Vec<usize> = (0..7).map(|i| word(&counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
+    let (dict_len, text_len, metas_len, n_postings, n_starts, n_spans, n_places) =
+        (c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+    let generation = match (word(&counts, 7)?, word(&counts, 8)?) {
+        (0, 0) => None,
+        (1, 0) => Some(u64::from(word(&counts, 9)?) | u64::from(word(&counts, 10)?) << 32),
+        _ => return None,
+    };
     let bytes_len = metas_len.checked_add(dict_len)?.checked_add(text_len)?.checked_add(n_postings)?;
-    let padded = (head_len() + 24 + bytes_len).div_ceil(4) * 4 - head_len() - 24;
-    let n_words = n_starts.checked_add(n_spans.checked_mul(5)?)?;
-    if head_len() + 24 + padded + n_words.checked_mul(4)? != size {
+    let padded = (head_len() + COUNTS + bytes_len).div_ceil(4) * 4 - head_len() - COUNTS;
+    let n_words = n_starts.checked_add(n_spans.checked_mul(5)?)?.checked_add(n_places)?;
+    if head_len() + COUNTS + padded + n_words.checked_mul(4)? != size {
         return None;
     }
     // Each part read into its own buffer (the text and the postings are
@@ -242,7 +309,8 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     part(padded - bytes_len)?;
     let mut word_starts = vec![0u32; n_starts];
     let mut spans = vec![0u32; n_spans * 5];
-    for numbers in [&mut word_starts, &mut spans] {
+    let mut place_of = vec![0u32; n_places];
+    for numbers in [&mut word_starts, &mut spans, &mut place_of] {
         f.read_exact(bytemuck::cast_slice_mut(numbers)).ok()?;
         h.update(bytemuck::cast_slice(numbers));
         for v in numbers.iter_mut() {
@@ -271,7 +339,10 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
         && word_starts.last().is_some_and(|&e| e as usize == postings.len())
         && word_starts.windows(2).all(|w| w[0] <= w[1])
         && word_starts.len() == dict.len() + 1;
-    if !sound_starts {
+    // Each entry's place: among the posts, or none; entries only by entry.
+    let sound_places = (generation.is_some() || n_places == 0)
+        && place_of.iter().all(|&p| p == u32::MAX || (p as usize) < n_spans);
+    if !sound_starts || !sound_places {
         return None;
     }
     let mut hays = Vec::with_capacity(n_spans);
@@ -293,7 +364,7 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     }
     let short = Short { text, hays, metas };
     let posts = u32::try_from(n_spans).ok()?;
-    Some(Index::from_parts(short, TextWords { dict, postings, word_starts, posts }))
+    Some((short, TextWords { dict, postings, word_starts, posts, generation, place_of }))
 }
 
 #[cfg(test)]
@@ -359,5 +430,59 @@ mod tests {
         let empty = Index::with_text(&[]);
         save(&path, key(&[]), &empty).expect("save");
         assert_eq!(load(&path, key(&[])).map(|i| i.len()), Some(0));
+    }
+
+    /// Issue 25: a word index by cache entry comes back with its entries'
+    /// places and its writing, whole or not at all; `load_words` gives it
+    /// only for that writing, whatever posts it was saved for, and never an
+    /// index by place.
+    #[test]
+    fn an_index_by_entry_comes_back_for_its_writing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.index");
+        let posts = vec![
+            post("Alpha", &["a"], "S", "first", "zeppelin over the bay"),
+            post("Beta", &[], "S", "", "quokka"),
+            post("Gamma", &["g"], "T", "third", "zeppelin again"),
+        ];
+        // Four entries; the posts are entries 3, 0 and 2 (entry 1 a draft).
+        let texts = [
+            ("first", "zeppelin over the bay"),
+            ("x", "draft words"),
+            ("third", "zeppelin again"),
+            ("", "quokka"),
+        ];
+        let part = |_: usize| Some(texts.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+        let words = TextWords::build_from_parts(1, part, 42).expect("built");
+        let order = [0, 3, 2];
+        let mut index = Index::new(&posts);
+        index.set_text(std::sync::Arc::new(words.clone().placed(&order).expect("placed")));
+        save(&path, 9, &index).expect("save");
+        let back = load(&path, 9).expect("loads back");
+        assert_eq!(back.parts().1, index.parts().1);
+        assert_eq!(
+            back.parts().1.map(|w| (w.generation, w.place_of.clone())),
+            Some((Some(42), vec![0, u32::MAX, 2, 1]))
+        );
+        let l = back.parts().1.map(|w| w.lookup("zeppelin", false)).expect("words");
+        let w = back.parts().1.expect("words");
+        let found: Vec<usize> = (0..3).filter(|&p| w.tier(&l, p).is_some()).collect();
+        assert_eq!(found, vec![0, 2]);
+        assert_eq!(load_words(&path, 42).map(|w| w.entries()), Some(4));
+        assert!(load_words(&path, 41).is_none(), "another writing");
+        // Damaged anywhere but the key (which names the posts, not the
+        // words): refused.
+        let bytes = std::fs::read(&path).expect("read");
+        let key_at = head_len() - 8..head_len() - 4;
+        for at in (0..bytes.len()).filter(|at| !key_at.contains(at)) {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x10;
+            std::fs::write(&path, &bad).expect("write");
+            assert!(load_words(&path, 42).is_none(), "flip at {at}");
+        }
+        // An index by place is never taken for one by entry.
+        save(&path, 9, &Index::with_text(&posts)).expect("save");
+        assert!(load(&path, 9).is_some());
+        assert!(load_words(&path, 42).is_none());
     }
 }

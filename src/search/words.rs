@@ -27,8 +27,18 @@ pub struct TextWords {
     /// Where each word's posts start in `postings`, in bytes (one more than
     /// there are words).
     pub(crate) word_starts: Vec<u32>,
-    /// How many posts are indexed.
+    /// How many posts are indexed: the places a look-up marks.
     pub(crate) posts: u32,
+    /// The writing of the parse cache whose entry numbers the postings are
+    /// (`Feed::cache_generation`); `None`: they are the posts' places. By
+    /// entry, the index outlives a change of a few posts: it is renumbered
+    /// and the new posts' words added ([`TextWords::renumbered`]), instead
+    /// of every post's text read and split again.
+    pub(crate) generation: Option<u64>,
+    /// By entry: each entry's place among the posts (`u32::MAX`: not among
+    /// them, as a draft or a post folded into another). Empty: the entry
+    /// is the place.
+    pub(crate) place_of: Vec<u32>,
 }
 
 /// Each post's word ids (sorted), before they are turned into each word's
@@ -76,7 +86,14 @@ impl Forward {
             word_starts.push(postings.len() as u32);
         }
         postings.shrink_to_fit();
-        TextWords { dict, postings, word_starts, posts: n_posts as u32 }
+        TextWords {
+            dict,
+            postings,
+            word_starts,
+            posts: n_posts as u32,
+            generation: None,
+            place_of: Vec::new(),
+        }
     }
 
     /// The word index of only the posts `order` names (by their place in
@@ -166,7 +183,14 @@ impl Forward {
             lo = hi;
         }
         postings.shrink_to_fit();
-        Some(TextWords { dict, postings, word_starts, posts: order.len() as u32 })
+        Some(TextWords {
+            dict,
+            postings,
+            word_starts,
+            posts: order.len() as u32,
+            generation: None,
+            place_of: Vec::new(),
+        })
     }
 
     /// One forward index of the posts of several, in order.
@@ -323,14 +347,15 @@ impl TextWords {
 
     /// The index of texts that come a part at a time (`part(i)`, `i` in
     /// `0..parts`: the (tldr, summary) of consecutive entries, the parts
-    /// read on every core), of the posts `order` names by entry number, in
-    /// that order: the parse cache's text parts, indexed without the posts
-    /// holding their text. `None` when a part cannot be read or `order`
-    /// names an entry there is not.
+    /// read on every core), by entry: every entry's words, numbered as the
+    /// parse cache's writing `generation` numbers them (the look-ups mark
+    /// places only once [`TextWords::placed`] names the posts). The parse
+    /// cache's text parts, indexed without the posts holding their text.
+    /// `None` when a part cannot be read.
     pub fn build_from_parts(
         parts: usize,
         part: impl Fn(usize) -> Option<Vec<(String, String)>> + Sync,
-        order: &[u32],
+        generation: u64,
     ) -> Option<TextWords> {
         let all: Vec<usize> = (0..parts).collect();
         let forwards: Vec<Option<Forward>> = crate::par::map_chunks(&all, 2, |chunk| {
@@ -344,7 +369,135 @@ impl TextWords {
             vec![Some(b.forward())]
         });
         let forwards: Vec<Forward> = forwards.into_iter().collect::<Option<_>>()?;
-        Forward::invert_picked(forwards, order)
+        let entries: u32 = forwards.iter().map(|f| f.starts.len().saturating_sub(1) as u32).sum();
+        let all: Vec<u32> = (0..entries).collect();
+        let mut words = Forward::invert_picked(forwards, &all)?;
+        words.generation = Some(generation);
+        Some(words)
+    }
+
+    /// The index by entry with the posts named: `order` holds each post's
+    /// entry, in the posts' order. Look-ups then mark those places. `None`
+    /// when the index is not by entry, or `order` names an entry it has
+    /// not, or one twice.
+    pub fn placed(mut self, order: &[u32]) -> Option<TextWords> {
+        self.generation?;
+        let mut place_of = vec![u32::MAX; self.entries()];
+        for (place, &e) in order.iter().enumerate() {
+            let slot = place_of.get_mut(e as usize)?;
+            if *slot != u32::MAX {
+                return None;
+            }
+            *slot = place as u32;
+        }
+        self.place_of = place_of;
+        self.posts = order.len() as u32;
+        Some(self)
+    }
+
+    /// How many entries an index by entry numbers (for one by place, its posts).
+    pub fn entries(&self) -> usize {
+        if self.place_of.is_empty() { self.posts as usize } else { self.place_of.len() }
+    }
+
+    /// The index of the cache's next writing (`generation`), made from this
+    /// one of the writing before without reading any text but the new
+    /// entries': `renumbered` gives each old entry's new number
+    /// (`u32::MAX`: gone), the entries from `fresh_from` on are new and
+    /// `fresh` their texts, in order. The posts are named again with
+    /// [`TextWords::placed`]. `None` when this index is not by entry, the
+    /// renumbering is not for as many entries, or it does not keep their
+    /// order below the new ones (the caller then builds the index anew).
+    pub fn renumbered(
+        &self,
+        generation: u64,
+        renumbered: &[u32],
+        fresh_from: u32,
+        fresh: &[[&str; 2]],
+    ) -> Option<TextWords> {
+        self.generation?;
+        if renumbered.len() != self.entries() {
+            return None;
+        }
+        let mut b = Builder::new();
+        for t in fresh {
+            b.add(t);
+        }
+        let new = b.finish();
+        let mut dict: Vec<Box<str>> = Vec::with_capacity(self.dict.len() + new.dict.len());
+        let mut postings = Vec::with_capacity(self.postings.len() + new.postings.len());
+        let mut word_starts = Vec::with_capacity(self.dict.len() + new.dict.len() + 1);
+        word_starts.push(0);
+        let (mut i, mut j) = (0, 0);
+        while i < self.dict.len() || j < new.dict.len() {
+            let (from_old, from_new) = match (self.dict.get(i), new.dict.get(j)) {
+                (Some(a), Some(b)) => (a <= b, b <= a),
+                (Some(_), None) => (true, false),
+                _ => (false, true),
+            };
+            let mut prev = 0u32;
+            let mut any = false;
+            if from_old {
+                for old in self.ids_of(i) {
+                    let now = *renumbered.get(old as usize)?;
+                    if now == u32::MAX {
+                        continue;
+                    }
+                    if (any && now <= prev) || now >= fresh_from {
+                        return None;
+                    }
+                    push_varint(&mut postings, now - if any { prev } else { 0 });
+                    (prev, any) = (now, true);
+                }
+            }
+            if from_new {
+                for k in new.ids_of(j) {
+                    let now = fresh_from.checked_add(k)?;
+                    push_varint(&mut postings, now - if any { prev } else { 0 });
+                    (prev, any) = (now, true);
+                }
+            }
+            // A word no post has any more is left out.
+            if any {
+                dict.push(if from_old { self.dict[i].clone() } else { new.dict[j].clone() });
+                word_starts.push(postings.len() as u32);
+            }
+            i += usize::from(from_old);
+            j += usize::from(from_new);
+        }
+        postings.shrink_to_fit();
+        let posts = fresh_from.checked_add(fresh.len() as u32)?;
+        Some(TextWords {
+            dict,
+            postings,
+            word_starts,
+            posts,
+            generation: Some(generation),
+            place_of: Vec::new(),
+        })
+    }
+
+    /// The ids word `w`'s postings name, in order (entries or places).
+    fn ids_of(&self, w: usize) -> impl Iterator<Item = u32> + '_ {
+        let (s, e) = match (self.word_starts.get(w), self.word_starts.get(w + 1)) {
+            (Some(&s), Some(&e)) => (s as usize, e as usize),
+            _ => (0, 0),
+        };
+        let mut bytes = self.postings.get(s..e).unwrap_or_default().iter();
+        let mut id = 0u32;
+        std::iter::from_fn(move || {
+            let (mut v, mut shift) = (0u32, 0u32);
+            loop {
+                let b = *bytes.next()?;
+                v |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+                if b & 0x80 == 0 {
+                    break;
+                }
+                shift += 7;
+            }
+            id = id.wrapping_add(v);
+            Some(id)
+        })
     }
 
     /// How many posts are indexed.
@@ -361,20 +514,13 @@ impl TextWords {
     /// mark wrong posts at worst, never panic.
     fn posts_of(&self, range: Range<usize>, bits: &mut [u64]) {
         for w in range {
-            let (Some(&s), Some(&e)) = (self.word_starts.get(w), self.word_starts.get(w + 1)) else {
-                return;
-            };
-            let (mut post, mut v, mut shift) = (0u32, 0u32, 0u32);
-            for &b in self.postings.get(s as usize..e as usize).unwrap_or_default() {
-                v |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-                if b & 0x80 != 0 {
-                    shift += 7;
-                    continue;
-                }
-                post = post.wrapping_add(v);
-                (v, shift) = (0, 0);
-                if let Some(word) = bits.get_mut(post as usize / 64) {
-                    *word |= 1 << (post % 64);
+            for id in self.ids_of(w) {
+                let place = match self.place_of.is_empty() {
+                    true => id,
+                    false => self.place_of.get(id as usize).copied().unwrap_or(u32::MAX),
+                };
+                if let Some(word) = bits.get_mut(place as usize / 64) {
+                    *word |= 1 << (place % 64);
                 }
             }
         }
@@ -507,8 +653,10 @@ mod tests {
             .collect();
         let order: Vec<u32> = (0..3000u32).rev().filter(|i| i % 5 != 0).collect();
         let parts: Vec<&[(String, String)]> = entries.chunks(1100).collect();
-        let built =
-            TextWords::build_from_parts(parts.len(), |i| Some(parts[i].to_vec()), &order).expect("built");
+        let by_entry =
+            TextWords::build_from_parts(parts.len(), |i| Some(parts[i].to_vec()), 7).expect("built");
+        assert_eq!(by_entry.generation, Some(7));
+        let built = by_entry.clone().placed(&order).expect("placed");
         let picked: Vec<[&str; 2]> =
             order.iter().map(|&e| [entries[e as usize].0.as_str(), entries[e as usize].1.as_str()]).collect();
         let direct = TextWords::build(&picked, |t| *t);
@@ -520,10 +668,11 @@ mod tests {
                 assert_eq!(built.has_typo(&a, post), direct.has_typo(&b, post), "{term} in post {post}");
             }
         }
-        assert!(TextWords::build_from_parts(parts.len(), |i| Some(parts[i].to_vec()), &[3000]).is_none());
+        assert!(by_entry.clone().placed(&[3000]).is_none(), "no such entry");
+        assert!(by_entry.clone().placed(&[5, 6, 5]).is_none(), "an entry twice");
+        assert!(index(&[["a", "b"]]).placed(&[0]).is_none(), "an index by place");
         assert!(
-            TextWords::build_from_parts(parts.len(), |i| (i != 1).then(|| parts[i].to_vec()), &order)
-                .is_none()
+            TextWords::build_from_parts(parts.len(), |i| (i != 1).then(|| parts[i].to_vec()), 7).is_none()
         );
     }
 
@@ -545,5 +694,61 @@ mod tests {
         assert_eq!(whole.tier(&l, 10), Some(Tier::Word));
         assert_eq!(whole.tier(&l, 100), Some(Tier::Prefix));
         assert_eq!(whole.tier(&l, 9), None);
+    }
+
+    /// Issue 25: after a writing of the cache that drops some entries,
+    /// keeps the rest in order and adds new ones at the end, the index
+    /// renumbered from the old one finds, post by post, what one built from
+    /// the new entries' text finds; a renumbering that does not keep the
+    /// order, or is for another count of entries, is refused.
+    #[test]
+    fn an_index_renumbered_for_changed_entries_equals_one_built_anew() {
+        let text =
+            |i: usize| (format!("tl{} Ärger", i % 31), format!("word{} common w{} id{i}", i % 997, i % 7));
+        let old: Vec<(String, String)> = (0..3000).map(text).collect();
+        let chunks: Vec<&[(String, String)]> = old.chunks(1100).collect();
+        let before =
+            TextWords::build_from_parts(chunks.len(), |i| Some(chunks[i].to_vec()), 1).expect("built");
+        // Every seventh entry gone (changed or removed); three new ones,
+        // one with a word no entry had, one with none at all.
+        let mut renumbered = vec![u32::MAX; 3000];
+        let mut now: Vec<(String, String)> = Vec::new();
+        for (i, t) in old.iter().enumerate() {
+            if i % 7 != 3 {
+                renumbered[i] = now.len() as u32;
+                now.push(t.clone());
+            }
+        }
+        let fresh_from = now.len() as u32;
+        let fresh = [("brandnew".to_string(), "word5 quokka".to_string()), (String::new(), String::new())];
+        now.extend(fresh.iter().cloned());
+        let texts: Vec<[&str; 2]> = fresh.iter().map(|(a, b)| [a.as_str(), b.as_str()]).collect();
+        let after = before.renumbered(2, &renumbered, fresh_from, &texts).expect("renumbered");
+        assert_eq!(after.generation, Some(2));
+        assert_eq!(after.entries(), now.len());
+        let chunks: Vec<&[(String, String)]> = now.chunks(1100).collect();
+        let anew = TextWords::build_from_parts(chunks.len(), |i| Some(chunks[i].to_vec()), 2).expect("built");
+        // The dictionary holds only words some entry has ("id3" went).
+        assert_eq!(after.dict, anew.dict);
+        assert_eq!(after, anew);
+        // Placed, a post at a time, as the posts name them (some left out).
+        let order: Vec<u32> = (0..now.len() as u32).rev().filter(|e| e % 5 != 2).collect();
+        let (a, b) = (after.placed(&order).expect("placed"), anew.placed(&order).expect("placed"));
+        for term in ["quokka", "brandnew", "word5", "id3", "id10", "ärger", "wrod10"] {
+            let (la, lb) = (a.lookup(term, true), b.lookup(term, true));
+            for post in 0..order.len() {
+                assert_eq!(a.tier(&la, post), b.tier(&lb, post), "{term} in post {post}");
+                assert_eq!(a.has_typo(&la, post), b.has_typo(&lb, post), "{term} in post {post}");
+            }
+        }
+        let l = a.lookup("quokka", false);
+        assert_eq!((0..order.len()).filter(|&p| a.tier(&l, p).is_some()).count(), 1);
+        // Out of order, for other entries, or not by entry: refused.
+        let mut swapped = renumbered.clone();
+        swapped.swap(0, 1);
+        assert!(before.renumbered(2, &swapped, fresh_from, &texts).is_none());
+        assert!(before.renumbered(2, &renumbered[1..], fresh_from, &texts).is_none());
+        assert!(before.renumbered(2, &renumbered, 5, &texts).is_none(), "new entries below kept ones");
+        assert!(index(&[["a", "b"]]).renumbered(2, &[0], 1, &[]).is_none());
     }
 }

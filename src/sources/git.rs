@@ -372,12 +372,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
             let feed = feed.visible(false);
             // The load wrote the parse cache: the search index too, so the
             // first query after a sync finds it.
-            let _ = crate::search::saved::refresh(
-                &root,
-                &feed.posts,
-                feed.cache_generation,
-                feed.stats.cache_written,
-            );
+            let _ = crate::search::saved::refresh(&root, &feed);
             let new: std::collections::HashSet<PathBuf> = added.iter().map(|a| root.join(a)).collect();
             let rows = feed.posts.iter().filter(|p| new.contains(&p.path)).count();
             (feed.posts.len(), rows)

@@ -9,6 +9,9 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
 
+/// How a writing of the parse cache renumbered the one before it.
+type Renumbering = std::sync::Arc<crate::feed::cache::Renumbering>;
+
 /// Read and starred keys.
 pub type MarkSets = (HashSet<String>, HashSet<String>);
 
@@ -89,8 +92,17 @@ pub trait Host {
     /// background: `Action::LongText`.
     fn read_long_text(&self, _generation: u64) {}
     /// The word index of the text of the posts with these entries, from the
-    /// parse cache, in the background: `Action::TextWords`.
-    fn build_text_words(&self, _key: u32, _generation: u64, _order: Vec<u32>) {}
+    /// parse cache (renumbered from the saved one when the load that wrote
+    /// the cache says how: `search::saved::words_for`), in the background:
+    /// `Action::TextWords`.
+    fn build_text_words(
+        &self,
+        _key: u32,
+        _generation: u64,
+        _order: Vec<u32>,
+        _renumbering: Option<Renumbering>,
+    ) {
+    }
 }
 
 /// The OSC 52 sequence that asks the terminal (through SSH and tmux) to put
@@ -236,14 +248,21 @@ impl Host for SystemHost {
         });
     }
 
-    fn build_text_words(&self, key: u32, generation: u64, order: Vec<u32>) {
+    fn build_text_words(&self, key: u32, generation: u64, order: Vec<u32>, renumbering: Option<Renumbering>) {
         let outbox = self.outbox.clone();
         let Some((dir, _)) = self.feed_cache.clone() else {
             return outbox.send(Action::TextWords(key, None));
         };
+        let saved = self.index_file.clone();
         std::thread::spawn(move || {
-            let words = crate::search::saved::text_words_from_cache(&dir, generation, &order);
-            outbox.send(Action::TextWords(key, words.map(Box::new)))
+            let words = crate::search::saved::words_for(
+                &dir,
+                generation,
+                &order,
+                saved.as_deref(),
+                renumbering.as_deref(),
+            );
+            outbox.send(Action::TextWords(key, words.map(|(w, _)| Box::new(w))))
         });
     }
 

@@ -114,8 +114,8 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.read_long_text(generation);
                 None
             }
-            Effect::BuildTextWords(key, generation, order) => {
-                host.build_text_words(key, generation, order);
+            Effect::BuildTextWords(key, generation, order, renumbering) => {
+                host.build_text_words(key, generation, order, renumbering);
                 None
             }
         };
