@@ -267,6 +267,76 @@ fn the_word_index_of_the_text_changes_no_result() {
     assert!(matched > 500, "{matched}");
 }
 
+/// A tag term gives the same posts, scores and order whether its tiers
+/// come from the distinct tags (once the words of the short fields are
+/// built, as the reader has them after its first idle moment) or from each
+/// post's tags one by one.
+#[test]
+fn a_tag_term_matched_by_distinct_tags_changes_no_result() {
+    use linkfeed::search::Index;
+    let source = linkfeed::feed::Source::Dir(common::real_feed());
+    let mut posts = linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts;
+    posts.push(post("Edge one", "2020-01-01", &["Kubernetes", "kube-ops", "ÄRGER"], "S", ""));
+    posts.push(post("Edge two", "2019-01-01", &["straße", "k8s", "kubernets"], "T", ""));
+    posts.push(post("Edge three", "2018-01-01", &[], "U", "kubernetes in the summary only"));
+    let plain = Index::new(&posts);
+    let built = Index::new(&posts);
+    built.prepare_short_words();
+    assert!(built.has_short_words() && !plain.has_short_words());
+    let mut queries: Vec<String> = [
+        "#k",
+        "#ku",
+        "#kub",
+        "#kubernetes",
+        "#kubernets",
+        "#kubernetse",
+        "#Kubernetes",
+        "#ärger",
+        "#ÄRGER",
+        "#straße",
+        "#ops",
+        "#gateway envoy",
+        "-#kubernetes",
+        "#eks cluster",
+        "#zzzq",
+        "#\"kubeflow\"",
+        "#'kube",
+        "#ml",
+        "#a",
+        "kube #k8s",
+        "#kube -#ops",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Every distinct tag of the feed: whole, its first three letters, and
+    // with its third letter dropped (a typo).
+    let mut tags: Vec<String> = posts.iter().flat_map(|p| p.tags.iter().map(|t| t.to_lowercase())).collect();
+    tags.sort();
+    tags.dedup();
+    assert!(tags.len() > 30, "{}", tags.len());
+    for t in &tags {
+        let chars: Vec<char> = t.chars().collect();
+        queries.push(format!("#{t}"));
+        queries.push(format!("#{}", chars.iter().take(3).collect::<String>()));
+        if chars.len() > 4 {
+            queries.push(format!(
+                "#{}",
+                chars.iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, c)| c).collect::<String>()
+            ));
+        }
+    }
+    let m = Matcher::at(common::TEST_NOW);
+    let mut matched = 0;
+    for q in &queries {
+        let q = Query::parse(q);
+        let a = m.filter_within(&q, &posts, &plain, None);
+        let b = m.filter_within(&q, &posts, &built, None);
+        assert_eq!(a, b, "{q:?}");
+        matched += a.len();
+    }
+    assert!(matched > 1000, "{matched}");
+}
+
 /// Issue 22: a term keeps only the posts that hold it (a whole word or a
 /// word start) when any does; a typo counts only when none does, letters in
 /// order only when no typo either.

@@ -59,6 +59,52 @@ pub(crate) struct ShortWords {
     starts: Vec<u32>,
     /// (post, field: 0 title, 1 tag, 2 source), word after word.
     places: Vec<(u32, u8)>,
+    /// Each post's tags, as ids of the distinct (lower-cased) tags.
+    pub(super) tags: TagIds,
+}
+
+/// Each post's tags as ids of the distinct lower-cased tags: a `#tag`
+/// term's tier in a tag depends on nothing but the two, so it is found
+/// once per distinct tag (a few hundred), then each post takes its tags'
+/// best by id, instead of matching every tag of every post (the slowest
+/// keystrokes at 100,000 posts).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct TagIds {
+    pub(super) dict: Vec<Box<str>>,
+    /// Where each post's ids start in `ids` (one more than posts).
+    starts: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl TagIds {
+    fn build(short: &Short) -> TagIds {
+        let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        let mut out =
+            TagIds { dict: Vec::new(), starts: Vec::with_capacity(short.hays.len() + 1), ids: Vec::new() };
+        out.starts.push(0);
+        for i in 0..short.hays.len() {
+            if let Some(hay) = short.hay(i) {
+                for tag in hay.tags() {
+                    let dict = &mut out.dict;
+                    let id = *seen.entry(tag).or_insert_with(|| {
+                        dict.push(tag.into());
+                        (dict.len() - 1) as u32
+                    });
+                    out.ids.push(id);
+                }
+            }
+            out.starts.push(out.ids.len() as u32);
+        }
+        out
+    }
+
+    /// Post `idx`'s tag ids (none for a post it does not know).
+    pub(super) fn of(&self, idx: usize) -> &[u32] {
+        match (self.starts.get(idx), self.starts.get(idx + 1)) {
+            (Some(&a), Some(&b)) => self.ids.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 impl ShortWords {
@@ -88,6 +134,7 @@ impl ShortWords {
             dict: Vec::with_capacity(words.len()),
             starts: Vec::with_capacity(words.len() + 1),
             places: Vec::new(),
+            tags: TagIds::build(short),
         };
         out.starts.push(0);
         for (w, places) in words {
@@ -122,6 +169,18 @@ pub(crate) struct Short {
     /// The lower-cased `section \n section title \n kind` of the posts,
     /// each once (few sections and kinds).
     pub(crate) metas: Vec<std::sync::Arc<str>>,
+}
+
+impl Short {
+    fn hay(&self, idx: usize) -> Option<Hay<'_>> {
+        let h = self.hays.get(idx)?;
+        Some(Hay {
+            text: self.text.get(h.start as usize..h.start as usize + h.end as usize)?,
+            title_end: h.title_end,
+            source_start: h.source_start,
+            meta: self.metas.get(h.meta as usize).map_or("", |m| m),
+        })
+    }
 }
 
 /// A post's place in [`Short::text`].
@@ -269,6 +328,11 @@ impl Index {
         self.short_words.get_or_init(|| ShortWords::build(&self.short).into())
     }
 
+    /// The words of the short fields, when they are built.
+    pub(super) fn built_short_words(&self) -> Option<&ShortWords> {
+        self.short_words.get().map(|w| &**w)
+    }
+
     /// Whether the words of the short fields are built.
     pub fn has_short_words(&self) -> bool {
         self.short_words.get().is_some()
@@ -290,14 +354,7 @@ impl Index {
     }
 
     pub(super) fn hay(&self, idx: usize) -> Option<Hay<'_>> {
-        let short = &*self.short;
-        let h = short.hays.get(idx)?;
-        Some(Hay {
-            text: short.text.get(h.start as usize..h.start as usize + h.end as usize)?,
-            title_end: h.title_end,
-            source_start: h.source_start,
-            meta: short.metas.get(h.meta as usize).map_or("", |m| m),
-        })
+        self.short.hay(idx)
     }
 
     /// The index with the word index of the long text as well (built on

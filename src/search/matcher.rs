@@ -141,6 +141,9 @@ pub(super) struct Prepared<'q> {
     pub(super) words: Option<(&'q words::TextWords, words::Lookup)>,
     /// Tier 4 (letters in order) is looked for; see [`Matcher::matches_within_lazily`].
     pub(super) fuzz: bool,
+    /// A lower-case tag term, with the words of the short fields built:
+    /// each post's tag ids and the term's best tier in each distinct tag.
+    pub(super) tag_tiers: Option<(&'q super::index::TagIds, Vec<Option<tiers::Tier>>)>,
 }
 
 /// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
@@ -197,7 +200,30 @@ impl Matcher {
             let typo = !t.case_sensitive && t.kind == Kind::Fuzzy && chars >= tiers::TYPO_MIN;
             (w, w.lookup(&t.text.to_lowercase(), typo))
         });
-        Prepared { term: t, precheck: !t.case_sensitive, finder: Finder::new(t), chars, words, fuzz: true }
+        Prepared {
+            term: t,
+            precheck: !t.case_sensitive,
+            finder: Finder::new(t),
+            chars,
+            words,
+            fuzz: true,
+            tag_tiers: None,
+        }
+    }
+
+    /// [`Matcher::prepare`], and for a lower-case tag term matched by its
+    /// tiers, the term's tier in each distinct tag when the index has the
+    /// words of its short fields (see [`Prepared::tag_tiers`]).
+    pub(super) fn prepare_in<'q>(&self, t: &'q Term, index: &'q Index, fuzz: bool) -> Prepared<'q> {
+        let mut p = Prepared { fuzz, ..self.prepare(t, index.text_words.as_deref()) };
+        if t.scope == Scope::Tags && p.precheck && !matches!(t.kind, Kind::Exact | Kind::Phrase) {
+            p.tag_tiers = index.built_short_words().map(|w| {
+                let tiers =
+                    w.tags.dict.iter().map(|tag| self.tier(&p, tag, tag, false).map(|h| h.tier)).collect();
+                (&w.tags, tiers)
+            });
+        }
+        p
     }
 
     /// The best tier of the term in a short field (`lower`: its lower-cased
@@ -288,6 +314,14 @@ impl Matcher {
             }
             // A tag or source term means that tag or source: no letters
             // scattered through it (tiers 1-3 only).
+            (Scope::Tags, _) if p.tag_tiers.is_some() => {
+                let (ids, tiers) = p.tag_tiers.as_ref()?;
+                ids.of(idx)
+                    .iter()
+                    .filter_map(|&id| tiers.get(id as usize).copied().flatten())
+                    .min()
+                    .map(|tier| tier_score(tier, W_TAG, 0))
+            }
             (Scope::Tags, _) => {
                 let typo = p.chars >= tiers::TYPO_MIN;
                 if p.precheck
@@ -661,9 +695,7 @@ impl Matcher {
             return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0, loose: 0 }).collect();
         }
         let start = narrow.map_or(0, |n| n.start.min(q.terms.len()));
-        let text = index.text_words.as_deref();
-        let terms: Vec<Prepared> =
-            q.terms[start..].iter().map(|t| Prepared { fuzz, ..self.prepare(t, text) }).collect();
+        let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare_in(t, index, fuzz)).collect();
 
         // The looseness of the terms before `start` is carried over.
         let kept_loose = loose_before(start);
