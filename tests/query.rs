@@ -267,6 +267,95 @@ fn the_word_index_of_the_text_changes_no_result() {
     assert!(matched > 500, "{matched}");
 }
 
+/// A query of several terms matched term by term (each next term scored
+/// only over what the terms before it matched, as the reader does while
+/// they are typed; what a one-shot `list -q` does) lists the same posts in
+/// the same order, with the same notes about loose terms, as the query
+/// matched over every post at once: with and without the word index of the
+/// text, for words, typos, scattered letters, negations, tags, sources,
+/// phrases and terms nothing holds.
+#[test]
+fn a_query_matched_term_by_term_lists_what_it_lists_at_once() {
+    use linkfeed::search::Index;
+    use linkfeed::search::order::{Order, arrange};
+    let source = linkfeed::feed::Source::Dir(common::real_feed());
+    let posts = linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts;
+    let mut queries: Vec<String> = [
+        "kube sec",
+        "kubernetes upgrade",
+        "release notes",
+        "upgrade -kube",
+        "kube -#kubernetes",
+        "#eks cluster",
+        "istio ambient",
+        "helm chart",
+        "gatewey api",
+        "zzzzqq kube",
+        "kube zzzzqq",
+        "kbe scrty",
+        "\"service mesh\" istio",
+        "source:kubernetes release",
+        "@aws karpenter",
+        "Kubernetes release",
+        "k8s 1.31",
+        "a b",
+        "ku be rn",
+        "-kube -helm",
+        "kube kube",
+        "release #release notes 1.30",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Pairs and triples of the feed's own words: whole, cut, with a typo.
+    let words: Vec<String> = posts
+        .iter()
+        .step_by(13)
+        .flat_map(|p| {
+            p.title.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect::<Vec<_>>()
+        })
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    for (i, pair) in words.windows(3).enumerate().step_by(29) {
+        let cut: String = pair[1].chars().take(3).collect();
+        let typo: String = pair[2].chars().enumerate().filter(|(k, _)| *k != 1).map(|(_, c)| c).collect();
+        queries.push(format!("{} {}", pair[0], pair[1]));
+        queries.push(format!("{} {cut} {typo}", pair[0]));
+        if i % 2 == 0 {
+            queries.push(format!("{typo} -{}", pair[1]));
+        }
+    }
+    assert!(queries.len() > 40, "{}", queries.len());
+    let m = Matcher::at(common::TEST_NOW);
+    let order = Order { newest: false, ranks: None, now: common::TEST_NOW };
+    let mut listed = 0;
+    // Without the words of the short fields (a one-shot run: each term
+    // scanned over what the ones before matched) and with them (as the
+    // reader: the first word looked up, the closest class narrowed).
+    let built = |i: Index| {
+        i.prepare_short_words();
+        i
+    };
+    let indexes = [
+        Index::new(&posts),
+        Index::with_text(&posts),
+        built(Index::new(&posts)),
+        built(Index::with_text(&posts)),
+    ];
+    for index in indexes {
+        for q in &queries {
+            let q = Query::parse(q);
+            let (mut at_once, _) = m.matches_within_lazily(&q, &posts, &index, None);
+            let (mut by_term, _) = m.matches_term_by_term(&q, &posts, &index);
+            let loose_at_once = arrange(&q, &mut at_once, &posts, &order);
+            let loose_by_term = arrange(&q, &mut by_term, &posts, &order);
+            assert_eq!(by_term, at_once, "{q:?}");
+            assert_eq!(loose_by_term, loose_at_once, "{q:?}");
+            listed += at_once.len();
+        }
+    }
+    assert!(listed > 1000, "{listed}");
+}
+
 /// A tag term gives the same posts, scores and order whether its tiers
 /// come from the distinct tags (once the words of the short fields are
 /// built, as the reader has them after its first idle moment) or from each

@@ -159,7 +159,7 @@ pub(super) fn select<'a>(
             index.filter(|i| i.len() == posts.len()).unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();
         let t = Instant::now();
-        let (m, _) = matcher.matches_within_lazily(q, posts, &index, None);
+        let (m, _) = matcher.matches_term_by_term(q, posts, &index);
         stats.filter = t.elapsed();
         m
     };

@@ -608,6 +608,50 @@ impl Matcher {
         (self.scan(q, posts, index, narrow, true), true)
     }
 
+    /// The matches of a whole query at once, found as typing it term by
+    /// term finds them: the first term on its own (a plain word is looked up
+    /// in the dictionaries), then each next term scored only over what the
+    /// terms before it matched ([`Narrow`]), every post looked at again only
+    /// where that finds none of the closest class (as the reader does, see
+    /// `App::refilter`). What [`super::order::arrange`] then keeps of them,
+    /// in its order, is what it keeps of [`Matcher::matches_within_lazily`]
+    /// over every post; a one-shot `list -q` of several words scores the
+    /// later words over a fraction of the posts.
+    ///
+    /// Without the words of the short fields built (a one-shot run: building
+    /// them costs more than a scan), every step scans in every tier: each
+    /// term over what the terms before it matched, the same matches as one
+    /// scan of every post.
+    pub fn matches_term_by_term(&self, q: &Query, posts: &[Post], index: &Index) -> (Vec<Match>, bool) {
+        let upto = |k: usize| Query { terms: q.terms[..k].to_vec(), problems: Vec::new() };
+        if !index.has_short_words() {
+            let mut raw = self.scan(&upto(q.terms.len().min(1)), posts, index, None, true);
+            for k in 2..=q.terms.len() {
+                let narrow = Narrow { from: &raw, start: k - 1, drop_last: false };
+                raw = self.scan(&upto(k), posts, index, Some(narrow), true);
+            }
+            return (raw, true);
+        }
+        if q.terms.len() < 2 {
+            return self.matches_within_lazily(q, posts, index, None);
+        }
+        let (mut raw, mut whole) = self.matches_within_lazily(&upto(1), posts, index, None);
+        for k in 2..=q.terms.len() {
+            let now = upto(k);
+            let narrow = Narrow { from: &raw, start: k - 1, drop_last: false };
+            let (next, next_whole) = self.matches_within_lazily(&now, posts, index, Some(narrow));
+            (raw, whole) = match whole {
+                true => (next, next_whole),
+                // Narrowed from the closest class of the terms before: it
+                // stands only if it holds a post with every term in its
+                // closest class.
+                false if next.iter().any(|m| m.loose == 0) => (next, false),
+                false => self.matches_within_lazily(&now, posts, index, None),
+            };
+        }
+        (raw, whole)
+    }
+
     /// The posts that hold a plain lower-case word `t` (term `at` of the
     /// query) as a word or word start, with the score matching every tier
     /// gives them (the closest class: the best field first, then whole word
