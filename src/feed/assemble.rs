@@ -50,34 +50,88 @@ pub(super) fn assemble_arranged(
     capacity: usize,
     arrange: Arrange,
 ) -> (Feed, Option<cache::Arranged>) {
-    let results = results.into_iter();
-    let mut posts = Vec::with_capacity(capacity);
-    let mut problems = Vec::new();
-    let mut files = 0;
-    let mut titles = hugo::Sections::default();
-    let mut weights: HashMap<String, Option<i64>> = HashMap::new();
-    let mut pages = 0;
-    // The results are one writing's entries: each post knows its entry.
-    let numbered = arrange.generation.is_some();
+    let mut split = Split::with_capacity(capacity);
     for (r, id) in results {
-        files += 1;
+        split.push(r, id);
+    }
+    assemble_split(root, split, arrange)
+}
+
+/// Parsed files taken apart: the posts (each told its entry number in the
+/// cache), the section pages and the problems. A load from the cache makes
+/// one per core as it decodes; they are then joined by appending whole
+/// vectors instead of moving every post one by one (a quarter of the
+/// assembling of 100,000 posts).
+#[derive(Debug, Default)]
+pub(super) struct Split {
+    posts: Vec<Post>,
+    pages: Vec<Post>,
+    problems: Vec<Problem>,
+    files: usize,
+}
+
+impl Split {
+    pub(super) fn with_capacity(posts: usize) -> Split {
+        Split { posts: Vec::with_capacity(posts), ..Split::default() }
+    }
+
+    /// One parsed file, entry `id` of the cache.
+    pub(super) fn push(&mut self, r: Parsed, id: u32) {
+        self.files += 1;
         match r {
             // A section page: only its title is used, and only a broken one is reported.
-            Ok((page, _)) if hugo::is_section_page(&page.path) => {
-                let rel = page.path.strip_prefix(root).unwrap_or(&page.path);
-                let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-                weights.insert(folder.clone(), page.weight());
-                titles.titles.insert(folder, page.title);
-                pages += 1;
-            }
+            Ok((page, _)) if hugo::is_section_page(&page.path) => self.pages.push(page),
             Ok((mut post, mut warnings)) => {
-                if numbered {
-                    post.entry = Some(id);
-                }
-                posts.push(post);
-                problems.append(&mut warnings);
+                post.entry = Some(id);
+                self.posts.push(post);
+                self.problems.append(&mut warnings);
             }
-            Err(p) => problems.push(p),
+            Err(p) => self.problems.push(p),
+        }
+    }
+
+    /// `other`'s after this one's.
+    pub(super) fn append(&mut self, mut other: Split) {
+        if self.posts.is_empty() && self.posts.capacity() < other.posts.capacity() {
+            std::mem::swap(&mut self.posts, &mut other.posts);
+        } else {
+            self.posts.append(&mut other.posts);
+        }
+        self.pages.append(&mut other.pages);
+        self.problems.append(&mut other.problems);
+        self.files += other.files;
+    }
+
+    /// How many files it was given.
+    pub(super) fn files(&self) -> usize {
+        self.files
+    }
+
+    /// Each post's entry number through `f` (a rewritten cache renumbers them).
+    pub(super) fn renumber(&mut self, f: impl Fn(u32) -> u32) {
+        for p in &mut self.posts {
+            p.entry = p.entry.map(&f);
+        }
+    }
+}
+
+/// [`assemble_arranged`] of files already taken apart.
+pub(super) fn assemble_split(root: &Path, split: Split, arrange: Arrange) -> (Feed, Option<cache::Arranged>) {
+    let Split { mut posts, pages, mut problems, files } = split;
+    let mut titles = hugo::Sections::default();
+    let mut weights: HashMap<String, Option<i64>> = HashMap::new();
+    let n_pages = pages.len();
+    for page in pages {
+        let rel = page.path.strip_prefix(root).unwrap_or(&page.path);
+        let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        weights.insert(folder.clone(), page.weight());
+        titles.titles.insert(folder, page.title);
+    }
+    // The results are one writing's entries: each post knows its entry.
+    let numbered = arrange.generation.is_some();
+    if !numbered {
+        for p in &mut posts {
+            p.entry = None;
         }
     }
     for p in &mut posts {
@@ -141,7 +195,7 @@ pub(super) fn assemble_arranged(
         not_live: 0,
         problems,
         files,
-        pages,
+        pages: n_pages,
         stats: LoadStats::default(),
         cache_note: None,
         link_groups: Some(groups),

@@ -319,12 +319,13 @@ fn load_unchanged_folders(
     let mut note = None;
     let t = Instant::now();
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
-    // With each post, its entry number in the cache (for the arrangement);
-    // with each file that changed, the number of its old entry.
+    // Each core's posts taken apart as they are decoded, each post with
+    // its entry number in the cache (for the arrangement); with each file
+    // that changed, the number of its old entry.
     let decoded = each_block(
         reader,
-        || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
-        |(kept, ids, todo, stale), b, buf| {
+        || (Split::default(), Vec::new(), Vec::new()),
+        |(kept, todo, stale), b, buf| {
             let mut stater = stat::Stater::new(dir);
             for (k, (meta, parsed)) in
                 reader.block_ref(b, buf, text == LongText::Keep)?.into_iter().enumerate()
@@ -332,8 +333,7 @@ fn load_unchanged_folders(
                 let file = dir.join(meta.rel);
                 let now = stater.stat(meta.rel);
                 if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                    kept.push(reroot(parsed, file));
-                    ids.push(reader.entry_id(b, k));
+                    kept.push(reroot(parsed, file), reader.entry_id(b, k));
                 } else {
                     todo.push(file);
                     stale.push(reader.entry_id(b, k));
@@ -352,16 +352,15 @@ fn load_unchanged_folders(
             return feed;
         }
     };
-    // Each thread's posts stay in their own vector (no copy into one big
-    // one): assembling takes them in turn, freeing each as it goes.
-    let mut kept: Vec<(Vec<Parsed>, Vec<u32>)> = Vec::with_capacity(decoded.len() + 2);
+    // The cores' parts joined: whole vectors appended, not post by post.
+    let mut kept = Split::default();
     let (mut todo, mut stale) = (Vec::new(), Vec::new());
-    for (k, ids, mut t, mut s) in decoded {
-        kept.push((k, ids));
+    for (k, mut t, mut s) in decoded {
+        kept.append(k);
         todo.append(&mut t);
         stale.append(&mut s);
     }
-    let n_kept: usize = kept.iter().map(|(k, _)| k.len()).sum();
+    let n_kept = kept.files();
     stats.cache_read = t.elapsed();
     let mut generation = todo.is_empty().then(|| reader.generation());
     let mut renumbering = None;
@@ -403,11 +402,7 @@ fn load_unchanged_folders(
             Ok(r) => {
                 stats.cache_written = true;
                 generation = Some(r.generation).filter(|_| unreadable.is_empty());
-                for (_, ids) in &mut kept {
-                    for id in ids.iter_mut() {
-                        *id = r.renumbered.get(*id as usize).copied().unwrap_or(u32::MAX);
-                    }
-                }
+                kept.renumber(|id| r.renumbered.get(id as usize).copied().unwrap_or(u32::MAX));
                 fresh_ids = (r.fresh_from..r.fresh_from + fresh.len() as u32).collect();
                 renumbering = Some(cache::Renumbering {
                     from: reader.generation(),
@@ -425,12 +420,14 @@ fn load_unchanged_folders(
                 p.0.leave_out_long_text();
             }
         }
-        kept.push((fresh, fresh_ids));
-        let none = vec![u32::MAX; unreadable.len()];
-        kept.push((unreadable, none));
+        for (p, id) in fresh.into_iter().zip(fresh_ids) {
+            kept.push(p, id);
+        }
+        for p in unreadable {
+            kept.push(p, u32::MAX);
+        }
     }
     let t = Instant::now();
-    let n: usize = kept.iter().map(|(ps, _)| ps.len()).sum();
     let arranged_path = cache::arranged_path_for(path);
     let arrange = Arrange {
         generation,
@@ -438,8 +435,7 @@ fn load_unchanged_folders(
             .filter(|_| !stats.cache_written)
             .and_then(|g| cache::Arranged::load(&arranged_path, g)),
     };
-    let results = kept.into_iter().flat_map(|(ps, ids)| ps.into_iter().zip(ids));
-    let (mut feed, made) = assemble_arranged(dir, results, n, arrange);
+    let (mut feed, made) = assemble_split(dir, kept, arrange);
     if let Some(made) = made {
         let _ = made.save(&arranged_path);
     }

@@ -27,7 +27,7 @@ pub use read::{parse_bytes, read_body};
 pub use walk::{is_post_file, walk, walk_dirs};
 
 // What the parts share among themselves.
-use assemble::{Arrange, assemble_arranged};
+use assemble::{Arrange, Split, assemble_arranged, assemble_split};
 use load::LongText;
 use read::{ParsedFile, parse_files, read_file};
 use std::sync::atomic::Ordering;
