@@ -27,17 +27,42 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     // those). A word looked for in them is found through the saved word
     // index of the text, which names the posts without reading their text.
     let long_text = args.json || query.reads_long_text();
-    let options = LoadOptions { use_cache: cx.use_cache, long_text, ..LoadOptions::default() };
-    let mut feed = feed::load(&resolved.source, &options)?.visible(drafts);
-    // A malformed term is searched as text; say so, on stderr.
-    for p in &query.problems {
-        eprintln!("linkfeed: warning: query: {p}");
-    }
     let cached_dir = match (&resolved.source, cx.use_cache) {
         (Source::Dir(dir), true) => Some(dir.as_path()),
         _ => None,
     };
     let index_path = cached_dir.and_then(feed::cache::index_path_for);
+    // A query that looks in the text reads the saved index on the core the
+    // assembling of the posts leaves idle: from when the cache is read
+    // (the load says so through its progress) while they are put in
+    // order; whether it is theirs is asked after.
+    let progress = feed::Progress::default();
+    let options = LoadOptions {
+        use_cache: cx.use_cache,
+        long_text,
+        progress: Some(&progress),
+        ..LoadOptions::default()
+    };
+    let wants_words = !query.is_empty() && query.uses_text_words();
+    let (loaded, mut early) = std::thread::scope(|s| {
+        let early = index_path.as_deref().filter(|_| wants_words).map(|path| {
+            let progress = &progress;
+            s.spawn(move || {
+                while !progress.walked.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                crate::search::saved::load_any(path)
+            })
+        });
+        let loaded = feed::load(&resolved.source, &options);
+        progress.walked.store(true, std::sync::atomic::Ordering::Relaxed);
+        (loaded, early.and_then(|h| h.join().ok()).flatten())
+    });
+    let mut feed = loaded?.visible(drafts);
+    // A malformed term is searched as text; say so, on stderr.
+    for p in &query.problems {
+        eprintln!("linkfeed: warning: query: {p}");
+    }
     let t = Instant::now();
     // The load wrote the parse cache: it writes the search index too, from
     // the cache's text parts, so the next query has it.
@@ -45,12 +70,19 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let renumbered = refreshed.as_ref().is_some_and(|(_, r)| *r);
     let mut index = refreshed.map(|(index, _)| index);
     let mut built = index.is_some();
+    let mut read_early = false;
     // The words of the text: the index just built, else the saved one,
     // else one built from the cache (and saved for the next query), else
     // the text read.
     if !query.is_empty() && query.uses_text_words() && index.is_none() {
         let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
-        index = index_path.as_deref().and_then(|p| crate::search::saved::load(p, key));
+        index = match early.take() {
+            Some((k, read)) if k == key => {
+                read_early = true;
+                Some(read)
+            }
+            _ => index_path.as_deref().and_then(|p| crate::search::saved::load(p, key)),
+        };
         if index.is_none()
             && let (Some(dir), Some(g)) = (cached_dir, feed.cache_generation)
         {
@@ -72,6 +104,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     filter.index = index_time;
     filter.built = built;
     filter.renumbered = renumbered;
+    filter.read_early = read_early;
     if let Some(note) = crate::search::Loose::message(&filter.loose) {
         eprintln!("linkfeed: note: {note}");
     }
@@ -185,6 +218,8 @@ pub(super) struct FilterStats {
     /// It was made by renumbering the one saved before (the cache's
     /// entries renumbered, only new posts' text read).
     renumbered: bool,
+    /// The saved index was read while the posts were assembled.
+    read_early: bool,
     /// Matching and ranking.
     filter: Duration,
 }
@@ -310,6 +345,9 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
         ms(s.visible),
         ms(filter.index),
         match (filter.words, filter.built, filter.renumbered) {
+            (Some(true), false, _) if filter.read_early => {
+                " (with the saved word index of the text, read while the posts were assembled)"
+            }
             (Some(true), false, _) => " (with the saved word index of the text)",
             (Some(true) | None, true, true) => " (the word index of the text renumbered and saved)",
             (Some(true) | None, true, false) => " (the word index of the text built and saved)",

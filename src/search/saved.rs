@@ -250,6 +250,19 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     Some(Index::from_parts(short, words))
 }
 
+/// The index saved at `path` with the key of the posts it was saved for,
+/// whatever they are: read while the posts are still being assembled (on
+/// the core the assembling leaves idle), its key compared after.
+pub fn load_any(path: &Path) -> Option<(u32, Index)> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut head = vec![0; head_len()];
+    f.read_exact(&mut head).ok()?;
+    drop(f);
+    let key = head.get(head_len() - 8..head_len() - 4)?.try_into().ok().map(u32::from_le_bytes)?;
+    let (short, words) = read(path, Some(key))?;
+    Some((key, Index::from_parts(short, words)))
+}
+
 /// The word index of the text saved at `path`, whatever posts it was
 /// saved for, when it numbers the entries of the parse cache's writing
 /// `generation` (what [`TextWords::renumbered`] starts from).
