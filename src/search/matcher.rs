@@ -610,28 +610,16 @@ impl Matcher {
 
     /// The matches of a whole query at once, found as typing it term by
     /// term finds them: the first term on its own (a plain word is looked up
-    /// in the dictionaries), then each next term scored only over what the
+    /// in the dictionaries, or scanned for without tier 4 while they are not
+    /// built), then each next term scored only over what the
     /// terms before it matched ([`Narrow`]), every post looked at again only
     /// where that finds none of the closest class (as the reader does, see
     /// `App::refilter`). What [`super::order::arrange`] then keeps of them,
     /// in its order, is what it keeps of [`Matcher::matches_within_lazily`]
     /// over every post; a one-shot `list -q` of several words scores the
     /// later words over a fraction of the posts.
-    ///
-    /// Without the words of the short fields built (a one-shot run: building
-    /// them costs more than a scan), every step scans in every tier: each
-    /// term over what the terms before it matched, the same matches as one
-    /// scan of every post.
     pub fn matches_term_by_term(&self, q: &Query, posts: &[Post], index: &Index) -> (Vec<Match>, bool) {
         let upto = |k: usize| Query { terms: q.terms[..k].to_vec(), problems: Vec::new() };
-        if !index.has_short_words() {
-            let mut raw = self.scan(&upto(q.terms.len().min(1)), posts, index, None, true);
-            for k in 2..=q.terms.len() {
-                let narrow = Narrow { from: &raw, start: k - 1, drop_last: false };
-                raw = self.scan(&upto(k), posts, index, Some(narrow), true);
-            }
-            return (raw, true);
-        }
         if q.terms.len() < 2 {
             return self.matches_within_lazily(q, posts, index, None);
         }
@@ -672,10 +660,13 @@ impl Matcher {
         if t.case_sensitive || tiers::is_word_run(&t.text) || (chars >= tiers::TEXT_MIN && text.is_none()) {
             return None;
         }
+        // Not built yet (a one-shot run, or a key before the reader's first
+        // idle moment): a scan without tier 4 costs less than building them.
+        let short = index.built_short_words()?;
         // Per post: the best (field, tier) of the short fields, as 2 * field
         // + (1 for a word start); 255 for none.
         let mut best = vec![u8::MAX; n];
-        for (post, field, whole) in index.short_words().starting(&t.text) {
+        for (post, field, whole) in short.starting(&t.text) {
             if let Some(b) = best.get_mut(post as usize) {
                 *b = (*b).min(2 * field + u8::from(!whole));
             }
