@@ -13,8 +13,14 @@ for w in before after; do use $w; $d/linkfeed list $C > /dev/null; $d/linkfeed l
 for i in $(seq "$ROUNDS"); do
   echo "cat $(ms sh -c "find $C -name '*.md' -print0 | xargs -0 cat")"
   echo "fzf $(ms sh -c "fzf --filter 'kube sec' < $C.lines")"
-  # One post changes: the next list of each build rewrites its cache.
+  # One post changes: the query right after it rewrites the cache (and the index).
   f=$(find $C/2019 -name '*.md' | sed -n "${i}p"); echo >> "$f"
+  for w in before after; do
+    use $w
+    echo "$w oneshot_first_after_change_ms $(ms $d/linkfeed list -q 'kube sec' $C)"
+  done
+  # Again: the next list of each build rewrites its cache, the query follows.
+  echo >> "$f"
   for w in before after; do
     use $w
     echo "$w rewrite_ms $(ms $d/linkfeed list $C)"
