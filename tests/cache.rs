@@ -286,6 +286,28 @@ fn lean_starts_leave_every_summary_in_the_cache() {
     let mut revised = whole.clone();
     revised[1].2 = "The second summary, revised.".to_string();
     assert_eq!(summaries(), revised);
+    // A post comes (its folder changes: the walk, as after a sync): the lean
+    // start reads the cache without the text and writes it anew a block at
+    // a time, every summary kept, the new one with them.
+    with_summary("s3.md", "Summed three", "The third summary.");
+    let (_, stats) = f.list(&[]);
+    assert!(
+        !stats.contains("skipped") && stats.contains("parsed: 1") && stats.contains("(written)"),
+        "{stats}"
+    );
+    revised.push((
+        "Summed three".to_string(),
+        "Short Summed three.".to_string(),
+        "The third summary.".to_string(),
+    ));
+    revised.sort();
+    assert_eq!(summaries(), revised);
+    // And a post goes: the others keep theirs.
+    std::fs::remove_file(f.dir.join("2026/s1.md")).expect("rm");
+    let (_, stats) = f.list(&[]);
+    assert!(!stats.contains("skipped") && stats.contains("(written)"), "{stats}");
+    revised.retain(|(title, _, _)| title != "Summed one");
+    assert_eq!(summaries(), revised);
 }
 
 /// Issue 21: problems are part of what the cache remembers: an oversized

@@ -163,8 +163,8 @@ pub(super) fn load_dir_cached_as(
     let mut read_generation = None;
     let mut generation = None;
     // With the cache's entries that still hold (the first part), their
-    // numbers in it, and how many it had.
-    let (mut old_ids, mut old_entries): (Vec<u32>, usize) = (Vec::new(), 0);
+    // numbers in it; and the cache they came from.
+    let mut old_ids: Vec<u32> = Vec::new();
     let mut renumbering = None;
     let mut old_reader = None;
     if let Some((_, opened)) = opened {
@@ -175,7 +175,7 @@ pub(super) fn load_dir_cached_as(
                 let metas = stat_all(dir, &files, &rel);
                 stats.validate = t.elapsed();
                 let t = Instant::now();
-                match from_cache(&reader, &files, &metas) {
+                match from_cache(&reader, &files, &metas, text == LongText::Keep) {
                     Ok((found, stale)) => {
                         stats.stale = stale;
                         stats.cached = found.len();
@@ -183,14 +183,13 @@ pub(super) fn load_dir_cached_as(
                             have[*i] = true;
                         }
                         old_ids = found.iter().map(|f| f.3).collect();
-                        old_entries = reader.entries();
                         parts.push(found.into_iter().map(|(i, p, m, _)| (i, p, Some(m))).collect());
+                        old_reader = Some(reader);
                     }
                     Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
                 }
                 stats.cache_read = t.elapsed();
                 progress.done.store(stats.cached, Ordering::Relaxed);
-                old_reader = Some(reader);
             }
             Ok(None) => note = Some("no cache yet: written".to_string()),
             Err(why) => note = Some(format!("cache ignored: {why}; rebuilt")),
@@ -224,7 +223,6 @@ pub(super) fn load_dir_cached_as(
             stats.cache_write = t.elapsed();
         }
     }
-    drop(old_reader);
     // Each file's entry number in the cache written (by its place in the parts).
     let mut ids: Vec<u32> = Vec::new();
     if !changed {
@@ -235,47 +233,71 @@ pub(super) fn load_dir_cached_as(
         && !progress.cancel.load(Ordering::Relaxed)
     {
         let t = Instant::now();
-        // What the cache held first, in its order, then the files parsed:
-        // the new writing renumbers the old one's entries in their order
-        // (the search index follows it), each post told its entry number.
         let flat: Vec<&ParsedFile> = parts.iter().flatten().collect();
-        let mut order: Vec<(u32, u32)> = flat
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.2.is_some())
-            .map(|(at, _)| (old_ids.get(at).copied().unwrap_or(u32::MAX), at as u32))
-            .collect();
-        order.sort_unstable();
-        let entries: Vec<(&cache::Meta, &Parsed)> = order
-            .iter()
-            .filter_map(|&(_, at)| flat[at as usize].2.as_ref().map(|m| (m, &flat[at as usize].1)))
-            .collect();
-        match cache::write_all(path, &root_key, &dirs, &entries) {
-            Ok(g) => {
-                stats.cache_written = true;
-                // Unreadable files are not cached: then the posts are not the cache's.
-                generation = Some(g).filter(|_| entries.len() == flat.len());
-                ids = vec![u32::MAX; flat.len()];
-                let mut renumbered = vec![u32::MAX; old_entries];
-                for (new, &(old, at)) in order.iter().enumerate() {
-                    ids[at as usize] = new as u32;
-                    if let Some(r) = renumbered.get_mut(old as usize) {
-                        *r = new as u32;
+        let written = match &old_reader {
+            // The cache the unchanged files came from (the first part, light
+            // unless the text is kept) is written anew a block at a time:
+            // its blocks whose files all hold copied as they are, then the
+            // files parsed. Neither the cache nor the posts are held whole
+            // with their text (a list after a sync that brought posts).
+            Some(reader) => {
+                let mut holds = vec![false; reader.entries()];
+                for &id in &old_ids {
+                    if let Some(h) = holds.get_mut(id as usize) {
+                        *h = true;
                     }
                 }
-                renumbering =
-                    read_generation.filter(|_| generation.is_some()).map(|from| cache::Renumbering {
-                        from,
-                        generation: g,
-                        renumbered,
-                        fresh_from: old_ids.len() as u32,
-                        entries: entries.len() as u32,
-                    });
+                let fresh: Vec<(&cache::Meta, &Parsed)> =
+                    flat[old_ids.len()..].iter().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
+                cache::rewrite(path, &root_key, &dirs, reader, &holds, &fresh).map(|r| {
+                    let mut next = r.fresh_from;
+                    ids = old_ids
+                        .iter()
+                        .map(|&id| r.renumbered.get(id as usize).copied().unwrap_or(u32::MAX))
+                        .collect();
+                    for (_, _, m) in &flat[old_ids.len()..] {
+                        ids.push(if m.is_some() { next } else { u32::MAX });
+                        next += u32::from(m.is_some());
+                    }
+                    let renumbered = cache::Renumbering {
+                        from: reader.generation(),
+                        generation: r.generation,
+                        renumbered: r.renumbered,
+                        fresh_from: r.fresh_from,
+                        entries: next,
+                    };
+                    (r.generation, fresh.len() + old_ids.len(), Some(renumbered))
+                })
+            }
+            None => {
+                let entries: Vec<(&cache::Meta, &Parsed)> =
+                    flat.iter().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
+                cache::write_all(path, &root_key, &dirs, &entries).map(|g| {
+                    let mut next = 0;
+                    ids = flat
+                        .iter()
+                        .map(|(_, _, m)| {
+                            let id = if m.is_some() { next } else { u32::MAX };
+                            next += u32::from(m.is_some());
+                            id
+                        })
+                        .collect();
+                    (g, entries.len(), None)
+                })
+            }
+        };
+        match written {
+            Ok((g, cached, renumbered)) => {
+                stats.cache_written = true;
+                // Unreadable files are not cached: then the posts are not the cache's.
+                generation = Some(g).filter(|_| cached == flat.len());
+                renumbering = renumbered.filter(|_| generation.is_some());
             }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
     }
+    drop(old_reader);
     let t = Instant::now();
     let n: usize = parts.iter().map(Vec::len).sum();
     // A cache just written from exactly these posts: its entries are in
@@ -470,14 +492,16 @@ fn stat_all(
 /// number in the cache) and how many did not.
 type FromCache = (Vec<(usize, Parsed, cache::Meta, u32)>, usize);
 
-/// The cache's entries that still hold, by file index: a file whose stat
-/// matches, and, when it was modified within a second of the cache's
-/// writing, whose bytes still have the CRC. Also how many entries did not
+/// The cache's entries that still hold, by file index (with their tldr and
+/// summary when `text`): a file whose stat matches, and, when it was
+/// modified within a second of the cache's writing, whose bytes still have
+/// the CRC. Also how many entries did not
 /// hold (changed or gone files). An error: the cache cannot be trusted.
 fn from_cache(
     reader: &cache::Reader,
     files: &[PathBuf],
     metas: &[Option<cache::Meta>],
+    text: bool,
 ) -> Result<FromCache, String> {
     let by_rel: HashMap<&str, usize> =
         metas.iter().enumerate().filter_map(|(i, m)| m.as_ref().map(|m| (m.rel.as_str(), i))).collect();
@@ -486,7 +510,7 @@ fn from_cache(
         reader,
         || (Vec::new(), 0),
         |(out, stale), b, buf| {
-            for (k, (meta, parsed)) in reader.block(b, buf, true)?.into_iter().enumerate() {
+            for (k, (meta, parsed)) in reader.block(b, buf, text)?.into_iter().enumerate() {
                 let hit = by_rel
                     .get(meta.rel.as_str())
                     .copied()
