@@ -484,6 +484,27 @@ pub fn write_all(
     write_blocks(path, root, dirs, |w| w.push_entries(entries))
 }
 
+/// Writes a cache of entries that come a group at a time: `fill` is given
+/// a function that adds a group (its entries' first number back), so the
+/// caller can make each group, write it and let go of what it need not
+/// keep before making the next (the first load of a large feed, which
+/// need not hold every post's text at once). The new generation.
+pub fn write_streamed(
+    path: &Path,
+    root: &str,
+    dirs: &[(String, i64)],
+    fill: impl FnOnce(&mut dyn FnMut(&[(&Meta, &Parsed)]) -> io::Result<u32>) -> io::Result<()>,
+) -> io::Result<u64> {
+    write_blocks(path, root, dirs, |w| {
+        let mut push = |entries: &[(&Meta, &Parsed)]| -> io::Result<u32> {
+            let first = w.entries;
+            w.push_entries(entries)?;
+            Ok(first)
+        };
+        fill(&mut push)
+    })
+}
+
 /// An encoded block: its bytes, its light part's length, its entries.
 type Encoded = (Vec<u8>, usize, usize);
 

@@ -4,6 +4,11 @@
 
 use super::*;
 
+/// Files parsed, written to a new cache and let go of their text at a
+/// time, on a first load that does not keep the text: two blocks of the
+/// cache, enough files to keep every reading thread busy.
+const STREAM_GROUP: usize = 1024;
+
 /// How to load a feed. The default: every file read and parsed, no cache,
 /// the posts whole.
 #[derive(Debug, Clone, Copy)]
@@ -198,16 +203,78 @@ pub(super) fn load_dir_cached_as(
     let todo: Vec<usize> = (0..files.len()).filter(|&i| !have[i]).collect();
     drop(have);
     let t = Instant::now();
-    // Without a cache to write, what the load is not to keep goes at once.
-    let keep = if cache_path.is_some() { LongText::Keep } else { text };
-    let (parsed, parse_stats) = parse_files(&files, &todo, cache_path.is_some(), keep, &rel, progress);
+    // Each file's entry number in the cache written (by its place in the parts).
+    let mut ids: Vec<u32> = Vec::new();
+    // No cache to start from, and the posts are not to keep their text: the
+    // files are parsed a group at a time, each group written to the new
+    // cache and its text let go before the next, so the first load of a
+    // large feed never holds every post's text.
+    let mut streamed_files = 0;
+    let streamed = match cache_path {
+        Some(path) if old_reader.is_none() && text == LongText::Drop && !todo.is_empty() => {
+            let mut sums = LoadStats::default();
+            let written = cache::write_streamed(path, &root_key, &dirs, |push| {
+                for group in todo.chunks(STREAM_GROUP) {
+                    if progress.cancel.load(Ordering::Relaxed) {
+                        return Err(io::Error::other("cancelled"));
+                    }
+                    let (mut parsed, ps) = parse_files(&files, group, true, LongText::Keep, &rel, progress);
+                    sums.read_sum += ps.read_sum;
+                    sums.parse_sum += ps.parse_sum;
+                    sums.threads = sums.threads.max(ps.threads);
+                    let entries: Vec<(&cache::Meta, &Parsed)> =
+                        parsed.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
+                    let mut next = push(&entries)?;
+                    drop(entries);
+                    for (_, p, m) in parsed.iter_mut().flatten() {
+                        ids.push(if m.is_some() { next } else { u32::MAX });
+                        next += u32::from(m.is_some());
+                        // A light copy made here, the parsed post let go
+                        // whole: its text freed in the parsing threads' heaps
+                        // leaves no holes between the posts kept (the next
+                        // group's parse reuses that room).
+                        if let Ok((post, _)) = p {
+                            *post = post.without_long_text();
+                        }
+                    }
+                    parts.extend(parsed);
+                    streamed_files += group.len();
+                }
+                Ok(())
+            });
+            stats.read_sum = sums.read_sum;
+            stats.parse_sum = sums.parse_sum;
+            stats.threads = sums.threads;
+            Some(written)
+        }
+        _ => None,
+    };
+    match &streamed {
+        None => {
+            // Without a cache to write, what the load is not to keep goes at once.
+            let keep = if cache_path.is_some() { LongText::Keep } else { text };
+            let (parsed, parse_stats) =
+                parse_files(&files, &todo, cache_path.is_some(), keep, &rel, progress);
+            stats.read_sum = parse_stats.read_sum;
+            stats.parse_sum = parse_stats.parse_sum;
+            stats.threads = parse_stats.threads;
+            parts.extend(parsed);
+        }
+        // The cache could not be written (or not to the end): the files not
+        // parsed yet are parsed all the same; it costs only the speed.
+        Some(Err(_)) => {
+            let rest = todo.get(streamed_files..).unwrap_or_default();
+            let (parsed, parse_stats) = parse_files(&files, rest, false, text, &rel, progress);
+            stats.read_sum += parse_stats.read_sum;
+            stats.parse_sum += parse_stats.parse_sum;
+            stats.threads = stats.threads.max(parse_stats.threads);
+            parts.extend(parsed);
+        }
+        Some(Ok(_)) => {}
+    }
     stats.read_parse = t.elapsed();
-    stats.read_sum = parse_stats.read_sum;
-    stats.parse_sum = parse_stats.parse_sum;
-    stats.threads = parse_stats.threads;
     stats.walk = walk_time;
     stats.parsed = todo.len();
-    parts.extend(parsed);
     let changed = stats.parsed > 0 || stats.stale > 0 || note.is_some();
     // Every file as the cache holds it, but its folders could not be
     // trusted (some changed within a second of its writing): written again
@@ -223,13 +290,26 @@ pub(super) fn load_dir_cached_as(
             stats.cache_write = t.elapsed();
         }
     }
-    // Each file's entry number in the cache written (by its place in the parts).
-    let mut ids: Vec<u32> = Vec::new();
     if !changed {
         generation = read_generation;
     }
+    let was_streamed = streamed.is_some();
+    match streamed {
+        Some(Ok(g)) => {
+            stats.cache_written = true;
+            // Unreadable files are not cached: then the posts are not the cache's.
+            let n: usize = parts.iter().map(Vec::len).sum();
+            generation = Some(g).filter(|_| ids.len() == n && ids.iter().all(|&id| id != u32::MAX));
+        }
+        Some(Err(e)) => {
+            note = Some(format!("cache not written: {e}"));
+            ids.clear();
+        }
+        None => {}
+    }
     if let Some(path) = cache_path
         && changed
+        && !was_streamed
         && !progress.cancel.load(Ordering::Relaxed)
     {
         let t = Instant::now();
