@@ -35,6 +35,12 @@ fn titles(posts: &[Post], q: &str) -> Vec<String> {
         .collect()
 }
 
+/// The posts of the repository's copy of the real feed.
+fn real_posts() -> Vec<Post> {
+    let source = linkfeed::feed::Source::Dir(common::real_feed());
+    linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts
+}
+
 fn feed() -> Vec<Post> {
     vec![
         post("Mesh news", "2025-03-01", &["service-mesh"], "Linkerd Blog", "kube is everywhere now"),
@@ -182,8 +188,7 @@ fn highlights_follow_the_match() {
 #[test]
 fn the_word_index_of_the_text_changes_no_result() {
     use linkfeed::search::Index;
-    let source = linkfeed::feed::Source::Dir(common::real_feed());
-    let mut posts = linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts;
+    let mut posts = real_posts();
     posts.push(post(
         "Edge one",
         "2020-01-01",
@@ -278,8 +283,7 @@ fn the_word_index_of_the_text_changes_no_result() {
 fn a_query_matched_term_by_term_lists_what_it_lists_at_once() {
     use linkfeed::search::Index;
     use linkfeed::search::order::{Order, arrange};
-    let source = linkfeed::feed::Source::Dir(common::real_feed());
-    let posts = linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts;
+    let posts = real_posts();
     let mut queries: Vec<String> = [
         "kube sec",
         "kubernetes upgrade",
@@ -363,8 +367,7 @@ fn a_query_matched_term_by_term_lists_what_it_lists_at_once() {
 #[test]
 fn a_tag_term_matched_by_distinct_tags_changes_no_result() {
     use linkfeed::search::Index;
-    let source = linkfeed::feed::Source::Dir(common::real_feed());
-    let mut posts = linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts;
+    let mut posts = real_posts();
     posts.push(post("Edge one", "2020-01-01", &["Kubernetes", "kube-ops", "ÄRGER"], "S", ""));
     posts.push(post("Edge two", "2019-01-01", &["straße", "k8s", "kubernets"], "T", ""));
     posts.push(post("Edge three", "2018-01-01", &[], "U", "kubernetes in the summary only"));
