@@ -134,14 +134,27 @@ pub(super) fn assemble_split(root: &Path, split: Split, arrange: Arrange) -> (Fe
             p.entry = None;
         }
     }
-    for p in &mut posts {
-        hugo::settle(p, root, &mut titles);
-    }
+    // Settled on every core (a few thousand posts at least each), each
+    // with its own cache of the sections it met: those are the sections.
+    let share = posts.len().div_ceil(rayon::current_num_threads().max(1)).max(4096);
+    let settled: Vec<hugo::Sections> = {
+        use rayon::prelude::*;
+        posts
+            .par_chunks_mut(share)
+            .map(|chunk| {
+                let mut met = hugo::Sections::with_titles(titles.titles.clone());
+                for p in chunk {
+                    hugo::settle(p, root, &mut met);
+                }
+                met
+            })
+            .collect()
+    };
     let mut sections: Vec<(String, String)> = Vec::new();
     let mut seen = HashSet::new();
-    for p in &posts {
-        if seen.insert(&*p.section) {
-            sections.push((p.section.to_string(), p.section_title.to_string()));
+    for (name, title) in settled.iter().flat_map(hugo::Sections::made) {
+        if seen.insert(name) {
+            sections.push((name.to_string(), title.to_string()));
         }
     }
     // As Hugo orders sections: by the weight of their page (weighted first),

@@ -161,6 +161,16 @@ pub struct Sections {
 type Settled = (Arc<str>, Arc<str>, Arc<str>);
 
 impl Sections {
+    /// Sections with these titles of section pages, none made yet.
+    pub fn with_titles(titles: HashMap<String, String>) -> Sections {
+        Sections { titles, made: HashMap::new() }
+    }
+
+    /// Each section a post was settled in, with its title.
+    pub fn made(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.made.iter().map(|(name, (_, title, _))| (name.as_str(), &**title))
+    }
+
     fn get(&mut self, name: &str) -> Settled {
         if let Some(s) = self.made.get(name) {
             return s.clone();
