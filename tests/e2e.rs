@@ -677,17 +677,21 @@ fn the_real_feed_reads_as_its_site_shows_it() {
     t.wait_text("posts,");
     // The section picker lists the sections with their counts; pick Events by its number.
     t.keys(&["Tab"]);
-    let s = t.wait_text("all sections");
-    // The picker's row reads `│  3     96  Events`: a number, a count, the title.
-    let digit = s
-        .lines()
-        .find_map(|l| {
+    // The picker's row reads `│  3     96  Events`: a number, a count, the
+    // title. Waited for itself: a capture can come while the picker is
+    // still being drawn.
+    let events_row = |s: &str| {
+        s.lines().find_map(|l| {
             let cell = l[..l.find("Events")?].rsplit('│').next()?;
             let words: Vec<&str> = cell.split_whitespace().filter(|w| *w != "▶").collect();
             let numbers = words.len() == 2 && words.iter().all(|w| w.chars().all(|c| c.is_ascii_digit()));
             numbers.then(|| words[0].to_string())
         })
-        .unwrap_or_else(|| panic!("an Events row in the picker: {s}"));
+    };
+    let s = t.wait_for("the Events row in the section picker", |s| {
+        s.contains("all sections") && events_row(s).is_some()
+    });
+    let digit = events_row(&s).unwrap_or_else(|| panic!("an Events row in the picker: {s}"));
     assert!(!s.contains("_index"), "{s}");
     t.keys(&[&digit]);
     let s = t.wait_text("Events · ");
