@@ -210,6 +210,7 @@ pub(super) fn load_dir_cached_as(
     // cache and its text let go before the next, so the first load of a
     // large feed never holds every post's text.
     let mut streamed_files = 0;
+    let mut streamed_posts = Split::default();
     let streamed = match cache_path {
         Some(path) if old_reader.is_none() && text == LongText::Drop && !todo.is_empty() => {
             let mut sums = LoadStats::default();
@@ -218,7 +219,7 @@ pub(super) fn load_dir_cached_as(
                     if progress.cancel.load(Ordering::Relaxed) {
                         return Err(io::Error::other("cancelled"));
                     }
-                    let (mut parsed, ps) = parse_files(&files, group, true, LongText::Keep, &rel, progress);
+                    let (parsed, ps) = parse_files(&files, group, true, LongText::Keep, &rel, progress);
                     sums.read_sum += ps.read_sum;
                     sums.parse_sum += ps.parse_sum;
                     sums.threads = sums.threads.max(ps.threads);
@@ -226,18 +227,20 @@ pub(super) fn load_dir_cached_as(
                         parsed.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
                     let mut next = push(&entries)?;
                     drop(entries);
-                    for (_, p, m) in parsed.iter_mut().flatten() {
-                        ids.push(if m.is_some() { next } else { u32::MAX });
+                    // Each post kept as a light copy made here, in the
+                    // posts taken apart for assembling; the parsed group is
+                    // let go whole, so the parsing threads' heaps hold one
+                    // group at a time (the next group's parse reuses them).
+                    for (_, p, m) in parsed.into_iter().flatten() {
+                        let id = if m.is_some() { next } else { u32::MAX };
                         next += u32::from(m.is_some());
-                        // A light copy made here, the parsed post let go
-                        // whole: its text freed in the parsing threads' heaps
-                        // leaves no holes between the posts kept (the next
-                        // group's parse reuses that room).
-                        if let Ok((post, _)) = p {
-                            *post = post.without_long_text();
-                        }
+                        ids.push(id);
+                        let light = match p {
+                            Ok((post, warnings)) => Ok((post.without_long_text(), warnings)),
+                            Err(e) => Err(e),
+                        };
+                        streamed_posts.push(light, id);
                     }
-                    parts.extend(parsed);
                     streamed_files += group.len();
                 }
                 Ok(())
@@ -298,8 +301,7 @@ pub(super) fn load_dir_cached_as(
         Some(Ok(g)) => {
             stats.cache_written = true;
             // Unreadable files are not cached: then the posts are not the cache's.
-            let n: usize = parts.iter().map(Vec::len).sum();
-            generation = Some(g).filter(|_| ids.len() == n && ids.iter().all(|&id| id != u32::MAX));
+            generation = Some(g).filter(|_| ids.iter().all(|&id| id != u32::MAX));
         }
         Some(Err(e)) => {
             note = Some(format!("cache not written: {e}"));
@@ -383,11 +385,20 @@ pub(super) fn load_dir_cached_as(
     // A cache just written from exactly these posts: its entries are in
     // this order, and the arrangement made is saved for the next load.
     let arrange = Arrange { generation: generation.filter(|_| stats.cache_written), saved: None };
-    let results = parts.into_iter().flatten().enumerate().map(|(i, (_, p, _))| {
-        let id = ids.get(i).copied().unwrap_or(i as u32);
-        (p, id)
-    });
-    let (mut feed, made) = assemble_arranged(dir, results, n, arrange);
+    let (mut feed, made) = if was_streamed {
+        // Taken apart as they were parsed; those parsed after a failed
+        // write (not in the cache) follow.
+        for (_, p, _) in parts.into_iter().flatten() {
+            streamed_posts.push(p, u32::MAX);
+        }
+        assemble_split(dir, streamed_posts, arrange)
+    } else {
+        let results = parts.into_iter().flatten().enumerate().map(|(i, (_, p, _))| {
+            let id = ids.get(i).copied().unwrap_or(i as u32);
+            (p, id)
+        });
+        assemble_arranged(dir, results, n, arrange)
+    };
     if let (Some(made), Some(path)) = (made, cache_path) {
         let _ = made.save(&cache::arranged_path_for(path));
     }
