@@ -682,18 +682,11 @@ pub struct Renumbering {
     pub entries: u32,
 }
 
-/// What [`rewrite`] made: the new generation, each old entry's new number
-/// (`u32::MAX` for one left out), and the first new number of `fresh`.
-pub struct Rewritten {
-    pub generation: u64,
-    pub renumbered: Vec<u32>,
-    pub fresh_from: u32,
-}
-
 /// Writes the cache anew from `old` without holding it in memory: a block
 /// whose entries all still hold (`holds`, by old entry number) is copied as
 /// it is, bytes and checksums; one with entries that do not is decoded
 /// whole, on its own, and written without them; then `fresh`'s entries.
+/// How the new writing numbers the old one's entries.
 pub fn rewrite(
     path: &Path,
     root: &str,
@@ -701,7 +694,7 @@ pub fn rewrite(
     old: &Reader,
     holds: &[bool],
     fresh: &[(&Meta, &Parsed)],
-) -> io::Result<Rewritten> {
+) -> io::Result<Renumbering> {
     let mut renumbered = vec![u32::MAX; old.entries()];
     let mut fresh_from = 0;
     let generation = write_blocks(path, root, dirs, |w| {
@@ -731,7 +724,8 @@ pub fn rewrite(
         fresh_from = w.entries;
         w.push_entries(fresh)
     })?;
-    Ok(Rewritten { generation, renumbered, fresh_from })
+    let entries = fresh_from + fresh.len() as u32;
+    Ok(Renumbering { from: old.generation(), generation, renumbered, fresh_from, entries })
 }
 
 #[cfg(test)]

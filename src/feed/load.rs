@@ -4,6 +4,21 @@
 
 use super::*;
 
+/// Each file's entry number in a cache written with the cached ones of
+/// `cached` (whether each file was) numbered on from `first`, in order;
+/// `u32::MAX` for a file not cached (unreadable).
+fn numbered(cached: impl IntoIterator<Item = bool>, first: u32) -> Vec<u32> {
+    let mut next = first;
+    cached
+        .into_iter()
+        .map(|c| {
+            let id = if c { next } else { u32::MAX };
+            next += u32::from(c);
+            id
+        })
+        .collect()
+}
+
 /// Files parsed, written to a new cache and let go of their text at a
 /// time, on a first load that does not keep the text: two blocks of the
 /// cache, enough files to keep every reading thread busy.
@@ -211,6 +226,7 @@ pub(super) fn load_dir_cached_as(
     // large feed never holds every post's text.
     let mut streamed_files = 0;
     let mut streamed_posts = Split::default();
+    let mut every_one_cached = true;
     let streamed = match cache_path {
         Some(path) if old_reader.is_none() && text == LongText::Drop && !todo.is_empty() => {
             let mut sums = LoadStats::default();
@@ -225,16 +241,15 @@ pub(super) fn load_dir_cached_as(
                     sums.threads = sums.threads.max(ps.threads);
                     let entries: Vec<(&cache::Meta, &Parsed)> =
                         parsed.iter().flatten().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
-                    let mut next = push(&entries)?;
+                    let first = push(&entries)?;
                     drop(entries);
+                    let group_ids = numbered(parsed.iter().flatten().map(|(_, _, m)| m.is_some()), first);
+                    every_one_cached &= group_ids.iter().all(|&id| id != u32::MAX);
                     // Each post kept as a light copy made here, in the
                     // posts taken apart for assembling; the parsed group is
                     // let go whole, so the parsing threads' heaps hold one
                     // group at a time (the next group's parse reuses them).
-                    for (_, p, m) in parsed.into_iter().flatten() {
-                        let id = if m.is_some() { next } else { u32::MAX };
-                        next += u32::from(m.is_some());
-                        ids.push(id);
+                    for ((_, p, _), id) in parsed.into_iter().flatten().zip(group_ids) {
                         let light = match p {
                             Ok((post, warnings)) => Ok((post.without_long_text(), warnings)),
                             Err(e) => Err(e),
@@ -301,12 +316,9 @@ pub(super) fn load_dir_cached_as(
         Some(Ok(g)) => {
             stats.cache_written = true;
             // Unreadable files are not cached: then the posts are not the cache's.
-            generation = Some(g).filter(|_| ids.iter().all(|&id| id != u32::MAX));
+            generation = Some(g).filter(|_| every_one_cached);
         }
-        Some(Err(e)) => {
-            note = Some(format!("cache not written: {e}"));
-            ids.clear();
-        }
+        Some(Err(e)) => note = Some(format!("cache not written: {e}")),
         None => {}
     }
     if let Some(path) = cache_path
@@ -332,38 +344,22 @@ pub(super) fn load_dir_cached_as(
                 let fresh: Vec<(&cache::Meta, &Parsed)> =
                     flat[old_ids.len()..].iter().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
                 cache::rewrite(path, &root_key, &dirs, reader, &holds, &fresh).map(|r| {
-                    let mut next = r.fresh_from;
                     ids = old_ids
                         .iter()
                         .map(|&id| r.renumbered.get(id as usize).copied().unwrap_or(u32::MAX))
                         .collect();
-                    for (_, _, m) in &flat[old_ids.len()..] {
-                        ids.push(if m.is_some() { next } else { u32::MAX });
-                        next += u32::from(m.is_some());
-                    }
-                    let renumbered = cache::Renumbering {
-                        from: reader.generation(),
-                        generation: r.generation,
-                        renumbered: r.renumbered,
-                        fresh_from: r.fresh_from,
-                        entries: next,
-                    };
-                    (r.generation, fresh.len() + old_ids.len(), Some(renumbered))
+                    ids.extend(numbered(
+                        flat[old_ids.len()..].iter().map(|(_, _, m)| m.is_some()),
+                        r.fresh_from,
+                    ));
+                    (r.generation, fresh.len() + old_ids.len(), Some(r))
                 })
             }
             None => {
                 let entries: Vec<(&cache::Meta, &Parsed)> =
                     flat.iter().filter_map(|(_, p, m)| m.as_ref().map(|m| (m, p))).collect();
                 cache::write_all(path, &root_key, &dirs, &entries).map(|g| {
-                    let mut next = 0;
-                    ids = flat
-                        .iter()
-                        .map(|(_, _, m)| {
-                            let id = if m.is_some() { next } else { u32::MAX };
-                            next += u32::from(m.is_some());
-                            id
-                        })
-                        .collect();
+                    ids = numbered(flat.iter().map(|(_, _, m)| m.is_some()), 0);
                     (g, entries.len(), None)
                 })
             }
@@ -516,14 +512,8 @@ fn load_unchanged_folders(
                 stats.cache_written = true;
                 generation = Some(r.generation).filter(|_| unreadable.is_empty());
                 kept.renumber(|id| r.renumbered.get(id as usize).copied().unwrap_or(u32::MAX));
-                fresh_ids = (r.fresh_from..r.fresh_from + fresh.len() as u32).collect();
-                renumbering = Some(cache::Renumbering {
-                    from: reader.generation(),
-                    generation: r.generation,
-                    renumbered: r.renumbered,
-                    fresh_from: r.fresh_from,
-                    entries: r.fresh_from + fresh.len() as u32,
-                });
+                fresh_ids = (r.fresh_from..r.entries).collect();
+                renumbering = Some(r);
             }
             Err(e) => note = Some(format!("cache not written: {e}")),
         }
