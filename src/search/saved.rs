@@ -246,7 +246,7 @@ fn head_len() -> usize {
 /// the posts whose key is `key`; else `None`. Every count, start and place
 /// is checked, so no damage can make a look-up panic.
 pub fn load(path: &Path, key: u32) -> Option<Index> {
-    let (short, words) = read(path, Some(key))?;
+    let (_, short, words) = read(path, Some(key))?;
     Some(Index::from_parts(short, words))
 }
 
@@ -254,12 +254,7 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
 /// whatever they are: read while the posts are still being assembled (on
 /// the core the assembling leaves idle), its key compared after.
 pub fn load_any(path: &Path) -> Option<(u32, Index)> {
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut head = vec![0; head_len()];
-    f.read_exact(&mut head).ok()?;
-    drop(f);
-    let key = head.get(head_len() - 8..head_len() - 4)?.try_into().ok().map(u32::from_le_bytes)?;
-    let (short, words) = read(path, Some(key))?;
+    let (key, short, words) = read(path, None)?;
     Some((key, Index::from_parts(short, words)))
 }
 
@@ -267,12 +262,12 @@ pub fn load_any(path: &Path) -> Option<(u32, Index)> {
 /// saved for, when it numbers the entries of the parse cache's writing
 /// `generation` (what [`TextWords::renumbered`] starts from).
 pub fn load_words(path: &Path, generation: u64) -> Option<TextWords> {
-    read(path, None).map(|(_, words)| words).filter(|w| w.generation == Some(generation))
+    read(path, None).map(|(_, _, words)| words).filter(|w| w.generation == Some(generation))
 }
 
-/// The saved index's parts, when it is whole, of this version, and (with
-/// `key`) for the posts whose key that is.
-fn read(path: &Path, key: Option<u32>) -> Option<(Short, TextWords)> {
+/// The saved index's key and parts, when it is whole, of this version,
+/// and (with `key`) for the posts whose key that is.
+fn read(path: &Path, key: Option<u32>) -> Option<(u32, Short, TextWords)> {
     let mut f = std::fs::File::open(path).ok()?;
     let size = f.metadata().ok()?.len() as usize;
     let mut head = vec![0; head_len()];
@@ -286,7 +281,8 @@ fn read(path: &Path, key: Option<u32>) -> Option<(Short, TextWords)> {
         b.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
     };
     let tail = &head[9 + version.len()..];
-    if key.is_some_and(|k| word(tail, 0) != Some(k)) {
+    let saved_for = word(tail, 0)?;
+    if key.is_some_and(|k| k != saved_for) {
         return None;
     }
     let crc = word(tail, 1)?;
@@ -377,7 +373,7 @@ fn read(path: &Path, key: Option<u32>) -> Option<(Short, TextWords)> {
     }
     let short = Short { text, hays, metas };
     let posts = u32::try_from(n_spans).ok()?;
-    Some((short, TextWords { dict, postings, word_starts, posts, generation, place_of }))
+    Some((saved_for, short, TextWords { dict, postings, word_starts, posts, generation, place_of }))
 }
 
 #[cfg(test)]

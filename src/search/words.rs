@@ -435,8 +435,8 @@ impl TextWords {
                 (Some(_), None) => (true, false),
                 _ => (false, true),
             };
-            let mut prev = 0u32;
-            let mut any = false;
+            // Each id as its distance from the one before (the first from 0).
+            let (mut prev, mut any) = (0u32, false);
             if from_old {
                 for old in self.ids_of(i) {
                     let now = *renumbered.get(old as usize)?;
@@ -446,14 +446,14 @@ impl TextWords {
                     if (any && now <= prev) || now >= fresh_from {
                         return None;
                     }
-                    push_varint(&mut postings, now - if any { prev } else { 0 });
+                    push_varint(&mut postings, now - prev);
                     (prev, any) = (now, true);
                 }
             }
             if from_new {
                 for k in new.ids_of(j) {
                     let now = fresh_from.checked_add(k)?;
-                    push_varint(&mut postings, now - if any { prev } else { 0 });
+                    push_varint(&mut postings, now - prev);
                     (prev, any) = (now, true);
                 }
             }
