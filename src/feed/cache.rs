@@ -30,6 +30,14 @@
 //! Blocks are decoded on every core, each thread reading its own blocks with
 //! positioned reads, so the whole file is never in memory at once.
 //!
+//! A writing that changes a few entries (a post edited, a sync's new posts)
+//! is appended to the file: the blocks it changed written again without
+//! the changed entries, the new entries' blocks, and a footer that names
+//! them with the old blocks still in place (the last footer is the
+//! cache's). The blocks a reader of the writing before knows are never
+//! touched. Once what the file holds unused (old footers, blocks written
+//! again) passes a quarter of what it uses, the cache is written anew.
+//!
 //! A cache that is missing, truncated, damaged (a block's CRC), from another
 //! format or program version, or written for another folder is ignored (and
 //! rebuilt), never trusted; the reason goes to `list --stats`.
@@ -248,6 +256,8 @@ pub struct Reader {
     pub written_ns: i64,
     /// Where the blocks end and the footer begins.
     body_end: u64,
+    /// The file's length when it was opened: an append goes after it.
+    len: u64,
 }
 
 /// Modification time in nanoseconds since the epoch.
@@ -344,7 +354,7 @@ impl Reader {
         if footer.entries > room || footer.entries != next {
             return Err("damaged (the footer's counts)".into());
         }
-        Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta), body_end }))
+        Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta), body_end, len }))
     }
 
     /// How many entries it holds.
@@ -564,6 +574,9 @@ struct BlockWriter<'a> {
     offset: u64,
     index: Vec<Block>,
     entries: u32,
+    /// Blocks are appended to the file the old writing is in: a block kept
+    /// whole stays where it is ([`BlockWriter::keep`]).
+    in_place: bool,
 }
 
 impl BlockWriter<'_> {
@@ -595,6 +608,19 @@ impl BlockWriter<'_> {
         Ok(())
     }
 
+    /// Keeps block `b` of `old` whole: named where it is when appending to
+    /// its file, else copied, both parts, their checksums checked.
+    fn keep(&mut self, old: &Reader, b: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+        let block = *old.footer.blocks.get(b).ok_or_else(|| io::Error::other("no such block"))?;
+        if self.in_place {
+            self.index.push(Block { first: self.entries, ..block });
+            self.entries += block.count;
+            return Ok(());
+        }
+        old.read_block(b, buf, true).map_err(io::Error::other)?;
+        self.push_checked(buf, block)
+    }
+
     /// Adds a block copied from another cache as it was (its checksums hold).
     fn push_checked(&mut self, bytes: &[u8], block: Block) -> io::Result<()> {
         self.f.write_all(bytes)?;
@@ -615,38 +641,128 @@ fn write_blocks(
 ) -> io::Result<u64> {
     let generation = new_generation();
     crate::store::paths::replace_cache_file(path, |file| {
-        let mut w = BlockWriter { f: io::BufWriter::new(file), offset: 0, index: Vec::new(), entries: 0 };
+        let mut w = BlockWriter {
+            f: io::BufWriter::new(file),
+            offset: 0,
+            index: Vec::new(),
+            entries: 0,
+            in_place: false,
+        };
         w.f.write_all(MAGIC)?;
         w.offset = MAGIC.len() as u64;
         fill(&mut w)?;
-        let BlockWriter { mut f, index, entries, .. } = w;
-        let footer = Footer {
-            format: FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            root: root.to_string(),
-            entries: entries as u64,
-            generation,
-            blocks: index,
-            dirs: dirs.to_vec(),
-        };
-        let fb = postcard::to_stdvec(&footer).map_err(io::Error::other)?;
-        f.write_all(&fb)?;
-        f.write_all(&(fb.len() as u32).to_le_bytes())?;
-        f.write_all(&crc32fast::hash(&fb).to_le_bytes())?;
-        f.write_all(MAGIC)?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()
+        let BlockWriter { f, index, entries, .. } = w;
+        write_footer(f, &new_footer(root, entries, generation, index, dirs))
     })?;
     Ok(generation)
 }
 
+fn new_footer(
+    root: &str,
+    entries: u32,
+    generation: u64,
+    blocks: Vec<Block>,
+    dirs: &[(String, i64)],
+) -> Footer {
+    Footer {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        root: root.to_string(),
+        entries: entries as u64,
+        generation,
+        blocks,
+        dirs: dirs.to_vec(),
+    }
+}
+
+/// Writes `footer` and the tail after the blocks in `f`, and syncs the file.
+fn write_footer(mut f: io::BufWriter<&mut File>, footer: &Footer) -> io::Result<()> {
+    let fb = postcard::to_stdvec(footer).map_err(io::Error::other)?;
+    f.write_all(&fb)?;
+    f.write_all(&(fb.len() as u32).to_le_bytes())?;
+    f.write_all(&crc32fast::hash(&fb).to_le_bytes())?;
+    f.write_all(MAGIC)?;
+    f.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+/// How much of the file a writing appended to it may leave unused (old
+/// footers, blocks written again without their changed entries), against
+/// what it uses: past a quarter, the cache is written anew instead.
+const WASTE: u64 = 4;
+
+/// Appends to the file of `old` at `path` what `fill` gives (blocks, then
+/// the footer naming them, `old`'s own blocks among them): the blocks the
+/// file has stay where they are, so an old writing's readers (which know
+/// only the blocks of its footer) still read what they knew, and a crash
+/// mid-way leaves a file whose tail is not a cache's (ignored and rebuilt,
+/// as a damaged one). `Ok(None)` (nothing written) when the file is not
+/// `old`'s any more (another writer replaced or appended to it) or another
+/// process is appending to it. With a `generation`, the footer keeps it
+/// (the same entries), else it names a new writing.
+fn append_blocks(
+    path: &Path,
+    old: &Reader,
+    dirs: &[(String, i64)],
+    generation: Option<u64>,
+    fill: impl FnOnce(&mut BlockWriter) -> io::Result<()>,
+) -> io::Result<Option<u64>> {
+    let Ok(mut file) = fs::OpenOptions::new().write(true).open(path) else { return Ok(None) };
+    // Held until the file is closed: another process's append waits for
+    // nothing, it writes the cache anew instead.
+    if file.try_lock().is_err() {
+        return Ok(None);
+    }
+    let (now, was) = (file.metadata()?, old.file.metadata()?);
+    if now.len() != old.len || inode(&now) != inode(&was) || now.len() != was.len() {
+        return Ok(None);
+    }
+    let generation = generation.unwrap_or_else(new_generation);
+    let written = (|| {
+        io::Seek::seek(&mut file, io::SeekFrom::Start(old.len))?;
+        let mut w = BlockWriter {
+            f: io::BufWriter::new(&mut file),
+            offset: old.len,
+            index: Vec::new(),
+            entries: 0,
+            in_place: true,
+        };
+        fill(&mut w)?;
+        let BlockWriter { f, index, entries, .. } = w;
+        write_footer(f, &new_footer(&old.footer.root, entries, generation, index, dirs))
+    })();
+    match written {
+        Ok(()) => Ok(Some(generation)),
+        Err(e) => {
+            // What was appended taken back: the old writing stands.
+            if file.set_len(old.len).is_err() {
+                let _ = fs::remove_file(path);
+            }
+            Err(e)
+        }
+    }
+}
+
 /// The cache `old` (at `path`) written again with `dirs` as its folders
-/// and nothing else changed: the blocks copied as they are (in the kernel,
-/// where it can), the same entries and generation, so the search index and
-/// the saved order still fit. For a walk that found every file as the
+/// and nothing else changed: a footer appended that says so (else, when
+/// the file has too much it does not use, the blocks copied as they are,
+/// in the kernel where it can), the same entries and generation, so the
+/// search index and the saved order still fit. For a walk that found every file as the
 /// cache holds them but folders the cache could not trust (changed within
 /// a second of its writing, as when a sync wrote posts and loaded them at
 /// once): without this, every later load would walk the folder again.
 pub fn refresh_folders(path: &Path, old: &Reader, dirs: &[(String, i64)]) -> io::Result<()> {
+    // A second footer appended: the blocks are not written again.
+    let in_use: u64 = old.footer.blocks.iter().map(|b| (b.light + b.text) as u64).sum();
+    let unused = old.len.saturating_sub(MAGIC.len() as u64).saturating_sub(in_use);
+    if unused <= in_use / WASTE {
+        let keep_all = |w: &mut BlockWriter| {
+            let mut buf = Vec::new();
+            (0..old.blocks()).try_for_each(|b| w.keep(old, b, &mut buf))
+        };
+        if let Ok(Some(_)) = append_blocks(path, old, dirs, Some(old.generation()), keep_all) {
+            return Ok(());
+        }
+    }
     crate::store::paths::replace_cache_file(path, |file| {
         let mut from = old.file.try_clone()?;
         io::Seek::seek(&mut from, io::SeekFrom::Start(0))?;
@@ -654,14 +770,7 @@ pub fn refresh_folders(path: &Path, old: &Reader, dirs: &[(String, i64)]) -> io:
         if copied != old.body_end {
             return Err(io::Error::other("the cache ended early"));
         }
-        let footer = Footer { dirs: dirs.to_vec(), ..old.footer.clone() };
-        let fb = postcard::to_stdvec(&footer).map_err(io::Error::other)?;
-        let mut f = io::BufWriter::new(file);
-        f.write_all(&fb)?;
-        f.write_all(&(fb.len() as u32).to_le_bytes())?;
-        f.write_all(&crc32fast::hash(&fb).to_le_bytes())?;
-        f.write_all(MAGIC)?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()
+        write_footer(io::BufWriter::new(file), &Footer { dirs: dirs.to_vec(), ..old.footer.clone() })
     })
 }
 
@@ -682,11 +791,15 @@ pub struct Renumbering {
     pub entries: u32,
 }
 
-/// Writes the cache anew from `old` without holding it in memory: a block
-/// whose entries all still hold (`holds`, by old entry number) is copied as
-/// it is, bytes and checksums; one with entries that do not is decoded
-/// whole, on its own, and written without them; then `fresh`'s entries.
-/// How the new writing numbers the old one's entries.
+/// Writes the cache again from `old` without holding it in memory: a block
+/// whose entries all still hold (`holds`, by old entry number) is kept as it
+/// is, bytes and checksums; one with entries that do not is decoded whole,
+/// on its own, and written without them; then `fresh`'s entries. When what
+/// the file would then hold unused stays within a quarter of what it uses
+/// ([`WASTE`]), the new blocks and footer are appended to the file and the
+/// kept blocks stay where they are (a post changed in a feed of 100,000
+/// writes one block, not 170 MB); else the cache is written anew, kept
+/// blocks copied. How the new writing numbers the old one's entries.
 pub fn rewrite(
     path: &Path,
     root: &str,
@@ -695,21 +808,25 @@ pub fn rewrite(
     holds: &[bool],
     fresh: &[(&Meta, &Parsed)],
 ) -> io::Result<Renumbering> {
+    if holds.len() != old.entries() {
+        return Err(io::Error::other("damaged (the footer's counts)"));
+    }
+    let kept_whole = |b: &Block| holds[b.first as usize..(b.first + b.count) as usize].iter().all(|k| *k);
+    let in_use: u64 =
+        old.footer.blocks.iter().filter(|b| kept_whole(b)).map(|b| (b.light + b.text) as u64).sum();
     let mut renumbered = vec![u32::MAX; old.entries()];
     let mut fresh_from = 0;
-    let generation = write_blocks(path, root, dirs, |w| {
+    let mut fill = |w: &mut BlockWriter| -> io::Result<()> {
         let mut buf = Vec::new();
         for (b, block) in old.footer.blocks.iter().enumerate() {
             let ids = block.first as usize..(block.first + block.count) as usize;
             let keep =
                 holds.get(ids.clone()).ok_or_else(|| io::Error::other("damaged (the footer's counts)"))?;
             if keep.iter().all(|k| *k) {
-                // Both parts, their checksums checked.
-                old.read_block(b, &mut buf, true).map_err(io::Error::other)?;
                 for (k, id) in ids.enumerate() {
                     renumbered[id] = w.entries + k as u32;
                 }
-                w.push_checked(&buf, *block)?;
+                w.keep(old, b, &mut buf)?;
             } else if keep.iter().any(|k| *k) {
                 let entries = old.block(b, &mut buf, true).map_err(io::Error::other)?;
                 let kept: Vec<(&Meta, &Parsed)> =
@@ -723,7 +840,19 @@ pub fn rewrite(
         }
         fresh_from = w.entries;
         w.push_entries(fresh)
-    })?;
+    };
+    let unused = old.len.saturating_sub(MAGIC.len() as u64).saturating_sub(in_use);
+    let appended = if unused <= in_use / WASTE && root == old.footer.root {
+        append_blocks(path, old, dirs, None, &mut fill).ok().flatten()
+    } else {
+        None
+    };
+    let generation = match appended {
+        Some(g) => g,
+        // Numbered as an append numbers them: a failed one's numbers
+        // are written over with the same.
+        None => write_blocks(path, root, dirs, &mut fill)?,
+    };
     let entries = fresh_from + fresh.len() as u32;
     Ok(Renumbering { from: old.generation(), generation, renumbered, fresh_from, entries })
 }
@@ -745,6 +874,151 @@ mod tests {
         bytes.extend_from_slice(MAGIC);
         fs::write(&path, bytes).expect("write");
         path
+    }
+
+    /// File `i`'s entry: `{i}.md`, a post with a title, tags and its text.
+    fn entry(i: usize) -> (Meta, Parsed) {
+        let post = crate::post::Post {
+            title: format!("post {i}"),
+            tldr: format!("tldr {i}"),
+            summary: format!("summary {i} ").repeat(10),
+            tags: vec![format!("t{}", i % 7)],
+            ..Default::default()
+        };
+        (Meta { rel: format!("{i}.md"), size: i as u64, ..Default::default() }, Ok((post, Vec::new())))
+    }
+
+    /// A cache at `path` of files `0..n`; its bytes.
+    fn cache_of(path: &Path, n: usize) -> Vec<u8> {
+        let all: Vec<(Meta, Parsed)> = (0..n).map(entry).collect();
+        let refs: Vec<(&Meta, &Parsed)> = all.iter().map(|(m, p)| (m, p)).collect();
+        write_all(path, "/feed", &[("".into(), 1)], &refs).expect("write");
+        fs::read(path).expect("read")
+    }
+
+    /// Every entry of the cache a reader gives, in entry order, with text.
+    fn entries_in(reader: &Reader) -> Vec<(Meta, Parsed)> {
+        let mut buf = Vec::new();
+        (0..reader.blocks()).flat_map(|b| reader.block(b, &mut buf, true).expect("a whole block")).collect()
+    }
+
+    /// Rewrites the cache at `path` (read by `old`) without the files
+    /// `gone`, with files `fresh` added.
+    fn rewrite_without(path: &Path, old: &Reader, gone: &[usize], fresh: &[usize]) -> Renumbering {
+        let holds: Vec<bool> = (0..old.entries()).map(|i| !gone.contains(&i)).collect();
+        let fresh: Vec<(Meta, Parsed)> = fresh.iter().map(|&i| entry(i)).collect();
+        let refs: Vec<(&Meta, &Parsed)> = fresh.iter().map(|(m, p)| (m, p)).collect();
+        rewrite(path, "/feed", &[("".into(), 2)], old, &holds, &refs).expect("rewrite")
+    }
+
+    /// The files a cache should then hold, in order.
+    fn expected(n: usize, gone: &[usize], fresh: &[usize]) -> Vec<(Meta, Parsed)> {
+        (0..n).filter(|i| !gone.contains(i)).chain(fresh.iter().copied()).map(entry).collect()
+    }
+
+    #[test]
+    fn a_few_changes_are_appended_and_an_old_writings_reader_still_reads_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let before = cache_of(&path, 10_000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let (gone, fresh) = ([700, 9999], [10_000, 10_001]);
+        let r = rewrite_without(&path, &old, &gone, &fresh);
+        let after = fs::read(&path).expect("read");
+        assert!(after.len() > before.len() && after.starts_with(&before), "appended, the old bytes kept");
+        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(new.generation(), r.generation);
+        assert_ne!(r.generation, old.generation(), "a new writing");
+        assert_eq!(new.folders(), &[("".to_string(), 2)]);
+        assert_eq!(entries_in(&new), expected(10_000, &gone, &fresh), "every entry, in order, with its text");
+        // The renumbering names where each old entry went.
+        assert_eq!((r.fresh_from, r.entries), (9998, 10_000));
+        for (i, &now) in r.renumbered.iter().enumerate() {
+            let want = if gone.contains(&i) { u32::MAX } else { (i - usize::from(i > 700)) as u32 };
+            assert_eq!(now, want, "entry {i}");
+        }
+        // A reader of the writing before reads what it read.
+        assert_eq!(entries_in(&old), expected(10_000, &[], &[]));
+        // Appended to again: the file grows by what changed.
+        let again = rewrite_without(&path, &new, &[5], &[]);
+        let third = fs::read(&path).expect("read");
+        assert!(third.starts_with(&after) && third.len() < after.len() + (after.len() - before.len()) * 2);
+        let newest = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(newest.generation(), again.generation);
+        assert_eq!(entries_in(&newest), expected(10_000, &[5, 700, 9999], &fresh));
+    }
+
+    #[test]
+    fn a_cache_that_would_be_mostly_unused_is_written_anew() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let before = cache_of(&path, 3000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let gone: Vec<usize> = (0..2000).collect();
+        let r = rewrite_without(&path, &old, &gone, &[3000]);
+        let after = fs::read(&path).expect("read");
+        assert!(after.len() < before.len() / 2, "written anew: {} of {} bytes", after.len(), before.len());
+        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(new.generation(), r.generation);
+        assert_eq!(entries_in(&new), expected(3000, &gone, &[3000]));
+    }
+
+    #[test]
+    fn a_file_replaced_or_being_appended_to_is_written_anew() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        // Replaced by another writer since it was opened (a new file).
+        let before = cache_of(&path, 3000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let copy = dir.path().join("copy.bin");
+        fs::write(&copy, &before).expect("write");
+        fs::rename(&copy, &path).expect("rename");
+        rewrite_without(&path, &old, &[700], &[3000]);
+        let after = fs::read(&path).expect("read");
+        assert!(!after.starts_with(&before), "not appended to a file it did not read");
+        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(entries_in(&new), expected(3000, &[700], &[3000]));
+        // Another process appending to it (holding its lock).
+        let before = cache_of(&path, 3000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let other = File::open(&path).expect("open");
+        other.lock().expect("lock");
+        rewrite_without(&path, &old, &[700], &[3000]);
+        drop(other);
+        let after = fs::read(&path).expect("read");
+        assert!(!after.starts_with(&before), "not appended while another append holds the file");
+        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(entries_in(&new), expected(3000, &[700], &[3000]));
+    }
+
+    #[test]
+    fn an_append_cut_short_is_not_read_as_a_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let before = cache_of(&path, 3000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        rewrite_without(&path, &old, &[700], &[3000]);
+        let after = fs::read(&path).expect("read");
+        assert!(after.starts_with(&before));
+        for cut in [before.len() + 1, (before.len() + after.len()) / 2, after.len() - 1] {
+            fs::write(&path, &after[..cut]).expect("write");
+            assert!(Reader::open(&path, "/feed").is_err(), "cut at {cut} of {}", after.len());
+        }
+    }
+
+    #[test]
+    fn new_folder_times_are_appended_as_a_footer_with_the_same_writing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let before = cache_of(&path, 3000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        refresh_folders(&path, &old, &[("".into(), 5), ("a".into(), 6)]).expect("refresh");
+        let after = fs::read(&path).expect("read");
+        assert!(after.starts_with(&before) && after.len() < before.len() + 4096, "a footer appended");
+        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        assert_eq!(new.generation(), old.generation(), "the same writing");
+        assert_eq!(new.folders(), &[("".to_string(), 5), ("a".to_string(), 6)]);
+        assert_eq!(entries_in(&new), expected(3000, &[], &[]));
     }
 
     fn footer(entries: u64, blocks: Vec<(u64, u32, u32)>) -> Footer {
