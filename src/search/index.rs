@@ -52,7 +52,7 @@ impl Eq for Index {}
 /// word of a few letters starts a word of are one run of this dictionary,
 /// not a scan of every post's fields word by word (which cost most of such
 /// a keystroke at 100,000 posts).
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ShortWords {
     dict: Vec<Box<str>>,
     /// Where each word's places start in `places` (one more than words).
@@ -68,7 +68,7 @@ pub(crate) struct ShortWords {
 /// once per distinct tag (a few hundred), then each post takes its tags'
 /// best by id, instead of matching every tag of every post (the slowest
 /// keystrokes at 100,000 posts).
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct TagIds {
     pub(super) dict: Vec<Box<str>>,
     /// Where each post's ids start in `ids` (one more than posts).
@@ -98,6 +98,14 @@ impl TagIds {
         out
     }
 
+    /// Whether it can be the tag ids of `posts` posts (as read from a
+    /// file): a start per post and one more, running on, every id a tag's.
+    fn sound(&self, posts: usize) -> bool {
+        self.starts.len() == posts + 1
+            && runs_on(&self.starts, self.ids.len())
+            && self.ids.iter().all(|&id| (id as usize) < self.dict.len())
+    }
+
     /// Post `idx`'s tag ids (none for a post it does not know).
     pub(super) fn of(&self, idx: usize) -> &[u32] {
         match (self.starts.get(idx), self.starts.get(idx + 1)) {
@@ -108,9 +116,49 @@ impl TagIds {
 }
 
 impl ShortWords {
+    /// Built on every core, a share of the posts each (their words sorted),
+    /// the shares then merged word by word; the tag ids meanwhile.
     fn build(short: &Short) -> ShortWords {
+        use rayon::prelude::*;
+        let n = short.hays.len();
+        let size = n.div_ceil(rayon::current_num_threads().max(1)).max(8192);
+        let shares: Vec<std::ops::Range<usize>> =
+            (0..n).step_by(size).map(|a| a..(a + size).min(n)).collect();
+        let (parts, tags) = rayon::join(
+            || shares.par_iter().map(|r| Self::words_of(short, r.clone())).collect::<Vec<_>>(),
+            || TagIds::build(short),
+        );
+        let mut out = ShortWords {
+            dict: Vec::with_capacity(parts.iter().map(Vec::len).max().unwrap_or(0)),
+            starts: vec![0],
+            places: Vec::with_capacity(parts.iter().flatten().map(|(_, p)| p.len()).sum()),
+            tags,
+        };
+        // Each share's words in order: the least word of their heads next,
+        // its places share after share (so by post).
+        let mut heads = vec![0usize; parts.len()];
+        loop {
+            let least = parts.iter().zip(&heads).filter_map(|(part, &h)| part.get(h).map(|(w, _)| *w)).min();
+            let Some(word) = least else { break };
+            for (part, h) in parts.iter().zip(heads.iter_mut()) {
+                if let Some((w, places)) = part.get(*h)
+                    && *w == word
+                {
+                    out.places.extend_from_slice(places);
+                    *h += 1;
+                }
+            }
+            out.dict.push(word.into());
+            out.starts.push(out.places.len() as u32);
+        }
+        out
+    }
+
+    /// The words of the posts `range`, sorted, each with its places.
+    fn words_of(short: &Short, range: std::ops::Range<usize>) -> Vec<(&str, Vec<(u32, u8)>)> {
         let mut map: rustc_hash::FxHashMap<&str, Vec<(u32, u8)>> = Default::default();
-        for (i, h) in short.hays.iter().enumerate() {
+        for i in range {
+            let Some(h) = short.hays.get(i) else { continue };
             let Some(text) = short.text.get(h.start as usize..h.start as usize + h.end as usize) else {
                 continue;
             };
@@ -130,19 +178,18 @@ impl ShortWords {
         }
         let mut words: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut out = ShortWords {
-            dict: Vec::with_capacity(words.len()),
-            starts: Vec::with_capacity(words.len() + 1),
-            places: Vec::new(),
-            tags: TagIds::build(short),
-        };
-        out.starts.push(0);
-        for (w, places) in words {
-            out.dict.push(w.into());
-            out.places.extend(places);
-            out.starts.push(out.places.len() as u32);
-        }
-        out
+        words
+    }
+
+    /// Whether it can be the words of `posts` posts' short fields (as read
+    /// from a file): the dictionary sorted, a start per word and one more,
+    /// running on, every place a post's and a field's.
+    pub(super) fn sound(&self, posts: usize) -> bool {
+        self.starts.len() == self.dict.len() + 1
+            && runs_on(&self.starts, self.places.len())
+            && self.dict.windows(2).all(|w| w[0] < w[1])
+            && self.places.iter().all(|&(p, f)| (p as usize) < posts && f <= 2)
+            && self.tags.sound(posts)
     }
 
     /// Each (post, field, whether the word is `term` itself) of the words
@@ -156,6 +203,13 @@ impl ShortWords {
             self.places.get(a..b).unwrap_or_default().iter().map(move |&(p, f)| (p, f, whole))
         })
     }
+}
+
+/// Whether `starts` begins at 0, never goes back and ends at `len`.
+fn runs_on(starts: &[u32], len: usize) -> bool {
+    starts.first() == Some(&0)
+        && starts.last().is_some_and(|&e| e as usize == len)
+        && starts.windows(2).all(|w| w[0] <= w[1])
 }
 
 /// The short fields of every post.
@@ -314,8 +368,20 @@ impl Index {
     }
 
     /// An index from its saved parts (`saved.rs`).
-    pub(crate) fn from_parts(short: Short, text_words: words::TextWords) -> Index {
-        Index { short: short.into(), text_words: Some(text_words.into()), short_words: Default::default() }
+    pub(crate) fn from_parts(
+        short: Short,
+        text_words: words::TextWords,
+        short_words: Option<ShortWords>,
+    ) -> Index {
+        let index = Index {
+            short: short.into(),
+            text_words: Some(text_words.into()),
+            short_words: Default::default(),
+        };
+        if let Some(w) = short_words {
+            let _ = index.short_words.set(w.into());
+        }
+        index
     }
 
     /// Its parts, for saving.
@@ -381,4 +447,77 @@ impl Index {
 /// The long text of a post, as the word index sees it: tldr and summary.
 pub fn long_text(p: &Post) -> [&str; 2] {
     [p.tldr.as_str(), p.summary.as_str()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_built_in_shares_are_the_words_of_every_post_in_order() {
+        // Enough posts for several shares, words shared across them.
+        let posts: Vec<Post> = (0..30_000)
+            .map(|i| Post {
+                title: format!("w{} common x{}", i % 977, i),
+                tags: vec![format!("t{}", i % 13)],
+                source: format!("s{}", i % 5),
+                ..Post::default()
+            })
+            .collect();
+        let index = Index::new(&posts);
+        let built = ShortWords::build(&index.short);
+        // Each word's places, post by post, as one pass over every post finds them.
+        let mut want: std::collections::BTreeMap<String, Vec<(u32, u8)>> = Default::default();
+        for (i, p) in posts.iter().enumerate() {
+            let fields = [(0u8, vec![p.title.clone()]), (1, p.tags.clone()), (2, vec![p.source.clone()])];
+            for (f, texts) in fields {
+                for text in texts {
+                    for w in text.split(' ') {
+                        let v = want.entry(w.to_string()).or_default();
+                        if v.last() != Some(&(i as u32, f)) {
+                            v.push((i as u32, f));
+                        }
+                    }
+                }
+            }
+        }
+        let got: Vec<(String, Vec<(u32, u8)>)> = (0..built.dict.len())
+            .map(|w| {
+                let (a, b) = (built.starts[w] as usize, built.starts[w + 1] as usize);
+                (built.dict[w].to_string(), built.places[a..b].to_vec())
+            })
+            .collect();
+        assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        assert!(built.sound(posts.len()));
+    }
+
+    #[test]
+    fn short_words_read_from_a_file_are_used_only_when_they_can_be_the_posts() {
+        let post = |title: &str, tags: &[&str], source: &str| Post {
+            title: title.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            source: source.into(),
+            ..Post::default()
+        };
+        let posts = vec![post("Kube security", &["k8s", "sec"], "Blog"), post("Apple", &["k8s"], "News")];
+        let index = Index::new(&posts);
+        let built = ShortWords::build(&index.short);
+        assert!(built.sound(2), "as built: {built:?}");
+        assert!(!built.sound(3), "for another number of posts");
+        let broken: [&dyn Fn(&mut ShortWords); 6] = [
+            &|w| w.places[0].0 = 2,
+            &|w| w.places[0].1 = 3,
+            &|w| w.dict.swap(0, 1),
+            &|w| *w.starts.last_mut().expect("starts") += 1,
+            &|w| w.tags.ids[0] = 9,
+            &|w| {
+                w.tags.starts.pop();
+            },
+        ];
+        for (i, breaks) in broken.iter().enumerate() {
+            let mut w = ShortWords::build(&index.short);
+            breaks(&mut w);
+            assert!(!w.sound(2), "damage {i} refused");
+        }
+    }
 }
