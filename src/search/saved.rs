@@ -128,8 +128,18 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
     let (Some(g), true) = (generation, written) else { return None };
     let path = crate::feed::cache::index_path_for(dir)?;
     let order = entries_of(posts)?;
-    let (words, was_renumbered) = words_for(dir, g, &order, Some(&path), renumbering)?;
-    let index = with_words(posts, words);
+    // The short fields' index (and its words) made meanwhile, on the
+    // other core: neither needs the other.
+    let (words, mut index) = rayon::join(
+        || words_for(dir, g, &order, Some(&path), renumbering),
+        || {
+            let index = Index::new(posts);
+            index.prepare_short_words();
+            index
+        },
+    );
+    let (words, was_renumbered) = words?;
+    index.set_text(std::sync::Arc::new(words));
     save(&path, key_for(posts, generation), &index).ok().map(|()| (index, was_renumbered))
 }
 
