@@ -463,6 +463,15 @@ fn a_list_that_writes_the_cache_writes_the_index_a_query_then_uses() {
     assert_eq!(titles, ["Fresh arrival", "Harbour news", "Quarterly numbers"].map(String::from));
     let (titles, _) = query("quokka");
     assert_eq!(titles, vec!["Fresh arrival".to_string()]);
+    // Words of the titles, looked up in the short fields' words the saved
+    // index keeps (moved to the posts' places now, the new post's added).
+    let (titles, stats) = query("fresh");
+    assert_eq!(titles, vec!["Fresh arrival".to_string()]);
+    assert!(stats.contains("(with the saved word index of the text"), "{stats}");
+    let (titles, _) = query("quarterly");
+    assert_eq!(titles, vec!["Quarterly numbers".to_string()]);
+    let (titles, _) = query("news");
+    assert_eq!(titles, vec!["Harbour news".to_string()]);
 }
 
 /// The folders' times of `dir` an hour back, its files' left as they are.

@@ -154,10 +154,11 @@ impl ShortWords {
         out
     }
 
-    /// The words of the posts `range`, sorted, each with its places.
-    fn words_of(short: &Short, range: std::ops::Range<usize>) -> Vec<(&str, Vec<(u32, u8)>)> {
+    /// The words of the posts at `places` (ascending), sorted, each with
+    /// its places.
+    fn words_of(short: &Short, places: impl IntoIterator<Item = usize>) -> Vec<(&str, Vec<(u32, u8)>)> {
         let mut map: rustc_hash::FxHashMap<&str, Vec<(u32, u8)>> = Default::default();
-        for i in range {
+        for i in places {
             let Some(h) = short.hays.get(i) else { continue };
             let Some(text) = short.text.get(h.start as usize..h.start as usize + h.end as usize) else {
                 continue;
@@ -179,6 +180,64 @@ impl ShortWords {
         let mut words: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(b.0));
         words
+    }
+
+    /// These words, of the posts before a change, for the posts after it
+    /// (whose short fields are `short`): `moved` gives each old post's
+    /// place now (`u32::MAX`: gone); a place no old post moved to is a new
+    /// post's, and only those posts' fields are split into words. Equal to
+    /// [`ShortWords::build`] of `short` when the posts that moved kept their
+    /// fields. `None` when `moved` cannot be such a move (another number of
+    /// posts, a place past the posts or taken twice).
+    pub(super) fn renumbered(&self, short: &Short, moved: &[u32]) -> Option<ShortWords> {
+        let n = short.hays.len();
+        if moved.len() + 1 != self.tags.starts.len() {
+            return None;
+        }
+        let mut taken = vec![false; n];
+        for &m in moved.iter().filter(|&&m| m != u32::MAX) {
+            let t = taken.get_mut(m as usize)?;
+            if std::mem::replace(t, true) {
+                return None;
+            }
+        }
+        let (fresh, tags) =
+            rayon::join(|| Self::words_of(short, (0..n).filter(|&i| !taken[i])), || TagIds::build(short));
+        let mut out = ShortWords {
+            dict: Vec::with_capacity(self.dict.len() + fresh.len()),
+            starts: vec![0],
+            places: Vec::with_capacity(self.places.len()),
+            tags,
+        };
+        let (mut old, mut new) = (0, 0);
+        loop {
+            let word = match (self.dict.get(old), fresh.get(new)) {
+                (Some(a), Some((b, _))) => (&**a).min(*b),
+                (Some(a), None) => &**a,
+                (None, Some((b, _))) => *b,
+                (None, None) => break,
+            };
+            let from = out.places.len();
+            if self.dict.get(old).is_some_and(|w| &**w == word) {
+                let (a, b) = (self.starts[old] as usize, self.starts[old + 1] as usize);
+                let now =
+                    self.places.get(a..b).unwrap_or_default().iter().filter_map(|&(p, f)| {
+                        moved.get(p as usize).filter(|&&m| m != u32::MAX).map(|&m| (m, f))
+                    });
+                out.places.extend(now);
+                old += 1;
+            }
+            if let Some((_, places)) = fresh.get(new).filter(|(w, _)| *w == word) {
+                out.places.extend_from_slice(places);
+                new += 1;
+            }
+            if out.places.len() > from {
+                out.places[from..].sort_unstable();
+                out.dict.push(word.into());
+                out.starts.push(out.places.len() as u32);
+            }
+        }
+        Some(out)
     }
 
     /// Whether it can be the words of `posts` posts' short fields (as read
@@ -406,6 +465,12 @@ impl Index {
 
     /// Builds the words of the short fields now, if not yet (the reader,
     /// while idle, so the first key of a word does not pay for it).
+    /// Gives it the words of its short fields, made elsewhere (renumbered
+    /// from a saved index's); ignored when it has them already.
+    pub(super) fn set_short_words(&self, words: ShortWords) {
+        let _ = self.short_words.set(words.into());
+    }
+
     pub fn prepare_short_words(&self) {
         self.short_words();
     }
@@ -489,6 +554,43 @@ mod tests {
             .collect();
         assert_eq!(got, want.into_iter().collect::<Vec<_>>());
         assert!(built.sound(posts.len()));
+    }
+
+    #[test]
+    fn short_words_moved_to_the_posts_after_a_change_equal_those_built_anew() {
+        let post = |i: usize| Post {
+            title: format!("w{} common x{i}", i % 37),
+            tags: vec![format!("t{}", i % 11), "shared".into()],
+            source: format!("s{}", i % 5),
+            ..Post::default()
+        };
+        let before: Vec<Post> = (0..20_000).map(post).collect();
+        let old = ShortWords::build(&Index::new(&before).short);
+        // After: every third post gone, the rest in another order, new
+        // posts among them (some with words no old post had).
+        let mut kept: Vec<usize> = (0..20_000).filter(|i| i % 3 != 0).collect();
+        kept.reverse();
+        kept.rotate_left(777);
+        let mut after: Vec<Post> = Vec::new();
+        let mut moved = vec![u32::MAX; before.len()];
+        for (k, &i) in kept.iter().enumerate() {
+            if k % 50 == 0 {
+                after.push(Post { title: format!("brand new {k}"), tags: vec!["fresh".into()], ..post(k) });
+            }
+            moved[i] = after.len() as u32;
+            after.push(before[i].clone());
+        }
+        let short = Index::new(&after).short;
+        let renumbered = old.renumbered(&short, &moved).expect("a move");
+        assert_eq!(renumbered, ShortWords::build(&short));
+        // Not a move: another number of posts, a place past the posts or taken twice.
+        assert!(old.renumbered(&short, &moved[1..]).is_none());
+        let mut past = moved.clone();
+        past[1] = after.len() as u32;
+        assert!(old.renumbered(&short, &past).is_none());
+        let mut twice = moved.clone();
+        twice[1] = twice[2];
+        assert!(old.renumbered(&short, &twice).is_none());
     }
 
     #[test]

@@ -128,18 +128,37 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
     let (Some(g), true) = (generation, written) else { return None };
     let path = crate::feed::cache::index_path_for(dir)?;
     let order = entries_of(posts)?;
-    // The short fields' index (and its words) made meanwhile, on the
-    // other core: neither needs the other.
+    // The short fields' index made meanwhile, on the other core: neither
+    // needs the other.
     let (words, mut index) = rayon::join(
-        || words_for(dir, g, &order, Some(&path), renumbering),
-        || {
-            let index = Index::new(posts);
-            index.prepare_short_words();
-            index
-        },
+        || renumbered_or_built(dir, g, &order, Some(&path), renumbering, true),
+        || Index::new(posts),
     );
-    let (words, was_renumbered) = words?;
+    let (words, was_renumbered, old_short) = words?;
     index.set_text(std::sync::Arc::new(words));
+    // The words of the short fields: the saved ones moved to the posts'
+    // places now and only new posts' fields split, else built.
+    if let (Some((short_words, entry_at)), Some(r)) = (old_short, renumbering) {
+        let mut place_of = vec![u32::MAX; r.entries as usize];
+        for (i, e) in order.iter().enumerate() {
+            if let Some(p) = place_of.get_mut(*e as usize) {
+                *p = i as u32;
+            }
+        }
+        let moved: Vec<u32> = entry_at
+            .iter()
+            .map(|&e| {
+                r.renumbered
+                    .get(e as usize)
+                    .and_then(|&now| place_of.get(now as usize))
+                    .map_or(u32::MAX, |&p| p)
+            })
+            .collect();
+        if let Some(w) = short_words.renumbered(&index.short, &moved) {
+            index.set_short_words(w);
+        }
+    }
+    index.prepare_short_words();
     save(&path, key_for(posts, generation), &index).ok().map(|()| (index, was_renumbered))
 }
 
@@ -155,8 +174,38 @@ pub fn words_for(
     saved: Option<&Path>,
     renumbering: Option<&crate::feed::cache::Renumbering>,
 ) -> Option<(TextWords, bool)> {
+    renumbered_or_built(dir, generation, order, saved, renumbering, false).map(|(w, r, _)| (w, r))
+}
+
+/// The words of the short fields saved with an index, with the entry each
+/// of their places was (`u32::MAX`: none).
+type OldShortWords = (ShortWords, Vec<u32>);
+
+/// [`words_for`], with the saved index's words of the short fields when it
+/// was renumbered and `short_words` asks for them.
+fn renumbered_or_built(
+    dir: &Path,
+    generation: u64,
+    order: &[u32],
+    saved: Option<&Path>,
+    renumbering: Option<&crate::feed::cache::Renumbering>,
+    short_words: bool,
+) -> Option<(TextWords, bool, Option<OldShortWords>)> {
+    let mut old_short = None;
     let renumbered = renumbering.filter(|r| r.generation == generation).and_then(|r| {
-        let old = load_words(saved?, r.from)?;
+        let (_, _, old, saved_short) = read(saved?, None, short_words)?;
+        if old.generation != Some(r.from) {
+            return None;
+        }
+        old_short = saved_short.map(|w| {
+            let mut entry_at = vec![u32::MAX; old.posts as usize];
+            for (e, &p) in old.place_of.iter().enumerate() {
+                if let Some(at) = entry_at.get_mut(p as usize) {
+                    *at = e as u32;
+                }
+            }
+            (w, entry_at)
+        });
         let cache = crate::feed::cache::path_for(dir)?;
         let fresh: Vec<u32> = (r.fresh_from..r.entries).collect();
         let fresh = crate::feed::texts_of(dir, &cache, generation, &fresh).ok()?;
@@ -164,8 +213,8 @@ pub fn words_for(
         old.renumbered(generation, &r.renumbered, r.fresh_from, &texts)?.placed(order)
     });
     match renumbered {
-        Some(words) => Some((words, true)),
-        None => text_words_from_cache(dir, generation, order).map(|w| (w, false)),
+        Some(words) => Some((words, true, old_short)),
+        None => text_words_from_cache(dir, generation, order).map(|w| (w, false, None)),
     }
 }
 
