@@ -11,8 +11,8 @@
 //! `TextWords::postings`); padding to four bytes; then little-endian
 //! `u32`s: where each word's posts start, five per post for its place in
 //! the text, and each entry's place among the posts; last the words of the
-//! short fields (`ShortWords`, postcard-encoded: read in a few
-//! milliseconds, built in some 35 at 100,000 posts, and a one-shot query's
+//! short fields (`ShortWords::encode`: their numbers as they lie, read in a
+//! few milliseconds, built in some 30 at 100,000 posts, and a one-shot query's
 //! first word is a look-up in them instead of a scan of every title). The
 //! `u32`s are read straight into their vector (no copy through bytes).
 
@@ -220,8 +220,8 @@ fn renumbered_or_built(
 
 /// Saves `index` (which must hold the word index of the text) for the posts
 /// whose [`key`] is `key`: a temporary file renamed over `path`. The body is
-/// written in pieces straight from the index (its CRC taken in a first pass
-/// over the same pieces), never gathered in memory: a one-shot `list` that
+/// written in pieces straight from the index (its CRC taken on the way and
+/// written in its place at the end), never gathered in memory: a one-shot `list` that
 /// rewrote the cache peaked with the index and a whole copy of it.
 pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     let (short, Some(words)) = index.parts() else {
@@ -229,7 +229,7 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
     };
     let dict_len = words.dict.iter().map(|w| w.len()).sum::<usize>() + words.dict.len().saturating_sub(1);
     let metas_len: usize = short.metas.iter().map(|m| 4 + m.len()).sum();
-    let short_words = postcard::to_stdvec(index.short_words()).map_err(io::Error::other)?;
+    let short_words = index.short_words().encode();
     let counts = [
         dict_len,
         short.text.len(),
@@ -281,22 +281,24 @@ pub fn save(path: &Path, key: u32, index: &Index) -> io::Result<()> {
         out(&chunk)?;
         out(&short_words)
     };
-    let mut crc = crc32fast::Hasher::new();
-    body(&mut |b| {
-        crc.update(b);
-        Ok(())
-    })?;
-    let crc = crc.finalize();
-    crate::store::paths::replace_cache_file(path, |f| {
-        let mut f = io::BufWriter::with_capacity(256 * 1024, f);
+    crate::store::paths::replace_cache_file(path, |file| {
+        let mut f = io::BufWriter::with_capacity(256 * 1024, &mut *file);
         f.write_all(MAGIC)?;
         let version = env!("CARGO_PKG_VERSION").as_bytes();
         f.write_all(&[version.len() as u8])?;
         f.write_all(version)?;
         f.write_all(&key.to_le_bytes())?;
-        f.write_all(&crc.to_le_bytes())?;
-        body(&mut |b| f.write_all(b))?;
-        f.flush()
+        // The CRC is taken as the body is written, and put in its place after.
+        f.write_all(&[0; 4])?;
+        let mut crc = crc32fast::Hasher::new();
+        body(&mut |b| {
+            crc.update(b);
+            f.write_all(b)
+        })?;
+        f.flush()?;
+        drop(f);
+        io::Seek::seek(file, io::SeekFrom::Start((head_len() - 4) as u64))?;
+        file.write_all(&crc.finalize().to_le_bytes())
     })
 }
 
@@ -451,7 +453,7 @@ fn read(
     let short = Short { text, hays, metas };
     let posts = u32::try_from(n_spans).ok()?;
     let short_words = match wants_short_words {
-        true => Some(postcard::from_bytes::<ShortWords>(&short_words).ok().filter(|w| w.sound(n_spans))?),
+        true => Some(ShortWords::decode(&short_words).filter(|w| w.sound(n_spans))?),
         false => None,
     };
     Some((
