@@ -300,6 +300,27 @@ impl Reader {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("unreadable ({e})")),
         };
+        match Reader::open_file(file, root) {
+            // Opened while another process was appending to it (it holds
+            // the file's lock for the few milliseconds that takes): its
+            // tail is not a cache's yet. Read again once the append is done.
+            Err(_)
+                if File::open(path)
+                    .is_ok_and(|f| matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))) =>
+            {
+                let file = File::open(path).map_err(|e| format!("unreadable ({e})"))?;
+                file.lock_shared().map_err(|e| format!("unreadable ({e})"))?;
+                let reader = Reader::open_file(file, root)?;
+                // Not held: it would turn the next append into a rewrite.
+                let _ = reader.file.unlock();
+                Ok(Some(reader))
+            }
+            other => other.map(Some),
+        }
+    }
+
+    /// [`Reader::open`] of an open file.
+    fn open_file(file: File, root: &str) -> Result<Reader, String> {
         let meta = file.metadata().map_err(|e| format!("unreadable ({e})"))?;
         let len = meta.len();
         if len < (MAGIC.len() + TAIL) as u64 {
@@ -354,7 +375,7 @@ impl Reader {
         if footer.entries > room || footer.entries != next {
             return Err("damaged (the footer's counts)".into());
         }
-        Ok(Some(Reader { file, footer, written_ns: mtime_ns(&meta), body_end, len }))
+        Ok(Reader { file, footer, written_ns: mtime_ns(&meta), body_end, len })
     }
 
     /// How many entries it holds.
@@ -989,6 +1010,36 @@ mod tests {
         assert!(!after.starts_with(&before), "not appended while another append holds the file");
         let new = Reader::open(&path, "/feed").expect("opens").expect("there");
         assert_eq!(entries_in(&new), expected(3000, &[700], &[3000]));
+    }
+
+    #[test]
+    fn a_cache_opened_while_another_process_appends_is_read_once_the_append_is_done() {
+        use std::os::unix::fs::FileExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let before = cache_of(&path, 3000);
+        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let appended = rewrite_without(&path, &old, &[700], &[3000]).generation;
+        let after = fs::read(&path).expect("read");
+        assert!(after.starts_with(&before));
+        // Half of the append written, the appender holding the lock.
+        let half = (before.len() + after.len()) / 2;
+        fs::write(&path, &after[..half]).expect("write");
+        let appender = fs::OpenOptions::new().write(true).open(&path).expect("open");
+        appender.lock().expect("lock");
+        let opening = std::thread::spawn({
+            let path = path.clone();
+            move || Reader::open(&path, "/feed").map(|r| r.map(|r| r.generation()))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!opening.is_finished(), "waits for the append");
+        appender.write_all_at(&after[half..], half as u64).expect("write");
+        appender.unlock().expect("unlock");
+        assert_eq!(opening.join().expect("joins"), Ok(Some(appended)), "the appended writing");
+        // A file cut short with no append going on is refused at once.
+        drop(appender);
+        fs::write(&path, &after[..half]).expect("write");
+        assert!(Reader::open(&path, "/feed").is_err());
     }
 
     #[test]
