@@ -57,8 +57,10 @@ pub(crate) struct ShortWords {
     dict: Vec<Box<str>>,
     /// Where each word's places start in `places` (one more than words).
     starts: Vec<u32>,
-    /// (post, field: 0 title, 1 tag, 2 source), word after word.
-    places: Vec<(u32, u8)>,
+    /// Each place as `post << 2 | field` (field: 0 title, 1 tag, 2 source),
+    /// word after word: four bytes a place, not eight as a pair. A feed
+    /// would need 2^30 posts (some 300 GB of them in memory) to overflow it.
+    places: Vec<u32>,
     /// Each post's tags, as ids of the distinct (lower-cased) tags.
     pub(super) tags: TagIds,
 }
@@ -156,8 +158,8 @@ impl ShortWords {
 
     /// The words of the posts at `places` (ascending), sorted, each with
     /// its places.
-    fn words_of(short: &Short, places: impl IntoIterator<Item = usize>) -> Vec<(&str, Vec<(u32, u8)>)> {
-        let mut map: rustc_hash::FxHashMap<&str, Vec<(u32, u8)>> = Default::default();
+    fn words_of(short: &Short, places: impl IntoIterator<Item = usize>) -> Vec<(&str, Vec<u32>)> {
+        let mut map: rustc_hash::FxHashMap<&str, Vec<u32>> = Default::default();
         for i in places {
             let Some(h) = short.hays.get(i) else { continue };
             let Some(text) = short.text.get(h.start as usize..h.start as usize + h.end as usize) else {
@@ -171,13 +173,14 @@ impl ShortWords {
                 } else {
                     1
                 };
+                let place = place(i as u32, field);
                 let v = map.entry(&text[s..e]).or_default();
-                if v.last() != Some(&(i as u32, field)) {
-                    v.push((i as u32, field));
+                if v.last() != Some(&place) {
+                    v.push(place);
                 }
             }
         }
-        let mut words: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
+        let mut words: Vec<(&str, Vec<u32>)> = map.into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(b.0));
         words
     }
@@ -220,10 +223,10 @@ impl ShortWords {
             let from = out.places.len();
             if self.dict.get(old).is_some_and(|w| &**w == word) {
                 let (a, b) = (self.starts[old] as usize, self.starts[old + 1] as usize);
-                let now =
-                    self.places.get(a..b).unwrap_or_default().iter().filter_map(|&(p, f)| {
-                        moved.get(p as usize).filter(|&&m| m != u32::MAX).map(|&m| (m, f))
-                    });
+                let now = self.places.get(a..b).unwrap_or_default().iter().filter_map(|&pl| {
+                    let now = moved.get((pl >> 2) as usize).filter(|&&m| m != u32::MAX)?;
+                    Some(place(*now, (pl & 3) as u8))
+                });
                 out.places.extend(now);
                 old += 1;
             }
@@ -243,9 +246,9 @@ impl ShortWords {
     /// As bytes for a file: seven little-endian `u32` counts (words, their
     /// bytes joined by newlines, places, tags, their bytes, tag starts, tag
     /// ids), the words and the tags joined by newlines, padding to four
-    /// bytes, then `u32`s (word starts, each place's post, tag starts, tag
-    /// ids) and each place's field as a byte: written and read as they lie,
-    /// no per-number encoding (postcard's took ~20 ms at 100,000 posts).
+    /// bytes, then `u32`s (word starts, places, tag starts, tag ids):
+    /// written and read as they lie, no per-number encoding (postcard's
+    /// took ~20 ms at 100,000 posts).
     pub(super) fn encode(&self) -> Vec<u8> {
         let joined = |words: &[Box<str>]| words.join("\n");
         let (dict, tags) = (joined(&self.dict), joined(&self.tags.dict));
@@ -262,7 +265,7 @@ impl ShortWords {
             28 + dict.len()
                 + tags.len()
                 + 3
-                + 4 * (self.starts.len() + 2 * self.places.len())
+                + 4 * (self.starts.len() + self.places.len())
                 + 4 * (self.tags.starts.len() + self.tags.ids.len()),
         );
         for c in counts {
@@ -271,18 +274,9 @@ impl ShortWords {
         out.extend_from_slice(dict.as_bytes());
         out.extend_from_slice(tags.as_bytes());
         out.resize(out.len().div_ceil(4) * 4, 0);
-        let posts = self.places.iter().map(|&(p, _)| p);
-        for v in self
-            .starts
-            .iter()
-            .copied()
-            .chain(posts)
-            .chain(self.tags.starts.iter().copied())
-            .chain(self.tags.ids.iter().copied())
-        {
+        for v in self.starts.iter().chain(&self.places).chain(&self.tags.starts).chain(&self.tags.ids) {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend(self.places.iter().map(|&(_, f)| f));
         out
     }
 
@@ -303,8 +297,7 @@ impl ShortWords {
         let numbers_at = text_end.div_ceil(4) * 4;
         let n_numbers =
             n_words.checked_add(1)?.checked_add(n_places)?.checked_add(n_tag_starts)?.checked_add(n_ids)?;
-        let fields_at = numbers_at.checked_add(n_numbers.checked_mul(4)?)?;
-        if fields_at.checked_add(n_places)? != bytes.len() {
+        if numbers_at.checked_add(n_numbers.checked_mul(4)?)? != bytes.len() {
             return None;
         }
         let split = |text: &[u8], n: usize| -> Option<Vec<Box<str>>> {
@@ -315,21 +308,16 @@ impl ShortWords {
         };
         let dict = split(bytes.get(28..28 + dict_len)?, n_words)?;
         let tag_dict = split(bytes.get(28 + dict_len..text_end)?, n_tags)?;
-        let numbers: Vec<u32> = bytes
-            .get(numbers_at..fields_at)?
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        let (starts, rest) = numbers.split_at(n_words + 1);
-        let (posts, rest) = rest.split_at(n_places);
-        let (tag_starts, ids) = rest.split_at(n_tag_starts);
-        let fields = bytes.get(fields_at..)?;
-        Some(ShortWords {
-            dict,
-            starts: starts.to_vec(),
-            places: posts.iter().copied().zip(fields.iter().copied()).collect(),
-            tags: TagIds { dict: tag_dict, starts: tag_starts.to_vec(), ids: ids.to_vec() },
-        })
+        // Each vector read straight from its bytes (no vector of them all).
+        let mut at = numbers_at;
+        let mut numbers = |n: usize| -> Option<Vec<u32>> {
+            let part = bytes.get(at..at + n * 4)?;
+            at += n * 4;
+            Some(part.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        };
+        let (starts, places, tag_starts, ids) =
+            (numbers(n_words + 1)?, numbers(n_places)?, numbers(n_tag_starts)?, numbers(n_ids)?);
+        Some(ShortWords { dict, starts, places, tags: TagIds { dict: tag_dict, starts: tag_starts, ids } })
     }
 
     /// Whether it can be the words of `posts` posts' short fields (as read
@@ -339,7 +327,7 @@ impl ShortWords {
         self.starts.len() == self.dict.len() + 1
             && runs_on(&self.starts, self.places.len())
             && self.dict.windows(2).all(|w| w[0] < w[1])
-            && self.places.iter().all(|&(p, f)| (p as usize) < posts && f <= 2)
+            && self.places.iter().all(|&pl| ((pl >> 2) as usize) < posts && pl & 3 <= 2)
             && self.tags.sound(posts)
     }
 
@@ -351,9 +339,14 @@ impl ShortWords {
         (lo..hi).flat_map(move |w| {
             let whole = &*self.dict[w] == term;
             let (a, b) = (self.starts[w] as usize, self.starts[w + 1] as usize);
-            self.places.get(a..b).unwrap_or_default().iter().map(move |&(p, f)| (p, f, whole))
+            self.places.get(a..b).unwrap_or_default().iter().map(move |&pl| (pl >> 2, (pl & 3) as u8, whole))
         })
     }
+}
+
+/// A place of [`ShortWords::places`]: post `post`'s field `field`.
+fn place(post: u32, field: u8) -> u32 {
+    post << 2 | u32::from(field)
 }
 
 /// Whether `starts` begins at 0, never goes back and ends at `len`.
@@ -641,7 +634,8 @@ mod tests {
         let got: Vec<(String, Vec<(u32, u8)>)> = (0..built.dict.len())
             .map(|w| {
                 let (a, b) = (built.starts[w] as usize, built.starts[w + 1] as usize);
-                (built.dict[w].to_string(), built.places[a..b].to_vec())
+                let places = built.places[a..b].iter().map(|&pl| (pl >> 2, (pl & 3) as u8)).collect();
+                (built.dict[w].to_string(), places)
             })
             .collect();
         assert_eq!(got, want.into_iter().collect::<Vec<_>>());
@@ -725,8 +719,8 @@ mod tests {
         assert!(built.sound(2), "as built: {built:?}");
         assert!(!built.sound(3), "for another number of posts");
         let broken: [&dyn Fn(&mut ShortWords); 6] = [
-            &|w| w.places[0].0 = 2,
-            &|w| w.places[0].1 = 3,
+            &|w| w.places[0] = place(2, 0),
+            &|w| w.places[0] |= 3,
             &|w| w.dict.swap(0, 1),
             &|w| *w.starts.last_mut().expect("starts") += 1,
             &|w| w.tags.ids[0] = 9,
