@@ -130,10 +130,8 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
     let order = entries_of(posts)?;
     // The short fields' index made meanwhile, on the other core: neither
     // needs the other.
-    let (words, mut index) = rayon::join(
-        || renumbered_or_built(dir, g, &order, Some(&path), renumbering, true),
-        || Index::new(posts),
-    );
+    let words = renumbered_or_built(dir, g, &order, Some(&path), renumbering, true);
+    let mut index = Index::new(posts);
     let (words, was_renumbered, old_short) = words?;
     index.set_text(std::sync::Arc::new(words));
     // The words of the short fields: the saved ones moved to the posts'
