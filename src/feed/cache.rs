@@ -917,6 +917,21 @@ mod tests {
         fs::read(path).expect("read")
     }
 
+    /// A reader of the cache at `path`, which is there and whole.
+    fn reopen(path: &Path) -> Reader {
+        Reader::open(path, "/feed").expect("opens").expect("there")
+    }
+
+    /// A temporary folder with a cache of files `0..n` (`c.bin`): the
+    /// folder, the cache's path, its bytes and a reader of it.
+    fn opened(n: usize) -> (tempfile::TempDir, PathBuf, Vec<u8>, Reader) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.bin");
+        let before = cache_of(&path, n);
+        let old = reopen(&path);
+        (dir, path, before, old)
+    }
+
     /// Every entry of the cache a reader gives, in entry order, with text.
     fn entries_in(reader: &Reader) -> Vec<(Meta, Parsed)> {
         let mut buf = Vec::new();
@@ -939,15 +954,12 @@ mod tests {
 
     #[test]
     fn a_few_changes_are_appended_and_an_old_writings_reader_still_reads_it() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.bin");
-        let before = cache_of(&path, 10_000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let (_dir, path, before, old) = opened(10_000);
         let (gone, fresh) = ([700, 9999], [10_000, 10_001]);
         let r = rewrite_without(&path, &old, &gone, &fresh);
         let after = fs::read(&path).expect("read");
         assert!(after.len() > before.len() && after.starts_with(&before), "appended, the old bytes kept");
-        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let new = reopen(&path);
         assert_eq!(new.generation(), r.generation);
         assert_ne!(r.generation, old.generation(), "a new writing");
         assert_eq!(new.folders(), &[("".to_string(), 2)]);
@@ -964,22 +976,19 @@ mod tests {
         let again = rewrite_without(&path, &new, &[5], &[]);
         let third = fs::read(&path).expect("read");
         assert!(third.starts_with(&after) && third.len() < after.len() + (after.len() - before.len()) * 2);
-        let newest = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let newest = reopen(&path);
         assert_eq!(newest.generation(), again.generation);
         assert_eq!(entries_in(&newest), expected(10_000, &[5, 700, 9999], &fresh));
     }
 
     #[test]
     fn a_cache_that_would_be_mostly_unused_is_written_anew() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.bin");
-        let before = cache_of(&path, 3000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let (_dir, path, before, old) = opened(3000);
         let gone: Vec<usize> = (0..2000).collect();
         let r = rewrite_without(&path, &old, &gone, &[3000]);
         let after = fs::read(&path).expect("read");
         assert!(after.len() < before.len() / 2, "written anew: {} of {} bytes", after.len(), before.len());
-        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let new = reopen(&path);
         assert_eq!(new.generation(), r.generation);
         assert_eq!(entries_in(&new), expected(3000, &gone, &[3000]));
     }
@@ -990,35 +999,32 @@ mod tests {
         let path = dir.path().join("c.bin");
         // Replaced by another writer since it was opened (a new file).
         let before = cache_of(&path, 3000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let old = reopen(&path);
         let copy = dir.path().join("copy.bin");
         fs::write(&copy, &before).expect("write");
         fs::rename(&copy, &path).expect("rename");
         rewrite_without(&path, &old, &[700], &[3000]);
         let after = fs::read(&path).expect("read");
         assert!(!after.starts_with(&before), "not appended to a file it did not read");
-        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let new = reopen(&path);
         assert_eq!(entries_in(&new), expected(3000, &[700], &[3000]));
         // Another process appending to it (holding its lock).
         let before = cache_of(&path, 3000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let old = reopen(&path);
         let other = File::open(&path).expect("open");
         other.lock().expect("lock");
         rewrite_without(&path, &old, &[700], &[3000]);
         drop(other);
         let after = fs::read(&path).expect("read");
         assert!(!after.starts_with(&before), "not appended while another append holds the file");
-        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let new = reopen(&path);
         assert_eq!(entries_in(&new), expected(3000, &[700], &[3000]));
     }
 
     #[test]
     fn a_cache_opened_while_another_process_appends_is_read_once_the_append_is_done() {
         use std::os::unix::fs::FileExt;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.bin");
-        let before = cache_of(&path, 3000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let (_dir, path, before, old) = opened(3000);
         let appended = rewrite_without(&path, &old, &[700], &[3000]).generation;
         let after = fs::read(&path).expect("read");
         assert!(after.starts_with(&before));
@@ -1044,10 +1050,7 @@ mod tests {
 
     #[test]
     fn an_append_cut_short_is_not_read_as_a_cache() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.bin");
-        let before = cache_of(&path, 3000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let (_dir, path, before, old) = opened(3000);
         rewrite_without(&path, &old, &[700], &[3000]);
         let after = fs::read(&path).expect("read");
         assert!(after.starts_with(&before));
@@ -1059,14 +1062,11 @@ mod tests {
 
     #[test]
     fn new_folder_times_are_appended_as_a_footer_with_the_same_writing() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.bin");
-        let before = cache_of(&path, 3000);
-        let old = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let (_dir, path, before, old) = opened(3000);
         refresh_folders(&path, &old, &[("".into(), 5), ("a".into(), 6)]).expect("refresh");
         let after = fs::read(&path).expect("read");
         assert!(after.starts_with(&before) && after.len() < before.len() + 4096, "a footer appended");
-        let new = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let new = reopen(&path);
         assert_eq!(new.generation(), old.generation(), "the same writing");
         assert_eq!(new.folders(), &[("".to_string(), 5), ("a".to_string(), 6)]);
         assert_eq!(entries_in(&new), expected(3000, &[], &[]));
@@ -1131,7 +1131,7 @@ mod tests {
             .collect();
         let entries: Vec<(&Meta, &Parsed)> = metas.iter().zip(parsed.iter()).collect();
         let g1 = write_all(&path, "/feed", &[], &entries).expect("write");
-        let reader = Reader::open(&path, "/feed").expect("opens").expect("there");
+        let reader = reopen(&path);
         assert_eq!(reader.entries(), 1100);
         assert_eq!(reader.generation(), g1);
         let mut buf = Vec::new();

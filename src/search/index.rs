@@ -603,6 +603,16 @@ pub fn long_text(p: &Post) -> [&str; 2] {
 mod tests {
     use super::*;
 
+    /// A post with these short fields.
+    fn post(title: &str, tags: &[&str], source: &str) -> Post {
+        Post {
+            title: title.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            source: source.into(),
+            ..Post::default()
+        }
+    }
+
     #[test]
     fn short_words_built_in_shares_are_the_words_of_every_post_in_order() {
         // Enough posts for several shares, words shared across them.
@@ -681,12 +691,6 @@ mod tests {
 
     #[test]
     fn short_words_come_back_from_their_bytes_and_only_from_whole_ones() {
-        let post = |title: &str, tags: &[&str], source: &str| Post {
-            title: title.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            source: source.into(),
-            ..Post::default()
-        };
         let posts = [
             post("Kube security", &["k8s", "sec"], "Blog"),
             post("", &[], ""),
@@ -707,12 +711,6 @@ mod tests {
 
     #[test]
     fn short_words_read_from_a_file_are_used_only_when_they_can_be_the_posts() {
-        let post = |title: &str, tags: &[&str], source: &str| Post {
-            title: title.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            source: source.into(),
-            ..Post::default()
-        };
         let posts = vec![post("Kube security", &["k8s", "sec"], "Blog"), post("Apple", &["k8s"], "News")];
         let index = Index::new(&posts);
         let built = ShortWords::build(&index.short);
