@@ -36,6 +36,25 @@ fn titles(posts: &[Post], q: &str) -> Vec<String> {
 }
 
 /// The posts of the repository's copy of the real feed.
+/// Each query's matches over `posts` with the index `a` and with `b`,
+/// which must be the same; how many matches there were in all.
+fn same_matches(
+    posts: &[Post],
+    queries: &[impl AsRef<str>],
+    a: &linkfeed::search::Index,
+    b: &linkfeed::search::Index,
+) -> usize {
+    let m = Matcher::at(common::TEST_NOW);
+    let mut matched = 0;
+    for q in queries {
+        let q = Query::parse(q.as_ref());
+        let found = m.filter_within(&q, posts, a, None);
+        assert_eq!(found, m.filter_within(&q, posts, b, None), "{q:?}");
+        matched += found.len();
+    }
+    matched
+}
+
 fn real_posts() -> Vec<Post> {
     let source = linkfeed::feed::Source::Dir(common::real_feed());
     linkfeed::feed::load(&source, &Default::default()).expect("the real feed loads").posts
@@ -233,15 +252,7 @@ fn the_word_index_of_the_text_changes_no_result() {
     let plain = Index::new(&posts);
     let indexed = Index::with_text(&posts);
     assert!(indexed.has_text() && !plain.has_text());
-    let m = Matcher::at(common::TEST_NOW);
-    let mut matched = 0;
-    for q in queries {
-        let q = Query::parse(q);
-        let a = m.filter_within(&q, &posts, &plain, None);
-        let b = m.filter_within(&q, &posts, &indexed, None);
-        assert_eq!(a, b, "{q:?}");
-        matched += a.len();
-    }
+    let mut matched = same_matches(&posts, &queries, &plain, &indexed);
     // Terms made from the feed's own words, every 61st word of every 9th
     // post: whole, cut to a word start, with a letter dropped (a typo), and
     // as scattered letters (tier 4 only) -- each alone and after another term.
@@ -261,13 +272,7 @@ fn the_word_index_of_the_text_changes_no_result() {
     // Every fifth, a couple of hundred: enough kinds, and quick in a debug build.
     let derived: Vec<String> = derived.into_iter().step_by(5).collect();
     assert!(derived.len() > 150, "{}", derived.len());
-    for q in &derived {
-        let q = Query::parse(q);
-        let a = m.filter_within(&q, &posts, &plain, None);
-        let b = m.filter_within(&q, &posts, &indexed, None);
-        assert_eq!(a, b, "{q:?}");
-        matched += a.len();
-    }
+    matched += same_matches(&posts, &derived, &plain, &indexed);
     // The queries do find posts (the comparison is not between two empties).
     assert!(matched > 500, "{matched}");
 }
@@ -417,15 +422,7 @@ fn a_tag_term_matched_by_distinct_tags_changes_no_result() {
             ));
         }
     }
-    let m = Matcher::at(common::TEST_NOW);
-    let mut matched = 0;
-    for q in &queries {
-        let q = Query::parse(q);
-        let a = m.filter_within(&q, &posts, &plain, None);
-        let b = m.filter_within(&q, &posts, &built, None);
-        assert_eq!(a, b, "{q:?}");
-        matched += a.len();
-    }
+    let matched = same_matches(&posts, &queries, &plain, &built);
     assert!(matched > 1000, "{matched}");
 }
 

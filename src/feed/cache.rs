@@ -115,6 +115,11 @@ struct Block {
 }
 
 impl Block {
+    /// Its two parts' bytes.
+    fn len(&self) -> u64 {
+        self.light as u64 + self.text as u64
+    }
+
     fn end(&self) -> Option<u64> {
         self.offset.checked_add(self.light as u64)?.checked_add(self.text as u64)
     }
@@ -300,23 +305,22 @@ impl Reader {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("unreadable ({e})")),
         };
-        match Reader::open_file(file, root) {
-            // Opened while another process was appending to it (it holds
-            // the file's lock for the few milliseconds that takes): its
-            // tail is not a cache's yet. Read again once the append is done.
-            Err(_)
-                if File::open(path)
-                    .is_ok_and(|f| matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))) =>
-            {
-                let file = File::open(path).map_err(|e| format!("unreadable ({e})"))?;
-                file.lock_shared().map_err(|e| format!("unreadable ({e})"))?;
-                let reader = Reader::open_file(file, root)?;
-                // Not held: it would turn the next append into a rewrite.
-                let _ = reader.file.unlock();
-                Ok(Some(reader))
-            }
-            other => other.map(Some),
+        let why = match Reader::open_file(file, root) {
+            Ok(reader) => return Ok(Some(reader)),
+            Err(why) => why,
+        };
+        // Opened while another process was appending to it (it holds the
+        // file's lock for the few milliseconds that takes): its tail is not
+        // a cache's yet. Read again once the append is done.
+        let Ok(again) = File::open(path) else { return Err(why) };
+        if !matches!(again.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)) {
+            return Err(why);
         }
+        again.lock_shared().map_err(|e| format!("unreadable ({e})"))?;
+        let reader = Reader::open_file(again, root)?;
+        // Not held: it would turn the next append into a rewrite.
+        let _ = reader.file.unlock();
+        Ok(Some(reader))
     }
 
     /// [`Reader::open`] of an open file.
@@ -711,6 +715,12 @@ fn write_footer(mut f: io::BufWriter<&mut File>, footer: &Footer) -> io::Result<
 /// what it uses: past a quarter, the cache is written anew instead.
 const WASTE: u64 = 4;
 
+/// Whether a writing may be appended to the file of `old` when it keeps
+/// `in_use` bytes of its blocks ([`WASTE`]).
+fn room_to_append(old: &Reader, in_use: u64) -> bool {
+    old.len.saturating_sub(MAGIC.len() as u64).saturating_sub(in_use) <= in_use / WASTE
+}
+
 /// Appends to the file of `old` at `path` what `fill` gives (blocks, then
 /// the footer naming them, `old`'s own blocks among them): the blocks the
 /// file has stay where they are, so an old writing's readers (which know
@@ -734,7 +744,7 @@ fn append_blocks(
         return Ok(None);
     }
     let (now, was) = (file.metadata()?, old.file.metadata()?);
-    if now.len() != old.len || inode(&now) != inode(&was) || now.len() != was.len() {
+    if now.len() != old.len || inode(&now) != inode(&was) {
         return Ok(None);
     }
     let generation = generation.unwrap_or_else(new_generation);
@@ -773,9 +783,7 @@ fn append_blocks(
 /// once): without this, every later load would walk the folder again.
 pub fn refresh_folders(path: &Path, old: &Reader, dirs: &[(String, i64)]) -> io::Result<()> {
     // A second footer appended: the blocks are not written again.
-    let in_use: u64 = old.footer.blocks.iter().map(|b| (b.light + b.text) as u64).sum();
-    let unused = old.len.saturating_sub(MAGIC.len() as u64).saturating_sub(in_use);
-    if unused <= in_use / WASTE {
+    if room_to_append(old, old.footer.blocks.iter().map(Block::len).sum()) {
         let keep_all = |w: &mut BlockWriter| {
             let mut buf = Vec::new();
             (0..old.blocks()).try_for_each(|b| w.keep(old, b, &mut buf))
@@ -833,8 +841,7 @@ pub fn rewrite(
         return Err(io::Error::other("damaged (the footer's counts)"));
     }
     let kept_whole = |b: &Block| holds[b.first as usize..(b.first + b.count) as usize].iter().all(|k| *k);
-    let in_use: u64 =
-        old.footer.blocks.iter().filter(|b| kept_whole(b)).map(|b| (b.light + b.text) as u64).sum();
+    let in_use: u64 = old.footer.blocks.iter().filter(|b| kept_whole(b)).map(Block::len).sum();
     let mut renumbered = vec![u32::MAX; old.entries()];
     let mut fresh_from = 0;
     let mut fill = |w: &mut BlockWriter| -> io::Result<()> {
@@ -862,8 +869,7 @@ pub fn rewrite(
         fresh_from = w.entries;
         w.push_entries(fresh)
     };
-    let unused = old.len.saturating_sub(MAGIC.len() as u64).saturating_sub(in_use);
-    let appended = if unused <= in_use / WASTE && root == old.footer.root {
+    let appended = if room_to_append(old, in_use) && root == old.footer.root {
         append_blocks(path, old, dirs, None, &mut fill).ok().flatten()
     } else {
         None

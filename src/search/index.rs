@@ -130,28 +130,39 @@ impl ShortWords {
             || shares.par_iter().map(|r| Self::words_of(short, r.clone())).collect::<Vec<_>>(),
             || TagIds::build(short),
         );
+        Self::merged(&parts, tags)
+    }
+
+    /// The words `sources` give (each sorted by word, a word at most once)
+    /// merged: each word once, with the places every source gives it,
+    /// ascending (the least word of the sources' heads next); a word no
+    /// source gives a place is left out.
+    fn merged(sources: &[Vec<(&str, Vec<u32>)>], tags: TagIds) -> ShortWords {
         let mut out = ShortWords {
-            dict: Vec::with_capacity(parts.iter().map(Vec::len).max().unwrap_or(0)),
+            dict: Vec::with_capacity(sources.iter().map(Vec::len).max().unwrap_or(0)),
             starts: vec![0],
-            places: Vec::with_capacity(parts.iter().flatten().map(|(_, p)| p.len()).sum()),
+            places: Vec::with_capacity(sources.iter().flatten().map(|(_, p)| p.len()).sum()),
             tags,
         };
-        // Each share's words in order: the least word of their heads next,
-        // its places share after share (so by post).
-        let mut heads = vec![0usize; parts.len()];
+        let mut heads = vec![0usize; sources.len()];
         loop {
-            let least = parts.iter().zip(&heads).filter_map(|(part, &h)| part.get(h).map(|(w, _)| *w)).min();
+            let least = sources.iter().zip(&heads).filter_map(|(s, &h)| s.get(h).map(|(w, _)| *w)).min();
             let Some(word) = least else { break };
-            for (part, h) in parts.iter().zip(heads.iter_mut()) {
-                if let Some((w, places)) = part.get(*h)
+            let from = out.places.len();
+            for (source, h) in sources.iter().zip(heads.iter_mut()) {
+                if let Some((w, places)) = source.get(*h)
                     && *w == word
                 {
                     out.places.extend_from_slice(places);
                     *h += 1;
                 }
             }
-            out.dict.push(word.into());
-            out.starts.push(out.places.len() as u32);
+            if out.places.len() > from {
+                // Shares in order are already; moved places need it.
+                out.places[from..].sort_unstable();
+                out.dict.push(word.into());
+                out.starts.push(out.places.len() as u32);
+            }
         }
         out
     }
@@ -204,43 +215,22 @@ impl ShortWords {
                 return None;
             }
         }
-        let (fresh, tags) =
-            rayon::join(|| Self::words_of(short, (0..n).filter(|&i| !taken[i])), || TagIds::build(short));
-        let mut out = ShortWords {
-            dict: Vec::with_capacity(self.dict.len() + fresh.len()),
-            starts: vec![0],
-            places: Vec::with_capacity(self.places.len()),
-            tags,
-        };
-        let (mut old, mut new) = (0, 0);
-        loop {
-            let word = match (self.dict.get(old), fresh.get(new)) {
-                (Some(a), Some((b, _))) => (&**a).min(*b),
-                (Some(a), None) => &**a,
-                (None, Some((b, _))) => *b,
-                (None, None) => break,
-            };
-            let from = out.places.len();
-            if self.dict.get(old).is_some_and(|w| &**w == word) {
-                let (a, b) = (self.starts[old] as usize, self.starts[old + 1] as usize);
-                let now = self.places.get(a..b).unwrap_or_default().iter().filter_map(|&pl| {
+        // The old words with their places moved (the gone left out).
+        let moved_words: Vec<(&str, Vec<u32>)> = self
+            .dict
+            .iter()
+            .enumerate()
+            .map(|(w, word)| {
+                let now = self.places_of(w).iter().filter_map(|&pl| {
                     let now = moved.get((pl >> 2) as usize).filter(|&&m| m != u32::MAX)?;
                     Some(place(*now, (pl & 3) as u8))
                 });
-                out.places.extend(now);
-                old += 1;
-            }
-            if let Some((_, places)) = fresh.get(new).filter(|(w, _)| *w == word) {
-                out.places.extend_from_slice(places);
-                new += 1;
-            }
-            if out.places.len() > from {
-                out.places[from..].sort_unstable();
-                out.dict.push(word.into());
-                out.starts.push(out.places.len() as u32);
-            }
-        }
-        Some(out)
+                (&**word, now.collect())
+            })
+            .collect();
+        let (fresh, tags) =
+            rayon::join(|| Self::words_of(short, (0..n).filter(|&i| !taken[i])), || TagIds::build(short));
+        Some(Self::merged(&[moved_words, fresh], tags))
     }
 
     /// As bytes for a file: seven little-endian `u32` counts (words, their
@@ -338,9 +328,16 @@ impl ShortWords {
         let hi = lo + self.dict[lo..].partition_point(|w| w.starts_with(term));
         (lo..hi).flat_map(move |w| {
             let whole = &*self.dict[w] == term;
-            let (a, b) = (self.starts[w] as usize, self.starts[w + 1] as usize);
-            self.places.get(a..b).unwrap_or_default().iter().map(move |&pl| (pl >> 2, (pl & 3) as u8, whole))
+            self.places_of(w).iter().map(move |&pl| (pl >> 2, (pl & 3) as u8, whole))
         })
+    }
+
+    /// Word `w`'s places (none for a word it does not have).
+    fn places_of(&self, w: usize) -> &[u32] {
+        match (self.starts.get(w), self.starts.get(w + 1)) {
+            (Some(&a), Some(&b)) => self.places.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 
@@ -523,7 +520,7 @@ impl Index {
             short_words: Default::default(),
         };
         if let Some(w) = short_words {
-            let _ = index.short_words.set(w.into());
+            index.set_short_words(w);
         }
         index
     }
@@ -548,14 +545,14 @@ impl Index {
         self.short_words.get().is_some()
     }
 
-    /// Builds the words of the short fields now, if not yet (the reader,
-    /// while idle, so the first key of a word does not pay for it).
-    /// Gives it the words of its short fields, made elsewhere (renumbered
-    /// from a saved index's); ignored when it has them already.
+    /// Gives it the words of its short fields, made elsewhere (read with a
+    /// saved index, or moved from one); ignored when it has them already.
     pub(super) fn set_short_words(&self, words: ShortWords) {
         let _ = self.short_words.set(words.into());
     }
 
+    /// Builds the words of the short fields now, if not yet (the reader,
+    /// while idle, so the first key of a word does not pay for it).
     pub fn prepare_short_words(&self) {
         self.short_words();
     }

@@ -128,11 +128,9 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
     let (Some(g), true) = (generation, written) else { return None };
     let path = crate::feed::cache::index_path_for(dir)?;
     let order = entries_of(posts)?;
-    // The short fields' index made meanwhile, on the other core: neither
-    // needs the other.
-    let words = renumbered_or_built(dir, g, &order, Some(&path), renumbering, true);
+    let (words, was_renumbered, old_short) =
+        renumbered_or_built(dir, g, &order, Some(&path), renumbering, true)?;
     let mut index = Index::new(posts);
-    let (words, was_renumbered, old_short) = words?;
     index.set_text(std::sync::Arc::new(words));
     // The words of the short fields: the saved ones moved to the posts'
     // places now and only new posts' fields split, else built.
@@ -333,13 +331,12 @@ pub fn load_words(path: &Path, generation: u64) -> Option<TextWords> {
 
 /// The saved index's key and parts, when it is whole, of this version,
 /// and (with `key`) for the posts whose key that is; with the words of the
-/// short fields when `short_words` (else only their checksum is taken).
+/// short fields when `with_short_words` (else only their checksum is taken).
 fn read(
     path: &Path,
     key: Option<u32>,
-    short_words: bool,
+    with_short_words: bool,
 ) -> Option<(u32, Short, TextWords, Option<ShortWords>)> {
-    let wants_short_words = short_words;
     let mut f = std::fs::File::open(path).ok()?;
     let size = f.metadata().ok()?.len() as usize;
     let mut head = vec![0; head_len()];
@@ -400,9 +397,9 @@ fn read(
             *v = u32::from_le(*v);
         }
     }
-    let mut short_words = vec![0u8; short_words_len];
-    f.read_exact(&mut short_words).ok()?;
-    h.update(&short_words);
+    let mut short_bytes = vec![0u8; short_words_len];
+    f.read_exact(&mut short_bytes).ok()?;
+    h.update(&short_bytes);
     if h.finalize() != crc {
         return None;
     }
@@ -450,8 +447,8 @@ fn read(
     }
     let short = Short { text, hays, metas };
     let posts = u32::try_from(n_spans).ok()?;
-    let short_words = match wants_short_words {
-        true => Some(ShortWords::decode(&short_words).filter(|w| w.sound(n_spans))?),
+    let short_words = match with_short_words {
+        true => Some(ShortWords::decode(&short_bytes).filter(|w| w.sound(n_spans))?),
         false => None,
     };
     Some((
