@@ -330,9 +330,9 @@ pub(super) fn load_dir_cached_as(
         let flat: Vec<&ParsedFile> = parts.iter().flatten().collect();
         let written = match &old_reader {
             // The cache the unchanged files came from (the first part, light
-            // unless the text is kept) is written anew a block at a time:
-            // its blocks whose files all hold copied as they are, then the
-            // files parsed. Neither the cache nor the posts are held whole
+            // unless the text is kept) is written again a block at a time
+            // (`cache::rewrite`: appended to, or written anew): its blocks
+            // whose files all hold kept as they are, then the files parsed. Neither the cache nor the posts are held whole
             // with their text (a list after a sync that brought posts).
             Some(reader) => {
                 let mut holds = vec![false; reader.entries()];
@@ -410,9 +410,10 @@ pub(super) fn load_dir_cached_as(
 
 /// The load when no folder changed since the cache was written: every
 /// cached file is stat'ed (and its entry decoded) on every core; the ones
-/// that changed are parsed again, and the cache is written anew from the
-/// old one a block at a time ([`cache::rewrite`]: unchanged blocks copied
-/// as they are), so the posts are never needed whole for it. With
+/// that changed are parsed again, and the cache is written again from the
+/// old one a block at a time ([`cache::rewrite`]: appended to, or written
+/// anew; unchanged blocks kept as they are), so the posts are never needed
+/// whole for it. With
 /// `LongText::Drop`, only the light parts are read: no post holds its tldr
 /// or summary.
 fn load_unchanged_folders(
