@@ -81,7 +81,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
                 read_early = true;
                 Some(read)
             }
-            _ => index_path.as_deref().and_then(|p| crate::search::saved::load(p, key)),
+            _ => index_path.as_deref().and_then(|p| crate::search::saved::load_mapped(p, key)),
         };
         if index.is_none()
             && let (Some(dir), Some(g)) = (cached_dir, feed.cache_generation)

@@ -2,6 +2,7 @@
 //! (built once per feed), and the word index of the long text.
 
 use super::*;
+use slab::{Le, Slab, Text};
 
 /// Filtering from a previous result: only its posts are looked at, and the
 /// scores of the terms that did not change are taken from it.
@@ -56,11 +57,11 @@ impl Eq for Index {}
 pub(crate) struct ShortWords {
     dict: Vec<Box<str>>,
     /// Where each word's places start in `places` (one more than words).
-    starts: Vec<u32>,
+    starts: Slab<u32>,
     /// Each place as `post << 2 | field` (field: 0 title, 1 tag, 2 source),
     /// word after word: four bytes a place, not eight as a pair. A feed
     /// would need 2^30 posts (some 300 GB of them in memory) to overflow it.
-    places: Vec<u32>,
+    places: Slab<u32>,
     /// Each post's tags, as ids of the distinct (lower-cased) tags.
     pub(super) tags: TagIds,
 }
@@ -74,30 +75,29 @@ pub(crate) struct ShortWords {
 pub(crate) struct TagIds {
     pub(super) dict: Vec<Box<str>>,
     /// Where each post's ids start in `ids` (one more than posts).
-    starts: Vec<u32>,
-    ids: Vec<u32>,
+    starts: Slab<u32>,
+    ids: Slab<u32>,
 }
 
 impl TagIds {
     fn build(short: &Short) -> TagIds {
         let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
-        let mut out =
-            TagIds { dict: Vec::new(), starts: Vec::with_capacity(short.hays.len() + 1), ids: Vec::new() };
-        out.starts.push(0);
+        let (mut dict, mut starts, mut ids) =
+            (Vec::new(), Vec::with_capacity(short.hays.len() + 1), Vec::new());
+        starts.push(0);
         for i in 0..short.hays.len() {
             if let Some(hay) = short.hay(i) {
                 for tag in hay.tags() {
-                    let dict = &mut out.dict;
                     let id = *seen.entry(tag).or_insert_with(|| {
                         dict.push(tag.into());
                         (dict.len() - 1) as u32
                     });
-                    out.ids.push(id);
+                    ids.push(id);
                 }
             }
-            out.starts.push(out.ids.len() as u32);
+            starts.push(ids.len() as u32);
         }
-        out
+        TagIds { dict, starts: starts.into(), ids: ids.into() }
     }
 
     /// Whether it can be the tag ids of `posts` posts (as read from a
@@ -138,33 +138,30 @@ impl ShortWords {
     /// ascending (the least word of the sources' heads next); a word no
     /// source gives a place is left out.
     fn merged(sources: &[Vec<(&str, Vec<u32>)>], tags: TagIds) -> ShortWords {
-        let mut out = ShortWords {
-            dict: Vec::with_capacity(sources.iter().map(Vec::len).max().unwrap_or(0)),
-            starts: vec![0],
-            places: Vec::with_capacity(sources.iter().flatten().map(|(_, p)| p.len()).sum()),
-            tags,
-        };
+        let mut dict = Vec::with_capacity(sources.iter().map(Vec::len).max().unwrap_or(0));
+        let mut starts = vec![0];
+        let mut all = Vec::with_capacity(sources.iter().flatten().map(|(_, p)| p.len()).sum());
         let mut heads = vec![0usize; sources.len()];
         loop {
             let least = sources.iter().zip(&heads).filter_map(|(s, &h)| s.get(h).map(|(w, _)| *w)).min();
             let Some(word) = least else { break };
-            let from = out.places.len();
+            let from = all.len();
             for (source, h) in sources.iter().zip(heads.iter_mut()) {
                 if let Some((w, places)) = source.get(*h)
                     && *w == word
                 {
-                    out.places.extend_from_slice(places);
+                    all.extend_from_slice(places);
                     *h += 1;
                 }
             }
-            if out.places.len() > from {
+            if all.len() > from {
                 // Shares in order are already; moved places need it.
-                out.places[from..].sort_unstable();
-                out.dict.push(word.into());
-                out.starts.push(out.places.len() as u32);
+                all[from..].sort_unstable();
+                dict.push(word.into());
+                starts.push(all.len() as u32);
             }
         }
-        out
+        ShortWords { dict, starts: starts.into(), places: all.into(), tags }
     }
 
     /// The words of the posts at `places` (ascending), sorted, each with
@@ -264,7 +261,13 @@ impl ShortWords {
         out.extend_from_slice(dict.as_bytes());
         out.extend_from_slice(tags.as_bytes());
         out.resize(out.len().div_ceil(4) * 4, 0);
-        for v in self.starts.iter().chain(&self.places).chain(&self.tags.starts).chain(&self.tags.ids) {
+        for v in self
+            .starts
+            .iter()
+            .chain(self.places.iter())
+            .chain(self.tags.starts.iter())
+            .chain(self.tags.ids.iter())
+        {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out
@@ -273,7 +276,17 @@ impl ShortWords {
     /// What [`ShortWords::encode`] wrote, when the bytes are that whole
     /// (every count against the length); [`ShortWords::sound`] is asked
     /// after.
+    #[cfg(test)]
     pub(super) fn decode(bytes: &[u8]) -> Option<ShortWords> {
+        let file = std::sync::Arc::new(slab::Bytes::read(&mut &bytes[..], bytes.len()).ok()?);
+        Self::decode_in(&file, 0, bytes.len())
+    }
+
+    /// As [`ShortWords::decode`], of the `len` bytes from byte `at` of a
+    /// saved file (`at` a multiple of four), its numbers used where they
+    /// lie.
+    pub(super) fn decode_in(file: &std::sync::Arc<slab::Bytes>, at: usize, len: usize) -> Option<ShortWords> {
+        let bytes = file.get().get(at..at.checked_add(len)?)?;
         let word = |i: usize| -> Option<usize> {
             bytes
                 .get(i * 4..i * 4 + 4)
@@ -298,12 +311,12 @@ impl ShortWords {
         };
         let dict = split(bytes.get(28..28 + dict_len)?, n_words)?;
         let tag_dict = split(bytes.get(28 + dict_len..text_end)?, n_tags)?;
-        // Each vector read straight from its bytes (no vector of them all).
-        let mut at = numbers_at;
-        let mut numbers = |n: usize| -> Option<Vec<u32>> {
-            let part = bytes.get(at..at + n * 4)?;
-            at += n * 4;
-            Some(part.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        // Each vector where it lies in the file.
+        let mut next = at + numbers_at;
+        let mut numbers = |n: usize| -> Option<Slab<u32>> {
+            let part = Slab::shared(file, next, n)?;
+            next += n * 4;
+            Some(part)
         };
         let (starts, places, tag_starts, ids) =
             (numbers(n_words + 1)?, numbers(n_places)?, numbers(n_tag_starts)?, numbers(n_ids)?);
@@ -358,9 +371,9 @@ fn runs_on(starts: &[u32], len: usize) -> bool {
 pub(crate) struct Short {
     /// Every post's `title \n tag \n tag … \n source`, lower-cased, one
     /// after the other (one allocation, not one per post).
-    pub(crate) text: String,
+    pub(crate) text: Text,
     /// Where each post's part of `text` is, in post order.
-    pub(crate) hays: Vec<HaySpan>,
+    pub(crate) hays: Slab<HaySpan>,
     /// The lower-cased `section \n section title \n kind` of the posts,
     /// each once (few sections and kinds).
     pub(crate) metas: Vec<std::sync::Arc<str>>,
@@ -379,7 +392,8 @@ impl Short {
 }
 
 /// A post's place in [`Short::text`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub(crate) struct HaySpan {
     pub(crate) start: u32,
     /// The next three relative to `start`.
@@ -388,6 +402,19 @@ pub(crate) struct HaySpan {
     pub(crate) end: u32,
     /// Its line in [`Short::metas`].
     pub(crate) meta: u32,
+}
+
+/// As a saved index holds them: five little-endian `u32`s.
+impl Le for HaySpan {
+    fn to_native(self) -> HaySpan {
+        HaySpan {
+            start: u32::from_le(self.start),
+            title_end: u32::from_le(self.title_end),
+            source_start: u32::from_le(self.source_start),
+            end: u32::from_le(self.end),
+            meta: u32::from_le(self.meta),
+        }
+    }
 }
 
 /// One post's lower-cased short fields (borrowed from the [`Index`]).
@@ -489,22 +516,21 @@ impl Index {
     /// Built on every core: at 100k posts this is on the way to the first screen.
     pub fn new(posts: &[Post]) -> Index {
         let parts = crate::par::map_chunks(posts, PARALLEL_MIN, |c| vec![Part::new(c)]);
-        let mut short = Short {
-            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
-            hays: Vec::with_capacity(posts.len()),
-            metas: Vec::new(),
-        };
+        let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
+        let mut hays = Vec::with_capacity(posts.len());
+        let mut metas = Vec::new();
         for part in parts {
-            let offset = short.text.len() as u32;
-            let meta_offset = short.metas.len() as u32;
-            short.text.push_str(&part.text);
-            short.metas.extend(part.metas);
-            short.hays.extend(part.hays.into_iter().map(|h| HaySpan {
+            let offset = text.len() as u32;
+            let meta_offset = metas.len() as u32;
+            text.push_str(&part.text);
+            metas.extend(part.metas);
+            hays.extend(part.hays.into_iter().map(|h| HaySpan {
                 start: h.start.wrapping_add(offset),
                 meta: h.meta.wrapping_add(meta_offset),
                 ..h
             }));
         }
+        let short = Short { text: text.into(), hays: hays.into(), metas };
         Index { short: short.into(), text_words: None, short_words: Default::default() }
     }
 
@@ -714,13 +740,13 @@ mod tests {
         assert!(built.sound(2), "as built: {built:?}");
         assert!(!built.sound(3), "for another number of posts");
         let broken: [&dyn Fn(&mut ShortWords); 6] = [
-            &|w| w.places[0] = place(2, 0),
-            &|w| w.places[0] |= 3,
+            &|w| w.places.make_mut()[0] = place(2, 0),
+            &|w| w.places.make_mut()[0] |= 3,
             &|w| w.dict.swap(0, 1),
-            &|w| *w.starts.last_mut().expect("starts") += 1,
-            &|w| w.tags.ids[0] = 9,
+            &|w| *w.starts.make_mut().last_mut().expect("starts") += 1,
+            &|w| w.tags.ids.make_mut()[0] = 9,
             &|w| {
-                w.tags.starts.pop();
+                w.tags.starts.make_mut().pop();
             },
         ];
         for (i, breaks) in broken.iter().enumerate() {

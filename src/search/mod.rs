@@ -31,6 +31,7 @@ mod matcher;
 pub mod order;
 mod query;
 pub mod saved;
+mod slab;
 pub mod tiers;
 pub mod words;
 

@@ -14,9 +14,10 @@
 //! short fields (`ShortWords::encode`: their numbers as they lie, read in a
 //! few milliseconds, built in some 30 at 100,000 posts, and a one-shot query's
 //! first word is a look-up in them instead of a scan of every title). The
-//! `u32`s are read straight into their vector (no copy through bytes).
+//! text and the numbers are used where they lie in the file ([`Open`]).
 
 use super::index::ShortWords;
+use super::slab;
 use super::words::TextWords;
 use super::{HaySpan, Index, Short};
 use crate::post::Post;
@@ -189,7 +190,7 @@ fn renumbered_or_built(
 ) -> Option<(TextWords, bool, Option<OldShortWords>)> {
     let mut old_short = None;
     let renumbered = renumbering.filter(|r| r.generation == generation).and_then(|r| {
-        let (_, _, old, saved_short) = read(saved?, None, short_words)?;
+        let (_, _, old, saved_short) = read(saved?, None, short_words, Open::Map)?;
         if old.generation != Some(r.from) {
             return None;
         }
@@ -310,15 +311,23 @@ fn head_len() -> usize {
 /// the posts whose key is `key`; else `None`. Every count, start and place
 /// is checked, so no damage can make a look-up panic.
 pub fn load(path: &Path, key: u32) -> Option<Index> {
-    let (_, short, words, short_words) = read(path, Some(key), true)?;
+    let (_, short, words, short_words) = read(path, Some(key), true, Open::Read)?;
+    Some(Index::from_parts(short, words, short_words))
+}
+
+/// As [`load`], the index mapped ([`Open::Map`]): for a process that reads
+/// it once (`list`).
+pub fn load_mapped(path: &Path, key: u32) -> Option<Index> {
+    let (_, short, words, short_words) = read(path, Some(key), true, Open::Map)?;
     Some(Index::from_parts(short, words, short_words))
 }
 
 /// The index saved at `path` with the key of the posts it was saved for,
-/// whatever they are: read while the posts are still being assembled (on
-/// the core the assembling leaves idle), its key compared after.
+/// whatever they are: mapped ([`Open::Map`], for `list`) while the posts are
+/// still being assembled (on the core the assembling leaves idle), its key
+/// compared after.
 pub fn load_any(path: &Path) -> Option<(u32, Index)> {
-    let (key, short, words, short_words) = read(path, None, true)?;
+    let (key, short, words, short_words) = read(path, None, true, Open::Map)?;
     Some((key, Index::from_parts(short, words, short_words)))
 }
 
@@ -326,7 +335,18 @@ pub fn load_any(path: &Path) -> Option<(u32, Index)> {
 /// saved for, when it numbers the entries of the parse cache's writing
 /// `generation` (what [`TextWords::renumbered`] starts from).
 pub fn load_words(path: &Path, generation: u64) -> Option<TextWords> {
-    read(path, None, false).map(|(_, _, words, _)| words).filter(|w| w.generation == Some(generation))
+    read(path, None, false, Open::Read)
+        .map(|(_, _, words, _)| words)
+        .filter(|w| w.generation == Some(generation))
+}
+
+/// How a saved index is opened: mapped (its parts used where they lie in
+/// the file: a process that reads it once, or only while it renumbers it),
+/// or read into memory (the reader, which keeps it: see [`slab::Bytes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Open {
+    Map,
+    Read,
 }
 
 /// The saved index's key and parts, when it is whole, of this version,
@@ -336,75 +356,71 @@ fn read(
     path: &Path,
     key: Option<u32>,
     with_short_words: bool,
+    open: Open,
 ) -> Option<(u32, Short, TextWords, Option<ShortWords>)> {
     let mut f = std::fs::File::open(path).ok()?;
-    let size = f.metadata().ok()?.len() as usize;
+    let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let word = |b: &[u8], i: usize| -> Option<u32> {
+        b.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
+    };
+    // The head first: an index for other posts is not mapped or read.
     let mut head = vec![0; head_len()];
     f.read_exact(&mut head).ok()?;
-    let version = env!("CARGO_PKG_VERSION").as_bytes();
     if !head.starts_with(MAGIC) || head[8] as usize != version.len() || &head[9..9 + version.len()] != version
     {
         return None;
     }
-    let word = |b: &[u8], i: usize| -> Option<u32> {
-        b.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
-    };
     let tail = &head[9 + version.len()..];
     let saved_for = word(tail, 0)?;
     if key.is_some_and(|k| k != saved_for) {
         return None;
     }
     let crc = word(tail, 1)?;
-    let mut counts = [0u8; COUNTS];
-    f.read_exact(&mut counts).ok()?;
-    let c: Vec<usize> = (0..8).map(|i| word(&counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
+    let file = std::sync::Arc::new(match open {
+        Open::Map => slab::Bytes::map(&f).ok()?,
+        Open::Read => {
+            io::Seek::seek(&mut f, io::SeekFrom::Start(0)).ok()?;
+            slab::Bytes::read(&mut f, size).ok()?
+        }
+    });
+    let all = file.get();
+    if all.len() != size || all.get(..head_len())? != &head[..] {
+        return None;
+    }
+    let counts = all.get(head_len()..head_len() + COUNTS)?;
+    let c: Vec<usize> = (0..8).map(|i| word(counts, i).map(|v| v as usize)).collect::<Option<_>>()?;
     let (dict_len, text_len, metas_len, n_postings, n_starts, n_spans, n_places, short_words_len) =
         (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
-    let generation = match (word(&counts, 8)?, word(&counts, 9)?) {
+    let generation = match (word(counts, 8)?, word(counts, 9)?) {
         (0, 0) => None,
-        (1, 0) => Some(u64::from(word(&counts, 10)?) | u64::from(word(&counts, 11)?) << 32),
+        (1, 0) => Some(u64::from(word(counts, 10)?) | u64::from(word(counts, 11)?) << 32),
         _ => return None,
     };
     let bytes_len = metas_len.checked_add(dict_len)?.checked_add(text_len)?.checked_add(n_postings)?;
-    let padded = (head_len() + COUNTS + bytes_len).div_ceil(4) * 4 - head_len() - COUNTS;
+    let body = head_len() + COUNTS;
+    let padded = (body.checked_add(bytes_len)?).div_ceil(4) * 4 - body;
     let n_words = n_starts.checked_add(n_spans.checked_mul(5)?)?.checked_add(n_places)?;
-    if (head_len() + COUNTS + padded).checked_add(n_words.checked_mul(4)?)?.checked_add(short_words_len)?
-        != size
-    {
+    if (body + padded).checked_add(n_words.checked_mul(4)?)?.checked_add(short_words_len)? != size {
         return None;
     }
-    // Each part read into its own buffer (the text and the postings are
-    // most of the file: kept as read, not copied out of one buffer).
-    let mut h = crc32fast::Hasher::new();
-    h.update(&counts);
-    let mut part = |n: usize| -> Option<Vec<u8>> {
-        let mut b = vec![0u8; n];
-        f.read_exact(&mut b).ok()?;
-        h.update(&b);
-        Some(b)
-    };
-    let head_bytes = part(metas_len + dict_len)?;
-    let text = String::from_utf8(part(text_len)?).ok()?;
-    let postings = part(n_postings)?;
-    part(padded - bytes_len)?;
-    let mut word_starts = vec![0u32; n_starts];
-    let mut spans = vec![0u32; n_spans * 5];
-    let mut place_of = vec![0u32; n_places];
-    for numbers in [&mut word_starts, &mut spans, &mut place_of] {
-        f.read_exact(bytemuck::cast_slice_mut(numbers)).ok()?;
-        h.update(bytemuck::cast_slice(numbers));
-        for v in numbers.iter_mut() {
-            *v = u32::from_le(*v);
-        }
-    }
-    let mut short_bytes = vec![0u8; short_words_len];
-    f.read_exact(&mut short_bytes).ok()?;
-    h.update(&short_bytes);
-    if h.finalize() != crc {
+    if crc32fast::hash(&all[head_len()..]) != crc {
         return None;
     }
-    // The section lines, the dictionary.
-    let (metas_bytes, dict_bytes) = head_bytes.split_at(metas_len);
+    // Where each part lies: the section lines, the dictionary, the text,
+    // the postings; after the padding the numbers, then the short fields'
+    // words.
+    let metas_bytes = all.get(body..body + metas_len)?;
+    let dict_bytes = all.get(body + metas_len..body + metas_len + dict_len)?;
+    let text_at = body + metas_len + dict_len;
+    let text = slab::Text::shared(&file, text_at, text_len)?;
+    let postings = slab::Slab::shared(&file, text_at + text_len, n_postings)?;
+    let numbers_at = body + padded;
+    let word_starts: slab::Slab<u32> = slab::Slab::shared(&file, numbers_at, n_starts)?;
+    let spans_at = numbers_at + n_starts * 4;
+    let hays: slab::Slab<HaySpan> = slab::Slab::shared(&file, spans_at, n_spans)?;
+    let place_of: slab::Slab<u32> = slab::Slab::shared(&file, spans_at + n_spans * 20, n_places)?;
+    let short_words_at = spans_at + n_spans * 20 + n_places * 4;
     let mut metas = Vec::new();
     let mut at = 0;
     while at < metas_bytes.len() {
@@ -428,9 +444,7 @@ fn read(
     if !sound_starts || !sound_places {
         return None;
     }
-    let mut hays = Vec::with_capacity(n_spans);
-    for s in spans.chunks_exact(5) {
-        let h = HaySpan { start: s[0], title_end: s[1], source_start: s[2], end: s[3], meta: s[4] };
+    for h in hays.iter() {
         let (b, t, so, e) = (h.start as usize, h.title_end as usize, h.source_start as usize, h.end as usize);
         // What `Hay`'s slicing needs: in the text, on character boundaries,
         // the title before the tags before the source.
@@ -443,12 +457,13 @@ fn read(
         if !sound {
             return None;
         }
-        hays.push(h);
     }
     let short = Short { text, hays, metas };
     let posts = u32::try_from(n_spans).ok()?;
     let short_words = match with_short_words {
-        true => Some(ShortWords::decode(&short_bytes).filter(|w| w.sound(n_spans))?),
+        true => {
+            Some(ShortWords::decode_in(&file, short_words_at, short_words_len).filter(|w| w.sound(n_spans))?)
+        }
         false => None,
     };
     Some((
@@ -508,17 +523,33 @@ mod tests {
         other[0].tags[1] = "releasf".into();
         assert_ne!(key(&other), k);
         assert!(load(&path, k ^ 1).is_none());
+        // Mapped (as `list` opens it): the same index, its text and
+        // numbers where they lie in the file.
+        let mapped = load_mapped(&path, k).expect("maps back");
+        assert_eq!(mapped, back);
+        assert_eq!(mapped.built_short_words(), Some(index.short_words()));
+        let words = mapped.parts().1.expect("words");
+        assert!(words.postings.is_mapped() && words.word_starts.is_mapped() && mapped.short.hays.is_mapped());
+        assert!(!back.parts().1.expect("words").postings.is_mapped(), "read, not mapped");
+        // Saved over while mapped (a temporary file renamed over it): the
+        // mapped index still reads what it read.
+        save(&path, key(&posts[..1]), &Index::with_text(&posts[..1])).expect("save");
+        assert_eq!(mapped, back);
+        assert_eq!(mapped.hay(2).map(|h| h.text), Some("karpenter\neks\naws"));
+        save(&path, k, &index).expect("save");
         // Truncated anywhere, or any byte flipped: refused, never a panic.
         let bytes = std::fs::read(&path).expect("read");
         for cut in 0..bytes.len() {
             std::fs::write(&path, &bytes[..cut]).expect("write");
             assert!(load(&path, k).is_none(), "cut at {cut}");
+            assert!(load_mapped(&path, k).is_none(), "cut at {cut}, mapped");
         }
         for at in 0..bytes.len() {
             let mut bad = bytes.clone();
             bad[at] ^= 0x41;
             std::fs::write(&path, &bad).expect("write");
             assert!(load(&path, k).is_none(), "flip at {at}");
+            assert!(load_mapped(&path, k).is_none(), "flip at {at}, mapped");
         }
         // No posts: saves and loads too.
         let empty = Index::with_text(&[]);
@@ -555,7 +586,7 @@ mod tests {
         let back = load(&path, 9).expect("loads back");
         assert_eq!(back.parts().1, index.parts().1);
         assert_eq!(
-            back.parts().1.map(|w| (w.generation, w.place_of.clone())),
+            back.parts().1.map(|w| (w.generation, w.place_of.to_vec())),
             Some((Some(42), vec![0, u32::MAX, 2, 1]))
         );
         let l = back.parts().1.map(|w| w.lookup("zeppelin", false)).expect("words");

@@ -9,6 +9,7 @@
 //! Built piecewise (`Builder::add`, one post at a time) so the reader can
 //! build it while idle without holding up a keystroke.
 
+use super::slab::Slab;
 use super::tiers::{self, Tier};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -23,10 +24,10 @@ pub struct TextWords {
     /// its distance from the word's one before (the first from 0), in LEB128
     /// (a byte for a distance under 128: most, as common words are in many
     /// posts), a quarter of the room of a `u32` each.
-    pub(crate) postings: Vec<u8>,
+    pub(crate) postings: Slab<u8>,
     /// Where each word's posts start in `postings`, in bytes (one more than
     /// there are words).
-    pub(crate) word_starts: Vec<u32>,
+    pub(crate) word_starts: Slab<u32>,
     /// How many posts are indexed: the places a look-up marks.
     pub(crate) posts: u32,
     /// The writing of the parse cache whose entry numbers the postings are
@@ -38,7 +39,7 @@ pub struct TextWords {
     /// By entry: each entry's place among the posts (`u32::MAX`: not among
     /// them, as a draft or a post folded into another). Empty: the entry
     /// is the place.
-    pub(crate) place_of: Vec<u32>,
+    pub(crate) place_of: Slab<u32>,
 }
 
 /// Each post's word ids (sorted), before they are turned into each word's
@@ -88,11 +89,11 @@ impl Forward {
         postings.shrink_to_fit();
         TextWords {
             dict,
-            postings,
-            word_starts,
+            postings: postings.into(),
+            word_starts: word_starts.into(),
             posts: n_posts as u32,
             generation: None,
-            place_of: Vec::new(),
+            place_of: Slab::default(),
         }
     }
 
@@ -185,11 +186,11 @@ impl Forward {
         postings.shrink_to_fit();
         Some(TextWords {
             dict,
-            postings,
-            word_starts,
+            postings: postings.into(),
+            word_starts: word_starts.into(),
             posts: order.len() as u32,
             generation: None,
-            place_of: Vec::new(),
+            place_of: Slab::default(),
         })
     }
 
@@ -390,7 +391,7 @@ impl TextWords {
             }
             *slot = place as u32;
         }
-        self.place_of = place_of;
+        self.place_of = place_of.into();
         self.posts = order.len() as u32;
         Some(self)
     }
@@ -469,11 +470,11 @@ impl TextWords {
         let posts = fresh_from.checked_add(fresh.len() as u32)?;
         Some(TextWords {
             dict,
-            postings,
-            word_starts,
+            postings: postings.into(),
+            word_starts: word_starts.into(),
             posts,
             generation: Some(generation),
-            place_of: Vec::new(),
+            place_of: Slab::default(),
         })
     }
 
