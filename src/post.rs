@@ -16,7 +16,11 @@ pub struct Post {
     pub title: String,
     #[serde(with = "compact_date")]
     pub date: Option<DateTime<FixedOffset>>,
-    pub tags: Vec<String>,
+    /// Shared: a feed has a few hundred distinct tags, and the posts read
+    /// from the parse cache on one core share one allocation of each
+    /// (`shared::tags`) instead of one per post and tag.
+    #[serde(deserialize_with = "shared::tags")]
+    pub tags: Vec<Arc<str>>,
     /// Empty when the post names no source.
     pub source: String,
     /// The link the post opens (the first of `external_url`, `devto_url`,
@@ -302,6 +306,34 @@ mod shared {
         EMPTY.with(Arc::clone)
     }
 
+    /// The most distinct tags a thread keeps one allocation of: beyond
+    /// them (a feed of made-up tags), each is allocated as it comes.
+    const TAGS_KEPT: usize = 4096;
+
+    thread_local! {
+        static TAGS: std::cell::RefCell<rustc_hash::FxHashSet<Arc<str>>> = Default::default();
+    }
+
+    /// Tags borrowed from the decoded block, each distinct one allocated
+    /// once per thread.
+    pub fn tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<str>>, D::Error> {
+        let tags: Vec<&'de str> = Deserialize::deserialize(d)?;
+        Ok(TAGS.with_borrow_mut(|kept| {
+            tags.into_iter()
+                .map(|t| match kept.get(t) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k: Arc<str> = Arc::from(t);
+                        if kept.len() < TAGS_KEPT {
+                            kept.insert(k.clone());
+                        }
+                        k
+                    }
+                })
+                .collect()
+        }))
+    }
+
     pub fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
         // Borrowed from the decoded block: no allocation for the common kinds.
         let s: &'de str = Deserialize::deserialize(d)?;
@@ -319,6 +351,24 @@ mod shared {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Posts decoded from the parse cache on one thread share one
+    /// allocation of each distinct tag, and come back with the tags they
+    /// had; past the thread's limit of kept tags, a tag is still right.
+    #[test]
+    fn decoded_tags_share_one_allocation_each() {
+        let post = |tags: &[&str]| Post { tags: tags.iter().map(|&t| t.into()).collect(), ..Post::default() };
+        let posts = vec![post(&["k8s", "security"]), post(&["security"]), post(&["k8s", "new"])];
+        let bytes = postcard::to_allocvec(&posts).expect("encode");
+        let back: Vec<Post> = postcard::from_bytes(&bytes).expect("decode");
+        assert_eq!(back, posts);
+        assert!(Arc::ptr_eq(&back[0].tags[0], &back[2].tags[0]), "k8s shared");
+        assert!(Arc::ptr_eq(&back[0].tags[1], &back[1].tags[0]), "security shared");
+        let many: Vec<Post> = (0..5000).map(|i| post(&[&format!("tag{i}")])).collect();
+        let bytes = postcard::to_allocvec(&many).expect("encode");
+        let back: Vec<Post> = postcard::from_bytes(&bytes).expect("decode");
+        assert_eq!(back, many);
+    }
 
     /// The day written by hand is what `format!` gives, for years of any
     /// width (chrono allows years before 0 and past 9999).

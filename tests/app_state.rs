@@ -498,7 +498,7 @@ fn facet_feed() -> linkfeed::feed::Feed {
         path: format!("{section}/{title}.md").into(),
         title: title.into(),
         date: linkfeed::feed::frontmatter::parse_date(day),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
+        tags: tags.iter().map(|&t| t.into()).collect(),
         url: format!("https://example.org/{}", title.replace(' ', "-")),
         section: section.into(),
         kind: "link".into(),

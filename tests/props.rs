@@ -105,7 +105,7 @@ proptest! {
             path: "p.md".into(),
             title: sanitize::one_line(&title),
             date: None,
-            tags: vec![sanitize::one_line(&tag)],
+            tags: vec![sanitize::one_line(&tag).into()],
             source: sanitize::one_line(&tag),
             url: sanitize::one_line(&summary),
             kind: "link".into(),

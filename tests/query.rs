@@ -15,7 +15,7 @@ fn post(title: &str, day: &str, tags: &[&str], source: &str, summary: &str) -> P
         path: format!("{title}.md").into(),
         title: title.into(),
         date: linkfeed::feed::frontmatter::parse_date(day),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
+        tags: tags.iter().map(|&t| t.into()).collect(),
         source: source.into(),
         url: String::new(),
         kind: "link".into(),

@@ -61,7 +61,13 @@ pub fn header(post: &Post, now: i64, root: &Path) -> Vec<(String, Part)> {
         h.push((meta.join(" · "), Part::Meta));
     }
     if !post.tags.is_empty() || !post.categories().is_empty() {
-        let tags = post.tags.iter().chain(post.categories()).map(|t| format!("#{t}")).collect::<Vec<_>>();
+        let tags = post
+            .tags
+            .iter()
+            .map(|t| &**t)
+            .chain(post.categories().iter().map(String::as_str))
+            .map(|t| format!("#{t}"))
+            .collect::<Vec<_>>();
         h.push((tags.join(" "), Part::Tags));
     }
     if let Some(e) = &post.event {

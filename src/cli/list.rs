@@ -230,7 +230,7 @@ struct JsonPost<'a> {
     path: String,
     title: &'a str,
     date: Option<String>,
-    tags: &'a [String],
+    tags: &'a [std::sync::Arc<str>],
     /// `categories` and `keywords`.
     categories: &'a [String],
     source: &'a str,

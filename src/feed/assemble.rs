@@ -363,7 +363,7 @@ pub fn tag_counts<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Vec<(String,
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for p in posts {
         for t in &p.tags {
-            *counts.entry(t.as_str()).or_default() += 1;
+            *counts.entry(&**t).or_default() += 1;
         }
     }
     let mut v: Vec<(String, usize)> = counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect();

@@ -909,7 +909,7 @@ mod tests {
             title: format!("post {i}"),
             tldr: format!("tldr {i}"),
             summary: format!("summary {i} ").repeat(10),
-            tags: vec![format!("t{}", i % 7)],
+            tags: vec![format!("t{}", i % 7).into()],
             ..Default::default()
         };
         (Meta { rel: format!("{i}.md"), size: i as u64, ..Default::default() }, Ok((post, Vec::new())))

@@ -355,7 +355,7 @@ pub fn parse_post_with(path: &Path, text: &str, keep_body: bool) -> Parsed {
         path: path.to_path_buf(),
         title,
         date,
-        tags,
+        tags: tags.into_iter().map(std::sync::Arc::from).collect(),
         source,
         url,
         kind,

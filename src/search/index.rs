@@ -630,7 +630,7 @@ mod tests {
     fn post(title: &str, tags: &[&str], source: &str) -> Post {
         Post {
             title: title.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
+            tags: tags.iter().map(|&t| t.into()).collect(),
             source: source.into(),
             ..Post::default()
         }
@@ -642,7 +642,7 @@ mod tests {
         let posts: Vec<Post> = (0..30_000)
             .map(|i| Post {
                 title: format!("w{} common x{}", i % 977, i),
-                tags: vec![format!("t{}", i % 13)],
+                tags: vec![format!("t{}", i % 13).into()],
                 source: format!("s{}", i % 5),
                 ..Post::default()
             })
@@ -652,7 +652,11 @@ mod tests {
         // Each word's places, post by post, as one pass over every post finds them.
         let mut want: std::collections::BTreeMap<String, Vec<(u32, u8)>> = Default::default();
         for (i, p) in posts.iter().enumerate() {
-            let fields = [(0u8, vec![p.title.clone()]), (1, p.tags.clone()), (2, vec![p.source.clone()])];
+            let fields = [
+                (0u8, vec![p.title.clone()]),
+                (1, p.tags.iter().map(|t| t.to_string()).collect()),
+                (2, vec![p.source.clone()]),
+            ];
             for (f, texts) in fields {
                 for text in texts {
                     for w in text.split(' ') {
@@ -679,7 +683,7 @@ mod tests {
     fn short_words_moved_to_the_posts_after_a_change_equal_those_built_anew() {
         let post = |i: usize| Post {
             title: format!("w{} common x{i}", i % 37),
-            tags: vec![format!("t{}", i % 11), "shared".into()],
+            tags: vec![format!("t{}", i % 11).into(), "shared".into()],
             source: format!("s{}", i % 5),
             ..Post::default()
         };

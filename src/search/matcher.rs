@@ -307,7 +307,7 @@ impl Matcher {
                 hit.then_some(tier_score(Tier::Word, W_TITLE, 0))
             }
             (Scope::Tags, Kind::Exact) => tags()
-                .any(|(tag, lower)| if t.case_sensitive { tag == &t.text } else { lower == t.text })
+                .any(|(tag, lower)| if t.case_sensitive { **tag == *t.text } else { lower == t.text })
                 .then_some(tier_score(Tier::Word, W_TAG, 0)),
             (Scope::Tags, Kind::Phrase) => {
                 tags().any(|(tag, lower)| self.has(p, tag, lower)).then_some(tier_score(Tier::Word, W_TAG, 0))

@@ -481,7 +481,7 @@ mod tests {
     fn post(title: &str, tags: &[&str], source: &str, tldr: &str, summary: &str) -> Post {
         Post {
             title: title.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
+            tags: tags.iter().map(|&t| t.into()).collect(),
             source: source.into(),
             tldr: tldr.into(),
             summary: summary.into(),
