@@ -21,8 +21,10 @@ pub struct Post {
     /// (`shared::tags`) instead of one per post and tag.
     #[serde(deserialize_with = "shared::tags")]
     pub tags: Vec<Arc<str>>,
-    /// Empty when the post names no source.
-    pub source: String,
+    /// Empty when the post names no source. Shared as the tags are (a feed
+    /// has a few hundred sources).
+    #[serde(deserialize_with = "shared::tag")]
+    pub source: Arc<str>,
     /// The link the post opens (the first of `external_url`, `devto_url`,
     /// `canonical_url`, `url`, `link` that is present), made safe to show; it
     /// is checked again by `sanitize::safe_url` before anything opens it.
@@ -318,20 +320,26 @@ mod shared {
     /// once per thread.
     pub fn tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<str>>, D::Error> {
         let tags: Vec<&'de str> = Deserialize::deserialize(d)?;
-        Ok(TAGS.with_borrow_mut(|kept| {
-            tags.into_iter()
-                .map(|t| match kept.get(t) {
-                    Some(k) => k.clone(),
-                    None => {
-                        let k: Arc<str> = Arc::from(t);
-                        if kept.len() < TAGS_KEPT {
-                            kept.insert(k.clone());
-                        }
-                        k
-                    }
-                })
-                .collect()
-        }))
+        Ok(TAGS.with_borrow_mut(|kept| tags.into_iter().map(|t| kept_one(kept, t)).collect()))
+    }
+
+    /// One text kept as the tags are (a source).
+    pub fn tag<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        let t: &'de str = Deserialize::deserialize(d)?;
+        Ok(TAGS.with_borrow_mut(|kept| kept_one(kept, t)))
+    }
+
+    fn kept_one(kept: &mut rustc_hash::FxHashSet<Arc<str>>, t: &str) -> Arc<str> {
+        match kept.get(t) {
+            Some(k) => k.clone(),
+            None => {
+                let k: Arc<str> = Arc::from(t);
+                if kept.len() < TAGS_KEPT {
+                    kept.insert(k.clone());
+                }
+                k
+            }
+        }
     }
 
     pub fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
@@ -353,17 +361,22 @@ mod tests {
     use super::*;
 
     /// Posts decoded from the parse cache on one thread share one
-    /// allocation of each distinct tag, and come back with the tags they
-    /// had; past the thread's limit of kept tags, a tag is still right.
+    /// allocation of each distinct tag and source, and come back with the
+    /// tags they had; past the thread's limit of kept tags, a tag is still right.
     #[test]
     fn decoded_tags_share_one_allocation_each() {
-        let post = |tags: &[&str]| Post { tags: tags.iter().map(|&t| t.into()).collect(), ..Post::default() };
+        let post = |tags: &[&str]| Post {
+            tags: tags.iter().map(|&t| t.into()).collect(),
+            source: "Kubernetes Blog".into(),
+            ..Post::default()
+        };
         let posts = vec![post(&["k8s", "security"]), post(&["security"]), post(&["k8s", "new"])];
         let bytes = postcard::to_allocvec(&posts).expect("encode");
         let back: Vec<Post> = postcard::from_bytes(&bytes).expect("decode");
         assert_eq!(back, posts);
         assert!(Arc::ptr_eq(&back[0].tags[0], &back[2].tags[0]), "k8s shared");
         assert!(Arc::ptr_eq(&back[0].tags[1], &back[1].tags[0]), "security shared");
+        assert!(Arc::ptr_eq(&back[0].source, &back[2].source), "the source shared");
         let many: Vec<Post> = (0..5000).map(|i| post(&[&format!("tag{i}")])).collect();
         let bytes = postcard::to_allocvec(&many).expect("encode");
         let back: Vec<Post> = postcard::from_bytes(&bytes).expect("decode");

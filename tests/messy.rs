@@ -66,7 +66,7 @@ fn good_and_coerced_posts_load_with_the_right_fields() {
         assert_eq!(p.tags.iter().map(|t| &**t).collect::<Vec<_>>(), tags, "{file}");
         assert_eq!(p.body_text(), text, "{file}");
     }
-    assert_eq!(post(&f, "mojibake.md").source, "Zürich Times");
+    assert_eq!(&*post(&f, "mojibake.md").source, "Zürich Times");
     assert_eq!(
         post(&f, "date-space.md").date.map(|d| d.to_rfc3339()).as_deref(),
         Some("2024-03-05T14:30:00+00:00")
@@ -140,7 +140,7 @@ fn hostile_text_is_made_visible_not_executed() {
     let f = messy();
     let p = post(&f, "hostile.md");
     assert_eq!(p.title, "Evil ␛[31mred␛[0m ␛]0;owned␇ title \u{fffd}gnp.exe");
-    assert_eq!(p.source, "Src␇ with newline and tab");
+    assert_eq!(&*p.source, "Src␇ with newline and tab");
     assert_eq!(p.tags.iter().map(|t| &**t).collect::<Vec<_>>(), ["ok", "bad␛[2J"]);
     assert_eq!(p.summary, "Clear screen ␛[2J and bell ␇ and DEL ␡ and C1 \u{fffd} end.\n    Indented.");
     let all = format!("{}{}{}{}", p.title, p.source, p.tags.join(""), p.summary);

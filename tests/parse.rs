@@ -20,7 +20,7 @@ fn the_real_example_post() {
     assert_eq!(post.day(), "2024-12-11");
     assert_eq!(post.date.map(|d| d.to_rfc3339()).as_deref(), Some("2024-12-11T00:00:00+00:00"));
     assert_eq!(post.tags, [std::sync::Arc::from("kubernetes")]);
-    assert_eq!(post.source, "Kubernetes Blog");
+    assert_eq!(&*post.source, "Kubernetes Blog");
     assert_eq!(post.url, "https://kubernetes.io/blog/2024/12/11/kubernetes-v1-32-release/");
     assert_eq!(&*post.kind, "link");
     assert!(!post.draft);
@@ -49,7 +49,7 @@ fn the_sample_feed_is_varied() {
     assert_eq!(feed.posts.iter().filter(|p| p.draft).count(), 2);
     let tags: std::collections::HashSet<&str> =
         feed.posts.iter().flat_map(|p| p.tags.iter().map(|t| &**t)).collect();
-    let sources: std::collections::HashSet<&String> = feed.posts.iter().map(|p| &p.source).collect();
+    let sources: std::collections::HashSet<&str> = feed.posts.iter().map(|p| &*p.source).collect();
     assert!(tags.len() >= 15, "{} tags", tags.len());
     assert!(sources.len() >= 10, "{} sources", sources.len());
     let years: std::collections::HashSet<String> =

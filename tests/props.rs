@@ -106,7 +106,7 @@ proptest! {
             title: sanitize::one_line(&title),
             date: None,
             tags: vec![sanitize::one_line(&tag).into()],
-            source: sanitize::one_line(&tag),
+            source: sanitize::one_line(&tag).into(),
             url: sanitize::one_line(&summary),
             kind: "link".into(),
             draft: false,

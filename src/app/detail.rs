@@ -53,7 +53,7 @@ pub fn header(post: &Post, now: i64, root: &Path) -> Vec<(String, Part)> {
     // The kind is said only where the section does not say it already.
     let kind =
         if crate::feed::hugo::kind_for_section(&post.section) == &*post.kind { "" } else { &post.kind };
-    let meta: Vec<String> = [date, post.source.clone(), post.section_title.to_string(), kind.to_string()]
+    let meta: Vec<String> = [date, post.source.to_string(), post.section_title.to_string(), kind.to_string()]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();

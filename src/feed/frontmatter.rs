@@ -356,7 +356,7 @@ pub fn parse_post_with(path: &Path, text: &str, keep_body: bool) -> Parsed {
         title,
         date,
         tags: tags.into_iter().map(std::sync::Arc::from).collect(),
-        source,
+        source: source.into(),
         url,
         kind,
         draft,

@@ -643,7 +643,7 @@ mod tests {
             .map(|i| Post {
                 title: format!("w{} common x{}", i % 977, i),
                 tags: vec![format!("t{}", i % 13).into()],
-                source: format!("s{}", i % 5),
+                source: format!("s{}", i % 5).into(),
                 ..Post::default()
             })
             .collect();
@@ -655,7 +655,7 @@ mod tests {
             let fields = [
                 (0u8, vec![p.title.clone()]),
                 (1, p.tags.iter().map(|t| t.to_string()).collect()),
-                (2, vec![p.source.clone()]),
+                (2, vec![p.source.to_string()]),
             ];
             for (f, texts) in fields {
                 for text in texts {
@@ -684,7 +684,7 @@ mod tests {
         let post = |i: usize| Post {
             title: format!("w{} common x{i}", i % 37),
             tags: vec![format!("t{}", i % 11).into(), "shared".into()],
-            source: format!("s{}", i % 5),
+            source: format!("s{}", i % 5).into(),
             ..Post::default()
         };
         let before: Vec<Post> = (0..20_000).map(post).collect();

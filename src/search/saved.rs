@@ -34,7 +34,7 @@ pub fn key(posts: &[Post]) -> u32 {
         let mut h = crc32fast::Hasher::new();
         for p in chunk {
             // 0xff never occurs in UTF-8: fields cannot run into each other.
-            for f in [&p.title, &p.source, &*p.section, &*p.section_title, &*p.kind, &p.tldr, &p.summary] {
+            for f in [&*p.title, &*p.source, &*p.section, &*p.section_title, &*p.kind, &p.tldr, &p.summary] {
                 h.update(f.as_bytes());
                 h.update(&[0xff]);
             }

@@ -100,7 +100,7 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
     let source = match &post.event {
         Some(e) if !e.place.is_empty() => e.place.as_str(),
         Some(e) if !e.mode.is_empty() => e.mode.as_str(),
-        _ => post.source.as_str(),
+        _ => &*post.source,
     };
     if post.draft {
         spans.push(Span::styled("[draft] ", t.draft));
