@@ -37,6 +37,11 @@ pub(super) struct Arrange {
     pub generation: Option<u64>,
     /// The arrangement saved for that writing.
     pub saved: Option<cache::Arranged>,
+    /// Every post was settled as it was decoded, with these titles of
+    /// section pages (the saved arrangement's), in these sections (one per
+    /// decoding thread): when the section pages give the same titles, the
+    /// posts are not settled again.
+    pub settled: Option<(HashMap<String, String>, Vec<hugo::Sections>)>,
 }
 
 /// As [`assemble_with_capacity`], each result with its entry number in the
@@ -136,8 +141,12 @@ pub(super) fn assemble_split(root: &Path, split: Split, arrange: Arrange) -> (Fe
     }
     // Settled on every core (a few thousand posts at least each), each
     // with its own cache of the sections it met: those are the sections.
+    // Unless they were as they were decoded, with the same titles.
     let share = posts.len().div_ceil(rayon::current_num_threads().max(1)).max(4096);
-    let settled: Vec<hugo::Sections> = {
+    let presettled = arrange.settled.filter(|(t, _)| *t == titles.titles).map(|(_, met)| met);
+    let settled: Vec<hugo::Sections> = if let Some(met) = presettled {
+        met
+    } else {
         use rayon::prelude::*;
         posts
             .par_chunks_mut(share)

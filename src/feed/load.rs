@@ -380,7 +380,7 @@ pub(super) fn load_dir_cached_as(
     let n: usize = parts.iter().map(Vec::len).sum();
     // A cache just written from exactly these posts: its entries are in
     // this order, and the arrangement made is saved for the next load.
-    let arrange = Arrange { generation: generation.filter(|_| stats.cache_written), saved: None };
+    let arrange = Arrange { generation: generation.filter(|_| stats.cache_written), ..Arrange::default() };
     let (mut feed, made) = if was_streamed {
         // Taken apart as they were parsed; those parsed after a failed
         // write (not in the cache) follow.
@@ -429,13 +429,19 @@ fn load_unchanged_folders(
     let mut note = None;
     let t = Instant::now();
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    // The arrangement saved for this writing: its titles of the section
+    // pages settle each post as it is decoded, on its core, while it is
+    // at hand (the assembling checks them against the pages after).
+    let arranged_path = cache::arranged_path_for(path);
+    let saved = cache::Arranged::load(&arranged_path, reader.generation());
+    let titles: Option<HashMap<String, String>> = saved.as_ref().map(|a| a.titles.iter().cloned().collect());
     // Each core's posts taken apart as they are decoded, each post with
     // its entry number in the cache (for the arrangement); with each file
     // that changed, the number of its old entry.
     let decoded = each_block(
         reader,
-        || (Split::default(), Vec::new(), Vec::new()),
-        |(kept, todo, stale), b, buf| {
+        || (Split::default(), Vec::new(), Vec::new(), titles.clone().map(hugo::Sections::with_titles)),
+        |(kept, todo, stale, met), b, buf| {
             let mut stater = stat::Stater::new(dir);
             for (k, (meta, parsed)) in
                 reader.block_ref(b, buf, text == LongText::Keep)?.into_iter().enumerate()
@@ -443,7 +449,13 @@ fn load_unchanged_folders(
                 let file = dir.join(meta.rel);
                 let now = stater.stat(meta.rel);
                 if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                    kept.push(reroot(parsed, file), reader.entry_id(b, k));
+                    let mut parsed = reroot(parsed, file);
+                    if let (Some(met), Ok((post, _))) = (met.as_mut(), parsed.as_mut())
+                        && !hugo::is_section_page(&post.path)
+                    {
+                        hugo::settle(post, dir, met);
+                    }
+                    kept.push(parsed, reader.entry_id(b, k));
                 } else {
                     todo.push(file);
                     stale.push(reader.entry_id(b, k));
@@ -464,11 +476,12 @@ fn load_unchanged_folders(
     };
     // The cores' parts joined: whole vectors appended, not post by post.
     let mut kept = Split::default();
-    let (mut todo, mut stale) = (Vec::new(), Vec::new());
-    for (k, mut t, mut s) in decoded {
+    let (mut todo, mut stale, mut met) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, mut t, mut s, m) in decoded {
         kept.append(k);
         todo.append(&mut t);
         stale.append(&mut s);
+        met.extend(m);
     }
     let n_kept = kept.files();
     stats.cache_read = t.elapsed();
@@ -532,12 +545,12 @@ fn load_unchanged_folders(
         }
     }
     let t = Instant::now();
-    let arranged_path = cache::arranged_path_for(path);
+    // Posts parsed again were not settled: all are, then.
+    let settled = titles.filter(|_| stats.parsed == 0).map(|t| (t, met));
     let arrange = Arrange {
         generation,
-        saved: generation
-            .filter(|_| !stats.cache_written)
-            .and_then(|g| cache::Arranged::load(&arranged_path, g)),
+        saved: saved.filter(|a| !stats.cache_written && Some(a.generation) == generation),
+        settled,
     };
     let (mut feed, made) = assemble_split(dir, kept, arrange);
     if let Some(made) = made {
@@ -714,8 +727,11 @@ fn load_from_cache_unchecked(dir: &Path, cache_path: &Path, text: bool) -> Optio
     let n: usize = parts.iter().map(Vec::len).sum();
     let generation = reader.generation();
     let arranged_path = cache::arranged_path_for(cache_path);
-    let arrange =
-        Arrange { generation: Some(generation), saved: cache::Arranged::load(&arranged_path, generation) };
+    let arrange = Arrange {
+        generation: Some(generation),
+        saved: cache::Arranged::load(&arranged_path, generation),
+        settled: None,
+    };
     let (mut feed, made) = assemble_arranged(dir, parts.into_iter().flatten(), n, arrange);
     if let Some(made) = made {
         let _ = made.save(&arranged_path);
@@ -778,4 +794,89 @@ pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Ve
         all.extend(texts);
     }
     Some(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::write(path, text).expect("write");
+    }
+
+    fn backdate_folders(dir: &Path) {
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in fs::read_dir(dir).expect("read_dir").flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                backdate_folders(&entry.path());
+            }
+        }
+        fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
+    }
+
+    /// What settling gives each post: its title, section, the section's
+    /// title, its kind and whether it is an event.
+    fn settled(feed: &Feed) -> Vec<(String, String, String, String, bool)> {
+        feed.posts
+            .iter()
+            .map(|p| {
+                let (s, t, k) = (p.section.to_string(), p.section_title.to_string(), p.kind.to_string());
+                (p.title.clone(), s, t, k, p.event.is_some())
+            })
+            .collect()
+    }
+
+    /// Issue 25: a load from the cache when nothing changed settles each
+    /// post as it is decoded, with the saved arrangement's titles of the
+    /// section pages: the same sections, titles and kinds as a load that
+    /// reads every file. When those titles are not the pages' (whatever
+    /// made them differ), the posts are settled again with the pages'.
+    #[test]
+    fn posts_settled_as_they_are_decoded_are_as_a_full_load_settles_them() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("feed");
+        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        write(&dir, "events/_index.md", "---\ntitle: Meetups\n---\n");
+        for (i, section) in ["blog", "events", "releases", "blog", "events"].iter().enumerate() {
+            let text = format!(
+                "---\ntitle: Post {i}\ndate: 2026-01-0{}\nexternal_url: https://example.org/{i}\n---\n",
+                i + 1
+            );
+            write(&dir, &format!("{section}/p{i}.md"), &text);
+        }
+        write(&dir, "root.md", "---\ntitle: At the root\ndate: 2026-02-01\n---\n");
+        backdate_folders(&dir);
+        let cache = tmp.path().join("cache.bin");
+        let load =
+            || load_dir_cached_as(&dir, &Progress::default(), Some(&cache), LongText::Drop).expect("loads");
+        let full = load_dir_cached_as(&dir, &Progress::default(), None, LongText::Drop).expect("loads");
+        let want = settled(&full);
+        assert!(
+            want.iter().any(|p| p.2 == "The Blog") && want.iter().any(|p| p.3 == "event" && p.4),
+            "{want:?}"
+        );
+        let first = load();
+        assert!(!first.stats.walk_skipped, "the first load walks");
+        assert_eq!(settled(&first), want);
+        let second = load();
+        assert!(second.stats.walk_skipped && second.stats.arranged, "{:?}", second.stats);
+        assert_eq!(settled(&second), want);
+        assert_eq!(second.sections, full.sections);
+        // The saved arrangement's titles no longer the pages': settled again.
+        let arranged_path = cache::arranged_path_for(&cache);
+        let generation = second.cache_generation.expect("one writing");
+        let mut arranged = cache::Arranged::load(&arranged_path, generation).expect("saved");
+        for (_, title) in &mut arranged.titles {
+            *title = "Stale".into();
+        }
+        arranged.save(&arranged_path).expect("save");
+        let third = load();
+        assert!(third.stats.walk_skipped, "{:?}", third.stats);
+        assert_eq!(settled(&third), want);
+        assert_eq!(third.sections, full.sections);
+    }
 }
