@@ -129,13 +129,10 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
     let (Some(g), true) = (generation, written) else { return None };
     let path = crate::feed::cache::index_path_for(dir)?;
     let order = entries_of(posts)?;
-    let (words, was_renumbered, old_short) =
-        renumbered_or_built(dir, g, &order, Some(&path), renumbering, true)?;
-    let mut index = Index::new(posts);
-    index.set_text(std::sync::Arc::new(words));
-    // The words of the short fields: the saved ones moved to the posts'
-    // places now and only new posts' fields split, else built.
-    if let (Some((short_words, entry_at)), Some(r)) = (old_short, renumbering) {
+    let (words, was_renumbered, old) = renumbered_or_built(dir, g, &order, Some(&path), renumbering, true)?;
+    // Each old post's place now (`u32::MAX`: gone), when the saved index
+    // was renumbered: its old place's entry, renumbered, placed.
+    let moved = old.as_ref().zip(renumbering).map(|((_, _, entry_at), r)| {
         let mut place_of = vec![u32::MAX; r.entries as usize];
         for (i, e) in order.iter().enumerate() {
             if let Some(p) = place_of.get_mut(*e as usize) {
@@ -151,9 +148,28 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
                     .map_or(u32::MAX, |&p| p)
             })
             .collect();
-        if let Some(w) = short_words.renumbered(&index.short, &moved) {
-            index.set_short_words(w);
+        moved
+    });
+    // The short fields: the saved posts' taken from the saved index (they
+    // are the same files' as then), only new posts' lower-cased; their
+    // words moved to the posts' places now and only new posts' split.
+    let mut index = match (&old, &moved) {
+        (Some((short, _, _)), Some(moved)) => {
+            let mut from = vec![u32::MAX; posts.len()];
+            for (o, &now) in moved.iter().enumerate() {
+                if let Some(f) = from.get_mut(now as usize) {
+                    *f = o as u32;
+                }
+            }
+            Index::moved(posts, &from, short)
         }
+        _ => Index::new(posts),
+    };
+    index.set_text(std::sync::Arc::new(words));
+    if let (Some((_, short_words, _)), Some(moved)) = (old, moved)
+        && let Some(w) = short_words.renumbered(&index.short, &moved)
+    {
+        index.set_short_words(w);
     }
     index.prepare_short_words();
     save(&path, key_for(posts, generation), &index).ok().map(|()| (index, was_renumbered))
@@ -174,9 +190,9 @@ pub fn words_for(
     renumbered_or_built(dir, generation, order, saved, renumbering, false).map(|(w, r, _)| (w, r))
 }
 
-/// The words of the short fields saved with an index, with the entry each
-/// of their places was (`u32::MAX`: none).
-type OldShortWords = (ShortWords, Vec<u32>);
+/// The short fields saved with an index and their words, with the entry
+/// each of their places was (`u32::MAX`: none).
+type OldShortWords = (Short, ShortWords, Vec<u32>);
 
 /// [`words_for`], with the saved index's words of the short fields when it
 /// was renumbered and `short_words` asks for them.
@@ -190,7 +206,7 @@ fn renumbered_or_built(
 ) -> Option<(TextWords, bool, Option<OldShortWords>)> {
     let mut old_short = None;
     let renumbered = renumbering.filter(|r| r.generation == generation).and_then(|r| {
-        let (_, _, old, saved_short) = read(saved?, None, short_words, Open::Map)?;
+        let (_, saved_fields, old, saved_short) = read(saved?, None, short_words, Open::Map)?;
         if old.generation != Some(r.from) {
             return None;
         }
@@ -201,7 +217,7 @@ fn renumbered_or_built(
                     *at = e as u32;
                 }
             }
-            (w, entry_at)
+            (saved_fields, w, entry_at)
         });
         let cache = crate::feed::cache::path_for(dir)?;
         let fresh: Vec<u32> = (r.fresh_from..r.entries).collect();
