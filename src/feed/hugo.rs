@@ -229,32 +229,58 @@ fn completeness(p: &Post) -> usize {
 /// links costs one map entry per post.
 pub fn same_link_groups(posts: &[Post]) -> Vec<Vec<usize>> {
     // FxHash: links are not chosen to collide with each other's hashes in a
-    // way that matters here (a slow map, at worst), and it hashes a URL in a
-    // fraction of SipHash's time.
-    let mut first: rustc_hash::FxHashMap<Cow<'_, str>, usize> =
+    // way that matters here (a slow map, at worst), and it hashes a URL in
+    // a fraction of SipHash's time.
+    groups_by_hash(posts, |key| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, key))
+}
+
+/// [`same_link_groups`], each link key hashed by `hash`.
+fn groups_by_hash(posts: &[Post], hash: impl Fn(&str) -> u64 + Sync) -> Vec<Vec<usize>> {
+    use std::collections::hash_map::Entry;
+    // The keys and their hashes on every core.
+    use rayon::prelude::*;
+    let keys: Vec<Option<(u64, Cow<'_, str>)>> = posts
+        .par_iter()
+        .with_min_len(4096)
+        .map(|p| {
+            let key = (!p.url.is_empty()).then(|| link_key(&p.url))?;
+            Some((hash(&key), key))
+        })
+        .collect();
+    // The map filled in order (the first post of a link heads its group),
+    // by hash: a number, not a URL, hashed and compared on the one core
+    // this runs on (the URLs are compared only when the hashes are equal).
+    // A link whose hash another link has is looked for by its text.
+    let mut first: rustc_hash::FxHashMap<u64, usize> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(posts.len(), Default::default());
+    let mut by_text: rustc_hash::FxHashMap<&str, usize> = Default::default();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<usize, usize> = HashMap::new();
-    // The keys on every core; the map is filled in order (the first post of
-    // a link heads its group).
-    use rayon::prelude::*;
-    let keys: Vec<Option<Cow<'_, str>>> =
-        posts.par_iter().with_min_len(4096).map(|p| (!p.url.is_empty()).then(|| link_key(&p.url))).collect();
-    for (i, key) in keys.into_iter().enumerate() {
-        let Some(key) = key else { continue };
-        match first.entry(key) {
-            std::collections::hash_map::Entry::Vacant(v) => {
+    for (i, entry) in keys.iter().enumerate() {
+        let Some((hash, key)) = entry else { continue };
+        let head = match first.entry(*hash) {
+            Entry::Vacant(v) => {
                 v.insert(i);
+                continue;
             }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let head = *o.get();
-                let g = *group_of.entry(head).or_insert_with(|| {
-                    groups.push(vec![head]);
-                    groups.len() - 1
-                });
-                groups[g].push(i);
-            }
-        }
+            Entry::Occupied(o) => *o.get(),
+        };
+        let head = match keys.get(head).and_then(Option::as_ref) {
+            Some((_, k)) if k == key => head,
+            // Another link with the same hash.
+            _ => match by_text.entry(key) {
+                Entry::Vacant(v) => {
+                    v.insert(i);
+                    continue;
+                }
+                Entry::Occupied(o) => *o.get(),
+            },
+        };
+        let g = *group_of.entry(head).or_insert_with(|| {
+            groups.push(vec![head]);
+            groups.len() - 1
+        });
+        groups[g].push(i);
     }
     groups
 }
@@ -307,6 +333,45 @@ pub fn fold_duplicates_with(mut posts: Vec<Post>, groups: Option<Vec<Vec<usize>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 25: the groups found by the links' hashes are the groups of
+    /// equal link keys, in order, also when every hash is the same (each
+    /// link then found by its text).
+    #[test]
+    fn links_grouped_by_hash_are_grouped_by_key() {
+        let posts: Vec<Post> = (0..9000)
+            .map(|i| Post {
+                url: match i % 7 {
+                    0 => String::new(),
+                    1 => format!("https://Example.org/dup/{}/", i % 50),
+                    2 => format!("https://example.org/dup/{}", i % 50),
+                    _ => format!("https://example.org/own/{i}?utm_source=x"),
+                },
+                ..Post::default()
+            })
+            .collect();
+        let mut want: Vec<Vec<usize>> = Vec::new();
+        let mut head: std::collections::BTreeMap<String, usize> = Default::default();
+        for (i, p) in posts.iter().enumerate().filter(|(_, p)| !p.url.is_empty()) {
+            let key = link_key(&p.url).into_owned();
+            match head.get(&key) {
+                None => {
+                    head.insert(key, i);
+                }
+                Some(&h) => match want.iter_mut().find(|g| g[0] == h) {
+                    Some(g) => g.push(i),
+                    None => want.push(vec![h, i]),
+                },
+            }
+        }
+        want.sort();
+        assert_eq!(want.len(), 50, "{want:?}");
+        for groups in [same_link_groups(&posts), groups_by_hash(&posts, |_| 7)] {
+            let mut got = groups;
+            got.sort();
+            assert_eq!(got, want);
+        }
+    }
 
     /// The section read from a plain path's text is the one its
     /// components give, and odd paths are left to `section_of`.
