@@ -380,6 +380,7 @@ pub(crate) struct Short {
 }
 
 impl Short {
+    #[inline]
     fn hay(&self, idx: usize) -> Option<Hay<'_>> {
         let h = self.hays.get(idx)?;
         Some(Hay {

@@ -44,6 +44,7 @@ impl Bytes {
         Ok(Bytes::Read(words, len))
     }
 
+    #[inline]
     pub(crate) fn get(&self) -> &[u8] {
         match self {
             Bytes::Mapped(m) => m,
@@ -128,6 +129,7 @@ impl<T: Le> Slab<T> {
 
 impl<T: Le> Deref for Slab<T> {
     type Target = [T];
+    #[inline]
     fn deref(&self) -> &[T] {
         match &self.inner {
             Inner::Owned(v) => v,
@@ -198,6 +200,7 @@ impl Text {
 
 impl Deref for Text {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         match self {
             Text::Owned(s) => s,
