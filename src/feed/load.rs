@@ -537,16 +537,27 @@ fn load_unchanged_folders(
                 p.0.leave_out_long_text();
             }
         }
-        for (p, id) in fresh.into_iter().zip(fresh_ids) {
+        // Settled as the decoded posts were (when they were).
+        let mut fresh_met = titles.clone().map(hugo::Sections::with_titles);
+        let mut settle = |p: &mut Parsed| {
+            if let (Some(met), Ok((post, _))) = (fresh_met.as_mut(), p.as_mut())
+                && !hugo::is_section_page(&post.path)
+            {
+                hugo::settle(post, dir, met);
+            }
+        };
+        for (mut p, id) in fresh.into_iter().zip(fresh_ids) {
+            settle(&mut p);
             kept.push(p, id);
         }
-        for p in unreadable {
+        for mut p in unreadable {
+            settle(&mut p);
             kept.push(p, u32::MAX);
         }
+        met.extend(fresh_met);
     }
     let t = Instant::now();
-    // Posts parsed again were not settled: all are, then.
-    let settled = titles.filter(|_| stats.parsed == 0).map(|t| (t, met));
+    let settled = titles.map(|t| (t, met));
     let arrange = Arrange {
         generation,
         saved: saved.filter(|a| !stats.cache_written && Some(a.generation) == generation),
@@ -878,5 +889,24 @@ mod tests {
         assert!(third.stats.walk_skipped, "{:?}", third.stats);
         assert_eq!(settled(&third), want);
         assert_eq!(third.sections, full.sections);
+        // The saved arrangement made again (with the pages' titles), then
+        // a post edited in place (parsed again, settled as it is read),
+        // then a section page's title: as a full load settles them.
+        fs::remove_file(&arranged_path).expect("rm");
+        assert_eq!(settled(&load()), want);
+        let full_now =
+            || settled(&load_dir_cached_as(&dir, &Progress::default(), None, LongText::Drop).expect("loads"));
+        let edits = [
+            ("events/p1.md", "---\ntitle: Post 1, edited\ndate: 2026-01-02\n---\n"),
+            ("blog/_index.md", "---\ntitle: The Blog, renamed\n---\n"),
+        ];
+        for (rel, text) in edits {
+            write(&dir, rel, text);
+            let after = load();
+            assert!(after.stats.walk_skipped && after.stats.parsed == 1, "{rel}: {:?}", after.stats);
+            assert_eq!(settled(&after), full_now(), "{rel}");
+        }
+        assert!(settled(&load()).iter().any(|p| p.0 == "Post 1, edited" && p.3 == "event"));
+        assert!(settled(&load()).iter().any(|p| p.2 == "The Blog, renamed"));
     }
 }
