@@ -810,24 +810,7 @@ pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("mkdir");
-        }
-        fs::write(path, text).expect("write");
-    }
-
-    fn backdate_folders(dir: &Path) {
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        for entry in fs::read_dir(dir).expect("read_dir").flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                backdate_folders(&entry.path());
-            }
-        }
-        fs::File::open(dir).expect("open folder").set_modified(hour_ago).expect("set folder mtime");
-    }
+    use crate::feed::testing::{backdate_folders, write};
 
     /// What settling gives each post: its title, section, the section's
     /// title, its kind and whether it is an event.

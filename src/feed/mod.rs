@@ -17,6 +17,8 @@ mod load;
 mod newest;
 mod read;
 mod stat;
+#[cfg(test)]
+mod testing;
 mod walk;
 pub mod watch;
 

@@ -99,14 +99,7 @@ fn newest_positions(total: usize, rows: usize, groups: &[Vec<u32>]) -> (Vec<usiz
 mod tests {
     use super::*;
     use crate::feed::load::load_dir_cached_as;
-
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("mkdir");
-        }
-        fs::write(path, text).expect("write");
-    }
+    use crate::feed::testing::write;
 
     /// A first screen of the newest posts shows exactly the rows the whole
     /// feed starts with: same posts, sections and titles, a draft left out,
