@@ -393,9 +393,11 @@ fn read(
         return None;
     }
     let crc = word(tail, 1)?;
-    let file = std::sync::Arc::new(match open {
-        Open::Map => slab::Bytes::map(&f).ok()?,
-        Open::Read => {
+    // A file system that cannot map it has it read.
+    let mapped = if open == Open::Map { slab::Bytes::map(&f).ok() } else { None };
+    let file = std::sync::Arc::new(match mapped {
+        Some(bytes) => bytes,
+        None => {
             io::Seek::seek(&mut f, io::SeekFrom::Start(0)).ok()?;
             slab::Bytes::read(&mut f, size).ok()?
         }
