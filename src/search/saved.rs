@@ -573,6 +573,7 @@ mod tests {
         let empty = Index::with_text(&[]);
         save(&path, key(&[]), &empty).expect("save");
         assert_eq!(load(&path, key(&[])).map(|i| i.len()), Some(0));
+        assert_eq!(load_mapped(&path, key(&[])).map(|i| i.len()), Some(0));
     }
 
     /// Issue 25: a word index by cache entry comes back with its entries'
