@@ -212,21 +212,26 @@ impl ShortWords {
                 return None;
             }
         }
-        // The old words with their places moved (the gone left out).
-        let moved_words: Vec<(&str, Vec<u32>)> = self
-            .dict
-            .iter()
-            .enumerate()
-            .map(|(w, word)| {
-                let now = self.places_of(w).iter().filter_map(|&pl| {
-                    let now = moved.get((pl >> 2) as usize).filter(|&&m| m != u32::MAX)?;
-                    Some(place(*now, (pl & 3) as u8))
-                });
-                (&**word, now.collect())
-            })
-            .collect();
-        let (fresh, tags) =
-            rayon::join(|| Self::words_of(short, (0..n).filter(|&i| !taken[i])), || TagIds::build(short));
+        // The old words with their places moved (the gone left out), on
+        // every core, while the new posts' words and the tag ids are made.
+        use rayon::prelude::*;
+        let moved_words = || -> Vec<(&str, Vec<u32>)> {
+            self.dict
+                .par_iter()
+                .enumerate()
+                .with_min_len(8)
+                .map(|(w, word)| {
+                    let now = self.places_of(w).iter().filter_map(|&pl| {
+                        let now = moved.get((pl >> 2) as usize).filter(|&&m| m != u32::MAX)?;
+                        Some(place(*now, (pl & 3) as u8))
+                    });
+                    (&**word, now.collect())
+                })
+                .collect()
+        };
+        let (moved_words, (fresh, tags)) = rayon::join(moved_words, || {
+            rayon::join(|| Self::words_of(short, (0..n).filter(|&i| !taken[i])), || TagIds::build(short))
+        });
         Some(Self::merged(&[moved_words, fresh], tags))
     }
 
