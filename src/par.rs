@@ -16,13 +16,22 @@ use std::sync::{Mutex, OnceLock};
 /// panics passes its panic on: results are never silently short, so they
 /// can be matched to their items by position.
 pub fn map_chunks<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    map_chunks_at(items, min, |_, chunk| f(chunk))
+}
+
+/// [`map_chunks`], `f` also given where its chunk starts among the items.
+pub fn map_chunks_at<T: Sync, R: Send>(
+    items: &[T],
+    min: usize,
+    f: impl Fn(usize, &[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads();
     if threads < 2 || items.len() < min.max(2) {
-        return f(items);
+        return f(0, items);
     }
     let size = items.len().div_ceil(threads);
-    let parts: Vec<Vec<R>> = items.par_chunks(size).map(&f).collect();
+    let parts: Vec<Vec<R>> = items.par_chunks(size).enumerate().map(|(k, c)| f(k * size, c)).collect();
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for mut part in parts {
         out.append(&mut part);

@@ -23,7 +23,7 @@ pub struct Post {
     pub tags: Vec<Arc<str>>,
     /// Empty when the post names no source. Shared as the tags are (a feed
     /// has a few hundred sources).
-    #[serde(deserialize_with = "shared::tag")]
+    #[serde(deserialize_with = "shared::text")]
     pub source: Arc<str>,
     /// The link the post opens (the first of `external_url`, `devto_url`,
     /// `canonical_url`, `url`, `link` that is present), made safe to show; it
@@ -286,9 +286,10 @@ mod compact_date {
     }
 }
 
-/// Shared strings for the parse cache: a kind is one of a few words, and the
-/// section fields are set when the feed is assembled; neither should cost an
-/// allocation per post when 100,000 are decoded.
+/// Shared strings for the parse cache: a kind is one of a few words, the
+/// section fields are set when the feed is assembled, a feed has a few
+/// hundred tags and sources; none should cost an allocation per post when
+/// 100,000 are decoded.
 mod shared {
     use serde::{Deserialize, Deserializer};
     use std::sync::Arc;
@@ -308,25 +309,26 @@ mod shared {
         EMPTY.with(Arc::clone)
     }
 
-    /// The most distinct tags a thread keeps one allocation of: beyond
-    /// them (a feed of made-up tags), each is allocated as it comes.
-    const TAGS_KEPT: usize = 4096;
+    /// The most distinct tags and sources a thread keeps one allocation
+    /// of: beyond them (a feed of made-up tags), each is allocated as it
+    /// comes.
+    const KEPT_MOST: usize = 4096;
 
     thread_local! {
-        static TAGS: std::cell::RefCell<rustc_hash::FxHashSet<Arc<str>>> = Default::default();
+        static KEPT: std::cell::RefCell<rustc_hash::FxHashSet<Arc<str>>> = Default::default();
     }
 
     /// Tags borrowed from the decoded block, each distinct one allocated
     /// once per thread.
     pub fn tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<str>>, D::Error> {
         let tags: Vec<&'de str> = Deserialize::deserialize(d)?;
-        Ok(TAGS.with_borrow_mut(|kept| tags.into_iter().map(|t| kept_one(kept, t)).collect()))
+        Ok(KEPT.with_borrow_mut(|kept| tags.into_iter().map(|t| kept_one(kept, t)).collect()))
     }
 
     /// One text kept as the tags are (a source).
-    pub fn tag<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
         let t: &'de str = Deserialize::deserialize(d)?;
-        Ok(TAGS.with_borrow_mut(|kept| kept_one(kept, t)))
+        Ok(KEPT.with_borrow_mut(|kept| kept_one(kept, t)))
     }
 
     fn kept_one(kept: &mut rustc_hash::FxHashSet<Arc<str>>, t: &str) -> Arc<str> {
@@ -334,7 +336,7 @@ mod shared {
             Some(k) => k.clone(),
             None => {
                 let k: Arc<str> = Arc::from(t);
-                if kept.len() < TAGS_KEPT {
+                if kept.len() < KEPT_MOST {
                     kept.insert(k.clone());
                 }
                 k

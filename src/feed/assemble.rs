@@ -82,11 +82,20 @@ impl Split {
 
     /// One parsed file, entry `id` of the cache.
     pub(super) fn push(&mut self, r: Parsed, id: u32) {
+        self.push_settled(r, id, None);
+    }
+
+    /// [`Split::push`], a post (not a section page) settled first in
+    /// `settle`'s sections below its root (`hugo::settle`).
+    pub(super) fn push_settled(&mut self, r: Parsed, id: u32, settle: Option<(&Path, &mut hugo::Sections)>) {
         self.files += 1;
         match r {
             // A section page: only its title is used, and only a broken one is reported.
             Ok((page, _)) if hugo::is_section_page(&page.path) => self.pages.push(page),
             Ok((mut post, mut warnings)) => {
+                if let Some((root, met)) = settle {
+                    hugo::settle(&mut post, root, met);
+                }
                 post.entry = Some(id);
                 self.posts.push(post);
                 self.problems.append(&mut warnings);

@@ -332,8 +332,9 @@ pub(super) fn load_dir_cached_as(
             // The cache the unchanged files came from (the first part, light
             // unless the text is kept) is written again a block at a time
             // (`cache::rewrite`: appended to, or written anew): its blocks
-            // whose files all hold kept as they are, then the files parsed. Neither the cache nor the posts are held whole
-            // with their text (a list after a sync that brought posts).
+            // whose files all hold kept as they are, then the files parsed.
+            // Neither the cache nor the posts are held whole with their
+            // text (a list after a sync that brought posts).
             Some(reader) => {
                 let mut holds = vec![false; reader.entries()];
                 for &id in &old_ids {
@@ -449,13 +450,11 @@ fn load_unchanged_folders(
                 let file = dir.join(meta.rel);
                 let now = stater.stat(meta.rel);
                 if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                    let mut parsed = reroot(parsed, file);
-                    if let (Some(met), Ok((post, _))) = (met.as_mut(), parsed.as_mut())
-                        && !hugo::is_section_page(&post.path)
-                    {
-                        hugo::settle(post, dir, met);
-                    }
-                    kept.push(parsed, reader.entry_id(b, k));
+                    kept.push_settled(
+                        reroot(parsed, file),
+                        reader.entry_id(b, k),
+                        met.as_mut().map(|m| (dir, m)),
+                    );
                 } else {
                     todo.push(file);
                     stale.push(reader.entry_id(b, k));
@@ -539,20 +538,11 @@ fn load_unchanged_folders(
         }
         // Settled as the decoded posts were (when they were).
         let mut fresh_met = titles.clone().map(hugo::Sections::with_titles);
-        let mut settle = |p: &mut Parsed| {
-            if let (Some(met), Ok((post, _))) = (fresh_met.as_mut(), p.as_mut())
-                && !hugo::is_section_page(&post.path)
-            {
-                hugo::settle(post, dir, met);
-            }
-        };
-        for (mut p, id) in fresh.into_iter().zip(fresh_ids) {
-            settle(&mut p);
-            kept.push(p, id);
+        for (p, id) in fresh.into_iter().zip(fresh_ids) {
+            kept.push_settled(p, id, fresh_met.as_mut().map(|m| (dir, m)));
         }
-        for mut p in unreadable {
-            settle(&mut p);
-            kept.push(p, u32::MAX);
+        for p in unreadable {
+            kept.push_settled(p, u32::MAX, fresh_met.as_mut().map(|m| (dir, m)));
         }
         met.extend(fresh_met);
     }

@@ -476,15 +476,11 @@ pub(super) struct Part {
 }
 
 impl Part {
-    pub(super) fn new(posts: &[Post]) -> Part {
-        Self::moved(posts, &[], &Short::default())
-    }
-
-    /// As [`Part::new`], each post whose `from` names its place in `old`
+    /// The posts' part; each post whose `from` names its place in `old`
     /// (the short fields of the posts before a change, where it had the
     /// same fields) given its lower-cased fields from there instead of
     /// lower-casing them again.
-    fn moved(posts: &[Post], from: &[u32], old: &Short) -> Part {
+    fn new(posts: &[Post], from: &[u32], old: &Short) -> Part {
         let room: usize = posts
             .iter()
             .map(|p| p.title.len() + p.tags.iter().map(|t| t.len() + 1).sum::<usize>() + 1 + p.source.len())
@@ -542,8 +538,7 @@ impl Part {
 impl Index {
     /// Built on every core: at 100k posts this is on the way to the first screen.
     pub fn new(posts: &[Post]) -> Index {
-        let parts = crate::par::map_chunks(posts, PARALLEL_MIN, |c| vec![Part::new(c)]);
-        Self::joined(posts.len(), parts)
+        Self::moved(posts, &[], &Short::default())
     }
 
     /// As [`Index::new`], the fields of the posts that were in `old` (the
@@ -553,24 +548,11 @@ impl Index {
     /// some thirty. Equal to [`Index::new`] when those posts kept their
     /// title, tags and source (their sections and kinds are taken anew).
     pub(crate) fn moved(posts: &[Post], from: &[u32], old: &Short) -> Index {
-        let threads = rayon::current_num_threads();
-        let parts = if threads < 2 || posts.len() < PARALLEL_MIN {
-            vec![Part::moved(posts, from, old)]
-        } else {
-            use rayon::prelude::*;
-            let size = posts.len().div_ceil(threads);
-            let froms: Vec<&[u32]> = (0..posts.len())
-                .step_by(size)
-                .map(|a| from.get(a..(a + size).min(from.len())).unwrap_or_default())
-                .collect();
-            posts.par_chunks(size).zip(froms).map(|(c, f)| Part::moved(c, f, old)).collect()
-        };
-        Self::joined(posts.len(), parts)
-    }
-
-    fn joined(posts: usize, parts: Vec<Part>) -> Index {
+        let parts = crate::par::map_chunks_at(posts, PARALLEL_MIN, |at, chunk| {
+            vec![Part::new(chunk, from.get(at..at + chunk.len()).unwrap_or_default(), old)]
+        });
         let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
-        let mut hays = Vec::with_capacity(posts);
+        let mut hays = Vec::with_capacity(posts.len());
         let mut metas = Vec::new();
         for part in parts {
             let offset = text.len() as u32;

@@ -206,10 +206,7 @@ fn renumbered_or_built(
 ) -> Option<(TextWords, bool, Option<OldShortWords>)> {
     let mut old_short = None;
     let renumbered = renumbering.filter(|r| r.generation == generation).and_then(|r| {
-        let (_, saved_fields, old, saved_short) = read(saved?, None, short_words, Open::Map)?;
-        if old.generation != Some(r.from) {
-            return None;
-        }
+        let (saved_fields, old, saved_short) = read_of_writing(saved?, r.from, short_words, Open::Map)?;
         old_short = saved_short.map(|w| {
             let mut entry_at = vec![u32::MAX; old.posts as usize];
             for (e, &p) in old.place_of.iter().enumerate() {
@@ -351,9 +348,19 @@ pub fn load_any(path: &Path) -> Option<(u32, Index)> {
 /// saved for, when it numbers the entries of the parse cache's writing
 /// `generation` (what [`TextWords::renumbered`] starts from).
 pub fn load_words(path: &Path, generation: u64) -> Option<TextWords> {
-    read(path, None, false, Open::Read)
-        .map(|(_, _, words, _)| words)
-        .filter(|w| w.generation == Some(generation))
+    read_of_writing(path, generation, false, Open::Read).map(|(_, words, _)| words)
+}
+
+/// [`read`] of an index by entry of the parse cache's writing
+/// `generation`, whatever posts it was saved for.
+fn read_of_writing(
+    path: &Path,
+    generation: u64,
+    with_short_words: bool,
+    open: Open,
+) -> Option<(Short, TextWords, Option<ShortWords>)> {
+    let (_, short, words, short_words) = read(path, None, with_short_words, open)?;
+    (words.generation == Some(generation)).then_some((short, words, short_words))
 }
 
 /// How a saved index is opened: mapped (its parts used where they lie in
