@@ -88,6 +88,18 @@ impl Split {
     /// [`Split::push`], a post (not a section page) settled first in
     /// `settle`'s sections below its root (`hugo::settle`).
     pub(super) fn push_settled(&mut self, r: Parsed, id: u32, settle: Option<(&Path, &mut hugo::Sections)>) {
+        self.put_settled(r, id, settle, Some);
+    }
+
+    /// [`Split::push_settled`], the post given to `put` (which gives it
+    /// back, `Some`, when it has no place for it: then it is pushed here).
+    pub(super) fn put_settled(
+        &mut self,
+        r: Parsed,
+        id: u32,
+        settle: Option<(&Path, &mut hugo::Sections)>,
+        put: impl FnOnce(Post) -> Option<Post>,
+    ) {
         self.files += 1;
         match r {
             // A section page: only its title is used, and only a broken one is reported.
@@ -97,11 +109,20 @@ impl Split {
                     hugo::settle(&mut post, root, met);
                 }
                 post.entry = Some(id);
-                self.posts.push(post);
+                if let Some(post) = put(post) {
+                    self.posts.push(post);
+                }
                 self.problems.append(&mut warnings);
             }
             Err(p) => self.problems.push(p),
         }
+    }
+
+    /// Its posts, put before the ones it has (taken out of a
+    /// [`crate::par::Scatter`]: in the saved order, when they are all the posts).
+    pub(super) fn put_first(&mut self, mut posts: Vec<Post>) {
+        posts.append(&mut self.posts);
+        self.posts = posts;
     }
 
     /// `other`'s after this one's.

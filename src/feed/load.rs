@@ -436,6 +436,14 @@ fn load_unchanged_folders(
     let arranged_path = cache::arranged_path_for(path);
     let saved = cache::Arranged::load(&arranged_path, reader.generation());
     let titles: Option<HashMap<String, String>> = saved.as_ref().map(|a| a.titles.iter().cloned().collect());
+    // Each entry's place in the saved order, when it holds now: each post
+    // decoded is put straight into its place (no joining of the cores'
+    // posts and permuting them after, 20-25 ms of one core at 100,000).
+    let places = saved
+        .as_ref()
+        .filter(|a| a.holds_at(crate::clock::now()))
+        .and_then(|a| places_of(&a.order, reader.entries()));
+    let scatter = places.as_ref().map(|p| crate::par::Scatter::<crate::post::Post>::new(p.1));
     // Each core's posts taken apart as they are decoded, each post with
     // its entry number in the cache (for the arrangement); with each file
     // that changed, the number of its old entry.
@@ -450,11 +458,13 @@ fn load_unchanged_folders(
                 let file = dir.join(meta.rel);
                 let now = stater.stat(meta.rel);
                 if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                    kept.push_settled(
-                        reroot(parsed, file),
-                        reader.entry_id(b, k),
-                        met.as_mut().map(|m| (dir, m)),
-                    );
+                    let id = reader.entry_id(b, k);
+                    let place = places.as_ref().and_then(|(p, _)| p.get(id as usize)).copied();
+                    let put = |post| match (&scatter, place) {
+                        (Some(s), Some(at)) if at != u32::MAX => s.put(at as usize, post).err(),
+                        _ => Some(post),
+                    };
+                    kept.put_settled(reroot(parsed, file), id, met.as_mut().map(|m| (dir, m)), put);
                 } else {
                     todo.push(file);
                     stale.push(reader.entry_id(b, k));
@@ -481,6 +491,12 @@ fn load_unchanged_folders(
         todo.append(&mut t);
         stale.append(&mut s);
         met.extend(m);
+    }
+    if let Some(scatter) = scatter {
+        // Every post in its place: the posts in the saved order; else those
+        // placed join the others, to be ordered as they are.
+        let (Ok(placed) | Err(placed)) = scatter.into_vec();
+        kept.put_first(placed);
     }
     let n_kept = kept.files();
     stats.cache_read = t.elapsed();
@@ -564,6 +580,21 @@ fn load_unchanged_folders(
     feed.cache_generation = generation;
     feed.cache_renumbering = renumbering.map(std::sync::Arc::new);
     feed
+}
+
+/// For each of a cache's `entries`, its place in `order` (`u32::MAX`: none),
+/// with the number of places; `None` unless `order` names entries of the
+/// cache, each once.
+fn places_of(order: &[u32], entries: usize) -> Option<(Vec<u32>, usize)> {
+    let mut places = vec![u32::MAX; entries];
+    for (at, &id) in order.iter().enumerate() {
+        let slot = places.get_mut(id as usize)?;
+        if *slot != u32::MAX {
+            return None;
+        }
+        *slot = u32::try_from(at).ok()?;
+    }
+    Some((places, order.len()))
 }
 
 /// Each file's size, time and inode (on every core); `None` when it cannot be stat'ed.
@@ -881,5 +912,77 @@ mod tests {
         }
         assert!(settled(&load()).iter().any(|p| p.0 == "Post 1, edited" && p.3 == "event"));
         assert!(settled(&load()).iter().any(|p| p.2 == "The Blog, renamed"));
+    }
+
+    /// Issue 25: the posts put straight into their places in the saved
+    /// order as they are decoded (on every core) are a full load's posts,
+    /// in its order, with its groups of posts that share a link; also when
+    /// a post changed since (the placed posts join the one parsed again,
+    /// and are sorted), and when the saved order names an entry twice (it
+    /// is not used).
+    #[test]
+    fn posts_placed_in_the_saved_order_as_decoded_are_a_full_loads() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("feed");
+        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        for i in 0..300 {
+            // Days repeat (the path decides between equal dates); every
+            // 37th post shares its link with the one before.
+            let link = if i % 37 == 1 { i - 1 } else { i };
+            let text = format!(
+                "---\ntitle: Post {i}\ndate: 2025-{:02}-{:02}\nexternal_url: https://example.org/{link}\ntags: [t{}]\n---\nBody {i}.\n",
+                1 + i % 12,
+                1 + i % 9,
+                i % 7
+            );
+            let folder = ["blog", "events", "releases", "docs/deep"][i % 4];
+            write(&dir, &format!("{folder}/{:03}/p{i}.md", i % 10), &text);
+        }
+        backdate_folders(&dir);
+        let cache = tmp.path().join("cache.bin");
+        let load =
+            || load_dir_cached_as(&dir, &Progress::default(), Some(&cache), LongText::Drop).expect("loads");
+        // Posts as a load without the cache gives them (no entry numbers).
+        let posts = |feed: &Feed| -> Vec<Post> {
+            feed.posts.iter().cloned().map(|p| Post { entry: None, ..p }).collect()
+        };
+        let full = || load_dir_cached_as(&dir, &Progress::default(), None, LongText::Drop).expect("loads");
+        let want = full();
+        assert!(want.link_groups.as_ref().is_some_and(|g| g.len() >= 8), "{:?}", want.link_groups);
+        load();
+        let second = load();
+        assert!(second.stats.walk_skipped && second.stats.arranged, "{:?}", second.stats);
+        assert_eq!(posts(&second), posts(&want));
+        assert_eq!(second.link_groups, want.link_groups);
+        assert_eq!(posts(&second.visible(false)), posts(&want.visible(false)));
+        // A post changed: parsed again, sorted with the placed ones.
+        write(&dir, "events/005/p5.md", "---\ntitle: Five, moved to 2030\ndate: 2030-01-01\n---\n");
+        let changed = load();
+        assert!(changed.stats.walk_skipped && changed.stats.parsed == 1, "{:?}", changed.stats);
+        let want = full();
+        assert_eq!(want.posts[0].title, "Five, moved to 2030");
+        assert_eq!(posts(&changed), posts(&want));
+        assert_eq!(changed.link_groups, want.link_groups);
+        // The saved order names an entry twice: not used, the posts sorted.
+        let arranged_path = cache::arranged_path_for(&cache);
+        let generation = load().cache_generation.expect("one writing");
+        let mut arranged = cache::Arranged::load(&arranged_path, generation).expect("saved");
+        arranged.order[1] = arranged.order[0];
+        arranged.save(&arranged_path).expect("save");
+        let twice = load();
+        assert!(twice.stats.walk_skipped && !twice.stats.arranged, "{:?}", twice.stats);
+        assert_eq!(posts(&twice), posts(&want));
+        assert!(load().stats.arranged, "the arrangement made again");
+    }
+
+    /// Places of a saved order: each entry's, none for an entry not in
+    /// it; no places for an order that names an entry twice or one the
+    /// cache does not have.
+    #[test]
+    fn places_of_an_order() {
+        assert_eq!(places_of(&[2, 0, 3], 5), Some((vec![1, u32::MAX, 0, 2, u32::MAX], 3)));
+        assert_eq!(places_of(&[2, 0, 2], 5), None);
+        assert_eq!(places_of(&[5], 5), None);
+        assert_eq!(places_of(&[], 0), Some((vec![], 0)));
     }
 }
