@@ -149,7 +149,7 @@ impl<T> Scatter<T> {
             // buffer of `len` values (capacity `len`).
             return Ok(unsafe { Vec::from_raw_parts(ptr, len, len) });
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(me.count.load(std::sync::atomic::Ordering::Acquire));
         for (slot, w) in slots.iter().zip(written.iter()) {
             if w.load(std::sync::atomic::Ordering::Acquire) {
                 // SAFETY: written (its flag), read once: the slots are
