@@ -455,7 +455,7 @@ fn load_unchanged_folders(
             for (k, (meta, parsed)) in
                 reader.block_ref(b, buf, text == LongText::Keep)?.into_iter().enumerate()
             {
-                let file = dir.join(meta.rel);
+                let file = joined(dir, meta.rel);
                 let now = stater.stat(meta.rel);
                 if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
                     let id = reader.entry_id(b, k);
@@ -723,6 +723,15 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
 
 /// A cached parse with its paths set to `path` (the folder may have been
 /// named differently when the cache was written: `feed` or `./feed`).
+/// `dir.join(rel)`, made at its length at once (`Path::join` copies `dir`
+/// and grows the copy for `rel`: a second allocation and copy per post).
+fn joined(dir: &Path, rel: &str) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + rel.len());
+    path.push(dir);
+    path.push(rel);
+    path
+}
+
 fn reroot(parsed: Parsed, path: PathBuf) -> Parsed {
     match parsed {
         Ok((mut post, mut warnings)) => {
