@@ -268,6 +268,68 @@ impl Post {
     }
 }
 
+/// A post in the parse cache read without making it: the bytes of a
+/// [`Post`] gone through, its text fields not allocated or even checked
+/// (a load that makes only the posts a query shows reads every other post
+/// this way). Its fields are `Post`'s as they are written, in the same
+/// order; what it keeps is what such a load needs of every post.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Skim {
+    #[serde(deserialize_with = "skim::text")]
+    title: (),
+    #[serde(with = "compact_date")]
+    pub date: Option<DateTime<FixedOffset>>,
+    #[serde(deserialize_with = "skim::texts")]
+    tags: (),
+    #[serde(deserialize_with = "skim::text")]
+    source: (),
+    #[serde(deserialize_with = "skim::text")]
+    url: (),
+    #[serde(deserialize_with = "skim::text")]
+    kind: (),
+    pub draft: bool,
+    #[serde(deserialize_with = "skim::text")]
+    tldr: (),
+    #[serde(deserialize_with = "skim::text")]
+    summary: (),
+    summary_from_body: bool,
+    left_out: u8,
+    #[serde(deserialize_with = "skim::text")]
+    body: (),
+    body_in_file: bool,
+    /// Few posts have one: made whole (its dates decide whether the post is live).
+    pub hugo: Option<Box<Hugo>>,
+    pub event: Option<Box<Event>>,
+    #[serde(deserialize_with = "skim::texts")]
+    also: (),
+}
+
+/// Going through text in the parse cache without making it ([`Skim`]): a
+/// string is written as its length and bytes, which is how bytes are read.
+mod skim {
+    use serde::Deserialize;
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        <&'de [u8]>::deserialize(d).map(|_| ())
+    }
+
+    pub fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        struct Each;
+        impl<'de> Visitor<'de> for Each {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                while seq.next_element::<&'de [u8]>()?.is_some() {}
+                Ok(())
+            }
+        }
+        d.deserialize_seq(Each)
+    }
+}
+
 /// Dates in the parse cache as (seconds, nanoseconds, offset in seconds):
 /// no text to parse back.
 mod compact_date {

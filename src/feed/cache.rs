@@ -43,6 +43,7 @@
 //! rebuilt), never trusted; the reason goes to `list --stats`.
 
 use crate::feed::frontmatter::Parsed;
+use crate::post::Skim;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -463,6 +464,23 @@ impl Reader {
         Ok(entries)
     }
 
+    /// Block `i`'s entries without their tldr and summary, those that
+    /// `whole` chooses (by entry number) decoded whole, the others only gone
+    /// through ([`Entry::Skimmed`]: nothing of their text made or checked).
+    pub fn block_chosen<'b>(
+        &self,
+        i: usize,
+        buf: &'b mut Vec<u8>,
+        whole: &dyn Fn(u32) -> bool,
+    ) -> Result<Vec<(MetaRef<'b>, Entry)>, String> {
+        let light = self.read_block(i, buf, false)?;
+        let first = self.footer.blocks.get(i).map_or(0, |b| b.first);
+        let head: &'b [u8] = &buf[..light];
+        let mut de = postcard::Deserializer::from_bytes(head);
+        serde::de::DeserializeSeed::deserialize(Chosen { first, whole }, &mut de)
+            .map_err(|_| "damaged (a block)".to_string())
+    }
+
     /// Block `i`'s tldr and summary of each entry (its text part only).
     pub fn block_text(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(String, String)>, String> {
         let b = *self.footer.blocks.get(i).ok_or("no such block")?;
@@ -490,6 +508,56 @@ impl Reader {
             return Err("damaged (a block's checksum)".into());
         }
         Ok(light)
+    }
+}
+
+/// An entry of the cache decoded whole, or only gone through: whether the
+/// post is a draft, its dates, Hugo's keys and event ([`Skim`]), its
+/// problems.
+#[derive(Debug)]
+// A block's entries live only while it is read; boxing the whole posts
+// would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+pub enum Entry {
+    Whole(Parsed),
+    Skimmed(Result<(Skim, Vec<crate::problem::Problem>), crate::problem::Problem>),
+}
+
+/// A block's entries, each decoded whole or skimmed as `whole` says of its
+/// number (entries run on from `first`).
+struct Chosen<'w> {
+    first: u32,
+    whole: &'w dyn Fn(u32) -> bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Chosen<'_> {
+    type Value = Vec<(MetaRef<'de>, Entry)>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Chosen<'_> {
+    type Value = Vec<(MetaRef<'de>, Entry)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a block of entries")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(BLOCK));
+        let mut id = self.first;
+        loop {
+            let next = if (self.whole)(id) {
+                seq.next_element::<(MetaRef<'de>, Parsed)>()?.map(|(m, p)| (m, Entry::Whole(p)))
+            } else {
+                seq.next_element()?.map(|(m, p)| (m, Entry::Skimmed(p)))
+            };
+            let Some(entry) = next else { return Ok(out) };
+            out.push(entry);
+            id = id.wrapping_add(1);
+        }
     }
 }
 
@@ -1183,5 +1251,103 @@ mod tests {
         // More entries than blocks can hold.
         let many = crafted(dir.path(), &footer(600, vec![(8, 64, 0)]), None, None);
         assert_eq!(open(&many), Err("damaged (the footer's counts)".into()));
+    }
+
+    /// Issue 25: a block's entries decoded whole where chosen and skimmed
+    /// elsewhere: the whole ones are what `block_ref` gives, the skimmed
+    /// ones keep what the post had (draft, date, Hugo's keys, event,
+    /// problems), and the block is gone through to its end (every entry,
+    /// in order, whatever the posts hold: tags, aliases, an event, files
+    /// folded in, a body, warnings, a file that did not parse).
+    #[test]
+    fn entries_skimmed_keep_what_the_post_had() {
+        use crate::post::{Event, Hugo, Post};
+        use crate::problem::{Problem, Severity};
+        let date = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+        let problem = |line, message: &str| Problem {
+            path: PathBuf::new(),
+            line: Some(line),
+            severity: Severity::Warning,
+            message: message.into(),
+        };
+        let all: Vec<(Meta, Parsed)> = (0..1300)
+            .map(|i| {
+                let post = Post {
+                    title: format!("post {i} \u{e9}"),
+                    date: date("2025-03-04T05:06:07+02:00").filter(|_| i % 3 != 0),
+                    tags: (0..i % 4).map(|t| format!("t{t}").into()).collect(),
+                    source: if i % 2 == 0 { "Src".into() } else { "".into() },
+                    url: format!("https://example.org/{i}"),
+                    kind: if i % 5 == 0 { "event".into() } else { "".into() },
+                    draft: i % 7 == 0,
+                    tldr: format!("tldr {i}"),
+                    summary: "summary ".repeat(i % 9),
+                    summary_from_body: i % 11 == 0,
+                    body: if i % 13 == 0 { "body text".into() } else { String::new() },
+                    body_in_file: i % 2 == 1,
+                    hugo: (i % 6 == 0).then(|| {
+                        Box::new(Hugo {
+                            categories: vec!["c".into()],
+                            publish_date: date("2030-01-01T00:00:00Z"),
+                            expiry_date: None,
+                            weight: Some(-3),
+                            slug: "s".into(),
+                            aliases: vec!["/a".into(), "/b".into()],
+                        })
+                    }),
+                    event: (i % 5 == 0).then(|| {
+                        Box::new(Event {
+                            start: date("2026-05-05T10:00:00Z"),
+                            place: "Here".into(),
+                            ..Event::default()
+                        })
+                    }),
+                    also: if i % 17 == 0 { vec![PathBuf::from("x/y.md")] } else { Vec::new() },
+                    ..Post::default()
+                };
+                let warnings = if i % 19 == 0 { vec![problem(i, "odd")] } else { Vec::new() };
+                let parsed = if i % 23 == 0 { Err(problem(1, "broken")) } else { Ok((post, warnings)) };
+                (Meta { rel: format!("d/{i}.md"), size: i as u64, ..Default::default() }, parsed)
+            })
+            .collect();
+        let refs: Vec<(&Meta, &Parsed)> = all.iter().map(|(m, p)| (m, p)).collect();
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let path = tmp.path().join("c.bin");
+        write_all(&path, "/feed", &[("".into(), 1)], &refs).expect("write");
+        let reader = reopen(&path);
+        let mut seen = 0;
+        for b in 0..reader.blocks() {
+            let mut want_buf = Vec::new();
+            let want = reader.block_ref(b, &mut want_buf, false).expect("block");
+            let mut buf = Vec::new();
+            let got = reader.block_chosen(b, &mut buf, &|id| id % 3 == 1).expect("chosen");
+            assert_eq!(got.len(), want.len());
+            for (k, ((m, entry), (wm, wp))) in got.iter().zip(&want).enumerate() {
+                let id = reader.entry_id(b, k);
+                assert_eq!((m.rel, m.size), (wm.rel, wm.size));
+                match entry {
+                    Entry::Whole(p) => {
+                        assert_eq!(id % 3, 1);
+                        assert_eq!(p, wp);
+                    }
+                    Entry::Skimmed(skim) => {
+                        assert_ne!(id % 3, 1);
+                        match (skim, wp) {
+                            (Ok((s, warnings)), Ok((post, want_warnings))) => {
+                                assert_eq!(
+                                    (s.draft, s.date, &s.hugo, &s.event, warnings),
+                                    (post.draft, post.date, &post.hugo, &post.event, want_warnings),
+                                    "entry {id}"
+                                );
+                            }
+                            (Err(p), Err(wp)) => assert_eq!(p, wp),
+                            _ => panic!("entry {id}: skimmed {skim:?}, whole {wp:?}"),
+                        }
+                    }
+                }
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, all.len());
     }
 }
