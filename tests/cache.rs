@@ -427,9 +427,11 @@ fn a_list_that_writes_the_cache_writes_the_index_a_query_then_uses() {
     };
     let (titles, stats) = query("zeppelin");
     assert_eq!(titles, vec!["Quarterly numbers".to_string()]);
+    // The index answers it alone: the posts only gone through, one made.
     assert!(
-        stats.contains("(with the saved word index of the text, read while the posts were assembled)")
-            && stats.contains("parsed: 0"),
+        stats.contains("(with the saved word index of the text)")
+            && stats.contains("parsed: 0")
+            && stats.contains("posts only gone through; 1 made whole"),
         "{stats}"
     );
     let (titles, _) = query("airships");
@@ -587,4 +589,103 @@ fn a_cache_rewritten_a_block_at_a_time_gives_the_posts_a_full_load_gives() {
     assert_eq!(found, list(&["-q", "quokka", "--no-cache"]).0);
     // Whole posts from the rewritten cache: the JSON equals a full load's.
     assert_eq!(list(&["--json"]).0, list(&["--json", "--no-cache"]).0);
+}
+
+/// Issue 25: a one-shot query the saved search index answers alone, on a
+/// feed unchanged since its cache was written, goes through the cache's
+/// entries without making the posts and makes only those it prints: it
+/// lists exactly what a load without the cache lists (every column, in
+/// order), with section pages, posts that share a link, a draft, a post
+/// not published yet, an event and a file that does not parse in the feed.
+/// A query it cannot answer alone, and any query once a file changed, is
+/// answered by the usual load, the same.
+#[test]
+fn a_query_the_index_answers_alone_makes_only_the_posts_it_prints() {
+    let f = Feed::new();
+    let write = |rel: &str, text: &str| {
+        let path = f.dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("docs/_index.md", "---\ntitle: The Documentation\n---\n");
+    write("events/_index.md", "---\ntitle: Meetups\n---\n");
+    let words = ["kube", "security", "gateway", "mesh", "rust", "storage", "editor"];
+    for i in 0..120 {
+        let w = |k: usize| words[(i * 3 + k) % words.len()];
+        let section = ["docs", "blog", "events", "releases"][i % 4];
+        let link = if i % 29 == 1 { i - 1 } else { i };
+        write(
+            &format!("{section}/{}/p{i}.md", i % 5),
+            &format!(
+                "---\ntitle: {} {} notes {i}\ndate: 2025-{:02}-{:02}\ntags: [{}, t{}]\nsource: {} Weekly\nexternal_url: https://example.org/{link}\nsummary: On {} and {}.\n---\nBody.\n",
+                w(0),
+                w(1),
+                1 + i % 12,
+                1 + i % 27,
+                w(2),
+                i % 4,
+                w(3),
+                w(4),
+                w(5),
+            ),
+        );
+    }
+    write("blog/draft.md", "---\ntitle: Kube draft\ndate: 2025-06-01\ndraft: true\n---\n");
+    write("blog/later.md", "---\ntitle: Kube later\ndate: 2025-06-01\npublishDate: 2099-01-01\n---\n");
+    write("blog/broken.md", "---\ntitle: [unclosed\n---\n");
+    backdate(&f.dir);
+    f.list(&[]);
+    let raw = |args: &[&str]| {
+        let out =
+            f.sandbox.linkfeed().arg("list").arg(&f.dir).arg("--stats").args(args).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let lazy = "posts only gone through";
+    let queries = [
+        "kube sec",
+        "security",
+        "gatway",
+        "mesh -rust",
+        "kube #secur",
+        "rust @weekly",
+        "kube in:docs",
+        "notes",
+    ];
+    for q in queries {
+        let (out, stats) = raw(&["-q", q]);
+        assert!(stats.contains(lazy), "{q}: {stats}");
+        assert_eq!(out, raw(&["-q", q, "--no-cache"]).0, "{q}: as without the cache");
+        assert!(!out.is_empty() || q == "mesh -rust", "{q}");
+    }
+    // With the drafts, other posts: the index saved is not theirs (the
+    // usual load makes theirs), then it is.
+    for q in ["kube draft", "kube"] {
+        let (out, _) = raw(&["-q", q, "--drafts"]);
+        assert_eq!(out, raw(&["-q", q, "--drafts", "--no-cache"]).0, "{q} --drafts");
+        assert!(out.contains("Kube draft") && !out.contains("Kube later"), "{out}");
+    }
+    assert!(raw(&["-q", "kube draft", "--drafts"]).1.contains(lazy));
+    // Not answered by the index alone: the usual load, the same lines.
+    for args in [
+        &["-q", "Kube"][..],
+        &["-q", "kube", "--sort", "newest"],
+        &["-q", "kube", "--json"],
+        &["-q", "\"kube sec\""],
+    ] {
+        let (out, stats) = raw(args);
+        assert!(!stats.contains(lazy), "{args:?}: {stats}");
+        let no_cache: Vec<&str> = args.iter().copied().chain(["--no-cache"]).collect();
+        assert_eq!(out, raw(&no_cache).0, "{args:?}");
+    }
+    // A file changed: the usual load (which writes the cache and index
+    // again), then the lazy one again.
+    write("docs/0/p0.md", "---\ntitle: Kube security, rewritten\ndate: 2025-01-01\n---\n");
+    let (out, stats) = raw(&["-q", "kube sec"]);
+    assert!(!stats.contains(lazy) && stats.contains("parsed: 1"), "{stats}");
+    assert!(out.contains("Kube security, rewritten"), "{out}");
+    assert_eq!(out, raw(&["-q", "kube sec", "--no-cache"]).0);
+    let (again, stats) = raw(&["-q", "kube sec"]);
+    assert!(stats.contains(lazy), "{stats}");
+    assert_eq!(again, out);
 }

@@ -43,6 +43,16 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
         progress: Some(&progress),
         ..LoadOptions::default()
     };
+    // A query the search index answers alone, on a feed unchanged since
+    // the cache was written: only the posts it prints are made.
+    if let (Some(dir), Some(index_path)) = (cached_dir, index_path.as_deref())
+        && !long_text
+        && args.sort == ListSort::Best
+        && crate::search::shaped_for_the_index_alone(&query, true)
+        && let Some(result) = run_lazily(dir, index_path, &query, drafts, args.stats, start)
+    {
+        return result;
+    }
     let wants_words = !query.is_empty() && query.uses_text_words();
     let (loaded, mut early) = std::thread::scope(|s| {
         let early = index_path.as_deref().filter(|_| wants_words).map(|path| {
@@ -121,6 +131,69 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `list -q` of a query matched on the saved search index alone
+/// ([`crate::search::on_the_index_alone`]), from a feed read lazily
+/// ([`feed::lazy`]): every file stat'ed, no post made but those folded
+/// together and those printed. `None` when that does not hold (a file
+/// changed, no saved index for these posts, an article kept): nothing was
+/// printed, and the usual load follows.
+fn run_lazily(
+    dir: &std::path::Path,
+    index_path: &std::path::Path,
+    query: &Query,
+    drafts: bool,
+    stats: bool,
+    start: Instant,
+) -> Option<Result<ExitCode, CliError>> {
+    // A word term looks in kept articles too, by the posts' links.
+    if !crate::article::cache::kept().is_empty() {
+        return None;
+    }
+    // The saved index read on another thread while the files are stat'ed;
+    // whether it is these posts' is asked after.
+    let (loaded, early) = std::thread::scope(|s| {
+        let early = s.spawn(|| crate::search::saved::load_any(index_path));
+        let loaded = feed::cache::path_for(dir).and_then(|cache| feed::lazy::load(dir, &cache));
+        (loaded, early.join().ok().flatten())
+    });
+    let (mut feed, mut lazy) = loaded?;
+    // Which of the posts that share a link is shown depends on what each says.
+    let t = Instant::now();
+    let folded: Vec<usize> = feed.link_groups.iter().flatten().flatten().copied().collect();
+    let mut made = lazy.make(&mut feed.posts, &folded).ok()?;
+    feed.stats.sort = t.elapsed();
+    let mut feed = feed.visible(drafts);
+    let t_index = Instant::now();
+    let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
+    let index = early.filter(|(k, _)| *k == key).map(|(_, index)| index)?;
+    if !crate::search::on_the_index_alone(query, &index) {
+        return None;
+    }
+    let index_time = t_index.elapsed();
+    let marks = read_marks();
+    let (places, mut filter) = select_places(&feed.posts, query, false, &marks, &HashSet::new(), Some(index));
+    filter.index = index_time;
+    let t = Instant::now();
+    made += lazy.make(&mut feed.posts, &places).ok()?;
+    feed.stats.made = Some(made);
+    feed.stats.read_parse = t.elapsed();
+    for p in &query.problems {
+        eprintln!("linkfeed: warning: query: {p}");
+    }
+    if let Some(note) = crate::search::Loose::message(&filter.loose) {
+        eprintln!("linkfeed: note: {note}");
+    }
+    let posts: Vec<&Post> = places.iter().filter_map(|&i| feed.posts.get(i)).collect();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = print(&mut out, &posts, false, &marks, &HashSet::new()).and_then(|()| out.flush());
+    if stats {
+        eprintln!("{}", stats_line(&feed, &filter, start.elapsed()));
+    }
+    drop(posts);
+    std::mem::forget(feed);
+    Some(written.map(|()| ExitCode::SUCCESS).map_err(CliError::from))
+}
+
 /// The marks, read without writing (a script must not migrate or repair
 /// them); a problem is a warning on stderr.
 pub(super) fn read_marks() -> Marks {
@@ -146,6 +219,19 @@ pub(super) fn select<'a>(
     fresh: &HashSet<PathBuf>,
     index: Option<crate::search::Index>,
 ) -> (Vec<&'a Post>, FilterStats) {
+    let (places, stats) = select_places(posts, q, newest, marks, fresh, index);
+    (places.into_iter().filter_map(|i| posts.get(i)).collect(), stats)
+}
+
+/// [`select`], the posts by their places in `posts`.
+fn select_places(
+    posts: &[Post],
+    q: &Query,
+    newest: bool,
+    marks: &Marks,
+    fresh: &HashSet<PathBuf>,
+    index: Option<crate::search::Index>,
+) -> (Vec<usize>, FilterStats) {
     let mut stats = FilterStats::default();
     let mut matcher = Matcher::default();
     // Kept articles: `has:article` asks which posts have one (one listing
@@ -198,7 +284,7 @@ pub(super) fn select<'a>(
     };
     let order = crate::search::order::Order { newest, ranks: None, now: matcher.now };
     stats.loose = crate::search::order::arrange(q, &mut matches, posts, &order);
-    (matches.into_iter().filter_map(|m| posts.get(m.idx)).collect(), stats)
+    (matches.into_iter().map(|m| m.idx).filter(|&i| i < posts.len()).collect(), stats)
 }
 
 /// What `select` spent its time on, for `list --stats`, and the terms it
@@ -323,7 +409,7 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
     let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     let s = &feed.stats;
     let mut line = format!(
-        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}{}, visible: {}, index: {}{}, filter: {}, total: {}",
+        "files: {}, posts: {}, problems: {}; parsed: {}, from cache: {}, stale cache entries: {}; walk: {}{}, validate: {}, cache read: {}{}, read+parse: {} on {} threads (read {} + parse {} summed), cache write: {}{}, sort: {}{}, visible: {}, index: {}{}, filter: {}, total: {}",
         feed.files,
         feed.posts.len(),
         feed.problems.len(),
@@ -334,6 +420,7 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
         if s.walk_skipped { " (skipped: no folder changed)" } else { "" },
         ms(s.validate),
         ms(s.cache_read),
+        s.made.map(|n| format!(" (posts only gone through; {n} made whole)")).unwrap_or_default(),
         ms(s.read_parse),
         s.threads,
         ms(s.read_sum),

@@ -464,21 +464,32 @@ impl Reader {
         Ok(entries)
     }
 
-    /// Block `i`'s entries without their tldr and summary, those that
-    /// `whole` chooses (by entry number) decoded whole, the others only gone
-    /// through ([`Entry::Skimmed`]: nothing of their text made or checked).
-    pub fn block_chosen<'b>(
-        &self,
-        i: usize,
-        buf: &'b mut Vec<u8>,
-        whole: &dyn Fn(u32) -> bool,
-    ) -> Result<Vec<(MetaRef<'b>, Entry)>, String> {
-        let light = self.read_block(i, buf, false)?;
-        let first = self.footer.blocks.get(i).map_or(0, |b| b.first);
-        let head: &'b [u8] = &buf[..light];
-        let mut de = postcard::Deserializer::from_bytes(head);
-        serde::de::DeserializeSeed::deserialize(Chosen { first, whole }, &mut de)
-            .map_err(|_| "damaged (a block)".to_string())
+    /// The file mapped read-only, as long as it was when opened: a
+    /// one-shot `list` reads the blocks it needs from the page cache, no
+    /// copy made and none kept. `None` where it cannot be mapped.
+    pub fn map(&self) -> Option<memmap2::Mmap> {
+        // SAFETY: the bytes mapped are never written while a cache is in
+        // use: a cache is written anew under another name and renamed over
+        // the old one; an append writes after the length it found (this
+        // mapping ends at or before it) and, failing, cuts the file back to
+        // that length, never shorter. Only another program writing into
+        // or cutting the file could change them; the reader, which lives
+        // for hours, does not map it.
+        unsafe { memmap2::MmapOptions::new().len(usize::try_from(self.len).ok()?).map(&self.file).ok() }
+    }
+
+    /// Block `i` of the cache mapped (`map`, [`Reader::map`]): its light
+    /// part (its CRC checked) and each entry only gone through ([`Skim`]),
+    /// with where it starts in that part: [`whole_at`] decodes it whole
+    /// from there, without going through the entries before it again.
+    pub fn skim_mapped<'m>(&self, map: &'m [u8], i: usize) -> Result<(&'m [u8], Vec<SkimmedAt<'m>>), String> {
+        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+        let start = usize::try_from(b.offset).map_err(|_| "damaged (the footer)")?;
+        let light = map.get(start..start + b.light as usize).ok_or("truncated")?;
+        if crc32fast::hash(light) != b.light_crc {
+            return Err("damaged (a block's checksum)".into());
+        }
+        Ok((light, skim_entries(light)?))
     }
 
     /// Block `i`'s tldr and summary of each entry (its text part only).
@@ -511,54 +522,33 @@ impl Reader {
     }
 }
 
-/// An entry of the cache decoded whole, or only gone through: whether the
-/// post is a draft, its dates, Hugo's keys and event ([`Skim`]), its
-/// problems.
-#[derive(Debug)]
-// A block's entries live only while it is read; boxing the whole posts
-// would cost an allocation each.
-#[allow(clippy::large_enum_variant)]
-pub enum Entry {
-    Whole(Parsed),
-    Skimmed(Result<(Skim, Vec<crate::problem::Problem>), crate::problem::Problem>),
+/// An entry only gone through: the post's [`Skim`] and problems, or the
+/// problem that kept the file from being a post.
+pub type Skimmed = Result<(Skim, Vec<crate::problem::Problem>), crate::problem::Problem>;
+
+/// A block's light part's entries only gone through, each with where it starts.
+fn skim_entries(bytes: &[u8]) -> Result<Vec<SkimmedAt<'_>>, String> {
+    let damaged = |_| "damaged (a block)".to_string();
+    let (n, mut rest) = postcard::take_from_bytes::<usize>(bytes).map_err(damaged)?;
+    let mut out = Vec::with_capacity(n.min(BLOCK));
+    for _ in 0..n {
+        let at = u32::try_from(bytes.len() - rest.len()).map_err(|_| "damaged (a block)".to_string())?;
+        let ((meta, skim), next) = postcard::take_from_bytes::<(MetaRef, Skimmed)>(rest).map_err(damaged)?;
+        out.push((at, meta, skim));
+        rest = next;
+    }
+    Ok(out)
 }
 
-/// A block's entries, each decoded whole or skimmed as `whole` says of its
-/// number (entries run on from `first`).
-struct Chosen<'w> {
-    first: u32,
-    whole: &'w dyn Fn(u32) -> bool,
-}
+/// An entry only gone through, with where it starts in its block's light
+/// part and its file.
+pub type SkimmedAt<'b> = (u32, MetaRef<'b>, Skimmed);
 
-impl<'de> serde::de::DeserializeSeed<'de> for Chosen<'_> {
-    type Value = Vec<(MetaRef<'de>, Entry)>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Chosen<'_> {
-    type Value = Vec<(MetaRef<'de>, Entry)>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a block of entries")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(BLOCK));
-        let mut id = self.first;
-        loop {
-            let next = if (self.whole)(id) {
-                seq.next_element::<(MetaRef<'de>, Parsed)>()?.map(|(m, p)| (m, Entry::Whole(p)))
-            } else {
-                seq.next_element()?.map(|(m, p)| (m, Entry::Skimmed(p)))
-            };
-            let Some(entry) = next else { return Ok(out) };
-            out.push(entry);
-            id = id.wrapping_add(1);
-        }
-    }
+/// The entry that starts at `at` of a block's light part skimmed by
+/// [`Reader::skim_mapped`], decoded whole.
+pub fn whole_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Parsed), String> {
+    let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
+    postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| "damaged (a block)".to_string())
 }
 
 /// Puts each entry's tldr and summary back from a block's text part.
@@ -1253,12 +1243,12 @@ mod tests {
         assert_eq!(open(&many), Err("damaged (the footer's counts)".into()));
     }
 
-    /// Issue 25: a block's entries decoded whole where chosen and skimmed
-    /// elsewhere: the whole ones are what `block_ref` gives, the skimmed
-    /// ones keep what the post had (draft, date, Hugo's keys, event,
-    /// problems), and the block is gone through to its end (every entry,
-    /// in order, whatever the posts hold: tags, aliases, an event, files
-    /// folded in, a body, warnings, a file that did not parse).
+    /// Issue 25: a block's entries only gone through keep what the post
+    /// had (draft, date, Hugo's keys, event, problems), the block is gone
+    /// through to its end (every entry, in order, whatever the posts hold:
+    /// tags, aliases, an event, files folded in, a body, warnings, a file
+    /// that did not parse), and each entry decoded whole
+    /// from where it starts is what `block_ref` gives.
     #[test]
     fn entries_skimmed_keep_what_the_post_had() {
         use crate::post::{Event, Hugo, Post};
@@ -1315,35 +1305,29 @@ mod tests {
         let path = tmp.path().join("c.bin");
         write_all(&path, "/feed", &[("".into(), 1)], &refs).expect("write");
         let reader = reopen(&path);
+        let map = reader.map().expect("maps");
         let mut seen = 0;
         for b in 0..reader.blocks() {
             let mut want_buf = Vec::new();
             let want = reader.block_ref(b, &mut want_buf, false).expect("block");
-            let mut buf = Vec::new();
-            let got = reader.block_chosen(b, &mut buf, &|id| id % 3 == 1).expect("chosen");
+            let (light, got) = reader.skim_mapped(&map, b).expect("skimmed");
             assert_eq!(got.len(), want.len());
-            for (k, ((m, entry), (wm, wp))) in got.iter().zip(&want).enumerate() {
+            for (k, ((at, m, skim), (wm, wp))) in got.iter().zip(&want).enumerate() {
                 let id = reader.entry_id(b, k);
                 assert_eq!((m.rel, m.size), (wm.rel, wm.size));
-                match entry {
-                    Entry::Whole(p) => {
-                        assert_eq!(id % 3, 1);
-                        assert_eq!(p, wp);
+                // Decoded whole from where it starts: what block_ref gives.
+                let (whole_meta, whole) = whole_at(light, *at).expect("whole");
+                assert_eq!((whole_meta.rel, &whole), (wm.rel, wp), "entry {id}");
+                match (skim, wp) {
+                    (Ok((s, warnings)), Ok((post, want_warnings))) => {
+                        assert_eq!(
+                            (s.draft, s.date, &s.hugo, &s.event, warnings),
+                            (post.draft, post.date, &post.hugo, &post.event, want_warnings),
+                            "entry {id}"
+                        );
                     }
-                    Entry::Skimmed(skim) => {
-                        assert_ne!(id % 3, 1);
-                        match (skim, wp) {
-                            (Ok((s, warnings)), Ok((post, want_warnings))) => {
-                                assert_eq!(
-                                    (s.draft, s.date, &s.hugo, &s.event, warnings),
-                                    (post.draft, post.date, &post.hugo, &post.event, want_warnings),
-                                    "entry {id}"
-                                );
-                            }
-                            (Err(p), Err(wp)) => assert_eq!(p, wp),
-                            _ => panic!("entry {id}: skimmed {skim:?}, whole {wp:?}"),
-                        }
-                    }
+                    (Err(p), Err(wp)) => assert_eq!(p, wp),
+                    _ => panic!("entry {id}: skimmed {skim:?}, whole {wp:?}"),
                 }
                 seen += 1;
             }

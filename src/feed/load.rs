@@ -585,7 +585,7 @@ fn load_unchanged_folders(
 /// For each of a cache's `entries`, its place in `order` (`u32::MAX`: none),
 /// with the number of places; `None` unless `order` names entries of the
 /// cache, each once.
-fn places_of(order: &[u32], entries: usize) -> Option<(Vec<u32>, usize)> {
+pub(super) fn places_of(order: &[u32], entries: usize) -> Option<(Vec<u32>, usize)> {
     let mut places = vec![u32::MAX; entries];
     for (at, &id) in order.iter().enumerate() {
         let slot = places.get_mut(id as usize)?;
@@ -663,7 +663,12 @@ fn from_cache(
 /// Whether a cache entry still describes `file`, stat'ed `now`: the same
 /// size, time and inode, and, when it was modified within a second of the
 /// cache's writing (`racy_from`), the same bytes.
-fn still_holds(cached: &cache::Meta, now: Option<&cache::Meta>, file: &Path, racy_from: i64) -> bool {
+pub(super) fn still_holds(
+    cached: &cache::Meta,
+    now: Option<&cache::Meta>,
+    file: &Path,
+    racy_from: i64,
+) -> bool {
     now.is_some_and(|n| n.same_stat(cached)) && (cached.mtime_ns < racy_from || same_crc(file, cached.crc))
 }
 
@@ -672,7 +677,7 @@ fn still_holds(cached: &cache::Meta, now: Option<&cache::Meta>, file: &Path, rac
 /// the result. Large per-thread vectors, not one per block: many middling
 /// vectors left the heap fragmented (25 MB more peak RSS at 100k posts).
 /// A failed block fails the whole.
-fn each_block<A: Send>(
+pub(super) fn each_block<A: Send>(
     reader: &cache::Reader,
     init: impl Fn() -> A + Sync,
     work: impl Fn(&mut A, usize, &mut Vec<u8>) -> Result<(), String> + Sync,
@@ -725,14 +730,14 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
 /// named differently when the cache was written: `feed` or `./feed`).
 /// `dir.join(rel)`, made at its length at once (`Path::join` copies `dir`
 /// and grows the copy for `rel`: a second allocation and copy per post).
-fn joined(dir: &Path, rel: &str) -> PathBuf {
+pub(super) fn joined(dir: &Path, rel: &str) -> PathBuf {
     let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + rel.len());
     path.push(dir);
     path.push(rel);
     path
 }
 
-fn reroot(parsed: Parsed, path: PathBuf) -> Parsed {
+pub(super) fn reroot(parsed: Parsed, path: PathBuf) -> Parsed {
     match parsed {
         Ok((mut post, mut warnings)) => {
             for w in &mut warnings {

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod fastyaml;
 pub mod frontmatter;
 pub mod hugo;
+pub mod lazy;
 mod load;
 mod newest;
 mod read;
@@ -147,6 +148,8 @@ pub struct LoadStats {
     /// The posts were put in the order saved with the cache
     /// ([`cache::Arranged`]), not sorted.
     pub arranged: bool,
+    /// A lazy load ([`lazy::load`]): how many posts were made whole.
+    pub made: Option<usize>,
 }
 
 /// How far a load has got, shared with the TUI's loading screen; setting
@@ -177,17 +180,34 @@ impl Feed {
     /// that share a link folded into one row.
     pub fn visible(mut self, show_drafts: bool) -> Self {
         let t = Instant::now();
-        if !show_drafts {
-            self.posts.retain(|p| !p.draft);
-        }
         let now = crate::clock::now();
-        let before = self.posts.len();
-        self.posts.retain(|p| hugo::is_live(p, now));
-        self.not_live = before - self.posts.len();
-        let total = self.files.saturating_sub(self.pages);
-        // The groups found when assembling hold while no post was dropped.
-        let groups =
-            self.link_groups.take().filter(|_| self.posts.len() == before && self.posts.len() == total);
+        let shown = |p: &Post| show_drafts || !p.draft;
+        let keep: Vec<bool> = self.posts.iter().map(|p| shown(p) && hugo::is_live(p, now)).collect();
+        self.not_live = self.posts.iter().filter(|p| shown(p) && !hugo::is_live(p, now)).count();
+        // The groups found when assembling (of these posts, as the link
+        // keys make them): the posts dropped taken out of them, the others
+        // renumbered; a group left with one post is none. The same groups
+        // as keying the links of the posts kept again, without their links
+        // (a lazy load's stand-ins have none).
+        let n = self.posts.len();
+        let groups = self.link_groups.take().filter(|g| g.iter().flatten().all(|&i| i < n)).map(|groups| {
+            let mut place = Vec::with_capacity(n);
+            let mut kept = 0;
+            for &k in &keep {
+                place.push(kept);
+                kept += usize::from(k);
+            }
+            groups
+                .into_iter()
+                .map(|g| g.into_iter().filter(|&i| keep[i]).map(|i| place[i]).collect::<Vec<usize>>())
+                .filter(|g| g.len() > 1)
+                .collect()
+        });
+        let mut i = 0;
+        self.posts.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
         self.posts = hugo::fold_duplicates_with(std::mem::take(&mut self.posts), groups);
         self.stats.visible = t.elapsed();
         self

@@ -188,6 +188,33 @@ fn loose_before(start: usize) -> u32 {
     if start >= LOOSE_TERMS { u32::MAX } else { (1u32 << (2 * start)).wrapping_sub(1) }
 }
 
+/// Whether `q` is matched from `index` alone: no term's score reads a
+/// post's own fields ([`Matcher::fields_score`] for a lower-case term of
+/// these scopes and kinds looks only at the index's lower-cased fields and
+/// word indexes), and its matches are ranked by score, so ordering them
+/// reads no post either ([`order::arrange`]). Such a query may be matched
+/// over stand-ins of the posts (`feed::lazy`); kept articles, marks and
+/// `is:` are not in it (the caller makes sure no article is kept).
+pub fn on_the_index_alone(q: &Query, index: &Index) -> bool {
+    shaped_for_the_index_alone(q, index.built_short_words().is_some())
+}
+
+/// [`on_the_index_alone`] for an index that has the words of its short
+/// fields (`short_words`) or not: asked before the index is at hand.
+pub fn shaped_for_the_index_alone(q: &Query, short_words: bool) -> bool {
+    !q.is_empty()
+        && q.ranks_by_score()
+        && q.terms.iter().all(|t| {
+            !t.case_sensitive
+                && match t.scope {
+                    Scope::Any => matches!(t.kind, Kind::Fuzzy | Kind::Word) && !tiers::is_word_run(&t.text),
+                    Scope::Source | Scope::Section | Scope::PostKind | Scope::Title => true,
+                    Scope::Tags => !matches!(t.kind, Kind::Exact | Kind::Phrase) && short_words,
+                    Scope::Is => false,
+                }
+        })
+}
+
 /// Below this many candidates one thread is quicker than starting two.
 pub(super) const PARALLEL_MIN: usize = 4096;
 

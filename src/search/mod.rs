@@ -194,4 +194,88 @@ mod tests {
         let t = one("über");
         assert_eq!(find("Das ÜBER Ding", &t), Some(4));
     }
+
+    /// Issue 25: a query matched from the index alone
+    /// ([`on_the_index_alone`]) finds the same posts, scored and ordered
+    /// the same, over stand-ins that hold none of the posts' text; one that
+    /// is not (a capital, a phrase, an exact tag, a word run, `is:`) is
+    /// refused, and several of those do find other posts over stand-ins.
+    #[test]
+    fn queries_on_the_index_alone_need_no_post() {
+        let words = ["kube", "security", "rust", "async", "editor", "Gateway", "mesh", "storage"];
+        let posts: Vec<Post> = (0..600)
+            .map(|i| {
+                let w = |k: usize| words[(i * 7 + k * 3) % words.len()];
+                Post {
+                    path: format!("p{i}.md").into(),
+                    title: format!("{} {} of {}", w(0), w(1), i % 13),
+                    tags: vec![w(2).to_lowercase().into(), format!("t{}", i % 5).into()],
+                    source: format!("{} Blog", w(3)).into(),
+                    summary: format!("A summary on {} and {}ing", w(4), w(5)),
+                    tldr: if i % 3 == 0 { format!("kubesec {}", w(6)) } else { String::new() },
+                    section: if i % 2 == 0 { "docs".into() } else { "blog".into() },
+                    section_title: "Section".into(),
+                    kind: if i % 2 == 0 { "link".into() } else { "blog".into() },
+                    date: chrono::DateTime::from_timestamp(1_700_000_000 - i as i64 * 3600, 0)
+                        .map(|d| d.fixed_offset()),
+                    ..Post::default()
+                }
+            })
+            .collect();
+        let stand_ins: Vec<Post> = posts
+            .iter()
+            .map(|p| Post { path: p.path.clone(), date: p.date, event: p.event.clone(), ..Post::default() })
+            .collect();
+        let index = Index::with_text(&posts);
+        index.prepare_short_words();
+        let matcher = Matcher::at(1_700_000_000);
+        let found = |q: &Query, posts: &[Post]| {
+            let (mut m, _) = matcher.matches_term_by_term(q, posts, &index);
+            let order = order::Order { newest: false, ranks: None, now: matcher.now };
+            let loose = order::arrange(q, &mut m, posts, &order);
+            (m.iter().map(|m| (m.idx, m.score)).collect::<Vec<_>>(), loose)
+        };
+        let alone = [
+            "kube sec",
+            "security",
+            "secu",
+            "kub",
+            "'rust",
+            "gatway",
+            "ksc",
+            "editoring",
+            "summary",
+            "kube -rust",
+            "kube #t1",
+            "mesh @blog",
+            "mesh source:\"gateway blog\"",
+            "docs kube in:docs",
+            "rust kind:blog",
+            "^kube sec",
+            "storage$ kube",
+            "#secur kube",
+            "zzzz",
+            "sec ^mesh",
+        ];
+        for text in alone {
+            let q = Query::parse(text);
+            assert!(on_the_index_alone(&q, &index), "{text}");
+            let want = found(&q, &posts);
+            assert_eq!(found(&q, &stand_ins), want, "{text}");
+        }
+        assert!(alone.iter().any(|t| !found(&Query::parse(t), &posts).0.is_empty()));
+        let refused =
+            ["Gateway", "\"kube async\"", "#\"rust\"", "kube is:unread", "kube-sec", "#rust", "@blog"];
+        let mut differ = 0;
+        for text in refused {
+            let q = Query::parse(text);
+            assert!(!on_the_index_alone(&q, &index), "{text}");
+            differ += usize::from(found(&q, &stand_ins) != found(&q, &posts));
+        }
+        assert!(differ >= 3, "{differ}");
+        // Without the words of the short fields, a tag term is refused.
+        let bare = Index::with_text(&posts);
+        assert!(!on_the_index_alone(&Query::parse("#secur kube"), &bare));
+        assert!(on_the_index_alone(&Query::parse("secur kube"), &bare));
+    }
 }

@@ -67,13 +67,22 @@ pub fn key_for(posts: &[Post], generation: Option<u64>) -> u32 {
     h.update(b"G");
     h.update(&generation.to_le_bytes());
     h.update(&(posts.len() as u64).to_le_bytes());
-    for p in posts {
-        h.update(p.path.as_os_str().as_encoded_bytes());
-        h.update(&[0xff]);
-        for a in &p.also {
-            h.update(a.as_os_str().as_encoded_bytes());
-            h.update(&[0xfe]);
+    // On every core, the parts' checksums joined in order: the checksum of
+    // the whole.
+    let parts = crate::par::map_chunks(posts, 8192, |chunk| {
+        let mut h = crc32fast::Hasher::new();
+        for p in chunk {
+            h.update(p.path.as_os_str().as_encoded_bytes());
+            h.update(&[0xff]);
+            for a in &p.also {
+                h.update(a.as_os_str().as_encoded_bytes());
+                h.update(&[0xfe]);
+            }
         }
+        vec![h]
+    });
+    for part in &parts {
+        h.combine(part);
     }
     h.finalize()
 }

@@ -1,0 +1,234 @@
+//! A feed read from the parse cache without making its posts: each file is
+//! stat'ed and its entry only gone through ([`cache::Entry::Skimmed`]), the
+//! posts put in the saved order as stand-ins that hold their path, entry,
+//! draft flag, dates, Hugo's keys and event; the few a caller needs whole
+//! (those a query printed, those folded together, the section pages) are
+//! made afterwards from their entries ([`Lazy::make`]). A one-shot `list -q`
+//! whose terms the search index answers alone makes only what it prints:
+//! at 100,000 posts, decoding every post was half of its time.
+//!
+//! It holds only when nothing changed since the cache and its arrangement
+//! were written (every file as cached, no folder changed, the saved order
+//! holds now, the section pages' titles as saved); else `None`, and the
+//! caller loads the feed as usual.
+
+use super::load::{each_block, joined, places_of, reroot, still_holds};
+use super::{Feed, LoadStats, cache, hugo, stat};
+use crate::post::Post;
+use crate::problem::Problem;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What making the stand-ins whole needs: each block's light part as the
+/// first pass read it, with where each entry starts in it (so an entry is
+/// decoded whole without reading or going through its block again), and
+/// the section pages' titles.
+pub struct Lazy {
+    dir: PathBuf,
+    map: memmap2::Mmap,
+    blocks: Vec<Option<Skimmed>>,
+    reader: cache::Reader,
+    titles: HashMap<String, String>,
+    /// Entries made whole already.
+    made: Vec<bool>,
+}
+
+/// Where a block's light part is in the mapped cache, and where each of
+/// its entries starts in it.
+type Skimmed = (std::ops::Range<usize>, Vec<u32>);
+
+/// One core's share of the first pass.
+#[derive(Default)]
+struct Pass {
+    pages: Vec<u32>,
+    problems: Vec<Problem>,
+    unplaced: usize,
+    files: usize,
+    blocks: Vec<(usize, Skimmed)>,
+}
+
+/// The feed of `dir` from its parse cache at `cache_path`, every post a
+/// stand-in; `None` unless every file is as cached and the saved
+/// arrangement holds.
+pub fn load(dir: &Path, cache_path: &Path) -> Option<(Feed, Lazy)> {
+    let t = Instant::now();
+    let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
+    if !reader.folders_unchanged(dir) {
+        return None;
+    }
+    let arranged = cache::Arranged::load(&cache::arranged_path_for(cache_path), reader.generation())?;
+    if !arranged.holds_at(crate::clock::now()) {
+        return None;
+    }
+    let (places, n) = places_of(&arranged.order, reader.entries())?;
+    let map = reader.map()?;
+    let bytes: &[u8] = &map;
+    let scatter = crate::par::Scatter::<Post>::new(n);
+    let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let passes = each_block(&reader, Pass::default, |pass, b, _| {
+        let mut stater = stat::Stater::new(dir);
+        let mut starts = Vec::with_capacity(reader.block_len(b));
+        let (light, entries) = reader.skim_mapped(bytes, b)?;
+        let from = light.as_ptr() as usize - bytes.as_ptr() as usize;
+        for (k, (at, meta, skimmed)) in entries.into_iter().enumerate() {
+            starts.push(at);
+            let id = reader.entry_id(b, k);
+            let file = joined(dir, meta.rel);
+            let now = stater.stat(meta.rel);
+            if !still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
+                // Changed since: the usual load reads it again.
+                return Err("a file changed".into());
+            }
+            pass.files += 1;
+            match skimmed {
+                Ok(_) if hugo::is_section_page(&file) => pass.pages.push(id),
+                Ok((skim, warnings)) => {
+                    pass.problems.extend(warnings.into_iter().map(|w| Problem { path: file.clone(), ..w }));
+                    let stand_in = Post {
+                        path: file,
+                        date: skim.date,
+                        draft: skim.draft,
+                        hugo: skim.hugo,
+                        event: skim.event,
+                        entry: Some(id),
+                        ..Post::default()
+                    };
+                    let place = places.get(id as usize).copied().unwrap_or(u32::MAX);
+                    if place == u32::MAX || scatter.put(place as usize, stand_in).is_err() {
+                        pass.unplaced += 1;
+                    }
+                }
+                Err(p) => pass.problems.push(Problem { path: file, ..p }),
+            }
+        }
+        pass.blocks.push((b, (from..from + light.len(), starts)));
+        Ok(())
+    })
+    .ok()?;
+    let mut problems = Vec::new();
+    let (mut pages, mut files) = (Vec::new(), 0);
+    let mut blocks: Vec<Option<Skimmed>> = (0..reader.blocks()).map(|_| None).collect();
+    for pass in passes {
+        if pass.unplaced > 0 {
+            return None;
+        }
+        problems.extend(pass.problems);
+        pages.extend(pass.pages);
+        files += pass.files;
+        for (b, skimmed) in pass.blocks {
+            *blocks.get_mut(b)? = Some(skimmed);
+        }
+    }
+    let posts = scatter.into_vec().ok()?;
+    let cache_read = t.elapsed();
+    let mut lazy = Lazy {
+        dir: dir.to_path_buf(),
+        made: vec![false; reader.entries()],
+        map,
+        blocks,
+        reader,
+        titles: HashMap::new(),
+    };
+    // The section pages' titles, as assembling takes them: when they are
+    // not the saved ones, the saved sections do not hold.
+    let mut titles = HashMap::new();
+    for (_, parsed) in lazy.entries(&pages).ok()? {
+        let Ok((page, _)) = parsed else { continue };
+        let rel = page.path.strip_prefix(dir).unwrap_or(&page.path);
+        let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        titles.insert(folder, page.title);
+    }
+    let saved: HashMap<String, String> = arranged.titles.iter().cloned().collect();
+    if titles != saved {
+        return None;
+    }
+    lazy.titles = titles;
+    problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    let groups = arranged
+        .groups
+        .into_iter()
+        .map(|g| g.into_iter().map(|i| i as usize).filter(|&i| i < posts.len()).collect())
+        .collect();
+    let generation = lazy.reader.generation();
+    let feed = Feed {
+        root: dir.to_path_buf(),
+        sections: arranged.sections,
+        problems,
+        files,
+        pages: pages.len(),
+        stats: LoadStats {
+            walk_skipped: true,
+            cached: files,
+            cache_read,
+            arranged: true,
+            made: Some(0),
+            ..LoadStats::default()
+        },
+        link_groups: Some(groups),
+        cache_generation: Some(generation),
+        posts,
+        ..Feed::default()
+    };
+    Some((feed, lazy))
+}
+
+impl Lazy {
+    /// Makes whole the stand-ins among `posts` at `places` (from the
+    /// entries they name), each in its place, on every core: as a load from
+    /// the cache makes them, without their tldr and summary, with the files
+    /// folded into them kept. How many were made.
+    pub fn make(&mut self, posts: &mut [Post], places: &[usize]) -> Result<usize, String> {
+        use rayon::prelude::*;
+        let mut want = vec![false; posts.len()];
+        let mut count = 0;
+        for &at in places {
+            let Some(id) = posts.get(at).and_then(|p| p.entry) else { continue };
+            if let (Some(m), Some(w)) = (self.made.get_mut(id as usize), want.get_mut(at))
+                && !*m
+            {
+                (*m, *w) = (true, true);
+                count += 1;
+            }
+        }
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        let (titles, dir) = (&self.titles, &self.dir);
+        posts.par_iter_mut().zip(&want).with_min_len(4096).filter(|(_, w)| **w).for_each_init(
+            || hugo::Sections::with_titles(titles.clone()),
+            |sections, (stand_in, _)| {
+                let whole =
+                    stand_in.entry.ok_or_else(String::new).and_then(|id| self.whole(id).map(|p| (id, p)));
+                match whole {
+                    Ok((id, Ok((mut post, _)))) if post.path == stand_in.path => {
+                        hugo::settle(&mut post, dir, sections);
+                        post.entry = Some(id);
+                        post.also = std::mem::take(&mut stand_in.also);
+                        post.leave_out_long_text();
+                        *stand_in = post;
+                    }
+                    _ => failed.store(true, std::sync::atomic::Ordering::Relaxed),
+                }
+            },
+        );
+        if failed.into_inner() {
+            return Err("an entry is not the post it stands for".into());
+        }
+        Ok(count)
+    }
+
+    /// Entry `id` decoded whole (its path set), from the light part the
+    /// first pass read.
+    fn whole(&self, id: u32) -> Result<super::Parsed, String> {
+        let (b, k) = self.reader.locate(id).ok_or("no such entry")?;
+        let (range, starts) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
+        let light = self.map.get(range.clone()).ok_or("no such block")?;
+        let at = *starts.get(k).ok_or("no such entry")?;
+        let (meta, parsed) = cache::whole_at(light, at)?;
+        Ok(reroot(parsed, joined(&self.dir, meta.rel)))
+    }
+
+    /// The entries `ids` decoded whole (paths set), in that order.
+    fn entries(&self, ids: &[u32]) -> Result<Vec<(u32, super::Parsed)>, String> {
+        ids.iter().map(|&id| self.whole(id).map(|p| (id, p))).collect()
+    }
+}
