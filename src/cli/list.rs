@@ -36,23 +36,26 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     // assembling of the posts leaves idle: from when the cache is read
     // (the load says so through its progress) while they are put in
     // order; whether it is theirs is asked after.
+    // A query the search index answers alone, on a feed unchanged since
+    // the cache was written: only the posts it prints are made. When files
+    // changed, the load that follows is told which still hold.
+    let mut checked = None;
+    if let (Some(dir), Some(index_path)) = (cached_dir, index_path.as_deref())
+        && !long_text
+        && args.sort == ListSort::Best
+        && crate::search::shaped_for_the_index_alone(&query, true)
+        && let Some(result) = run_lazily(dir, index_path, &query, drafts, args.stats, start, &mut checked)
+    {
+        return result;
+    }
     let progress = feed::Progress::default();
     let options = LoadOptions {
         use_cache: cx.use_cache,
         long_text,
         progress: Some(&progress),
+        checked: checked.as_ref(),
         ..LoadOptions::default()
     };
-    // A query the search index answers alone, on a feed unchanged since
-    // the cache was written: only the posts it prints are made.
-    if let (Some(dir), Some(index_path)) = (cached_dir, index_path.as_deref())
-        && !long_text
-        && args.sort == ListSort::Best
-        && crate::search::shaped_for_the_index_alone(&query, true)
-        && let Some(result) = run_lazily(dir, index_path, &query, drafts, args.stats, start)
-    {
-        return result;
-    }
     let wants_words = !query.is_empty() && query.uses_text_words();
     let (loaded, mut early) = std::thread::scope(|s| {
         let early = index_path.as_deref().filter(|_| wants_words).map(|path| {
@@ -136,7 +139,8 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
 /// ([`feed::lazy`]): every file stat'ed, no post made but those folded
 /// together and those printed. `None` when that does not hold (a file
 /// changed, no saved index for these posts, an article kept): nothing was
-/// printed, and the usual load follows.
+/// printed, and the usual load follows (told through `checked` which files
+/// still hold, when some changed).
 fn run_lazily(
     dir: &std::path::Path,
     index_path: &std::path::Path,
@@ -144,6 +148,7 @@ fn run_lazily(
     drafts: bool,
     stats: bool,
     start: Instant,
+    checked: &mut Option<feed::lazy::Checked>,
 ) -> Option<Result<ExitCode, CliError>> {
     // A word term looks in kept articles too, by the posts' links.
     if !crate::article::cache::kept().is_empty() {
@@ -153,10 +158,16 @@ fn run_lazily(
     // whether it is these posts' is asked after.
     let (loaded, early) = std::thread::scope(|s| {
         let early = s.spawn(|| crate::search::saved::load_any(index_path));
-        let loaded = feed::cache::path_for(dir).and_then(|cache| feed::lazy::load(dir, &cache));
+        let loaded = feed::cache::path_for(dir).map(|cache| feed::lazy::load(dir, &cache));
         (loaded, early.join().ok().flatten())
     });
-    let (mut feed, mut lazy) = loaded?;
+    let (mut feed, mut lazy) = match loaded? {
+        Ok(loaded) => loaded,
+        Err(found) => {
+            *checked = found;
+            return None;
+        }
+    };
     // Which of the posts that share a link is shown depends on what each says.
     let t = Instant::now();
     let folded: Vec<usize> = feed.link_groups.iter().flatten().flatten().copied().collect();

@@ -38,9 +38,20 @@ pub struct Lazy {
 /// its entries starts in it.
 type Skimmed = (std::ops::Range<usize>, Vec<u32>);
 
+/// What a lazy load that found files changed learned: which of the
+/// cache's entries (of its writing `generation`) still hold. The usual
+/// load that follows does not stat the files again
+/// ([`super::LoadOptions::checked`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub generation: u64,
+    pub holds: Vec<bool>,
+}
+
 /// One core's share of the first pass.
 #[derive(Default)]
 struct Pass {
+    stale: Vec<u32>,
     pages: Vec<u32>,
     problems: Vec<Problem>,
     unplaced: usize,
@@ -49,9 +60,14 @@ struct Pass {
 }
 
 /// The feed of `dir` from its parse cache at `cache_path`, every post a
-/// stand-in; `None` unless every file is as cached and the saved
-/// arrangement holds.
-pub fn load(dir: &Path, cache_path: &Path) -> Option<(Feed, Lazy)> {
+/// stand-in, when every file is as cached and the saved arrangement holds;
+/// else, when some files changed, which entries still hold (`Err(Some)`).
+pub fn load(dir: &Path, cache_path: &Path) -> Result<(Feed, Lazy), Option<Checked>> {
+    let mut checked = None;
+    load_or_check(dir, cache_path, &mut checked).ok_or(checked)
+}
+
+fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -> Option<(Feed, Lazy)> {
     let t = Instant::now();
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;
     if !reader.folders_unchanged(dir) {
@@ -66,6 +82,7 @@ pub fn load(dir: &Path, cache_path: &Path) -> Option<(Feed, Lazy)> {
     let bytes: &[u8] = &map;
     let scatter = crate::par::Scatter::<Post>::new(n);
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    let changed = std::sync::atomic::AtomicBool::new(false);
     let passes = each_block(&reader, Pass::default, |pass, b, _| {
         let mut stater = stat::Stater::new(dir);
         let mut starts = Vec::with_capacity(reader.block_len(b));
@@ -77,8 +94,15 @@ pub fn load(dir: &Path, cache_path: &Path) -> Option<(Feed, Lazy)> {
             let file = joined(dir, meta.rel);
             let now = stater.stat(meta.rel);
             if !still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                // Changed since: the usual load reads it again.
-                return Err("a file changed".into());
+                // Changed since: the usual load reads it again (and is
+                // told which files still hold); from now on the files are
+                // only stat'ed.
+                pass.stale.push(id);
+                changed.store(true, std::sync::atomic::Ordering::Relaxed);
+                continue;
+            }
+            if changed.load(std::sync::atomic::Ordering::Relaxed) {
+                continue;
             }
             pass.files += 1;
             match skimmed {
@@ -109,6 +133,15 @@ pub fn load(dir: &Path, cache_path: &Path) -> Option<(Feed, Lazy)> {
     let mut problems = Vec::new();
     let (mut pages, mut files) = (Vec::new(), 0);
     let mut blocks: Vec<Option<Skimmed>> = (0..reader.blocks()).map(|_| None).collect();
+    let stale: Vec<u32> = passes.iter().flat_map(|p| p.stale.iter().copied()).collect();
+    if !stale.is_empty() {
+        let mut holds = vec![true; reader.entries()];
+        for id in stale {
+            *holds.get_mut(id as usize)? = false;
+        }
+        *checked = Some(Checked { generation: reader.generation(), holds });
+        return None;
+    }
     for pass in passes {
         if pass.unplaced > 0 {
             return None;
@@ -230,5 +263,71 @@ impl Lazy {
     /// The entries `ids` decoded whole (paths set), in that order.
     fn entries(&self, ids: &[u32]) -> Result<Vec<(u32, super::Parsed)>, String> {
         ids.iter().map(|&id| self.whole(id).map(|p| (id, p))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::Progress;
+    use crate::feed::load::{LongText, load_dir_cached_as, load_dir_checked};
+    use crate::feed::testing::{backdate_folders, write};
+
+    fn titles(feed: &Feed) -> Vec<(PathBuf, String)> {
+        feed.posts.iter().map(|p| (p.path.clone(), p.title.clone())).collect()
+    }
+
+    /// Issue 25: a lazy load of an unchanged feed gives a stand-in for each
+    /// post, in the order a full load gives them, and makes whole those
+    /// asked for as a full load has them; one that finds a file changed
+    /// says which entries still hold, and the load told so gives what a
+    /// full load gives, without stat'ing the files again (told that every
+    /// file holds, it takes even an edited file from the cache).
+    #[test]
+    fn a_lazy_load_stands_in_for_the_posts_and_says_which_files_changed() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("feed");
+        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        for i in 0..40 {
+            let text =
+                format!("---\ntitle: Post {i}\ndate: 2026-01-{:02}\ntags: [t{}]\n---\n", 1 + i % 28, i % 3);
+            write(&dir, &format!("{}/p{i}.md", ["blog", "docs"][i % 2]), &text);
+        }
+        backdate_folders(&dir);
+        let cache = tmp.path().join("cache.bin");
+        let full = || load_dir_cached_as(&dir, &Progress::default(), None, LongText::Drop).expect("loads");
+        let cached =
+            load_dir_cached_as(&dir, &Progress::default(), Some(&cache), LongText::Drop).expect("loads");
+        let Ok((mut feed, mut lazy)) = load(&dir, &cache) else { panic!("lazy") };
+        let want = full();
+        let paths = |f: &Feed| f.posts.iter().map(|p| p.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&feed), paths(&want));
+        assert!(feed.posts.iter().all(|p| p.title.is_empty()), "stand-ins hold no text");
+        assert_eq!(lazy.make(&mut feed.posts, &[0, 5, 39]), Ok(3));
+        assert_eq!(lazy.make(&mut feed.posts, &[5]), Ok(0), "made once");
+        for at in [0, 5, 39] {
+            assert_eq!(Post { entry: None, ..feed.posts[at].clone() }, want.posts[at], "post {at}");
+        }
+        assert_eq!(feed.sections, want.sections);
+        // One file edited in place: which entries hold.
+        let edited = dir.join("docs/p7.md");
+        write(&dir, "docs/p7.md", "---\ntitle: Post 7, edited at length\ndate: 2026-01-08\n---\n");
+        let Err(Some(checked)) = load(&dir, &cache) else { panic!("a change found") };
+        let entry = cached.posts.iter().find(|p| p.path == edited).and_then(|p| p.entry).expect("cached");
+        let stale: Vec<usize> = (0..checked.holds.len()).filter(|&i| !checked.holds[i]).collect();
+        assert_eq!(stale, vec![entry as usize]);
+        let told = load_dir_checked(&dir, &Progress::default(), Some(&cache), LongText::Drop, Some(&checked))
+            .expect("loads");
+        assert_eq!(told.stats.parsed, 1);
+        assert_eq!(titles(&told), titles(&full()));
+        // Told every file holds (as of the writing it checked), the load
+        // believes it: not stat'ed again.
+        write(&dir, "docs/p9.md", "---\ntitle: Post 9, edited unseen\ndate: 2026-01-10\n---\n");
+        let Err(Some(mut all)) = load(&dir, &cache) else { panic!("a change found") };
+        all.holds.iter_mut().for_each(|h| *h = true);
+        let believed = load_dir_checked(&dir, &Progress::default(), Some(&cache), LongText::Drop, Some(&all))
+            .expect("loads");
+        assert_eq!(believed.stats.parsed, 0);
+        assert!(believed.posts.iter().any(|p| p.title == "Post 9"), "taken from the cache");
     }
 }

@@ -57,6 +57,11 @@ pub struct LoadOptions<'a> {
     /// screen that does not wait for the rest (`Feed::partial`). Else the
     /// load is as without it.
     pub newest: Option<usize>,
+    /// The files were stat'ed against the cache just before (a lazy load
+    /// that found some changed, [`super::lazy::Checked`]): when the cache
+    /// is still that writing and no folder changed, they are not stat'ed
+    /// again.
+    pub checked: Option<&'a super::lazy::Checked>,
 }
 
 impl Default for LoadOptions<'_> {
@@ -68,6 +73,7 @@ impl Default for LoadOptions<'_> {
             progress: None,
             unchecked_light: false,
             newest: None,
+            checked: None,
         }
     }
 }
@@ -92,7 +98,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
                 None => {
                     let idle = Progress::default();
                     let progress = options.progress.unwrap_or(&idle);
-                    load_dir_cached_as(dir, progress, path.as_deref(), text)?
+                    load_dir_checked(dir, progress, path.as_deref(), text, options.checked)?
                 }
             }
         }
@@ -142,6 +148,18 @@ pub(super) fn load_dir_cached_as(
     cache_path: Option<&Path>,
     text: LongText,
 ) -> Result<Feed, LoadError> {
+    load_dir_checked(dir, progress, cache_path, text, None)
+}
+
+/// [`load_dir_cached_as`], the files' stats already checked against the
+/// cache when `checked` says so ([`LoadOptions::checked`]).
+pub(super) fn load_dir_checked(
+    dir: &Path,
+    progress: &Progress,
+    cache_path: Option<&Path>,
+    text: LongText,
+    checked: Option<&super::lazy::Checked>,
+) -> Result<Feed, LoadError> {
     check_dir(dir)?;
     let root_key = cache_path.map(|_| cache::root_key(dir)).unwrap_or_default();
     let rel = |p: &Path| -> String {
@@ -158,7 +176,9 @@ pub(super) fn load_dir_cached_as(
     if let Some((path, Ok(Some(reader)))) = &opened
         && reader.folders_unchanged(dir)
     {
-        return Ok(load_unchanged_folders(dir, path, &root_key, reader, &rel, progress, text));
+        let checked =
+            checked.filter(|c| c.generation == reader.generation() && c.holds.len() == reader.entries());
+        return Ok(load_unchanged_folders(dir, path, reader, &rel, progress, text, checked));
     }
     let t = Instant::now();
     let (files, mut walk_problems, walked_dirs) = walk_dirs(dir);
@@ -420,11 +440,11 @@ pub(super) fn load_dir_cached_as(
 fn load_unchanged_folders(
     dir: &Path,
     path: &Path,
-    root_key: &str,
     reader: &cache::Reader,
     rel: &(dyn Fn(&Path) -> String + Sync),
     progress: &Progress,
     text: LongText,
+    checked: Option<&super::lazy::Checked>,
 ) -> Feed {
     let mut stats = LoadStats { walk_skipped: true, ..LoadStats::default() };
     let mut note = None;
@@ -456,9 +476,12 @@ fn load_unchanged_folders(
                 reader.block_ref(b, buf, text == LongText::Keep)?.into_iter().enumerate()
             {
                 let file = joined(dir, meta.rel);
-                let now = stater.stat(meta.rel);
-                if still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                    let id = reader.entry_id(b, k);
+                let id = reader.entry_id(b, k);
+                let holds = match checked {
+                    Some(c) => c.holds.get(id as usize).copied().unwrap_or(false),
+                    None => still_holds(&meta.stat(), stater.stat(meta.rel).as_ref(), &file, racy_from),
+                };
+                if holds {
                     let place = places.as_ref().and_then(|(p, _)| p.get(id as usize)).copied();
                     let put = |post| match (&scatter, place) {
                         (Some(s), Some(at)) if at != u32::MAX => s.put(at as usize, post).err(),
@@ -536,7 +559,7 @@ fn load_unchanged_folders(
         }
         let entries: Vec<(&cache::Meta, &Parsed)> = fresh_metas.iter().zip(fresh.iter()).collect();
         let mut fresh_ids = vec![u32::MAX; fresh.len()];
-        match cache::rewrite(path, root_key, reader.folders(), reader, &holds, &entries) {
+        match cache::rewrite(path, &cache::root_key(dir), reader.folders(), reader, &holds, &entries) {
             Ok(r) => {
                 stats.cache_written = true;
                 generation = Some(r.generation).filter(|_| unreadable.is_empty());
