@@ -113,18 +113,36 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let index_time = t.elapsed();
     let marks = read_marks();
     let newest = args.sort == ListSort::Newest;
-    let (posts, mut filter) = select(&feed.posts, &query, newest, &marks, &fresh, index);
+    let (places, mut filter) = select_places(&feed.posts, &query, newest, &marks, &fresh, index);
     filter.index = index_time;
     filter.built = built;
     filter.renumbered = renumbered;
     filter.read_early = read_early;
+    let shown = Shown { json: args.json, marks: &marks, fresh: &fresh, stats: args.stats, start };
+    answer(feed, &places, &filter, &shown)
+}
+
+/// How `list` shows what it selected.
+struct Shown<'a> {
+    json: bool,
+    marks: &'a Marks,
+    fresh: &'a HashSet<PathBuf>,
+    /// `--stats`, timed from `start`.
+    stats: bool,
+    start: Instant,
+}
+
+/// Prints the posts of `feed` at `places` (and the note on loose matches,
+/// and the stats line when asked), then lets the feed go with the process.
+fn answer(feed: Feed, places: &[usize], filter: &FilterStats, shown: &Shown) -> Result<ExitCode, CliError> {
     if let Some(note) = crate::search::Loose::message(&filter.loose) {
         eprintln!("linkfeed: note: {note}");
     }
+    let posts: Vec<&Post> = places.iter().filter_map(|&i| feed.posts.get(i)).collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = print(&mut out, &posts, args.json, &marks, &fresh).and_then(|()| out.flush());
-    if args.stats {
-        eprintln!("{}", stats_line(&feed, &filter, start.elapsed()));
+    let written = print(&mut out, &posts, shown.json, shown.marks, shown.fresh).and_then(|()| out.flush());
+    if shown.stats {
+        eprintln!("{}", stats_line(&feed, filter, shown.start.elapsed()));
     }
     drop(posts);
     // The process ends here: the OS takes the memory back faster than
@@ -191,18 +209,8 @@ fn run_lazily(
     for p in &query.problems {
         eprintln!("linkfeed: warning: query: {p}");
     }
-    if let Some(note) = crate::search::Loose::message(&filter.loose) {
-        eprintln!("linkfeed: note: {note}");
-    }
-    let posts: Vec<&Post> = places.iter().filter_map(|&i| feed.posts.get(i)).collect();
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = print(&mut out, &posts, false, &marks, &HashSet::new()).and_then(|()| out.flush());
-    if stats {
-        eprintln!("{}", stats_line(&feed, &filter, start.elapsed()));
-    }
-    drop(posts);
-    std::mem::forget(feed);
-    Some(written.map(|()| ExitCode::SUCCESS).map_err(CliError::from))
+    let shown = Shown { json: false, marks: &marks, fresh: &HashSet::new(), stats, start };
+    Some(answer(feed, &places, &filter, &shown))
 }
 
 /// The marks, read without writing (a script must not migrate or repair
