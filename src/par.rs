@@ -131,6 +131,7 @@ impl<T> Scatter<T> {
     }
 
     /// Whether every place was written.
+    #[cfg(test)]
     pub fn is_full(&self) -> bool {
         self.count.load(std::sync::atomic::Ordering::Acquire) == self.slots.len()
     }

@@ -157,8 +157,7 @@ pub(super) fn assemble_split(root: &Path, split: Split, arrange: Arrange) -> (Fe
     let mut weights: HashMap<String, Option<i64>> = HashMap::new();
     let n_pages = pages.len();
     for page in pages {
-        let rel = page.path.strip_prefix(root).unwrap_or(&page.path);
-        let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let folder = page_folder(root, &page.path);
         weights.insert(folder.clone(), page.weight());
         titles.titles.insert(folder, page.title);
     }
@@ -212,12 +211,7 @@ pub(super) fn assemble_split(root: &Path, split: Split, arrange: Arrange) -> (Fe
     let (groups, made) = match fits {
         Some((order, groups)) => {
             apply_order(&mut posts, &order);
-            let n = posts.len();
-            let groups: Vec<Vec<usize>> = groups
-                .into_iter()
-                .map(|g| g.into_iter().map(|i| i as usize).filter(|&i| i < n).collect())
-                .collect();
-            (groups, None)
+            (cache::Arranged::groups_among(groups, posts.len()), None)
         }
         None => {
             let order = newest_first_order(&posts, now);
@@ -258,6 +252,13 @@ pub(super) fn assemble_split(root: &Path, split: Split, arrange: Arrange) -> (Fe
     };
     feed.stats.arranged = arranged;
     (feed, made)
+}
+
+/// The folder (below `root`, `/`-separated as the path has it) whose
+/// section a section page at `path` titles.
+pub(super) fn page_folder(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// For each place of `order` (entry numbers), where that entry is in `ids`;

@@ -190,6 +190,11 @@ impl Arranged {
         self.from <= now && now < self.until
     }
 
+    /// Its groups as places among `n` posts (a place past them dropped).
+    pub fn groups_among(groups: Vec<Vec<u32>>, n: usize) -> Vec<Vec<usize>> {
+        groups.into_iter().map(|g| g.into_iter().map(|i| i as usize).filter(|&i| i < n).collect()).collect()
+    }
+
     /// The arrangement saved at `path` for `generation`, when it is there,
     /// whole (its CRC-32) and of that writing.
     pub fn load(path: &Path, generation: u64) -> Option<Arranged> {
@@ -478,18 +483,24 @@ impl Reader {
         unsafe { memmap2::MmapOptions::new().len(usize::try_from(self.len).ok()?).map(&self.file).ok() }
     }
 
-    /// Block `i` of the cache mapped (`map`, [`Reader::map`]): its light
-    /// part (its CRC checked) and each entry only gone through ([`Skim`]),
-    /// with where it starts in that part: [`whole_at`] decodes it whole
-    /// from there, without going through the entries before it again.
-    pub fn skim_mapped<'m>(&self, map: &'m [u8], i: usize) -> Result<(&'m [u8], Vec<SkimmedAt<'m>>), String> {
+    /// Block `i` of the cache mapped (`map`, [`Reader::map`]): where its
+    /// light part lies in `map` (its CRC checked) and each entry only gone
+    /// through ([`Skim`]), with where it starts in that part: [`whole_at`]
+    /// decodes it whole from there, without going through the entries
+    /// before it again.
+    pub fn skim_mapped<'m>(
+        &self,
+        map: &'m [u8],
+        i: usize,
+    ) -> Result<(std::ops::Range<usize>, Vec<SkimmedAt<'m>>), String> {
         let b = *self.footer.blocks.get(i).ok_or("no such block")?;
         let start = usize::try_from(b.offset).map_err(|_| "damaged (the footer)")?;
-        let light = map.get(start..start + b.light as usize).ok_or("truncated")?;
+        let range = start..start + b.light as usize;
+        let light = map.get(range.clone()).ok_or("truncated")?;
         if crc32fast::hash(light) != b.light_crc {
             return Err("damaged (a block's checksum)".into());
         }
-        Ok((light, skim_entries(light)?))
+        Ok((range, skim_entries(light)?))
     }
 
     /// Block `i`'s tldr and summary of each entry (its text part only).
@@ -1310,7 +1321,8 @@ mod tests {
         for b in 0..reader.blocks() {
             let mut want_buf = Vec::new();
             let want = reader.block_ref(b, &mut want_buf, false).expect("block");
-            let (light, got) = reader.skim_mapped(&map, b).expect("skimmed");
+            let (range, got) = reader.skim_mapped(&map, b).expect("skimmed");
+            let light = &map[range];
             assert_eq!(got.len(), want.len());
             for (k, ((at, m, skim), (wm, wp))) in got.iter().zip(&want).enumerate() {
                 let id = reader.entry_id(b, k);

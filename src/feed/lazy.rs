@@ -1,5 +1,5 @@
 //! A feed read from the parse cache without making its posts: each file is
-//! stat'ed and its entry only gone through ([`cache::Entry::Skimmed`]), the
+//! stat'ed and its entry only gone through ([`crate::post::Skim`]), the
 //! posts put in the saved order as stand-ins that hold their path, entry,
 //! draft flag, dates, Hugo's keys and event; the few a caller needs whole
 //! (those a query printed, those folded together, the section pages) are
@@ -9,9 +9,11 @@
 //!
 //! It holds only when nothing changed since the cache and its arrangement
 //! were written (every file as cached, no folder changed, the saved order
-//! holds now, the section pages' titles as saved); else `None`, and the
-//! caller loads the feed as usual.
+//! holds now, the section pages' titles as saved); else the caller loads
+//! the feed as usual, told which files still hold when some changed
+//! ([`Checked`]).
 
+use super::assemble::page_folder;
 use super::load::{each_block, joined, places_of, reroot, still_holds};
 use super::{Feed, LoadStats, cache, hugo, stat};
 use crate::post::Post;
@@ -87,7 +89,6 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         let mut stater = stat::Stater::new(dir);
         let mut starts = Vec::with_capacity(reader.block_len(b));
         let (light, entries) = reader.skim_mapped(bytes, b)?;
-        let from = light.as_ptr() as usize - bytes.as_ptr() as usize;
         for (k, (at, meta, skimmed)) in entries.into_iter().enumerate() {
             starts.push(at);
             let id = reader.entry_id(b, k);
@@ -126,7 +127,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 Err(p) => pass.problems.push(Problem { path: file, ..p }),
             }
         }
-        pass.blocks.push((b, (from..from + light.len(), starts)));
+        pass.blocks.push((b, (light, starts)));
         Ok(())
     })
     .ok()?;
@@ -166,11 +167,9 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
     // The section pages' titles, as assembling takes them: when they are
     // not the saved ones, the saved sections do not hold.
     let mut titles = HashMap::new();
-    for (_, parsed) in lazy.entries(&pages).ok()? {
-        let Ok((page, _)) = parsed else { continue };
-        let rel = page.path.strip_prefix(dir).unwrap_or(&page.path);
-        let folder = rel.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        titles.insert(folder, page.title);
+    for &id in &pages {
+        let Ok((page, _)) = lazy.whole(id).ok()? else { continue };
+        titles.insert(page_folder(dir, &page.path), page.title);
     }
     let saved: HashMap<String, String> = arranged.titles.iter().cloned().collect();
     if titles != saved {
@@ -178,11 +177,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
     }
     lazy.titles = titles;
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    let groups = arranged
-        .groups
-        .into_iter()
-        .map(|g| g.into_iter().map(|i| i as usize).filter(|&i| i < posts.len()).collect())
-        .collect();
+    let groups = cache::Arranged::groups_among(arranged.groups, posts.len());
     let generation = lazy.reader.generation();
     let feed = Feed {
         root: dir.to_path_buf(),
@@ -259,11 +254,6 @@ impl Lazy {
         let (meta, parsed) = cache::whole_at(light, at)?;
         Ok(reroot(parsed, joined(&self.dir, meta.rel)))
     }
-
-    /// The entries `ids` decoded whole (paths set), in that order.
-    fn entries(&self, ids: &[u32]) -> Result<Vec<(u32, super::Parsed)>, String> {
-        ids.iter().map(|&id| self.whole(id).map(|p| (id, p))).collect()
-    }
 }
 
 #[cfg(test)]
@@ -271,7 +261,7 @@ mod tests {
     use super::*;
     use crate::feed::Progress;
     use crate::feed::load::{LongText, load_dir_cached_as, load_dir_checked};
-    use crate::feed::testing::{backdate_folders, write};
+    use crate::feed::testing::{backdate_folders, feed_with_a_blog, write};
 
     fn titles(feed: &Feed) -> Vec<(PathBuf, String)> {
         feed.posts.iter().map(|p| (p.path.clone(), p.title.clone())).collect()
@@ -285,9 +275,7 @@ mod tests {
     /// file holds, it takes even an edited file from the cache).
     #[test]
     fn a_lazy_load_stands_in_for_the_posts_and_says_which_files_changed() {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("feed");
-        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        let (tmp, dir) = feed_with_a_blog();
         for i in 0..40 {
             let text =
                 format!("---\ntitle: Post {i}\ndate: 2026-01-{:02}\ntags: [t{}]\n---\n", 1 + i % 28, i % 3);

@@ -868,7 +868,7 @@ pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::testing::{backdate_folders, write};
+    use crate::feed::testing::{backdate_folders, feed_with_a_blog, write};
 
     /// What settling gives each post: its title, section, the section's
     /// title, its kind and whether it is an event.
@@ -889,9 +889,7 @@ mod tests {
     /// made them differ), the posts are settled again with the pages'.
     #[test]
     fn posts_settled_as_they_are_decoded_are_as_a_full_load_settles_them() {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("feed");
-        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        let (tmp, dir) = feed_with_a_blog();
         write(&dir, "events/_index.md", "---\ntitle: Meetups\n---\n");
         for (i, section) in ["blog", "events", "releases", "blog", "events"].iter().enumerate() {
             let text = format!(
@@ -959,9 +957,7 @@ mod tests {
     /// is not used).
     #[test]
     fn posts_placed_in_the_saved_order_as_decoded_are_a_full_loads() {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("feed");
-        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        let (tmp, dir) = feed_with_a_blog();
         for i in 0..300 {
             // Days repeat (the path decides between equal dates); every
             // 37th post shares its link with the one before.

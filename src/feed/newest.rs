@@ -99,16 +99,14 @@ fn newest_positions(total: usize, rows: usize, groups: &[Vec<u32>]) -> (Vec<usiz
 mod tests {
     use super::*;
     use crate::feed::load::load_dir_cached_as;
-    use crate::feed::testing::write;
+    use crate::feed::testing::{feed_with_a_blog, write};
 
     /// A first screen of the newest posts shows exactly the rows the whole
     /// feed starts with: same posts, sections and titles, a draft left out,
     /// and the newest post's duplicate (its oldest) folded into its row.
     #[test]
     fn the_newest_posts_are_the_whole_feeds_first_rows() {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("feed");
-        write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+        let (tmp, dir) = feed_with_a_blog();
         for i in 0..12 {
             let section = if i % 2 == 1 { "blog" } else { "releases" };
             // The newest and the oldest share a link; the third newest is a draft.

@@ -3,6 +3,15 @@
 use std::fs;
 use std::path::Path;
 
+/// A temporary folder with a feed folder in it (`feed`, returned with it)
+/// that holds a section page: `blog/_index.md`, titled "The Blog".
+pub(super) fn feed_with_a_blog() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("feed");
+    write(&dir, "blog/_index.md", "---\ntitle: The Blog\n---\n");
+    (tmp, dir)
+}
+
 /// Writes `text` to `dir/rel`, making its folders.
 pub(super) fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);

@@ -30,28 +30,40 @@ const MAGIC: &[u8; 8] = b"LFINDEX4";
 /// field it holds (title, tags, source, section, its title, kind, tldr,
 /// summary), post by post, hashed on every core.
 pub fn key(posts: &[Post]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(&(posts.len() as u64).to_le_bytes());
+    crc_post_by_post(h, posts, |h, p| {
+        // 0xff never occurs in UTF-8: fields cannot run into each other.
+        for f in [&*p.title, &*p.source, &*p.section, &*p.section_title, &*p.kind, &p.tldr, &p.summary] {
+            h.update(f.as_bytes());
+            h.update(&[0xff]);
+        }
+        for t in &p.tags {
+            h.update(t.as_bytes());
+            h.update(&[0xfe]);
+        }
+        h.update(&[0xff]);
+    })
+}
+
+/// `head` followed by what `each` adds of every post, hashed on every core:
+/// the parts' checksums joined in order are the checksum of the whole.
+fn crc_post_by_post(
+    mut head: crc32fast::Hasher,
+    posts: &[Post],
+    each: impl Fn(&mut crc32fast::Hasher, &Post) + Sync,
+) -> u32 {
     let parts = crate::par::map_chunks(posts, 8192, |chunk| {
         let mut h = crc32fast::Hasher::new();
         for p in chunk {
-            // 0xff never occurs in UTF-8: fields cannot run into each other.
-            for f in [&*p.title, &*p.source, &*p.section, &*p.section_title, &*p.kind, &p.tldr, &p.summary] {
-                h.update(f.as_bytes());
-                h.update(&[0xff]);
-            }
-            for t in &p.tags {
-                h.update(t.as_bytes());
-                h.update(&[0xfe]);
-            }
-            h.update(&[0xff]);
+            each(&mut h, p);
         }
         vec![h]
     });
-    let mut h = crc32fast::Hasher::new();
-    h.update(&(posts.len() as u64).to_le_bytes());
     for part in &parts {
-        h.combine(part);
+        head.combine(part);
     }
-    h.finalize()
+    head.finalize()
 }
 
 /// The key of `posts` read whole from one writing of the parse cache
@@ -67,24 +79,14 @@ pub fn key_for(posts: &[Post], generation: Option<u64>) -> u32 {
     h.update(b"G");
     h.update(&generation.to_le_bytes());
     h.update(&(posts.len() as u64).to_le_bytes());
-    // On every core, the parts' checksums joined in order: the checksum of
-    // the whole.
-    let parts = crate::par::map_chunks(posts, 8192, |chunk| {
-        let mut h = crc32fast::Hasher::new();
-        for p in chunk {
-            h.update(p.path.as_os_str().as_encoded_bytes());
-            h.update(&[0xff]);
-            for a in &p.also {
-                h.update(a.as_os_str().as_encoded_bytes());
-                h.update(&[0xfe]);
-            }
+    crc_post_by_post(h, posts, |h, p| {
+        h.update(p.path.as_os_str().as_encoded_bytes());
+        h.update(&[0xff]);
+        for a in &p.also {
+            h.update(a.as_os_str().as_encoded_bytes());
+            h.update(&[0xfe]);
         }
-        vec![h]
-    });
-    for part in &parts {
-        h.combine(part);
-    }
-    h.finalize()
+    })
 }
 
 /// The search index of `posts`, read whole from the parse cache of `dir`
