@@ -36,13 +36,34 @@ pub struct Index {
     /// The words of the short fields, built while the reader is idle or
     /// the first time a word is looked up ([`ShortWords`]).
     pub(super) short_words: std::sync::OnceLock<std::sync::Arc<ShortWords>>,
+    /// Posts changed since the rest was made, answered from an index of
+    /// their own ([`Index::patched`]).
+    pub(super) patch: Option<std::sync::Arc<Patch>>,
+}
+
+/// The posts of an [`Index`] whose short fields and text changed since it
+/// was made (a one-shot query right after a post was edited, `feed::lazy`):
+/// their places, ascending, and an index of those posts alone, post `k` of
+/// it standing for the post at `places[k]`. What the index says of any
+/// other post is as before.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Patch {
+    places: Vec<u32>,
+    mini: Index,
+}
+
+impl Patch {
+    /// Where post `idx` is in the patch's own index, when it is patched.
+    pub(super) fn local(&self, idx: usize) -> Option<usize> {
+        u32::try_from(idx).ok().and_then(|i| self.places.binary_search(&i).ok())
+    }
 }
 
 /// Two indexes are equal when they index the same: the words of the short
 /// fields are made from the rest, whether they are made yet or not.
 impl PartialEq for Index {
     fn eq(&self, other: &Index) -> bool {
-        self.short == other.short && self.text_words == other.text_words
+        self.short == other.short && self.text_words == other.text_words && self.patch == other.patch
     }
 }
 
@@ -566,7 +587,7 @@ impl Index {
             }));
         }
         let short = Short { text: text.into(), hays: hays.into(), metas };
-        Index { short: short.into(), text_words: None, short_words: Default::default() }
+        Index { short: short.into(), text_words: None, short_words: Default::default(), patch: None }
     }
 
     /// An index from its saved parts (`saved.rs`).
@@ -579,6 +600,7 @@ impl Index {
             short: short.into(),
             text_words: Some(text_words.into()),
             short_words: Default::default(),
+            patch: None,
         };
         if let Some(w) = short_words {
             index.set_short_words(w);
@@ -628,7 +650,77 @@ impl Index {
     }
 
     pub(super) fn hay(&self, idx: usize) -> Option<Hay<'_>> {
+        if let Some(patch) = &self.patch
+            && let Some(k) = patch.local(idx)
+        {
+            return patch.mini.short.hay(k);
+        }
         self.short.hay(idx)
+    }
+
+    /// This index with the posts at the given places changed to the posts
+    /// given (each place once, within the index): their short fields, the
+    /// words of those and of their text (when this index has the text's)
+    /// from an index of them alone. The posts keep their places; a query
+    /// matched over it finds what it finds over an index of the posts as
+    /// they are now. `None` when a place is out of range or given twice.
+    pub fn patched(mut self, changed: &[(usize, &Post)]) -> Option<Index> {
+        let mut changed = changed.to_vec();
+        changed.sort_by_key(|(at, _)| *at);
+        if changed.windows(2).any(|w| w[0].0 == w[1].0)
+            || changed.last().is_some_and(|(at, _)| *at >= self.len())
+        {
+            return None;
+        }
+        let places = changed.iter().map(|(at, _)| u32::try_from(*at).ok()).collect::<Option<Vec<u32>>>()?;
+        let posts: Vec<Post> = changed.iter().map(|(_, p)| (*p).clone()).collect();
+        let mut mini = Index::new(&posts);
+        if self.text_words.is_some() {
+            mini.set_text(words::TextWords::build(&posts, long_text).into());
+        }
+        mini.prepare_short_words();
+        self.patch = Some(Patch { places, mini }.into());
+        Some(self)
+    }
+
+    /// The patch of changed posts, if any ([`Index::patched`]).
+    pub(super) fn patch(&self) -> Option<&Patch> {
+        self.patch.as_deref()
+    }
+
+    /// The posts whose text has a lower-case `term` as a word, a word
+    /// start or (with `typo`) a word one typo away, when the word index of
+    /// the text is built: [`words::TextWords::lookup`], changed posts
+    /// answered by the patch.
+    pub(super) fn text_lookup(&self, term: &str, typo: bool) -> Option<(&words::TextWords, words::Lookup)> {
+        let w = self.text_words.as_deref()?;
+        let mut l = w.lookup(term, typo);
+        if let Some(patch) = &self.patch {
+            let mini = patch.mini.text_words.as_deref().map(|m| m.lookup(term, typo)).unwrap_or_default();
+            l.overlay(self.len(), &patch.places, &mini);
+        }
+        Some((w, l))
+    }
+
+    /// Each (post, field, whether the word is `term` itself) of the words of
+    /// the short fields `term` starts ([`ShortWords::starting`]), changed
+    /// posts answered by the patch. `None` while those words are not built.
+    pub(super) fn short_starting<'a>(
+        &'a self,
+        term: &'a str,
+    ) -> Option<impl Iterator<Item = (u32, u8, bool)> + 'a> {
+        let short = self.built_short_words()?;
+        let patch = self.patch.as_deref();
+        let kept = move |post: u32| patch.is_none_or(|c| c.local(post as usize).is_none());
+        let base = short.starting(term).filter(move |(post, _, _)| kept(*post));
+        let changed = patch.into_iter().flat_map(move |c| {
+            let mini = c.mini.built_short_words().into_iter();
+            mini.flat_map(move |m| {
+                m.starting(term)
+                    .filter_map(move |(k, field, whole)| Some((*c.places.get(k as usize)?, field, whole)))
+            })
+        });
+        Some(base.chain(changed))
     }
 
     /// The index with the word index of the long text as well (built on

@@ -144,6 +144,9 @@ pub(super) struct Prepared<'q> {
     /// A lower-case tag term, with the words of the short fields built:
     /// each post's tag ids and the term's best tier in each distinct tag.
     pub(super) tag_tiers: Option<(&'q super::index::TagIds, Vec<Option<tiers::Tier>>)>,
+    /// The index's changed posts ([`Index::patched`]): `tag_tiers` does not
+    /// know their tags, which are matched from their fields instead.
+    pub(super) patch: Option<&'q super::index::Patch>,
 }
 
 /// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
@@ -219,14 +222,16 @@ pub fn shaped_for_the_index_alone(q: &Query, short_words: bool) -> bool {
 pub(super) const PARALLEL_MIN: usize = 4096;
 
 impl Matcher {
-    pub(super) fn prepare<'q>(&self, t: &'q Term, text: Option<&'q words::TextWords>) -> Prepared<'q> {
+    pub(super) fn prepare<'q>(&self, t: &'q Term, index: &'q Index) -> Prepared<'q> {
         let chars = t.text.chars().count();
-        let words = text.filter(|_| t.uses_text_words()).map(|w| {
+        let words = if t.uses_text_words() {
             // A case-sensitive term is looked up lower-cased, and what the
             // look-up finds checked in the text itself.
             let typo = !t.case_sensitive && t.kind == Kind::Fuzzy && chars >= tiers::TYPO_MIN;
-            (w, w.lookup(&t.text.to_lowercase(), typo))
-        });
+            index.text_lookup(&t.text.to_lowercase(), typo)
+        } else {
+            None
+        };
         Prepared {
             term: t,
             precheck: !t.case_sensitive,
@@ -235,6 +240,7 @@ impl Matcher {
             words,
             fuzz: true,
             tag_tiers: None,
+            patch: index.patch(),
         }
     }
 
@@ -242,7 +248,7 @@ impl Matcher {
     /// tiers, the term's tier in each distinct tag when the index has the
     /// words of its short fields (see [`Prepared::tag_tiers`]).
     pub(super) fn prepare_in<'q>(&self, t: &'q Term, index: &'q Index, fuzz: bool) -> Prepared<'q> {
-        let mut p = Prepared { fuzz, ..self.prepare(t, index.text_words.as_deref()) };
+        let mut p = Prepared { fuzz, ..self.prepare(t, index) };
         if t.scope == Scope::Tags && p.precheck && !matches!(t.kind, Kind::Exact | Kind::Phrase) {
             p.tag_tiers = index.built_short_words().map(|w| {
                 let tiers =
@@ -341,7 +347,7 @@ impl Matcher {
             }
             // A tag or source term means that tag or source: no letters
             // scattered through it (tiers 1-3 only).
-            (Scope::Tags, _) if p.tag_tiers.is_some() => {
+            (Scope::Tags, _) if p.tag_tiers.is_some() && p.patch.is_none_or(|c| c.local(idx).is_none()) => {
                 let (ids, tiers) = p.tag_tiers.as_ref()?;
                 ids.of(idx)
                     .iter()
@@ -683,22 +689,22 @@ impl Matcher {
         narrow: Option<Narrow>,
     ) -> Option<Vec<Match>> {
         let chars = t.text.chars().count();
-        let text = index.text_words.as_deref();
-        if t.case_sensitive || tiers::is_word_run(&t.text) || (chars >= tiers::TEXT_MIN && text.is_none()) {
+        if t.case_sensitive || tiers::is_word_run(&t.text) || (chars >= tiers::TEXT_MIN && !index.has_text())
+        {
             return None;
         }
         // Not built yet (a one-shot run, or a key before the reader's first
         // idle moment): a scan without tier 4 costs less than building them.
-        let short = index.built_short_words()?;
+        let starting = index.short_starting(&t.text)?;
         // Per post: the best (field, tier) of the short fields, as 2 * field
         // + (1 for a word start); 255 for none.
         let mut best = vec![u8::MAX; n];
-        for (post, field, whole) in short.starting(&t.text) {
+        for (post, field, whole) in starting {
             if let Some(b) = best.get_mut(post as usize) {
                 *b = (*b).min(2 * field + u8::from(!whole));
             }
         }
-        let lookup = text.filter(|_| chars >= tiers::TEXT_MIN).map(|w| (w, w.lookup(&t.text, false)));
+        let lookup = if chars >= tiers::TEXT_MIN { index.text_lookup(&t.text, false) } else { None };
         let score = |idx: usize| -> Option<i64> {
             let b = *best.get(idx)?;
             if b != u8::MAX {

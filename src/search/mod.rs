@@ -278,4 +278,102 @@ mod tests {
         assert!(!on_the_index_alone(&Query::parse("#secur kube"), &bare));
         assert!(on_the_index_alone(&Query::parse("secur kube"), &bare));
     }
+
+    /// Issue 25: an index patched with the posts edited since it was made
+    /// ([`Index::patched`]) finds, for every kind of term, what an index
+    /// made of the posts as they are now finds: the same posts, scores and
+    /// order; the index without the patch finds otherwise.
+    #[test]
+    fn a_patched_index_finds_what_an_index_of_the_edited_posts_finds() {
+        let words = ["kube", "security", "rust", "async", "editor", "Gateway", "mesh", "storage", "zebra"];
+        let post = |i: usize, shift: usize| {
+            let w = |k: usize| words[(i * 7 + k * 3 + shift) % words.len()];
+            Post {
+                path: format!("p{i}.md").into(),
+                title: format!("{} {} of {}", w(0), w(1), i % 13),
+                tags: vec![w(2).to_lowercase().into(), format!("t{}", (i + shift) % 5).into()],
+                source: format!("{} Blog", w(3)).into(),
+                summary: format!("A summary on {} and {}ing", w(4), w(5)),
+                tldr: if (i + shift).is_multiple_of(3) { format!("kubesec {}", w(6)) } else { String::new() },
+                section: if (i + shift).is_multiple_of(2) { "docs".into() } else { "blog".into() },
+                section_title: "Section".into(),
+                kind: if i.is_multiple_of(2) { "link".into() } else { "blog".into() },
+                date: chrono::DateTime::from_timestamp(1_700_000_000 - i as i64 * 3600, 0)
+                    .map(|d| d.fixed_offset()),
+                ..Post::default()
+            }
+        };
+        let before: Vec<Post> = (0..700).map(|i| post(i, 0)).collect();
+        // Edited: a few posts, among them the only one with "zebrafish"
+        // and "quokka" (a word no post had), one at each end.
+        let edited = [0, 1, 63, 64, 65, 300, 699];
+        let mut now = before.clone();
+        for &i in &edited {
+            now[i] = Post { path: now[i].path.clone(), date: now[i].date, ..post(i, 4) };
+        }
+        now[300].title = "Quokka zebrafish sightings".into();
+        now[64].summary = "nothing about containers at all".into();
+        now[65].tags = vec!["kubernetes".into()];
+        let old = Index::with_text(&before);
+        old.prepare_short_words();
+        let changed: Vec<(usize, &Post)> = edited.iter().rev().map(|&i| (i, &now[i])).collect();
+        let patched = old.clone().patched(&changed).expect("places in range, once each");
+        let fresh = Index::with_text(&now);
+        fresh.prepare_short_words();
+        let matcher = Matcher::at(1_700_000_000);
+        let found = |q: &Query, index: &Index| {
+            let (mut m, _) = matcher.matches_term_by_term(q, &now, index);
+            let order = order::Order { newest: false, ranks: None, now: matcher.now };
+            let loose = order::arrange(q, &mut m, &now, &order);
+            (m.iter().map(|m| (m.idx, m.score)).collect::<Vec<_>>(), loose)
+        };
+        let queries = [
+            "kube sec",
+            "security",
+            "secu",
+            "kub",
+            "ku",
+            "'rust",
+            "gatway",
+            "ksc",
+            "editoring",
+            "summary",
+            "kube -rust",
+            "kube #t1",
+            "mesh @blog",
+            "mesh source:\"gateway blog\"",
+            "docs kube in:docs",
+            "rust kind:blog",
+            "^kube sec",
+            "storage$ kube",
+            "#secur kube",
+            "#kubernetes",
+            "#kub",
+            "zebra",
+            "zebrafish",
+            "quokka",
+            "quoka",
+            "qkka",
+            "Gateway",
+            "\"kube async\"",
+            "#\"rust\"",
+            "kube-sec",
+            "containers",
+            "contain",
+            "in:blog zebra",
+            "-zebra mesh",
+            "sightings",
+            "Quokka",
+        ];
+        let mut differ = 0;
+        for text in queries {
+            let q = Query::parse(text);
+            let want = found(&q, &fresh);
+            assert_eq!(found(&q, &patched), want, "{text}");
+            differ += usize::from(found(&q, &old) != want);
+        }
+        assert!(differ >= 10, "the edits change {differ} queries' answers");
+        assert!(old.clone().patched(&[(1, &now[1]), (1, &now[1])]).is_none(), "a place twice");
+        assert!(old.patched(&[(700, &now[1])]).is_none(), "a place out of range");
+    }
 }

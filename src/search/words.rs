@@ -650,6 +650,29 @@ pub struct Lookup {
     /// Posts with a word one typo from the term.
     typos: Vec<u64>,
 }
+
+impl Lookup {
+    /// This look-up (of an index of `posts` posts) with the posts at
+    /// `places` answered by `mini`, the same term's look-up in an index of
+    /// those posts alone (its post `k` is the one at `places[k]`).
+    pub(super) fn overlay(&mut self, posts: usize, places: &[u32], mini: &Lookup) {
+        let n = posts.div_ceil(64);
+        for (bits, theirs) in
+            [(&mut self.word, &mini.word), (&mut self.prefix, &mini.prefix), (&mut self.typos, &mini.typos)]
+        {
+            for (k, &place) in places.iter().enumerate() {
+                let on = bit(theirs, k);
+                if on && bits.is_empty() {
+                    *bits = vec![0; n];
+                }
+                if let Some(word) = bits.get_mut(place as usize / 64) {
+                    let mask = 1u64 << (place % 64);
+                    if on { *word |= mask } else { *word &= !mask }
+                }
+            }
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
