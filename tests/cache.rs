@@ -561,7 +561,8 @@ fn a_cache_rewritten_a_block_at_a_time_gives_the_posts_a_full_load_gives() {
     assert!(stats.contains("(written)"), "{stats}");
     // One post in the middle block changes, in place (its folder does not).
     write(700, "quokka");
-    let (_, stats) = list(&["-q", "quokka"]);
+    // (Newest first: a query the lazy path leaves to the usual load.)
+    let (_, stats) = list(&["-q", "quokka", "--sort", "newest"]);
     assert!(
         stats.contains("parsed: 1, from cache: 1299")
             && stats.contains("(written)")
@@ -599,11 +600,15 @@ fn a_cache_rewritten_a_block_at_a_time_gives_the_posts_a_full_load_gives() {
 /// not published yet, an event and a file that does not parse in the feed.
 /// A query it cannot answer alone, and any query once a file changed, is
 /// answered by the usual load, the same.
-#[test]
-fn a_query_the_index_answers_alone_makes_only_the_posts_it_prints() {
+/// The feed of the lazy-query tests: 120 posts over four sections (two
+/// with section pages), two pairs that share a link, a draft, a post not
+/// published yet and a file that does not parse; its cache written by a
+/// `list` once the folders settled.
+fn feed_for_queries() -> (Feed, impl Fn(&str, &str)) {
     let f = Feed::new();
-    let write = |rel: &str, text: &str| {
-        let path = f.dir.join(rel);
+    let dir = f.dir.clone();
+    let write = move |rel: &str, text: &str| {
+        let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
     };
@@ -635,12 +640,20 @@ fn a_query_the_index_answers_alone_makes_only_the_posts_it_prints() {
     write("blog/broken.md", "---\ntitle: [unclosed\n---\n");
     backdate(&f.dir);
     f.list(&[]);
-    let raw = |args: &[&str]| {
-        let out =
-            f.sandbox.linkfeed().arg("list").arg(&f.dir).arg("--stats").args(args).output().expect("runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    (f, write)
+}
+
+/// `linkfeed list DIR --stats ARGS`: its stdout and stderr.
+fn raw_list(f: &Feed, args: &[&str]) -> (String, String) {
+    let out = f.sandbox.linkfeed().arg("list").arg(&f.dir).arg("--stats").args(args).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_query_the_index_answers_alone_makes_only_the_posts_it_prints() {
+    let (f, write) = feed_for_queries();
+    let raw = |args: &[&str]| raw_list(&f, args);
     let lazy = "posts only gone through";
     let queries = [
         "kube sec",
@@ -678,8 +691,8 @@ fn a_query_the_index_answers_alone_makes_only_the_posts_it_prints() {
         let no_cache: Vec<&str> = args.iter().copied().chain(["--no-cache"]).collect();
         assert_eq!(out, raw(&no_cache).0, "{args:?}");
     }
-    // A file changed: the usual load (which writes the cache and index
-    // again), then the lazy one again.
+    // A file changed, its link too: the usual load (which writes the cache
+    // and index again), then the lazy one again.
     write("docs/0/p0.md", "---\ntitle: Kube security, rewritten\ndate: 2025-01-01\n---\n");
     let (out, stats) = raw(&["-q", "kube sec"]);
     assert!(!stats.contains(lazy) && stats.contains("parsed: 1"), "{stats}");
@@ -688,4 +701,103 @@ fn a_query_the_index_answers_alone_makes_only_the_posts_it_prints() {
     let (again, stats) = raw(&["-q", "kube sec"]);
     assert!(stats.contains(lazy), "{stats}");
     assert_eq!(again, out);
+}
+
+/// Issue 25: right after a few posts were edited in place (their words:
+/// title, tags, source, summary), a one-shot query the saved index
+/// answers alone still takes the lazy path: it reads the edited files
+/// again and matches them through an index of their own, and lists
+/// exactly what a load without the cache lists, edits found and old words
+/// gone. An edit that moves or folds a post (its date, its link, a post
+/// that shares its link), a file that no longer parses and more edits than
+/// it takes in are left to the usual load, which lists the same.
+#[test]
+fn a_query_right_after_posts_were_edited_reads_only_the_edited_files() {
+    let (f, write) = feed_for_queries();
+    let raw = |args: &[&str]| raw_list(&f, args);
+    let lazy = "posts only gone through";
+    // p4: a word no post had; p8: its words gone; p13: a new tag and
+    // source; p41: its body only.
+    write(
+        "docs/4/p4.md",
+        "---\ntitle: Quokka census notes\ndate: 2025-05-05\ntags: [wildlife]\nsource: Island Weekly\nexternal_url: https://example.org/4\nsummary: Counting marsupials.\n---\nBody.\n",
+    );
+    write("docs/3/p8.md", "---\ntitle: Plain\ndate: 2025-09-09\nexternal_url: https://example.org/8\n---\n");
+    write(
+        "blog/3/p13.md",
+        "---\ntitle: Editor notes 13\ndate: 2025-02-14\ntags: [kubernetes]\nsource: Zebra Digest\nexternal_url: https://example.org/13\nsummary: On kube security.\n---\n",
+    );
+    write(
+        "blog/1/p41.md",
+        "---\ntitle: mesh rust notes 41\ndate: 2025-06-15\ntags: [kube, t1]\nsource: storage Weekly\nexternal_url: https://example.org/41\nsummary: On editor and kube.\n---\nA longer body now.\n",
+    );
+    let queries = [
+        "quokka",
+        "quok",
+        "marsupials",
+        "census kube",
+        "census #wildlife",
+        "quokka @island",
+        "zebra",
+        "notes #kubernetes",
+        "kube sec",
+        "security",
+        "mesh -rust",
+        "kube in:docs",
+        "notes",
+        "plain",
+        "gatway",
+        "notes #kub",
+    ];
+    for q in queries {
+        let (out, stats) = raw(&["-q", q]);
+        assert!(stats.contains(lazy) && stats.contains("parsed: 4"), "{q}: {stats}");
+        assert_eq!(out, raw(&["-q", q, "--no-cache"]).0, "{q}: as without the cache");
+    }
+    assert!(raw(&["-q", "quokka"]).0.contains("Quokka census notes"));
+    assert!(!raw(&["-q", "kube"]).0.contains("\tPlain\t"), "p8 lost its words");
+    // Each edit the lazy path leaves to the usual load, then a query after
+    // the cache was written again (by that load) is lazy and reads none.
+    let edits: [(&str, &str); 4] = [
+        // An older date: it moves down among the posts "notes" ties.
+        (
+            "docs/4/p4.md",
+            "---\ntitle: Quokka census notes\ndate: 2020-05-06\nexternal_url: https://example.org/4\n---\n",
+        ),
+        (
+            "docs/4/p4.md",
+            "---\ntitle: Quokka census notes\ndate: 2020-05-06\nexternal_url: https://example.org/x\n---\n",
+        ),
+        // It says less than p0, whose link it shares: p0's row is shown
+        // now, which the saved index is not for.
+        (
+            "blog/1/p1.md",
+            "---\ntitle: Quokka pair notes\ndate: 2025-02-02\nexternal_url: https://example.org/0\n---\n",
+        ),
+        ("docs/4/p4.md", "---\ntitle: [Quokka\n---\n"),
+    ];
+    for (rel, text) in edits {
+        write(rel, text);
+        let (out, stats) = raw(&["-q", "notes"]);
+        assert!(!stats.contains(lazy), "{rel}: {stats}");
+        assert_eq!(out, raw(&["-q", "notes", "--no-cache"]).0, "{rel}");
+        let (again, stats) = raw(&["-q", "quokka"]);
+        assert!(stats.contains(lazy) && stats.contains("parsed: 0"), "{stats}");
+        assert_eq!(again, raw(&["-q", "quokka", "--no-cache"]).0);
+    }
+    // More edits than it reads again: the usual load.
+    for i in (2..120).step_by(2).filter(|i| i % 29 != 1 && i % 29 != 0) {
+        let section = ["docs", "blog", "events", "releases"][i % 4];
+        write(
+            &format!("{section}/{}/p{i}.md", i % 5),
+            &format!(
+                "---\ntitle: Quokka {i}\ndate: 2025-{:02}-{:02}\nexternal_url: https://example.org/{i}\n---\n",
+                1 + i % 12,
+                1 + i % 27
+            ),
+        );
+    }
+    let (out, stats) = raw(&["-q", "quokka"]);
+    assert!(!stats.contains(lazy), "{stats}");
+    assert_eq!(out, raw(&["-q", "quokka", "--no-cache"]).0);
 }

@@ -179,13 +179,31 @@ fn run_lazily(
         let loaded = feed::cache::path_for(dir).map(|cache| feed::lazy::load(dir, &cache));
         (loaded, early.join().ok().flatten())
     });
-    let (mut feed, mut lazy) = match loaded? {
+    let (feed, mut lazy) = match loaded? {
         Ok(loaded) => loaded,
         Err(found) => {
             *checked = found;
             return None;
         }
     };
+    let answered = answer_lazily(feed, &mut lazy, early, query, drafts, stats, start);
+    if answered.is_none() {
+        *checked = lazy.checked.take();
+    }
+    answered
+}
+
+/// [`run_lazily`] once the feed is read: `None` when its index or the
+/// query does not fit after all.
+fn answer_lazily(
+    mut feed: Feed,
+    lazy: &mut feed::lazy::Lazy,
+    early: Option<(u32, crate::search::Index)>,
+    query: &Query,
+    drafts: bool,
+    stats: bool,
+    start: Instant,
+) -> Option<Result<ExitCode, CliError>> {
     // Which of the posts that share a link is shown depends on what each says.
     let t = Instant::now();
     let folded: Vec<usize> = feed.link_groups.iter().flatten().flatten().copied().collect();
@@ -198,6 +216,11 @@ fn run_lazily(
     if !crate::search::on_the_index_alone(query, &index) {
         return None;
     }
+    // The posts edited since the index was saved (read again whole, with
+    // no entry): matched through an index of their own.
+    let edited: Vec<(usize, &Post)> =
+        feed.posts.iter().enumerate().filter(|(_, p)| p.entry.is_none()).collect();
+    let index = if edited.is_empty() { index } else { index.patched(&edited)? };
     let index_time = t_index.elapsed();
     let marks = read_marks();
     let (places, mut filter) = select_places(&feed.posts, query, false, &marks, &HashSet::new(), Some(index));

@@ -7,14 +7,20 @@
 //! whose terms the search index answers alone makes only what it prints:
 //! at 100,000 posts, decoding every post was half of its time.
 //!
-//! It holds only when nothing changed since the cache and its arrangement
-//! were written (every file as cached, no folder changed, the saved order
-//! holds now, the section pages' titles as saved); else the caller loads
-//! the feed as usual, told which files still hold when some changed
-//! ([`Checked`]).
+//! It holds only when nothing but a few posts' words changed since the
+//! cache and its arrangement were written: no folder changed (no file came
+//! or went), the saved order holds now, the section pages' titles are as
+//! saved, and each of at most [`ABSORBED`] files edited since still parses
+//! to a post that differs from its entry only in what a query reads (title,
+//! tags, source, tldr, summary, body), and is no event. Those
+//! are read again and put in their places whole (`Post::entry` `None`); the
+//! caller matches them through a patched index
+//! ([`crate::search::Index::patched`]). Else the caller loads the feed as
+//! usual, told which files still hold when some changed ([`Checked`]).
 
 use super::assemble::page_folder;
 use super::load::{each_block, joined, places_of, reroot, still_holds};
+use super::read::{parse_bytes_with, read_file};
 use super::{Feed, LoadStats, cache, hugo, stat};
 use crate::post::Post;
 use crate::problem::Problem;
@@ -34,6 +40,9 @@ pub struct Lazy {
     titles: HashMap<String, String>,
     /// Entries made whole already.
     made: Vec<bool>,
+    /// Which entries still hold, when files were edited (and read again):
+    /// for the usual load, should the caller fall back on it.
+    pub checked: Option<Checked>,
 }
 
 /// Where a block's light part is in the mapped cache, and where each of
@@ -50,10 +59,17 @@ pub struct Checked {
     pub holds: Vec<bool>,
 }
 
+/// At most this many files edited since the cache was written are read
+/// again by a lazy load; more, and the usual load reads them (and writes
+/// the cache again).
+pub const ABSORBED: usize = 64;
+
 /// One core's share of the first pass.
 #[derive(Default)]
 struct Pass {
     stale: Vec<u32>,
+    /// The stale entries read again: entry, place, what the file says now.
+    edited: Vec<(u32, u32, super::Parsed)>,
     pages: Vec<u32>,
     problems: Vec<Problem>,
     unplaced: usize,
@@ -66,7 +82,13 @@ struct Pass {
 /// else, when some files changed, which entries still hold (`Err(Some)`).
 pub fn load(dir: &Path, cache_path: &Path) -> Result<(Feed, Lazy), Option<Checked>> {
     let mut checked = None;
-    load_or_check(dir, cache_path, &mut checked).ok_or(checked)
+    match load_or_check(dir, cache_path, &mut checked) {
+        Some((feed, mut lazy)) => {
+            lazy.checked = checked;
+            Ok((feed, lazy))
+        }
+        None => Err(checked),
+    }
 }
 
 fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -> Option<(Feed, Lazy)> {
@@ -84,22 +106,41 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
     let bytes: &[u8] = &map;
     let scatter = crate::par::Scatter::<Post>::new(n);
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);
+    // Set when the edits cannot be taken in (too many, a section page's, a
+    // file that no longer parses): from then on the files are only
+    // stat'ed, for the usual load that follows.
     let changed = std::sync::atomic::AtomicBool::new(false);
+    let edits = std::sync::atomic::AtomicUsize::new(0);
     let passes = each_block(&reader, Pass::default, |pass, b, _| {
         let mut stater = stat::Stater::new(dir);
         let mut starts = Vec::with_capacity(reader.block_len(b));
+        let mut buf = Vec::new();
         let (light, entries) = reader.skim_mapped(bytes, b)?;
         for (k, (at, meta, skimmed)) in entries.into_iter().enumerate() {
             starts.push(at);
             let id = reader.entry_id(b, k);
             let file = joined(dir, meta.rel);
             let now = stater.stat(meta.rel);
+            let place = places.get(id as usize).copied().unwrap_or(u32::MAX);
             if !still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
-                // Changed since: the usual load reads it again (and is
-                // told which files still hold); from now on the files are
-                // only stat'ed.
                 pass.stale.push(id);
-                changed.store(true, std::sync::atomic::Ordering::Relaxed);
+                // Edited since: read again, when few were, each a post in
+                // the saved order, not a section page.
+                let few = edits.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < ABSORBED;
+                let parsed = (few && place != u32::MAX && !hugo::is_section_page(&file))
+                    .then(|| read_file(&file, &mut buf).and_then(|()| parse_bytes_with(&file, &buf, false)))
+                    .filter(|parsed| parsed.is_ok() && skimmed.is_ok());
+                match parsed {
+                    Some(parsed) => {
+                        // Its place held until the post is settled.
+                        if scatter.put(place as usize, Post::default()).is_err() {
+                            pass.unplaced += 1;
+                        }
+                        pass.files += 1;
+                        pass.edited.push((id, place, parsed));
+                    }
+                    None => changed.store(true, std::sync::atomic::Ordering::Relaxed),
+                }
                 continue;
             }
             if changed.load(std::sync::atomic::Ordering::Relaxed) {
@@ -119,7 +160,6 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                         entry: Some(id),
                         ..Post::default()
                     };
-                    let place = places.get(id as usize).copied().unwrap_or(u32::MAX);
                     if place == u32::MAX || scatter.put(place as usize, stand_in).is_err() {
                         pass.unplaced += 1;
                     }
@@ -137,12 +177,15 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
     let stale: Vec<u32> = passes.iter().flat_map(|p| p.stale.iter().copied()).collect();
     if !stale.is_empty() {
         let mut holds = vec![true; reader.entries()];
-        for id in stale {
+        for &id in &stale {
             *holds.get_mut(id as usize)? = false;
         }
         *checked = Some(Checked { generation: reader.generation(), holds });
+    }
+    if changed.into_inner() {
         return None;
     }
+    let mut edited = Vec::new();
     for pass in passes {
         if pass.unplaced > 0 {
             return None;
@@ -150,6 +193,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         problems.extend(pass.problems);
         pages.extend(pass.pages);
         files += pass.files;
+        edited.extend(pass.edited);
         for (b, skimmed) in pass.blocks {
             *blocks.get_mut(b)? = Some(skimmed);
         }
@@ -163,6 +207,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         blocks,
         reader,
         titles: HashMap::new(),
+        checked: None,
     };
     // The section pages' titles, as assembling takes them: when they are
     // not the saved ones, the saved sections do not hold.
@@ -176,6 +221,24 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         return None;
     }
     lazy.titles = titles;
+    // The edited posts, whole, in their places, when each differs from its
+    // entry only in what a query reads (not an event: its place may hang
+    // on its file's time). Which of the posts that share a link is shown
+    // is settled as ever; the saved index fits only if it is the same one.
+    let mut sections = hugo::Sections::with_titles(lazy.titles.clone());
+    let mut posts = posts;
+    let parsed = edited.len();
+    for (id, place, now) in edited {
+        let (Ok((mut post, warnings)), Ok((was, _))) = (now, lazy.whole(id).ok()?) else { return None };
+        let slot = posts.get_mut(place as usize)?;
+        if was.event.is_some() || !same_but_words(&was, &post) {
+            return None;
+        }
+        post.path = was.path;
+        hugo::settle(&mut post, dir, &mut sections);
+        problems.extend(warnings.into_iter().map(|w| Problem { path: post.path.clone(), ..w }));
+        *slot = post;
+    }
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     let groups = cache::Arranged::groups_among(arranged.groups, posts.len());
     let generation = lazy.reader.generation();
@@ -187,7 +250,9 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         pages: pages.len(),
         stats: LoadStats {
             walk_skipped: true,
-            cached: files,
+            parsed,
+            stale: parsed,
+            cached: files - parsed,
             cache_read,
             arranged: true,
             made: Some(0),
@@ -199,6 +264,29 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         ..Feed::default()
     };
     Some((feed, lazy))
+}
+
+/// Whether a post read again differs from what its cache entry said only
+/// in what a query reads or a row shows (title, tags, source, tldr,
+/// summary, its body): not in what places it, folds it or says whether it
+/// is shown (date, link, kind, draft, Hugo's keys, event).
+fn same_but_words(was: &Post, now: &Post) -> bool {
+    let words = Post {
+        path: was.path.clone(),
+        title: was.title.clone(),
+        tags: was.tags.clone(),
+        source: was.source.clone(),
+        tldr: was.tldr.clone(),
+        summary: was.summary.clone(),
+        summary_from_body: was.summary_from_body,
+        left_out: was.left_out,
+        body: was.body.clone(),
+        body_in_file: was.body_in_file,
+        also: was.also.clone(),
+        entry: was.entry,
+        ..now.clone()
+    };
+    words == *was
 }
 
 impl Lazy {
@@ -269,8 +357,9 @@ mod tests {
 
     /// Issue 25: a lazy load of an unchanged feed gives a stand-in for each
     /// post, in the order a full load gives them, and makes whole those
-    /// asked for as a full load has them; one that finds a file changed
-    /// says which entries still hold, and the load told so gives what a
+    /// asked for as a full load has them; a file whose words were edited is
+    /// read again and put in its place whole; one whose date changed ends
+    /// the lazy load, which says which entries still hold, and the load told so gives what a
     /// full load gives, without stat'ing the files again (told that every
     /// file holds, it takes even an edited file from the cache).
     #[test]
@@ -297,20 +386,28 @@ mod tests {
             assert_eq!(Post { entry: None, ..feed.posts[at].clone() }, want.posts[at], "post {at}");
         }
         assert_eq!(feed.sections, want.sections);
-        // One file edited in place: which entries hold.
+        // One file's words edited in place: read again, whole, in its place.
         let edited = dir.join("docs/p7.md");
         write(&dir, "docs/p7.md", "---\ntitle: Post 7, edited at length\ndate: 2026-01-08\n---\n");
-        let Err(Some(checked)) = load(&dir, &cache) else { panic!("a change found") };
         let entry = cached.posts.iter().find(|p| p.path == edited).and_then(|p| p.entry).expect("cached");
-        let stale: Vec<usize> = (0..checked.holds.len()).filter(|&i| !checked.holds[i]).collect();
-        assert_eq!(stale, vec![entry as usize]);
+        let stale = |c: &Checked| (0..c.holds.len()).filter(|&i| !c.holds[i]).collect::<Vec<usize>>();
+        let Ok((feed, lazy)) = load(&dir, &cache) else { panic!("an edit of words is taken in") };
+        assert_eq!(paths(&feed), paths(&want));
+        let at = feed.posts.iter().position(|p| p.path == edited).expect("in its place");
+        assert_eq!((feed.posts[at].title.as_str(), feed.posts[at].entry), ("Post 7, edited at length", None));
+        assert_eq!((feed.stats.parsed, &*feed.posts[at].section), (1, "docs"), "settled");
+        assert_eq!(lazy.checked.as_ref().map(stale), Some(vec![entry as usize]));
+        // Its date edited too: which entries hold, for the usual load.
+        write(&dir, "docs/p7.md", "---\ntitle: Post 7, edited at length\ndate: 2026-02-08\n---\n");
+        let Err(Some(checked)) = load(&dir, &cache) else { panic!("a change found") };
+        assert_eq!(stale(&checked), vec![entry as usize]);
         let told = load_dir_checked(&dir, &Progress::default(), Some(&cache), LongText::Drop, Some(&checked))
             .expect("loads");
         assert_eq!(told.stats.parsed, 1);
         assert_eq!(titles(&told), titles(&full()));
         // Told every file holds (as of the writing it checked), the load
         // believes it: not stat'ed again.
-        write(&dir, "docs/p9.md", "---\ntitle: Post 9, edited unseen\ndate: 2026-01-10\n---\n");
+        write(&dir, "docs/p9.md", "---\ntitle: Post 9, edited unseen\ndate: 2026-03-10\n---\n");
         let Err(Some(mut all)) = load(&dir, &cache) else { panic!("a change found") };
         all.holds.iter_mut().for_each(|h| *h = true);
         let believed = load_dir_checked(&dir, &Progress::default(), Some(&cache), LongText::Drop, Some(&all))
