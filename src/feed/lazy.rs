@@ -115,6 +115,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         let mut stater = stat::Stater::new(dir);
         let mut starts = Vec::with_capacity(reader.block_len(b));
         let mut buf = Vec::new();
+        let blank = Post::blank();
         let (light, entries) = reader.skim_mapped(bytes, b)?;
         for (k, (at, meta, skimmed)) in entries.into_iter().enumerate() {
             starts.push(at);
@@ -133,7 +134,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 match parsed {
                     Some(parsed) => {
                         // Its place held until the post is settled.
-                        if scatter.put(place as usize, Post::default()).is_err() {
+                        if scatter.put(place as usize, blank.clone()).is_err() {
                             pass.unplaced += 1;
                         }
                         pass.files += 1;
@@ -158,7 +159,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                         hugo: skim.hugo,
                         event: skim.event,
                         entry: Some(id),
-                        ..Post::default()
+                        ..blank.clone()
                     };
                     if place == u32::MAX || scatter.put(place as usize, stand_in).is_err() {
                         pass.unplaced += 1;
