@@ -117,11 +117,13 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         let mut buf = Vec::new();
         let blank = Post::blank();
         let (light, entries) = reader.skim_mapped(bytes, b)?;
-        for (k, (at, meta, skimmed)) in entries.into_iter().enumerate() {
+        // The block's files stat'ed in one run, then its entries gone
+        // through: each loop stays in its own code.
+        let stats: Vec<_> = entries.iter().map(|(_, meta, _)| stater.stat(meta.rel)).collect();
+        for (k, ((at, meta, skimmed), now)) in entries.into_iter().zip(stats).enumerate() {
             starts.push(at);
             let id = reader.entry_id(b, k);
             let file = joined(dir, meta.rel);
-            let now = stater.stat(meta.rel);
             let place = places.get(id as usize).copied().unwrap_or(u32::MAX);
             if !still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
                 pass.stale.push(id);
