@@ -195,6 +195,62 @@ mod tests {
         assert_eq!(find("Das ÜBER Ding", &t), Some(4));
     }
 
+    /// Post `i` of the index tests, its words picked from `words` (moved
+    /// on by `shift`, for an edit of it): title, tags, source, summary, a
+    /// tldr on every third, sections and kinds alternating.
+    fn wordy_post(words: &[&str], i: usize, shift: usize) -> Post {
+        let w = |k: usize| words[(i * 7 + k * 3 + shift) % words.len()];
+        Post {
+            path: format!("p{i}.md").into(),
+            title: format!("{} {} of {}", w(0), w(1), i % 13),
+            tags: vec![w(2).to_lowercase().into(), format!("t{}", (i + shift) % 5).into()],
+            source: format!("{} Blog", w(3)).into(),
+            summary: format!("A summary on {} and {}ing", w(4), w(5)),
+            tldr: if (i + shift).is_multiple_of(3) { format!("kubesec {}", w(6)) } else { String::new() },
+            section: if (i + shift).is_multiple_of(2) { "docs".into() } else { "blog".into() },
+            section_title: "Section".into(),
+            kind: if i.is_multiple_of(2) { "link".into() } else { "blog".into() },
+            date: chrono::DateTime::from_timestamp(1_700_000_000 - i as i64 * 3600, 0)
+                .map(|d| d.fixed_offset()),
+            ..Post::default()
+        }
+    }
+
+    /// Queries the index answers alone ([`on_the_index_alone`]), of every
+    /// kind of term it takes.
+    const ALONE: [&str; 20] = [
+        "kube sec",
+        "security",
+        "secu",
+        "kub",
+        "'rust",
+        "gatway",
+        "ksc",
+        "editoring",
+        "summary",
+        "kube -rust",
+        "kube #t1",
+        "mesh @blog",
+        "mesh source:\"gateway blog\"",
+        "docs kube in:docs",
+        "rust kind:blog",
+        "^kube sec",
+        "storage$ kube",
+        "#secur kube",
+        "zzzz",
+        "sec ^mesh",
+    ];
+
+    /// What `q` finds over `posts` with `index`, as `list` finds it: the
+    /// posts and their scores in order, and the terms matched loosely.
+    fn found(q: &Query, posts: &[Post], index: &Index) -> (Vec<(usize, i64)>, Vec<Loose>) {
+        let matcher = Matcher::at(1_700_000_000);
+        let (mut m, _) = matcher.matches_term_by_term(q, posts, index);
+        let order = order::Order { newest: false, ranks: None, now: matcher.now };
+        let loose = order::arrange(q, &mut m, posts, &order);
+        (m.iter().map(|m| (m.idx, m.score)).collect(), loose)
+    }
+
     /// Issue 25: a query matched from the index alone
     /// ([`on_the_index_alone`]) finds the same posts, scored and ordered
     /// the same, over stand-ins that hold none of the posts' text; one that
@@ -203,60 +259,15 @@ mod tests {
     #[test]
     fn queries_on_the_index_alone_need_no_post() {
         let words = ["kube", "security", "rust", "async", "editor", "Gateway", "mesh", "storage"];
-        let posts: Vec<Post> = (0..600)
-            .map(|i| {
-                let w = |k: usize| words[(i * 7 + k * 3) % words.len()];
-                Post {
-                    path: format!("p{i}.md").into(),
-                    title: format!("{} {} of {}", w(0), w(1), i % 13),
-                    tags: vec![w(2).to_lowercase().into(), format!("t{}", i % 5).into()],
-                    source: format!("{} Blog", w(3)).into(),
-                    summary: format!("A summary on {} and {}ing", w(4), w(5)),
-                    tldr: if i % 3 == 0 { format!("kubesec {}", w(6)) } else { String::new() },
-                    section: if i % 2 == 0 { "docs".into() } else { "blog".into() },
-                    section_title: "Section".into(),
-                    kind: if i % 2 == 0 { "link".into() } else { "blog".into() },
-                    date: chrono::DateTime::from_timestamp(1_700_000_000 - i as i64 * 3600, 0)
-                        .map(|d| d.fixed_offset()),
-                    ..Post::default()
-                }
-            })
-            .collect();
+        let posts: Vec<Post> = (0..600).map(|i| wordy_post(&words, i, 0)).collect();
         let stand_ins: Vec<Post> = posts
             .iter()
             .map(|p| Post { path: p.path.clone(), date: p.date, event: p.event.clone(), ..Post::default() })
             .collect();
         let index = Index::with_text(&posts);
         index.prepare_short_words();
-        let matcher = Matcher::at(1_700_000_000);
-        let found = |q: &Query, posts: &[Post]| {
-            let (mut m, _) = matcher.matches_term_by_term(q, posts, &index);
-            let order = order::Order { newest: false, ranks: None, now: matcher.now };
-            let loose = order::arrange(q, &mut m, posts, &order);
-            (m.iter().map(|m| (m.idx, m.score)).collect::<Vec<_>>(), loose)
-        };
-        let alone = [
-            "kube sec",
-            "security",
-            "secu",
-            "kub",
-            "'rust",
-            "gatway",
-            "ksc",
-            "editoring",
-            "summary",
-            "kube -rust",
-            "kube #t1",
-            "mesh @blog",
-            "mesh source:\"gateway blog\"",
-            "docs kube in:docs",
-            "rust kind:blog",
-            "^kube sec",
-            "storage$ kube",
-            "#secur kube",
-            "zzzz",
-            "sec ^mesh",
-        ];
+        let found = |q: &Query, posts: &[Post]| found(q, posts, &index);
+        let alone = ALONE;
         for text in alone {
             let q = Query::parse(text);
             assert!(on_the_index_alone(&q, &index), "{text}");
@@ -286,23 +297,7 @@ mod tests {
     #[test]
     fn a_patched_index_finds_what_an_index_of_the_edited_posts_finds() {
         let words = ["kube", "security", "rust", "async", "editor", "Gateway", "mesh", "storage", "zebra"];
-        let post = |i: usize, shift: usize| {
-            let w = |k: usize| words[(i * 7 + k * 3 + shift) % words.len()];
-            Post {
-                path: format!("p{i}.md").into(),
-                title: format!("{} {} of {}", w(0), w(1), i % 13),
-                tags: vec![w(2).to_lowercase().into(), format!("t{}", (i + shift) % 5).into()],
-                source: format!("{} Blog", w(3)).into(),
-                summary: format!("A summary on {} and {}ing", w(4), w(5)),
-                tldr: if (i + shift).is_multiple_of(3) { format!("kubesec {}", w(6)) } else { String::new() },
-                section: if (i + shift).is_multiple_of(2) { "docs".into() } else { "blog".into() },
-                section_title: "Section".into(),
-                kind: if i.is_multiple_of(2) { "link".into() } else { "blog".into() },
-                date: chrono::DateTime::from_timestamp(1_700_000_000 - i as i64 * 3600, 0)
-                    .map(|d| d.fixed_offset()),
-                ..Post::default()
-            }
-        };
+        let post = |i: usize, shift: usize| wordy_post(&words, i, shift);
         let before: Vec<Post> = (0..700).map(|i| post(i, 0)).collect();
         // Edited: a few posts, among them the only one with "zebrafish"
         // and "quokka" (a word no post had), one at each end.
@@ -320,33 +315,9 @@ mod tests {
         let patched = old.clone().patched(&changed).expect("places in range, once each");
         let fresh = Index::with_text(&now);
         fresh.prepare_short_words();
-        let matcher = Matcher::at(1_700_000_000);
-        let found = |q: &Query, index: &Index| {
-            let (mut m, _) = matcher.matches_term_by_term(q, &now, index);
-            let order = order::Order { newest: false, ranks: None, now: matcher.now };
-            let loose = order::arrange(q, &mut m, &now, &order);
-            (m.iter().map(|m| (m.idx, m.score)).collect::<Vec<_>>(), loose)
-        };
-        let queries = [
-            "kube sec",
-            "security",
-            "secu",
-            "kub",
+        let found = |q: &Query, index: &Index| found(q, &now, index);
+        let more = [
             "ku",
-            "'rust",
-            "gatway",
-            "ksc",
-            "editoring",
-            "summary",
-            "kube -rust",
-            "kube #t1",
-            "mesh @blog",
-            "mesh source:\"gateway blog\"",
-            "docs kube in:docs",
-            "rust kind:blog",
-            "^kube sec",
-            "storage$ kube",
-            "#secur kube",
             "#kubernetes",
             "#kub",
             "zebra",
@@ -365,8 +336,9 @@ mod tests {
             "sightings",
             "Quokka",
         ];
+        let queries = ALONE.iter().chain(&more);
         let mut differ = 0;
-        for text in queries {
+        for &text in queries {
             let q = Query::parse(text);
             let want = found(&q, &fresh);
             assert_eq!(found(&q, &patched), want, "{text}");
