@@ -323,6 +323,22 @@ pub struct Skim {
     also: (),
 }
 
+/// What a row of `list` shows of a [`Post`] read where it lies in the
+/// parse cache, nothing copied: its title, source and link (the first of
+/// `Post`'s fields as they are written; the rest is not read). The date
+/// and section are the stand-in's, which knows them already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct Row<'a> {
+    pub title: &'a str,
+    /// Gone through: (seconds, nanoseconds, offset) as [`compact_date`] writes it.
+    #[serde(rename = "date")]
+    _date: Option<(i64, u32, i32)>,
+    #[serde(deserialize_with = "skim::texts")]
+    tags: (),
+    pub source: &'a str,
+    pub url: &'a str,
+}
+
 /// Going through text in the parse cache without making it ([`Skim`]): a
 /// string is written as its length and bytes, which is how bytes are read.
 mod skim {

@@ -118,7 +118,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     filter.built = built;
     filter.renumbered = renumbered;
     filter.read_early = read_early;
-    let shown = Shown { json: args.json, marks: &marks, fresh: &fresh, stats: args.stats, start };
+    let shown = Shown { json: args.json, marks: &marks, fresh: &fresh, stats: args.stats, start, rows: None };
     answer(feed, &places, &filter, &shown)
 }
 
@@ -130,6 +130,9 @@ struct Shown<'a> {
     /// `--stats`, timed from `start`.
     stats: bool,
     start: Instant,
+    /// A lazy load's cache ([`feed::lazy`]): the stand-ins not made whole
+    /// are printed from what their entries say, read in place.
+    rows: Option<&'a feed::lazy::Lazy>,
 }
 
 /// Prints the posts of `feed` at `places` (and the note on loose matches,
@@ -140,7 +143,11 @@ fn answer(feed: Feed, places: &[usize], filter: &FilterStats, shown: &Shown) -> 
     }
     let posts: Vec<&Post> = places.iter().filter_map(|&i| feed.posts.get(i)).collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = print(&mut out, &posts, shown.json, shown.marks, shown.fresh).and_then(|()| out.flush());
+    let written = match shown.rows {
+        Some(lazy) if !shown.json => print_rows(&mut out, &posts, lazy),
+        _ => print(&mut out, &posts, shown.json, shown.marks, shown.fresh),
+    };
+    let written = written.and_then(|()| out.flush());
     if shown.stats {
         eprintln!("{}", stats_line(&feed, filter, shown.start.elapsed()));
     }
@@ -207,7 +214,7 @@ fn answer_lazily(
     // Which of the posts that share a link is shown depends on what each says.
     let t = Instant::now();
     let folded: Vec<usize> = feed.link_groups.iter().flatten().flatten().copied().collect();
-    let mut made = lazy.make(&mut feed.posts, &folded).ok()?;
+    let made = lazy.make(&mut feed.posts, &folded).ok()?;
     feed.stats.sort = t.elapsed();
     let mut feed = feed.visible(drafts);
     let t_index = Instant::now();
@@ -225,14 +232,24 @@ fn answer_lazily(
     let marks = read_marks();
     let (places, mut filter) = select_places(&feed.posts, query, false, &marks, &HashSet::new(), Some(index));
     filter.index = index_time;
+    // The printed posts not made whole yet: a row needs only their title,
+    // source and link, read where their entries lie, and their section.
     let t = Instant::now();
-    made += lazy.make(&mut feed.posts, &places).ok()?;
+    let mut sections = lazy.sections();
+    for &at in &places {
+        if let Some(p) = feed.posts.get_mut(at)
+            && p.entry.is_some_and(|id| !lazy.is_made(id))
+        {
+            feed::hugo::settle(p, &feed.root, &mut sections);
+            feed.stats.rows += 1;
+        }
+    }
     feed.stats.made = Some(made);
     feed.stats.read_parse = t.elapsed();
     for p in &query.problems {
         eprintln!("linkfeed: warning: query: {p}");
     }
-    let shown = Shown { json: false, marks: &marks, fresh: &HashSet::new(), stats, start };
+    let shown = Shown { json: false, marks: &marks, fresh: &HashSet::new(), stats, start, rows: Some(lazy) };
     Some(answer(feed, &places, &filter, &shown))
 }
 
@@ -431,17 +448,39 @@ fn print(
         writeln!(out)?;
         return Ok(());
     }
-    // The fields as they are, a tab between: no formatting machinery per
-    // row (100,000 rows of `writeln!` were a tenth of a second start).
     for p in posts {
-        let day = p.day();
-        for (i, field) in [day.as_str(), &p.title, &p.source, &p.url, &p.section].into_iter().enumerate() {
-            if i > 0 {
-                out.write_all(b"\t")?;
-            }
-            out.write_all(field.as_bytes())?;
+        row(out, [&p.day(), &p.title, &p.source, &p.url, &p.section])?;
+    }
+    Ok(())
+}
+
+/// One post's line: date, title, source, URL and section, a tab between:
+/// the fields as they are, no formatting machinery per row (100,000 rows
+/// of `writeln!` were a tenth of a second start).
+fn row(out: &mut dyn Write, fields: [&str; 5]) -> io::Result<()> {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\t")?;
         }
-        out.write_all(b"\n")?;
+        out.write_all(field.as_bytes())?;
+    }
+    out.write_all(b"\n")
+}
+
+/// [`print`]'s lines for the posts of a lazy load: a stand-in not made
+/// whole gives its date and section, its entry in the mapped cache its
+/// title, source and link ([`feed::lazy::Lazy::row`]).
+fn print_rows(out: &mut dyn Write, posts: &[&Post], lazy: &feed::lazy::Lazy) -> io::Result<()> {
+    for p in posts {
+        match p.entry.filter(|&id| !lazy.is_made(id)) {
+            Some(id) => {
+                let r = lazy.row(id).ok().flatten().ok_or_else(|| {
+                    io::Error::other(format!("the parse cache's entry for {} is damaged", p.path.display()))
+                })?;
+                row(out, [&p.day(), r.title, r.source, r.url, &p.section])?;
+            }
+            None => row(out, [&p.day(), &p.title, &p.source, &p.url, &p.section])?,
+        }
     }
     Ok(())
 }
@@ -462,7 +501,9 @@ fn stats_line(feed: &Feed, filter: &FilterStats, total: Duration) -> String {
         if s.walk_skipped { " (skipped: no folder changed)" } else { "" },
         ms(s.validate),
         ms(s.cache_read),
-        s.made.map(|n| format!(" (posts only gone through; {n} made whole)")).unwrap_or_default(),
+        s.made
+            .map(|n| format!(" (posts only gone through; {n} made whole, {} rows read in place)", s.rows))
+            .unwrap_or_default(),
         ms(s.read_parse),
         s.threads,
         ms(s.read_sum),

@@ -562,6 +562,17 @@ pub fn whole_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Parsed), String> 
     postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| "damaged (a block)".to_string())
 }
 
+/// What a row of `list` shows of the entry starting at `at` in a block's
+/// light part `bytes` ([`crate::post::Row`]: read in place, nothing
+/// copied); `None` for a file that did not parse.
+pub fn row_at(bytes: &[u8], at: u32) -> Result<Option<crate::post::Row<'_>>, String> {
+    type Entry<'a> = (MetaRef<'a>, Result<(crate::post::Row<'a>,), crate::problem::Problem>);
+    let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
+    let ((_, row), _): (Entry, _) =
+        postcard::take_from_bytes(from).map_err(|_| "damaged (a block)".to_string())?;
+    Ok(row.ok().map(|(row,)| row))
+}
+
 /// Puts each entry's tldr and summary back from a block's text part.
 fn put_back<M>(entries: &mut [(M, Parsed)], text: &[u8]) -> Result<(), String> {
     let texts: Vec<(&str, &str)> = postcard::from_bytes(text).map_err(|_| "damaged (a block)".to_string())?;

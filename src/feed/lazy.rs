@@ -335,13 +335,37 @@ impl Lazy {
         Ok(count)
     }
 
-    /// Entry `id` decoded whole (its path set), from the light part the
-    /// first pass read.
-    fn whole(&self, id: u32) -> Result<super::Parsed, String> {
+    /// What a row of `list` shows of entry `id` ([`crate::post::Row`]),
+    /// read where it lies in the mapped cache; `None` for a file that did
+    /// not parse.
+    pub fn row(&self, id: u32) -> Result<Option<crate::post::Row<'_>>, String> {
+        let (light, at) = self.entry_at(id)?;
+        cache::row_at(light, at)
+    }
+
+    /// Whether entry `id` was made whole ([`Lazy::make`]).
+    pub fn is_made(&self, id: u32) -> bool {
+        self.made.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// The sections as the stand-ins' posts are settled into them
+    /// ([`hugo::settle`]).
+    pub fn sections(&self) -> hugo::Sections {
+        hugo::Sections::with_titles(self.titles.clone())
+    }
+
+    /// The light part holding entry `id` and where the entry starts in it.
+    fn entry_at(&self, id: u32) -> Result<(&[u8], u32), String> {
         let (b, k) = self.reader.locate(id).ok_or("no such entry")?;
         let (range, starts) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
         let light = self.map.get(range.clone()).ok_or("no such block")?;
-        let at = *starts.get(k).ok_or("no such entry")?;
+        Ok((light, *starts.get(k).ok_or("no such entry")?))
+    }
+
+    /// Entry `id` decoded whole (its path set), from the light part the
+    /// first pass read.
+    fn whole(&self, id: u32) -> Result<super::Parsed, String> {
+        let (light, at) = self.entry_at(id)?;
         let (meta, parsed) = cache::whole_at(light, at)?;
         Ok(reroot(parsed, joined(&self.dir, meta.rel)))
     }

@@ -150,6 +150,9 @@ pub struct LoadStats {
     pub arranged: bool,
     /// A lazy load ([`lazy::load`]): how many posts were made whole.
     pub made: Option<usize>,
+    /// A lazy load: how many printed posts were read in place, not made
+    /// ([`lazy::Lazy::row`]).
+    pub rows: usize,
 }
 
 /// How far a load has got, shared with the TUI's loading screen; setting
