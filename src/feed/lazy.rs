@@ -127,9 +127,11 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
             let place = places.get(id as usize).copied().unwrap_or(u32::MAX);
             if !still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
                 pass.stale.push(id);
-                // Edited since: read again, when few were, each a post in
-                // the saved order, not a section page.
-                let few = edits.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < ABSORBED;
+                // Edited since: read again, when few were (and none could
+                // not be taken in), each a post in the saved order, not a
+                // section page.
+                let few = edits.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < ABSORBED
+                    && !changed.load(std::sync::atomic::Ordering::Relaxed);
                 let parsed = (few && place != u32::MAX && !hugo::is_section_page(&file))
                     .then(|| read_file(&file, &mut buf).and_then(|()| parse_bytes_with(&file, &buf, false)))
                     .filter(|parsed| parsed.is_ok() && skimmed.is_ok());
