@@ -1341,6 +1341,10 @@ mod tests {
                 // Decoded whole from where it starts: what block_ref gives.
                 let (whole_meta, whole) = whole_at(light, *at).expect("whole");
                 assert_eq!((whole_meta.rel, &whole), (wm.rel, wp), "entry {id}");
+                // What a row shows, read in place: the post's own.
+                let row = row_at(light, *at).expect("a row");
+                let shown = wp.as_ref().ok().map(|(p, _)| (&*p.title, &*p.source, p.url.as_str()));
+                assert_eq!(row.map(|r| (r.title, r.source, r.url)), shown, "entry {id}");
                 match (skim, wp) {
                     (Ok((s, warnings)), Ok((post, want_warnings))) => {
                         assert_eq!(
