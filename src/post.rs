@@ -330,9 +330,9 @@ pub struct Skim {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct Row<'a> {
     pub title: &'a str,
-    /// Gone through: (seconds, nanoseconds, offset) as [`compact_date`] writes it.
-    #[serde(rename = "date")]
-    _date: Option<(i64, u32, i32)>,
+    /// Read as every date is ([`compact_date`]); a row takes the stand-in's.
+    #[serde(with = "compact_date")]
+    date: Option<DateTime<FixedOffset>>,
     #[serde(deserialize_with = "skim::texts")]
     tags: (),
     pub source: &'a str,

@@ -162,7 +162,7 @@ fn answer(feed: Feed, places: &[usize], filter: &FilterStats, shown: &Shown) -> 
 /// `list -q` of a query matched on the saved search index alone
 /// ([`crate::search::on_the_index_alone`]), from a feed read lazily
 /// ([`feed::lazy`]): every file stat'ed, no post made but those folded
-/// together and those printed. `None` when that does not hold (a file
+/// together, each printed row read where its entry lies. `None` when that does not hold (a file
 /// changed, no saved index for these posts, an article kept): nothing was
 /// printed, and the usual load follows (told through `checked` which files
 /// still hold, when some changed).

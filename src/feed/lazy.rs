@@ -2,10 +2,11 @@
 //! stat'ed and its entry only gone through ([`crate::post::Skim`]), the
 //! posts put in the saved order as stand-ins that hold their path, entry,
 //! draft flag, dates, Hugo's keys and event; the few a caller needs whole
-//! (those a query printed, those folded together, the section pages) are
-//! made afterwards from their entries ([`Lazy::make`]). A one-shot `list -q`
-//! whose terms the search index answers alone makes only what it prints:
-//! at 100,000 posts, decoding every post was half of its time.
+//! (those folded together, the section pages) are made afterwards from
+//! their entries ([`Lazy::make`]), and a printed row's title, source and
+//! link are read where its entry lies ([`Lazy::row`]). A one-shot `list -q`
+//! whose terms the search index answers alone makes none of the posts it
+//! prints: at 100,000 posts, decoding every post was half of its time.
 //!
 //! It holds only when nothing but a few posts' words changed since the
 //! cache and its arrangement were written: no folder changed (no file came
@@ -68,8 +69,9 @@ pub const ABSORBED: usize = 64;
 #[derive(Default)]
 struct Pass {
     stale: Vec<u32>,
-    /// The stale entries read again: entry, place, what the file says now.
-    edited: Vec<(u32, u32, super::Parsed)>,
+    /// The stale entries read again: entry, place, the post the file
+    /// holds now and its warnings.
+    edited: Vec<(u32, u32, (Post, Vec<Problem>))>,
     pages: Vec<u32>,
     problems: Vec<Problem>,
     unplaced: usize,
@@ -132,9 +134,12 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 // section page.
                 let few = edits.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < ABSORBED
                     && !changed.load(std::sync::atomic::Ordering::Relaxed);
-                let parsed = (few && place != u32::MAX && !hugo::is_section_page(&file))
-                    .then(|| read_file(&file, &mut buf).and_then(|()| parse_bytes_with(&file, &buf, false)))
-                    .filter(|parsed| parsed.is_ok() && skimmed.is_ok());
+                let takes = few && place != u32::MAX && skimmed.is_ok() && !hugo::is_section_page(&file);
+                let parsed = takes
+                    .then(|| {
+                        read_file(&file, &mut buf).and_then(|()| parse_bytes_with(&file, &buf, false)).ok()
+                    })
+                    .flatten();
                 match parsed {
                     Some(parsed) => {
                         // Its place held until the post is settled.
@@ -234,7 +239,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
     let mut posts = posts;
     let parsed = edited.len();
     for (id, place, now) in edited {
-        let (Ok((mut post, warnings)), Ok((was, _))) = (now, lazy.whole(id).ok()?) else { return None };
+        let ((mut post, warnings), Ok((was, _))) = (now, lazy.whole(id).ok()?) else { return None };
         let slot = posts.get_mut(place as usize)?;
         if was.event.is_some() || !same_but_words(&was, &post) {
             return None;

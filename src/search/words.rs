@@ -673,6 +673,7 @@ impl Lookup {
         }
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
