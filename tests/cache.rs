@@ -802,3 +802,39 @@ fn a_query_right_after_posts_were_edited_reads_only_the_edited_files() {
     assert!(!stats.contains(lazy), "{stats}");
     assert_eq!(out, raw(&["-q", "quokka", "--no-cache"]).0);
 }
+
+/// A lazy query that prints thousands of rows (made on every core, a batch
+/// at a time) prints them in the order and with the sections a load
+/// without the cache gives: across the batches' and the cores' seams.
+#[test]
+fn a_lazy_query_printing_thousands_of_rows_keeps_their_order_and_sections() {
+    let f = Feed::new();
+    for section in ["docs", "blog", "events", "releases"] {
+        let page = f.dir.join(section).join("_index.md");
+        std::fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
+        std::fs::write(page, format!("---\ntitle: All the {section}\n---\n")).expect("write");
+    }
+    for i in 0..2600 {
+        let section = ["docs", "blog", "events", "releases"][i % 4];
+        let path = f.dir.join(section).join(format!("{}/p{i}.md", i % 7));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let text = format!(
+            "---\ntitle: Notes {i}\ndate: 2024-{:02}-{:02}T{:02}:00:00Z\ntags: [t{}]\nsource: Source {}\nexternal_url: https://example.org/{i}\n---\n",
+            1 + i % 12,
+            1 + i % 28,
+            i % 24,
+            i % 9,
+            i % 13
+        );
+        std::fs::write(path, text).expect("write");
+    }
+    backdate(&f.dir);
+    f.list(&[]);
+    for q in ["notes", "notes #t3"] {
+        let (out, stats) = raw_list(&f, &["-q", q]);
+        assert!(stats.contains("posts only gone through"), "{q}: {stats}");
+        assert_eq!(out, raw_list(&f, &["-q", q, "--no-cache"]).0, "{q}");
+        let lines = out.lines().count();
+        assert!(lines == 2600 || (q == "notes #t3" && lines > 250), "{q}: {lines}");
+    }
+}

@@ -10,7 +10,7 @@ use crate::store::marks::Marks;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -144,7 +144,7 @@ fn answer(feed: Feed, places: &[usize], filter: &FilterStats, shown: &Shown) -> 
     let posts: Vec<&Post> = places.iter().filter_map(|&i| feed.posts.get(i)).collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = match shown.rows {
-        Some(lazy) if !shown.json => print_rows(&mut out, &posts, lazy),
+        Some(lazy) if !shown.json => print_rows(&mut out, &posts, lazy, &feed.root),
         _ => print(&mut out, &posts, shown.json, shown.marks, shown.fresh),
     };
     let written = written.and_then(|()| out.flush());
@@ -233,19 +233,13 @@ fn answer_lazily(
     let (places, mut filter) = select_places(&feed.posts, query, false, &marks, &HashSet::new(), Some(index));
     filter.index = index_time;
     // The printed posts not made whole yet: a row needs only their title,
-    // source and link, read where their entries lie, and their section.
-    let t = Instant::now();
-    let mut sections = lazy.sections();
-    for &at in &places {
-        if let Some(p) = feed.posts.get_mut(at)
-            && p.entry.is_some_and(|id| !lazy.is_made(id))
-        {
-            feed::hugo::settle(p, &feed.root, &mut sections);
-            feed.stats.rows += 1;
-        }
-    }
+    // source and link, read where their entries lie, and their section
+    // (found as they are printed).
+    feed.stats.rows = places
+        .iter()
+        .filter(|&&at| feed.posts.get(at).and_then(|p| p.entry).is_some_and(|id| !lazy.is_made(id)))
+        .count();
     feed.stats.made = Some(made);
-    feed.stats.read_parse = t.elapsed();
     for p in &query.problems {
         eprintln!("linkfeed: warning: query: {p}");
     }
@@ -468,21 +462,37 @@ fn row(out: &mut dyn Write, fields: [&str; 5]) -> io::Result<()> {
 }
 
 /// [`print`]'s lines for the posts of a lazy load: a stand-in not made
-/// whole gives its date and section, its entry in the mapped cache its
-/// title, source and link ([`feed::lazy::Lazy::row`]).
-fn print_rows(out: &mut dyn Write, posts: &[&Post], lazy: &feed::lazy::Lazy) -> io::Result<()> {
+/// whole gives its date, its path its section, its entry in the mapped
+/// cache its title, source and link ([`feed::lazy::Lazy::row`]). Made a
+/// batch at a time on every core (a query at 100k prints ~18,000 rows:
+/// 15 ms on one core) and written in order.
+fn print_rows(out: &mut dyn Write, posts: &[&Post], lazy: &feed::lazy::Lazy, root: &Path) -> io::Result<()> {
+    const BATCH: usize = 16 * 1024;
+    for batch in posts.chunks(BATCH) {
+        for part in crate::par::map_chunks(batch, 1024, |chunk| vec![lazy_rows(chunk, lazy, root)]) {
+            out.write_all(&part?)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`print_rows`]'s lines for `posts`.
+fn lazy_rows(posts: &[&Post], lazy: &feed::lazy::Lazy, root: &Path) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(posts.len() * 128);
+    let mut sections = lazy.sections();
     for p in posts {
         match p.entry.filter(|&id| !lazy.is_made(id)) {
             Some(id) => {
                 let r = lazy.row(id).ok().flatten().ok_or_else(|| {
                     io::Error::other(format!("the parse cache's entry for {} is damaged", p.path.display()))
                 })?;
-                row(out, [&p.day(), r.title, r.source, r.url, &p.section])?;
+                let (section, _, _) = feed::hugo::section_for(&p.path, root, &mut sections);
+                row(&mut out, [&p.day(), r.title, r.source, r.url, &section])?;
             }
-            None => row(out, [&p.day(), &p.title, &p.source, &p.url, &p.section])?,
+            None => row(&mut out, [&p.day(), &p.title, &p.source, &p.url, &p.section])?,
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// `list --stats`: files, posts, problems and the time of each phase.

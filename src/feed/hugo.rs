@@ -182,14 +182,20 @@ impl Sections {
     }
 }
 
+/// The section a post at `path` below `root` is settled in ([`settle`]):
+/// its name, title and the kind its posts take when they name none.
+pub fn section_for(path: &Path, root: &Path, sections: &mut Sections) -> (Arc<str>, Arc<str>, Arc<str>) {
+    match plain_section(path, root) {
+        Some(name) => sections.get(name),
+        None => sections.get(&section_of(path.strip_prefix(root).unwrap_or(path))),
+    }
+}
+
 /// Fills in what the loader knows only once every file is read: each post's
 /// section and its title (from `sections`, the titles of the section pages by
 /// folder), its kind, and for events, their data.
 pub fn settle(post: &mut Post, root: &Path, sections: &mut Sections) {
-    let (section, title, kind) = match plain_section(&post.path, root) {
-        Some(name) => sections.get(name),
-        None => sections.get(&section_of(post.path.strip_prefix(root).unwrap_or(&post.path))),
-    };
+    let (section, title, kind) = section_for(&post.path, root, sections);
     post.section = section;
     post.section_title = title;
     if post.kind.is_empty() {
