@@ -367,19 +367,27 @@ mod skim {
 
 /// Dates in the parse cache as (seconds, nanoseconds, offset in seconds):
 /// no text to parse back.
-mod compact_date {
+pub(crate) mod compact_date {
     use chrono::{DateTime, FixedOffset};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+    /// A date as the cache keeps it: seconds, nanoseconds, offset in seconds.
+    pub fn parts(d: &DateTime<FixedOffset>) -> (i64, u32, i32) {
+        (d.timestamp(), d.timestamp_subsec_nanos(), d.offset().local_minus_utc())
+    }
+
+    /// The date [`parts`] gave (`None` for parts no date has).
+    pub fn from_parts((secs, nanos, off): (i64, u32, i32)) -> Option<DateTime<FixedOffset>> {
+        Some(DateTime::from_timestamp(secs, nanos)?.with_timezone(&FixedOffset::east_opt(off)?))
+    }
+
     pub fn serialize<S: Serializer>(d: &Option<DateTime<FixedOffset>>, s: S) -> Result<S::Ok, S::Error> {
-        d.map(|d| (d.timestamp(), d.timestamp_subsec_nanos(), d.offset().local_minus_utc())).serialize(s)
+        d.as_ref().map(parts).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
         let v: Option<(i64, u32, i32)> = Option::deserialize(d)?;
-        Ok(v.and_then(|(secs, nanos, off)| {
-            Some(DateTime::from_timestamp(secs, nanos)?.with_timezone(&FixedOffset::east_opt(off)?))
-        }))
+        Ok(v.and_then(from_parts))
     }
 }
 

@@ -13,12 +13,15 @@
 //! read it ("racy": an edit in the same second would not change its time),
 //! and what parsing it gave (the post and its warnings, or the error).
 //!
-//! A block keeps its entries in two parts, one after the other, each with
-//! its own CRC-32: the light part (each entry whole but for the post's tldr
-//! and summary, `Post::left_out` saying which there were) and the text part
-//! (each entry's tldr and summary, in order). A view that shows neither
-//! (`list`'s rows, a check that the cache still holds) reads only the light
-//! part: at 100,000 posts about a sixth of the file. The footer also holds
+//! A block keeps its entries in three parts, one after the other, each
+//! with its own CRC-32: the light part (each entry whole but for the post's
+//! tldr and summary, `Post::left_out` saying which there were), the text
+//! part (each entry's tldr and summary, in order) and the check part (each
+//! entry's file, where the entry starts in the light part and, for most
+//! posts, their date and draft flag: [`Check`]). A view that shows neither
+//! text (`list`'s rows) reads only the light part: at 100,000 posts about a
+//! sixth of the file; a lazy load that stats every file reads the check
+//! part, a third of that, in fixed-width fields. The footer also holds
 //! a generation, new at every write, which names the posts the cache gives:
 //! the saved search index is tied to it (`search::saved`).
 //!
@@ -50,7 +53,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Bump when the loader's rules or the post's fields change.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 const MAGIC: &[u8; 8] = b"LINKFEED";
 
@@ -113,16 +116,18 @@ struct Block {
     text_crc: u32,
     first: u32,
     count: u32,
+    check: u32,
+    check_crc: u32,
 }
 
 impl Block {
-    /// Its two parts' bytes.
+    /// Its three parts' bytes.
     fn len(&self) -> u64 {
-        self.light as u64 + self.text as u64
+        self.light as u64 + self.text as u64 + self.check as u64
     }
 
     fn end(&self) -> Option<u64> {
-        self.offset.checked_add(self.light as u64)?.checked_add(self.text as u64)
+        self.offset.checked_add(self.len())
     }
 }
 
@@ -135,7 +140,8 @@ struct Footer {
     /// New at every write (the time and process it was written in, hashed).
     generation: u64,
     /// Each block: its offset, its light part's length and CRC-32, then its
-    /// text part's (which follows the light part).
+    /// text part's (which follows the light part), its entries, then its
+    /// check part's (after the text part).
     blocks: Vec<Block>,
     /// Every folder the walk read (relative, "" for the root) and its
     /// modification time; empty when the walk met a problem.
@@ -483,24 +489,34 @@ impl Reader {
         unsafe { memmap2::MmapOptions::new().len(usize::try_from(self.len).ok()?).map(&self.file).ok() }
     }
 
-    /// Block `i` of the cache mapped (`map`, [`Reader::map`]): where its
-    /// light part lies in `map` (its CRC checked) and each entry only gone
-    /// through ([`Skim`]), with where it starts in that part: [`whole_at`]
-    /// decodes it whole from there, without going through the entries
-    /// before it again.
-    pub fn skim_mapped<'m>(
-        &self,
-        map: &'m [u8],
-        i: usize,
-    ) -> Result<(std::ops::Range<usize>, Vec<SkimmedAt<'m>>), String> {
+    /// Block `i`'s check part in the cache mapped (`map`, [`Reader::map`]),
+    /// its CRC checked: each entry's [`Check`], in order, into `out`
+    /// (emptied first).
+    pub fn checks_mapped<'m>(&self, map: &'m [u8], i: usize, out: &mut Vec<Check<'m>>) -> Result<(), String> {
         let b = *self.footer.blocks.get(i).ok_or("no such block")?;
         let start = usize::try_from(b.offset).map_err(|_| "damaged (the footer)")?;
-        let range = start..start + b.light as usize;
-        let light = map.get(range.clone()).ok_or("truncated")?;
-        if crc32fast::hash(light) != b.light_crc {
+        let start = start + b.light as usize + b.text as usize;
+        let part = map.get(start..start + b.check as usize).ok_or("truncated")?;
+        if crc32fast::hash(part) != b.check_crc {
             return Err("damaged (a block's checksum)".into());
         }
-        Ok((range, skim_entries(light)?))
+        out.clear();
+        decode_checks(part, b.count as usize, out)
+    }
+
+    /// Where block `i`'s light part lies in the cache mapped, unchecked:
+    /// [`Reader::light_holds`] checks it.
+    pub fn light_range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        let b = self.footer.blocks.get(i)?;
+        let start = usize::try_from(b.offset).ok()?;
+        Some(start..start.checked_add(b.light as usize)?)
+    }
+
+    /// Whether block `i`'s light part in the cache mapped is as written
+    /// (its CRC): [`whole_at`], [`skim_at`] and [`row_at`] read it.
+    pub fn light_holds(&self, map: &[u8], i: usize) -> bool {
+        let (Some(b), Some(range)) = (self.footer.blocks.get(i), self.light_range(i)) else { return false };
+        map.get(range).is_some_and(|light| crc32fast::hash(light) == b.light_crc)
     }
 
     /// Block `i`'s tldr and summary of each entry (its text part only).
@@ -514,6 +530,21 @@ impl Reader {
             return Err("damaged (a block's checksum)".into());
         }
         postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+    }
+
+    /// Block `i` whole, its three parts' CRCs checked, into `buf` (a
+    /// block copied as it is).
+    fn read_all(&self, i: usize, buf: &mut Vec<u8>) -> Result<(), String> {
+        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+        let light = self.read_block(i, buf, true)?;
+        let at = b.offset.checked_add(b.light as u64 + b.text as u64).ok_or("damaged (the footer)")?;
+        let text_end = buf.len();
+        buf.resize(text_end + b.check as usize, 0);
+        read_at(&self.file, &mut buf[text_end..], at).map_err(|e| format!("unreadable ({e})"))?;
+        if crc32fast::hash(&buf[text_end..]) != b.check_crc || light != b.light as usize {
+            return Err("damaged (a block's checksum)".into());
+        }
+        Ok(())
     }
 
     /// Reads block `i`'s light part (and its text part after it when
@@ -537,26 +568,123 @@ impl Reader {
 /// problem that kept the file from being a post.
 pub type Skimmed = Result<(Skim, Vec<crate::problem::Problem>), crate::problem::Problem>;
 
-/// A block's light part's entries only gone through, each with where it starts.
-fn skim_entries(bytes: &[u8]) -> Result<Vec<SkimmedAt<'_>>, String> {
-    let damaged = |_| "damaged (a block)".to_string();
-    let (n, mut rest) = postcard::take_from_bytes::<usize>(bytes).map_err(damaged)?;
-    let mut out = Vec::with_capacity(n.min(BLOCK));
-    for _ in 0..n {
-        let at = u32::try_from(bytes.len() - rest.len()).map_err(|_| "damaged (a block)".to_string())?;
-        let ((meta, skim), next) = postcard::take_from_bytes::<(MetaRef, Skimmed)>(rest).map_err(damaged)?;
-        out.push((at, meta, skim));
-        rest = next;
-    }
-    Ok(out)
+/// The entry that starts at `at` of a block's light part only gone
+/// through ([`Skim`]).
+pub fn skim_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Skimmed), String> {
+    let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
+    postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| "damaged (a block)".to_string())
 }
 
-/// An entry only gone through, with where it starts in its block's light
-/// part and its file.
-pub type SkimmedAt<'b> = (u32, MetaRef<'b>, Skimmed);
+/// An entry as a lazy load first needs it, from its block's check part:
+/// its file as the cache saw it, where the entry starts in the block's
+/// light part, and what a stand-in needs of the post when that is all its
+/// date and draft flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check<'m> {
+    pub at: u32,
+    pub rel: &'m str,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ino: u64,
+    pub crc: Option<u32>,
+    /// The post's date and draft flag, when it parsed with no warning, no
+    /// Hugo keys and no event; `None` else (its entry is then skimmed).
+    pub stand_in: Option<(Option<chrono::DateTime<chrono::FixedOffset>>, bool)>,
+}
 
-/// The entry that starts at `at` of a block's light part skimmed by
-/// [`Reader::skim_mapped`], decoded whole.
+impl Check<'_> {
+    /// Its stat and CRC as a [`Meta`] without the path (nothing allocated).
+    pub fn stat(&self) -> Meta {
+        Meta { rel: String::new(), size: self.size, mtime_ns: self.mtime_ns, ino: self.ino, crc: self.crc }
+    }
+}
+
+// A check record's flags.
+const HAS_CRC: u8 = 1;
+const STAND_IN: u8 = 2;
+const DRAFT: u8 = 4;
+const HAS_DATE: u8 = 8;
+
+/// A check record's fixed fields: at, size, mtime, inode, CRC, flags,
+/// date (seconds, nanoseconds, offset), the path's length; the path follows.
+const CHECK_FIXED: usize = 4 + 8 + 8 + 8 + 4 + 1 + 8 + 4 + 4 + 4;
+
+/// Adds the check record of an entry starting at `at` of the light part.
+fn encode_check(out: &mut Vec<u8>, at: u32, meta: &Meta, parsed: &Parsed) {
+    let stand_in = match parsed {
+        Ok((post, warnings)) if warnings.is_empty() && post.hugo.is_none() && post.event.is_none() => {
+            Some((post.date, post.draft))
+        }
+        _ => None,
+    };
+    let date = stand_in.and_then(|(d, _)| d).map(|d| crate::post::compact_date::parts(&d));
+    let flags = if meta.crc.is_some() { HAS_CRC } else { 0 }
+        | if stand_in.is_some() { STAND_IN } else { 0 }
+        | if stand_in.is_some_and(|(_, draft)| draft) { DRAFT } else { 0 }
+        | if date.is_some() { HAS_DATE } else { 0 };
+    let (secs, nanos, off) = date.unwrap_or_default();
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&meta.size.to_le_bytes());
+    out.extend_from_slice(&meta.mtime_ns.to_le_bytes());
+    out.extend_from_slice(&meta.ino.to_le_bytes());
+    out.extend_from_slice(&meta.crc.unwrap_or(0).to_le_bytes());
+    out.push(flags);
+    out.extend_from_slice(&secs.to_le_bytes());
+    out.extend_from_slice(&nanos.to_le_bytes());
+    out.extend_from_slice(&off.to_le_bytes());
+    out.extend_from_slice(&(meta.rel.len() as u32).to_le_bytes());
+    out.extend_from_slice(meta.rel.as_bytes());
+}
+
+/// The `count` check records of a check part, into `out`; a part that does
+/// not hold exactly that many is damaged.
+fn decode_checks<'m>(mut bytes: &'m [u8], count: usize, out: &mut Vec<Check<'m>>) -> Result<(), String> {
+    fn take<const N: usize>(bytes: &mut &[u8]) -> Option<[u8; N]> {
+        let (head, rest) = bytes.split_first_chunk::<N>()?;
+        *bytes = rest;
+        Some(*head)
+    }
+    let damaged = || "damaged (a block's check part)".to_string();
+    out.reserve(count);
+    for _ in 0..count {
+        if bytes.len() < CHECK_FIXED {
+            return Err(damaged());
+        }
+        let mut next = || -> Option<Check<'m>> {
+            let at = u32::from_le_bytes(take(&mut bytes)?);
+            let size = u64::from_le_bytes(take(&mut bytes)?);
+            let mtime_ns = i64::from_le_bytes(take(&mut bytes)?);
+            let ino = u64::from_le_bytes(take(&mut bytes)?);
+            let crc = u32::from_le_bytes(take(&mut bytes)?);
+            let [flags] = take::<1>(&mut bytes)?;
+            let secs = i64::from_le_bytes(take(&mut bytes)?);
+            let nanos = u32::from_le_bytes(take(&mut bytes)?);
+            let off = i32::from_le_bytes(take(&mut bytes)?);
+            let len = u32::from_le_bytes(take(&mut bytes)?) as usize;
+            let (rel, rest) = (bytes.get(..len)?, bytes.get(len..)?);
+            bytes = rest;
+            let date = if flags & HAS_DATE != 0 {
+                Some(crate::post::compact_date::from_parts((secs, nanos, off))?)
+            } else {
+                None
+            };
+            Some(Check {
+                at,
+                rel: std::str::from_utf8(rel).ok()?,
+                size,
+                mtime_ns,
+                ino,
+                crc: (flags & HAS_CRC != 0).then_some(crc),
+                stand_in: (flags & STAND_IN != 0).then_some((date, flags & DRAFT != 0)),
+            })
+        };
+        out.push(next().ok_or_else(damaged)?);
+    }
+    if bytes.is_empty() { Ok(()) } else { Err(damaged()) }
+}
+
+/// The entry that starts at `at` of a block's light part (its [`Check`]
+/// says where), decoded whole.
 pub fn whole_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Parsed), String> {
     let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
     postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| "damaged (a block)".to_string())
@@ -620,8 +748,14 @@ pub fn write_streamed(
     })
 }
 
-/// An encoded block: its bytes, its light part's length, its entries.
-type Encoded = (Vec<u8>, usize, usize);
+/// An encoded block: its bytes (its three parts one after the other), its
+/// light and text parts' lengths, its entries.
+struct Encoded {
+    bytes: Vec<u8>,
+    light: usize,
+    text: usize,
+    count: usize,
+}
 
 /// Encodes `entries` as blocks (on every core).
 fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, String> {
@@ -632,18 +766,22 @@ fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, String> {
 }
 
 /// One block: the light part (the posts without their tldr and summary),
-/// then the text part (those, entry by entry).
+/// then the text part (those, entry by entry), then the check part (each
+/// entry's [`Check`]). The light part is a postcard sequence encoded an
+/// entry at a time, to know where each starts: the same bytes.
 fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
-    let light: Vec<(&Meta, Parsed)> = entries
-        .iter()
-        .map(|(m, p)| {
-            let p = match p {
-                Ok((post, warnings)) => Ok((post.without_long_text(), warnings.clone())),
-                Err(e) => Err(e.clone()),
-            };
-            (*m, p)
-        })
-        .collect();
+    let mut bytes = postcard::to_stdvec(&entries.len()).map_err(|e| e.to_string())?;
+    let mut checks = Vec::with_capacity(entries.len() * (CHECK_FIXED + 48));
+    for (m, p) in entries {
+        let at = u32::try_from(bytes.len()).map_err(|_| "a block too large".to_string())?;
+        let light = match p {
+            Ok((post, warnings)) => Ok((post.without_long_text(), warnings.clone())),
+            Err(e) => Err(e.clone()),
+        };
+        bytes = postcard::to_extend(&(m, light), bytes).map_err(|e| e.to_string())?;
+        encode_check(&mut checks, at, m, p);
+    }
+    let light = bytes.len();
     let text: Vec<(&str, &str)> = entries
         .iter()
         .map(|(_, p)| match p {
@@ -651,10 +789,10 @@ fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
             Err(_) => ("", ""),
         })
         .collect();
-    let mut bytes = postcard::to_stdvec(&light).map_err(|e| e.to_string())?;
-    let n = bytes.len();
     bytes = postcard::to_extend(&text, bytes).map_err(|e| e.to_string())?;
-    Ok((bytes, n, entries.len()))
+    let text = bytes.len() - light;
+    bytes.extend_from_slice(&checks);
+    Ok(Encoded { bytes, light, text, count: entries.len() })
 }
 
 /// The time now, in nanoseconds since the epoch (as [`mtime_ns`]).
@@ -685,20 +823,24 @@ struct BlockWriter<'a> {
 }
 
 impl BlockWriter<'_> {
-    /// Adds a block: `bytes`, its light part the first `light` of them, of
-    /// `count` entries.
-    fn push(&mut self, bytes: &[u8], light: usize, count: usize) -> io::Result<()> {
-        let (l, t) = bytes.split_at(light);
+    /// Adds an encoded block.
+    fn push(&mut self, e: &Encoded) -> io::Result<()> {
+        let too_large = || io::Error::other("a block too large");
+        let (l, rest) = e.bytes.split_at_checked(e.light).ok_or_else(too_large)?;
+        let (t, c) = rest.split_at_checked(e.text).ok_or_else(too_large)?;
+        let len = |part: &[u8]| u32::try_from(part.len()).map_err(|_| too_large());
         let block = Block {
             offset: self.offset,
-            light: light as u32,
+            light: len(l)?,
             light_crc: crc32fast::hash(l),
-            text: t.len() as u32,
+            text: len(t)?,
             text_crc: crc32fast::hash(t),
             first: self.entries,
-            count: count as u32,
+            count: u32::try_from(e.count).map_err(|_| too_large())?,
+            check: len(c)?,
+            check_crc: crc32fast::hash(c),
         };
-        self.push_checked(bytes, block)
+        self.push_checked(&e.bytes, block)
     }
 
     /// Adds `entries` as blocks, encoded a few groups of blocks at a time on
@@ -706,8 +848,8 @@ impl BlockWriter<'_> {
     fn push_entries(&mut self, entries: &[(&Meta, &Parsed)]) -> io::Result<()> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         for group in entries.chunks(BLOCK * threads * 4) {
-            for (bytes, light, count) in encode(group).map_err(io::Error::other)? {
-                self.push(&bytes, light, count)?;
+            for encoded in encode(group).map_err(io::Error::other)? {
+                self.push(&encoded)?;
             }
         }
         Ok(())
@@ -722,7 +864,7 @@ impl BlockWriter<'_> {
             self.entries += block.count;
             return Ok(());
         }
-        old.read_block(b, buf, true).map_err(io::Error::other)?;
+        old.read_all(b, buf).map_err(io::Error::other)?;
         self.push_checked(buf, block)
     }
 
@@ -942,8 +1084,7 @@ pub fn rewrite(
                 for (next, (id, _)) in (w.entries..).zip(ids.zip(keep).filter(|(_, k)| **k)) {
                     renumbered[id] = next;
                 }
-                let (bytes, light, count) = encode_block(&kept).map_err(io::Error::other)?;
-                w.push(&bytes, light, count)?;
+                w.push(&encode_block(&kept).map_err(io::Error::other)?)?;
             }
         }
         fresh_from = w.entries;
@@ -1158,6 +1299,36 @@ mod tests {
         assert_eq!(entries_in(&new), expected(3000, &[], &[]));
     }
 
+    /// A byte changed in a block's check part or light part: its checks
+    /// are refused, its light part said not to hold; the other blocks'
+    /// hold. A copy of the cache that keeps the block whole refuses it too.
+    #[test]
+    fn a_damaged_check_or_light_part_is_refused() {
+        let (_dir, path, bytes, old) = opened(1200);
+        let b = old.footer.blocks[1];
+        {
+            let (mut checks, map) = (Vec::new(), old.map().expect("maps"));
+            old.checks_mapped(&map, 1, &mut checks).expect("checks");
+            assert_eq!(checks.len(), b.count as usize);
+            assert!(checks.windows(2).all(|w| w[0].at < w[1].at), "where each entry starts");
+        }
+        for at in [b.offset + u64::from(b.light) + u64::from(b.text) + 9, b.offset + 3] {
+            let mut damaged = bytes.clone();
+            damaged[at as usize] ^= 0x20;
+            fs::write(&path, &damaged).expect("write");
+            let reader = reopen(&path);
+            let map = reader.map().expect("maps");
+            let in_check = at > b.offset + u64::from(b.light);
+            let mut checks = Vec::new();
+            let got = reader.checks_mapped(&map, 1, &mut checks).map(|()| checks.len());
+            assert_eq!(got.is_err(), in_check, "{got:?}");
+            assert_eq!(reader.light_holds(&map, 1), in_check, "the light part holds unless it was changed");
+            assert!(reader.checks_mapped(&map, 0, &mut Vec::new()).is_ok() && reader.light_holds(&map, 2));
+            let mut buf = Vec::new();
+            assert!(reader.read_all(1, &mut buf).is_err() && reader.read_all(0, &mut buf).is_ok());
+        }
+    }
+
     fn footer(entries: u64, blocks: Vec<(u64, u32, u32)>) -> Footer {
         Footer {
             format: FORMAT,
@@ -1175,6 +1346,8 @@ mod tests {
                     text_crc: 0,
                     first: 0,
                     count: entries.min(BLOCK as u64) as u32,
+                    check: 0,
+                    check_crc: 0,
                 })
                 .collect(),
             dirs: Vec::new(),
@@ -1286,7 +1459,8 @@ mod tests {
             .map(|i| {
                 let post = Post {
                     title: format!("post {i} \u{e9}"),
-                    date: date("2025-03-04T05:06:07+02:00").filter(|_| i % 3 != 0),
+                    date: date(["2025-03-04T05:06:07.5+02:00", "1969-12-31T23:59:59-05:30"][i % 2])
+                        .filter(|_| i % 3 != 0),
                     tags: (0..i % 4).map(|t| format!("t{t}").into()).collect(),
                     source: if i % 2 == 0 { "Src".into() } else { "".into() },
                     url: format!("https://example.org/{i}"),
@@ -1319,7 +1493,14 @@ mod tests {
                 };
                 let warnings = if i % 19 == 0 { vec![problem(i, "odd")] } else { Vec::new() };
                 let parsed = if i % 23 == 0 { Err(problem(1, "broken")) } else { Ok((post, warnings)) };
-                (Meta { rel: format!("d/{i}.md"), size: i as u64, ..Default::default() }, parsed)
+                let meta = Meta {
+                    rel: format!("d/{}/\u{fc}ber {i}.md", i % 4),
+                    size: i as u64,
+                    mtime_ns: (i as i64 - 600) * 1_000_000_007,
+                    ino: i as u64 * 31 + 1,
+                    crc: (i % 3 == 0).then_some(i as u32 * 7),
+                };
+                (meta, parsed)
             })
             .collect();
         let refs: Vec<(&Meta, &Parsed)> = all.iter().map(|(m, p)| (m, p)).collect();
@@ -1332,29 +1513,45 @@ mod tests {
         for b in 0..reader.blocks() {
             let mut want_buf = Vec::new();
             let want = reader.block_ref(b, &mut want_buf, false).expect("block");
-            let (range, got) = reader.skim_mapped(&map, b).expect("skimmed");
-            let light = &map[range];
-            assert_eq!(got.len(), want.len());
-            for (k, ((at, m, skim), (wm, wp))) in got.iter().zip(&want).enumerate() {
+            let mut checks = Vec::new();
+            reader.checks_mapped(&map, b, &mut checks).expect("checks");
+            assert!(reader.light_holds(&map, b));
+            let light = &map[reader.light_range(b).expect("a light part")];
+            assert_eq!(checks.len(), want.len());
+            for (k, (c, (wm, wp))) in checks.iter().zip(&want).enumerate() {
                 let id = reader.entry_id(b, k);
-                assert_eq!((m.rel, m.size), (wm.rel, wm.size));
+                // The check record: the file as the entry has it.
+                assert_eq!(
+                    (c.rel, c.size, c.mtime_ns, c.ino, c.crc),
+                    (wm.rel, wm.size, wm.mtime_ns, wm.ino, wm.crc),
+                    "entry {id}"
+                );
+                let (m, skim) = skim_at(light, c.at).expect("skimmed");
+                assert_eq!(m.rel, wm.rel, "entry {id}: where it starts");
                 // Decoded whole from where it starts: what block_ref gives.
-                let (whole_meta, whole) = whole_at(light, *at).expect("whole");
+                let (whole_meta, whole) = whole_at(light, c.at).expect("whole");
                 assert_eq!((whole_meta.rel, &whole), (wm.rel, wp), "entry {id}");
                 // What a row shows, read in place: the post's own.
-                let row = row_at(light, *at).expect("a row");
+                let row = row_at(light, c.at).expect("a row");
                 let shown = wp.as_ref().ok().map(|(p, _)| (&*p.title, &*p.source, p.url.as_str()));
                 assert_eq!(row.map(|r| (r.title, r.source, r.url)), shown, "entry {id}");
                 match (skim, wp) {
                     (Ok((s, warnings)), Ok((post, want_warnings))) => {
                         assert_eq!(
-                            (s.draft, s.date, &s.hugo, &s.event, warnings),
+                            (s.draft, s.date, &s.hugo, &s.event, &warnings),
                             (post.draft, post.date, &post.hugo, &post.event, want_warnings),
                             "entry {id}"
                         );
+                        // A stand-in from the record alone exactly when the
+                        // post has nothing more a stand-in holds.
+                        let plain = warnings.is_empty() && s.hugo.is_none() && s.event.is_none();
+                        assert_eq!(c.stand_in, plain.then_some((post.date, post.draft)), "entry {id}");
                     }
-                    (Err(p), Err(wp)) => assert_eq!(p, wp),
-                    _ => panic!("entry {id}: skimmed {skim:?}, whole {wp:?}"),
+                    (Err(p), Err(wp)) => {
+                        assert_eq!(&p, wp);
+                        assert_eq!(c.stand_in, None, "entry {id}");
+                    }
+                    (skim, _) => panic!("entry {id}: skimmed {skim:?}, whole {wp:?}"),
                 }
                 seen += 1;
             }

@@ -1,7 +1,9 @@
 //! A feed read from the parse cache without making its posts: each file is
-//! stat'ed and its entry only gone through ([`crate::post::Skim`]), the
-//! posts put in the saved order as stand-ins that hold their path, entry,
-//! draft flag, dates, Hugo's keys and event; the few a caller needs whole
+//! stat'ed against its entry's check record ([`cache::Check`], which for
+//! most posts also holds all a stand-in needs; the others' entries are only
+//! gone through, [`crate::post::Skim`]), the posts put in the saved order
+//! as stand-ins that hold their path, entry, draft flag, dates, Hugo's keys
+//! and event; the few a caller needs whole
 //! (those folded together, the section pages) are made afterwards from
 //! their entries ([`Lazy::make`]), and a printed row's title, source and
 //! link are read where its entry lies ([`Lazy::row`]). A one-shot `list -q`
@@ -46,9 +48,37 @@ pub struct Lazy {
     pub checked: Option<Checked>,
 }
 
-/// Where a block's light part is in the mapped cache, and where each of
-/// its entries starts in it.
-type Skimmed = (std::ops::Range<usize>, Vec<u32>);
+/// Where a block's light part is in the mapped cache, where each of its
+/// entries starts in it, and whether its CRC holds (checked once, when an
+/// entry is first read from it).
+type Skimmed = (std::ops::Range<usize>, Vec<u32>, std::sync::OnceLock<bool>);
+
+/// A block's light part as the first pass reads it: only for the entries
+/// whose check record does not say all (its CRC checked the first time).
+#[derive(Default)]
+struct Light {
+    checked: bool,
+}
+
+impl Light {
+    /// The entry starting at `at` of block `b`'s light part, gone through.
+    fn skim(
+        &mut self,
+        reader: &cache::Reader,
+        map: &[u8],
+        b: usize,
+        at: u32,
+    ) -> Result<cache::Skimmed, String> {
+        if !self.checked {
+            if !reader.light_holds(map, b) {
+                return Err("damaged (a block's checksum)".into());
+            }
+            self.checked = true;
+        }
+        let light = reader.light_range(b).and_then(|r| map.get(r)).ok_or("no such block")?;
+        Ok(cache::skim_at(light, at)?.1)
+    }
+}
 
 /// What a lazy load that found files changed learned: which of the
 /// cache's entries (of its writing `generation`) still hold. The usual
@@ -118,23 +148,29 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         let mut starts = Vec::with_capacity(reader.block_len(b));
         let mut buf = Vec::new();
         let blank = Post::blank();
-        let (light, entries) = reader.skim_mapped(bytes, b)?;
+        let mut checks = Vec::new();
+        reader.checks_mapped(bytes, b, &mut checks)?;
+        // The light part, its CRC checked once an entry is read from it.
+        let mut light = Light::default();
         // The block's files stat'ed in one run, then its entries gone
         // through: each loop stays in its own code.
-        let stats: Vec<_> = entries.iter().map(|(_, meta, _)| stater.stat(meta.rel)).collect();
-        for (k, ((at, meta, skimmed), now)) in entries.into_iter().zip(stats).enumerate() {
-            starts.push(at);
+        let stats: Vec<_> = checks.iter().map(|c| stater.stat(c.rel)).collect();
+        for (k, (c, now)) in checks.iter().zip(stats).enumerate() {
+            starts.push(c.at);
             let id = reader.entry_id(b, k);
-            let file = joined(dir, meta.rel);
+            let file = joined(dir, c.rel);
             let place = places.get(id as usize).copied().unwrap_or(u32::MAX);
-            if !still_holds(&meta.stat(), now.as_ref(), &file, racy_from) {
+            if !still_holds(&c.stat(), now.as_ref(), &file, racy_from) {
                 pass.stale.push(id);
                 // Edited since: read again, when few were (and none could
                 // not be taken in), each a post in the saved order, not a
                 // section page.
                 let few = edits.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < ABSORBED
                     && !changed.load(std::sync::atomic::Ordering::Relaxed);
-                let takes = few && place != u32::MAX && skimmed.is_ok() && !hugo::is_section_page(&file);
+                let takes = few
+                    && place != u32::MAX
+                    && !hugo::is_section_page(&file)
+                    && (c.stand_in.is_some() || light.skim(&reader, bytes, b, c.at)?.is_ok());
                 let parsed = takes
                     .then(|| {
                         read_file(&file, &mut buf).and_then(|()| parse_bytes_with(&file, &buf, false)).ok()
@@ -157,27 +193,39 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 continue;
             }
             pass.files += 1;
+            // Most posts' check record says all a stand-in needs; the others
+            // (warnings, Hugo's keys, an event, a file that did not parse)
+            // are gone through in the light part.
+            let skimmed = match c.stand_in {
+                Some(_) => None,
+                None => Some(light.skim(&reader, bytes, b, c.at)?),
+            };
             match skimmed {
-                Ok(_) if hugo::is_section_page(&file) => pass.pages.push(id),
-                Ok((skim, warnings)) => {
-                    pass.problems.extend(warnings.into_iter().map(|w| Problem { path: file.clone(), ..w }));
-                    let stand_in = Post {
-                        path: file,
-                        date: skim.date,
-                        draft: skim.draft,
-                        hugo: skim.hugo,
-                        event: skim.event,
-                        entry: Some(id),
-                        ..blank.clone()
+                Some(Err(p)) => pass.problems.push(Problem { path: file, ..p }),
+                _ if hugo::is_section_page(&file) => pass.pages.push(id),
+                skimmed => {
+                    let (date, draft, hugo, event) = match (skimmed, c.stand_in) {
+                        (Some(Ok((skim, warnings))), _) => {
+                            pass.problems
+                                .extend(warnings.into_iter().map(|w| Problem { path: file.clone(), ..w }));
+                            (skim.date, skim.draft, skim.hugo, skim.event)
+                        }
+                        (_, stand_in) => {
+                            let (date, draft) = stand_in.unwrap_or_default();
+                            (date, draft, None, None)
+                        }
                     };
+                    let stand_in =
+                        Post { path: file, date, draft, hugo, event, entry: Some(id), ..blank.clone() };
                     if place == u32::MAX || scatter.put(place as usize, stand_in).is_err() {
                         pass.unplaced += 1;
                     }
                 }
-                Err(p) => pass.problems.push(Problem { path: file, ..p }),
             }
         }
-        pass.blocks.push((b, (light, starts)));
+        let range = reader.light_range(b).ok_or("no such block")?;
+        let holds = if light.checked { std::sync::OnceLock::from(true) } else { std::sync::OnceLock::new() };
+        pass.blocks.push((b, (range, starts, holds)));
         Ok(())
     })
     .ok()?;
@@ -364,7 +412,10 @@ impl Lazy {
     /// The light part holding entry `id` and where the entry starts in it.
     fn entry_at(&self, id: u32) -> Result<(&[u8], u32), String> {
         let (b, k) = self.reader.locate(id).ok_or("no such entry")?;
-        let (range, starts) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
+        let (range, starts, holds) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
+        if !*holds.get_or_init(|| self.reader.light_holds(&self.map, b)) {
+            return Err("damaged (a block's checksum)".into());
+        }
         let light = self.map.get(range.clone()).ok_or("no such block")?;
         Ok((light, *starts.get(k).ok_or("no such entry")?))
     }
