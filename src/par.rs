@@ -108,11 +108,8 @@ unsafe impl<T: Send> Sync for Scatter<T> {}
 impl<T> Scatter<T> {
     /// `len` empty places.
     pub fn new(len: usize) -> Self {
-        let slots: Box<[std::cell::UnsafeCell<std::mem::MaybeUninit<T>>]> =
-            (0..len).map(|_| std::cell::UnsafeCell::new(std::mem::MaybeUninit::uninit())).collect();
-        huge_pages(&slots);
         Scatter {
-            slots,
+            slots: (0..len).map(|_| std::cell::UnsafeCell::new(std::mem::MaybeUninit::uninit())).collect(),
             written: (0..len).map(|_| std::sync::atomic::AtomicBool::new(false)).collect(),
             count: std::sync::atomic::AtomicUsize::new(0),
         }
@@ -165,32 +162,6 @@ impl<T> Scatter<T> {
     }
 }
 
-/// Asks the kernel to back the 2 MiB-aligned middle of `slice` with huge
-/// pages when it is large (Linux, where transparent huge pages are on
-/// "madvise"): 100,000 stand-in posts are 30 MB, and their first writes
-/// cost ~7,500 page faults with 4 KiB pages, ~15 with 2 MiB ones (a one-shot
-/// `list -q` at 100k: ~5% less time). Advice only: nothing changes when
-/// the kernel does not take it.
-pub fn huge_pages<T>(slice: &[T]) {
-    #[cfg(target_os = "linux")]
-    if let Some((from, to)) = huge_range(slice.as_ptr() as usize, std::mem::size_of_val(slice)) {
-        // SAFETY: advice about memory this slice holds (`huge_range` keeps
-        // within it); MADV_HUGEPAGE changes no byte of it.
-        let _ = unsafe { rustix::mm::madvise(from as *mut _, to - from, rustix::mm::Advice::LinuxHugepage) };
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = slice;
-}
-
-/// The 2 MiB pages that lie wholly within `bytes` from `start`, when the
-/// span is at least 8 MiB (smaller ones are not worth a system call).
-fn huge_range(start: usize, bytes: usize) -> Option<(usize, usize)> {
-    const HUGE: usize = 2 << 20;
-    let from = start.checked_next_multiple_of(HUGE)?;
-    let to = start.checked_add(bytes)? / HUGE * HUGE;
-    (bytes >= 4 * HUGE && to > from).then_some((from, to))
-}
-
 impl<T> Drop for Scatter<T> {
     fn drop(&mut self) {
         for (slot, w) in self.slots.iter_mut().zip(self.written.iter()) {
@@ -204,29 +175,6 @@ impl<T> Drop for Scatter<T> {
 
 #[cfg(test)]
 mod tests {
-    /// The huge pages asked for lie within the slice, on 2 MiB bounds, and
-    /// cover all of it but the ends; none for a small slice.
-    #[test]
-    fn huge_pages_are_asked_for_inside_a_large_slice_only() {
-        use super::{huge_pages, huge_range};
-        const HUGE: usize = 2 << 20;
-        for (start, bytes) in
-            [(4096, 30_400_000), (HUGE, 8 * HUGE), (HUGE + 1, 8 * HUGE), (12_345, 123_456_789)]
-        {
-            let (from, to) = huge_range(start, bytes).expect("large enough");
-            assert!(from >= start && to <= start + bytes && from < to, "{start} {bytes}");
-            assert_eq!((from % HUGE, to % HUGE), (0, 0));
-            assert!(from - start < HUGE && start + bytes - to < HUGE, "all but the ends");
-        }
-        assert_eq!(huge_range(HUGE, 8 * HUGE), Some((HUGE, 9 * HUGE)));
-        assert_eq!(huge_range(4096, 4 * HUGE - 1), None);
-        assert_eq!(huge_range(usize::MAX - 10, 8 * HUGE), None);
-        // Advice only: the values stay as they were.
-        let v: Vec<u64> = (0..2_000_000).collect();
-        huge_pages(&v);
-        assert!(v.iter().enumerate().all(|(i, &x)| x == i as u64));
-    }
-
     use super::{Scatter, map_chunks, workers};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
