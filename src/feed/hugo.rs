@@ -67,11 +67,17 @@ pub fn section_of(rel: &Path) -> Cow<'_, str> {
 /// spent most of its time there. `None` for anything else (a file at the
 /// root included): then `section_of` decides.
 fn plain_section<'a>(path: &'a Path, root: &Path) -> Option<&'a str> {
-    let (p, r) = (path.to_str()?, root.to_str()?);
-    let rel = if r.is_empty() { p } else { p.strip_prefix(r)?.strip_prefix('/')? };
-    let (first, rest) = rel.split_once('/')?;
-    let plain = |s: &str| !s.is_empty() && !s.starts_with(['.', '/']);
-    (plain(first) && plain(rest)).then_some(first)
+    // Bytes: only the section's name need be text (a row of `list -q`
+    // settles its post, and checking the whole path was most of it).
+    let (p, r) = (path.as_os_str().as_encoded_bytes(), root.as_os_str().as_encoded_bytes());
+    let rel = if r.is_empty() { p } else { p.strip_prefix(r)?.strip_prefix(b"/")? };
+    let slash = rel.iter().position(|&b| b == b'/')?;
+    let (first, rest) = (rel.get(..slash)?, rel.get(slash + 1..)?);
+    let plain = |s: &[u8]| !s.is_empty() && !s.starts_with(b".") && !s.starts_with(b"/");
+    if !(plain(first) && plain(rest)) {
+        return None;
+    }
+    std::str::from_utf8(first).ok()
 }
 
 /// The kind a post has when it names none: from its section's name.
@@ -406,6 +412,16 @@ mod tests {
             }
         }
         assert_eq!(plain_section(Path::new("feed/blog/p.md"), Path::new("feed")), Some("blog"));
+        // Bytes that are not text: in the file's name the section is still
+        // read; in the section's name it is left to `section_of`.
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = |b: &[u8]| Path::new(std::ffi::OsStr::from_bytes(b)).to_path_buf();
+            assert_eq!(plain_section(&odd(b"feed/blog/p\xff.md"), Path::new("feed")), Some("blog"));
+            assert_eq!(plain_section(&odd(b"feed/bl\xffog/p.md"), Path::new("feed")), None);
+            assert_eq!(plain_section(Path::new("feed/bl\u{e9}g/p.md"), &odd(b"feed")), Some("bl\u{e9}g"));
+        }
         assert!(is_section_page(Path::new("feed/blog/_index.md")));
         assert!(!is_section_page(Path::new("feed/blog/my_index.md")));
         assert!(!is_section_page(Path::new("feed/blog/index.md")));
