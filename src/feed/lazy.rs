@@ -54,7 +54,7 @@ pub struct Lazy {
 type Skimmed = (std::ops::Range<usize>, Vec<u32>, std::sync::OnceLock<bool>);
 
 /// A block's light part as the first pass reads it: only for the entries
-/// whose check record does not say all (its CRC checked the first time).
+/// whose check record does not say all; `checked` once its CRC held.
 #[derive(Default)]
 struct Light {
     checked: bool,
@@ -204,14 +204,15 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 Some(Err(p)) => pass.problems.push(Problem { path: file, ..p }),
                 _ if hugo::is_section_page(&file) => pass.pages.push(id),
                 skimmed => {
-                    let (date, draft, hugo, event) = match (skimmed, c.stand_in) {
-                        (Some(Ok((skim, warnings))), _) => {
+                    let (date, draft, hugo, event) = match skimmed {
+                        Some(Ok((skim, warnings))) => {
                             pass.problems
                                 .extend(warnings.into_iter().map(|w| Problem { path: file.clone(), ..w }));
                             (skim.date, skim.draft, skim.hugo, skim.event)
                         }
-                        (_, stand_in) => {
-                            let (date, draft) = stand_in.unwrap_or_default();
+                        // Not skimmed: the record says all.
+                        _ => {
+                            let (date, draft) = c.stand_in.unwrap_or_default();
                             (date, draft, None, None)
                         }
                     };
