@@ -504,6 +504,22 @@ impl Reader {
         decode_checks(part, b.count as usize, out)
     }
 
+    /// Block `i`'s check part read into `buf` (its CRC checked): each
+    /// entry's [`Check`], in order (a reader that does not map the file).
+    pub fn checks<'b>(&self, i: usize, buf: &'b mut Vec<u8>) -> Result<Vec<Check<'b>>, String> {
+        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+        let at = b.offset.checked_add(b.light as u64 + b.text as u64).ok_or("damaged (the footer)")?;
+        buf.clear();
+        buf.resize(b.check as usize, 0);
+        read_at(&self.file, buf, at).map_err(|e| format!("unreadable ({e})"))?;
+        if crc32fast::hash(buf) != b.check_crc {
+            return Err("damaged (a block's checksum)".into());
+        }
+        let mut out = Vec::with_capacity(b.count as usize);
+        decode_checks(buf, b.count as usize, &mut out)?;
+        Ok(out)
+    }
+
     /// Where block `i`'s light part lies in the cache mapped, unchecked:
     /// [`Reader::light_holds`] checks it.
     pub fn light_range(&self, i: usize) -> Option<std::ops::Range<usize>> {

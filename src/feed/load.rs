@@ -722,10 +722,10 @@ pub(super) fn each_block<A: Send>(
 
 /// Whether the cache at `cache_path` still describes the folder `dir` whole:
 /// no folder changed since it was written (so no file came or went) and
-/// every file's stat (and, where racy, CRC) matches its entry. Decodes the
-/// cache a block at a time and keeps nothing: the reader's check after a
-/// first screen drawn from the cache costs no second copy of the feed when
-/// nothing changed (the usual case).
+/// every file's stat (and, where racy, CRC) matches its entry. Reads each
+/// block's check part ([`cache::Check`]), no entry decoded, and keeps
+/// nothing: the reader's check after a first screen drawn from the cache
+/// costs no second copy of the feed when nothing changed (the usual case).
 pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
     let Ok(Some(reader)) = cache::Reader::open(cache_path, &cache::root_key(dir)) else {
         return false;
@@ -738,10 +738,14 @@ pub fn cache_holds(dir: &Path, cache_path: &Path) -> bool {
         &reader,
         || true,
         |holds, b, buf| {
+            // Each file against its entry's check record: no entry decoded.
             let mut stater = stat::Stater::new(dir);
-            for (meta, _) in reader.block_ref(b, buf, false)? {
-                let now = stater.stat(meta.rel);
-                *holds &= still_holds(&meta.stat(), now.as_ref(), &dir.join(meta.rel), racy_from);
+            for c in reader.checks(b, buf)? {
+                if !*holds {
+                    break;
+                }
+                let now = stater.stat(c.rel);
+                *holds &= still_holds(&c.stat(), now.as_ref(), &joined(dir, c.rel), racy_from);
             }
             Ok(())
         },
@@ -947,6 +951,61 @@ mod tests {
         }
         assert!(settled(&load()).iter().any(|p| p.0 == "Post 1, edited" && p.3 == "event"));
         assert!(settled(&load()).iter().any(|p| p.2 == "The Blog, renamed"));
+    }
+
+    /// The reader's check after its first screen ([`cache_holds`]): it
+    /// holds for an unchanged feed (across several blocks), and not after
+    /// an edit in place, an edit that keeps the file's size and time (seen
+    /// by its CRC while it is racy), a file added, or a damaged check part.
+    #[test]
+    fn the_cache_holds_until_a_file_changes() {
+        let (tmp, dir) = feed_with_a_blog();
+        for i in 0..1300 {
+            write(&dir, &format!("blog/{}/p{i}.md", i % 3), &format!("---\ntitle: Post {i}\n---\n"));
+        }
+        backdate_folders(&dir);
+        let cache = tmp.path().join("cache.bin");
+        let load =
+            || load_dir_cached_as(&dir, &Progress::default(), Some(&cache), LongText::Drop).expect("loads");
+        load();
+        assert!(cache_holds(&dir, &cache), "unchanged");
+        // An edit in place: another size and time.
+        write(&dir, "blog/1/p700.md", "---\ntitle: Post 700, edited\n---\n");
+        assert!(!cache_holds(&dir, &cache), "edited");
+        load();
+        assert!(cache_holds(&dir, &cache), "cached again");
+        // Within a second of the cache's writing, an edit that keeps the
+        // size and the time: only the CRC tells.
+        let path = dir.join("blog/2/p5.md");
+        let mtime = fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        write(&dir, "blog/2/p5.md", "---\ntitle: Post X\n---\n");
+        fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(mtime)).expect("set mtime");
+        assert!(!cache_holds(&dir, &cache), "racy edit");
+        load();
+        // A file added: its folder changed.
+        write(&dir, "blog/0/new.md", "---\ntitle: New\n---\n");
+        assert!(!cache_holds(&dir, &cache), "added");
+        fs::remove_file(dir.join("blog/0/new.md")).expect("rm");
+        backdate_folders(&dir);
+        // Written anew (not appended to): the file's end before the footer
+        // is the last block's check part.
+        fs::remove_file(&cache).expect("rm");
+        load();
+        assert!(cache_holds(&dir, &cache), "cached again");
+        // A byte of that check part changed: not trusted.
+        let mut bytes = fs::read(&cache).expect("read");
+        let reader = cache::Reader::open(&cache, &cache::root_key(&dir)).expect("opens").expect("there");
+        let last = reader.blocks() - 1;
+        let mut buf = Vec::new();
+        let checks = reader.checks(last, &mut buf).expect("checks").len();
+        assert_eq!(checks, reader.block_len(last));
+        drop(reader);
+        let footer =
+            u32::from_le_bytes(bytes[bytes.len() - 16..bytes.len() - 12].try_into().expect("4 bytes"));
+        let at = bytes.len() - 16 - footer as usize - 3;
+        bytes[at] ^= 0x01;
+        fs::write(&cache, &bytes).expect("write");
+        assert!(!cache_holds(&dir, &cache), "damaged check part");
     }
 
     /// Issue 25: the posts put straight into their places in the saved
