@@ -838,3 +838,33 @@ fn a_lazy_query_printing_thousands_of_rows_keeps_their_order_and_sections() {
         assert!(lines == 2600 || (q == "notes #t3" && lines > 250), "{q}: {lines}");
     }
 }
+
+/// A byte of the cache's check part changed (the part a lazy query stats
+/// the files against): the query lists what a load without the cache
+/// lists, its block's files are read again and the block written anew,
+/// and the next query is lazy again.
+#[test]
+fn a_damaged_check_part_is_read_again_and_healed() {
+    let (f, _write) = feed_for_queries();
+    let lazy = "posts only gone through";
+    let (want, stats) = raw_list(&f, &["-q", "kube sec"]);
+    assert!(stats.contains(lazy), "{stats}");
+    // Written anew first (not appended to): the file's end before the
+    // footer is the last block's check part.
+    for file in f.cache_files() {
+        std::fs::remove_file(file).expect("rm");
+    }
+    f.list(&[]);
+    let cache = f.cache_files().pop().expect("a cache");
+    let mut bytes = std::fs::read(&cache).expect("read");
+    let footer = u32::from_le_bytes(bytes[bytes.len() - 16..bytes.len() - 12].try_into().expect("4 bytes"));
+    let at = bytes.len() - 16 - footer as usize - 5;
+    bytes[at] ^= 0x40;
+    std::fs::write(&cache, &bytes).expect("write");
+    let (out, stats) = raw_list(&f, &["-q", "kube sec"]);
+    assert!(!stats.contains(lazy) && !stats.contains("parsed: 0,"), "read again: {stats}");
+    assert_eq!(out, want);
+    let (again, stats) = raw_list(&f, &["-q", "kube sec"]);
+    assert!(stats.contains(lazy) && stats.contains("parsed: 0,"), "healed: {stats}");
+    assert_eq!(again, want);
+}

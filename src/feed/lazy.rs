@@ -149,7 +149,13 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         let mut buf = Vec::new();
         let blank = Post::blank();
         let mut checks = Vec::new();
-        reader.checks_mapped(bytes, b, &mut checks)?;
+        if reader.checks_mapped(bytes, b, &mut checks).is_err() {
+            // A damaged check part: its block's files are read again by the
+            // usual load, which writes the block anew.
+            pass.stale.extend((0..reader.block_len(b)).map(|k| reader.entry_id(b, k)));
+            changed.store(true, std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
         // The light part, its CRC checked once an entry is read from it.
         let mut light = Light::default();
         // The block's files stat'ed in one run, then its entries gone
