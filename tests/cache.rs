@@ -868,3 +868,39 @@ fn a_damaged_check_part_is_read_again_and_healed() {
     assert!(stats.contains(lazy) && stats.contains("parsed: 0,"), "healed: {stats}");
     assert_eq!(again, want);
 }
+
+/// A byte of a light part changed where the lazy pass does not look (a
+/// block of plain posts, whose check records say all): the query still
+/// lists what a load without the cache lists, not an error half-way, and
+/// the cache is written again, so the next query is lazy.
+#[test]
+fn a_damaged_light_part_leaves_the_query_to_the_usual_load() {
+    let f = Feed::new();
+    for i in 0..1100 {
+        let path = f.dir.join(format!("s{}/p{i:04}.md", i % 3));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let text = format!(
+            "---\ntitle: Notes {i}\ndate: 2024-03-{:02}\nexternal_url: https://example.org/{i}\n---\n",
+            1 + i % 28
+        );
+        std::fs::write(path, text).expect("write");
+    }
+    backdate(&f.dir);
+    f.list(&[]);
+    let lazy = "posts only gone through";
+    let (want, stats) = raw_list(&f, &["-q", "notes"]);
+    assert!(stats.contains(lazy), "{stats}");
+    assert_eq!(want.lines().count(), 1100);
+    // The first block's light part starts after the magic: its first
+    // entry's path.
+    let cache = f.cache_files().pop().expect("a cache");
+    let mut bytes = std::fs::read(&cache).expect("read");
+    bytes[8 + 6] ^= 0x01;
+    std::fs::write(&cache, &bytes).expect("write");
+    let (out, stats) = raw_list(&f, &["-q", "notes"]);
+    assert!(!stats.contains(lazy), "{stats}");
+    assert_eq!(out, want);
+    let (again, stats) = raw_list(&f, &["-q", "notes"]);
+    assert!(stats.contains(lazy), "written again: {stats}");
+    assert_eq!(again, want);
+}

@@ -235,10 +235,14 @@ fn answer_lazily(
     // The printed posts not made whole yet: a row needs only their title,
     // source and link, read where their entries lie, and their section
     // (found as they are printed).
-    feed.stats.rows = places
+    let rows: Vec<u32> = places
         .iter()
-        .filter(|&&at| feed.posts.get(at).and_then(|p| p.entry).is_some_and(|id| !lazy.is_made(id)))
-        .count();
+        .filter_map(|&at| feed.posts.get(at).and_then(|p| p.entry).filter(|&id| !lazy.is_made(id)))
+        .collect();
+    if !lazy.holds(rows.iter().copied()) {
+        return None;
+    }
+    feed.stats.rows = rows.len();
     feed.stats.made = Some(made);
     for p in &query.problems {
         eprintln!("linkfeed: warning: query: {p}");

@@ -397,6 +397,27 @@ impl Lazy {
         Ok(count)
     }
 
+    /// Whether the light parts that hold `entries` are as written (their
+    /// CRCs, checked on every core, each block once): before anything is
+    /// printed from them, so a damaged part leaves the query to the usual
+    /// load (which rebuilds the cache) instead of failing half-way.
+    pub fn holds(&self, entries: impl Iterator<Item = u32>) -> bool {
+        use rayon::prelude::*;
+        let mut wanted = vec![false; self.blocks.len()];
+        for id in entries {
+            match self.reader.locate(id).and_then(|(b, _)| wanted.get_mut(b)) {
+                Some(w) => *w = true,
+                None => return false,
+            }
+        }
+        (0..self.blocks.len()).into_par_iter().filter(|&b| wanted[b]).all(|b| {
+            self.blocks
+                .get(b)
+                .and_then(Option::as_ref)
+                .is_some_and(|(_, _, holds)| *holds.get_or_init(|| self.reader.light_holds(&self.map, b)))
+        })
+    }
+
     /// What a row of `list` shows of entry `id` ([`crate::post::Row`]),
     /// read where it lies in the mapped cache; `None` for a file that did
     /// not parse.
