@@ -323,7 +323,7 @@ fn file_time(path: &Path) -> Option<i64> {
 /// A warning for each post whose link an earlier post of its group has too
 /// (compared by [`hugo::link_key`]), naming that post: each pair once. The
 /// reader folds them into one row.
-fn duplicate_urls(posts: &[Post], groups: &[Vec<usize>]) -> Vec<Problem> {
+pub(super) fn duplicate_urls(posts: &[Post], groups: &[Vec<usize>]) -> Vec<Problem> {
     let mut out = Vec::new();
     for group in groups {
         let Some((&first, rest)) = group.split_first() else { continue };

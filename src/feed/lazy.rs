@@ -304,8 +304,10 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         problems.extend(warnings.into_iter().map(|w| Problem { path: post.path.clone(), ..w }));
         *slot = post;
     }
-    problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    // The posts that share a link: warned of as assembling warns of them.
     let groups = cache::Arranged::groups_among(arranged.groups, posts.len());
+    problems.extend(super::assemble::duplicate_urls(&posts, &groups));
+    problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     let generation = lazy.reader.generation();
     let feed = Feed {
         root: dir.to_path_buf(),
