@@ -129,6 +129,22 @@ impl Block {
     fn end(&self) -> Option<u64> {
         self.offset.checked_add(self.len())
     }
+
+    /// Where its check part starts in the file (after its light and text
+    /// parts).
+    fn check_at(&self) -> Option<u64> {
+        self.offset.checked_add(self.light as u64 + self.text as u64)
+    }
+
+    /// Its check part's records, `part` being that part as read: its CRC
+    /// checked, the records into `out` (emptied first).
+    fn checks_in<'m>(&self, part: &'m [u8], out: &mut Vec<Check<'m>>) -> Result<(), String> {
+        if crc32fast::hash(part) != self.check_crc {
+            return Err("damaged (a block's checksum)".into());
+        }
+        out.clear();
+        decode_checks(part, self.count as usize, out)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -494,29 +510,21 @@ impl Reader {
     /// (emptied first).
     pub fn checks_mapped<'m>(&self, map: &'m [u8], i: usize, out: &mut Vec<Check<'m>>) -> Result<(), String> {
         let b = *self.footer.blocks.get(i).ok_or("no such block")?;
-        let start = usize::try_from(b.offset).map_err(|_| "damaged (the footer)")?;
-        let start = start + b.light as usize + b.text as usize;
+        let start = b.check_at().and_then(|at| usize::try_from(at).ok()).ok_or("damaged (the footer)")?;
         let part = map.get(start..start + b.check as usize).ok_or("truncated")?;
-        if crc32fast::hash(part) != b.check_crc {
-            return Err("damaged (a block's checksum)".into());
-        }
-        out.clear();
-        decode_checks(part, b.count as usize, out)
+        b.checks_in(part, out)
     }
 
     /// Block `i`'s check part read into `buf` (its CRC checked): each
     /// entry's [`Check`], in order (a reader that does not map the file).
     pub fn checks<'b>(&self, i: usize, buf: &'b mut Vec<u8>) -> Result<Vec<Check<'b>>, String> {
         let b = *self.footer.blocks.get(i).ok_or("no such block")?;
-        let at = b.offset.checked_add(b.light as u64 + b.text as u64).ok_or("damaged (the footer)")?;
+        let at = b.check_at().ok_or("damaged (the footer)")?;
         buf.clear();
         buf.resize(b.check as usize, 0);
         read_at(&self.file, buf, at).map_err(|e| format!("unreadable ({e})"))?;
-        if crc32fast::hash(buf) != b.check_crc {
-            return Err("damaged (a block's checksum)".into());
-        }
-        let mut out = Vec::with_capacity(b.count as usize);
-        decode_checks(buf, b.count as usize, &mut out)?;
+        let mut out = Vec::new();
+        b.checks_in(buf, &mut out)?;
         Ok(out)
     }
 
@@ -553,7 +561,7 @@ impl Reader {
     fn read_all(&self, i: usize, buf: &mut Vec<u8>) -> Result<(), String> {
         let b = *self.footer.blocks.get(i).ok_or("no such block")?;
         self.read_block(i, buf, true)?;
-        let at = b.offset.checked_add(b.light as u64 + b.text as u64).ok_or("damaged (the footer)")?;
+        let at = b.check_at().ok_or("damaged (the footer)")?;
         let text_end = buf.len();
         buf.resize(text_end + b.check as usize, 0);
         read_at(&self.file, &mut buf[text_end..], at).map_err(|e| format!("unreadable ({e})"))?;

@@ -29,12 +29,12 @@ use crate::post::Post;
 use crate::problem::Problem;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
-/// What making the stand-ins whole needs: each block's light part as the
-/// first pass read it, with where each entry starts in it (so an entry is
-/// decoded whole without reading or going through its block again), and
-/// the section pages' titles.
+/// What making the stand-ins whole needs: the mapped cache, where each
+/// entry starts in its block's light part (so an entry is decoded whole
+/// without going through its block again), and the section pages' titles.
 pub struct Lazy {
     dir: PathBuf,
     map: memmap2::Mmap,
@@ -48,36 +48,23 @@ pub struct Lazy {
     pub checked: Option<Checked>,
 }
 
-/// Where a block's light part is in the mapped cache, where each of its
-/// entries starts in it, and whether its CRC holds (checked once, when an
-/// entry is first read from it).
-type Skimmed = (std::ops::Range<usize>, Vec<u32>, std::sync::OnceLock<bool>);
+/// Where each of a block's entries starts in its light part, and whether
+/// that part's CRC holds (checked once, when an entry is first read from
+/// it: [`light_part`]).
+type Skimmed = (Vec<u32>, OnceLock<bool>);
 
-/// A block's light part as the first pass reads it: only for the entries
-/// whose check record does not say all; `checked` once its CRC held.
-#[derive(Default)]
-struct Light {
-    checked: bool,
-}
-
-impl Light {
-    /// The entry starting at `at` of block `b`'s light part, gone through.
-    fn skim(
-        &mut self,
-        reader: &cache::Reader,
-        map: &[u8],
-        b: usize,
-        at: u32,
-    ) -> Result<cache::Skimmed, String> {
-        if !self.checked {
-            if !reader.light_holds(map, b) {
-                return Err("damaged (a block's checksum)".into());
-            }
-            self.checked = true;
-        }
-        let light = reader.light_range(b).and_then(|r| map.get(r)).ok_or("no such block")?;
-        Ok(cache::skim_at(light, at)?.1)
+/// Block `b`'s light part in the mapped cache, once its CRC holds (checked
+/// the first time, the answer kept in `holds`).
+fn light_part<'m>(
+    reader: &cache::Reader,
+    map: &'m [u8],
+    b: usize,
+    holds: &OnceLock<bool>,
+) -> Result<&'m [u8], String> {
+    if !*holds.get_or_init(|| reader.light_holds(map, b)) {
+        return Err("damaged (a block's checksum)".into());
     }
+    reader.light_range(b).and_then(|r| map.get(r)).ok_or_else(|| "no such block".into())
 }
 
 /// What a lazy load that found files changed learned: which of the
@@ -156,8 +143,12 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
             changed.store(true, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }
-        // The light part, its CRC checked once an entry is read from it.
-        let mut light = Light::default();
+        // The light part, its CRC checked once an entry is read from it:
+        // only for the entries whose check record does not say all.
+        let holds = OnceLock::new();
+        let skim = |at: u32| -> Result<cache::Skimmed, String> {
+            Ok(cache::skim_at(light_part(&reader, bytes, b, &holds)?, at)?.1)
+        };
         // The block's files stat'ed in one run, then its entries gone
         // through: each loop stays in its own code.
         let stats: Vec<_> = checks.iter().map(|c| stater.stat(c.rel)).collect();
@@ -176,7 +167,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 let takes = few
                     && place != u32::MAX
                     && !hugo::is_section_page(&file)
-                    && (c.stand_in.is_some() || light.skim(&reader, bytes, b, c.at)?.is_ok());
+                    && (c.stand_in.is_some() || skim(c.at)?.is_ok());
                 let parsed = takes
                     .then(|| {
                         read_file(&file, &mut buf).and_then(|()| parse_bytes_with(&file, &buf, false)).ok()
@@ -204,7 +195,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
             // are gone through in the light part.
             let skimmed = match c.stand_in {
                 Some(_) => None,
-                None => Some(light.skim(&reader, bytes, b, c.at)?),
+                None => Some(skim(c.at)?),
             };
             match skimmed {
                 Some(Err(p)) => pass.problems.push(Problem { path: file, ..p }),
@@ -230,9 +221,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
                 }
             }
         }
-        let range = reader.light_range(b).ok_or("no such block")?;
-        let holds = if light.checked { std::sync::OnceLock::from(true) } else { std::sync::OnceLock::new() };
-        pass.blocks.push((b, (range, starts, holds)));
+        pass.blocks.push((b, (starts, holds)));
         Ok(())
     })
     .ok()?;
@@ -416,7 +405,7 @@ impl Lazy {
             self.blocks
                 .get(b)
                 .and_then(Option::as_ref)
-                .is_some_and(|(_, _, holds)| *holds.get_or_init(|| self.reader.light_holds(&self.map, b)))
+                .is_some_and(|(_, holds)| light_part(&self.reader, &self.map, b, holds).is_ok())
         })
     }
 
@@ -442,11 +431,8 @@ impl Lazy {
     /// The light part holding entry `id` and where the entry starts in it.
     fn entry_at(&self, id: u32) -> Result<(&[u8], u32), String> {
         let (b, k) = self.reader.locate(id).ok_or("no such entry")?;
-        let (range, starts, holds) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
-        if !*holds.get_or_init(|| self.reader.light_holds(&self.map, b)) {
-            return Err("damaged (a block's checksum)".into());
-        }
-        let light = self.map.get(range.clone()).ok_or("no such block")?;
+        let (starts, holds) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
+        let light = light_part(&self.reader, &self.map, b, holds)?;
         Ok((light, *starts.get(k).ok_or("no such entry")?))
     }
 
