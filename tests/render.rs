@@ -303,27 +303,43 @@ fn a_long_status_message_is_cut_with_an_ellipsis() {
 }
 
 /// Issue 22: a row whose title is cut before the word the query matched
-/// shows the part of the title around it, between ellipses.
+/// shows the match; issue 42: when the match lies near the title's end, the
+/// row keeps the title's start before it (the row is recognised, and no
+/// column is left blank).
 #[test]
 fn a_cut_title_shows_the_match() {
     let mut feed = sample_feed();
     feed.posts[0].title =
         "A very long headline about many things in the cloud native world and finally Karpenter consolidation"
             .to_string();
-    let mut app = app_with(feed, 80, 24);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = app_with(feed.clone(), w, h);
+        let o = FakeHost::default();
+        press(&mut app, &o, "/karpenter<Enter>");
+        let s = screen(&app);
+        let line = s.lines().find(|l| l.contains('▶')).unwrap_or_default().to_string();
+        // The list pane's row: from the selection marker to its border.
+        let row: String = line.chars().skip_while(|c| *c != '▶').take_while(|c| *c != '│').collect();
+        assert!(row.contains("Karpenter consolidation"), "{w}x{h}: {row}");
+        assert!(row.contains("A very long headline") && row.contains('…'), "{w}x{h}: {row}");
+        let blank = row.chars().rev().take_while(|c| *c == ' ').count();
+        assert!(blank <= 1, "{w}x{h}: {blank} blank columns at the end of {row:?}");
+    }
+    // A match in the middle of a title too long for the row: between ellipses.
     let o = FakeHost::default();
+    let mut app = {
+        let mut f = feed;
+        f.posts[0].title = format!("{} Karpenter {}", "word ".repeat(12), "more ".repeat(6));
+        app_with(f, 80, 24)
+    };
     press(&mut app, &o, "/karpenter<Enter>");
     let s = screen(&app);
-    let row = s
-        .lines()
-        .find(|l| l.contains('▶'))
-        .and_then(|l| l.split("││").next())
-        .unwrap_or_default()
-        .to_string();
-    assert!(row.contains("…") && row.contains("Karpenter"), "{row}");
-    assert!(!row.contains("A very long headline"), "{row}");
+    let line = s.lines().find(|l| l.contains('▶')).unwrap_or_default().to_string();
+    let row: String = line.chars().skip_while(|c| *c != '▶').take_while(|c| *c != '│').collect();
+    assert!(row.contains("Karpenter more") && row.contains('…'), "{row}");
     // Without a query the row starts at the title's start, as ever.
     press(&mut app, &o, "<Esc>");
     let s = screen(&app);
-    assert!(s.contains("A very long headline"), "{s}");
+    let line = s.lines().find(|l| l.contains('▶')).unwrap_or_default().to_string();
+    assert!(line.contains("▶●     1w word word word"), "{s}");
 }

@@ -317,7 +317,12 @@ impl App {
 
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        // A reader who moves on has chosen: a restored selection waits no more.
+        if matches!(action, Action::Key(_) | Action::Type(_) | Action::Click(..) | Action::Wheel { .. }) {
+            self.feed.restore_selection = None;
+        }
         let effect = self.apply(action);
+        self.settle_restored_selection();
         self.article_follows_selection();
         self.refresh_detail();
         self.count_views();
@@ -432,7 +437,7 @@ impl App {
         }
         // A post a restored view had selected that the newest posts alone
         // did not hold is selected once the whole feed is in.
-        let restore = if feed.partial.is_none() { self.feed.restore_selection.take() } else { None };
+        let restore = if feed.partial.is_none() { self.feed.restore_selection.clone() } else { None };
         let keep = restore.or_else(|| self.current().map(|p| p.path.clone()));
         self.feed.skipped = feed.skipped();
         let mut problems = feed.problems;
@@ -493,9 +498,19 @@ impl App {
         self.forget_query();
         self.marks_changed();
         self.refilter();
-        match keep.and_then(|k| self.view.matches.iter().position(|m| self.feed.posts[m.idx].path == k)) {
+        let at = keep
+            .as_ref()
+            .and_then(|k| self.view.matches.iter().position(|m| self.feed.posts[m.idx].path == *k));
+        match at {
             Some(i) => self.select(i),
-            None => self.select(row),
+            None => {
+                // Perhaps out of view only until the view is whole (the
+                // posts' text is still to come): selected again then.
+                if !self.view_is_settled() {
+                    self.feed.restore_selection = keep;
+                }
+                self.select(row)
+            }
         }
         self.refresh_detail();
     }

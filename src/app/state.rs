@@ -60,8 +60,9 @@ pub(super) struct FeedView {
     pub(super) texts_unreadable: bool,
     /// Every post's text was asked for (a query that reads it).
     pub(super) long_text_asked: bool,
-    /// The post a restored view selected, not among the newest posts of a
-    /// first screen: selected when the whole feed comes.
+    /// The post a restored view selected, not in view yet (the newest posts
+    /// of a first screen alone, or posts without their text): selected
+    /// once the view holds it (`App::settle_restored_selection`).
     pub(super) restore_selection: Option<std::path::PathBuf>,
     /// Every section: folder name, title, posts.
     pub(super) sections: Vec<(String, String, usize)>,

@@ -24,6 +24,12 @@ impl App {
                         Some(saved) if saved.len() == self.feed.posts.len() && saved.has_text() => {
                             self.filter.index = Some(*saved);
                             self.filter.text_words = WordIndex::Waiting;
+                            // The words of the text were not at hand for the
+                            // query in view (posts that came without their
+                            // text): it is matched again with them.
+                            if !self.filter.query.is_empty() {
+                                self.refilter_keeping();
+                            }
                         }
                         // The posts do not hold their text: it is read from
                         // the cache, in the background (the state stays

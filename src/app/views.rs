@@ -111,9 +111,40 @@ impl App {
         let at = saved.selected.as_ref().and_then(|p| {
             self.view.matches.iter().position(|m| self.feed.posts.get(m.idx).is_some_and(|x| &x.path == p))
         });
-        if at.is_none() && self.feed.partial.is_some() {
+        // The post is not in view yet, perhaps only because the view is not
+        // whole yet: selected once it is.
+        if at.is_none() && !self.view_is_settled() {
             self.feed.restore_selection = saved.selected;
         }
         self.select(at.unwrap_or(0));
+    }
+
+    /// Whether the view holds every post its query matches: the whole feed
+    /// is in (not the newest posts alone) and a query that looks for words
+    /// in the tldr and summary has them (the posts' own, or the word index
+    /// of the text), not posts that came without them.
+    pub(super) fn view_is_settled(&self) -> bool {
+        let q = &self.filter.query;
+        let words_missing =
+            q.uses_text_words() && !self.filter.index.as_ref().is_some_and(crate::search::Index::has_text);
+        let text_missing = self.feed.text_pending && (q.reads_long_text() || words_missing);
+        self.feed.partial.is_none() && !text_missing
+    }
+
+    /// The post a restored view had selected, once the view holds it (or
+    /// never, once the view is settled without it).
+    pub(super) fn settle_restored_selection(&mut self) {
+        let Some(path) = &self.feed.restore_selection else { return };
+        let at = self
+            .view
+            .matches
+            .iter()
+            .position(|m| self.feed.posts.get(m.idx).is_some_and(|x| &x.path == path));
+        if let Some(i) = at {
+            self.feed.restore_selection = None;
+            self.select(i);
+        } else if self.view_is_settled() {
+            self.feed.restore_selection = None;
+        }
     }
 }

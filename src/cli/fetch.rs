@@ -18,20 +18,25 @@ use std::sync::{Condvar, Mutex};
 pub fn run(args: FetchArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let resolved = cx.resolve(args.dir)?;
     let query = Query::parse(args.query.as_deref().unwrap_or("is:unread"));
-    println!("{}", fetch_posts(&resolved, &query, usize::from(args.jobs), cx)?);
-    Ok(ExitCode::SUCCESS)
+    let (line, all_failed) = fetch_posts(&resolved, &query, usize::from(args.jobs), cx)?;
+    println!("{line}");
+    // Every page it tried failed: a script is told so.
+    Ok(if all_failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// Fetches the articles of the posts of `resolved` that `query` selects;
-/// the summary line.
+/// the summary line, and whether every page it tried failed.
 pub(super) fn fetch_posts(
     resolved: &crate::sources::Resolved,
     query: &Query,
     jobs: usize,
     cx: &Context,
-) -> Result<String, CliError> {
+) -> Result<(String, bool), CliError> {
     let fresh = resolved.new_posts();
-    let options = LoadOptions { use_cache: cx.use_cache, long_text: false, ..LoadOptions::default() };
+    // A word of the query is looked for in the tldr and summary too: the
+    // posts keep them (a fetch waits on the network, not on the load).
+    let long_text = !query.is_empty() && (query.uses_text_words() || query.reads_long_text());
+    let options = LoadOptions { use_cache: cx.use_cache, long_text, ..LoadOptions::default() };
     let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(false));
     // A load that wrote the parse cache writes the search index too.
     if let (feed::Source::Dir(dir), true) = (&resolved.source, cx.use_cache) {
@@ -45,7 +50,8 @@ pub(super) fn fetch_posts(
         posts.iter().filter_map(|p| article::link(&p.url)).filter(|u| seen.insert(u.clone())).collect();
     let (kept, todo): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| article::cache::has(u));
     let outcome = fetch_all(todo, jobs, &cx.config.article_options());
-    Ok(summary(&outcome, kept.len()))
+    let all_failed = !outcome.is_empty() && outcome.iter().all(|(_, r)| r.is_err());
+    Ok((summary(&outcome, kept.len()), all_failed))
 }
 
 /// What became of each page: its URL and the article's words, or why not.

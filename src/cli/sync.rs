@@ -80,7 +80,7 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
                             super::fetch::fetch_posts(&r, &crate::search::Query::parse("is:unread"), 4, cx)
                         });
                     match fetched {
-                        Ok(summary) => println!("{}: articles: {summary}", g.name),
+                        Ok((summary, _)) => println!("{}: articles: {summary}", g.name),
                         Err(e) => eprintln!("{}: articles not fetched: {e}", g.name),
                     }
                 }

@@ -11,7 +11,7 @@ pub mod host;
 pub mod inbox;
 mod start;
 
-pub use start::{StartError, StartOptions, start};
+pub use start::{StartError, StartOptions, first_screen, reload, start};
 
 use crate::app::keys::{Input, Mode};
 use crate::app::{Action, App, Effect};

@@ -73,19 +73,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     // after, in the background: the feed is updated in place if it differs.
     let loader = {
         let (source, progress) = (source.clone(), Arc::clone(&progress));
-        std::thread::spawn(move || {
-            // The first screen needs no tldr or summary: they come after,
-            // with the check.
-            let options = LoadOptions {
-                use_cache,
-                unchecked: true,
-                unchecked_light: true,
-                newest: Some(feed::NEWEST),
-                progress: Some(&progress),
-                ..Default::default()
-            };
-            feed::load(&source, &options)
-        })
+        std::thread::spawn(move || first_screen(&source, use_cache, &progress))
     };
     // The first load after a first screen drawn from the cache is its check:
     // when every file is as cached, nothing is loaded again.
@@ -110,30 +98,9 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             })
         };
         let load = move || {
-            if check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
-                && !first_partial.swap(false, std::sync::atomic::Ordering::SeqCst)
-                && let (Source::Dir(dir), true) = (&source, use_cache)
-                && let Some(path) = feed::cache::path_for(dir)
-                && feed::cache_holds(dir, &path)
-            {
-                // The posts in hand stand; they lack their long text, which
-                // is read from the cache when a post is shown (or a query
-                // reads it), so it is never all in memory for nothing.
-                let mut unchanged = Feed::default();
-                unchanged.stats.checked_unchanged = true;
-                return Ok(unchanged);
-            }
-            // From the cache, the posts come without their tldr and summary
-            // (read back by entry when wanted); unless they are not exactly
-            // one writing's (a file that could not be cached): then with them.
-            let light = use_cache && matches!(source, Source::Dir(_));
-            let options = LoadOptions { use_cache, long_text: !light, ..Default::default() };
-            let mut f = feed::load(&source, &options).map_err(|e| e.to_string())?;
-            if light && f.cache_generation.is_none() {
-                f = feed::load(&source, &LoadOptions { use_cache, ..Default::default() })
-                    .map_err(|e| e.to_string())?;
-            }
-            let mut f = f.visible(drafts);
+            let check = check_first.swap(false, std::sync::atomic::Ordering::SeqCst)
+                && !first_partial.swap(false, std::sync::atomic::Ordering::SeqCst);
+            let mut f = reload(&source, use_cache, drafts, check)?;
             // A synced feed's newness is read again with it: a sync done
             // elsewhere (or `r` after one) shows its `+` marks.
             if let Some((g, dir)) = &git {
@@ -254,6 +221,52 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     });
     super::restore();
     result.map(|_| ()).map_err(StartError::Io)
+}
+
+/// The reader's first screen: from the parse cache unchecked when it can
+/// (the newest posts alone, when its saved order holds), without the tldr
+/// and summary (they come after, with the check); else the usual load.
+pub fn first_screen(source: &Source, use_cache: bool, progress: &Progress) -> Result<Feed, feed::LoadError> {
+    let options = LoadOptions {
+        use_cache,
+        unchecked: true,
+        unchecked_light: true,
+        newest: Some(feed::NEWEST),
+        progress: Some(progress),
+        ..Default::default()
+    };
+    feed::load(source, &options)
+}
+
+/// The reader's every load after its first screen (`r`, a change in the
+/// folder, a sync), the posts as the reader shows them (`visible`). With
+/// `check`, it is the check of a whole first screen drawn from the cache:
+/// when every file is as cached, nothing is loaded
+/// (`stats.checked_unchanged`) and the posts in hand stand.
+pub fn reload(source: &Source, use_cache: bool, drafts: bool, check: bool) -> Result<Feed, String> {
+    if check
+        && let (Source::Dir(dir), true) = (source, use_cache)
+        && let Some(path) = feed::cache::path_for(dir)
+        && feed::cache_holds(dir, &path)
+    {
+        // The posts in hand stand; they lack their long text, which
+        // is read from the cache when a post is shown (or a query
+        // reads it), so it is never all in memory for nothing.
+        let mut unchanged = Feed::default();
+        unchanged.stats.checked_unchanged = true;
+        return Ok(unchanged);
+    }
+    // From the cache, the posts come without their tldr and summary
+    // (read back by entry when wanted); unless they are not exactly
+    // one writing's (a file that could not be cached): then with them.
+    let light = use_cache && matches!(source, Source::Dir(_));
+    let options = LoadOptions { use_cache, long_text: !light, ..Default::default() };
+    let mut f = feed::load(source, &options).map_err(|e| e.to_string())?;
+    if light && f.cache_generation.is_none() {
+        f = feed::load(source, &LoadOptions { use_cache, ..Default::default() })
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(f.visible(drafts))
 }
 
 /// The view `remember_view` saved for this feed, if it can be read.

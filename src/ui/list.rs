@@ -121,13 +121,28 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
             app.matcher().highlights(app.query(), Scope::Any, title)
         };
         let shown_chars = shown.chars().count();
-        // The match lies beyond the cut: the part of the title around it.
-        if let Some(&first) = hits.iter().find(|&&h| h >= shown_chars)
-            && !hits.iter().any(|&h| h < shown_chars)
+        // The first match (its run of letters) is not wholly before the
+        // cut: the part of the title around it.
+        let first_run_end = hits.first().map(|&f| {
+            let run = hits.iter().zip(f..).take_while(|(h, want)| **h == *want).count();
+            f + run
+        });
+        if let (Some(&first), Some(end)) = (hits.first(), first_run_end)
+            && end > shown_chars
         {
             let start = first.saturating_sub(8);
             let from = title.char_indices().nth(start).map_or(title.len(), |(i, _)| i);
             let rest = &title[from..];
+            // The match near the end: the title's start, then its end, so
+            // the row is still recognised and no column is left blank.
+            if rest.width() < room.saturating_sub(1) {
+                let head = cut_to_width(&title[..from], room - rest.width() - 1);
+                let moved: Vec<usize> = hits.iter().filter_map(|h| h.checked_sub(start)).collect();
+                spans.extend(highlighted(head, &[], base, t.highlight));
+                spans.push(Span::styled("…", base));
+                spans.extend(highlighted(rest, &moved, base, t.highlight));
+                return Line::from(spans);
+            }
             let tail = cut_to_width(rest, room.saturating_sub(2));
             let more = tail.len() < rest.len();
             let moved: Vec<usize> = hits.iter().filter_map(|h| h.checked_sub(start)).collect();
