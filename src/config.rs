@@ -43,6 +43,23 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use toml::Spanned;
 
+/// The settings written at the top of the file (before any `[table]`), as
+/// `Raw` names them: one written below `[keys]` is told where it belongs.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "dir",
+    "browser",
+    "show_drafts",
+    "sort",
+    "open_advances",
+    "browser_in_terminal",
+    "default_feed",
+    "default_view",
+    "remember_view",
+    "fetch_private_addresses",
+    "article_cache_mb",
+    "prefetch",
+];
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -53,7 +70,7 @@ struct Raw {
     open_advances: Option<Spanned<bool>>,
     browser_in_terminal: Option<Spanned<bool>>,
     theme: Option<RawTheme>,
-    keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany>>>,
+    keys: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
     default_feed: Option<Spanned<String>>,
     feeds: Option<BTreeMap<Spanned<String>, Spanned<RawFeed>>>,
     /// In the file's order (toml's `preserve_order`).
@@ -102,13 +119,6 @@ struct RawTheme {
     error: Option<Spanned<String>>,
     selected_fg: Option<Spanned<String>>,
     selected_bg: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
 }
 
 /// Where a setting's value came from, for `linkfeed config`.
@@ -345,14 +355,34 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for (name, keys) in raw.keys.unwrap_or_default() {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
+            // A setting written below `[keys]` is read as one of its entries.
+            let hint = if TOP_LEVEL_KEYS.contains(&name.get_ref().as_str()) {
+                format!(
+                    "`{}` is a setting, not a command: move it above the first [table] of the file; ",
+                    name.get_ref()
+                )
+            } else {
+                String::new()
+            };
             return Err(err(
                 Some(name.span().start),
-                format!("unknown key `keys.{}`: the commands are {}", name.get_ref(), known.join(", ")),
+                format!("unknown key `keys.{}`: {hint}the commands are {}", name.get_ref(), known.join(", ")),
             ));
         }
         let list = match keys.get_ref() {
-            OneOrMany::One(k) => vec![k.clone()],
-            OneOrMany::Many(ks) => ks.clone(),
+            toml::Value::String(k) => vec![k.clone()],
+            toml::Value::Array(ks) if ks.iter().all(toml::Value::is_str) => {
+                ks.iter().filter_map(|k| k.as_str().map(str::to_string)).collect()
+            }
+            _ => {
+                return Err(err(
+                    Some(keys.span().start),
+                    format!(
+                        "keys.{} must be a key in quotes or a list of them, like \"q\" or [\"q\", \"Ctrl-c\"]",
+                        name.get_ref()
+                    ),
+                ));
+            }
         };
         let mut parsed = Vec::new();
         for k in &list {
@@ -420,6 +450,37 @@ mod tests {
 
     fn p(text: &str) -> Result<Config, ConfigError> {
         parse(Path::new("/c/config.toml"), text)
+    }
+
+    /// Every config example of the README, copied as written, loads; its
+    /// list of `[keys]` commands names every command.
+    #[test]
+    fn the_readme_examples_load_as_written() {
+        let readme = include_str!("../README.md");
+        let mut blocks = 0;
+        for block in readme.split("```toml\n").skip(1) {
+            let text = block.split("```").next().unwrap_or_default();
+            if let Err(e) = p(text) {
+                panic!("README's example does not load: {e}\n{text}");
+            }
+            blocks += 1;
+        }
+        assert!(blocks >= 2, "the README's config examples were found");
+        let list = readme.split("Commands for `[keys]`:").nth(1).and_then(|s| s.split("Keys are").next());
+        let list = list.unwrap_or_default().replace('\n', " ");
+        for (name, _) in COMMAND_NAMES {
+            assert!(list.split([',', ' ', '.']).any(|w| w == *name), "README's [keys] list lacks {name}");
+        }
+    }
+
+    #[test]
+    fn a_setting_below_keys_is_told_where_it_belongs() {
+        let e = p("[keys]\nquit = \"q\"\ndefault_view = \"news\"\n").unwrap_err().to_string();
+        assert!(e.contains("config.toml:3") && e.contains("keys.default_view"), "{e}");
+        assert!(e.contains("is a setting, not a command"), "{e}");
+        let e = p("[keys]\nquit = true\n").unwrap_err().to_string();
+        assert!(e.contains("keys.quit must be a key in quotes"), "{e}");
+        assert!(!e.contains("untagged"), "{e}");
     }
 
     #[test]

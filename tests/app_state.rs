@@ -649,6 +649,46 @@ fn views_are_tabs_with_unread_counts_and_open_at_their_top() {
     assert!(!common::open_named(&mut app, "nothing"));
 }
 
+/// Issue 42: the section picker lists the views after the sections; a
+/// digit (a section, or 0 for all) from a view leaves the view and its
+/// query; `/` in a view types a new word after its query.
+#[test]
+fn views_in_the_picker_and_digits_leave_a_view() {
+    let mut app = app_with(facet_feed(), 120, 30);
+    common::configure(&mut app, |s| {
+        s.views = vec![("eks".into(), "#eks".into()), ("news".into(), "-in:events".into())]
+    });
+    let o = FakeHost::default();
+    press(&mut app, &o, "4");
+    assert_eq!(app.active_view(), Some(1));
+    press(&mut app, &o, "<Tab>");
+    let s = screen(&app);
+    assert!(s.contains("eks (view)") && s.contains("news (view)"), "{s}");
+    // j reaches the view rows, marked; Enter opens the one marked.
+    press(&mut app, &o, "gkkkkkkkjjj");
+    let s = screen(&app);
+    let marked = s.lines().find(|l| l.contains("▶ ") && l.contains("(view)"));
+    assert!(marked.is_some_and(|l| l.contains("eks (view)")), "{s}");
+    press(&mut app, &o, "<Enter>");
+    assert_eq!(app.active_view(), Some(0));
+    // 0 from a view: every post, no query.
+    press(&mut app, &o, "0");
+    assert_eq!((app.query_text(), app.active_view(), app.matches().len()), ("", None, 6));
+    // A section digit from a view: that section's posts, no query.
+    press(&mut app, &o, "4");
+    press(&mut app, &o, "2");
+    assert_eq!(app.query_text(), "");
+    assert!(app.section().is_some() && !app.matches().is_empty(), "{}", screen(&app));
+    // A query of one's own stays when a section is picked.
+    press(&mut app, &o, "0/eks<Enter>1");
+    assert_eq!(app.query_text(), "eks");
+    // `/` in a view: a new word, not letters glued to its last term.
+    press(&mut app, &o, "0");
+    press(&mut app, &o, "4");
+    press(&mut app, &o, "/karp<Enter>");
+    assert_eq!(app.query_text(), "-in:events karp");
+}
+
 /// Reader mode as a state machine: `v` asks the host for the selected
 /// post's article and shows a spinner; the article replaces the post's text;
 /// an answer for a post no longer waiting is dropped; `Esc` (or `v`) goes

@@ -481,3 +481,30 @@ fn views_are_configured_and_printed() {
     assert_eq!(code, 2);
     assert!(err.contains("config.toml:2: views.news must be a query in quotes"), "{err}");
 }
+
+/// Issue 42: options the top level and every subcommand take may come
+/// before the subcommand; a mistyped command is named, not read as a folder.
+#[test]
+fn options_before_a_subcommand_and_a_mistyped_command() {
+    let s = common::Sandbox::new();
+    let dir = s.root.join("notes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.md"),
+        "---\ntitle: A note\ndate: 2026-01-02\nexternal_url: https://example.org/a\n---\n",
+    )
+    .unwrap();
+    s.write_config(&format!("[feeds.k]\ndir = {:?}\n", dir.to_string_lossy()));
+    for args in [&["-f", "k", "list"][..], &["--feed", "k", "--no-cache", "list"], &["list", "-f", "k"]] {
+        let out = s.linkfeed().args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("A note"), "{args:?}: {stdout}");
+    }
+    let out = s.linkfeed().args(["--no-cache", "list"]).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = s.linkfeed().arg("lsit").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("did you mean `linkfeed list`"), "{err}");
+}

@@ -184,6 +184,11 @@ impl App {
         }
         let section =
             n.checked_sub(1).and_then(|i| self.feed.sections.get(i)).map(|(name, _, _)| name.clone());
+        // A view is a query over every section: a section (or all of them)
+        // leaves it, its query with it. A query of the reader's own stays.
+        if self.active_view().is_some() {
+            self.filter.query_text.clear();
+        }
         self.set_section(section);
     }
 

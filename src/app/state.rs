@@ -170,7 +170,7 @@ pub(super) struct Pickers {
     pub(super) facets_whole: bool,
     /// Each view's (posts, unread), as last counted.
     pub(super) view_counts: Vec<(usize, usize)>,
-    pub(super) view_counts_key: Option<(usize, usize, i64)>,
+    pub(super) view_counts_key: Option<(usize, usize, i64, (bool, bool))>,
     /// The section picker's counts within the view (by `sections`' order,
     /// then all sections), when a query narrows it.
     pub(super) section_counts: Option<(Vec<usize>, usize)>,

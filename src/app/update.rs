@@ -373,6 +373,11 @@ impl App {
                 // A new filter starts a new errand: the last message has had its say.
                 self.view.message = None;
                 self.view.mode = Mode::Filter;
+                // Typing in a view narrows it: a word after its query, not
+                // letters glued to its last term.
+                if self.active_view().is_some() && !self.filter.query_text.ends_with(char::is_whitespace) {
+                    self.filter.query_text.push(' ');
+                }
             }
             (Mode::List, Cmd::Help) => {
                 self.view.help_scroll = 0;

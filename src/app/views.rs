@@ -55,7 +55,11 @@ impl App {
         if self.settings.views.is_empty() {
             return;
         }
-        let key = (self.feed.posts.len(), self.marks.unread, self.feed.clock / 60);
+        // Counted again when the words of the posts' text come (the posts
+        // came without it, or the index of its words came later).
+        let text =
+            (self.feed.text_pending, self.filter.index.as_ref().is_some_and(crate::search::Index::has_text));
+        let key = (self.feed.posts.len(), self.marks.unread, self.feed.clock / 60, text);
         if self.pickers.view_counts_key == Some(key) {
             return;
         }

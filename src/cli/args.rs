@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// (`linkfeed config` shows it), else the sample feed built into the binary.
 /// In the reader, ? lists the keys.
 #[derive(Parser)]
-#[command(name = "linkfeed", version, args_conflicts_with_subcommands = true)]
+#[command(name = "linkfeed", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Cmd>,
@@ -37,7 +37,7 @@ pub enum ListSort {
 
 #[derive(Subcommand)]
 pub enum Cmd {
-    /// Print one line per post, newest first: date, title, source, URL (tab-separated).
+    /// Print one line per post, newest first: date, title, source, URL, section (tab-separated).
     List(ListArgs),
     /// Print the article a post links to, as Markdown: from the cache when
     /// kept, else fetched (reader mode).
@@ -56,7 +56,7 @@ pub enum Cmd {
         /// The feed folder (default: as for the reader).
         dir: Option<PathBuf>,
     },
-    /// Print shell completions: `linkfeed completions bash > /etc/bash_completion.d/linkfeed`.
+    /// Print shell completions: `linkfeed completions bash > ~/.local/share/bash-completion/completions/linkfeed`.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,

@@ -133,17 +133,35 @@ pub fn sections(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let count =
         |i: usize, c: usize| app.section_counts().as_ref().and_then(|(v, _)| v.get(i).copied()).unwrap_or(c);
-    let rows = std::iter::once((None, "all sections".to_string(), total)).chain(
-        app.sections().iter().enumerate().map(|(i, (n, title, c))| {
-            (Some(n.as_str()), if title.is_empty() { n.clone() } else { title.clone() }, count(i, *c))
-        }),
-    );
+    // Each row: what it shows (a section by name, a view by number), its
+    // title, its count.
+    enum Shows<'a> {
+        Section(Option<&'a str>),
+        View(usize),
+    }
+    let rows = std::iter::once((Shows::Section(None), "all sections".to_string(), total))
+        .chain(app.sections().iter().enumerate().map(|(i, (n, title, c))| {
+            (
+                Shows::Section(Some(n.as_str())),
+                if title.is_empty() { n.clone() } else { title.clone() },
+                count(i, *c),
+            )
+        }))
+        // The views after the sections, as the tabs number them.
+        .chain(app.views().iter().enumerate().map(|(i, (name, _))| {
+            let posts = app.view_counts().get(i).map_or(0, |c| c.0);
+            (Shows::View(i), format!("{name} (view)"), posts)
+        }));
     let height = inner.height as usize;
     let start = window(app.section_selected(), height);
-    for (i, (name, title, count)) in rows.enumerate().skip(start).take(height) {
+    let active = app.active_view();
+    for (i, (shows, title, count)) in rows.enumerate().skip(start).take(height) {
         let row = i - start;
         let selected = i == app.section_selected();
-        let current = app.section() == name;
+        let current = match shows {
+            Shows::Section(name) => active.is_none() && app.section() == name,
+            Shows::View(v) => active == Some(v),
+        };
         let key = if i <= 9 { format!("{i}") } else { " ".into() };
         let line = Line::from(vec![
             Span::raw(if selected { "▶ " } else { "  " }),
