@@ -31,7 +31,8 @@ pub fn now() -> i64 {
 /// last eight weeks (`now`, `45m`, `3h`, `2d`, `5w`), the month and day
 /// within the year (`Mar 24`), the year before that (`2023`). A date in the
 /// future (an event) is the month and day (`Oct 2`), with the year when it is
-/// not this year's (`Mar'27`: the month then, the day in the detail pane).
+/// not this year's (`Mar'27`: the month then, the day in the detail pane);
+/// later today, its time (`18:00`).
 pub fn relative(ts: i64, now: i64) -> String {
     const MIN: i64 = 60;
     const HOUR: i64 = 60 * MIN;
@@ -41,7 +42,10 @@ pub fn relative(ts: i64, now: i64) -> String {
     let date = |fmt: &str| Some(local(ts, fmt));
     let far = age.abs() >= 330 * DAY;
     let same_year = local(ts, "%Y") == local(now, "%Y");
+    let same_day = local(ts, "%F") == local(now, "%F");
     match age {
+        // Later today (an event): its time.
+        a if a < -MIN && same_day => date("%H:%M").unwrap_or_default(),
         a if a < -MIN => if same_year { date("%b %-d") } else { date("%b'%y") }.unwrap_or_default(),
         _ if far => date("%Y").unwrap_or_default(),
         a if a < MIN => "now".into(),
@@ -73,6 +77,8 @@ mod tests {
             (now - 400 * 86400, "2025"),
             (now - 3 * 365 * 86400, "2023"),
             (now + 3 * 86400, "May 4"),
+            (now + 6 * 3600, "18:00"),
+            (now + 13 * 3600, "May 2"),
             (now + 400 * 86400, "Jun'27"),
             (now + 250 * 86400, "Jan'27"),
         ];

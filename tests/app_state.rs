@@ -366,7 +366,9 @@ fn a_reload_keeps_the_query_the_read_state_and_the_selected_post() {
     assert_eq!(app.matches().len(), matches);
     assert_eq!(app.posts().len(), 43);
     assert_eq!(app.unread(), 43, "the read post is the one that went away");
-    assert!(app.message().as_ref().is_some_and(|m| m.text.starts_with("reloaded")));
+    assert!(
+        app.message().as_ref().is_some_and(|m| m.text.starts_with("updated: ") && m.text.contains("of 43"))
+    );
 }
 
 #[test]
@@ -783,6 +785,27 @@ fn after_a_sync_prefetch_asks_for_the_unread_posts_articles() {
             (p, other) => panic!("prefetch {p}: {other:?}"),
         }
     }
+}
+
+/// Issue 42: the sync's report stays in the status bar when the watch of
+/// the synced feed reloads it a second time; `r` says it reloaded; a
+/// watched folder that gains a post says so.
+#[test]
+fn a_sync_report_is_not_replaced_by_the_second_reload() {
+    let mut app = sample_app(120, 30);
+    let o = FakeHost::default();
+    app.update(Action::Synced(Ok(("news: 1 new, 2 changed".into(), Vec::new()))));
+    app.update(Action::Reloaded(Ok(Box::new(sample_feed()))));
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some("news: 1 new, 2 changed"));
+    app.update(Action::Reloaded(Ok(Box::new(sample_feed()))));
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some("news: 1 new, 2 changed"));
+    press(&mut app, &o, "r");
+    app.update(Action::Reloaded(Ok(Box::new(sample_feed()))));
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some("reloaded: 44 posts, 44 unread"));
+    let mut fewer = sample_feed();
+    fewer.posts.pop();
+    app.update(Action::Reloaded(Ok(Box::new(fewer))));
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some("updated: 43 posts, 43 unread"));
 }
 
 /// Issue 25: a word of one to three letters is matched first without tier 4

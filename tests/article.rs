@@ -437,3 +437,24 @@ fn a_gzipped_page_is_read() {
     let asked = &server.requests_for("/gz")[0].headers;
     assert!(asked.get("accept-encoding").is_some_and(|e| e.contains("gzip")), "{asked:?}");
 }
+
+/// Issue 42: a PDF sent as `text/html`, and random bytes sent without a
+/// content type, are not pages: refused with what they are, nothing kept.
+#[test]
+fn binary_sent_as_a_page_is_refused() {
+    let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
+    let noise: Vec<u8> = (0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let server = Server::start(vec![
+        ("/paper", Route::html(pdf)),
+        ("/noise", Route { status: 200, body: noise, ..Route::default() }),
+    ]);
+    let s = allowed();
+    for path in ["/paper", "/noise"] {
+        let (code, out, err) = article(&s, &[&server.url(path)]);
+        assert_ne!(code, 0, "{path}: {out}");
+        assert!(err.contains("not a web page: the server sent"), "{path}: {err}");
+        assert!(!out.contains('\u{fffd}'), "{path}: {out}");
+    }
+    let (_, out, err) = article(&s, &[&server.url("/paper")]);
+    assert!(err.contains("a PDF") && out.is_empty(), "{err}");
+}

@@ -326,8 +326,8 @@ fn an_oversized_post_is_reported_by_every_run() {
         let out = f.sandbox.linkfeed().arg("check").arg(&f.dir).output().expect("runs");
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "run {run}: {text}");
-        assert!(text.contains("huge.md: error: the file is over 32 MiB"), "run {run}: {text}");
-        assert!(text.contains("binary.md: error: this is a binary file"), "run {run}: {text}");
+        assert!(text.contains("huge.md:1: error: the file is over 32 MiB"), "run {run}: {text}");
+        assert!(text.contains("binary.md:1: error: this is a binary file"), "run {run}: {text}");
         assert!(text.contains("2 errors"), "run {run}: {text}");
     }
     let (_, stats) = f.list(&[]);

@@ -83,7 +83,7 @@ fn check_the_sample_is_clean() {
     assert_eq!(
         lines,
         [
-            "links/2025/2025-10-20-ratatui-0-30.md: warning: the same link is in \
+            "links/2025/2025-10-20-ratatui-0-30.md:1: warning: the same link is in \
              releases/2025-10-21-ratatui-0-30-release.md (shown as one row)",
             "checked 62 files: 57 posts and 5 section pages loaded, 0 errors, 1 warning",
         ]

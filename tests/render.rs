@@ -343,3 +343,19 @@ fn a_cut_title_shows_the_match() {
     let line = s.lines().find(|l| l.contains('▶')).unwrap_or_default().to_string();
     assert!(line.contains("▶●     1w word word word"), "{s}");
 }
+
+/// Issue 42: a starred post shows whether it is read: `★` while unread,
+/// `☆` once read.
+#[test]
+fn a_starred_row_shows_whether_it_is_read() {
+    let feed = sample_feed();
+    let (first, second) = (feed.posts[0].url.clone(), feed.posts[1].url.clone());
+    let mut app = app_with(feed, 120, 30);
+    let starred: std::collections::HashSet<String> = [first.clone(), second.clone()].into();
+    let read: std::collections::HashSet<String> = [second].into();
+    app.update(linkfeed::app::Action::Marks(Box::new((read, starred))));
+    let s = screen(&app);
+    let rows: Vec<&str> = s.lines().skip(1).take(2).collect();
+    assert!(rows[0].contains("▶★"), "{s}");
+    assert!(rows[1].contains(" ☆"), "{s}");
+}

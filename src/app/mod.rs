@@ -230,6 +230,7 @@ impl App {
                 texts_unreadable: false,
                 long_text_asked: false,
                 restore_selection: None,
+                reload_asked: false,
                 sections: Vec::new(),
                 new_posts: std::collections::HashSet::new(),
                 syncing: false,

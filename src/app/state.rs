@@ -64,6 +64,8 @@ pub(super) struct FeedView {
     /// of a first screen alone, or posts without their text): selected
     /// once the view holds it (`App::settle_restored_selection`).
     pub(super) restore_selection: Option<std::path::PathBuf>,
+    /// `r` asked for the reload under way (its end is said).
+    pub(super) reload_asked: bool,
     /// Every section: folder name, title, posts.
     pub(super) sections: Vec<(String, String, usize)>,
     /// The posts the last sync brought (`is:new`, a `+` in the list).

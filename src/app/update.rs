@@ -213,15 +213,26 @@ impl App {
                 }
             }
             Action::Reloaded(Ok(feed)) => {
+                let before = self.feed.posts.len();
                 self.replace_feed(*feed);
                 match self.feed.sync_report.take() {
                     Some(report) => {
+                        self.feed.reload_asked = false;
                         self.say(report, false);
                         if self.settings.prefetch {
                             return self.prefetch_unread();
                         }
                     }
-                    None => self.say(format!("reloaded: {}", self.count_label()), false),
+                    None if std::mem::take(&mut self.feed.reload_asked) => {
+                        self.say(format!("reloaded: {}", self.count_label()), false)
+                    }
+                    // A change seen in the folder (or a sync's second
+                    // word): said only when it brought or took posts, so a
+                    // sync's report stays.
+                    None if self.feed.posts.len() != before => {
+                        self.say(format!("updated: {}", self.count_label()), false)
+                    }
+                    None => {}
                 }
             }
             Action::Reloaded(Err(e)) => {
@@ -415,6 +426,7 @@ impl App {
                 }
             },
             (Mode::List, Cmd::Reload) => {
+                self.feed.reload_asked = true;
                 self.say("reloading…".into(), false);
                 return Some(Effect::Reload);
             }

@@ -127,13 +127,46 @@ pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
     })
 }
 
-/// Markdown without control characters (but line breaks and tabs), and
-/// without runs of more than one blank line.
+/// Whether `c` steers the direction of text (embeddings, overrides,
+/// isolates and marks): it could make what is printed read otherwise.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
+/// A full stop escaped where nothing needs it (`a loop\.`): the backslash
+/// goes, except after a line's leading digits, where `1\.` keeps a number
+/// from becoming a list item.
+fn tidy_escapes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("\\.") {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let so_far = out.trim_start();
+        let numbered = !so_far.is_empty() && so_far.chars().all(|c| c.is_ascii_digit());
+        // An escaped backslash before it (`\\.`) is text, left as it is.
+        let escaped_backslash = before.ends_with('\\');
+        if numbered || escaped_backslash {
+            out.push_str("\\.");
+        } else {
+            out.push('.');
+        }
+        rest = &after[2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Markdown without control characters (but line breaks and tabs) or bidi
+/// controls, without needless escapes of full stops, and without runs of
+/// more than one blank line.
 fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.lines() {
-        let line: String = line.chars().filter(|c| !c.is_control() || *c == '\t').collect();
+        let line: String =
+            line.chars().filter(|c| (!c.is_control() || *c == '\t') && !is_bidi_control(*c)).collect();
+        let line = tidy_escapes(&line);
         let line = line.trim_end();
         if line.is_empty() {
             blank += 1;
@@ -201,6 +234,20 @@ mod tests {
             "<p>An open paragraph with words enough to count for something here.<br><img src=x>".repeat(400)
         );
         assert!(too_complex(&open).is_none());
+    }
+
+    #[test]
+    fn full_stops_are_not_escaped_and_bidi_controls_are_dropped() {
+        assert_eq!(
+            tidy_escapes("It ran in a loop\\. Then it stopped\\."),
+            "It ran in a loop. Then it stopped."
+        );
+        assert_eq!(tidy_escapes("1986\\. A good year"), "1986\\. A good year");
+        assert_eq!(tidy_escapes("a path C:\\\\.git"), "a path C:\\\\.git");
+        let text =
+            clean("left \u{202e}txt.exe\u{202c} [a](https://x.example/\u{2066}y\u{2069})\n`code\u{202e}`");
+        assert!(!text.chars().any(is_bidi_control), "{text:?}");
+        assert!(text.contains("[a](https://x.example/y)"), "{text}");
     }
 
     #[test]

@@ -72,14 +72,31 @@ pub fn non_public(ip: IpAddr) -> Option<&'static str> {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return non_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let seg = v6.segments();
+            let first = seg[0];
+            // An IPv4 address carried in the last 32 bits (NAT64), or in
+            // bits 16..48 (6to4): judged as that address.
+            let v4_at = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
             if v6.is_loopback() {
                 Some("a loopback")
-            } else if first & 0xfe00 == 0xfc00 {
+            } else if v6.is_unspecified() {
+                Some("a reserved")
+            } else if seg[..6] == [0; 6] {
+                // IPv4-compatible (`::127.0.0.1`), deprecated: never public.
+                non_public(IpAddr::V4(v4_at(seg[6], seg[7]))).or(Some("a reserved"))
+            } else if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                // NAT64's well-known prefix: it reaches the IPv4 address inside.
+                non_public(IpAddr::V4(v4_at(seg[6], seg[7])))
+            } else if seg[..3] == [0x64, 0xff9b, 1] {
+                // NAT64 for local use.
+                Some("a private")
+            } else if first == 0x2002 {
+                non_public(IpAddr::V4(v4_at(seg[1], seg[2])))
+            } else if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfec0 {
                 Some("a private")
             } else if first & 0xffc0 == 0xfe80 {
                 Some("a link-local")
-            } else if v6.is_unspecified() || v6.is_multicast() {
+            } else if v6.is_multicast() || seg[..4] == [0x100, 0, 0, 0] {
                 Some("a reserved")
             } else {
                 None
@@ -167,8 +184,36 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
     let charset = response.body().charset().map(str::to_string);
     let final_url = ureq::ResponseExt::get_uri(&response).to_string();
     let bytes = response.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| reason(&e))?;
+    if let Some(what) = binary(&bytes) {
+        return Err(format!("not a web page: the server sent {what}; `o` opens it"));
+    }
     let html = decode(&bytes, charset.as_deref());
     Ok(Fetched::Page(Page { final_url, status, html, etag, last_modified }))
+}
+
+/// What `bytes` are when they are plainly not text (whatever the server
+/// called them): a known file's signature, NUL bytes, or mostly bytes that
+/// are not text in the first 8 KiB.
+pub fn binary(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "a PDF"),
+        (b"\x89PNG", "an image"),
+        (b"\xff\xd8\xff", "an image"),
+        (b"GIF8", "an image"),
+        (b"PK\x03\x04", "an archive"),
+        (b"\x1f\x8b", "compressed data"),
+    ];
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Some(what);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Some("binary data");
+    }
+    // Bytes that are neither text nor part of a UTF-8 sequence, nor of a
+    // single-byte encoding's letters: control bytes other than white space.
+    let odd = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    (odd * 20 > head.len()).then_some("binary data")
 }
 
 /// The page's text: in the header's charset, else the one its `<meta>`
@@ -218,7 +263,42 @@ fn reason(e: &ureq::Error) -> String {
         E::Io(io) if io.to_string().contains("lookup address") => {
             "could not look up the host (no such host, or offline)".into()
         }
-        other => crate::text::sanitize::one_line(&other.to_string()),
+        E::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            ) || io.to_string().contains("Peer disconnected") =>
+        {
+            "the server closed the connection before the page came; try again later".into()
+        }
+        E::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::NetworkUnreachable | std::io::ErrorKind::HostUnreachable
+            ) =>
+        {
+            "no route to the host (offline, or the network is down)".into()
+        }
+        E::BadUri(_) | E::Http(_) => {
+            "the server pointed to an address that is not an http or https page; `o` opens it in the browser"
+                .into()
+        }
+        E::Protocol(_) | E::LargeResponseHeader(..) => {
+            "the server's answer is not valid HTTP; `o` opens it in the browser".into()
+        }
+        E::Tls(_) | E::Rustls(_) | E::Pem(_) | E::TlsRequired => {
+            "the secure connection failed (the site's certificate or TLS)".into()
+        }
+        E::Decompress(..) => "the page's compressed body is damaged".into(),
+        E::BodyStalled => {
+            format!("the server stopped sending; timed out after {} s", TOTAL_TIMEOUT.as_secs())
+        }
+        other => {
+            format!("could not fetch the page ({})", crate::text::sanitize::one_line(&other.to_string()))
+        }
     }
 }
 
@@ -240,6 +320,18 @@ mod tests {
             ("fd00::1", Some("a private")),
             ("fe80::1", Some("a link-local")),
             ("::ffff:10.0.0.1", Some("a private")),
+            // IPv4 inside IPv6 (issue 42): compatible, NAT64, 6to4.
+            ("::127.0.0.1", Some("a loopback")),
+            ("::8.8.8.8", Some("a reserved")),
+            ("64:ff9b::7f00:1", Some("a loopback")),
+            ("64:ff9b::a00:1", Some("a private")),
+            ("64:ff9b::5db8:d70e", None),
+            ("64:ff9b:1::1", Some("a private")),
+            ("2002:7f00:1::1", Some("a loopback")),
+            ("2002:c0a8:101::1", Some("a private")),
+            ("fec0::1", Some("a private")),
+            ("100::1", Some("a reserved")),
+            ("::", Some("a reserved")),
             ("93.184.215.14", None),
             ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", None),
         ] {
@@ -270,6 +362,31 @@ mod tests {
         assert_eq!(reason(&ureq::Error::Timeout(ureq::Timeout::Connect)), "timed out after 10 s connecting");
         assert_eq!(reason(&ureq::Error::Timeout(ureq::Timeout::Global)), "timed out after 20 s");
         assert_eq!(reason(&ureq::Error::TooManyRedirects), "more than 5 redirects");
+    }
+
+    /// The guard answers before any connection: a listener on loopback
+    /// sees none for the addresses that reach it in disguise.
+    #[test]
+    fn disguised_loopback_addresses_are_refused_before_connecting() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let port = listener.local_addr().expect("its address").port();
+        for host in ["[::127.0.0.1]", "[64:ff9b::7f00:1]", "[::ffff:127.0.0.1]", "127.1", "[2002:7f00:1::1]"]
+        {
+            let url = format!("http://{host}:{port}/");
+            let e = fetch(&url, None, &Options::default()).expect_err(&url);
+            assert!(e.contains("refused") && e.contains("fetch_private_addresses"), "{url}: {e}");
+        }
+        assert!(listener.accept().is_err(), "no connection reached the listener");
+    }
+
+    #[test]
+    fn binary_bodies_are_known_whatever_they_are_called() {
+        assert_eq!(binary(b"%PDF-1.7\n%\xe2\xe3"), Some("a PDF"));
+        let noise: Vec<u8> = (0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        assert_eq!(binary(&noise), Some("binary data"));
+        assert_eq!(binary("<html><p>café</p></html>".as_bytes()), None);
+        assert_eq!(binary(b"<p>caf\xe9 in Latin-1\r\n\t</p>"), None);
     }
 
     #[test]

@@ -57,6 +57,13 @@ pub fn emoji_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file's path or name as printed: every control character (a newline,
+/// a tab, ESC) and bidi control made visible in place, never folded into a
+/// space, so a name cannot pass for another line or another file.
+pub fn path_shown(s: &str) -> String {
+    s.chars().map(visible).collect()
+}
+
 /// `c`, or its visible stand-in when it must never reach the terminal.
 pub fn visible(c: char) -> char {
     placeholder(c).unwrap_or(c)

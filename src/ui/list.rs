@@ -73,7 +73,7 @@ fn tabs(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-/// One row: the selection marker, a star, `+` (new and unread) or the unread dot, a short relative date (an event's own
+/// One row: the selection marker, a star (`★` unread, `☆` read), `+` (new and unread) or the unread dot, a short relative date (an event's own
 /// date), the title (matches highlighted) with all the room it needs, then
 /// the source (an event's place) and tags, muted, only where room remains.
 pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> Line<'a> {
@@ -86,10 +86,11 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
     };
     let mut spans = vec![
         Span::raw(if selected { "▶" } else { " " }),
-        // A starred post shows its star; whether it is read, its title's weight says.
-        // A post the last sync brought shows a `+` while it is unread.
+        // A starred post shows its star, filled while it is unread, hollow
+        // once read. A post the last sync brought shows a `+` while unread.
         match (app.is_starred(post), unread, app.is_new(post)) {
-            (true, _, _) => Span::styled("★", t.highlight),
+            (true, true, _) => Span::styled("★", t.highlight),
+            (true, false, _) => Span::styled("☆", t.highlight),
             (false, true, true) => Span::styled("+", t.info),
             (false, true, false) => Span::styled("●", t.tag),
             (false, false, _) => Span::raw(" "),
