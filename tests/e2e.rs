@@ -1444,3 +1444,89 @@ fn v_reads_the_original_in_the_detail_pane_and_esc_goes_back() {
         drop(probe);
     }
 }
+
+/// The reader's pid in pane 0 of `t`.
+fn reader_pid(t: &Tmux) -> String {
+    let pane_pid = String::from_utf8_lossy(&t.tmux(&["display", "-p", "-t", "0", "#{pane_pid}"]).stdout)
+        .trim()
+        .to_string();
+    let start = Instant::now();
+    loop {
+        let out = Command::new("pgrep").args(["-P", &pane_pid, "-x", "linkfeed"]).output().expect("pgrep");
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !pid.is_empty() || start.elapsed() > Duration::from_secs(10) {
+            return pid;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The pane's terminal: (alternate screen on, mouse reporting on, cursor shown).
+fn terminal_state(t: &Tmux) -> (String, String, String) {
+    let f = |name: &str| {
+        String::from_utf8_lossy(&t.tmux(&["display", "-p", "-t", "0", name]).stdout).trim().to_string()
+    };
+    (f("#{alternate_on}"), f("#{mouse_any_flag}"), f("#{cursor_flag}"))
+}
+
+fn waits_for(what: &str, cond: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue 42: every signal that ends the reader leaves the terminal as it
+/// was found (main screen, no mouse reports, the cursor shown); SIGTSTP
+/// gives the terminal back while stopped, and after SIGCONT (what `fg`
+/// sends) the reader takes it again, redraws and acts on keys; Ctrl-z
+/// suspends as the key does in less and vim.
+#[test]
+fn signals_leave_the_terminal_as_it_was_and_a_suspend_resumes() {
+    for sig in ["INT", "QUIT", "TERM", "HUP"] {
+        let t = Tmux::start(&links(), 80, 24, &[]);
+        t.wait_text("44 posts");
+        assert_eq!(terminal_state(&t), ("1".into(), "1".into(), "0".into()), "SIG{sig}: the reader's own");
+        let pid = reader_pid(&t);
+        assert!(!pid.is_empty());
+        Command::new("kill").args([&format!("-{sig}"), &pid]).status().expect("kill");
+        t.wait_text("EXITED rc=");
+        assert_eq!(terminal_state(&t), ("0".into(), "0".into(), "1".into()), "after SIG{sig}");
+    }
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = Tmux::start(&links(), w, h, &[]);
+        t.wait_text("44 posts");
+        let pid = reader_pid(&t);
+        let stopped = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.split_whitespace().nth(2) == Some("T"))
+        };
+        for how in ["signal", "key"] {
+            match how {
+                "signal" => {
+                    Command::new("kill").args(["-TSTP", &pid]).status().expect("kill");
+                }
+                _ => t.keys(&["C-z"]),
+            }
+            waits_for("the reader to stop", stopped);
+            waits_for("the terminal to be given back", || {
+                terminal_state(&t) == ("0".into(), "0".into(), "1".into())
+            });
+            Command::new("kill").args(["-CONT", &pid]).status().expect("kill");
+            waits_for("the terminal to be taken again", || terminal_state(&t).0 == "1");
+            let s = t.wait_text("44 posts");
+            assert!(s.contains("Ratatui 0.30"), "{w}x{h}, {how}: the frame is drawn again: {s}");
+            assert_eq!(terminal_state(&t).1, "1", "{w}x{h}, {how}: mouse reports again");
+            // Keys act, and are not echoed over the frame.
+            t.keys(&["j"]);
+            t.wait_for("the selection to move", |s| {
+                s.lines().any(|l| l.contains('▶') && !l.contains("Ratatui 0.30"))
+            });
+            t.keys(&["k"]);
+        }
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        assert_eq!(terminal_state(&t), ("0".into(), "0".into(), "1".into()));
+    }
+}

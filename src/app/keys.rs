@@ -71,6 +71,8 @@ pub enum Cmd {
     Yes,
     No,
     Reload,
+    /// Stop the reader for now (Ctrl-z): back to the shell, `fg` returns.
+    Suspend,
     Quit,
 }
 
@@ -158,6 +160,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List], keys: &[k('z')], cmd: Cmd::Undo, help: "undo the last marking" },
     Binding { modes: &[List], keys: &[k('u')], cmd: Cmd::UnreadOnly, help: "toggle is:unread (unread only)" },
     Binding { modes: &[List], keys: &[k('r')], cmd: Cmd::Reload, help: "read the folder again" },
+    Binding { modes: &[List, Filter], keys: &[ctrl('z')], cmd: Cmd::Suspend, help: "suspend (fg resumes)" },
     Binding { modes: &[List], keys: &[k('S')], cmd: Cmd::Sync, help: "sync a git feed (fetch)" },
     Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
@@ -325,6 +328,7 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("toggle_star", Cmd::ToggleStar),
     ("sync", Cmd::Sync),
     ("reload", Cmd::Reload),
+    ("suspend", Cmd::Suspend),
     ("help", Cmd::Help),
     ("quit", Cmd::Quit),
 ];

@@ -169,6 +169,9 @@ pub enum Effect {
     /// entries, in order) from the parse cache's writing named, in the
     /// background: `Action::TextWords`.
     BuildTextWords(u32, u64, Vec<u32>, Option<std::sync::Arc<crate::feed::cache::Renumbering>>),
+    /// Stop the process for now (Ctrl-z), the terminal given back; it is
+    /// taken again and drawn afresh when the shell continues it.
+    Suspend,
 }
 
 /// Where the word index of the long text stands (see [`App::warm_up`]).

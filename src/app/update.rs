@@ -264,6 +264,7 @@ impl App {
         let page = self.list_height();
         match (self.view.mode, cmd) {
             (_, Cmd::Quit) => self.view.should_quit = true,
+            (Mode::List | Mode::Filter, Cmd::Suspend) => return Some(Effect::Suspend),
             (Mode::Confirm, Cmd::Yes) => return self.answer(true),
             (Mode::Confirm, _) => return self.answer(false),
             // A first screen of the newest posts only: what counts or marks

@@ -55,6 +55,9 @@ pub trait Host {
     /// Starts reading the feed again in the background (`Action::Reloaded`
     /// follows).
     fn start_reload(&self) {}
+    /// Stops the process for now, as the terminal's suspend key would
+    /// (`SIGTSTP`: the signal watch gives the terminal back first).
+    fn suspend_self(&self) {}
     /// The first frame is on the screen: work that could wait for it starts.
     fn first_frame_drawn(&self) {}
     /// Starts syncing the open git feed in the background (`Action::Synced`
@@ -324,6 +327,11 @@ impl Host for SystemHost {
             let _ = child.wait();
         });
         Ok(Opened::Later)
+    }
+
+    fn suspend_self(&self) {
+        #[cfg(unix)]
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     }
 
     fn start_reload(&self) {

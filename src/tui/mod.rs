@@ -24,6 +24,10 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// Set when the terminal was given back and taken again (a suspend and
+/// `fg`): the next frame is drawn whole.
+pub static REDRAW: AtomicBool = AtomicBool::new(false);
+
 /// How often the loop wakes without input (to expire messages and notice signals).
 const TICK: Duration = Duration::from_millis(200);
 
@@ -118,6 +122,10 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.build_text_words(key, generation, order, renumbering);
                 None
             }
+            Effect::Suspend => {
+                host.suspend_self();
+                None
+            }
         };
     }
 }
@@ -140,7 +148,7 @@ pub fn run(
     inbox.read_input();
     let mut first = true;
     loop {
-        if opener.take_redraw() {
+        if opener.take_redraw() || REDRAW.swap(false, Ordering::SeqCst) {
             // Something else drew on the screen (a console browser).
             terminal.clear()?;
         }
@@ -294,7 +302,12 @@ pub fn suspend() {
     use ratatui::crossterm::{event::DisableMouseCapture, terminal};
     // The other program reads the keys from now on.
     inbox::pause_input();
-    let _ = ratatui::crossterm::execute!(io::stdout(), DisableMouseCapture, terminal::LeaveAlternateScreen);
+    let _ = ratatui::crossterm::execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        terminal::LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
     let _ = terminal::disable_raw_mode();
 }
 
@@ -306,8 +319,13 @@ pub fn resume() {
     inbox::resume_input();
 }
 
-/// Leaves the terminal as it was found: mouse reporting off, then ratatui's restore.
+/// Leaves the terminal as it was found: mouse reporting off, the cursor
+/// shown, then ratatui's restore (cooked mode, the main screen).
 pub fn restore() {
-    let _ = ratatui::crossterm::execute!(io::stdout(), ratatui::crossterm::event::DisableMouseCapture);
+    let _ = ratatui::crossterm::execute!(
+        io::stdout(),
+        ratatui::crossterm::event::DisableMouseCapture,
+        ratatui::crossterm::cursor::Show
+    );
     ratatui::restore();
 }

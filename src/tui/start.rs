@@ -65,7 +65,6 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         return Err(StartError::Terminal(format!("{why}; for scripts use `linkfeed list`")));
     }
     let stop = Arc::new(AtomicBool::new(false));
-    watch_signals(Arc::clone(&stop));
     // Load on another thread while the screen shows how far it has got.
     let progress = Arc::new(Progress::default());
     // With a parse cache, the first screen comes from it unchecked, and the
@@ -84,6 +83,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     // The one channel the loop waits on: input, and what background work
     // reports, as actions.
     let inbox = super::inbox::Inbox::new();
+    watch_signals(Arc::clone(&stop), inbox.outbox());
     let mut reloader = {
         let (source, check_first) = (source.clone(), Arc::clone(&check_first));
         let first_partial = Arc::clone(&first_partial);
@@ -275,20 +275,36 @@ fn load_saved_view(path: &Option<PathBuf>) -> Option<crate::app::SavedView> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// On SIGTERM or SIGHUP, asks the event loop to stop; if it has not within
-/// half a second (crossterm can spin inside `poll` once the terminal is gone),
-/// restores the terminal from here and exits with 128 + the signal.
-fn watch_signals(stop: Arc<AtomicBool>) {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = match signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+/// On SIGTERM, SIGHUP, SIGINT or SIGQUIT (sent by `kill`, or a closing
+/// multiplexer: in raw mode the keys send none), asks the event loop to
+/// stop; if it has not within half a second (crossterm can spin inside
+/// `poll` once the terminal is gone), restores the terminal from here and
+/// exits with 128 + the signal. On SIGTSTP (`kill -TSTP`, or Ctrl-z as a
+/// key), gives the terminal back and stops; when continued (`fg`), takes
+/// it again and has the next frame drawn whole (`Action::Resize` wakes the
+/// loop).
+fn watch_signals(stop: Arc<AtomicBool>, outbox: super::inbox::Outbox) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let mut signals = match signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP]) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("linkfeed: warning: cannot watch SIGTERM/SIGHUP: {e}");
+            eprintln!("linkfeed: warning: cannot watch SIGTERM/SIGHUP/SIGINT/SIGTSTP: {e}");
             return;
         }
     };
     std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
+        for sig in signals.forever() {
+            if sig == SIGTSTP {
+                super::suspend();
+                // Stops here (the default action) until continued.
+                let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                super::resume();
+                super::REDRAW.store(true, std::sync::atomic::Ordering::SeqCst);
+                if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
+                    outbox.send(Action::Resize(w, h));
+                }
+                continue;
+            }
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
             std::thread::sleep(std::time::Duration::from_millis(500));
             super::restore();
