@@ -910,3 +910,26 @@ fn a_damaged_light_part_leaves_the_query_to_the_usual_load() {
     assert!(stats.contains(lazy), "written again: {stats}");
     assert_eq!(again, want);
 }
+
+/// Issue 42: a write of the search index (or the cache) killed half-way
+/// leaves a temporary file; every command that uses the caches removes it
+/// (a dead writer's only: a live one's is left).
+#[test]
+fn a_killed_writers_temporary_files_go_with_any_command() {
+    let f = Feed::new();
+    f.list(&[]);
+    let feeds = f.cache.join("linkfeed/feeds");
+    let dead = 4_000_000_000u32;
+    for args in [&["list"][..], &["list", "--json"], &["tags"], &["check"], &["list", "-q", "\"post 1\""]] {
+        let orphans =
+            [format!(".0123456789abcdef.index.{dead}.7.tmp"), format!(".0123456789abcdef.bin.{dead}.0.tmp")];
+        for o in &orphans {
+            std::fs::write(feeds.join(o), vec![0u8; 4096]).unwrap();
+        }
+        let out = f.sandbox.linkfeed().args(args).arg(&f.dir).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        for o in &orphans {
+            assert!(!feeds.join(o).exists(), "{args:?} left {o}");
+        }
+    }
+}

@@ -168,8 +168,11 @@ struct Footer {
 /// when there is no cache folder. Named by [`root_key`].
 pub fn path_for(root: &Path) -> Option<PathBuf> {
     fs::metadata(root).ok()?;
-    let dir = crate::store::paths::dir(crate::store::paths::Base::Cache)?;
-    Some(dir.join("feeds").join(format!("{:016x}.bin", fnv(root_key(root).as_bytes()))))
+    let dir = crate::store::paths::dir(crate::store::paths::Base::Cache)?.join("feeds");
+    // What a write killed half-way left (of any feed's cache, order or
+    // index) goes before the caches are used.
+    crate::store::paths::sweep_orphans_once(&dir);
+    Some(dir.join(format!("{:016x}.bin", fnv(root_key(root).as_bytes()))))
 }
 
 /// Where the feed's search index is kept, beside its cache (`search::saved`).

@@ -264,13 +264,13 @@ impl Store {
             }
             self.offset += n as u64;
             self.lines += 1;
-            match serde_json::from_slice::<Record>(&line) {
-                Ok(r) => {
+            match parse_record(&mut line) {
+                Some(r) => {
                     marks.apply(&r);
                     any = true;
                 }
-                Err(_) if line.iter().all(u8::is_ascii_whitespace) => {}
-                Err(_) => self.bad_lines += 1,
+                None if line.iter().all(u8::is_ascii_whitespace) => {}
+                None => self.bad_lines += 1,
             }
         }
         Ok(any)
@@ -325,6 +325,11 @@ impl Store {
         let _lock = self.lock()?;
         // Everything anyone appended before we took the lock.
         self.refresh(marks)?;
+        // Lines that could not be read are not dropped unseen: the log as it
+        // was is kept beside it (`marks.jsonl.damaged-N`), to mend by hand.
+        if self.bad_lines > 0 {
+            keep_a_copy(&self.log())?;
+        }
         write_atomically(&self.log(), &marks.records())?;
         self.refresh(marks)?;
         Ok(true)
@@ -346,6 +351,34 @@ impl Store {
         self.append(marks, &newer)?;
         Ok(n)
     }
+}
+
+/// The record a line of the log holds. NUL bytes are dropped first: a
+/// crash on a file system that allocates late leaves a run of them where a
+/// line was being written, before the next (intact) line. A line that
+/// still does not read is tried from its last record's start (what a torn
+/// line joined to the next one looks like).
+fn parse_record(line: &mut Vec<u8>) -> Option<Record> {
+    line.retain(|&b| b != 0);
+    if let Ok(r) = serde_json::from_slice::<Record>(line) {
+        return Some(r);
+    }
+    let at = memchr::memmem::rfind(line, b"{\"key\"")?;
+    serde_json::from_slice::<Record>(&line[at..]).ok()
+}
+
+/// Copies `path` to `path.damaged-N` (the first N not taken).
+fn keep_a_copy(path: &Path) -> io::Result<PathBuf> {
+    for n in 1..1000 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".damaged-{n}"));
+        let aside = PathBuf::from(name);
+        if !aside.exists() {
+            fs::copy(path, &aside)?;
+            return Ok(aside);
+        }
+    }
+    Err(io::Error::other("too many damaged copies already"))
 }
 
 /// Writes `records` as the whole log: a temporary file in the same folder,
@@ -441,6 +474,34 @@ mod tests {
         assert!(s1.append(&mut m1, &[rec("one", Field::Read, true)]).expect("appends"), "others wrote");
         assert!(m1.read.contains("two") && m1.read.contains("one"));
         assert!(!s1.append(&mut m1, &[rec("three", Field::Read, true)]).expect("appends"), "nobody else did");
+    }
+
+    /// Issue 42: a run of NULs where a line was being written (a crash on
+    /// a file system that allocates late) costs no intact mark; the lines
+    /// that cannot be read are kept in a copy before a compaction drops them.
+    #[test]
+    fn nul_bytes_cost_no_mark_and_damaged_lines_are_kept_before_compaction() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = |k: &str| format!("{{\"key\":\"{k}\",\"field\":\"read\",\"value\":true,\"at\":1}}\n");
+        let mut log = good("a").into_bytes();
+        log.extend_from_slice(&[0u8; 64]);
+        log.extend_from_slice(good("b").as_bytes());
+        log.extend_from_slice(b"{\"key\":\"c\",\"fie");
+        log.extend_from_slice(good("d").as_bytes());
+        log.extend_from_slice(b"garbage that is no mark\n");
+        fs::write(dir.path().join(LOG), &log).expect("write");
+        let (mut s, mut m, opened) = Store::open(dir.path()).expect("opens");
+        for k in ["a", "b", "d"] {
+            assert!(m.read.contains(k), "{k} lost: {:?}", m.read);
+        }
+        assert_eq!(opened.bad_lines, 1, "only the garbage line is bad");
+        // Enough lines to compact: the damaged line's log is kept first.
+        let many: Vec<Record> = (0..1200).map(|i| rec("a", Field::Read, i % 2 == 0)).collect();
+        s.append(&mut m, &many).expect("appends");
+        assert!(s.compact_if_worth_it(&mut m).expect("compacts"));
+        let copy = fs::read(dir.path().join(format!("{LOG}.damaged-1"))).expect("a copy is kept");
+        assert!(copy.windows(7).any(|w| w == b"garbage"));
+        assert!(m.read.contains("b") && m.read.contains("d"));
     }
 
     #[test]

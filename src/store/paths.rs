@@ -91,13 +91,43 @@ fn replace(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>, durable
 /// process is gone (killed while writing): `.NAME.PID[.N].tmp` with no process
 /// PID. Another live writer's file is left alone.
 fn remove_orphans(dir: &Path, name: &str) {
+    remove_orphans_matching(dir, |file| file.strip_prefix(&format!(".{name}.")).map(str::to_string));
+}
+
+/// Removes every temporary file of [`replace_file`]'s in `dir` whose process
+/// is gone, whatever file it was to replace (the parse cache, its saved
+/// order, the search index): once per process and folder, from whichever
+/// command first uses the folder, so a write killed half-way leaves no
+/// file behind for long.
+pub fn sweep_orphans_once(dir: &Path) {
+    static SWEPT: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut swept) = SWEPT.lock() {
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
+    // `.NAME.PID.N.tmp`: what follows the name is the PID, then a serial.
+    remove_orphans_matching(dir, |file| {
+        let inner = file.strip_prefix('.')?.strip_suffix(".tmp")?;
+        let mut parts = inner.rsplitn(3, '.');
+        let (serial, pid) = (parts.next()?, parts.next()?);
+        parts.next()?;
+        serial.parse::<u64>().ok()?;
+        Some(format!("{pid}.tmp"))
+    });
+}
+
+/// Removes the files of `dir` for which `rest` gives `PID[.N].tmp` (what
+/// follows the file's own name) with no process PID.
+fn remove_orphans_matching(dir: &Path, rest: impl Fn(&str) -> Option<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
-    let prefix = format!(".{name}.");
     for e in entries.flatten() {
         let file = e.file_name();
         let Some(pid) = file
             .to_str()
-            .and_then(|f| f.strip_prefix(prefix.as_str()))
+            .and_then(&rest)
+            .as_deref()
             .and_then(|rest| rest.strip_suffix(".tmp"))
             .and_then(|rest| rest.split('.').next())
             .and_then(|pid| pid.parse::<u32>().ok())
@@ -119,6 +149,33 @@ fn process_alive(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_removes_every_dead_writers_temporary_file_and_nothing_else() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let dead = 4_000_000_000u32;
+        let names = [
+            format!(".0123456789abcdef.index.{dead}.3.tmp"),
+            format!(".0123456789abcdef.bin.{dead}.0.tmp"),
+            format!(".0123456789abcdef.order.{dead}.12.tmp"),
+        ];
+        let keep = [
+            format!(".0123456789abcdef.index.{}.0.tmp", std::process::id()),
+            "0123456789abcdef.index".to_string(),
+            "notes.tmp".to_string(),
+            ".a.b.tmp".to_string(),
+        ];
+        for n in names.iter().chain(&keep) {
+            fs::write(d.path().join(n), b"x").expect("write");
+        }
+        sweep_orphans_once(d.path());
+        for n in &names {
+            assert!(!d.path().join(n).exists(), "{n} is left");
+        }
+        for n in &keep {
+            assert!(d.path().join(n).exists(), "{n} is removed");
+        }
+    }
 
     #[test]
     fn a_replaced_file_is_old_or_new_and_a_failed_write_leaves_no_trace() {
