@@ -1054,3 +1054,41 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     // Its answer comes as an action: the loop waits for it, not turning on Idle.
     assert!(!app.needs_warm_up());
 }
+
+/// Issue 42: a mark the store could not keep (a full disk) is taken back
+/// on screen, so the counts shown are what the next start shows; it is not
+/// left on the undo stack either.
+#[test]
+fn a_mark_that_could_not_be_saved_is_undone_on_screen() {
+    struct FullDisk;
+    impl linkfeed::tui::host::Host for FullDisk {
+        fn open(&self, _: &str) -> Result<linkfeed::tui::host::Opened, String> {
+            Ok(linkfeed::tui::host::Opened::Now)
+        }
+        fn copy(&self, _: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn save_marks(
+            &self,
+            _: &[linkfeed::store::marks::Record],
+        ) -> Result<Option<linkfeed::tui::host::MarkSets>, String> {
+            Err("marks.jsonl: No space left on device (os error 28)".into())
+        }
+    }
+    let mut app = sample_app(120, 30);
+    let key = |app: &mut linkfeed::app::App, cmd| {
+        linkfeed::tui::apply(app, Action::Key(linkfeed::app::keys::Input::Cmd(cmd)), &FullDisk)
+    };
+    use linkfeed::app::keys::Cmd;
+    key(&mut app, Cmd::ToggleRead);
+    assert_eq!(app.unread(), 44, "the read mark is undone");
+    let m = app.message().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(m.contains("could not save the marks") && m.contains("undone"), "{m}");
+    key(&mut app, Cmd::ToggleStar);
+    assert!(!app.current().is_some_and(|p| app.is_starred(p)), "the star is undone");
+    key(&mut app, Cmd::MarkAllRead);
+    key(&mut app, Cmd::Yes);
+    assert_eq!(app.unread(), 44);
+    key(&mut app, Cmd::Undo);
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some("nothing to undo"));
+}

@@ -458,3 +458,27 @@ fn binary_sent_as_a_page_is_refused() {
     let (_, out, err) = article(&s, &[&server.url("/paper")]);
     assert!(err.contains("a PDF") && out.is_empty(), "{err}");
 }
+
+/// Issue 42: an article fetched when the cache cannot be written (a full
+/// disk; here the cache folder is a file) is shown all the same; `fetch`,
+/// whose point is keeping, counts it as failed and exits 1.
+#[test]
+fn an_article_that_cannot_be_kept_is_shown_and_fetch_says_so() {
+    let server = Server::start(vec![("/news", Route::html(page("news-article.html")))]);
+    let s = allowed();
+    std::fs::write(s.cache(), b"not a folder").unwrap();
+    let (code, out, err) = article(&s, &[&server.url("/news")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ALPHA-PARA"), "{out}");
+    let feed = s.root.join("feed");
+    std::fs::create_dir_all(&feed).unwrap();
+    std::fs::write(
+        feed.join("a.md"),
+        format!("---\ntitle: A\ndate: 2026-11-01\nexternal_url: {}\n---\n", server.url("/news")),
+    )
+    .unwrap();
+    let out = s.linkfeed().args(["fetch", "--no-cache", "-q", ""]).arg(&feed).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("not kept"), "{text}");
+}

@@ -263,6 +263,7 @@ pub fn build_article(
                 Origin::Fetched => "fetched now".to_string(),
                 Origin::Cache => format!("kept, fetched {when}"),
                 Origin::Unchanged => format!("unchanged since {when}"),
+                Origin::NotKept => "fetched now, not kept (the cache could not be written)".to_string(),
             });
             push(
                 &meta.into_iter().filter(|m| !m.is_empty()).collect::<Vec<_>>().join(" · "),

@@ -107,10 +107,39 @@ impl App {
             if self.marks.undo.len() >= UNDO_LEVELS {
                 self.marks.undo.remove(0);
             }
-            self.marks.undo.push(before);
+            self.marks.undo.push(before.clone());
         }
+        self.marks.unsaved = Some((before, undoable));
         self.marks_changed();
         Some(Effect::Mark(changed))
+    }
+
+    /// The store could not keep the last change (a full disk): it is taken
+    /// back on screen too, so what is shown is what is kept.
+    pub(super) fn mark_not_saved(&mut self, why: &str) {
+        let Some((before, undoable)) = self.marks.unsaved.take() else {
+            self.say(format!("could not save the marks: {why}"), true);
+            return;
+        };
+        for r in &before {
+            let set = match r.field {
+                Field::Read => &mut self.marks.read,
+                Field::Starred => &mut self.marks.starred,
+            };
+            if r.value {
+                set.insert(r.key.clone());
+            } else {
+                set.remove(&r.key);
+            }
+        }
+        if undoable {
+            self.marks.undo.pop();
+        }
+        self.marks_changed();
+        self.say(
+            format!("could not save the marks ({why}): the change is undone; free some space and try again"),
+            true,
+        );
     }
 
     pub(super) fn open(&mut self) -> Option<Effect> {

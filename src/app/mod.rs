@@ -299,6 +299,7 @@ impl App {
                 unread: 0,
                 pending_read: None,
                 undo: Vec::new(),
+                unsaved: None,
             },
         };
         app.replace_feed(feed);

@@ -75,7 +75,8 @@ impl App {
             return;
         }
         let idx = *idx;
-        if result.is_ok() && self.marks.kept_articles.insert(crate::article::cache::key(url)) {
+        let kept = matches!(&result, Ok((_, o)) if *o != Origin::NotKept);
+        if kept && self.marks.kept_articles.insert(crate::article::cache::key(url)) {
             // `has:article` counts it from now on.
             let n = self.feed.posts.len();
             self.marks.article_bits.resize(n, false);

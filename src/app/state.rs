@@ -203,6 +203,9 @@ pub(super) struct MarkState {
     pub(super) pending_read: Option<String>,
     /// The marks as they were before each marking action, newest last (`z`).
     pub(super) undo: Vec<Vec<crate::store::marks::Record>>,
+    /// The change last handed to the store, until it says it kept it: what
+    /// the marks were before, and whether it went on the undo stack.
+    pub(super) unsaved: Option<(Vec<crate::store::marks::Record>, bool)>,
 }
 
 impl App {

@@ -136,6 +136,7 @@ impl App {
                 }
             }
             Action::Marks(marks) => {
+                self.marks.unsaved = None;
                 let (read, starred) = *marks;
                 self.set_marks(read, starred);
             }
@@ -187,7 +188,7 @@ impl App {
                 }
             }
             Action::Notice(text, error) => self.say(sanitize::one_line(&text), error),
-            Action::Saved(Ok(())) => {}
+            Action::Saved(Ok(())) => self.marks.unsaved = None,
             // A check that found the files as cached loads nothing: the
             // feed in hand stands (never replaced by the empty one).
             Action::Reloaded(Ok(feed)) if feed.stats.checked_unchanged => self.feed.checking_cache = false,
@@ -238,9 +239,7 @@ impl App {
             Action::Reloaded(Err(e)) => {
                 self.say(format!("could not reload: {}", sanitize::one_line(&e)), true)
             }
-            Action::Saved(Err(e)) => {
-                self.say(format!("could not save the marks: {}", sanitize::one_line(&e)), true)
-            }
+            Action::Saved(Err(e)) => self.mark_not_saved(&sanitize::one_line(&e)),
             Action::Copied(Ok(text)) => {
                 self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
             }

@@ -79,6 +79,9 @@ pub enum Origin {
     Cache,
     /// Kept from an earlier fetch, and the server said it has not changed.
     Unchanged,
+    /// Fetched now, but it could not be kept (a full disk, a cache folder
+    /// that cannot be written): shown all the same, fetched again next time.
+    NotKept,
 }
 
 /// The article at `url`: from the cache when it holds it (unless
@@ -111,6 +114,9 @@ pub fn get(url: &str, options: &Options, refresh: bool) -> Result<(Article, Orig
         }
     };
     let article = extract::article(&page, url)?;
-    cache::store(&article, options.cache_limit).map_err(|e| format!("fetched, but not kept: {e}"))?;
-    Ok((article, Origin::Fetched))
+    let origin = match cache::store(&article, options.cache_limit) {
+        Ok(_) => Origin::Fetched,
+        Err(_) => Origin::NotKept,
+    };
+    Ok((article, origin))
 }

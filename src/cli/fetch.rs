@@ -89,7 +89,13 @@ fn fetch_all(urls: Vec<String>, jobs: usize, options: &article::Options) -> Outc
                     if let Some(b) = &bar {
                         b.set_message(crate::text::sanitize::one_line(&url));
                     }
-                    let result = article::get(&url, options, false).map(|(a, _)| a.words);
+                    // Fetched but not kept is not kept for offline reading.
+                    let result = article::get(&url, options, false).and_then(|(a, origin)| match origin {
+                        article::Origin::NotKept => {
+                            Err("fetched, but not kept: the cache could not be written".into())
+                        }
+                        _ => Ok(a.words),
+                    });
                     if let Ok(mut q) = queue.lock() {
                         q.busy.remove(&host);
                     }
