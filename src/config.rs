@@ -58,6 +58,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "fetch_private_addresses",
     "article_cache_mb",
     "prefetch",
+    "follow_links_outside",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +81,7 @@ struct Raw {
     fetch_private_addresses: Option<Spanned<bool>>,
     article_cache_mb: Option<Spanned<u64>>,
     prefetch: Option<Spanned<bool>>,
+    follow_links_outside: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,6 +179,8 @@ pub struct Config {
     /// `linkfeed sync` also fetches the articles of the unread posts of
     /// each feed it synced (default false: nothing is fetched unless asked).
     pub prefetch: Option<bool>,
+    /// Follow symbolic links that lead out of the feed's folder.
+    pub follow_links_outside: Option<bool>,
 }
 
 impl Config {
@@ -352,6 +356,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.fetch_private_addresses = raw.fetch_private_addresses.map(Spanned::into_inner);
     c.article_cache_mb = raw.article_cache_mb.map(Spanned::into_inner);
     c.prefetch = raw.prefetch.map(Spanned::into_inner);
+    c.follow_links_outside = raw.follow_links_outside.map(Spanned::into_inner);
     for (name, keys) in raw.keys.unwrap_or_default() {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();

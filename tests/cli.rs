@@ -508,3 +508,51 @@ fn options_before_a_subcommand_and_a_mistyped_command() {
     assert_eq!(out.status.code(), Some(2));
     assert!(err.contains("did you mean `linkfeed list`"), "{err}");
 }
+
+/// Issue 42: a downloaded folder of posts is untrusted: a link in it that
+/// leads outside it (a file, a folder, another feed's folder) is not
+/// followed unless the config says so, and `check` names it; a FIFO named
+/// `*.md` is skipped with a word (never opened: reading it would hang);
+/// `list` says on stderr how many files it skipped.
+#[test]
+fn links_out_of_the_folder_and_fifos_are_named_not_followed() {
+    let s = common::Sandbox::new();
+    let feed = s.root.join("feed");
+    let other = s.root.join("other");
+    std::fs::create_dir_all(feed.join("inside")).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    let post = |p: &std::path::Path, title: &str| {
+        std::fs::write(
+            p,
+            format!(
+                "---\ntitle: {title}\ndate: 2026-01-02\nexternal_url: https://example.org/{title}\n---\n"
+            ),
+        )
+        .unwrap()
+    };
+    post(&feed.join("inside/a.md"), "Inside");
+    post(&other.join("b.md"), "Elsewhere");
+    std::os::unix::fs::symlink(other.join("b.md"), feed.join("outside.md")).unwrap();
+    std::os::unix::fs::symlink(&other, feed.join("outsidedir")).unwrap();
+    // A link that stays inside is followed.
+    std::os::unix::fs::symlink(feed.join("inside"), feed.join("alias")).unwrap();
+    std::fs::write(feed.join("broken.md"), "---\ntitle: [unclosed\n---\n").unwrap();
+    let fifo = feed.join("pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let out = s.linkfeed().args(["list", "--no-cache"]).arg(&feed).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Inside") && !stdout.contains("Elsewhere"), "{stdout}");
+    assert!(stderr.contains("1 file skipped (`linkfeed check` says why)"), "{stderr}");
+    let out = s.linkfeed().args(["check"]).arg(&feed).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    for name in
+        ["outside.md:1: warning: this link leads outside", "outsidedir:1: warning: this link leads outside"]
+    {
+        assert!(report.contains(name), "{name}: {report}");
+    }
+    assert!(report.contains("pipe.md:1: warning: not a regular file"), "{report}");
+    // Allowed by the config: followed.
+    s.write_config("follow_links_outside = true\n");
+    let out = s.linkfeed().args(["list", "--no-cache"]).arg(&feed).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Elsewhere"));
+}

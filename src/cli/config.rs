@@ -55,6 +55,8 @@ fn describe(config: &Config) -> String {
     let _ = writeln!(out, "article_cache_mb = {}  # {}", mb.0, mb.1);
     let prefetch = config.prefetch.map_or((false, Origin::Default), |v| (v, Origin::File));
     let _ = writeln!(out, "prefetch = {}  # {}", prefetch.0, prefetch.1);
+    let links = config.follow_links_outside.map_or((false, Origin::Default), |v| (v, Origin::File));
+    let _ = writeln!(out, "follow_links_outside = {}  # {}", links.0, links.1);
     if let Some(v) = &config.default_view {
         let _ = writeln!(out, "default_view = {v:?}  # config file");
     }

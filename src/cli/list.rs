@@ -141,6 +141,12 @@ fn answer(feed: Feed, places: &[usize], filter: &FilterStats, shown: &Shown) -> 
     if let Some(note) = crate::search::Loose::message(&filter.loose) {
         eprintln!("linkfeed: note: {note}");
     }
+    // Files kept out of the feed are not dropped without a word.
+    let skipped = feed.skipped();
+    if skipped > 0 {
+        let s = if skipped == 1 { "" } else { "s" };
+        eprintln!("linkfeed: {skipped} file{s} skipped (`linkfeed check` says why)");
+    }
     let posts: Vec<&Post> = places.iter().filter_map(|&i| feed.posts.get(i)).collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = match shown.rows {

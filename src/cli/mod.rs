@@ -88,6 +88,8 @@ impl Context {
             Some(path) => crate::config::load(&path)?,
             None => Config::default(),
         };
+        crate::feed::walk::FOLLOW_LINKS_OUTSIDE
+            .store(config.follow_links_outside == Some(true), std::sync::atomic::Ordering::Relaxed);
         Ok(Context { config, feed: cli.feed.clone(), use_cache: !cli.no_cache })
     }
 

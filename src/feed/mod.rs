@@ -20,7 +20,7 @@ mod read;
 mod stat;
 #[cfg(test)]
 mod testing;
-mod walk;
+pub mod walk;
 pub mod watch;
 
 pub use assemble::{arrival, assemble, assemble_in, sort_newest_first, tag_counts};

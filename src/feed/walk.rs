@@ -33,8 +33,21 @@ fn entry_identity(entry: &fs::DirEntry, _dir_dev: u64) -> (u64, u64) {
     fs::metadata(entry.path()).map(|m| identity(&m)).unwrap_or((0, 0))
 }
 
+/// Whether symbolic links that lead out of the feed's folder are followed
+/// (`follow_links_outside = true` in the config). Off by default: a folder
+/// of posts someone else made is as untrusted as a synced one, and a link
+/// in it must not make the reader read `/etc` or another feed's posts.
+pub static FOLLOW_LINKS_OUTSIDE: AtomicBool = AtomicBool::new(false);
+
+fn warning(path: &Path, message: String) -> Problem {
+    Problem { path: path.to_path_buf(), line: None, severity: Severity::Warning, message }
+}
+
 /// Every post file below `root`, each real file once; symbolic links are
-/// followed and loops cut. Hidden entries (`.git`, `.cache`) are skipped.
+/// followed (those that stay inside `root` unless [`FOLLOW_LINKS_OUTSIDE`])
+/// and loops cut. Hidden entries (`.git`, `.cache`) are skipped; a link
+/// that leads outside, and a `*.md` that is no regular file (a FIFO, a
+/// device), are skipped with a warning naming them.
 pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
     let (files, problems, _) = walk_dirs(root);
     (files, problems)
@@ -47,6 +60,8 @@ pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)
     let mut dirs = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = Vec::new();
+    let outside_ok = FOLLOW_LINKS_OUTSIDE.load(Ordering::Relaxed);
+    let real_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     if let Ok(m) = fs::metadata(root) {
         seen.insert(identity(&m));
         stack.push((root.to_path_buf(), identity(&m).0));
@@ -79,6 +94,22 @@ pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)
             // links are followed with a stat of their target.
             let Ok(kind) = entry.file_type() else { continue };
             // Folders (few) are always stat'ed, so their device is exact.
+            if kind.is_symlink() && !outside_ok {
+                match fs::canonicalize(&path) {
+                    Ok(target) if !target.starts_with(&real_root) => {
+                        let shown = crate::text::sanitize::path_shown(&target.to_string_lossy());
+                        problems.push(warning(
+                            &path,
+                            format!(
+                                "this link leads outside the feed folder (to {shown}): not followed \
+                                 (follow_links_outside = true in the config follows it)"
+                            ),
+                        ));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
             let (is_dir, id) = if kind.is_symlink() || kind.is_dir() {
                 match fs::metadata(&path) {
                     Ok(m) if m.is_dir() => {
@@ -88,7 +119,12 @@ pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)
                         (true, identity(&m))
                     }
                     Ok(m) if m.is_file() => (false, identity(&m)),
-                    Ok(_) => continue,
+                    Ok(_) => {
+                        if is_post_file(&path) {
+                            problems.push(not_a_file(&path));
+                        }
+                        continue;
+                    }
                     Err(e) => {
                         if is_post_file(&path) {
                             problems.push(error(&path, None, format!("cannot read this file: {e}")));
@@ -99,6 +135,9 @@ pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)
             } else if kind.is_file() {
                 (false, entry_identity(&entry, dir_dev))
             } else {
+                if is_post_file(&path) {
+                    problems.push(not_a_file(&path));
+                }
                 continue;
             };
             if is_dir {
@@ -112,4 +151,10 @@ pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)
     }
     files.sort();
     (files, problems, dirs)
+}
+
+/// A `*.md` that is a FIFO, a socket or a device: never opened (reading a
+/// FIFO would wait for ever).
+fn not_a_file(path: &Path) -> Problem {
+    warning(path, "not a regular file (a FIFO, socket or device): skipped".into())
 }
