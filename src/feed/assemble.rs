@@ -349,12 +349,51 @@ pub(super) fn duplicate_urls(posts: &[Post], groups: &[Vec<usize>]) -> Vec<Probl
 /// sorts with the undated posts (the Events section and `is:upcoming` list
 /// it soonest first).
 pub fn arrival(post: &Post, now: i64) -> Option<i64> {
+    arrival_and_how(post, now).map(|(t, _)| t)
+}
+
+/// [`arrival`], and whether it is an upcoming event's file time (it has no
+/// `publishDate`): what a batch of announced events is told by.
+fn arrival_and_how(post: &Post, now: i64) -> Option<(i64, bool)> {
     let date = post.timestamp()?;
     if post.event.is_none() || date <= now {
-        return Some(date);
+        return Some((date, false));
     }
-    let published = post.publish_date().map(|d| d.timestamp()).or_else(|| file_time(&post.path));
-    published.filter(|&t| t <= now).map(|t| t.min(date))
+    if let Some(p) = post.publish_date().map(|d| d.timestamp()) {
+        return (p <= now).then_some((p.min(date), false));
+    }
+    file_time(&post.path).filter(|&t| t <= now).map(|t| (t.min(date), true))
+}
+
+/// More than this many upcoming events whose files arrived within one
+/// minute (a sync that brought a calendar's worth) are a batch.
+pub const EVENT_BATCH: usize = 3;
+
+/// How much older than its arrival a batch of events counts: the week's
+/// news stays above a morning's batch of meetups.
+pub const EVENT_BATCH_BACK: i64 = 7 * 24 * 3600;
+
+/// The newest-first keys of `posts` at `now`: [`arrival`], a batch of
+/// announced events (more than [`EVENT_BATCH`] upcoming events without a
+/// `publishDate` whose files arrived within the same minute) counted
+/// [`EVENT_BATCH_BACK`] older.
+fn newest_first_keys(posts: &[Post], now: i64) -> Vec<Option<i64>> {
+    use rayon::prelude::*;
+    let found: Vec<Option<(i64, bool)>> =
+        posts.par_iter().with_min_len(4096).map(|p| arrival_and_how(p, now)).collect();
+    let mut per_minute: HashMap<i64, usize> = HashMap::new();
+    for (t, _) in found.iter().flatten().filter(|(_, by_file)| *by_file) {
+        *per_minute.entry(t.div_euclid(60)).or_default() += 1;
+    }
+    found
+        .into_iter()
+        .map(|a| {
+            a.map(|(t, by_file)| {
+                let batch = by_file && per_minute.get(&t.div_euclid(60)).is_some_and(|&n| n > EVENT_BATCH);
+                if batch { t - EVENT_BATCH_BACK } else { t }
+            })
+        })
+        .collect()
 }
 
 /// Newest first by [`arrival`]; posts without one last; ties by path so the
@@ -369,7 +408,7 @@ fn newest_first_order(posts: &[Post], now: i64) -> Vec<usize> {
     // Sorting indices, then moving each post once: a post is a few hundred
     // bytes, and a sort moves its elements many times.
     use rayon::prelude::*;
-    let keys: Vec<Option<i64>> = posts.par_iter().with_min_len(4096).map(|p| arrival(p, now)).collect();
+    let keys = newest_first_keys(posts, now);
     let mut order: Vec<usize> = (0..posts.len()).collect();
     // `None < Some`, so comparing b to a puts undated posts last.
     order.par_sort_by(|&a, &b| keys[b].cmp(&keys[a]).then_with(|| posts[a].path.cmp(&posts[b].path)));
@@ -414,6 +453,55 @@ pub fn tag_counts<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Vec<(String,
 #[cfg(test)]
 mod tests {
     use super::permutation;
+
+    /// Issue 42: a batch of upcoming events that one sync brought (their
+    /// files arrived within a minute, none has a publishDate) does not
+    /// bury the week's news; one event announced alone still shows on top.
+    #[test]
+    fn a_batch_of_announced_events_comes_after_the_weeks_news() {
+        use crate::post::{Event, Post};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let now: i64 = 1_760_000_000;
+        let at = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| d.fixed_offset());
+        let file = |name: &str, mtime: i64| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"x").expect("write");
+            let f = std::fs::File::options().write(true).open(&path).expect("open");
+            f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime as u64))
+                .expect("mtime");
+            path
+        };
+        let event = |name: &str, mtime: i64| Post {
+            path: file(name, mtime),
+            title: name.into(),
+            date: at(now + 20 * 86400),
+            event: Some(Box::new(Event { start: at(now + 20 * 86400), ..Event::default() })),
+            ..Post::default()
+        };
+        let news = |name: &str, age: i64| Post {
+            path: file(name, now - age),
+            title: name.into(),
+            date: at(now - age),
+            ..Post::default()
+        };
+        let synced = now - 3600;
+        let mut posts: Vec<Post> = (0..6).map(|i| event(&format!("meetup{i}.md"), synced + i)).collect();
+        posts.push(news("news-yesterday.md", 86400));
+        posts.push(news("news-3-days.md", 3 * 86400));
+        posts.push(news("news-last-month.md", 30 * 86400));
+        posts.push(event("alone.md", now - 600));
+        let order = super::newest_first_order(&posts, now);
+        let titles: Vec<&str> = order.iter().map(|&i| posts[i].title.as_str()).collect();
+        assert_eq!(&titles[..3], ["alone.md", "news-yesterday.md", "news-3-days.md"], "{titles:?}");
+        assert!(
+            titles[3..9].iter().all(|t| t.starts_with("meetup")) && titles[9] == "news-last-month.md",
+            "{titles:?}"
+        );
+        // Three arrived together are not a batch: each counts from its arrival.
+        let few: Vec<Post> = posts.into_iter().skip(3).collect();
+        let order = super::newest_first_order(&few, now);
+        assert!(few[order[1]].title.starts_with("meetup"), "{:?}", order);
+    }
 
     /// A saved order fits only the same entries, each once.
     #[test]

@@ -19,9 +19,15 @@ struct OnDisk {
     read: Vec<String>,
 }
 
-/// The key a post's read state is stored under.
+/// The key a post's marks are stored under: its link; for a post without
+/// one, its date and title (`post:2026-01-02T08:00:00+00:00:Title`), which
+/// follow it to another folder or machine as its file's path would not.
 pub fn key(post: &Post) -> std::borrow::Cow<'_, str> {
-    if post.url.is_empty() { post.path.to_string_lossy() } else { std::borrow::Cow::Borrowed(&post.url) }
+    if !post.url.is_empty() {
+        return std::borrow::Cow::Borrowed(&post.url);
+    }
+    let date = post.date.map(|d| d.to_rfc3339()).unwrap_or_default();
+    std::borrow::Cow::Owned(format!("post:{date}:{}", post.title))
 }
 
 /// Where the read state lives, from the environment.
@@ -83,6 +89,17 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Writes the old format (for tests of the migration).
+#[cfg(test)]
+#[test]
+fn a_post_without_a_link_is_keyed_by_what_it_is_not_where_it_lies() {
+    let date = chrono::DateTime::parse_from_rfc3339("2026-01-02T08:00:00Z").ok();
+    let at = |path: &str| Post { path: path.into(), title: "A note".into(), date, ..Post::default() };
+    assert_eq!(key(&at("/home/a/feed/x.md")), key(&at("/srv/b/copy/y.md")));
+    assert_eq!(key(&at("/x.md")), "post:2026-01-02T08:00:00+00:00:A note");
+    let linked = Post { url: "https://example.org/a".into(), ..at("/x.md") };
+    assert_eq!(key(&linked), "https://example.org/a");
+}
+
 #[cfg(test)]
 /// Writes the state whole ([`super::paths::replace_file`]).
 pub fn save(path: &Path, read: &HashSet<String>) -> io::Result<()> {
