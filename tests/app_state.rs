@@ -666,6 +666,9 @@ fn views_in_the_picker_and_digits_leave_a_view() {
     press(&mut app, &o, "<Tab>");
     let s = screen(&app);
     assert!(s.contains("eks (view)") && s.contains("news (view)"), "{s}");
+    // The view in force is the one marked.
+    let marked = s.lines().find(|l| l.contains("▶ "));
+    assert!(marked.is_some_and(|l| l.contains("news (view)")), "{s}");
     // j reaches the view rows, marked; Enter opens the one marked.
     press(&mut app, &o, "gkkkkkkkjjj");
     let s = screen(&app);

@@ -1530,3 +1530,53 @@ fn signals_leave_the_terminal_as_it_was_and_a_suspend_resumes() {
         assert_eq!(terminal_state(&t), ("0".into(), "0".into(), "1".into()));
     }
 }
+
+/// Issue 42: after `S` brings posts, every summary still shows, old posts'
+/// and the new one's, and a word only a summary holds still finds its post
+/// (the reload after a sync dropped the posts' cache entries, so their
+/// text, left out of memory, could not be read back), at 80x24 and 120x40.
+#[test]
+fn summaries_stay_after_s_brings_posts() {
+    let summary_post = |dir: &Path, name: &str, title: &str, day: &str, word: &str| {
+        std::fs::write(
+            dir.join(name),
+            format!(
+                "---\ntitle: {title}\ndate: {day}\nexternal_url: https://example.com/{name}\n\
+                 summary: The summary of {title} mentions {word} once.\n---\n"
+            ),
+        )
+        .expect("write a post");
+    };
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let repo = git_feed(&probe, &[("0.md", "Zero post", "2025-12-01")]);
+        summary_post(&repo, "a.md", "First post", "2026-01-01", "zebrafish");
+        summary_post(&repo, "b.md", "Second post", "2026-01-02", "axolotl");
+        git_in(&repo, &["add", "-A"]);
+        git_in(&repo, &["commit", "-q", "-m", "two"]);
+        let out = probe.linkfeed().arg("sync").output().expect("sync");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let vars = probe.sandbox_env();
+        let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let t = Tmux::start(&cmdline(&[BIN, "-f", "news"]), w, h, &env);
+        t.wait_text("3 posts, 3 unread");
+        summary_post(&repo, "c.md", "Third post", "2026-01-03", "narwhal");
+        git_in(&repo, &["add", "-A"]);
+        git_in(&repo, &["commit", "-q", "-m", "three"]);
+        t.keys(&["S"]);
+        t.wait_text("4 posts, 4 unread");
+        // The selection stayed on its post; its summary shows.
+        t.wait_for("the second post's summary", |s| s.contains("axolotl"));
+        t.keys(&["g"]);
+        t.wait_for("the new post's summary", |s| s.contains("narwhal"));
+        t.keys(&["j", "j"]);
+        t.wait_for("the first post's summary", |s| s.contains("zebrafish"));
+        t.keys(&["/"]);
+        t.type_text("zebrafish");
+        t.keys(&["Enter"]);
+        let s = t.wait_text("1 of 4");
+        assert!(s.contains("First post"), "{w}x{h}: {s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+    }
+}

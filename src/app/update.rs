@@ -341,6 +341,10 @@ impl App {
             (Mode::Sections, Cmd::PickSection) => self.pick_section(self.pickers.section_selected),
             (Mode::List, Cmd::SectionPicker) => {
                 self.pickers.section_selected = match &self.view.section {
+                    // The view in force is marked, after the sections.
+                    None if self.active_view().is_some() => {
+                        self.feed.sections.len() + 1 + self.active_view().unwrap_or(0)
+                    }
                     None => 0,
                     Some(s) => self.feed.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
                 };
