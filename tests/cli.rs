@@ -556,3 +556,15 @@ fn links_out_of_the_folder_and_fifos_are_named_not_followed() {
     let out = s.linkfeed().args(["list", "--no-cache"]).arg(&feed).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Elsewhere"));
 }
+
+/// `linkfeed man` prints the manual page made from the clap definitions:
+/// every subcommand `--help` knows is in it.
+#[test]
+fn man_prints_the_manual_page() {
+    let (code, out, err) = run(&["man"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(".TH linkfeed 1"), "{out}");
+    for sub in ["list", "check", "sync", "fetch", "article", "state", "completions"] {
+        assert!(out.contains(&format!("linkfeed\\-{sub}")) || out.contains(sub), "{sub} missing");
+    }
+}

@@ -61,6 +61,8 @@ pub enum Cmd {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff): `linkfeed man > ~/.local/share/man/man1/linkfeed.1`.
+    Man,
     /// Print the effective configuration and where each value came from.
     Config,
     /// Fetch git feeds (all of them, or those named) and say what is new.

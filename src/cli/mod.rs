@@ -16,6 +16,7 @@ mod config;
 mod feeds;
 mod fetch;
 mod list;
+mod man;
 mod state;
 mod sync;
 mod tags;
@@ -114,6 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Cmd::Fetch(args)) => fetch::run(args, &cx),
         Some(Cmd::Tags { dir, drafts }) => tags::run(dir, drafts, &cx),
         Some(Cmd::Completions { shell }) => completions::run(shell),
+        Some(Cmd::Man) => man::run(),
         Some(Cmd::State { action }) => state::run(action),
         Some(Cmd::Cache { action }) => cache::run(action),
         Some(Cmd::Sync { names, stats }) => sync::run(&names, stats, &cx),
