@@ -6,9 +6,109 @@
 use super::Article;
 use super::fetch::Page;
 
-/// Fewer words than this is not an article (a login wall, an index page, a
-/// page drawn by scripts).
+/// A text this long (in [`text_length`]'s words) is an article unless it
+/// is mostly links.
 pub const MIN_WORDS: usize = 150;
+
+/// A page that says it is an article (JSON-LD `NewsArticle`, `BlogPosting`,
+/// `Article`..., or `og:type` `article`) is one from this many words: a
+/// short news story.
+pub const MIN_WORDS_MARKED: usize = 40;
+
+/// A page that does not say what it is is an article from this many words
+/// in at least [`MIN_PARAGRAPHS`] paragraphs, little of it links.
+pub const MIN_WORDS_PLAIN: usize = 60;
+pub const MIN_PARAGRAPHS: usize = 2;
+
+/// The length of a text in words, counted so that every language counts:
+/// a run of letters or digits between spaces is a word, and so is each
+/// Chinese, Japanese or Korean character (those scripts put no spaces
+/// between words: a 700-character story is not "a handful of words").
+pub fn text_length(text: &str) -> usize {
+    let mut n = 0;
+    for token in text.split_whitespace() {
+        let cjk = token.chars().filter(|&c| is_cjk(c)).count();
+        let other = token.chars().any(|c| c.is_alphanumeric() && !is_cjk(c));
+        n += cjk + usize::from(other);
+    }
+    n
+}
+
+/// Han, kana, Hangul and the CJK symbols and full-width letters.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff
+        | 0xac00..=0xd7af | 0x1100..=0x11ff | 0x3130..=0x318f | 0x20000..=0x2fa1f)
+}
+
+/// The share of the text's characters that are the text of links
+/// (`[text](url)`): an index page or a list of headlines is mostly links.
+fn link_share(markdown: &str) -> f64 {
+    let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+    // The text a reader sees: the links' addresses are not counted.
+    let (mut total, mut linked) = (0, 0);
+    let mut rest = markdown;
+    while let Some(open) = rest.find('[') {
+        total += visible(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find("](") else {
+            rest = after;
+            continue;
+        };
+        let text = &after[..close];
+        let n = visible(text);
+        total += n;
+        if !text.contains('\n') {
+            linked += n;
+        }
+        let url = &after[close + 2..];
+        rest = url.find(')').map_or(url, |end| &url[end + 1..]);
+    }
+    total += visible(rest);
+    linked as f64 / total.max(1) as f64
+}
+
+/// Whether the page says it is an article: JSON-LD whose `@type` names one
+/// (`NewsArticle`, `BlogPosting`, `Article`, `Report`...), or `og:type`
+/// `article`.
+fn marked_as_article(html: &str) -> bool {
+    let head = &html.as_bytes()[..html.len().min(512 * 1024)];
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let names_article = |v: &str| v.contains("article") || v.contains("blogposting") || v.contains("report");
+    // "@type": "NewsArticle" (or a list of types).
+    let typed = lower.match_indices("\"@type\"").any(|(at, _)| {
+        let value = &lower[at + 7..lower.len().min(at + 80)];
+        let value = value.trim_start().strip_prefix(':').unwrap_or("").trim_start();
+        let end = value.find(['}', ',']).unwrap_or(value.len()).min(60);
+        names_article(&value[..end])
+    });
+    // <meta property="og:type" content="article"> in either order.
+    let og = lower.match_indices("og:type").any(|(at, _)| {
+        let tag_start = lower[..at].rfind('<').unwrap_or(at);
+        let tag_end = lower[at..].find('>').map_or(lower.len(), |e| at + e);
+        lower[tag_start..tag_end].contains("content=\"article")
+            || lower[tag_start..tag_end].contains("content='article")
+    });
+    typed || og
+}
+
+/// Whether the text extracted from a page is an article, by what the page
+/// is: long enough and not mostly links; shorter when the page says it is
+/// an article; a few paragraphs of prose otherwise.
+fn is_article(html: &str, markdown: &str, words: usize) -> bool {
+    let links = link_share(markdown);
+    if links >= 0.5 {
+        return false;
+    }
+    if words >= MIN_WORDS {
+        return true;
+    }
+    if words >= MIN_WORDS_MARKED && marked_as_article(html) {
+        return true;
+    }
+    let paragraphs = markdown.split("\n\n").filter(|p| text_length(p) >= 8).count();
+    words >= MIN_WORDS_PLAIN && paragraphs >= MIN_PARAGRAPHS && links < 0.25
+}
 
 /// The article of `page`, fetched for `url`.
 pub fn article(page: &Page, url: &str) -> Result<Article, String> {
@@ -113,8 +213,8 @@ pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
     .map_err(|_| "not an article: the page could not be read; `o` opens it".to_string())?;
     let a = parsed.map_err(|_| "not an article: nothing readable found; `o` opens the page".to_string())?;
     let markdown = clean(&a.text_content);
-    let words = markdown.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
-    if words < MIN_WORDS {
+    let words = text_length(&markdown);
+    if !is_article(html, &markdown, words) {
         return Err(format!("not an article: {words} words extracted; `o` opens the page"));
     }
     let one = |s: &str| crate::text::sanitize::one_line(s);
@@ -234,6 +334,44 @@ mod tests {
             "<p>An open paragraph with words enough to count for something here.<br><img src=x>".repeat(400)
         );
         assert!(too_complex(&open).is_none());
+    }
+
+    /// Issue 36: length counts every script; a short story is an article
+    /// when the page says it is one, or is a few paragraphs of prose; a
+    /// page of links is not, however long.
+    #[test]
+    fn what_is_an_article_is_decided_by_what_the_page_is() {
+        assert_eq!(text_length("Three plain words"), 3);
+        assert_eq!(text_length("東京都は新しい計画を発表した。"), 14);
+        assert_eq!(text_length("서울시는 발표했다"), 8);
+        assert_eq!(text_length("Kubernetes 1.34 版本发布"), 6);
+        let sentence = "The council met on Tuesday and voted on the riverside plan.";
+        let short: String = (0..6).map(|_| sentence).collect::<Vec<_>>().join(" ");
+        let marked = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\": \"NewsArticle\"}}</script></head>\
+             <body><article><h1>Plan</h1><p>{short}</p></article></body></html>"
+        );
+        let r = readable(&marked, "https://news.example/a").expect("a short news story");
+        assert!(r.words < MIN_WORDS && r.words >= MIN_WORDS_MARKED, "{}", r.words);
+        let og = marked.replace(
+            "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\"}</script>",
+            "<meta property=\"og:type\" content=\"article\">",
+        );
+        assert!(readable(&og, "https://news.example/a").is_ok());
+        let cjk = format!(
+            "<html><body><article><h1>計画</h1><p>{}</p><p>{}</p></article></body></html>",
+            "東京都は新しい交通計画を発表し、市民の意見を募集すると述べた。".repeat(4),
+            "計画は来年の春から段階的に実施される予定で、費用は約百億円とされる。".repeat(4)
+        );
+        let r = readable(&cjk, "https://news.example/jp").expect("a Japanese story");
+        assert!(r.words > 100, "{}", r.words);
+        // A list of headlines, long as it is, is not an article.
+        let links: String = (0..80)
+            .map(|i| format!("<li><a href=\"/s/{i}\">Headline number {i} about the plan</a></li>"))
+            .collect();
+        let index = format!("<html><body><main><h1>Latest</h1><ul>{links}</ul></main></body></html>");
+        let r = readable(&index, "https://news.example/");
+        assert!(r.is_err(), "{:?}", r.map(|r| r.markdown.chars().take(300).collect::<String>()));
     }
 
     #[test]

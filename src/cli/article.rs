@@ -31,12 +31,20 @@ pub fn run(target: &str, refresh: bool, cx: &Context) -> Result<ExitCode, CliErr
     Ok(ExitCode::SUCCESS)
 }
 
+/// A refusal in the command line's words: the reader's key (`o`) means
+/// nothing here.
+fn cli_words(why: &str) -> String {
+    why.replace("; `o` opens the page in the browser", "; open it in a browser")
+        .replace("; `o` opens the page", "; open it in a browser")
+        .replace("; `o` opens it", "; open it in a browser")
+}
+
 fn fetched(url: &str, options: &article::Options, refresh: bool) -> Result<Article, CliError> {
     let safe = crate::text::sanitize::safe_url(url)
         .map_err(|e| CliError::Invalid(format!("{}: {e}", crate::text::sanitize::one_line(url))))?;
-    article::get(&safe, options, refresh)
-        .map(|(a, _)| a)
-        .map_err(|e| CliError::Invalid(format!("{}: {e}", crate::text::sanitize::one_line(url))))
+    article::get(&safe, options, refresh).map(|(a, _)| a).map_err(|e| {
+        CliError::Invalid(format!("{}: {}", crate::text::sanitize::one_line(url), cli_words(&e)))
+    })
 }
 
 /// A page saved to a file, read as it is (its `<meta>` charset honoured).
@@ -51,7 +59,8 @@ fn saved_page(path: &Path) -> Result<Article, CliError> {
         etag: None,
         last_modified: None,
     };
-    article::extract::article(&page, &base).map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
+    article::extract::article(&page, &base)
+        .map_err(|e| CliError::Invalid(format!("{}: {}", path.display(), cli_words(&e))))
 }
 
 /// The article as Markdown: title, a line of what it is, its address, the text.
