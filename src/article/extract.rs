@@ -204,6 +204,8 @@ pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
         return Err(why);
     }
     let base = url::Url::parse(base).ok().map(|u| u.to_string());
+    let html = captions_as_paragraphs(html);
+    let html = html.as_ref();
     let config = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Markdown, ..Default::default() };
     // A parser bug must cost this article, not the reader.
     let parsed = std::panic::catch_unwind(|| {
@@ -255,6 +257,30 @@ fn tidy_escapes(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A table's `<caption>` made a paragraph (the parser puts it before its
+/// table), so its text is not lost: readability drops captions.
+fn captions_as_paragraphs(html: &str) -> std::borrow::Cow<'_, str> {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<caption") {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut at = 0;
+    for (i, _) in lower.match_indices("caption") {
+        let b = lower.as_bytes();
+        let opening = i >= 1 && b[i - 1] == b'<';
+        let closing = i >= 2 && b[i - 2] == b'<' && b[i - 1] == b'/';
+        let ends_name = lower[i + 7..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace() || c == '/');
+        if (opening || closing) && ends_name {
+            out.push_str(&html[at..i]);
+            out.push('p');
+            at = i + 7;
+        }
+    }
+    out.push_str(&html[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Markdown without control characters (but line breaks and tabs) or bidi
@@ -372,6 +398,25 @@ mod tests {
         let index = format!("<html><body><main><h1>Latest</h1><ul>{links}</ul></main></body></html>");
         let r = readable(&index, "https://news.example/");
         assert!(r.is_err(), "{:?}", r.map(|r| r.markdown.chars().take(300).collect::<String>()));
+    }
+
+    #[test]
+    fn a_tables_caption_is_kept() {
+        assert_eq!(
+            captions_as_paragraphs("<TABLE><Caption class=x>Prices</CAPTION>"),
+            "<TABLE><p class=x>Prices</p>"
+        );
+        assert_eq!(
+            captions_as_paragraphs("<p>no caption word in a tag: captions</p>"),
+            "<p>no caption word in a tag: captions</p>"
+        );
+        let words = "Prices rose in every market the survey covered this year. ".repeat(20);
+        let html = format!(
+            "<html><body><article><h1>Prices</h1><p>{words}</p><table><caption>Median price by year</caption>\
+             <tr><td>2024</td><td>10</td></tr></table><p>{words}</p></article></body></html>"
+        );
+        let r = readable(&html, "https://news.example/p").expect("an article");
+        assert!(r.markdown.contains("Median price by year"), "{}", r.markdown);
     }
 
     #[test]
