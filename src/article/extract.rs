@@ -214,7 +214,7 @@ pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
     })
     .map_err(|_| "not an article: the page could not be read; `o` opens it".to_string())?;
     let a = parsed.map_err(|_| "not an article: nothing readable found; `o` opens the page".to_string())?;
-    let markdown = clean(&a.text_content);
+    let markdown = drop_boilerplate(&clean(&a.text_content));
     let words = text_length(&markdown);
     if !is_article(html, &markdown, words) {
         return Err(format!("not an article: {words} words extracted; `o` opens the page"));
@@ -257,6 +257,176 @@ fn tidy_escapes(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The short lines a page repeats around its text, whole (lower case, no
+/// punctuation): gallery buttons, labels, share rows.
+const BOILERPLATE_LINES: &[&str] = &[
+    "caption",
+    "close",
+    "advertisement",
+    "ad",
+    "see more",
+    "dont miss",
+    "do not miss",
+    "most read",
+    "most popular",
+    "you may also like",
+    "related",
+    "related articles",
+    "related stories",
+    "read more",
+    "recommended",
+    "more on this story",
+    "share",
+    "share this",
+    "share this article",
+    "copy link",
+    "trending",
+    "top stories",
+    "sponsored",
+    "comments",
+    "show comments",
+    "view comments",
+    "enlarge",
+    "toggle caption",
+    "hide caption",
+    "skip advert",
+    "next",
+    "previous",
+    "expand",
+];
+
+/// Headings of blocks that are not the article (their list follows them).
+const BOILERPLATE_HEADINGS: &[&str] = &[
+    "most read",
+    "most popular",
+    "you may also like",
+    "related",
+    "related articles",
+    "related stories",
+    "read more",
+    "recommended",
+    "more on this story",
+    "see more",
+    "dont miss",
+    "trending",
+    "top stories",
+    "more from",
+    "popular now",
+    "latest news",
+    "tags",
+    "topics",
+];
+
+/// Names that make up a share row ("Whatsapp Facebook Twitter Email").
+const SHARE_WORDS: &[&str] = &[
+    "facebook",
+    "twitter",
+    "x",
+    "whatsapp",
+    "linkedin",
+    "email",
+    "e-mail",
+    "reddit",
+    "telegram",
+    "pinterest",
+    "messenger",
+    "copy",
+    "link",
+    "share",
+    "print",
+    "mail",
+    "bluesky",
+    "threads",
+    "mastodon",
+    "flipboard",
+];
+
+/// A paragraph's words, lower case, letters and digits only.
+fn plain_words(p: &str) -> Vec<String> {
+    p.split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect::<String>().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether a short paragraph is a page's furniture: a label, a gallery
+/// counter ("Image 1 of 8"), a credit line ("Photo: ..., AP", "GETTY
+/// IMAGES"), a share row, a comment-moderation notice.
+fn is_furniture(p: &str) -> bool {
+    let text = p.trim_start_matches(['#', '>', '*', '-', ' ']).trim();
+    let words = plain_words(text);
+    if words.is_empty() || words.len() > 14 {
+        return false;
+    }
+    let joined = words.join(" ").replace('-', " ");
+    if BOILERPLATE_LINES.contains(&joined.as_str()) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    // "Image 1 of 8", "Photo 3/12".
+    let counter = words.len() <= 5
+        && words.iter().any(|w| matches!(w.as_str(), "image" | "photo" | "picture" | "slide"))
+        && (words.iter().any(|w| w == "of") || lower.contains('/'))
+        && words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()));
+    let credit = ["photo:", "image:", "credit:", "photograph:", "picture:", "photo credit", "image credit"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+        || (words.len() <= 8
+            && (lower.contains("getty images") || lower.ends_with("/ getty") || lower == "getty"));
+    let share = words.len() >= 2 && words.iter().all(|w| SHARE_WORDS.contains(&w.as_str()));
+    let moderation = lower.contains("comments are moderated")
+        || lower.contains("comments have been closed")
+        || lower.contains("comments are closed");
+    counter || credit || share || moderation
+}
+
+/// The article without what pages repeat around it: paragraphs that are
+/// furniture ([`is_furniture`]), a short paragraph (a caption, a pull
+/// quote) said again after its first time, and the blocks headed "Most read", "You may also like"
+/// and the like with the list that follows them.
+fn drop_boilerplate(markdown: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<&str> = Vec::new();
+    let mut in_block = false;
+    for p in markdown.split("\n\n") {
+        let t = p.trim();
+        let heading = t.starts_with('#') || (t.starts_with("**") && t.ends_with("**"));
+        let key = plain_words(t).join(" ");
+        if heading {
+            let k = key.replace('-', " ");
+            if BOILERPLATE_HEADINGS
+                .iter()
+                .any(|h| k == *h || (k.starts_with(h) && k.len() <= h.len() + 24 && heading))
+            {
+                in_block = true;
+                continue;
+            }
+        }
+        if in_block {
+            // The block's list (or short lines of links) ends at prose.
+            let list = t.lines().all(|l| {
+                let l = l.trim_start();
+                l.starts_with("- ") || l.starts_with("* ") || l.starts_with('[') || l.starts_with("1.")
+            });
+            if list && !heading {
+                continue;
+            }
+            in_block = false;
+        }
+        if is_furniture(t) {
+            continue;
+        }
+        // Said again (a caption under every image of a gallery, a pull
+        // quote): once. Only short ones: prose is not repeated by pages.
+        let n = key.split(' ').count();
+        if (3..=25).contains(&n) && !seen.insert(key) {
+            continue;
+        }
+        out.push(p);
+    }
+    out.join("\n\n")
 }
 
 /// A table's `<caption>` made a paragraph (the parser puts it before its
@@ -398,6 +568,54 @@ mod tests {
         let index = format!("<html><body><main><h1>Latest</h1><ul>{links}</ul></main></body></html>");
         let r = readable(&index, "https://news.example/");
         assert!(r.is_err(), "{:?}", r.map(|r| r.markdown.chars().take(300).collect::<String>()));
+    }
+
+    /// Issue 36: furniture inside the article goes; the text stays.
+    #[test]
+    fn boilerplate_inside_the_article_goes_and_the_text_stays() {
+        let story = "The council approved the plan on Tuesday after a long debate.";
+        let md = [
+            story,
+            "Photo: Jane Doe, AP",
+            "Image 1 of 8",
+            "Caption",
+            "Close",
+            "A crowd gathers outside the hall before the vote.",
+            "Whatsapp Facebook Twitter Email",
+            "A crowd gathers outside the hall before the vote.",
+            "## Most read",
+            "- [Another story](https://x.example/1)\n- [A third one](https://x.example/2)",
+            "The second part of the story explains what the plan costs and who pays.",
+            "SEE MORE",
+            "DON'T MISS",
+            "GETTY IMAGES",
+            "Comments are moderated and may take a while to appear.",
+            "The plan, she said, is only the start of the work.",
+        ]
+        .join("\n\n");
+        let got = drop_boilerplate(&md);
+        for kept in [story, "A crowd gathers", "The second part", "only the start"] {
+            assert!(got.contains(kept), "{kept} lost: {got}");
+        }
+        for gone in [
+            "Photo:",
+            "Image 1 of 8",
+            "Caption",
+            "Close",
+            "Whatsapp",
+            "Most read",
+            "Another story",
+            "SEE MORE",
+            "DON'T MISS",
+            "GETTY",
+            "moderated",
+        ] {
+            assert!(!got.contains(gone), "{gone} kept: {got}");
+        }
+        assert_eq!(got.matches("A crowd gathers").count(), 1, "{got}");
+        // A paragraph about photos or sharing is prose, not furniture.
+        let prose = "The photo agency said it would share the images with every newspaper in the region.";
+        assert_eq!(drop_boilerplate(prose), prose);
     }
 
     #[test]
