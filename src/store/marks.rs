@@ -369,16 +369,9 @@ fn parse_record(line: &mut Vec<u8>) -> Option<Record> {
 
 /// Copies `path` to `path.damaged-N` (the first N not taken).
 fn keep_a_copy(path: &Path) -> io::Result<PathBuf> {
-    for n in 1..1000 {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!(".damaged-{n}"));
-        let aside = PathBuf::from(name);
-        if !aside.exists() {
-            fs::copy(path, &aside)?;
-            return Ok(aside);
-        }
-    }
-    Err(io::Error::other("too many damaged copies already"))
+    let aside = super::read::damaged_name(path)?;
+    fs::copy(path, &aside)?;
+    Ok(aside)
 }
 
 /// Writes `records` as the whole log: a temporary file in the same folder,

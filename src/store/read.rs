@@ -74,18 +74,24 @@ pub fn load(path: &Path, move_aside: bool) -> Loaded {
     }
 }
 
+/// `path.damaged-N` with the first N not taken: where a damaged file (or a
+/// copy of one) is kept, never deleted.
+pub(super) fn damaged_name(path: &Path) -> io::Result<PathBuf> {
+    (1..1000)
+        .map(|n| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(format!(".damaged-{n}"));
+            PathBuf::from(name)
+        })
+        .find(|aside| !aside.exists())
+        .ok_or_else(|| io::Error::other("too many damaged copies already"))
+}
+
 /// Renames `path` to `path.damaged-N` with the first N not taken.
 fn set_aside(path: &Path) -> io::Result<PathBuf> {
-    for n in 1..1000 {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!(".damaged-{n}"));
-        let aside = PathBuf::from(name);
-        if !aside.exists() {
-            fs::rename(path, &aside)?;
-            return Ok(aside);
-        }
-    }
-    Err(io::Error::other("too many damaged copies already"))
+    let aside = damaged_name(path)?;
+    fs::rename(path, &aside)?;
+    Ok(aside)
 }
 
 /// Writes the old format (for tests of the migration).
