@@ -34,7 +34,7 @@ pub use sort::Sort;
 use crate::app::keys::{Cmd, Input, Mode};
 use crate::feed::Feed;
 use crate::post::Post;
-use crate::problem::{Problem, Severity};
+use crate::problem::Severity;
 use crate::search::{Index, Match, Matcher, Query};
 use crate::text::sanitize;
 use crate::ui::theme::Theme;

@@ -3,8 +3,9 @@
 //! `Action::Article`); `v` again or `Esc` goes back to the post. The article
 //! belongs to the post it was asked for: selecting another post leaves it.
 
-use super::*;
+use super::{App, Effect, sanitize};
 use crate::article::{Article, Origin};
+use std::collections::HashSet;
 
 /// The article shown in place of a post's text.
 #[derive(Debug, Clone, PartialEq, Eq)]

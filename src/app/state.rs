@@ -2,7 +2,10 @@
 //! only [`App::update`] (and what it calls here) writes them; the view reads
 //! them through `App`'s accessors.
 
-use super::*;
+use super::{App, Confirm, Index, Match, Matcher, Message, Mode, Query, Sort, Theme, WordIndex, detail};
+use crate::post::Post;
+use crate::problem::Problem;
+use std::collections::HashSet;
 
 /// What the configuration (or a test) chose: set when the app is built or by `Action::Settings`.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! What each action and each command does to the state: the body of
 //! [`App::update`].
 
-use super::*;
+use super::{Action, App, BODIES_KEPT, Cmd, Effect, Input, MESSAGE_TTL, Mode, WordIndex, reader, sanitize};
 
 impl App {
     pub(super) fn apply(&mut self, action: Action) -> Option<Effect> {

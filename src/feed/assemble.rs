@@ -1,8 +1,13 @@
 //! From parsed files to a feed: section pages give titles, posts learn
 //! their section and kind, newest first, duplicate links found.
 
-use super::*;
+use super::{Feed, LoadStats, Parsed, hugo};
 use crate::feed::cache;
+use crate::post::Post;
+use crate::problem::{Problem, Severity};
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::Path;
 
 /// Posts sorted newest first (undated last, then by path), problems in file
 /// order; paths taken as they are (the sample feed's, relative).

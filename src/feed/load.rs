@@ -2,7 +2,15 @@
 //! it, the rest is read and parsed; the cache is written back when
 //! anything changed.
 
-use super::*;
+use super::{
+    Arrange, Feed, LoadError, LoadStats, Parsed, ParsedFile, Progress, SAMPLE_FILES, Source, Split, assemble,
+    assemble_arranged, assemble_split, cache, hugo, parse_bytes, parse_files, read_file, stat, walk_dirs,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+use std::{fs, io};
 
 /// Each file's entry number in a cache written with the cached ones of
 /// `cached` (whether each file was) numbered on from `first`, in order;
@@ -885,6 +893,7 @@ pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Ve
 mod tests {
     use super::*;
     use crate::feed::testing::{backdate_folders, feed_with_a_blog, write};
+    use crate::post::Post;
 
     /// What settling gives each post: its title, section, the section's
     /// title, its kind and whether it is an event.

@@ -33,16 +33,14 @@ pub use walk::{is_post_file, walk, walk_dirs};
 use assemble::{Arrange, Split, assemble_arranged, assemble_split};
 use load::LongText;
 use read::{ParsedFile, parse_files, read_file};
-use std::sync::atomic::Ordering;
 
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
 use frontmatter::Parsed;
-use std::collections::{HashMap, HashSet};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::{Duration, Instant};
-use std::{fs, io};
 
 include!(concat!(env!("OUT_DIR"), "/sample_files.rs"));
 

@@ -4,7 +4,9 @@
 //! a few blocks of some two hundred, and the first screen does not wait for
 //! the rest (the check after it loads the feed whole and replaces these).
 
-use super::*;
+use super::{Feed, cache, frontmatter, hugo};
+use crate::post::Post;
+use std::path::Path;
 
 /// How many of the newest posts a first screen reads: more rows than any
 /// terminal shows, and some pages to move through while the rest loads.
@@ -100,6 +102,8 @@ mod tests {
     use super::*;
     use crate::feed::load::load_dir_cached_as;
     use crate::feed::testing::{feed_with_a_blog, write};
+    use crate::feed::{LongText, Progress};
+    use std::fs;
 
     /// A first screen of the newest posts shows exactly the rows the whole
     /// feed starts with: same posts, sections and titles, a draft left out,

@@ -1,6 +1,11 @@
 //! Reading and parsing post files, on many threads.
 
-use super::*;
+use super::{LoadStats, LongText, MAX_FILE_BYTES, Parsed, Progress, cache, error, frontmatter};
+use crate::problem::Problem;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use std::{fs, io};
 
 /// Threads reading and parsing. More than the cores: reads wait on the
 /// disk, and many in flight keep it busy (measured in BENCHMARKS.md).

@@ -1,6 +1,11 @@
 //! Finding the post files below a folder.
 
-use super::*;
+use super::{cache, error, hugo};
+use crate::problem::{Problem, Severity};
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether the loader reads this file as a post (`.md`, `.markdown`).
 pub fn is_post_file(path: &Path) -> bool {

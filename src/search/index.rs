@@ -1,7 +1,8 @@
 //! What the matcher looks in: the lower-cased short fields of every post
 //! (built once per feed), and the word index of the long text.
 
-use super::*;
+use super::{Match, PARALLEL_MIN, slab, tiers, words};
+use crate::post::Post;
 use slab::{Le, Slab, Text};
 
 /// Filtering from a previous result: only its posts are looked at, and the

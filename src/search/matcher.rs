@@ -2,7 +2,11 @@
 //! (on two threads above [`PARALLEL_MIN`] candidates) or only those a
 //! previous result kept ([`Narrow`]).
 
-use super::*;
+use super::{
+    Hay, Index, Kind, LOOSE_TERMS, Match, Narrow, Query, Scope, SkimMatcherV2, Term, W_ARTICLE, W_SOURCE,
+    W_TAG, W_TEXT, W_TITLE, closest, looseness_of, tier_score, tiers, words,
+};
+use crate::post::Post;
 
 /// Case-insensitive search for a lower-case ASCII needle: memchr (SIMD) for
 /// its rarest letter in either case, then a comparison around each hit. In

@@ -41,7 +41,6 @@ pub use matcher::*;
 pub use order::{Loose, all_events, closest, sort_events};
 pub use query::*;
 
-use crate::post::Post;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 /// Field weights: a hit in the title outweighs one in the tags, which
@@ -99,6 +98,7 @@ impl Match {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::post::Post;
 
     /// Posts that do not share their section and kind allocations (built
     /// one by one, not assembled) still make one meta line per distinct

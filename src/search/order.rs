@@ -3,7 +3,8 @@
 //! first when asked), the view's own order otherwise, events by when they
 //! happen.
 
-use super::*;
+use super::{LOOSE_TERMS, Match, Query};
+use crate::post::Post;
 
 /// A term matched only loosely: its text and how (1 a typo, 2 letters in order).
 #[derive(Debug, Clone, PartialEq, Eq)]

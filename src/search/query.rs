@@ -2,7 +2,7 @@
 //! looks), a kind (how it compares) and a text. Parsing never fails: a
 //! malformed term is searched as text and said so.
 
-use super::*;
+use super::{IS_STATES, tiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
