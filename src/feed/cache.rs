@@ -52,6 +52,38 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// Why the parse cache (or a part of it) cannot be used: it is then
+/// passed over and written anew. The words are what `list --stats` says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CacheError {
+    /// A checksum or a count does not hold: which part.
+    #[error("damaged ({0})")]
+    Damaged(&'static str),
+    #[error("truncated")]
+    Truncated,
+    #[error("truncated or not a cache")]
+    NotACache,
+    #[error("from another version ({version}, format {format})")]
+    OtherVersion { version: String, format: u32 },
+    #[error("written for another folder")]
+    OtherFolder,
+    #[error("no such block")]
+    NoSuchBlock,
+    #[error("a block too large")]
+    BlockTooLarge,
+    #[error("unreadable ({0})")]
+    Unreadable(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The reason in words, where a caller reports it as text.
+impl From<CacheError> for String {
+    fn from(e: CacheError) -> String {
+        e.to_string()
+    }
+}
+
 /// Bump when the loader's rules or the post's fields change.
 pub const FORMAT: u32 = 10;
 
@@ -138,9 +170,9 @@ impl Block {
 
     /// Its check part's records, `part` being that part as read: its CRC
     /// checked, the records into `out` (emptied first).
-    fn checks_in<'m>(&self, part: &'m [u8], out: &mut Vec<Check<'m>>) -> Result<(), String> {
+    fn checks_in<'m>(&self, part: &'m [u8], out: &mut Vec<Check<'m>>) -> Result<(), CacheError> {
         if crc32fast::hash(part) != self.check_crc {
-            return Err("damaged (a block's checksum)".into());
+            return Err(CacheError::Damaged("a block's checksum"));
         }
         out.clear();
         decode_checks(part, self.count as usize, out)
@@ -330,11 +362,11 @@ fn read_at(f: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
 impl Reader {
     /// Opens the cache at `path` written for `root`; why not, when it cannot
     /// be used (`Ok(None)`: there is none).
-    pub fn open(path: &Path, root: &str) -> Result<Option<Reader>, String> {
+    pub fn open(path: &Path, root: &str) -> Result<Option<Reader>, CacheError> {
         let file = match File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("unreadable ({e})")),
+            Err(e) => return Err(CacheError::Unreadable(e.to_string())),
         };
         let why = match Reader::open_file(file, root) {
             Ok(reader) => return Ok(Some(reader)),
@@ -347,7 +379,7 @@ impl Reader {
         if !matches!(again.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)) {
             return Err(why);
         }
-        again.lock_shared().map_err(|e| format!("unreadable ({e})"))?;
+        again.lock_shared().map_err(|e| CacheError::Unreadable(e.to_string()))?;
         let reader = Reader::open_file(again, root)?;
         // Not held: it would turn the next append into a rewrite.
         let _ = reader.file.unlock();
@@ -355,47 +387,47 @@ impl Reader {
     }
 
     /// [`Reader::open`] of an open file.
-    fn open_file(file: File, root: &str) -> Result<Reader, String> {
-        let meta = file.metadata().map_err(|e| format!("unreadable ({e})"))?;
+    fn open_file(file: File, root: &str) -> Result<Reader, CacheError> {
+        let meta = file.metadata().map_err(|e| CacheError::Unreadable(e.to_string()))?;
         let len = meta.len();
         if len < (MAGIC.len() + TAIL) as u64 {
-            return Err("truncated".into());
+            return Err(CacheError::Truncated);
         }
         let mut tail = [0u8; TAIL];
-        read_at(&file, &mut tail, len - TAIL as u64).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&file, &mut tail, len - TAIL as u64).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         let mut head = [0u8; 8];
-        read_at(&file, &mut head, 0).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&file, &mut head, 0).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         if &tail[8..] != MAGIC || &head != MAGIC {
-            return Err("truncated or not a cache".into());
+            return Err(CacheError::NotACache);
         }
         let footer_len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
         let footer_crc = u32::from_le_bytes([tail[4], tail[5], tail[6], tail[7]]);
         // Bounded by the file before anything is allocated for it.
         if footer_len + (MAGIC.len() + TAIL) as u64 > len {
-            return Err("truncated".into());
+            return Err(CacheError::Truncated);
         }
         let body_end = len - TAIL as u64 - footer_len;
         let mut fb = vec![0u8; footer_len as usize];
-        read_at(&file, &mut fb, body_end).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&file, &mut fb, body_end).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         if crc32fast::hash(&fb) != footer_crc {
-            return Err("damaged (the footer's checksum)".into());
+            return Err(CacheError::Damaged("the footer's checksum"));
         }
         // The format and version come first, and are checked before the rest
         // is decoded: another version's footer may not decode at all.
         let (format, version): (u32, String) =
-            postcard::take_from_bytes(&fb).map(|(v, _)| v).map_err(|_| "damaged (footer)".to_string())?;
+            postcard::take_from_bytes(&fb).map(|(v, _)| v).map_err(|_| CacheError::Damaged("footer"))?;
         if format != FORMAT || version != env!("CARGO_PKG_VERSION") {
             // The version is the file's bytes: shown escaped and short.
             let version =
                 crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(&version), 40);
-            return Err(format!("from another version ({version}, format {format})"));
+            return Err(CacheError::OtherVersion { version, format });
         }
-        let footer: Footer = postcard::from_bytes(&fb).map_err(|_| "damaged (footer)".to_string())?;
+        let footer: Footer = postcard::from_bytes(&fb).map_err(|_| CacheError::Damaged("footer"))?;
         if footer.root != root {
-            return Err("written for another folder".into());
+            return Err(CacheError::OtherFolder);
         }
         if footer.blocks.iter().any(|b| b.end().is_none_or(|end| end > body_end)) {
-            return Err("truncated".into());
+            return Err(CacheError::Truncated);
         }
         // Every entry takes a few bytes of a block, a block holds at most
         // BLOCK, and entry numbers run on from block to block.
@@ -403,12 +435,12 @@ impl Reader {
         let mut next = 0u64;
         for b in &footer.blocks {
             if b.first as u64 != next || b.count as usize > BLOCK {
-                return Err("damaged (the footer's counts)".into());
+                return Err(CacheError::Damaged("the footer's counts"));
             }
             next += b.count as u64;
         }
         if footer.entries > room || footer.entries != next {
-            return Err("damaged (the footer's counts)".into());
+            return Err(CacheError::Damaged("the footer's counts"));
         }
         Ok(Reader { file, footer, written_ns: mtime_ns(&meta), body_end, len })
     }
@@ -467,10 +499,10 @@ impl Reader {
 
     /// Decodes block `i` (checking its CRCs) into `buf`'s entries, with
     /// each post's tldr and summary when `text` (else they are left out).
-    pub fn block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<Vec<(Meta, Parsed)>, String> {
+    pub fn block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<Vec<(Meta, Parsed)>, CacheError> {
         let light = self.read_block(i, buf, text)?;
         let mut entries: Vec<(Meta, Parsed)> =
-            postcard::from_bytes(&buf[..light]).map_err(|_| "damaged (a block)".to_string())?;
+            postcard::from_bytes(&buf[..light]).map_err(|_| CacheError::Damaged("a block"))?;
         if text {
             put_back(&mut entries, &buf[light..])?;
         }
@@ -483,11 +515,11 @@ impl Reader {
         i: usize,
         buf: &'b mut Vec<u8>,
         text: bool,
-    ) -> Result<Vec<(MetaRef<'b>, Parsed)>, String> {
+    ) -> Result<Vec<(MetaRef<'b>, Parsed)>, CacheError> {
         let light = self.read_block(i, buf, text)?;
         let (head, tail) = buf.split_at(light);
         let mut entries: Vec<(MetaRef<'b>, Parsed)> =
-            postcard::from_bytes(head).map_err(|_| "damaged (a block)".to_string())?;
+            postcard::from_bytes(head).map_err(|_| CacheError::Damaged("a block"))?;
         if text {
             put_back(&mut entries, tail)?;
         }
@@ -511,21 +543,27 @@ impl Reader {
     /// Block `i`'s check part in the cache mapped (`map`, [`Reader::map`]),
     /// its CRC checked: each entry's [`Check`], in order, into `out`
     /// (emptied first).
-    pub fn checks_mapped<'m>(&self, map: &'m [u8], i: usize, out: &mut Vec<Check<'m>>) -> Result<(), String> {
-        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
-        let start = b.check_at().and_then(|at| usize::try_from(at).ok()).ok_or("damaged (the footer)")?;
-        let part = map.get(start..start + b.check as usize).ok_or("truncated")?;
+    pub fn checks_mapped<'m>(
+        &self,
+        map: &'m [u8],
+        i: usize,
+        out: &mut Vec<Check<'m>>,
+    ) -> Result<(), CacheError> {
+        let b = *self.footer.blocks.get(i).ok_or(CacheError::NoSuchBlock)?;
+        let start =
+            b.check_at().and_then(|at| usize::try_from(at).ok()).ok_or(CacheError::Damaged("the footer"))?;
+        let part = map.get(start..start + b.check as usize).ok_or(CacheError::Truncated)?;
         b.checks_in(part, out)
     }
 
     /// Block `i`'s check part read into `buf` (its CRC checked): each
     /// entry's [`Check`], in order (a reader that does not map the file).
-    pub fn checks<'b>(&self, i: usize, buf: &'b mut Vec<u8>) -> Result<Vec<Check<'b>>, String> {
-        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
-        let at = b.check_at().ok_or("damaged (the footer)")?;
+    pub fn checks<'b>(&self, i: usize, buf: &'b mut Vec<u8>) -> Result<Vec<Check<'b>>, CacheError> {
+        let b = *self.footer.blocks.get(i).ok_or(CacheError::NoSuchBlock)?;
+        let at = b.check_at().ok_or(CacheError::Damaged("the footer"))?;
         buf.clear();
         buf.resize(b.check as usize, 0);
-        read_at(&self.file, buf, at).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&self.file, buf, at).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         let mut out = Vec::new();
         b.checks_in(buf, &mut out)?;
         Ok(out)
@@ -547,45 +585,45 @@ impl Reader {
     }
 
     /// Block `i`'s tldr and summary of each entry (its text part only).
-    pub fn block_text(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(String, String)>, String> {
-        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+    pub fn block_text(&self, i: usize, buf: &mut Vec<u8>) -> Result<Vec<(String, String)>, CacheError> {
+        let b = *self.footer.blocks.get(i).ok_or(CacheError::NoSuchBlock)?;
         buf.clear();
         buf.resize(b.text as usize, 0);
-        let at = b.offset.checked_add(b.light as u64).ok_or("damaged (the footer)")?;
-        read_at(&self.file, buf, at).map_err(|e| format!("unreadable ({e})"))?;
+        let at = b.offset.checked_add(b.light as u64).ok_or(CacheError::Damaged("the footer"))?;
+        read_at(&self.file, buf, at).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         if crc32fast::hash(buf) != b.text_crc {
-            return Err("damaged (a block's checksum)".into());
+            return Err(CacheError::Damaged("a block's checksum"));
         }
-        postcard::from_bytes(buf).map_err(|_| "damaged (a block)".to_string())
+        postcard::from_bytes(buf).map_err(|_| CacheError::Damaged("a block"))
     }
 
     /// Block `i` whole, its three parts' CRCs checked, into `buf` (a
     /// block copied as it is).
-    fn read_all(&self, i: usize, buf: &mut Vec<u8>) -> Result<(), String> {
-        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+    fn read_all(&self, i: usize, buf: &mut Vec<u8>) -> Result<(), CacheError> {
+        let b = *self.footer.blocks.get(i).ok_or(CacheError::NoSuchBlock)?;
         self.read_block(i, buf, true)?;
-        let at = b.check_at().ok_or("damaged (the footer)")?;
+        let at = b.check_at().ok_or(CacheError::Damaged("the footer"))?;
         let text_end = buf.len();
         buf.resize(text_end + b.check as usize, 0);
-        read_at(&self.file, &mut buf[text_end..], at).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&self.file, &mut buf[text_end..], at).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         if crc32fast::hash(&buf[text_end..]) != b.check_crc {
-            return Err("damaged (a block's checksum)".into());
+            return Err(CacheError::Damaged("a block's checksum"));
         }
         Ok(())
     }
 
     /// Reads block `i`'s light part (and its text part after it when
     /// `text`) into `buf`, checking their CRCs; the light part's length.
-    fn read_block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<usize, String> {
-        let b = *self.footer.blocks.get(i).ok_or("no such block")?;
+    fn read_block(&self, i: usize, buf: &mut Vec<u8>, text: bool) -> Result<usize, CacheError> {
+        let b = *self.footer.blocks.get(i).ok_or(CacheError::NoSuchBlock)?;
         let light = b.light as usize;
         buf.clear();
         buf.resize(light + if text { b.text as usize } else { 0 }, 0);
-        read_at(&self.file, buf, b.offset).map_err(|e| format!("unreadable ({e})"))?;
+        read_at(&self.file, buf, b.offset).map_err(|e| CacheError::Unreadable(e.to_string()))?;
         if crc32fast::hash(&buf[..light]) != b.light_crc
             || (text && crc32fast::hash(&buf[light..]) != b.text_crc)
         {
-            return Err("damaged (a block's checksum)".into());
+            return Err(CacheError::Damaged("a block's checksum"));
         }
         Ok(light)
     }
@@ -597,9 +635,9 @@ pub type Skimmed = Result<(Skim, Vec<crate::problem::Problem>), crate::problem::
 
 /// The entry that starts at `at` of a block's light part only gone
 /// through ([`Skim`]).
-pub fn skim_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Skimmed), String> {
-    let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
-    postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| "damaged (a block)".to_string())
+pub fn skim_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Skimmed), CacheError> {
+    let from = bytes.get(at as usize..).ok_or(CacheError::Damaged("a block"))?;
+    postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| CacheError::Damaged("a block"))
 }
 
 /// An entry as a lazy load first needs it, from its block's check part:
@@ -665,13 +703,13 @@ fn encode_check(out: &mut Vec<u8>, at: u32, meta: &Meta, parsed: &Parsed) {
 
 /// The `count` check records of a check part, into `out`; a part that does
 /// not hold exactly that many is damaged.
-fn decode_checks<'m>(mut bytes: &'m [u8], count: usize, out: &mut Vec<Check<'m>>) -> Result<(), String> {
+fn decode_checks<'m>(mut bytes: &'m [u8], count: usize, out: &mut Vec<Check<'m>>) -> Result<(), CacheError> {
     fn take<const N: usize>(bytes: &mut &[u8]) -> Option<[u8; N]> {
         let (head, rest) = bytes.split_first_chunk::<N>()?;
         *bytes = rest;
         Some(*head)
     }
-    let damaged = || "damaged (a block's check part)".to_string();
+    let damaged = || CacheError::Damaged("a block's check part");
     out.reserve(count);
     for _ in 0..count {
         if bytes.len() < CHECK_FIXED {
@@ -712,27 +750,27 @@ fn decode_checks<'m>(mut bytes: &'m [u8], count: usize, out: &mut Vec<Check<'m>>
 
 /// The entry that starts at `at` of a block's light part (its [`Check`]
 /// says where), decoded whole.
-pub fn whole_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Parsed), String> {
-    let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
-    postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| "damaged (a block)".to_string())
+pub fn whole_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Parsed), CacheError> {
+    let from = bytes.get(at as usize..).ok_or(CacheError::Damaged("a block"))?;
+    postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| CacheError::Damaged("a block"))
 }
 
 /// What a row of `list` shows of the entry starting at `at` in a block's
 /// light part `bytes` ([`crate::post::Row`]: read in place, nothing
 /// copied); `None` for a file that did not parse.
-pub fn row_at(bytes: &[u8], at: u32) -> Result<Option<crate::post::Row<'_>>, String> {
+pub fn row_at(bytes: &[u8], at: u32) -> Result<Option<crate::post::Row<'_>>, CacheError> {
     type Entry<'a> = (MetaRef<'a>, Result<(crate::post::Row<'a>,), crate::problem::Problem>);
-    let from = bytes.get(at as usize..).ok_or("damaged (a block)")?;
+    let from = bytes.get(at as usize..).ok_or(CacheError::Damaged("a block"))?;
     let ((_, row), _): (Entry, _) =
-        postcard::take_from_bytes(from).map_err(|_| "damaged (a block)".to_string())?;
+        postcard::take_from_bytes(from).map_err(|_| CacheError::Damaged("a block"))?;
     Ok(row.ok().map(|(row,)| row))
 }
 
 /// Puts each entry's tldr and summary back from a block's text part.
-fn put_back<M>(entries: &mut [(M, Parsed)], text: &[u8]) -> Result<(), String> {
-    let texts: Vec<(&str, &str)> = postcard::from_bytes(text).map_err(|_| "damaged (a block)".to_string())?;
+fn put_back<M>(entries: &mut [(M, Parsed)], text: &[u8]) -> Result<(), CacheError> {
+    let texts: Vec<(&str, &str)> = postcard::from_bytes(text).map_err(|_| CacheError::Damaged("a block"))?;
     if texts.len() != entries.len() {
-        return Err("damaged (a block)".into());
+        return Err(CacheError::Damaged("a block"));
     }
     for ((_, parsed), (tldr, summary)) in entries.iter_mut().zip(texts) {
         if let Ok((post, _)) = parsed {
@@ -785,7 +823,7 @@ struct Encoded {
 }
 
 /// Encodes `entries` as blocks (on every core).
-fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, String> {
+fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, CacheError> {
     let chunks: Vec<&[(&Meta, &Parsed)]> = entries.chunks(BLOCK).collect();
     crate::par::map_chunks(&chunks, 2, |group| group.iter().map(|c| encode_block(c)).collect())
         .into_iter()
@@ -796,16 +834,16 @@ fn encode(entries: &[(&Meta, &Parsed)]) -> Result<Vec<Encoded>, String> {
 /// then the text part (those, entry by entry), then the check part (each
 /// entry's [`Check`]). The light part is a postcard sequence encoded an
 /// entry at a time, to know where each starts: the same bytes.
-fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
-    let mut bytes = postcard::to_stdvec(&entries.len()).map_err(|e| e.to_string())?;
+fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, CacheError> {
+    let mut bytes = postcard::to_stdvec(&entries.len()).map_err(|e| CacheError::Other(e.to_string()))?;
     let mut checks = Vec::with_capacity(entries.len() * (CHECK_FIXED + 48));
     for (m, p) in entries {
-        let at = u32::try_from(bytes.len()).map_err(|_| "a block too large".to_string())?;
+        let at = u32::try_from(bytes.len()).map_err(|_| CacheError::BlockTooLarge)?;
         let light = match p {
             Ok((post, warnings)) => Ok((post.without_long_text(), warnings.clone())),
             Err(e) => Err(e.clone()),
         };
-        bytes = postcard::to_extend(&(m, light), bytes).map_err(|e| e.to_string())?;
+        bytes = postcard::to_extend(&(m, light), bytes).map_err(|e| CacheError::Other(e.to_string()))?;
         encode_check(&mut checks, at, m, p);
     }
     let light = bytes.len();
@@ -816,7 +854,7 @@ fn encode_block(entries: &[(&Meta, &Parsed)]) -> Result<Encoded, String> {
             Err(_) => ("", ""),
         })
         .collect();
-    bytes = postcard::to_extend(&text, bytes).map_err(|e| e.to_string())?;
+    bytes = postcard::to_extend(&text, bytes).map_err(|e| CacheError::Other(e.to_string()))?;
     let text = bytes.len() - light;
     bytes.extend_from_slice(&checks);
     Ok(Encoded { bytes, light, text, count: entries.len() })
@@ -1381,8 +1419,9 @@ mod tests {
         }
     }
 
+    /// The reason in the words `list --stats` prints.
     fn open(path: &Path) -> Result<usize, String> {
-        Reader::open(path, "/feed").map(|r| r.map_or(0, |r| r.entries()))
+        Reader::open(path, "/feed").map(|r| r.map_or(0, |r| r.entries())).map_err(String::from)
     }
 
     /// Issue 25: a block's text part is read only when asked for; without

@@ -414,7 +414,7 @@ impl Lazy {
     /// not parse.
     pub fn row(&self, id: u32) -> Result<Option<crate::post::Row<'_>>, String> {
         let (light, at) = self.entry_at(id)?;
-        cache::row_at(light, at)
+        Ok(cache::row_at(light, at)?)
     }
 
     /// Whether entry `id` was made whole ([`Lazy::make`]).
