@@ -84,19 +84,7 @@ impl App {
         let mut before = Vec::new();
         let mut changed = Vec::new();
         for r in records {
-            let set = match r.field {
-                Field::Read => &mut self.marks.read,
-                Field::Starred => &mut self.marks.starred,
-            };
-            let was = set.contains(&r.key);
-            if was == r.value {
-                continue;
-            }
-            if r.value {
-                set.insert(r.key.clone());
-            } else {
-                set.remove(&r.key);
-            }
+            let Some(was) = self.set_one(&r) else { continue };
             before.push(Record::new(r.key.clone(), r.field, was));
             changed.push(r);
         }
@@ -114,6 +102,24 @@ impl App {
         Some(Effect::Mark(changed))
     }
 
+    /// Sets one mark in the state; what it was, when that changed it.
+    fn set_one(&mut self, r: &Record) -> Option<bool> {
+        let set = match r.field {
+            Field::Read => &mut self.marks.read,
+            Field::Starred => &mut self.marks.starred,
+        };
+        let was = set.contains(&r.key);
+        if was == r.value {
+            return None;
+        }
+        if r.value {
+            set.insert(r.key.clone());
+        } else {
+            set.remove(&r.key);
+        }
+        Some(was)
+    }
+
     /// The store could not keep the last change (a full disk): it is taken
     /// back on screen too, so what is shown is what is kept.
     pub(super) fn mark_not_saved(&mut self, why: &str) {
@@ -122,15 +128,7 @@ impl App {
             return;
         };
         for r in &before {
-            let set = match r.field {
-                Field::Read => &mut self.marks.read,
-                Field::Starred => &mut self.marks.starred,
-            };
-            if r.value {
-                set.insert(r.key.clone());
-            } else {
-                set.remove(&r.key);
-            }
+            self.set_one(r);
         }
         if undoable {
             self.marks.undo.pop();

@@ -340,13 +340,13 @@ impl App {
             }
             (Mode::Sections, Cmd::PickSection) => self.pick_section(self.pickers.section_selected),
             (Mode::List, Cmd::SectionPicker) => {
-                self.pickers.section_selected = match &self.view.section {
+                self.pickers.section_selected = match (&self.view.section, self.active_view()) {
                     // The view in force is marked, after the sections.
-                    None if self.active_view().is_some() => {
-                        self.feed.sections.len() + 1 + self.active_view().unwrap_or(0)
+                    (None, Some(v)) => self.feed.sections.len() + 1 + v,
+                    (None, None) => 0,
+                    (Some(s), _) => {
+                        self.feed.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1)
                     }
-                    None => 0,
-                    Some(s) => self.feed.sections.iter().position(|(n, _, _)| n == s).map_or(0, |i| i + 1),
                 };
                 self.facet_sections();
                 self.view.mode = Mode::Sections;

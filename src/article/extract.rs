@@ -259,16 +259,10 @@ fn tidy_escapes(line: &str) -> String {
     out
 }
 
-/// The short lines a page repeats around its text, whole (lower case, no
-/// punctuation): gallery buttons, labels, share rows.
-const BOILERPLATE_LINES: &[&str] = &[
-    "caption",
-    "close",
-    "advertisement",
-    "ad",
-    "see more",
-    "dont miss",
-    "do not miss",
+/// The labels of blocks that are not the article ("Most read", "You may
+/// also like"): a short line of its own is furniture, and a heading with
+/// one starts a block whose list goes with it.
+const BLOCK_LABELS: &[&str] = &[
     "most read",
     "most popular",
     "you may also like",
@@ -278,12 +272,24 @@ const BOILERPLATE_LINES: &[&str] = &[
     "read more",
     "recommended",
     "more on this story",
+    "see more",
+    "dont miss",
+    "trending",
+    "top stories",
+];
+
+/// Other short lines a page repeats around its text, whole (lower case, no
+/// punctuation): gallery buttons, labels, share rows.
+const BOILERPLATE_LINES: &[&str] = &[
+    "caption",
+    "close",
+    "advertisement",
+    "ad",
+    "do not miss",
     "share",
     "share this",
     "share this article",
     "copy link",
-    "trending",
-    "top stories",
     "sponsored",
     "comments",
     "show comments",
@@ -297,27 +303,8 @@ const BOILERPLATE_LINES: &[&str] = &[
     "expand",
 ];
 
-/// Headings of blocks that are not the article (their list follows them).
-const BOILERPLATE_HEADINGS: &[&str] = &[
-    "most read",
-    "most popular",
-    "you may also like",
-    "related",
-    "related articles",
-    "related stories",
-    "read more",
-    "recommended",
-    "more on this story",
-    "see more",
-    "dont miss",
-    "trending",
-    "top stories",
-    "more from",
-    "popular now",
-    "latest news",
-    "tags",
-    "topics",
-];
+/// Other headings of blocks that are not the article.
+const BOILERPLATE_HEADINGS: &[&str] = &["more from", "popular now", "latest news", "tags", "topics"];
 
 /// Names that make up a share row ("Whatsapp Facebook Twitter Email").
 const SHARE_WORDS: &[&str] = &[
@@ -361,7 +348,7 @@ fn is_furniture(p: &str) -> bool {
         return false;
     }
     let joined = words.join(" ").replace('-', " ");
-    if BOILERPLATE_LINES.contains(&joined.as_str()) {
+    if BOILERPLATE_LINES.contains(&joined.as_str()) || BLOCK_LABELS.contains(&joined.as_str()) {
         return true;
     }
     let lower = text.to_lowercase();
@@ -396,8 +383,9 @@ fn drop_boilerplate(markdown: &str) -> String {
         let key = plain_words(t).join(" ");
         if heading {
             let k = key.replace('-', " ");
-            if BOILERPLATE_HEADINGS
+            if BLOCK_LABELS
                 .iter()
+                .chain(BOILERPLATE_HEADINGS)
                 .any(|h| k == *h || (k.starts_with(h) && k.len() <= h.len() + 24 && heading))
             {
                 in_block = true;

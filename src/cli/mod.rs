@@ -140,7 +140,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
 }
 
 /// The subcommand a folder argument that does not exist was perhaps meant
-/// to be (`lsit`: `list`): a plain word one or two edits from a command's name.
+/// to be (`lsit`: `list`): a plain word one typo from a command's name
+/// (the query's own rule, `search::tiers::one_typo`).
 fn mistyped_command(dir: &Path) -> Option<String> {
     use clap::CommandFactory;
     let word = dir.to_str()?;
@@ -149,34 +150,7 @@ fn mistyped_command(dir: &Path) -> Option<String> {
     }
     let cli = Cli::command();
     let names = cli.get_subcommands().map(|c| c.get_name().to_string());
-    names.filter(|n| n != "help").find(|n| close(word, n))
-}
-
-/// Whether `a` is within two edits of `b` (a swap of neighbours counts as one).
-fn close(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 || a.len() < 3 {
-        return false;
-    }
-    // Optimal string alignment distance.
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()] <= 2.min(b.len() / 2)
+    names.filter(|n| n != "help").find(|n| crate::search::tiers::one_typo(word, n))
 }
 
 #[cfg(test)]

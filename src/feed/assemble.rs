@@ -353,13 +353,10 @@ pub(super) fn duplicate_urls(posts: &[Post], groups: &[Vec<usize>]) -> Vec<Probl
 /// upcoming event whose arrival is unknown or later than `now` has none and
 /// sorts with the undated posts (the Events section and `is:upcoming` list
 /// it soonest first).
-pub fn arrival(post: &Post, now: i64) -> Option<i64> {
-    arrival_and_how(post, now).map(|(t, _)| t)
-}
-
-/// [`arrival`], and whether it is an upcoming event's file time (it has no
+///
+/// Also whether it is an upcoming event's file time (it has no
 /// `publishDate`): what a batch of announced events is told by.
-fn arrival_and_how(post: &Post, now: i64) -> Option<(i64, bool)> {
+fn arrival(post: &Post, now: i64) -> Option<(i64, bool)> {
     let date = post.timestamp()?;
     if post.event.is_none() || date <= now {
         return Some((date, false));
@@ -385,7 +382,7 @@ pub const EVENT_BATCH_BACK: i64 = 7 * 24 * 3600;
 fn newest_first_keys(posts: &[Post], now: i64) -> Vec<Option<i64>> {
     use rayon::prelude::*;
     let found: Vec<Option<(i64, bool)>> =
-        posts.par_iter().with_min_len(4096).map(|p| arrival_and_how(p, now)).collect();
+        posts.par_iter().with_min_len(4096).map(|p| arrival(p, now)).collect();
     let mut per_minute: HashMap<i64, usize> = HashMap::new();
     for (t, _) in found.iter().flatten().filter(|(_, by_file)| *by_file) {
         *per_minute.entry(t.div_euclid(60)).or_default() += 1;
@@ -401,7 +398,7 @@ fn newest_first_keys(posts: &[Post], now: i64) -> Vec<Option<i64>> {
         .collect()
 }
 
-/// Newest first by [`arrival`]; posts without one last; ties by path so the
+/// Newest first by arrival ([`newest_first_keys`]); posts without one last; ties by path so the
 /// order is stable.
 pub fn sort_newest_first(posts: &mut [Post]) {
     let order = newest_first_order(posts, crate::clock::now());

@@ -23,7 +23,7 @@ mod testing;
 pub mod walk;
 pub mod watch;
 
-pub use assemble::{arrival, assemble, assemble_in, sort_newest_first, tag_counts};
+pub use assemble::{assemble, assemble_in, sort_newest_first, tag_counts};
 pub use load::{LoadOptions, cache_holds, check_dir, load, long_text_of, texts_of};
 pub use newest::NEWEST;
 pub use read::{parse_bytes, read_body};
