@@ -25,7 +25,7 @@ fn main() {
     if let Ok(q) = std::env::var("LOOP_QUERY") {
         let key = linkfeed::search::saved::key(&posts);
         let Some(index) =
-            linkfeed::feed::cache::index_path_for(&dir).and_then(|p| linkfeed::search::saved::load(&p, key))
+            linkfeed::cache::index_path_for(&dir).and_then(|p| linkfeed::search::saved::load(&p, key))
         else {
             eprintln!("no saved index fits");
             return;
@@ -60,7 +60,7 @@ fn main() {
         let keyed = t.elapsed();
         let t = Instant::now();
         let words =
-            linkfeed::feed::cache::index_path_for(&dir).and_then(|p| linkfeed::search::saved::load(&p, key));
+            linkfeed::cache::index_path_for(&dir).and_then(|p| linkfeed::search::saved::load(&p, key));
         let loaded = t.elapsed();
         let q = linkfeed::search::Query::parse("kube sec");
         let m = linkfeed::search::Matcher::default();

@@ -56,7 +56,7 @@ pub struct Post {
     /// The tldr and summary were left out by a load for a view that shows
     /// neither (`feed::load_cached_without_text`): which of them the post
     /// has ([`LEFT_OUT_TLDR`], [`LEFT_OUT_SUMMARY`]). Kept in the parse
-    /// cache, whose entries hold the two apart (`feed::cache`).
+    /// cache, whose entries hold the two apart (`cache`).
     pub left_out: u8,
     /// The Markdown body below the front matter, **as written**: the one
     /// field not sanitized at load. Only `text::markdown::render` shows it,

@@ -3,6 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// What parsing one file gives: a post with its warnings, or the error that
+/// kept it out.
+pub type Parsed = Result<(crate::post::Post, Vec<Problem>), Problem>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Error,

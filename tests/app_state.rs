@@ -1023,7 +1023,7 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     assert_eq!(titles(&app), titles(&reference));
     // No saved word index fits: it is made from the cache, in order, told
     // how the load renumbered the cache (the saved index follows that).
-    let renumbering = std::sync::Arc::new(linkfeed::feed::cache::Renumbering {
+    let renumbering = std::sync::Arc::new(linkfeed::cache::Renumbering {
         from: 6,
         generation: 7,
         renumbered: vec![0, 1, u32::MAX],

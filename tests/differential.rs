@@ -22,6 +22,7 @@ mod common;
 
 use linkfeed::app::keys::{Cmd, Input};
 use linkfeed::app::{Action, App, SavedView};
+use linkfeed::cache;
 use linkfeed::feed::{self, LoadOptions, Progress, Source};
 use linkfeed::tui::{self, host::Host};
 use std::cell::RefCell;
@@ -68,10 +69,10 @@ impl World {
         Source::Dir(self.root.clone())
     }
     fn cache(&self) -> PathBuf {
-        feed::cache::path_for(&self.root).expect("a cache path")
+        cache::path_for(&self.root).expect("a cache path")
     }
     fn index(&self) -> PathBuf {
-        feed::cache::index_path_for(&self.root).expect("an index path")
+        cache::index_path_for(&self.root).expect("an index path")
     }
 }
 
@@ -110,7 +111,7 @@ impl Host for World {
         key: u32,
         generation: u64,
         order: Vec<u32>,
-        renumbering: Option<std::sync::Arc<feed::cache::Renumbering>>,
+        renumbering: Option<std::sync::Arc<cache::Renumbering>>,
     ) {
         let words = linkfeed::search::saved::words_for(
             &self.root,

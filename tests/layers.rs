@@ -26,7 +26,8 @@ const LAYERS: &[&str] = &[
     "post",             // plain data
     "problem",          // what went wrong, where
     "store::paths",     // XDG folders: a leaf
-    "feed",             // walk, read, cache, assemble, watch
+    "cache",            // the parse cache's file: framing, entries, reading, writing
+    "feed",             // walk, read, assemble, watch
     "search",           // the query language, index, matching, order
     "store",            // read state
     "sources::newness", // what the last sync brought, where a synced feed is read

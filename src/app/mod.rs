@@ -168,7 +168,7 @@ pub enum Effect {
     /// Make the word index of the text of the posts with this key (their
     /// entries, in order) from the parse cache's writing named, in the
     /// background: `Action::TextWords`.
-    BuildTextWords(u32, u64, Vec<u32>, Option<std::sync::Arc<crate::feed::cache::Renumbering>>),
+    BuildTextWords(u32, u64, Vec<u32>, Option<std::sync::Arc<crate::cache::Renumbering>>),
     /// Stop the process for now (Ctrl-z), the terminal given back; it is
     /// taken again and drawn afresh when the shell continues it.
     Suspend,

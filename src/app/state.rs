@@ -54,7 +54,7 @@ pub(super) struct FeedView {
     pub(super) generation: Option<u64>,
     /// How that writing renumbered the one before (when the load wrote
     /// it): the saved word index of the text follows it.
-    pub(super) renumbering: Option<std::sync::Arc<crate::feed::cache::Renumbering>>,
+    pub(super) renumbering: Option<std::sync::Arc<crate::cache::Renumbering>>,
     /// The posts came without their tldr and summary (a first screen from
     /// the cache); the check after it puts them back.
     pub(super) text_pending: bool,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 pub fn run(action: CacheCmd) -> Result<ExitCode, CliError> {
     let none = || CliError::Cannot("neither XDG_CACHE_HOME nor HOME is set: there is no cache".into());
-    let parse = crate::feed::cache::folder().ok_or_else(none)?;
+    let parse = crate::cache::folder().ok_or_else(none)?;
     let articles = crate::article::cache::folder().ok_or_else(none)?;
     match action {
         CacheCmd::Path => {

@@ -3,6 +3,7 @@
 
 use super::args::{ListArgs, ListSort};
 use super::{CliError, Context};
+use crate::cache;
 use crate::feed::{self, Feed, LoadOptions, Source};
 use crate::post::Post;
 use crate::search::{Matcher, Query, Scope};
@@ -31,7 +32,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
         (Source::Dir(dir), true) => Some(dir.as_path()),
         _ => None,
     };
-    let index_path = cached_dir.and_then(feed::cache::index_path_for);
+    let index_path = cached_dir.and_then(cache::index_path_for);
     // A query that looks in the text reads the saved index on the core the
     // assembling of the posts leaves idle: from when the cache is read
     // (the load says so through its progress) while they are put in
@@ -189,7 +190,7 @@ fn run_lazily(
     // whether it is these posts' is asked after.
     let (loaded, early) = std::thread::scope(|s| {
         let early = s.spawn(|| crate::search::saved::load_any(index_path));
-        let loaded = feed::cache::path_for(dir).map(|cache| feed::lazy::load(dir, &cache));
+        let loaded = cache::path_for(dir).map(|cache| feed::lazy::load(dir, &cache));
         (loaded, early.join().ok().flatten())
     });
     let (feed, mut lazy) = match loaded? {

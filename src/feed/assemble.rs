@@ -2,7 +2,7 @@
 //! their section and kind, newest first, duplicate links found.
 
 use super::{Feed, LoadStats, Parsed, hugo};
-use crate::feed::cache;
+use crate::cache;
 use crate::post::Post;
 use crate::problem::{Problem, Severity};
 use std::collections::{HashMap, HashSet};

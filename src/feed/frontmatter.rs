@@ -2,7 +2,7 @@
 //! [`Post`]. serde_yaml stays behind this file so a fork can replace it here.
 
 use crate::post::{Event, Hugo, Post};
-use crate::problem::{Problem, Severity};
+use crate::problem::{Parsed, Problem, Severity};
 use crate::text::sanitize;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
@@ -155,10 +155,6 @@ pub fn split(text: &str) -> Result<Split<'_>, (Option<usize>, String)> {
     }
     Err((Some(1), "the front matter opened on line 1 never closes: add a line `---` after it".into()))
 }
-
-/// What parsing one file gives: a post with its warnings, or the error that
-/// kept it out.
-pub type Parsed = Result<(Post, Vec<Problem>), Problem>;
 
 /// Parses one post file's text, keeping its body. `path` is only used for
 /// messages and the fallback title.

@@ -24,7 +24,8 @@
 use super::assemble::page_folder;
 use super::load::{each_block, joined, places_of, reroot, still_holds};
 use super::read::{parse_bytes_with, read_file};
-use super::{Feed, LoadStats, cache, hugo, stat};
+use super::{Feed, LoadStats, hugo, stat};
+use crate::cache;
 use crate::post::Post;
 use crate::problem::Problem;
 use std::collections::HashMap;

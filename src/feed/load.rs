@@ -4,8 +4,9 @@
 
 use super::{
     Arrange, Feed, LoadError, LoadStats, Parsed, ParsedFile, Progress, SAMPLE_FILES, Source, Split, assemble,
-    assemble_arranged, assemble_split, cache, hugo, parse_bytes, parse_files, read_file, stat, walk_dirs,
+    assemble_arranged, assemble_split, hugo, parse_bytes, parse_files, read_file, stat, walk_dirs,
 };
+use crate::cache;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -9,7 +9,6 @@
 //! collected with the file and line, never fatal for the rest.
 
 mod assemble;
-pub mod cache;
 pub mod fastyaml;
 pub mod frontmatter;
 pub mod hugo;
@@ -35,8 +34,8 @@ use load::LongText;
 use read::{ParsedFile, parse_files, read_file};
 
 use crate::post::Post;
+use crate::problem::Parsed;
 use crate::problem::{Problem, Severity};
-use frontmatter::Parsed;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -100,7 +99,7 @@ pub struct Feed {
     pub cache_generation: Option<u64>,
     /// When the load wrote the cache anew from the one before: how the
     /// entries were renumbered (the saved search index follows it).
-    pub cache_renumbering: Option<std::sync::Arc<cache::Renumbering>>,
+    pub cache_renumbering: Option<std::sync::Arc<crate::cache::Renumbering>>,
     /// Only the newest posts, for a first screen ([`LoadOptions::newest`]):
     /// how many posts the whole feed has (the load after it brings them).
     pub partial: Option<usize>,
@@ -144,7 +143,7 @@ pub struct LoadStats {
     /// The posts came from the cache unchecked ([`LoadOptions::unchecked`]).
     pub unchecked: bool,
     /// The posts were put in the order saved with the cache
-    /// ([`cache::Arranged`]), not sorted.
+    /// ([`crate::cache::Arranged`]), not sorted.
     pub arranged: bool,
     /// A lazy load ([`lazy::load`]): how many posts were made whole.
     pub made: Option<usize>,

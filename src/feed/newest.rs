@@ -4,7 +4,8 @@
 //! a few blocks of some two hundred, and the first screen does not wait for
 //! the rest (the check after it loads the feed whole and replaces these).
 
-use super::{Feed, cache, frontmatter, hugo};
+use super::{Feed, hugo};
+use crate::cache;
 use crate::post::Post;
 use std::path::Path;
 
@@ -35,7 +36,7 @@ pub(super) fn load(dir: &Path, cache_path: &Path, rows: usize) -> Option<Feed> {
     let mut slots: Vec<Option<Post>> = (0..positions.len()).map(|_| None).collect();
     let mut buf = Vec::new();
     for (b, wanted) in by_block {
-        let mut entries: Vec<Option<(cache::Meta, frontmatter::Parsed)>> =
+        let mut entries: Vec<Option<(cache::Meta, crate::problem::Parsed)>> =
             reader.block(b, &mut buf, true).ok()?.into_iter().map(Some).collect();
         for (k, place) in wanted {
             let (meta, parsed) = entries.get_mut(k)?.take()?;

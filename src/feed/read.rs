@@ -1,6 +1,7 @@
 //! Reading and parsing post files, on many threads.
 
-use super::{LoadStats, LongText, MAX_FILE_BYTES, Parsed, Progress, cache, error, frontmatter};
+use super::{LoadStats, LongText, MAX_FILE_BYTES, Parsed, Progress, error, frontmatter};
+use crate::cache;
 use crate::problem::Problem;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,7 +3,7 @@
 //! (`fstatat`), instead of a lookup of every component of every full path.
 //! At 100,000 cached files the path lookups were half of the check's time.
 
-use super::cache::{self, Meta};
+use crate::cache::{self, Meta};
 use std::path::Path;
 
 /// Stats files below `root` given as `/`-separated relative paths; best

@@ -1,6 +1,7 @@
 //! Finding the post files below a folder.
 
-use super::{cache, error, hugo};
+use super::{error, hugo};
+use crate::cache;
 use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 use std::fs;

@@ -116,7 +116,7 @@ fn with_words(posts: &[Post], words: TextWords) -> Index {
 /// that order), from the parse cache of `dir` when it is still the writing
 /// `generation`: the reader's, for posts that do not hold their text.
 pub fn text_words_from_cache(dir: &Path, generation: u64, order: &[u32]) -> Option<TextWords> {
-    use crate::feed::cache;
+    use crate::cache;
     let reader = cache::Reader::open(&cache::path_for(dir)?, &cache::root_key(dir)).ok()??;
     if reader.generation() != generation {
         return None;
@@ -138,7 +138,7 @@ pub fn refresh(dir: &Path, feed: &crate::feed::Feed) -> Option<(Index, bool)> {
     let (posts, generation, written) = (&feed.posts, feed.cache_generation, feed.stats.cache_written);
     let renumbering = feed.cache_renumbering.as_deref();
     let (Some(g), true) = (generation, written) else { return None };
-    let path = crate::feed::cache::index_path_for(dir)?;
+    let path = crate::cache::index_path_for(dir)?;
     let order = entries_of(posts)?;
     let (words, was_renumbered, old) = renumbered_or_built(dir, g, &order, Some(&path), renumbering, true)?;
     // Each old post's place now (`u32::MAX`: gone), when the saved index
@@ -196,7 +196,7 @@ pub fn words_for(
     generation: u64,
     order: &[u32],
     saved: Option<&Path>,
-    renumbering: Option<&crate::feed::cache::Renumbering>,
+    renumbering: Option<&crate::cache::Renumbering>,
 ) -> Option<(TextWords, bool)> {
     renumbered_or_built(dir, generation, order, saved, renumbering, false).map(|(w, r, _)| (w, r))
 }
@@ -212,7 +212,7 @@ fn renumbered_or_built(
     generation: u64,
     order: &[u32],
     saved: Option<&Path>,
-    renumbering: Option<&crate::feed::cache::Renumbering>,
+    renumbering: Option<&crate::cache::Renumbering>,
     short_words: bool,
 ) -> Option<(TextWords, bool, Option<OldShortWords>)> {
     let mut old_short = None;
@@ -227,7 +227,7 @@ fn renumbered_or_built(
             }
             (saved_fields, w, entry_at)
         });
-        let cache = crate::feed::cache::path_for(dir)?;
+        let cache = crate::cache::path_for(dir)?;
         let fresh: Vec<u32> = (r.fresh_from..r.entries).collect();
         let fresh = crate::feed::texts_of(dir, &cache, generation, &fresh).ok()?;
         let texts: Vec<[&str; 2]> = fresh.iter().map(|(_, t, s)| [t.as_str(), s.as_str()]).collect();

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 
 /// How a writing of the parse cache renumbered the one before it.
-type Renumbering = std::sync::Arc<crate::feed::cache::Renumbering>;
+type Renumbering = std::sync::Arc<crate::cache::Renumbering>;
 
 /// Read and starred keys.
 pub type MarkSets = (HashSet<String>, HashSet<String>);

@@ -5,6 +5,7 @@
 
 use super::host::SystemHost;
 use crate::app::{Action, App, Settings};
+use crate::cache;
 use crate::config::Config;
 use crate::feed::watch::{Reload, Reloader};
 use crate::feed::{self, Feed, LoadOptions, Progress, Source};
@@ -126,8 +127,8 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     opener.in_terminal = config.browser_in_terminal == Some(true);
     opener.article_options = config.article_options();
     if let (Source::Dir(dir), true) = (&source, use_cache) {
-        opener.index_file = feed::cache::index_path_for(dir);
-        opener.feed_cache = feed::cache::path_for(dir).map(|cache| (dir.clone(), cache));
+        opener.index_file = cache::index_path_for(dir);
+        opener.feed_cache = cache::path_for(dir).map(|cache| (dir.clone(), cache));
     }
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;
@@ -165,8 +166,8 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         crate::store::paths::Base::State,
         &format!(
             "view-{:016x}.json",
-            crate::feed::cache::key_hash(&match &source {
-                Source::Dir(d) => feed::cache::root_key(d),
+            crate::cache::key_hash(&match &source {
+                Source::Dir(d) => cache::root_key(d),
                 _ => label.clone(),
             })
         ),
@@ -246,7 +247,7 @@ pub fn first_screen(source: &Source, use_cache: bool, progress: &Progress) -> Re
 pub fn reload(source: &Source, use_cache: bool, drafts: bool, check: bool) -> Result<Feed, String> {
     if check
         && let (Source::Dir(dir), true) = (source, use_cache)
-        && let Some(path) = feed::cache::path_for(dir)
+        && let Some(path) = cache::path_for(dir)
         && feed::cache_holds(dir, &path)
     {
         // The posts in hand stand; they lack their long text, which
