@@ -180,7 +180,7 @@ fn run_lazily(
     drafts: bool,
     stats: bool,
     start: Instant,
-    checked: &mut Option<feed::lazy::Checked>,
+    checked: &mut Option<feed::Checked>,
 ) -> Option<Result<ExitCode, CliError>> {
     // A word term looks in kept articles too, by the posts' links.
     if !crate::article::cache::kept().is_empty() {

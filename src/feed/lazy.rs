@@ -22,7 +22,7 @@
 //! usual, told which files still hold when some changed ([`Checked`]).
 
 use super::assemble::page_folder;
-use super::load::{each_block, joined, places_of, reroot, still_holds};
+use super::entries::{Checked, each_block, joined, places_of, reroot, still_holds};
 use super::read::{parse_bytes_with, read_file};
 use super::{Feed, LoadStats, hugo, stat};
 use crate::cache;
@@ -66,16 +66,6 @@ fn light_part<'m>(
         return Err("damaged (a block's checksum)".into());
     }
     reader.light_range(b).and_then(|r| map.get(r)).ok_or_else(|| "no such block".into())
-}
-
-/// What a lazy load that found files changed learned: which of the
-/// cache's entries (of its writing `generation`) still hold. The usual
-/// load that follows does not stat the files again
-/// ([`super::LoadOptions::checked`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checked {
-    pub generation: u64,
-    pub holds: Vec<bool>,
 }
 
 /// At most this many files edited since the cache was written are read
@@ -450,8 +440,9 @@ impl Lazy {
 mod tests {
     use super::*;
     use crate::feed::Progress;
-    use crate::feed::load::{LongText, load_dir_cached_as, load_dir_checked};
+    use crate::feed::read::LongText;
     use crate::feed::testing::{backdate_folders, feed_with_a_blog, write};
+    use crate::feed::walked::{load_dir_cached_as, load_dir_checked};
 
     fn titles(feed: &Feed) -> Vec<(PathBuf, String)> {
         feed.posts.iter().map(|p| (p.path.clone(), p.title.clone())).collect()

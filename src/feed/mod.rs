@@ -9,6 +9,7 @@
 //! collected with the file and line, never fatal for the rest.
 
 mod assemble;
+mod entries;
 pub mod fastyaml;
 pub mod frontmatter;
 pub mod hugo;
@@ -19,19 +20,19 @@ mod read;
 mod stat;
 #[cfg(test)]
 mod testing;
+mod texts;
+mod unchanged;
 pub mod walk;
+mod walked;
 pub mod watch;
 
 pub use assemble::{assemble, assemble_in, sort_newest_first, tag_counts};
-pub use load::{LoadOptions, cache_holds, check_dir, load, long_text_of, texts_of};
+pub use entries::{Checked, cache_holds};
+pub use load::{LoadOptions, load};
 pub use newest::NEWEST;
 pub use read::{parse_bytes, read_body};
-pub use walk::{is_post_file, walk, walk_dirs};
-
-// What the parts share among themselves.
-use assemble::{Arrange, Split, assemble_arranged, assemble_split};
-use load::LongText;
-use read::{ParsedFile, parse_files, read_file};
+pub use texts::{long_text_of, texts_of};
+pub use walk::{check_dir, is_post_file, walk, walk_dirs};
 
 use crate::post::Post;
 use crate::problem::Parsed;

@@ -101,9 +101,10 @@ fn newest_positions(total: usize, rows: usize, groups: &[Vec<u32>]) -> (Vec<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::load::load_dir_cached_as;
+    use crate::feed::Progress;
+    use crate::feed::read::LongText;
     use crate::feed::testing::{feed_with_a_blog, write};
-    use crate::feed::{LongText, Progress};
+    use crate::feed::walked::load_dir_cached_as;
     use std::fs;
 
     /// A first screen of the newest posts shows exactly the rows the whole

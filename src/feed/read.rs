@@ -1,6 +1,6 @@
 //! Reading and parsing post files, on many threads.
 
-use super::{LoadStats, LongText, MAX_FILE_BYTES, Parsed, Progress, error, frontmatter};
+use super::{LoadStats, MAX_FILE_BYTES, Parsed, Progress, error, frontmatter};
 use crate::cache;
 use crate::problem::Problem;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,13 @@ use std::{fs, io};
 /// Threads reading and parsing. More than the cores: reads wait on the
 /// disk, and many in flight keep it busy (measured in BENCHMARKS.md).
 const LOAD_THREADS: usize = 8;
+
+/// Whether a load keeps the posts' tldr and summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LongText {
+    Keep,
+    Drop,
+}
 
 /// What parsing one file gave: its index, the result, and (when asked) its
 /// stat and CRC for the cache.

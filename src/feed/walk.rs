@@ -1,12 +1,12 @@
 //! Finding the post files below a folder.
 
-use super::{error, hugo};
+use super::{LoadError, error, hugo};
 use crate::cache;
 use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::{fs, io};
 
 /// Whether the loader reads this file as a post (`.md`, `.markdown`).
 pub fn is_post_file(path: &Path) -> bool {
@@ -163,4 +163,16 @@ pub fn walk_dirs(root: &Path) -> (Vec<PathBuf>, Vec<Problem>, Vec<(PathBuf, i64)
 /// FIFO would wait for ever).
 fn not_a_file(path: &Path) -> Problem {
     warning(path, "not a regular file (a FIFO, socket or device): skipped".into())
+}
+/// Whether `dir` is a folder that can be read.
+pub fn check_dir(dir: &Path) -> Result<(), LoadError> {
+    let meta = fs::metadata(dir).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
+        _ => LoadError::Unreadable(dir.to_path_buf(), e),
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotADir(dir.to_path_buf()));
+    }
+    fs::read_dir(dir).map_err(|e| LoadError::Unreadable(dir.to_path_buf(), e))?;
+    Ok(())
 }

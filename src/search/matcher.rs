@@ -2,9 +2,10 @@
 //! (on two threads above [`PARALLEL_MIN`] candidates) or only those a
 //! previous result kept ([`Narrow`]).
 
+use super::short_words::Hay;
 use super::{
-    Hay, Index, Kind, LOOSE_TERMS, Match, Narrow, Query, Scope, SkimMatcherV2, Term, W_ARTICLE, W_SOURCE,
-    W_TAG, W_TEXT, W_TITLE, closest, looseness_of, tier_score, tiers, words,
+    Index, Kind, LOOSE_TERMS, Match, Narrow, PARALLEL_MIN, Query, Scope, SkimMatcherV2, Term, W_ARTICLE,
+    W_SOURCE, W_TAG, W_TEXT, W_TITLE, closest, looseness_of, tier_score, tiers, words,
 };
 use crate::post::Post;
 
@@ -147,7 +148,7 @@ pub(super) struct Prepared<'q> {
     pub(super) fuzz: bool,
     /// A lower-case tag term, with the words of the short fields built:
     /// each post's tag ids and the term's best tier in each distinct tag.
-    pub(super) tag_tiers: Option<(&'q super::index::TagIds, Vec<Option<tiers::Tier>>)>,
+    pub(super) tag_tiers: Option<(&'q super::short_words::TagIds, Vec<Option<tiers::Tier>>)>,
     /// The index's changed posts ([`Index::patched`]): `tag_tiers` does not
     /// know their tags, which are matched from their fields instead.
     pub(super) patch: Option<&'q super::index::Patch>,
@@ -165,9 +166,6 @@ pub struct Matcher {
     /// field a word term looks in.
     pub articles: Option<std::sync::Arc<super::ArticleWords>>,
 }
-
-/// What `is:` can ask for.
-pub const IS_STATES: &[&str] = &["unread", "read", "starred", "new", "upcoming", "past"];
 
 /// A post's mark bits in [`Matcher::marks`].
 pub const READ: u8 = 1;
@@ -221,9 +219,6 @@ pub fn shaped_for_the_index_alone(q: &Query, short_words: bool) -> bool {
                 }
         })
 }
-
-/// Below this many candidates one thread is quicker than starting two.
-pub(super) const PARALLEL_MIN: usize = 4096;
 
 impl Matcher {
     pub(super) fn prepare<'q>(&self, t: &'q Term, index: &'q Index) -> Prepared<'q> {

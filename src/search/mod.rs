@@ -31,6 +31,7 @@ mod matcher;
 pub mod order;
 mod query;
 pub mod saved;
+mod short_words;
 mod slab;
 pub mod tiers;
 pub mod words;
@@ -45,6 +46,9 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 /// Field weights: a hit in the title outweighs one in the tags, which
 /// outweighs the source, which outweighs the summary.
+/// Below this many candidates one thread is quicker than starting two.
+pub(super) const PARALLEL_MIN: usize = 4096;
+
 const W_TITLE: i64 = 4;
 const W_TAG: i64 = 3;
 const W_SOURCE: i64 = 2;

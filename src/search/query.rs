@@ -2,7 +2,10 @@
 //! looks), a kind (how it compares) and a text. Parsing never fails: a
 //! malformed term is searched as text and said so.
 
-use super::{IS_STATES, tiers};
+use super::tiers;
+
+/// What `is:` can ask for.
+pub const IS_STATES: &[&str] = &["unread", "read", "starred", "new", "upcoming", "past"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {

@@ -413,6 +413,18 @@ pub fn nearly_subsequence_in(term: &[u8], hay: &[u8], allow_one: bool, ascii_ci:
     }
 }
 
+/// Appends `s` lower-cased: in place when it is ASCII, else through
+/// `str::to_lowercase` (which knows every script's case).
+pub fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
