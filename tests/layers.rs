@@ -66,10 +66,13 @@ const LAYERS: &[&str] = &[
     "search::tiers",       // the match tiers of one word
     "search",              // Match, the weights
     "search::query",       // parsing a query
+    "search::finder",      // a term's text found in a field
     "search::short_words", // the short fields and their words
     "search::words",       // the long text's word index
+    "search::words_build", // building it, renumbering it
     "search::articles",    // the articles' words
     "search::index",       // the index matched against
+    "search::score",       // one term against one post: Matcher, Prepared
     "search::order",       // the order of results
     "search::matcher",     // matching and scoring
     "search::saved",       // the index saved between runs

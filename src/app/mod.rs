@@ -12,8 +12,10 @@
 //! out, and its outcome comes back as [`Action::Opened`]; so do reloads,
 //! syncs, bodies read from disk and other readers' marks.
 
+mod action;
 pub mod detail;
 mod reader;
+mod storage;
 pub use reader::ArticleState;
 mod state;
 mod update;
@@ -29,7 +31,9 @@ mod overlays;
 mod selection;
 mod sort;
 
+pub use action::{Action, Effect};
 pub use sort::Sort;
+use storage::WordIndex;
 
 use crate::app::keys::{Cmd, Input, Mode};
 use crate::feed::Feed;
@@ -46,147 +50,6 @@ pub const BODIES_KEPT: usize = 64;
 
 /// How long a status message stays.
 pub const MESSAGE_TTL: Duration = Duration::from_secs(5);
-
-/// Everything that can change the app.
-#[derive(Debug, Clone)]
-pub enum Action {
-    /// A key, as the key table read it.
-    Key(Input),
-    /// The terminal is now this many columns and rows.
-    Resize(u16, u16),
-    /// Time passes: expires old messages.
-    Tick(Instant),
-    /// The wall clock, in seconds since the epoch: events' "in 3 days" and
-    /// `is:upcoming` are relative to it. Sent by the loop; injected by tests.
-    Clock(i64),
-    /// The browser was started for this URL, or could not be.
-    Opened(Result<String, String>),
-    /// The browser was started on the URL; `Opened` follows once it held
-    /// or failed.
-    Opening(String),
-    /// This text was put on the clipboard, or could not be.
-    Copied(Result<String, String>),
-    /// The marks were written, or could not be.
-    Saved(Result<(), String>),
-    /// A sync finished: its report line and the posts it brought, or why it failed.
-    Synced(Result<(String, Vec<std::path::PathBuf>), String>),
-    /// Another reader changed the marks: these are read and starred now.
-    Marks(Box<(HashSet<String>, HashSet<String>)>),
-    /// The marks' log changed on disk (perhaps another reader's marks):
-    /// read what is new (`Effect::RefreshMarks`).
-    MarksChanged,
-    /// Background work has something to say (text, is it an error).
-    Notice(String, bool),
-    /// Nothing else to do: a slice of the idle work ([`App::needs_warm_up`]).
-    Idle,
-    /// The keys of the kept articles (after `Effect::ListArticles`).
-    KeptArticles(Box<HashSet<u64>>),
-    /// The words of the kept articles, by post (after `Effect::LoadArticleWords`).
-    ArticleWords(Box<crate::search::ArticleWords>),
-    /// The article of this URL (after `Effect::FetchArticle`), or why not.
-    Article(String, Box<Result<(crate::article::Article, crate::article::Origin), String>>),
-    /// New settings (the theme, keys, views, ...).
-    Settings(Box<Settings>),
-    /// Open the view saved by `remember_view` (at start).
-    Restore(SavedView),
-    /// Open the section or `[views]` entry of this name (`default_view`).
-    OpenView(String),
-    /// The feed was read again (after `r`, or a change in the folder).
-    Reloaded(Result<Box<Feed>, String>),
-    /// Several letters typed at once (a burst of keys): filtered once.
-    Type(String),
-    /// The body of the post file at this path was read (after
-    /// `Effect::ReadBody`), or could not be.
-    Body(std::path::PathBuf, Result<String, String>),
-    /// The search index saved for the posts with this key (after
-    /// `Effect::LoadIndex`), with the word index of the text; or none fits.
-    SavedIndex(u32, Option<Box<Index>>),
-    /// The tldr and summary of these posts (by entry) from the parse cache's
-    /// writing named (after `Effect::ReadTexts`), or why they could not be read.
-    Texts(u64, Result<Vec<(u32, String, String)>, String>),
-    /// Every entry's tldr and summary from the parse cache's writing named
-    /// (after `Effect::ReadLongText`), or none: it was written again.
-    LongText(u64, Option<Vec<(String, String)>>),
-    /// The word index of the text of the posts with this key, made from the
-    /// parse cache (after `Effect::BuildTextWords`); or none could be.
-    TextWords(u32, Option<Box<crate::search::words::TextWords>>),
-    /// A left click at this column and row.
-    Click(u16, u16),
-    /// The wheel turned (down when true) over this column and row.
-    Wheel { down: bool, column: u16, row: u16 },
-}
-
-/// Work for the event loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Open this URL (already checked by `sanitize::safe_url`).
-    Open(String),
-    /// Put this text on the clipboard.
-    Copy(String),
-    /// Keep these mark changes (append them to the shared state).
-    Mark(Vec<crate::store::marks::Record>),
-    /// Read the feed again (in the background); the result comes back as
-    /// `Action::Reloaded`.
-    Reload,
-    /// Sync the open git feed in the background; the result comes back as
-    /// `Action::Synced`.
-    Sync,
-    /// Read what other readers appended to the marks' log; what changed
-    /// comes back as `Action::Marks`.
-    RefreshMarks,
-    /// Fetch (or take from the cache) the article at this URL, in the
-    /// background; it comes back as `Action::Article`.
-    FetchArticle(String),
-    /// List the kept articles (`article::cache::kept`); they come back as
-    /// `Action::KeptArticles`.
-    ListArticles,
-    /// Fetch the articles of these links in the background, one at a time
-    /// (`prefetch = true`, after a sync); the kept articles are listed
-    /// again after (`Action::KeptArticles`), with a notice of how it went.
-    Prefetch(Vec<String>),
-    /// Read the words of the kept articles of these posts (index, link):
-    /// they come back as `Action::ArticleWords`.
-    LoadArticleWords(Vec<(usize, String)>),
-    /// Read the body of this post file (`feed::read_body`); it comes back as
-    /// `Action::Body`.
-    ReadBody(std::path::PathBuf),
-    /// Read the search index saved for the posts with this key
-    /// (`search::saved::key`); it comes back as `Action::SavedIndex`.
-    LoadIndex(u32),
-    /// Keep this search index (with the word index of the text) of the
-    /// posts with this key for the next run.
-    SaveIndex(u32, Box<Index>),
-    /// Read the tldr and summary of these posts (by entry) from the parse
-    /// cache's writing named: the posts came without them (a feed loaded
-    /// from the cache keeps them there, not in memory). They come back as
-    /// `Action::Texts`.
-    ReadTexts(u64, Vec<u32>),
-    /// Read every entry's tldr and summary from the parse cache's writing
-    /// named, in the background (a query that reads the text, with posts
-    /// that do not hold it): `Action::LongText`.
-    ReadLongText(u64),
-    /// Make the word index of the text of the posts with this key (their
-    /// entries, in order) from the parse cache's writing named, in the
-    /// background: `Action::TextWords`.
-    BuildTextWords(u32, u64, Vec<u32>, Option<std::sync::Arc<crate::cache::Renumbering>>),
-    /// Stop the process for now (Ctrl-z), the terminal given back; it is
-    /// taken again and drawn afresh when the shell continues it.
-    Suspend,
-}
-
-/// Where the word index of the long text stands (see [`App::warm_up`]).
-#[derive(Debug, Default)]
-enum WordIndex {
-    /// Not asked for yet (or done: the search index then has it).
-    #[default]
-    Waiting,
-    /// A saved one was asked for (the text's key).
-    Asked(u32),
-    /// Being built, a slice of posts at a time.
-    Building(u32, crate::search::words::Builder),
-    /// Built and sorted; turned into each word's posts next.
-    Sorted(u32, crate::search::words::Sorted),
-}
 
 /// A short-lived line in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,41 +195,6 @@ impl App {
         self.refresh_detail();
         self.count_views();
         effect.or_else(|| self.body_request()).or_else(|| self.text_request())
-    }
-
-    /// Every post's text, from the cache, once (`Effect::ReadLongText`).
-    pub(super) fn ask_long_text(&mut self) -> Option<Effect> {
-        let generation =
-            self.feed.generation.filter(|_| !self.feed.long_text_asked && self.feed.text_pending)?;
-        self.feed.long_text_asked = true;
-        Some(Effect::ReadLongText(generation))
-    }
-
-    /// The selected post's tldr and summary, when the post came without
-    /// them and they can be read from the cache (each post asked once: an
-    /// answer that does not bring it stops the asking).
-    fn text_request(&mut self) -> Option<Effect> {
-        if !self.feed.text_pending || self.feed.texts_unreadable {
-            return None;
-        }
-        let generation = self.feed.generation?;
-        // A query that reads the text needs every post's.
-        if self.filter.query.reads_long_text() && !self.feed.long_text_asked {
-            return self.ask_long_text();
-        }
-        let post = self.current()?;
-        (post.left_out != 0).then_some(Effect::ReadTexts(generation, vec![post.entry?]))
-    }
-
-    /// The selected post's body, when it lives on disk and has not been
-    /// read. The answer (even a failure) is kept, so it is asked for until
-    /// it comes, and then never again.
-    fn body_request(&self) -> Option<Effect> {
-        let post = self.current()?;
-        if !post.body_in_file || self.view.bodies.contains_key(&post.path) {
-            return None;
-        }
-        Some(Effect::ReadBody(post.path.clone()))
     }
 
     /// The selected post's Markdown body: kept in the post, read from disk,
@@ -518,116 +346,6 @@ impl App {
             }
         }
         self.refresh_detail();
-    }
-
-    /// Puts the posts' tldr and summary back (by their cache entry), when
-    /// they came without them; the view that reads them is made again.
-    fn put_back_long_text(&mut self, mut texts: Vec<(String, String)>) {
-        if !self.feed.text_pending {
-            return;
-        }
-        for p in &mut self.feed.posts {
-            if let Some((tldr, summary)) = p.entry.and_then(|e| texts.get_mut(e as usize)) {
-                p.put_back_long_text(std::mem::take(tldr), std::mem::take(summary));
-            }
-        }
-        self.feed.text_pending = false;
-        self.view.detail_for = None;
-        if !self.filter.query.is_empty() {
-            self.refilter_keeping();
-        }
-        self.refresh_detail();
-    }
-
-    /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
-    pub fn needs_warm_up(&self) -> bool {
-        // The word index of the text asked for while the posts lack their
-        // text is made (or the text read) in the background: its answer
-        // comes as an action, so the loop waits for it instead of turning.
-        let text_coming = self.feed.text_pending && matches!(self.filter.text_words, WordIndex::Asked(_));
-        let index_work = self
-            .filter
-            .index
-            .as_ref()
-            .is_none_or(|i| !i.has_short_words() || (!i.has_text() && !text_coming));
-        (index_work || self.pickers.tags_stale || !self.marks.articles_asked || !self.filter.raw_whole)
-            && !self.feed.posts.is_empty()
-            // Nothing is built (or saved) from the newest posts alone.
-            && self.feed.partial.is_none()
-    }
-
-    /// Builds the search index ahead of the first query, when the loop has
-    /// nothing else to do (after the first frame), so no keystroke waits for
-    /// it; then the tag counts; then the word index of the long text: the
-    /// one saved by the last run if it fits these posts (`Effect::LoadIndex`),
-    /// else built a slice of posts per call and then saved with the rest of
-    /// the index (`Effect::SaveIndex`). Until it is there, queries scan the
-    /// text.
-    fn warm_up(&mut self) -> Option<Effect> {
-        // One piece per call, each at most a few tens of milliseconds.
-        if self.filter.index.is_none() {
-            self.ensure_index();
-            return None;
-        }
-        if self.pickers.tags_stale {
-            self.count_tags();
-            return None;
-        }
-        if !self.marks.articles_asked {
-            // Which posts' articles reader mode keeps (`has:article`).
-            self.marks.articles_asked = true;
-            return Some(Effect::ListArticles);
-        }
-        // A one-word query matched only in its closest class: the rest is
-        // matched now, so the next word or letter narrows from all of it.
-        if !self.filter.raw_whole {
-            self.complete_raw();
-            return None;
-        }
-        // The words of the short fields: the first key of a word looks there.
-        if let Some(index) = &self.filter.index
-            && !index.has_short_words()
-        {
-            index.prepare_short_words();
-            return None;
-        }
-        /// Posts indexed per call: a few milliseconds, so a key pressed
-        /// meanwhile waits no longer than that.
-        const SLICE: usize = 2048;
-        match std::mem::take(&mut self.filter.text_words) {
-            WordIndex::Waiting => {
-                let key = crate::search::saved::key_for(&self.feed.posts, self.feed.generation);
-                self.filter.text_words = WordIndex::Asked(key);
-                Some(Effect::LoadIndex(key))
-            }
-            // Nothing came back, and the text is not in hand yet: wait.
-            WordIndex::Asked(key) if self.feed.text_pending => {
-                self.filter.text_words = WordIndex::Asked(key);
-                None
-            }
-            // Nothing came back: build it.
-            WordIndex::Asked(key) => {
-                self.filter.text_words = WordIndex::Building(key, crate::search::words::Builder::new());
-                None
-            }
-            WordIndex::Building(key, mut builder) => {
-                let from = builder.len();
-                for p in self.feed.posts.iter().skip(from).take(SLICE) {
-                    builder.add(&crate::search::long_text(p));
-                }
-                self.filter.text_words = if builder.len() < self.feed.posts.len() {
-                    WordIndex::Building(key, builder)
-                } else {
-                    WordIndex::Sorted(key, builder.sort())
-                };
-                None
-            }
-            WordIndex::Sorted(key, sorted) => {
-                let index = self.filter.index.as_mut()?;
-                index.set_text(sorted.finish().into());
-                Some(Effect::SaveIndex(key, Box::new(index.clone())))
-            }
-        }
     }
 
     /// Scrolls the detail pane by `by` lines (negative: up), within its text.

@@ -2,7 +2,9 @@
 //! only [`App::update`] (and what it calls here) writes them; the view reads
 //! them through `App`'s accessors.
 
-use super::{App, Confirm, Index, Match, Matcher, Message, Mode, Query, Sort, Theme, WordIndex, detail};
+use super::{
+    App, Confirm, Index, Match, Matcher, Message, Mode, Query, Sort, Theme, detail, storage::WordIndex,
+};
 use crate::post::Post;
 use crate::problem::Problem;
 use std::collections::HashSet;

@@ -1,7 +1,9 @@
 //! What each action and each command does to the state: the body of
 //! [`App::update`].
 
-use super::{Action, App, BODIES_KEPT, Cmd, Effect, Input, MESSAGE_TTL, Mode, WordIndex, reader, sanitize};
+use super::{
+    Action, App, BODIES_KEPT, Cmd, Effect, Input, MESSAGE_TTL, Mode, reader, sanitize, storage::WordIndex,
+};
 
 impl App {
     pub(super) fn apply(&mut self, action: Action) -> Option<Effect> {
@@ -45,7 +47,7 @@ impl App {
                         }
                         _ => {
                             self.filter.text_words =
-                                WordIndex::Building(key, crate::search::words::Builder::new())
+                                WordIndex::Building(key, crate::search::words_build::Builder::new())
                         }
                     }
                 }

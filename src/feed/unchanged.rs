@@ -108,6 +108,57 @@ pub(super) fn load_unchanged_folders(
     progress.walked.store(true, Ordering::Relaxed);
     progress.done.store(n_kept, Ordering::Relaxed);
     if !todo.is_empty() {
+        let changed = Changed { dir, path, reader, rel, progress, text, titles: titles.as_ref() };
+        (generation, renumbering) = changed.read(todo, stale, &mut kept, &mut met, &mut stats, &mut note);
+    }
+    let t = Instant::now();
+    let settled = titles.map(|t| (t, met));
+    let arrange = Arrange {
+        generation,
+        saved: saved.filter(|a| !stats.cache_written && Some(a.generation) == generation),
+        settled,
+    };
+    let (mut feed, made) = assemble_split(dir, kept, arrange);
+    if let Some(made) = made {
+        let _ = made.save(&arranged_path);
+    }
+    stats.sort = t.elapsed();
+    stats.arranged = feed.stats.arranged;
+    feed.stats = stats;
+    feed.cache_note = note;
+    feed.cache_generation = generation;
+    feed.cache_renumbering = renumbering.map(std::sync::Arc::new);
+    Ok(feed)
+}
+
+/// What reading the files that changed since the cache was written needs.
+struct Changed<'a> {
+    dir: &'a Path,
+    path: &'a Path,
+    reader: &'a cache::Reader,
+    rel: Rel<'a>,
+    progress: &'a Progress,
+    text: LongText,
+    titles: Option<&'a HashMap<String, String>>,
+}
+
+impl Changed<'_> {
+    /// Reads the files `todo` again (their old entries `stale`), writes the
+    /// cache again without those entries and with the new ones, and puts
+    /// the posts in `kept`; the writing the posts are, and how it
+    /// renumbers the old one.
+    fn read(
+        &self,
+        todo: Vec<std::path::PathBuf>,
+        stale: Vec<u32>,
+        kept: &mut Split,
+        met: &mut Vec<hugo::Sections>,
+        stats: &mut LoadStats,
+        note: &mut Option<String>,
+    ) -> (Option<u64>, Option<cache::Renumbering>) {
+        let Changed { dir, path, reader, rel, progress, text, titles } = *self;
+        let mut generation = None;
+        let mut renumbering = None;
         let t = Instant::now();
         let indices: Vec<usize> = (0..todo.len()).collect();
         let (parsed, ps) = parse_files(&todo, &indices, true, LongText::Keep, rel, progress);
@@ -143,7 +194,7 @@ pub(super) fn load_unchanged_folders(
                 fresh_ids = (r.fresh_from..r.entries).collect();
                 renumbering = Some(r);
             }
-            Err(e) => note = Some(format!("cache not written: {e}")),
+            Err(e) => *note = Some(format!("cache not written: {e}")),
         }
         stats.cache_write = t.elapsed();
         if text == LongText::Drop {
@@ -152,7 +203,7 @@ pub(super) fn load_unchanged_folders(
             }
         }
         // Settled as the decoded posts were (when they were).
-        let mut fresh_met = titles.clone().map(hugo::Sections::with_titles);
+        let mut fresh_met = titles.cloned().map(hugo::Sections::with_titles);
         for (p, id) in fresh.into_iter().zip(fresh_ids) {
             kept.push_settled(p, id, fresh_met.as_mut().map(|m| (dir, m)));
         }
@@ -160,23 +211,6 @@ pub(super) fn load_unchanged_folders(
             kept.push_settled(p, u32::MAX, fresh_met.as_mut().map(|m| (dir, m)));
         }
         met.extend(fresh_met);
+        (generation, renumbering)
     }
-    let t = Instant::now();
-    let settled = titles.map(|t| (t, met));
-    let arrange = Arrange {
-        generation,
-        saved: saved.filter(|a| !stats.cache_written && Some(a.generation) == generation),
-        settled,
-    };
-    let (mut feed, made) = assemble_split(dir, kept, arrange);
-    if let Some(made) = made {
-        let _ = made.save(&arranged_path);
-    }
-    stats.sort = t.elapsed();
-    stats.arranged = feed.stats.arranged;
-    feed.stats = stats;
-    feed.cache_note = note;
-    feed.cache_generation = generation;
-    feed.cache_renumbering = renumbering.map(std::sync::Arc::new);
-    Ok(feed)
 }

@@ -26,21 +26,25 @@
 //! (`Query::problems`); an unclosed quote runs to the end of the query.
 
 pub mod articles;
+mod finder;
 mod index;
 mod matcher;
 pub mod order;
 mod query;
 pub mod saved;
+mod score;
 mod short_words;
 mod slab;
 pub mod tiers;
 pub mod words;
+pub mod words_build;
 
 pub use articles::ArticleWords;
 pub use index::*;
 pub use matcher::*;
 pub use order::{Loose, all_events, closest, sort_events};
 pub use query::*;
+pub use score::{ARTICLE, Matcher, NEW, READ, STARRED};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 
@@ -101,6 +105,7 @@ impl Match {
 
 #[cfg(test)]
 mod tests {
+    use super::finder::{AsciiFinder, find};
     use super::*;
     use crate::post::Post;
 

@@ -15,7 +15,7 @@
 //! state over files. Raw HTML's text is `text::html`'s.
 
 use super::sanitize;
-use super::wrap::wrap;
+use super::wrap::{expand_tabs, hard_wrap, wrap};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
@@ -561,42 +561,6 @@ impl Renderer {
         self.out.drain(..lead);
         self.out
     }
-}
-
-/// A code line with tabs expanded to the next multiple of
-/// [`sanitize::TAB_WIDTH`] columns and every character made visible.
-fn expand_tabs(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut col = 0;
-    for c in line.chars() {
-        if c == '\t' {
-            let n = sanitize::TAB_WIDTH - col % sanitize::TAB_WIDTH;
-            out.extend(std::iter::repeat_n(' ', n));
-            col += n;
-        } else {
-            out.push(sanitize::visible(c));
-            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        }
-    }
-    out
-}
-
-/// `s` cut into pieces of at most `width` columns.
-fn hard_wrap(s: &str, width: usize) -> Vec<&str> {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = Vec::new();
-    let (mut start, mut used) = (0, 0);
-    for (i, c) in s.char_indices() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && i > start {
-            out.push(&s[start..i]);
-            start = i;
-            used = 0;
-        }
-        used += w;
-    }
-    out.push(&s[start..]);
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Word wrapping by display width, lazily, so a megabyte summary costs only
 //! the lines that are shown.
 
+use super::sanitize;
 use unicode_width::UnicodeWidthChar;
 
 /// The lines of `text` wrapped to `width` columns: breaks at spaces, cuts a
@@ -72,6 +73,42 @@ impl<'a> Iterator for WrapLine<'a> {
         self.rest = "";
         Some(rest.trim_end_matches(' '))
     }
+}
+
+/// A code line with tabs expanded to the next multiple of
+/// [`sanitize::TAB_WIDTH`] columns and every character made visible.
+pub(crate) fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = sanitize::TAB_WIDTH - col % sanitize::TAB_WIDTH;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else {
+            out.push(sanitize::visible(c));
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    out
+}
+
+/// `s` cut into pieces of at most `width` columns.
+pub(crate) fn hard_wrap(s: &str, width: usize) -> Vec<&str> {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && i > start {
+            out.push(&s[start..i]);
+            start = i;
+            used = 0;
+        }
+        used += w;
+    }
+    out.push(&s[start..]);
+    out
 }
 
 #[cfg(test)]

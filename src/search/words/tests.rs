@@ -1,6 +1,7 @@
 //! The tests of `words`.
 
 use super::*;
+use crate::search::words_build::Builder;
 
 fn index(texts: &[[&str; 2]]) -> TextWords {
     let mut b = Builder::new();
