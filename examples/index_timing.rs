@@ -16,7 +16,7 @@ fn main() {
     };
     let Ok(feed) = linkfeed::feed::load(
         &linkfeed::feed::Source::Dir(dir.clone()),
-        &linkfeed::feed::LoadOptions { use_cache: true, ..Default::default() },
+        &linkfeed::feed::LoadOptions::new(true, true),
     ) else {
         eprintln!("cannot load {}", dir.display());
         return;

@@ -223,7 +223,7 @@ impl World {
         let tree = self.next_tree();
         self.write_all(&tree, &fresh);
         self.switch(&tree);
-        let options = LoadOptions { use_cache: true, long_text: false, ..Default::default() };
+        let options = LoadOptions::new(true, false);
         let loaded = feed::load(&self.source(), &options).unwrap().visible(false);
         let _ = linkfeed::search::saved::refresh(&self.root, &loaded);
         added.iter().map(|f| self.root.join(f)).collect()

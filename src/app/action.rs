@@ -38,7 +38,7 @@ pub enum Action {
     MarksChanged,
     /// Background work has something to say (text, is it an error).
     Notice(String, bool),
-    /// Nothing else to do: a slice of the idle work ([`App::needs_warm_up`]).
+    /// Nothing else to do: a slice of the idle work ([`super::App::needs_warm_up`]).
     Idle,
     /// The keys of the kept articles (after `Effect::ListArticles`).
     KeptArticles(Box<HashSet<u64>>),

@@ -4,7 +4,7 @@
 
 use super::{App, Effect};
 
-/// Where the word index of the long text stands (see [`App::warm_up`]).
+/// Where the word index of the long text stands (see `App::warm_up`).
 #[derive(Debug, Default)]
 pub(super) enum WordIndex {
     /// Not asked for yet (or done: the search index then has it).
@@ -73,7 +73,7 @@ impl App {
         self.refresh_detail();
     }
 
-    /// Whether there is work to do while the user is idle (see [`App::warm_up`]).
+    /// Whether there is work to do while the user is idle (see `App::warm_up`).
     pub fn needs_warm_up(&self) -> bool {
         // The word index of the text asked for while the posts lack their
         // text is made (or the text read) in the background: its answer

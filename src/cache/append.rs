@@ -126,7 +126,7 @@ pub struct Renumbering {
 /// is, bytes and checksums; one with entries that do not is decoded whole,
 /// on its own, and written without them; then `fresh`'s entries. When what
 /// the file would then hold unused stays within a quarter of what it uses
-/// ([`WASTE`]), the new blocks and footer are appended to the file and the
+/// (`WASTE`), the new blocks and footer are appended to the file and the
 /// kept blocks stay where they are (a post changed in a feed of 100,000
 /// writes one block, not 170 MB); else the cache is written anew, kept
 /// blocks copied. How the new writing numbers the old one's entries.

@@ -19,7 +19,7 @@ pub fn skim_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Skimmed), CacheErr
     postcard::take_from_bytes(from).map(|(e, _)| e).map_err(|_| CacheError::Damaged("a block"))
 }
 
-/// The entry that starts at `at` of a block's light part (its [`Check`]
+/// The entry that starts at `at` of a block's light part (its [`super::Check`]
 /// says where), decoded whole.
 pub fn whole_at(bytes: &[u8], at: u32) -> Result<(MetaRef<'_>, Parsed), CacheError> {
     let from = bytes.get(at as usize..).ok_or(CacheError::Damaged("a block"))?;

@@ -19,7 +19,7 @@ pub fn index_path_for(root: &Path) -> Option<PathBuf> {
     path_for(root).map(|p| p.with_extension("index"))
 }
 
-/// Where the feed's arranged order is kept, beside its cache ([`Arranged`]).
+/// Where the feed's arranged order is kept, beside its cache ([`super::Arranged`]).
 pub fn arranged_path_for(cache: &Path) -> PathBuf {
     cache.with_extension("order")
 }

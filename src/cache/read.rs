@@ -127,7 +127,7 @@ impl Reader {
         (k < blocks[b].count as usize).then_some((b, k))
     }
 
-    /// The entry number of block `b`'s `k`th entry ([`Arranged::order`],
+    /// The entry number of block `b`'s `k`th entry ([`super::Arranged::order`],
     /// `Post::entry`).
     pub fn entry_id(&self, b: usize, k: usize) -> u32 {
         self.footer.blocks.get(b).map_or(u32::MAX, |x| x.first + k as u32)
@@ -242,7 +242,7 @@ impl Reader {
     }
 
     /// Whether block `i`'s light part in the cache mapped is as written
-    /// (its CRC): [`whole_at`], [`skim_at`] and [`row_at`] read it.
+    /// (its CRC): [`super::whole_at`], [`super::skim_at`] and [`super::row_at`] read it.
     pub fn light_holds(&self, map: &[u8], i: usize) -> bool {
         let (Some(b), Some(range)) = (self.footer.blocks.get(i), self.light_range(i)) else { return false };
         map.get(range).is_some_and(|light| crc32fast::hash(light) == b.light_crc)

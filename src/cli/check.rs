@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Prints the findings and a summary; exit 1 when there was an error.
 pub fn run(dir: Option<PathBuf>, cx: &Context) -> Result<ExitCode, CliError> {
     let source = cx.resolve(dir)?.source;
-    let feed = feed::load(&source, &LoadOptions { use_cache: cx.use_cache, ..LoadOptions::default() })?;
+    let feed = feed::load(&source, &LoadOptions::new(cx.use_cache, true))?;
     let all = feed.findings();
     let mut out = io::BufWriter::new(io::stdout().lock());
     for p in &all {

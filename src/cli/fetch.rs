@@ -36,7 +36,7 @@ pub(super) fn fetch_posts(
     // A word of the query is looked for in the tldr and summary too: the
     // posts keep them (a fetch waits on the network, not on the load).
     let long_text = !query.is_empty() && (query.uses_text_words() || query.reads_long_text());
-    let options = LoadOptions { use_cache: cx.use_cache, long_text, ..LoadOptions::default() };
+    let options = LoadOptions::new(cx.use_cache, long_text);
     let feed = feed::load(&resolved.source, &options)?.visible(cx.drafts(false));
     // A load that wrote the parse cache writes the search index too.
     if let (feed::Source::Dir(dir), true) = (&resolved.source, cx.use_cache) {

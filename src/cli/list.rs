@@ -50,13 +50,8 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
         return result;
     }
     let progress = feed::Progress::default();
-    let options = LoadOptions {
-        use_cache: cx.use_cache,
-        long_text,
-        progress: Some(&progress),
-        checked: checked.as_ref(),
-        ..LoadOptions::default()
-    };
+    let options =
+        LoadOptions::new(cx.use_cache, long_text).with_progress(&progress).with_checked(checked.as_ref());
     let wants_words = !query.is_empty() && query.uses_text_words();
     let (loaded, mut early) = std::thread::scope(|s| {
         let early = index_path.as_deref().filter(|_| wants_words).map(|path| {
@@ -107,7 +102,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
         }
         if index.is_none() && !long_text {
             // Without a cache to read it from, the text is scanned once.
-            let whole = LoadOptions { use_cache: cx.use_cache, ..LoadOptions::default() };
+            let whole = LoadOptions::new(cx.use_cache, true);
             feed = feed::load(&resolved.source, &whole)?.visible(drafts);
         }
     }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 pub fn run(dir: Option<PathBuf>, drafts: bool, cx: &Context) -> Result<ExitCode, CliError> {
     let source = cx.resolve(dir)?.source;
-    let options = LoadOptions { use_cache: cx.use_cache, long_text: false, ..LoadOptions::default() };
+    let options = LoadOptions::new(cx.use_cache, false);
     let feed = feed::load(&source, &options)?.visible(drafts);
     // A load that wrote the parse cache writes the search index too.
     if let (feed::Source::Dir(dir), true) = (&source, cx.use_cache) {

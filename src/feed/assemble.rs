@@ -398,7 +398,7 @@ fn newest_first_keys(posts: &[Post], now: i64) -> Vec<Option<i64>> {
         .collect()
 }
 
-/// Newest first by arrival ([`newest_first_keys`]); posts without one last; ties by path so the
+/// Newest first by arrival (`newest_first_keys`); posts without one last; ties by path so the
 /// order is stable.
 pub fn sort_newest_first(posts: &mut [Post]) {
     let order = newest_first_order(posts, crate::clock::now());

@@ -14,56 +14,93 @@ use crate::cache;
 use crate::problem::Parsed;
 use std::path::Path;
 
-/// How to load a feed. The default: every file read and parsed, no cache,
-/// the posts whole.
+/// How to load a feed: one of the three ways there are. The default:
+/// every file read and parsed, no cache, the posts whole.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadOptions<'a> {
-    /// Use the parse cache of a folder (`$XDG_CACHE_HOME/linkfeed`): files
-    /// whose size, time and inode match their entry (and, when modified
-    /// within a second of the cache's writing, their CRC) are taken from
-    /// it; the rest are read and parsed; it is written back when anything
-    /// changed.
-    pub use_cache: bool,
-    /// Keep each post's tldr and summary. Views that show neither (the rows
-    /// of `list`) load without: from a cache that still holds (the usual
-    /// start) they are dropped as each block is decoded, so they never all
-    /// sit in memory; otherwise the feed is loaded whole (the cache written
-    /// back needs them) and they are dropped after.
-    pub long_text: bool,
-    /// Take the cache as it is, without looking at the files: the reader's
-    /// first screen, checked right after with [`cache_holds`]. Without a
-    /// usable cache, the load is the usual one. `Feed::stats.unchecked`
-    /// says which it was.
-    pub unchecked: bool,
-    /// How far the load has got (the loading screen); its `cancel` stops it.
-    pub progress: Option<&'a Progress>,
-    /// With `unchecked`: the posts taken from the cache come without their
-    /// tldr and summary (the reader's first screen: [`long_text_of`] reads
-    /// them after). A load that does not come from the cache unchecked is
-    /// whole all the same.
-    pub unchecked_light: bool,
-    /// With `unchecked`: only this many of the newest posts (and those that
-    /// share a link with them), when the cache's saved order holds: a first
-    /// screen that does not wait for the rest (`Feed::partial`). Else the
-    /// load is as without it.
-    pub newest: Option<usize>,
-    /// The files were stat'ed against the cache just before (a lazy load
-    /// that found some changed, [`Checked`]): when the cache
-    /// is still that writing and no folder changed, they are not stat'ed
-    /// again.
-    pub checked: Option<&'a Checked>,
+pub enum LoadOptions<'a> {
+    /// Every file read and parsed; the parse cache neither read nor written
+    /// (`--no-cache`, `use_cache = false`).
+    Fresh {
+        /// Whether the posts keep their tldr and summary.
+        text: LongText,
+        /// How far the load has got; its `cancel` stops it.
+        progress: Option<&'a Progress>,
+    },
+    /// Through the parse cache of the folder (`$XDG_CACHE_HOME/linkfeed`):
+    /// files whose size, time and inode match their entry (and, when
+    /// modified within a second of the cache's writing, their CRC) are
+    /// taken from it; the rest are read and parsed; it is written back when
+    /// anything changed.
+    Cached {
+        /// Whether the posts keep their tldr and summary. Views that show
+        /// neither (the rows of `list`) load without: from a cache that
+        /// still holds they are dropped as each block is decoded, so they
+        /// never all sit in memory; otherwise the feed is loaded whole (the
+        /// cache written back needs them) and they are dropped after.
+        text: LongText,
+        /// How far the load has got (the loading screen); its `cancel`
+        /// stops it.
+        progress: Option<&'a Progress>,
+        /// The files were stat'ed against the cache just before (a lazy
+        /// load that found some changed, [`Checked`]): when the cache is
+        /// still that writing and no folder changed, they are not stat'ed
+        /// again.
+        checked: Option<&'a Checked>,
+    },
+    /// The reader's first screen: the cache taken as it is, without looking
+    /// at the files (checked right after with [`super::cache_holds`]), the
+    /// posts without their tldr and summary ([`super::long_text_of`] reads
+    /// them after); only the `newest` posts (and those that share a link
+    /// with them) when the saved order holds (`Feed::partial`). Without a
+    /// usable cache, a `Cached` load of the whole posts.
+    /// `Feed::stats.unchecked` says which it was.
+    FirstScreen { newest: usize, progress: Option<&'a Progress> },
 }
 
 impl Default for LoadOptions<'_> {
     fn default() -> Self {
-        LoadOptions {
-            use_cache: false,
-            long_text: true,
-            unchecked: false,
-            progress: None,
-            unchecked_light: false,
-            newest: None,
-            checked: None,
+        LoadOptions::Fresh { text: LongText::Keep, progress: None }
+    }
+}
+
+impl<'a> LoadOptions<'a> {
+    /// Through the cache when `use_cache` (else fresh), the posts with
+    /// their tldr and summary when `long_text`.
+    pub fn new(use_cache: bool, long_text: bool) -> LoadOptions<'a> {
+        let text = if long_text { LongText::Keep } else { LongText::Drop };
+        if use_cache {
+            LoadOptions::Cached { text, progress: None, checked: None }
+        } else {
+            LoadOptions::Fresh { text, progress: None }
+        }
+    }
+
+    /// The reader's first screen of `newest` posts through the cache when
+    /// `use_cache` (else a fresh load of the whole posts).
+    pub fn first_screen(use_cache: bool, newest: usize, progress: &'a Progress) -> LoadOptions<'a> {
+        if use_cache {
+            LoadOptions::FirstScreen { newest, progress: Some(progress) }
+        } else {
+            LoadOptions::Fresh { text: LongText::Keep, progress: Some(progress) }
+        }
+    }
+
+    /// The same, its progress told to `p`.
+    pub fn with_progress(self, p: &'a Progress) -> LoadOptions<'a> {
+        match self {
+            LoadOptions::Cached { text, checked, .. } => {
+                LoadOptions::Cached { text, progress: Some(p), checked }
+            }
+            LoadOptions::FirstScreen { newest, .. } => LoadOptions::FirstScreen { newest, progress: Some(p) },
+            LoadOptions::Fresh { text, .. } => LoadOptions::Fresh { text, progress: Some(p) },
+        }
+    }
+
+    /// The same, with the stats `checked` of a lazy load just before.
+    pub fn with_checked(self, c: Option<&'a Checked>) -> LoadOptions<'a> {
+        match self {
+            LoadOptions::Cached { text, progress, .. } => LoadOptions::Cached { text, progress, checked: c },
+            other => other,
         }
     }
 }
@@ -71,26 +108,31 @@ impl Default for LoadOptions<'_> {
 /// Loads every post of `source` ([`LoadOptions`] says how): the one way a
 /// feed is loaded.
 pub fn load(source: &Source, options: &LoadOptions) -> Result<Feed, LoadError> {
-    let text = if options.long_text { LongText::Keep } else { LongText::Drop };
-    let mut feed = match source {
-        Source::Sample => load_sample(),
-        Source::Dir(dir) => {
-            let path = if options.use_cache { cache::path_for(dir) } else { None };
-            let unchecked = match (&path, options.unchecked) {
-                (Some(path), true) => options
-                    .newest
-                    .and_then(|rows| super::newest::load(dir, path, rows))
-                    .or_else(|| load_from_cache_unchecked(dir, path, !options.unchecked_light)),
-                _ => None,
-            };
-            match unchecked {
+    let idle = Progress::default();
+    let (text, mut feed) = match (source, *options) {
+        (Source::Sample, LoadOptions::Fresh { text, .. } | LoadOptions::Cached { text, .. }) => {
+            (text, load_sample())
+        }
+        (Source::Sample, LoadOptions::FirstScreen { .. }) => (LongText::Keep, load_sample()),
+        (Source::Dir(dir), LoadOptions::Fresh { text, progress }) => {
+            (text, load_dir_checked(dir, progress.unwrap_or(&idle), None, text, None)?)
+        }
+        (Source::Dir(dir), LoadOptions::Cached { text, progress, checked }) => {
+            let path = cache::path_for(dir);
+            (text, load_dir_checked(dir, progress.unwrap_or(&idle), path.as_deref(), text, checked)?)
+        }
+        (Source::Dir(dir), LoadOptions::FirstScreen { newest, progress }) => {
+            let path = cache::path_for(dir);
+            let unchecked = path.as_deref().and_then(|path| {
+                super::newest::load(dir, path, newest).or_else(|| load_from_cache_unchecked(dir, path, false))
+            });
+            let feed = match unchecked {
                 Some(f) => f,
                 None => {
-                    let idle = Progress::default();
-                    let progress = options.progress.unwrap_or(&idle);
-                    load_dir_checked(dir, progress, path.as_deref(), text, options.checked)?
+                    load_dir_checked(dir, progress.unwrap_or(&idle), path.as_deref(), LongText::Keep, None)?
                 }
-            }
+            };
+            (LongText::Keep, feed)
         }
     };
     if text == LongText::Drop {

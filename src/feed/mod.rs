@@ -30,7 +30,7 @@ pub use assemble::{assemble, assemble_in, sort_newest_first, tag_counts};
 pub use entries::{Checked, cache_holds};
 pub use load::{LoadOptions, load};
 pub use newest::NEWEST;
-pub use read::{parse_bytes, read_body};
+pub use read::{LongText, parse_bytes, read_body};
 pub use texts::{long_text_of, texts_of};
 pub use walk::{check_dir, is_post_file, walk, walk_dirs};
 
@@ -101,7 +101,7 @@ pub struct Feed {
     /// When the load wrote the cache anew from the one before: how the
     /// entries were renumbered (the saved search index follows it).
     pub cache_renumbering: Option<std::sync::Arc<crate::cache::Renumbering>>,
-    /// Only the newest posts, for a first screen ([`LoadOptions::newest`]):
+    /// Only the newest posts, for a first screen ([`LoadOptions::FirstScreen`]):
     /// how many posts the whole feed has (the load after it brings them).
     pub partial: Option<usize>,
 }
@@ -141,7 +141,7 @@ pub struct LoadStats {
     /// A check of the cache ([`cache_holds`]) found every file as cached:
     /// nothing was loaded (the feed has no posts) and the feed in hand stands.
     pub checked_unchanged: bool,
-    /// The posts came from the cache unchecked ([`LoadOptions::unchecked`]).
+    /// The posts came from the cache unchecked ([`LoadOptions::FirstScreen`]).
     pub unchecked: bool,
     /// The posts were put in the order saved with the cache
     /// ([`crate::cache::Arranged`]), not sorted.

@@ -36,7 +36,7 @@ pub fn texts_of(
 
 /// Every entry's tldr and summary (by entry number) from the parse cache of
 /// `dir`, when it is still the writing `generation` (the posts in hand came
-/// from it without them: [`LoadOptions::unchecked_light`]); read a block's
+/// from it without them: [`super::LoadOptions::FirstScreen`]); read a block's
 /// text part at a time, on every core.
 pub fn long_text_of(dir: &Path, cache_path: &Path, generation: u64) -> Option<Vec<(String, String)>> {
     let reader = cache::Reader::open(cache_path, &cache::root_key(dir)).ok()??;

@@ -11,10 +11,10 @@ use super::{
 use crate::post::Post;
 
 /// Whether `q` is matched from `index` alone: no term's score reads a
-/// post's own fields ([`Matcher::fields_score`] for a lower-case term of
+/// post's own fields (`Matcher::fields_score` for a lower-case term of
 /// these scopes and kinds looks only at the index's lower-cased fields and
 /// word indexes), and its matches are ranked by score, so ordering them
-/// reads no post either ([`order::arrange`]). Such a query may be matched
+/// reads no post either ([`super::order::arrange`]). Such a query may be matched
 /// over stand-ins of the posts (`feed::lazy`); kept articles, marks and
 /// `is:` are not in it (the caller makes sure no article is kept).
 pub fn on_the_index_alone(q: &Query, index: &Index) -> bool {

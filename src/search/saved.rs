@@ -14,7 +14,7 @@
 //! short fields (`ShortWords::encode`: their numbers as they lie, read in a
 //! few milliseconds, built in some 30 at 100,000 posts, and a one-shot query's
 //! first word is a look-up in them instead of a scan of every title). The
-//! text and the numbers are used where they lie in the file ([`Open`]).
+//! text and the numbers are used where they lie in the file (`Open`).
 
 use super::Index;
 use super::short_words::ShortWords;
@@ -340,7 +340,7 @@ pub fn load(path: &Path, key: u32) -> Option<Index> {
     Some(Index::from_parts(short, words, short_words))
 }
 
-/// As [`load`], the index mapped ([`Open::Map`]): for a process that reads
+/// As [`load`], the index mapped (`Open::Map`): for a process that reads
 /// it once (`list`).
 pub fn load_mapped(path: &Path, key: u32) -> Option<Index> {
     let (_, short, words, short_words) = read(path, Some(key), true, Open::Map)?;
@@ -348,7 +348,7 @@ pub fn load_mapped(path: &Path, key: u32) -> Option<Index> {
 }
 
 /// The index saved at `path` with the key of the posts it was saved for,
-/// whatever they are: mapped ([`Open::Map`], for `list`) while the posts are
+/// whatever they are: mapped (`Open::Map`, for `list`) while the posts are
 /// still being assembled (on the core the assembling leaves idle), its key
 /// compared after.
 pub fn load_any(path: &Path) -> Option<(u32, Index)> {

@@ -365,7 +365,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
     let mut parsed = (0, 0);
     let (posts, added_rows) = match crate::feed::load(
         &crate::feed::Source::Dir(root.clone()),
-        &crate::feed::LoadOptions { use_cache: true, long_text: false, ..Default::default() },
+        &crate::feed::LoadOptions::new(true, false),
     ) {
         Ok(feed) => {
             parsed = (feed.stats.parsed, feed.stats.cached);

@@ -120,7 +120,7 @@ impl Inbox {
     }
 }
 
-/// The events that arrive within [`INPUT_SLICE`], with every one already
+/// The events that arrive within `INPUT_SLICE`, with every one already
 /// waiting behind the first.
 fn read_burst() -> std::io::Result<Vec<Event>> {
     let mut batch = Vec::new();
@@ -134,7 +134,7 @@ fn read_burst() -> std::io::Result<Vec<Event>> {
 }
 
 /// Stops the input thread reading (before another program takes the
-/// terminal); returns once it reads no more (at most [`INPUT_SLICE`] and a
+/// terminal); returns once it reads no more (at most `INPUT_SLICE` and a
 /// little; a second at worst).
 pub fn pause_input() {
     if !RUNNING.load(Ordering::SeqCst) {

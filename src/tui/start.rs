@@ -177,7 +177,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         let mut feed = feed.map_err(io::Error::other)?.visible(drafts);
         if feed.stats.unchecked {
             // Drawn from the cache: check it against the files now.
-            // Drawn without the long text (`unchecked_light`): it is read
+            // Drawn without the long text (`LoadOptions::FirstScreen`): it is read
             // from the cache when wanted.
             first_partial.store(feed.partial.is_some(), std::sync::atomic::Ordering::SeqCst);
             check_first.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -228,15 +228,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
 /// (the newest posts alone, when its saved order holds), without the tldr
 /// and summary (they come after, with the check); else the usual load.
 pub fn first_screen(source: &Source, use_cache: bool, progress: &Progress) -> Result<Feed, feed::LoadError> {
-    let options = LoadOptions {
-        use_cache,
-        unchecked: true,
-        unchecked_light: true,
-        newest: Some(feed::NEWEST),
-        progress: Some(progress),
-        ..Default::default()
-    };
-    feed::load(source, &options)
+    feed::load(source, &LoadOptions::first_screen(use_cache, feed::NEWEST, progress))
 }
 
 /// The reader's every load after its first screen (`r`, a change in the
@@ -261,11 +253,10 @@ pub fn reload(source: &Source, use_cache: bool, drafts: bool, check: bool) -> Re
     // (read back by entry when wanted); unless they are not exactly
     // one writing's (a file that could not be cached): then with them.
     let light = use_cache && matches!(source, Source::Dir(_));
-    let options = LoadOptions { use_cache, long_text: !light, ..Default::default() };
+    let options = LoadOptions::new(use_cache, !light);
     let mut f = feed::load(source, &options).map_err(|e| e.to_string())?;
     if light && f.cache_generation.is_none() {
-        f = feed::load(source, &LoadOptions { use_cache, ..Default::default() })
-            .map_err(|e| e.to_string())?;
+        f = feed::load(source, &LoadOptions::new(use_cache, true)).map_err(|e| e.to_string())?;
     }
     Ok(f.visible(drafts))
 }
