@@ -1003,7 +1003,7 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     assert!(screen(&app).contains(&head), "{}", screen(&app));
     // A cache written again meanwhile: said, and not asked again.
     let mut other = app_with(light(), 120, 30);
-    assert!(other.update(Action::Texts(7, Err("the cache was written again".into()))).is_none());
+    assert!(other.update(Action::Texts(7, Err(linkfeed::cache::CacheError::WrittenAgain))).is_none());
     assert!(other.message().is_some_and(|m| m.error && m.text.contains("r reads the feed again")));
     assert_eq!(other.update(Action::Resize(120, 30)), None, "not asked again");
     // A word with capitals reads the text: every post's is asked for once,

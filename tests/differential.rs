@@ -99,7 +99,11 @@ impl Host for World {
     fn save_index(&self, key: u32, index: &linkfeed::search::Index) {
         let _ = linkfeed::search::saved::save(&self.index(), key, index);
     }
-    fn read_texts(&self, generation: u64, entries: &[u32]) -> Result<Vec<(u32, String, String)>, String> {
+    fn read_texts(
+        &self,
+        generation: u64,
+        entries: &[u32],
+    ) -> Result<Vec<(u32, String, String)>, cache::CacheError> {
         feed::texts_of(&self.root, &self.cache(), generation, entries)
     }
     fn read_long_text(&self, generation: u64) {

@@ -64,7 +64,7 @@ pub enum Action {
     SavedIndex(u32, Option<Box<Index>>),
     /// The tldr and summary of these posts (by entry) from the parse cache's
     /// writing named (after `Effect::ReadTexts`), or why they could not be read.
-    Texts(u64, Result<Vec<(u32, String, String)>, String>),
+    Texts(u64, Result<Vec<(u32, String, String)>, crate::cache::CacheError>),
     /// Every entry's tldr and summary from the parse cache's writing named
     /// (after `Effect::ReadLongText`), or none: it was written again.
     LongText(u64, Option<Vec<(String, String)>>),

@@ -87,7 +87,7 @@ impl App {
                 self.say(
                     format!(
                         "could not read the post's text from the cache ({}); r reads the feed again",
-                        sanitize::one_line(&e)
+                        sanitize::one_line(&e.to_string())
                     ),
                     true,
                 );

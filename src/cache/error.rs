@@ -17,6 +17,22 @@ pub enum CacheError {
     OtherFolder,
     #[error("no such block")]
     NoSuchBlock,
+    #[error("no such entry")]
+    NoSuchEntry,
+    /// The cache file is not there any more.
+    #[error("the cache is gone")]
+    Gone,
+    /// The feed has no parse cache (`--no-cache`, the sample feed).
+    #[error("no parse cache")]
+    NoCache,
+    /// Not the writing the posts in hand came from.
+    #[error("the cache was written again")]
+    WrittenAgain,
+    #[error("an entry is not the post it stands for")]
+    NotItsPost,
+    /// A thread decoding blocks stopped without an answer.
+    #[error("a decoder failed")]
+    DecoderFailed,
     #[error("a block too large")]
     BlockTooLarge,
     #[error("unreadable ({0})")]

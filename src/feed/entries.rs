@@ -5,7 +5,7 @@
 
 use super::read::read_file;
 use super::stat;
-use crate::cache;
+use crate::cache::{self, CacheError};
 use crate::problem::Parsed;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -94,8 +94,8 @@ fn same_crc(path: &Path, crc: Option<u32>) -> bool {
 pub(super) fn each_block<A: Send>(
     reader: &cache::Reader,
     init: impl Fn() -> A + Sync,
-    work: impl Fn(&mut A, usize, &mut Vec<u8>) -> Result<(), String> + Sync,
-) -> Result<Vec<A>, String> {
+    work: impl Fn(&mut A, usize, &mut Vec<u8>) -> Result<(), CacheError> + Sync,
+) -> Result<Vec<A>, CacheError> {
     let threads = rayon::current_num_threads().min(reader.blocks()).max(1);
     let next = AtomicUsize::new(0);
     let parts = crate::par::workers(None, threads, || {
@@ -108,7 +108,7 @@ pub(super) fn each_block<A: Send>(
             work(&mut acc, b, &mut buf)?;
         }
     });
-    parts.into_iter().map(|p| p.unwrap_or_else(|| Err("a decoder failed".into()))).collect()
+    parts.into_iter().map(|p| p.unwrap_or_else(|| Err(CacheError::DecoderFailed))).collect()
 }
 
 /// Whether the cache at `cache_path` still describes the folder `dir` whole:

@@ -25,7 +25,7 @@ use super::assemble::page_folder;
 use super::entries::{Checked, each_block, joined, places_of, reroot, still_holds};
 use super::read::{parse_bytes_with, read_file};
 use super::{Feed, LoadStats, hugo, stat};
-use crate::cache;
+use crate::cache::{self, CacheError};
 use crate::post::Post;
 use crate::problem::Problem;
 use std::collections::HashMap;
@@ -61,11 +61,11 @@ fn light_part<'m>(
     map: &'m [u8],
     b: usize,
     holds: &OnceLock<bool>,
-) -> Result<&'m [u8], String> {
+) -> Result<&'m [u8], CacheError> {
     if !*holds.get_or_init(|| reader.light_holds(map, b)) {
-        return Err("damaged (a block's checksum)".into());
+        return Err(CacheError::Damaged("a block's checksum"));
     }
-    reader.light_range(b).and_then(|r| map.get(r)).ok_or_else(|| "no such block".into())
+    reader.light_range(b).and_then(|r| map.get(r)).ok_or(CacheError::NoSuchBlock)
 }
 
 /// At most this many files edited since the cache was written are read
@@ -137,7 +137,7 @@ fn load_or_check(dir: &Path, cache_path: &Path, checked: &mut Option<Checked>) -
         // The light part, its CRC checked once an entry is read from it:
         // only for the entries whose check record does not say all.
         let holds = OnceLock::new();
-        let skim = |at: u32| -> Result<cache::Skimmed, String> {
+        let skim = |at: u32| -> Result<cache::Skimmed, CacheError> {
             Ok(cache::skim_at(light_part(&reader, bytes, b, &holds)?, at)?.1)
         };
         // The block's files stat'ed in one run, then its entries gone
@@ -341,7 +341,7 @@ impl Lazy {
     /// entries they name), each in its place, on every core: as a load from
     /// the cache makes them, without their tldr and summary, with the files
     /// folded into them kept. How many were made.
-    pub fn make(&mut self, posts: &mut [Post], places: &[usize]) -> Result<usize, String> {
+    pub fn make(&mut self, posts: &mut [Post], places: &[usize]) -> Result<usize, CacheError> {
         use rayon::prelude::*;
         let mut want = vec![false; posts.len()];
         let mut count = 0;
@@ -359,8 +359,10 @@ impl Lazy {
         posts.par_iter_mut().zip(&want).with_min_len(4096).filter(|(_, w)| **w).for_each_init(
             || hugo::Sections::with_titles(titles.clone()),
             |sections, (stand_in, _)| {
-                let whole =
-                    stand_in.entry.ok_or_else(String::new).and_then(|id| self.whole(id).map(|p| (id, p)));
+                let whole = stand_in
+                    .entry
+                    .ok_or(CacheError::NoSuchEntry)
+                    .and_then(|id| self.whole(id).map(|p| (id, p)));
                 match whole {
                     Ok((id, Ok((mut post, _)))) if post.path == stand_in.path => {
                         hugo::settle(&mut post, dir, sections);
@@ -374,7 +376,7 @@ impl Lazy {
             },
         );
         if failed.into_inner() {
-            return Err("an entry is not the post it stands for".into());
+            return Err(CacheError::NotItsPost);
         }
         Ok(count)
     }
@@ -403,9 +405,9 @@ impl Lazy {
     /// What a row of `list` shows of entry `id` ([`crate::post::Row`]),
     /// read where it lies in the mapped cache; `None` for a file that did
     /// not parse.
-    pub fn row(&self, id: u32) -> Result<Option<crate::post::Row<'_>>, String> {
+    pub fn row(&self, id: u32) -> Result<Option<crate::post::Row<'_>>, CacheError> {
         let (light, at) = self.entry_at(id)?;
-        Ok(cache::row_at(light, at)?)
+        cache::row_at(light, at)
     }
 
     /// Whether entry `id` was made whole ([`Lazy::make`]).
@@ -420,16 +422,16 @@ impl Lazy {
     }
 
     /// The light part holding entry `id` and where the entry starts in it.
-    fn entry_at(&self, id: u32) -> Result<(&[u8], u32), String> {
-        let (b, k) = self.reader.locate(id).ok_or("no such entry")?;
-        let (starts, holds) = self.blocks.get(b).and_then(Option::as_ref).ok_or("no such block")?;
+    fn entry_at(&self, id: u32) -> Result<(&[u8], u32), CacheError> {
+        let (b, k) = self.reader.locate(id).ok_or(CacheError::NoSuchEntry)?;
+        let (starts, holds) = self.blocks.get(b).and_then(Option::as_ref).ok_or(CacheError::NoSuchBlock)?;
         let light = light_part(&self.reader, &self.map, b, holds)?;
-        Ok((light, *starts.get(k).ok_or("no such entry")?))
+        Ok((light, *starts.get(k).ok_or(CacheError::NoSuchEntry)?))
     }
 
     /// Entry `id` decoded whole (its path set), from the light part the
     /// first pass read.
-    fn whole(&self, id: u32) -> Result<super::Parsed, String> {
+    fn whole(&self, id: u32) -> Result<super::Parsed, CacheError> {
         let (light, at) = self.entry_at(id)?;
         let (meta, parsed) = cache::whole_at(light, at)?;
         Ok(reroot(parsed, joined(&self.dir, meta.rel)))

@@ -2,7 +2,7 @@
 //! came from it without them.
 
 use super::entries::each_block;
-use crate::cache;
+use crate::cache::{self, CacheError};
 use std::path::Path;
 
 /// The tldr and summary of each of `entries` from the parse cache of `dir`,
@@ -14,21 +14,21 @@ pub fn texts_of(
     cache_path: &Path,
     generation: u64,
     entries: &[u32],
-) -> Result<Vec<(u32, String, String)>, String> {
-    let reader = cache::Reader::open(cache_path, &cache::root_key(dir))?.ok_or("the cache is gone")?;
+) -> Result<Vec<(u32, String, String)>, CacheError> {
+    let reader = cache::Reader::open(cache_path, &cache::root_key(dir))?.ok_or(CacheError::Gone)?;
     if reader.generation() != generation {
-        return Err("the cache was written again".into());
+        return Err(CacheError::WrittenAgain);
     }
     let mut out = Vec::with_capacity(entries.len());
     // The block whose text part is in hand, and that text.
     let (mut buf, mut held, mut texts) = (Vec::new(), None, Vec::new());
     for &e in entries {
-        let (b, k) = reader.locate(e).ok_or("no such entry")?;
+        let (b, k) = reader.locate(e).ok_or(CacheError::NoSuchEntry)?;
         if held != Some(b) {
             texts = reader.block_text(b, &mut buf)?;
             held = Some(b);
         }
-        let (tldr, summary) = texts.get_mut(k).ok_or("no such entry")?;
+        let (tldr, summary) = texts.get_mut(k).ok_or(CacheError::NoSuchEntry)?;
         out.push((e, std::mem::take(tldr), std::mem::take(summary)));
     }
     Ok(out)

@@ -6,7 +6,7 @@ use super::entries::{Checked, Rel, each_block, joined, places_of, reroot, still_
 use super::read::LongText;
 use super::read::parse_files;
 use super::{Feed, LoadStats, Progress, hugo, stat};
-use crate::cache;
+use crate::cache::{self, CacheError};
 use crate::problem::Parsed;
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,7 +29,7 @@ pub(super) fn load_unchanged_folders(
     progress: &Progress,
     text: LongText,
     checked: Option<&Checked>,
-) -> Result<Feed, String> {
+) -> Result<Feed, CacheError> {
     let mut stats = LoadStats { walk_skipped: true, ..LoadStats::default() };
     let mut note = None;
     let t = Instant::now();

@@ -448,7 +448,7 @@ fn from_cache(
     files: &[PathBuf],
     metas: &[Option<cache::Meta>],
     text: bool,
-) -> Result<FromCache, String> {
+) -> Result<FromCache, CacheError> {
     let by_rel: HashMap<&str, usize> =
         metas.iter().enumerate().filter_map(|(i, m)| m.as_ref().map(|m| (m.rel.as_str(), i))).collect();
     let racy_from = reader.written_ns.saturating_sub(1_000_000_000);

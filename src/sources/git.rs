@@ -53,24 +53,49 @@ pub fn valid_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// Why a sync (or a feed's address) failed: the words are what the user
+/// is told.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0:?} is not a repository address")]
+    NotAnAddress(String),
+    #[error("{0:?} is not a repository address (https://, ssh://, git://, file:// or user@host:path)")]
+    UnknownScheme(String),
+    #[error("the git program is not installed")]
+    NoGit,
+    #[error("cannot run git: {0}")]
+    CannotRunGit(io::Error),
+    /// What git said went wrong (its last telling line).
+    #[error("{0}")]
+    Git(String),
+    /// A file or folder of the sync could not be written or read.
+    #[error("{}: {source}", path.display())]
+    File { path: PathBuf, source: io::Error },
+    #[error("the checkout of {commit} holds {have} of its {want} files: the last copy is kept")]
+    Incomplete { commit: String, have: usize, want: usize },
+    #[error("syncing needs symbolic links ({})", .0.display())]
+    NeedsLinks(PathBuf),
+    #[error(transparent)]
+    State(#[from] crate::sources::newness::StateError),
+}
+
+/// A [`SyncError::File`] for `path`.
+fn file_error(path: &Path) -> impl FnOnce(io::Error) -> SyncError + '_ {
+    move |source| SyncError::File { path: path.to_path_buf(), source }
+}
+
 /// Whether `url` is a repository address git should be given: `https://`,
 /// `http://`, `ssh://`, `git://`, `file://`, or `user@host:path`. Never an
 /// option, never `ext::` or another transport helper.
-pub fn valid_url(url: &str) -> Result<(), String> {
+pub fn valid_url(url: &str) -> Result<(), SyncError> {
     if url.starts_with('-') || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!("{url:?} is not a repository address"));
+        return Err(SyncError::NotAnAddress(url.to_string()));
     }
     let scheme_ok = ["https://", "http://", "ssh://", "git://", "file://"].iter().any(|s| url.starts_with(s));
     let scp_like = !url.contains("://")
         && !url.contains("::")
         && url.split_once(':').is_some_and(|(host, _)| host.contains('@') && !host.contains('/'));
-    if scheme_ok || scp_like {
-        Ok(())
-    } else {
-        Err(format!(
-            "{url:?} is not a repository address (https://, ssh://, git://, file:// or user@host:path)"
-        ))
-    }
+    if scheme_ok || scp_like { Ok(()) } else { Err(SyncError::UnknownScheme(url.to_string())) }
 }
 
 /// A git command with the safety settings, in `dir`.
@@ -98,18 +123,14 @@ fn git(dir: &Path) -> Command {
 }
 
 /// Runs `cmd`; its stdout, or its last line of stderr as the error.
-fn run(mut cmd: Command) -> Result<String, String> {
+fn run(mut cmd: Command) -> Result<String, SyncError> {
     let out = cmd.output().map_err(|e| {
-        if e.kind() == io::ErrorKind::NotFound {
-            "the git program is not installed".to_string()
-        } else {
-            format!("cannot run git: {e}")
-        }
+        if e.kind() == io::ErrorKind::NotFound { SyncError::NoGit } else { SyncError::CannotRunGit(e) }
     })?;
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    Err(git_reason(&String::from_utf8_lossy(&out.stderr)))
+    Err(SyncError::Git(git_reason(&String::from_utf8_lossy(&out.stderr))))
 }
 
 /// The line of git's stderr that says what is wrong: the first `fatal:` or
@@ -141,16 +162,16 @@ pub enum Step {
 /// Syncs of one feed are serialised by `sync.lock` (an advisory lock the
 /// system lets go of when its process dies): a second one waits up to
 /// [`LOCK_WAIT`], then reports the feed busy and does nothing.
-pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, String> {
+pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, SyncError> {
     valid_url(&feed.url)?;
-    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(file_error(dir))?;
     let lock_path = dir.join("sync.lock");
     let lock = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+        .map_err(file_error(&lock_path))?;
     let waited = std::time::Instant::now();
     loop {
         match lock.try_lock() {
@@ -169,7 +190,7 @@ pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Repor
                     parsed: (0, 0),
                 });
             }
-            Err(fs::TryLockError::Error(e)) => return Err(format!("{}: {e}", lock_path.display())),
+            Err(fs::TryLockError::Error(e)) => return Err(file_error(&lock_path)(e)),
         }
     }
     let result = sync_locked(feed, dir, progress);
@@ -212,7 +233,7 @@ fn remove_stale_git_locks(dir: &Path, repo: &Path) {
     }
 }
 
-fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, String> {
+fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, SyncError> {
     let repo = dir.join("repo.git");
     remove_stale_git_locks(dir, &repo);
     let previous = load_state(dir).filter(|_| dir.join("current").exists());
@@ -224,7 +245,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
         let mut init = git(dir);
         init.args(["init", "--quiet", "--bare", "repo.git.tmp"]);
         run(init)?;
-        fs::rename(&tmp, &repo).map_err(|e| format!("{}: {e}", repo.display()))?;
+        fs::rename(&tmp, &repo).map_err(file_error(&repo))?;
     }
     progress(Step::Fetching);
     let src = match &feed.branch {
@@ -316,7 +337,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
     progress(Step::CheckingOut);
     if !same {
         let trees = dir.join("trees");
-        fs::create_dir_all(&trees).map_err(|e| format!("{}: {e}", trees.display()))?;
+        fs::create_dir_all(&trees).map_err(file_error(&trees))?;
         let tree = trees.join(&commit);
         let tmp = trees.join(format!("{commit}.{}.tmp", std::process::id()));
         let previous_tree = fs::canonicalize(dir.join("current")).ok();
@@ -338,18 +359,18 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
             // Only a whole copy becomes current.
             let have = count_files(&tmp);
             if have != expected.len() {
-                return Err(format!(
-                    "the checkout of {} holds {have} of its {} files: the last copy is kept",
-                    &commit[..commit.len().min(8)],
-                    expected.len()
-                ));
+                return Err(SyncError::Incomplete {
+                    commit: commit[..commit.len().min(8)].to_string(),
+                    have,
+                    want: expected.len(),
+                });
             }
             if by_files && let Some(prev) = &previous_tree {
                 let (a, c, r) = compare_trees(&prev.join(&sub), &tmp.join(&sub));
                 (added, changed, removed) = (a, c, r);
             }
             let _ = fs::remove_dir_all(&tree);
-            fs::rename(&tmp, &tree).map_err(|e| format!("{}: {e}", tree.display()))?;
+            fs::rename(&tmp, &tree).map_err(file_error(&tree))?;
             switch_current(dir, &tree)
         })();
         if let Err(e) = result {
@@ -405,15 +426,15 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
 }
 
 /// Points `current` at `tree`: a new link, renamed over the old one.
-fn switch_current(dir: &Path, tree: &Path) -> Result<(), String> {
+fn switch_current(dir: &Path, tree: &Path) -> Result<(), SyncError> {
     let link = dir.join("current.tmp");
     let _ = fs::remove_file(&link);
     let target = tree.strip_prefix(dir).unwrap_or(tree);
     #[cfg(unix)]
-    std::os::unix::fs::symlink(target, &link).map_err(|e| format!("{}: {e}", link.display()))?;
+    std::os::unix::fs::symlink(target, &link).map_err(file_error(&link))?;
     #[cfg(not(unix))]
-    return Err(format!("syncing needs symbolic links ({})", target.display()));
-    fs::rename(&link, dir.join("current")).map_err(|e| format!("{}: {e}", dir.display()))
+    return Err(SyncError::NeedsLinks(target.to_path_buf()));
+    fs::rename(&link, dir.join("current")).map_err(file_error(dir))
 }
 
 /// Removes trees other than the current and the previous one (a reader
@@ -430,7 +451,7 @@ fn clean_old_trees(dir: &Path, previous: Option<&Path>) {
 }
 
 /// The files of `commit` under `sub` (every blob: what a checkout writes).
-fn tree_files(repo: &Path, commit: &str, sub: &str) -> Result<Vec<String>, String> {
+fn tree_files(repo: &Path, commit: &str, sub: &str) -> Result<Vec<String>, SyncError> {
     let mut ls = git(repo);
     ls.args(["ls-tree", "-r", "-z", "--name-only", commit, "--"]);
     if !sub.is_empty() {
@@ -440,8 +461,8 @@ fn tree_files(repo: &Path, commit: &str, sub: &str) -> Result<Vec<String>, Strin
 }
 
 /// Checks out the whole of `commit` (under `sub`) into `tmp`.
-fn checkout_all(repo: &Path, dir: &Path, tmp: &Path, commit: &str, sub: &str) -> Result<(), String> {
-    fs::create_dir_all(tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+fn checkout_all(repo: &Path, dir: &Path, tmp: &Path, commit: &str, sub: &str) -> Result<(), SyncError> {
+    fs::create_dir_all(tmp).map_err(file_error(tmp))?;
     let index = dir.join(format!("index.{}.tmp", std::process::id()));
     let mut co = git(repo);
     co.env("GIT_INDEX_FILE", &index);
@@ -465,9 +486,9 @@ fn checkout_changes(
     commit: &str,
     touched: &[String],
     expected: &[String],
-) -> Result<(), String> {
+) -> Result<(), SyncError> {
     let touched: std::collections::HashSet<&str> = touched.iter().map(String::as_str).collect();
-    let err = |p: &Path, e: io::Error| format!("{}: {e}", p.display());
+    let err = |p: &Path, e: io::Error| file_error(p)(e);
     for rel in expected.iter().filter(|r| !touched.contains(r.as_str())) {
         let (from, to) = (prev.join(rel), tmp.join(rel));
         if let Some(parent) = to.parent() {
@@ -489,13 +510,17 @@ fn checkout_changes(
     co.env("GIT_LITERAL_PATHSPECS", "1");
     co.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let result = (|| {
-        let mut child = co.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+        let mut child = co.spawn().map_err(SyncError::CannotRunGit)?;
         if let Some(mut input) = child.stdin.take() {
             use std::io::Write;
-            input.write_all(wanted.join("\0").as_bytes()).map_err(|e| format!("git: {e}"))?;
+            input.write_all(wanted.join("\0").as_bytes()).map_err(|e| SyncError::Git(format!("git: {e}")))?;
         }
-        let out = child.wait_with_output().map_err(|e| format!("git: {e}"))?;
-        if out.status.success() { Ok(()) } else { Err(git_reason(&String::from_utf8_lossy(&out.stderr))) }
+        let out = child.wait_with_output().map_err(|e| SyncError::Git(format!("git: {e}")))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(SyncError::Git(git_reason(&String::from_utf8_lossy(&out.stderr))))
+        }
     })();
     let _ = fs::remove_file(&index);
     result

@@ -109,13 +109,21 @@ pub fn new_posts(feed_dir: &Path, path: &str) -> Vec<PathBuf> {
     load_state(feed_dir).map(|s| s.added.iter().map(|a| root.join(a)).collect()).unwrap_or_default()
 }
 
+/// `sync.json` could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct StateError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
 /// Writes `sync.json` whole (a reader watching it never sees half of it).
-pub(crate) fn write_state(dir: &Path, state: &SyncState) -> Result<(), String> {
+pub(crate) fn write_state(dir: &Path, state: &SyncState) -> Result<(), StateError> {
     let path = dir.join("sync.json");
     crate::store::paths::replace_file(&path, |f| {
         serde_json::to_writer_pretty(&mut *f, state).map_err(std::io::Error::other)
     })
-    .map_err(|e| format!("{}: {e}", path.display()))
+    .map_err(|source| StateError { path, source })
 }
 
 #[cfg(test)]

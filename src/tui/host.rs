@@ -4,6 +4,7 @@
 
 use super::inbox::Outbox;
 use crate::app::Action;
+use crate::cache::CacheError;
 use crate::store::marks::{Marks, Record, Store};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -88,8 +89,12 @@ pub trait Host {
     }
     /// The tldr and summary of these posts (by entry) from the feed's parse
     /// cache, when it is still the writing `generation`.
-    fn read_texts(&self, _generation: u64, _entries: &[u32]) -> Result<Vec<(u32, String, String)>, String> {
-        Err("no parse cache".into())
+    fn read_texts(
+        &self,
+        _generation: u64,
+        _entries: &[u32],
+    ) -> Result<Vec<(u32, String, String)>, CacheError> {
+        Err(CacheError::NoCache)
     }
     /// Every entry's tldr and summary from the parse cache, in the
     /// background: `Action::LongText`.
@@ -236,8 +241,8 @@ impl Host for SystemHost {
         crate::search::saved::load(self.index_file.as_deref()?, key)
     }
 
-    fn read_texts(&self, generation: u64, entries: &[u32]) -> Result<Vec<(u32, String, String)>, String> {
-        let (dir, cache) = self.feed_cache.as_ref().ok_or("no parse cache")?;
+    fn read_texts(&self, generation: u64, entries: &[u32]) -> Result<Vec<(u32, String, String)>, CacheError> {
+        let (dir, cache) = self.feed_cache.as_ref().ok_or(CacheError::NoCache)?;
         crate::feed::texts_of(dir, cache, generation, entries)
     }
 
@@ -369,7 +374,8 @@ impl Host for SystemHost {
         let outbox = self.outbox.clone();
         std::thread::spawn(move || {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
-                .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)));
+                .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)))
+                .map_err(|e| e.to_string());
             outbox.send(Action::Synced(result));
         });
     }
