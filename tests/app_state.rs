@@ -753,7 +753,10 @@ fn v_shows_the_article_and_esc_goes_back() {
     assert!(!screen(&app).contains("First paragraph of the original."));
     // A failure says why; moving to another post leaves reader mode.
     press(&mut app, &o, "<Esc>v");
-    app.update(Action::Article(url.clone(), Box::new(Err("timed out after 20 s".into()))));
+    app.update(Action::Article(
+        url.clone(),
+        Box::new(Err(linkfeed::article::ArticleError::Fetch("timed out after 20 s".into()))),
+    ));
     assert!(screen(&app).contains("No article here: timed out after 20 s."), "{}", screen(&app));
     press(&mut app, &o, "j");
     assert!(!app.reading_article());
@@ -1065,17 +1068,20 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
 fn a_mark_that_could_not_be_saved_is_undone_on_screen() {
     struct FullDisk;
     impl linkfeed::tui::host::Host for FullDisk {
-        fn open(&self, _: &str) -> Result<linkfeed::tui::host::Opened, String> {
+        fn open(&self, _: &str) -> Result<linkfeed::tui::host::Opened, linkfeed::app::HostError> {
             Ok(linkfeed::tui::host::Opened::Now)
         }
-        fn copy(&self, _: &str) -> Result<(), String> {
+        fn copy(&self, _: &str) -> Result<(), linkfeed::app::HostError> {
             Ok(())
         }
         fn save_marks(
             &self,
             _: &[linkfeed::store::marks::Record],
-        ) -> Result<Option<linkfeed::tui::host::MarkSets>, String> {
-            Err("marks.jsonl: No space left on device (os error 28)".into())
+        ) -> Result<Option<linkfeed::tui::host::MarkSets>, linkfeed::app::HostError> {
+            Err(linkfeed::app::HostError::MarksLog {
+                path: "marks.jsonl".into(),
+                reason: "No space left on device (os error 28)".into(),
+            })
         }
     }
     let mut app = sample_app(120, 30);

@@ -77,20 +77,21 @@ impl World {
 }
 
 impl Host for World {
-    fn open(&self, _url: &str) -> Result<tui::host::Opened, String> {
+    fn open(&self, _url: &str) -> Result<tui::host::Opened, linkfeed::app::HostError> {
         Ok(tui::host::Opened::Now)
     }
-    fn copy(&self, _text: &str) -> Result<(), String> {
+    fn copy(&self, _text: &str) -> Result<(), linkfeed::app::HostError> {
         Ok(())
     }
     fn save_marks(
         &self,
         _records: &[linkfeed::store::marks::Record],
-    ) -> Result<Option<tui::host::MarkSets>, String> {
+    ) -> Result<Option<tui::host::MarkSets>, linkfeed::app::HostError> {
         Ok(None)
     }
     fn start_reload(&self) {
-        let result = tui::reload(&self.source(), true, false, false).map(Box::new);
+        let result =
+            tui::reload(&self.source(), true, false, false).map(Box::new).map_err(std::sync::Arc::new);
         self.queue.borrow_mut().push_back(Action::Reloaded(result));
     }
     fn load_index(&self, key: u32) -> Option<linkfeed::search::Index> {
@@ -274,7 +275,8 @@ impl World {
             tui::apply(&mut app, Action::Restore(v), self);
         }
         if unchecked {
-            let result = tui::reload(&self.source(), true, false, check).map(Box::new);
+            let result =
+                tui::reload(&self.source(), true, false, check).map(Box::new).map_err(std::sync::Arc::new);
             self.queue.borrow_mut().push_back(Action::Reloaded(result));
         }
         self.settle(&mut app);

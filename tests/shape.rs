@@ -1,5 +1,6 @@
 //! The shape rule: no file of `src/` over 600 lines, no function over 120
-//! unless it is named below with the reason it is long. A file or function
+//! unless it is named below with the reason it is long, and no error that
+//! is a bare `String` (`Result<_, String>`) outside tests. A file or function
 //! that grows past them fails here, so a split is made when it is due, not
 //! in a later clean-up.
 #![allow(
@@ -123,4 +124,67 @@ fn functions_are_measured_from_signature_to_closing_brace() {
     );
     let found = functions(&text);
     assert_eq!(found, [("long".to_string(), 131), ("inner".to_string(), 2)]);
+}
+
+/// Each `Result<T, E>` of `code` whose error type is `String` (generic
+/// arguments followed to their closing `>`).
+fn string_errors(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("Result<") {
+        let args = &rest[at + "Result<".len()..];
+        let (mut depth, mut last_comma, mut end) = (0usize, None, None);
+        for (i, c) in args.char_indices() {
+            match c {
+                '<' | '(' | '[' => depth += 1,
+                '>' | ')' | ']' if depth == 0 => {
+                    end = Some(i);
+                    break;
+                }
+                '>' | ')' | ']' => depth -= 1,
+                ',' if depth == 0 => last_comma = Some(i),
+                _ => {}
+            }
+        }
+        if let (Some(comma), Some(end)) = (last_comma, end)
+            && args[comma + 1..end].trim() == "String"
+        {
+            found.push(format!("Result<{}>", &args[..end]));
+        }
+        rest = &rest[at + 1..];
+    }
+    found
+}
+
+/// Product code: a file's text before its test module (a `tests.rs` file
+/// is all test code).
+fn product_code(path: &Path, text: &str) -> String {
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return String::new();
+    }
+    text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("").to_string()
+}
+
+#[test]
+fn no_error_is_a_bare_string() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f).expect("read");
+        for r in string_errors(&product_code(f, &text)) {
+            found.push(format!("{}: {r}", f.display()));
+        }
+    }
+    assert!(found.is_empty(), "errors as strings (give them a type):\n{}", found.join("\n"));
+}
+
+#[test]
+fn a_string_error_is_found_through_generic_arguments() {
+    let code = "fn a() -> Result<Vec<(u32, String)>, String> {}\nfn b() -> Result<String, Problem> {}\n\
+                fn c() -> io::Result<()> {}\ntype D = Result<HashMap<String, Vec<u8>>,\n    String>;";
+    assert_eq!(
+        string_errors(code),
+        ["Result<Vec<(u32, String)>, String>", "Result<HashMap<String, Vec<u8>>,\n    String>"]
+    );
 }

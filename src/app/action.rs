@@ -21,16 +21,16 @@ pub enum Action {
     /// `is:upcoming` are relative to it. Sent by the loop; injected by tests.
     Clock(i64),
     /// The browser was started for this URL, or could not be.
-    Opened(Result<String, String>),
+    Opened(Result<String, HostError>),
     /// The browser was started on the URL; `Opened` follows once it held
     /// or failed.
     Opening(String),
     /// This text was put on the clipboard, or could not be.
-    Copied(Result<String, String>),
+    Copied(Result<String, HostError>),
     /// The marks were written, or could not be.
-    Saved(Result<(), String>),
+    Saved(Result<(), HostError>),
     /// A sync finished: its report line and the posts it brought, or why it failed.
-    Synced(Result<(String, Vec<std::path::PathBuf>), String>),
+    Synced(Result<(String, Vec<std::path::PathBuf>), std::sync::Arc<crate::sources::git::SyncError>>),
     /// Another reader changed the marks: these are read and starred now.
     Marks(Box<(HashSet<String>, HashSet<String>)>),
     /// The marks' log changed on disk (perhaps another reader's marks):
@@ -45,7 +45,10 @@ pub enum Action {
     /// The words of the kept articles, by post (after `Effect::LoadArticleWords`).
     ArticleWords(Box<crate::search::ArticleWords>),
     /// The article of this URL (after `Effect::FetchArticle`), or why not.
-    Article(String, Box<Result<(crate::article::Article, crate::article::Origin), String>>),
+    Article(
+        String,
+        Box<Result<(crate::article::Article, crate::article::Origin), crate::article::ArticleError>>,
+    ),
     /// New settings (the theme, keys, views, ...).
     Settings(Box<Settings>),
     /// Open the view saved by `remember_view` (at start).
@@ -53,12 +56,12 @@ pub enum Action {
     /// Open the section or `[views]` entry of this name (`default_view`).
     OpenView(String),
     /// The feed was read again (after `r`, or a change in the folder).
-    Reloaded(Result<Box<Feed>, String>),
+    Reloaded(Result<Box<Feed>, std::sync::Arc<crate::feed::LoadError>>),
     /// Several letters typed at once (a burst of keys): filtered once.
     Type(String),
     /// The body of the post file at this path was read (after
     /// `Effect::ReadBody`), or could not be.
-    Body(std::path::PathBuf, Result<String, String>),
+    Body(std::path::PathBuf, Result<String, crate::feed::BodyError>),
     /// The search index saved for the posts with this key (after
     /// `Effect::LoadIndex`), with the word index of the text; or none fits.
     SavedIndex(u32, Option<Box<Index>>),
@@ -133,4 +136,22 @@ pub enum Effect {
     /// Stop the process for now (Ctrl-z), the terminal given back; it is
     /// taken again and drawn afresh when the shell continues it.
     Suspend,
+}
+
+/// Why something the event loop did for the app failed; the words are the
+/// status line's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostError {
+    /// The browser could not be started, or it exited failing: how, and
+    /// what to set.
+    #[error("{0}")]
+    Browser(String),
+    /// The terminal did not take the text for the clipboard.
+    #[error("{0}")]
+    Clipboard(String),
+    #[error("no HOME or XDG_STATE_HOME to keep them in")]
+    NoStateFolder,
+    /// The marks' log could not be read or written.
+    #[error("{}: {reason}", path.display())]
+    MarksLog { path: std::path::PathBuf, reason: String },
 }

@@ -31,7 +31,7 @@ mod overlays;
 mod selection;
 mod sort;
 
-pub use action::{Action, Effect};
+pub use action::{Action, Effect, HostError};
 pub use sort::Sort;
 use storage::WordIndex;
 

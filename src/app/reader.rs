@@ -70,7 +70,11 @@ impl App {
 
     /// An article (or why not) came back for `url`: shown when its post is
     /// still the one waiting for it.
-    pub(super) fn article_arrived(&mut self, url: &str, result: Result<(Article, Origin), String>) {
+    pub(super) fn article_arrived(
+        &mut self,
+        url: &str,
+        result: Result<(Article, Origin), crate::article::ArticleError>,
+    ) {
         let Some(ArticleState::Loading { idx, url: waiting }) = &self.view.article else { return };
         if waiting != url {
             return;
@@ -96,7 +100,9 @@ impl App {
         }
         self.view.article = Some(match result {
             Ok((article, origin)) => ArticleState::Ready { idx, article: Box::new(article), origin },
-            Err(why) => ArticleState::Failed { idx, url: url.to_string(), why: sanitize::one_line(&why) },
+            Err(why) => {
+                ArticleState::Failed { idx, url: url.to_string(), why: sanitize::one_line(&why.to_string()) }
+            }
         });
     }
 

@@ -14,7 +14,7 @@ impl App {
                     self.view.bodies.clear();
                 }
                 let text = result.unwrap_or_else(|e| {
-                    format!("(could not read the body again: {})", sanitize::one_line(&e))
+                    format!("(could not read the body again: {})", sanitize::one_line(&e.to_string()))
                 });
                 self.view.bodies.insert(path, text);
             }
@@ -134,7 +134,7 @@ impl App {
                         self.feed.sync_report = Some(report);
                         return Some(Effect::Reload);
                     }
-                    Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e)), true),
+                    Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e.to_string())), true),
                 }
             }
             Action::Marks(marks) => {
@@ -239,18 +239,20 @@ impl App {
                 }
             }
             Action::Reloaded(Err(e)) => {
-                self.say(format!("could not reload: {}", sanitize::one_line(&e)), true)
+                self.say(format!("could not reload: {}", sanitize::one_line(&e.to_string())), true)
             }
-            Action::Saved(Err(e)) => self.mark_not_saved(&sanitize::one_line(&e)),
+            Action::Saved(Err(e)) => self.mark_not_saved(&sanitize::one_line(&e.to_string())),
             Action::Copied(Ok(text)) => {
                 self.say(format!("copied {} to the clipboard", sanitize::one_line(&text)), false)
             }
-            Action::Copied(Err(e)) => self.say(format!("could not copy: {}", sanitize::one_line(&e)), true),
+            Action::Copied(Err(e)) => {
+                self.say(format!("could not copy: {}", sanitize::one_line(&e.to_string())), true)
+            }
             Action::Opening(url) => self.say(format!("opening {}…", sanitize::one_line(&url)), false),
             // The post stays unread.
             Action::Opened(Err(e)) => {
                 self.marks.pending_read = None;
-                self.say(format!("could not open the page: {}", sanitize::one_line(&e)), true)
+                self.say(format!("could not open the page: {}", sanitize::one_line(&e.to_string())), true)
             }
             Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
             Action::Type(text) => self.type_text(&text),

@@ -5,6 +5,7 @@
 
 use super::Article;
 use super::fetch::Page;
+use super::{ArticleError, NotArticle};
 
 /// A text this long (in [`text_length`]'s words) is an article unless it
 /// is mostly links.
@@ -111,7 +112,7 @@ fn is_article(html: &str, markdown: &str, words: usize) -> bool {
 }
 
 /// The article of `page`, fetched for `url`.
-pub fn article(page: &Page, url: &str) -> Result<Article, String> {
+pub fn article(page: &Page, url: &str) -> Result<Article, ArticleError> {
     let found = readable(&page.html, &page.final_url)?;
     let site = found
         .site
@@ -152,7 +153,7 @@ pub const MAX_ELEMENTS: usize = 200_000;
 pub const MAX_DEPTH: usize = 1_000;
 
 /// Why a page is too much to parse, found by a quick look at its tags.
-fn too_complex(html: &str) -> Option<String> {
+fn too_complex(html: &str) -> Option<NotArticle> {
     // Closed by the parser without a closing tag, or never closed: they do
     // not nest. (An estimate: enough to catch a page built to fight back.)
     const FLAT: &[&str] = &[
@@ -186,22 +187,18 @@ fn too_complex(html: &str) -> Option<String> {
         }
     }
     if elements > MAX_ELEMENTS {
-        Some(format!(
-            "not an article: the page has {elements} elements, more than {MAX_ELEMENTS}; `o` opens it"
-        ))
+        Some(NotArticle::TooMany { elements, max: MAX_ELEMENTS })
     } else if deepest > MAX_DEPTH {
-        Some(format!(
-            "not an article: the page nests elements {deepest} deep, more than {MAX_DEPTH}; `o` opens it"
-        ))
+        Some(NotArticle::TooDeep { depth: deepest, max: MAX_DEPTH })
     } else {
         None
     }
 }
 
 /// Extracts the article of `html` (at `base`, for its relative links).
-pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
+pub fn readable(html: &str, base: &str) -> Result<Readable, ArticleError> {
     if let Some(why) = too_complex(html) {
-        return Err(why);
+        return Err(why.into());
     }
     let base = url::Url::parse(base).ok().map(|u| u.to_string());
     let html = captions_as_paragraphs(html);
@@ -212,12 +209,12 @@ pub fn readable(html: &str, base: &str) -> Result<Readable, String> {
         let mut r = dom_smoothie::Readability::new(html, base.as_deref(), Some(config))?;
         r.parse()
     })
-    .map_err(|_| "not an article: the page could not be read; `o` opens it".to_string())?;
-    let a = parsed.map_err(|_| "not an article: nothing readable found; `o` opens the page".to_string())?;
+    .map_err(|_| NotArticle::Unreadable)?;
+    let a = parsed.map_err(|_| NotArticle::NothingReadable)?;
     let markdown = drop_boilerplate(&clean(&a.text_content));
     let words = text_length(&markdown);
     if !is_article(html, &markdown, words) {
-        return Err(format!("not an article: {words} words extracted; `o` opens the page"));
+        return Err(NotArticle::Words(words).into());
     }
     let one = |s: &str| crate::text::sanitize::one_line(s);
     Ok(Readable {

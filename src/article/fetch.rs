@@ -9,6 +9,7 @@
 //! Proxies named in the environment are not used (the check would see the
 //! proxy, not the page's host).
 
+use super::ArticleError;
 use super::Options;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -134,10 +135,10 @@ impl Resolver for Guarded {
 }
 
 /// Fetches `url` (asking whether a kept copy still holds, with `kept`).
-pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<Fetched, String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("not an address: {e}"))?;
+pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<Fetched, ArticleError> {
+    let parsed = url::Url::parse(url).map_err(|e| ArticleError::NotAnAddress(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("only http and https pages are fetched, not {}:", parsed.scheme()));
+        return Err(ArticleError::NotHttp(parsed.scheme().to_string()));
     }
     let config = ureq::Agent::config_builder()
         .timeout_connect(Some(CONNECT_TIMEOUT))
@@ -164,14 +165,14 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
             request = request.header("If-Modified-Since", m);
         }
     }
-    let mut response = request.call().map_err(|e| reason(&e))?;
+    let mut response = request.call().map_err(|e| ArticleError::Fetch(reason(&e)))?;
     let status = response.status().as_u16();
     if status == 304 {
         return Ok(Fetched::NotModified);
     }
     if status >= 400 {
-        let why = response.status().canonical_reason().unwrap_or("");
-        return Err(format!("the server answered {status} {why}").trim_end().to_string());
+        let reason = response.status().canonical_reason().unwrap_or("").to_string();
+        return Err(ArticleError::Status { status, reason });
     }
     let header = |name: &str| {
         response.headers().get(name).and_then(|v| v.to_str().ok()).map(crate::text::sanitize::one_line)
@@ -179,13 +180,18 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
     let (etag, last_modified) = (header("etag"), header("last-modified"));
     let kind = response.body().mime_type().unwrap_or("text/html").to_ascii_lowercase();
     if !(kind.contains("html") || kind.starts_with("text/")) {
-        return Err(format!("not a web page ({}); `o` opens it", crate::text::sanitize::one_line(&kind)));
+        return Err(ArticleError::NotAPage(crate::text::sanitize::one_line(&kind)));
     }
     let charset = response.body().charset().map(str::to_string);
     let final_url = ureq::ResponseExt::get_uri(&response).to_string();
-    let bytes = response.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| reason(&e))?;
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .map_err(|e| ArticleError::Fetch(reason(&e)))?;
     if let Some(what) = binary(&bytes) {
-        return Err(format!("not a web page: the server sent {what}; `o` opens it"));
+        return Err(ArticleError::Binary(what.to_string()));
     }
     let html = decode(&bytes, charset.as_deref());
     Ok(Fetched::Page(Page { final_url, status, html, etag, last_modified }))
@@ -374,7 +380,7 @@ mod tests {
         for host in ["[::127.0.0.1]", "[64:ff9b::7f00:1]", "[::ffff:127.0.0.1]", "127.1", "[2002:7f00:1::1]"]
         {
             let url = format!("http://{host}:{port}/");
-            let e = fetch(&url, None, &Options::default()).expect_err(&url);
+            let e = fetch(&url, None, &Options::default()).expect_err(&url).to_string();
             assert!(e.contains("refused") && e.contains("fetch_private_addresses"), "{url}: {e}");
         }
         assert!(listener.accept().is_err(), "no connection reached the listener");
@@ -392,7 +398,7 @@ mod tests {
     #[test]
     fn only_http_and_https() {
         for url in ["file:///etc/passwd", "ftp://a.b/c", "javascript:alert(1)", "gopher://x"] {
-            let e = fetch(url, None, &Options::default()).expect_err(url);
+            let e = fetch(url, None, &Options::default()).expect_err(url).to_string();
             assert!(e.starts_with("only http and https") || e.starts_with("not an address"), "{url}: {e}");
         }
     }

@@ -11,9 +11,11 @@
 //! [`get`] puts them together: from the cache when there, else fetched.
 
 pub mod cache;
+mod error;
 pub mod extract;
 pub mod fetch;
 
+pub use error::{ArticleError, NotArticle};
 use serde::{Deserialize, Serialize};
 
 /// An article as the reader shows it and the cache keeps it. Every text in
@@ -87,7 +89,7 @@ pub enum Origin {
 /// The article at `url`: from the cache when it holds it (unless
 /// `refresh`, which asks the server whether it changed), else fetched,
 /// extracted and kept. One line of why when it cannot be had.
-pub fn get(url: &str, options: &Options, refresh: bool) -> Result<(Article, Origin), String> {
+pub fn get(url: &str, options: &Options, refresh: bool) -> Result<(Article, Origin), ArticleError> {
     let kept = cache::load(url);
     if let (Some(a), false) = (&kept, refresh) {
         return Ok((a.clone(), Origin::Cache));
@@ -98,7 +100,7 @@ pub fn get(url: &str, options: &Options, refresh: bool) -> Result<(Article, Orig
     let page = match fetch::fetch(url, validators.as_ref(), options) {
         Ok(fetch::Fetched::NotModified) => {
             let Some(mut a) = kept else {
-                return Err("the server said unchanged, but nothing is kept".into());
+                return Err(ArticleError::UnchangedButNotKept);
             };
             a.fetched_at = crate::clock::now();
             let _ = cache::store(&a, options.cache_limit);

@@ -43,7 +43,7 @@ fn fetched(url: &str, options: &article::Options, refresh: bool) -> Result<Artic
     let safe = crate::text::sanitize::safe_url(url)
         .map_err(|e| CliError::Invalid(format!("{}: {e}", crate::text::sanitize::one_line(url))))?;
     article::get(&safe, options, refresh).map(|(a, _)| a).map_err(|e| {
-        CliError::Invalid(format!("{}: {}", crate::text::sanitize::one_line(url), cli_words(&e)))
+        CliError::Invalid(format!("{}: {}", crate::text::sanitize::one_line(url), cli_words(&e.to_string())))
     })
 }
 
@@ -60,7 +60,7 @@ fn saved_page(path: &Path) -> Result<Article, CliError> {
         last_modified: None,
     };
     article::extract::article(&page, &base)
-        .map_err(|e| CliError::Invalid(format!("{}: {}", path.display(), cli_words(&e))))
+        .map_err(|e| CliError::Invalid(format!("{}: {}", path.display(), cli_words(&e.to_string()))))
 }
 
 /// The article as Markdown: title, a line of what it is, its address, the text.

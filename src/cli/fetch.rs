@@ -55,7 +55,7 @@ pub(super) fn fetch_posts(
 }
 
 /// What became of each page: its URL and the article's words, or why not.
-type Outcome = Vec<(String, Result<usize, String>)>;
+type Outcome = Vec<(String, Result<usize, article::ArticleError>)>;
 
 /// The queue the workers share: pages waiting, and the hosts being fetched from.
 struct Queue {
@@ -91,9 +91,7 @@ fn fetch_all(urls: Vec<String>, jobs: usize, options: &article::Options) -> Outc
                     }
                     // Fetched but not kept is not kept for offline reading.
                     let result = article::get(&url, options, false).and_then(|(a, origin)| match origin {
-                        article::Origin::NotKept => {
-                            Err("fetched, but not kept: the cache could not be written".into())
-                        }
+                        article::Origin::NotKept => Err(article::ArticleError::NotKept),
                         _ => Ok(a.words),
                     });
                     if let Ok(mut q) = queue.lock() {
@@ -144,7 +142,8 @@ fn summary(outcome: &Outcome, kept: usize) -> String {
     for (_, r) in outcome {
         if let Err(e) = r {
             // "not an article: 120 words extracted; ..." counts as "not an article".
-            let kind = e.split([':', ';']).next().unwrap_or(e).trim().to_string();
+            let e = e.to_string();
+            let kind = e.split([':', ';']).next().unwrap_or(&e).trim().to_string();
             *reasons.entry(kind).or_default() += 1;
         }
     }

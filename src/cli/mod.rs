@@ -96,7 +96,8 @@ impl Context {
 
     /// The feed a command reads: `dir`, else as [`crate::sources::resolve`] says.
     pub fn resolve(&self, dir: Option<PathBuf>) -> Result<Resolved, CliError> {
-        crate::sources::resolve(dir, self.feed.as_deref(), &self.config).map_err(CliError::Cannot)
+        crate::sources::resolve(dir, self.feed.as_deref(), &self.config)
+            .map_err(|e| CliError::Cannot(e.to_string()))
     }
 
     /// Whether drafts are shown (the flag, or `show_drafts` in the config).

@@ -75,7 +75,7 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
                 // `prefetch = true`: the unread posts' articles, for offline reading.
                 if config.prefetch == Some(true) && !report.busy {
                     let fetched = crate::sources::resolve(None, Some(&g.name), config)
-                        .map_err(CliError::Cannot)
+                        .map_err(|e| CliError::Cannot(e.to_string()))
                         .and_then(|r| {
                             super::fetch::fetch_posts(&r, &crate::search::Query::parse("is:unread"), 4, cx)
                         });

@@ -30,7 +30,7 @@ pub use assemble::{assemble, assemble_in, sort_newest_first, tag_counts};
 pub use entries::{Checked, cache_holds};
 pub use load::{LoadOptions, load};
 pub use newest::NEWEST;
-pub use read::{LongText, parse_bytes, read_body};
+pub use read::{BodyError, LongText, parse_bytes, read_body};
 pub use texts::{long_text_of, texts_of};
 pub use walk::{check_dir, is_post_file, walk, walk_dirs};
 

@@ -122,15 +122,28 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
     parse_bytes_with(path, bytes, true)
 }
 
+/// Why a post's body could not be read again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    /// The file went away or grew too large (the loader's words).
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("the file is no longer valid UTF-8")]
+    NotUtf8,
+    /// Its front matter no longer holds (why).
+    #[error("{0}")]
+    NotAPost(String),
+}
+
 /// The body of the post file at `path`, read again (the loader does not keep
 /// bodies of a folder's posts): the text below its front matter, trimmed.
 /// A file that went away, grew past [`MAX_FILE_BYTES`] or stopped being a
 /// post says why.
-pub fn read_body(path: &Path) -> Result<String, String> {
+pub fn read_body(path: &Path) -> Result<String, BodyError> {
     let mut buf = Vec::new();
-    read_file(path, &mut buf).map_err(|p| p.message)?;
-    let text = std::str::from_utf8(&buf).map_err(|_| "the file is no longer valid UTF-8".to_string())?;
-    let parts = frontmatter::split(text).map_err(|(_, m)| m)?;
+    read_file(path, &mut buf).map_err(|p| BodyError::Unreadable(p.message))?;
+    let text = std::str::from_utf8(&buf).map_err(|_| BodyError::NotUtf8)?;
+    let parts = frontmatter::split(text).map_err(|(_, m)| BodyError::NotAPost(m))?;
     Ok(parts.body.trim().to_string())
 }
 

@@ -1,7 +1,7 @@
 //! Reading the feed again: on request (`r`) or when the folder changes
 //! (watched with notify, debounced), always off the UI thread.
 
-use crate::feed::Feed;
+use crate::feed::{Feed, LoadError};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
@@ -11,14 +11,14 @@ use std::time::Duration;
 /// How long the folder must be quiet before a change triggers a reload.
 pub const DEBOUNCE: Duration = Duration::from_millis(500);
 
-type LoadFn = dyn Fn() -> Result<Feed, String> + Send + Sync;
+type LoadFn = dyn Fn() -> Result<Feed, LoadError> + Send + Sync;
 
 /// What the reloader reports, from its own threads.
 pub enum Reload {
     /// A load finished: the feed, or why it could not be read.
-    Done(Result<Box<Feed>, String>),
+    Done(Result<Box<Feed>, Arc<LoadError>>),
     /// The watch asked for could not be set up (said once).
-    WatchProblem(String),
+    WatchProblem(Arc<notify::Error>),
 }
 
 type ReportFn = dyn Fn(Reload) + Send + Sync;
@@ -39,7 +39,7 @@ impl Inner {
         std::thread::spawn(move || {
             let result = (me.load)();
             me.busy.store(false, Ordering::SeqCst);
-            (me.report)(Reload::Done(result.map(Box::new)));
+            (me.report)(Reload::Done(result.map(Box::new).map_err(Arc::new)));
         });
     }
 }
@@ -59,7 +59,7 @@ impl Reloader {
     /// Loads with `load` when asked or when the watched folder changes;
     /// every outcome goes to `report`, on the thread that had it.
     pub fn new(
-        load: impl Fn() -> Result<Feed, String> + Send + Sync + 'static,
+        load: impl Fn() -> Result<Feed, LoadError> + Send + Sync + 'static,
         report: impl Fn(Reload) + Send + Sync + 'static,
     ) -> Reloader {
         let inner =
@@ -98,7 +98,7 @@ impl Reloader {
                     *k = Some(watcher);
                 }
             }
-            Err(e) => (inner.report)(Reload::WatchProblem(e)),
+            Err(e) => (inner.report)(Reload::WatchProblem(Arc::new(e))),
         });
     }
 
@@ -116,7 +116,7 @@ fn watch_dir(
     inner: Arc<Inner>,
     dir: &Path,
     file: Option<String>,
-) -> Result<notify::RecommendedWatcher, String> {
+) -> Result<notify::RecommendedWatcher, notify::Error> {
     use notify::Watcher;
     let (ping, pings) = channel::<()>();
     let root = dir.to_path_buf();
@@ -141,10 +141,9 @@ fn watch_dir(
         {
             let _ = ping.send(());
         }
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let mode = if only_file { notify::RecursiveMode::NonRecursive } else { notify::RecursiveMode::Recursive };
-    watcher.watch(dir, mode).map_err(|e| e.to_string())?;
+    watcher.watch(dir, mode)?;
     std::thread::spawn(move || {
         // Each burst of changes triggers one reload, after it has settled.
         while pings.recv().is_ok() {

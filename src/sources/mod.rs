@@ -37,21 +37,32 @@ impl Resolved {
     }
 }
 
+/// Why the feed a command names cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("no feed is called {name:?} in the config file (feeds: {known})")]
+    NoSuchFeed { name: String, known: String },
+    #[error("neither XDG_DATA_HOME nor HOME is set")]
+    NoDataFolder,
+    #[error("the feed {0:?} has not been synced yet: run `linkfeed sync {0}`")]
+    NotSynced(String),
+}
+
 /// The folder named, else `--feed`, else $LINKFEED_DIR, else the
 /// configuration's `default_feed`, else its `dir`, else the bundled sample;
 /// and where that came from. A named feed that does not exist, or a git feed
 /// never synced, is an error.
-pub fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<Resolved, String> {
+pub fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Result<Resolved, ResolveError> {
     let plain = |source, from| Ok(Resolved { source, from, git: None, name: None });
     if let Some(d) = dir {
         return plain(Source::Dir(d), config::From::Flag("DIR argument"));
     }
-    let named = |name: &str, from: config::From| -> Result<Resolved, String> {
+    let named = |name: &str, from: config::From| -> Result<Resolved, ResolveError> {
         match config.feed(name) {
             None => {
                 let known: Vec<&str> = config.feeds.iter().map(config::Feed::name).collect();
                 let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
-                Err(format!("no feed is called {name:?} in the config file (feeds: {known})"))
+                Err(ResolveError::NoSuchFeed { name: name.to_string(), known })
             }
             Some(config::Feed::Dir { dir, .. }) => Ok(Resolved {
                 source: Source::Dir(dir.clone()),
@@ -60,14 +71,11 @@ pub fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Res
                 name: Some(name.to_string()),
             }),
             Some(config::Feed::Git(g)) => {
-                let root = git::feeds_dir().ok_or("neither XDG_DATA_HOME nor HOME is set")?;
+                let root = git::feeds_dir().ok_or(ResolveError::NoDataFolder)?;
                 let feed_dir = root.join(&g.name);
                 let content = git::content_dir(&feed_dir, &g.path);
                 if !feed_dir.join("current").exists() {
-                    return Err(format!(
-                        "the feed {:?} has not been synced yet: run `linkfeed sync {}`",
-                        g.name, g.name
-                    ));
+                    return Err(ResolveError::NotSynced(g.name.clone()));
                 }
                 Ok(Resolved {
                     source: Source::Dir(content),

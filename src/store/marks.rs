@@ -391,15 +391,23 @@ fn write_atomically(path: &Path, records: &[Record]) -> io::Result<()> {
     Ok(())
 }
 
+/// A line of an export that is not a record.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {source}")]
+pub struct ExportError {
+    pub line: usize,
+    source: serde_json::Error,
+}
+
 /// Reads an export (JSON lines); a line that is not a record is an error
 /// naming its line number.
-pub fn parse_export(text: &str) -> Result<Vec<Record>, String> {
+pub fn parse_export(text: &str) -> Result<Vec<Record>, ExportError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let r: Record = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let r: Record = serde_json::from_str(line).map_err(|source| ExportError { line: i + 1, source })?;
         out.push(r);
     }
     Ok(out)
@@ -565,7 +573,9 @@ mod tests {
         let ok =
             parse_export("{\"key\":\"a\",\"field\":\"read\",\"value\":true,\"at\":5}\n\n").expect("parses");
         assert_eq!(ok.len(), 1);
-        let err = parse_export("{\"key\":\"a\",\"field\":\"read\",\"value\":true}\nnot json\n").unwrap_err();
+        let err = parse_export("{\"key\":\"a\",\"field\":\"read\",\"value\":true}\nnot json\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("line 2:"), "{err}");
     }
 }

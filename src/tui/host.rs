@@ -3,7 +3,7 @@
 //! otherwise the `open` crate. The URL is always exactly one argument.
 
 use super::inbox::Outbox;
-use crate::app::Action;
+use crate::app::{Action, HostError};
 use crate::cache::CacheError;
 use crate::store::marks::{Marks, Record, Store};
 use std::cell::RefCell;
@@ -38,11 +38,11 @@ pub trait Host {
     /// Starts the browser on `url`: done (`Opened::Now`), or started and
     /// still to be judged (`Opened::Later`: `Action::Opened` follows once it
     /// held or failed, within [`BROWSER_GRACE`]).
-    fn open(&self, url: &str) -> Result<Opened, String>;
-    fn copy(&self, text: &str) -> Result<(), String>;
+    fn open(&self, url: &str) -> Result<Opened, HostError>;
+    fn copy(&self, text: &str) -> Result<(), HostError>;
     /// Keeps mark changes for the next run (and other readers). When other
     /// readers changed marks meanwhile, the marks as they now stand.
-    fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, String>;
+    fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, HostError>;
     /// The marks as they now stand, when another reader changed them since
     /// the last look.
     fn refresh_marks(&self) -> Option<MarkSets> {
@@ -84,7 +84,7 @@ pub trait Host {
     /// Keeps the search index of the posts with this key for the next run.
     fn save_index(&self, _key: u32, _index: &crate::search::Index) {}
     /// The body of a post file, read again when the post is shown.
-    fn read_body(&self, path: &std::path::Path) -> Result<String, String> {
+    fn read_body(&self, path: &std::path::Path) -> Result<String, crate::feed::BodyError> {
         crate::feed::read_body(path)
     }
     /// The tldr and summary of these posts (by entry) from the feed's parse
@@ -281,11 +281,14 @@ impl Host for SystemHost {
         }
     }
 
-    fn open(&self, url: &str) -> Result<Opened, String> {
+    fn open(&self, url: &str) -> Result<Opened, HostError> {
         let Some((program, args)) = self.browser.as_deref().and_then(|b| browser_command(b, url)) else {
-            return open::that_detached(url)
-                .map(|()| Opened::Now)
-                .map_err(|e| format!("{}; {BROWSER_HINT}", crate::text::sanitize::one_line(&e.to_string())));
+            return open::that_detached(url).map(|()| Opened::Now).map_err(|e| {
+                HostError::Browser(format!(
+                    "{}; {BROWSER_HINT}",
+                    crate::text::sanitize::one_line(&e.to_string())
+                ))
+            });
         };
         if self.browser_in_terminal() {
             // In the foreground, with the terminal to itself.
@@ -293,11 +296,14 @@ impl Host for SystemHost {
             let status = Command::new(&program).args(&args).status();
             super::resume();
             self.drew.set(true);
-            let status = status.map_err(|e| format!("{program}: {e}"))?;
+            let status = status.map_err(|e| HostError::Browser(format!("{program}: {e}")))?;
             return if status.success() {
                 Ok(Opened::Now)
             } else {
-                Err(format!("the browser failed: {}; {BROWSER_HINT}", exit_words(&status)))
+                Err(HostError::Browser(format!(
+                    "the browser failed: {}; {BROWSER_HINT}",
+                    exit_words(&status)
+                )))
             };
         }
         let mut cmd = Command::new(&program);
@@ -308,7 +314,8 @@ impl Host for SystemHost {
             // Its own process group: a Ctrl-C or hang-up meant for us is not its.
             cmd.process_group(0);
         }
-        let mut child = cmd.spawn().map_err(|e| format!("{program}: {e}; {BROWSER_HINT}"))?;
+        let mut child =
+            cmd.spawn().map_err(|e| HostError::Browser(format!("{program}: {e}; {BROWSER_HINT}")))?;
         // Judged in the background: a browser that exits non-zero within the
         // grace period failed; one that runs on, or exits 0, opened the page.
         // It is reaped when it exits, without waiting here.
@@ -320,7 +327,10 @@ impl Host for SystemHost {
                 match child.try_wait() {
                     Ok(Some(status)) if status.success() => break Ok(url),
                     Ok(Some(status)) => {
-                        break Err(format!("the browser failed: {}; {BROWSER_HINT}", exit_words(&status)));
+                        break Err(HostError::Browser(format!(
+                            "the browser failed: {}; {BROWSER_HINT}",
+                            exit_words(&status)
+                        )));
                     }
                     Ok(None) if start.elapsed() < BROWSER_GRACE => {
                         std::thread::sleep(std::time::Duration::from_millis(20))
@@ -357,15 +367,17 @@ impl Host for SystemHost {
         }
     }
 
-    fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, String> {
+    fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, HostError> {
         let mut guard = self.marks.borrow_mut();
         let Some((store, marks)) = guard.as_mut() else {
-            return Err("no HOME or XDG_STATE_HOME to keep them in".into());
+            return Err(HostError::NoStateFolder);
         };
         // What others appended first, then ours.
         // What others appended first (before and while taking the lock), then ours.
-        let before = store.refresh(marks).map_err(|e| format!("{}: {e}", store.log().display()))?;
-        let during = store.append(marks, records).map_err(|e| format!("{}: {e}", store.log().display()))?;
+        let log = store.log();
+        let log_error = |e: std::io::Error| HostError::MarksLog { path: log.clone(), reason: e.to_string() };
+        let before = store.refresh(marks).map_err(log_error)?;
+        let during = store.append(marks, records).map_err(log_error)?;
         Ok((before || during).then(|| (marks.read.clone(), marks.starred.clone())))
     }
 
@@ -375,7 +387,7 @@ impl Host for SystemHost {
         std::thread::spawn(move || {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)))
-                .map_err(|e| e.to_string());
+                .map_err(std::sync::Arc::new);
             outbox.send(Action::Synced(result));
         });
     }
@@ -435,10 +447,12 @@ impl Host for SystemHost {
         }
     }
 
-    fn copy(&self, text: &str) -> Result<(), String> {
+    fn copy(&self, text: &str) -> Result<(), HostError> {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        out.write_all(osc52(text).as_bytes()).and_then(|()| out.flush()).map_err(|e| e.to_string())
+        out.write_all(osc52(text).as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| HostError::Clipboard(e.to_string()))
     }
 }
 

@@ -236,7 +236,7 @@ pub fn first_screen(source: &Source, use_cache: bool, progress: &Progress) -> Re
 /// `check`, it is the check of a whole first screen drawn from the cache:
 /// when every file is as cached, nothing is loaded
 /// (`stats.checked_unchanged`) and the posts in hand stand.
-pub fn reload(source: &Source, use_cache: bool, drafts: bool, check: bool) -> Result<Feed, String> {
+pub fn reload(source: &Source, use_cache: bool, drafts: bool, check: bool) -> Result<Feed, feed::LoadError> {
     if check
         && let (Source::Dir(dir), true) = (source, use_cache)
         && let Some(path) = cache::path_for(dir)
@@ -254,9 +254,9 @@ pub fn reload(source: &Source, use_cache: bool, drafts: bool, check: bool) -> Re
     // one writing's (a file that could not be cached): then with them.
     let light = use_cache && matches!(source, Source::Dir(_));
     let options = LoadOptions::new(use_cache, !light);
-    let mut f = feed::load(source, &options).map_err(|e| e.to_string())?;
+    let mut f = feed::load(source, &options)?;
     if light && f.cache_generation.is_none() {
-        f = feed::load(source, &LoadOptions::new(use_cache, true)).map_err(|e| e.to_string())?;
+        f = feed::load(source, &LoadOptions::new(use_cache, true))?;
     }
     Ok(f.visible(drafts))
 }

@@ -37,7 +37,7 @@ impl Host for FakeHost {
     fn save_marks(
         &self,
         records: &[linkfeed::store::marks::Record],
-    ) -> Result<Option<linkfeed::tui::host::MarkSets>, String> {
+    ) -> Result<Option<linkfeed::tui::host::MarkSets>, linkfeed::app::HostError> {
         let mut marks = self.marks.borrow_mut();
         for r in records {
             marks.apply(r);
@@ -52,14 +52,14 @@ impl Host for FakeHost {
         self.fetched.borrow_mut().push(url.to_string());
     }
 
-    fn copy(&self, text: &str) -> Result<(), String> {
+    fn copy(&self, text: &str) -> Result<(), linkfeed::app::HostError> {
         self.copied.borrow_mut().push(text.to_string());
         Ok(())
     }
 
-    fn open(&self, url: &str) -> Result<linkfeed::tui::host::Opened, String> {
+    fn open(&self, url: &str) -> Result<linkfeed::tui::host::Opened, linkfeed::app::HostError> {
         if let Some(e) = &self.fail {
-            return Err(e.clone());
+            return Err(linkfeed::app::HostError::Browser(e.clone()));
         }
         self.opened.borrow_mut().push(url.to_string());
         Ok(linkfeed::tui::host::Opened::Now)

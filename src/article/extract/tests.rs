@@ -30,7 +30,9 @@ fn keeps_the_paragraphs_in_order_and_drops_the_rest() {
 
 #[test]
 fn a_page_with_little_text_is_not_an_article() {
-    let e = readable(&page("<p>Sign in to read on.</p>"), "https://daily.example/x").expect_err("too short");
+    let e = readable(&page("<p>Sign in to read on.</p>"), "https://daily.example/x")
+        .expect_err("too short")
+        .to_string();
     assert!(e.starts_with("not an article: ") && e.contains("words extracted"), "{e}");
 }
 
@@ -38,10 +40,10 @@ fn a_page_with_little_text_is_not_an_article() {
 fn a_page_built_to_fight_back_is_refused_before_it_is_parsed() {
     let para = "<p>A sentence long enough to be prose, and then some more words after it.</p>";
     let deep = format!("{}{}x{}", para.repeat(30), "<div>".repeat(100_000), "</div>".repeat(100_000));
-    let e = readable(&deep, "https://x.example/").expect_err("too deep");
+    let e = readable(&deep, "https://x.example/").expect_err("too deep").to_string();
     assert!(e.contains("nests elements") && e.contains("more than 1000"), "{e}");
     let wide = format!("{}{}", para.repeat(30), "<span>x</span>".repeat(210_000));
-    let e = readable(&wide, "https://x.example/").expect_err("too many");
+    let e = readable(&wide, "https://x.example/").expect_err("too many").to_string();
     assert!(e.contains("elements, more than 200000"), "{e}");
     // Paragraphs, list items and void elements left open are no depth.
     let open = format!(
