@@ -59,6 +59,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "article_cache_mb",
     "prefetch",
     "follow_links_outside",
+    "state_sync",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +83,15 @@ struct Raw {
     article_cache_mb: Option<Spanned<u64>>,
     prefetch: Option<Spanned<bool>>,
     follow_links_outside: Option<Spanned<bool>>,
+    state: Option<Spanned<RawState>>,
+    state_sync: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawState {
+    git: Option<String>,
+    device: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,6 +191,19 @@ pub struct Config {
     pub prefetch: Option<bool>,
     /// Follow symbolic links that lead out of the feed's folder.
     pub follow_links_outside: Option<bool>,
+    /// `[state]`: the git repository the marks are shared through.
+    pub state: Option<crate::sources::state::StateRepo>,
+    /// Sync the marks on their own (after `linkfeed sync` and `S`, at the
+    /// reader's start and quit): default true when `[state]` is set.
+    pub state_sync: Option<bool>,
+}
+
+impl Config {
+    /// The state repository to sync with on its own, when there is one and
+    /// `state_sync` is not false.
+    pub fn auto_state(&self) -> Option<&crate::sources::state::StateRepo> {
+        self.state.as_ref().filter(|_| self.state_sync != Some(false))
+    }
 }
 
 impl Config {
@@ -357,7 +380,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.article_cache_mb = raw.article_cache_mb.map(Spanned::into_inner);
     c.prefetch = raw.prefetch.map(Spanned::into_inner);
     c.follow_links_outside = raw.follow_links_outside.map(Spanned::into_inner);
-    for (name, keys) in raw.keys.unwrap_or_default() {
+    c.keys = parse_keys(raw.keys.unwrap_or_default(), &err)?;
+    c.state_sync = raw.state_sync.map(Spanned::into_inner);
+    c.state = raw.state.map(|st| parse_state(st, &err)).transpose()?;
+    Ok(c)
+}
+
+/// A config error at a byte offset of the file (`parse`'s `err`).
+type ErrAt<'a> = dyn Fn(Option<usize>, String) -> ConfigError + 'a;
+
+/// `[keys]`: each command's keys.
+fn parse_keys(
+    raw_keys: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    err: &ErrAt,
+) -> Result<Vec<(String, Vec<Key>)>, ConfigError> {
+    let mut out = Vec::new();
+    for (name, keys) in raw_keys {
         if !COMMAND_NAMES.iter().any(|(n, _)| n == name.get_ref()) {
             let known: Vec<&str> = COMMAND_NAMES.iter().map(|(n, _)| *n).collect();
             // A setting written below `[keys]` is read as one of its entries.
@@ -401,9 +439,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 )
             })?);
         }
-        c.keys.push((name.into_inner(), parsed));
+        out.push((name.into_inner(), parsed));
     }
-    Ok(c)
+    Ok(out)
+}
+
+/// `[state]`: the repository the marks are shared through, and this
+/// machine's name in it (default: the host name).
+fn parse_state(st: Spanned<RawState>, err: &ErrAt) -> Result<crate::sources::state::StateRepo, ConfigError> {
+    let at = Some(st.span().start);
+    let st = st.into_inner();
+    let url = st
+        .git
+        .ok_or_else(|| err(at, "[state] needs git = \"URL\": the repository the marks are kept in".into()))?;
+    crate::sources::git::valid_url(&url).map_err(|e| err(at, format!("[state] has git = {e}")))?;
+    let device = match st.device {
+        None => crate::sources::state::default_device(),
+        Some(d) => match crate::sources::state::device_name(&d) {
+            Some(name) if name == d => name,
+            _ => {
+                return Err(err(
+                    at,
+                    format!("[state] device = {d:?}: a device's name is letters, digits, - _ and ."),
+                ));
+            }
+        },
+    };
+    Ok(crate::sources::state::StateRepo { url, device })
 }
 
 fn expand_home(p: String) -> PathBuf {

@@ -29,6 +29,13 @@ pub enum Action {
     Copied(Result<String, HostError>),
     /// The marks were written, or could not be.
     Saved(Result<(), HostError>),
+    /// A sync of the marks (`[state]`) finished: what came in, or why it
+    /// failed; `asked` when the user asked for it (`S`).
+    StateSynced {
+        result:
+            Result<crate::sources::state::StateSynced, std::sync::Arc<crate::sources::state::StateSyncError>>,
+        asked: bool,
+    },
     /// A sync finished: its report line and the posts it brought, or why it failed.
     Synced(Result<(String, Vec<std::path::PathBuf>), std::sync::Arc<crate::sources::git::SyncError>>),
     /// Another reader changed the marks: these are read and starred now.
@@ -95,6 +102,9 @@ pub enum Effect {
     /// Sync the open git feed in the background; the result comes back as
     /// `Action::Synced`.
     Sync,
+    /// Share the marks through the `[state]` repository in the background
+    /// (`Action::StateSynced` follows).
+    SyncState,
     /// Read what other readers appended to the marks' log; what changed
     /// comes back as `Action::Marks`.
     RefreshMarks,

@@ -25,6 +25,9 @@ pub struct Settings {
     pub sync_feed: Option<String>,
     /// After a sync (`S`), fetch the unread posts' articles (`prefetch = true`).
     pub prefetch: bool,
+    /// The marks are shared through a `[state]` repository (`S` syncs
+    /// them too).
+    pub share_marks: bool,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             sort: None,
             sync_feed: None,
             prefetch: false,
+            share_marks: false,
         }
     }
 }

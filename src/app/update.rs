@@ -137,6 +137,16 @@ impl App {
                     Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e.to_string())), true),
                 }
             }
+            Action::StateSynced { result, asked } => match result {
+                // What came in says so; an unchanged state only when asked.
+                Ok(done) if asked || done.came.iter().any(|(_, n)| *n > 0) || !done.damaged.is_empty() => {
+                    self.say(sanitize::one_line(&done.to_string()), !done.damaged.is_empty())
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.say(format!("marks: sync failed: {}", sanitize::one_line(&e.to_string())), true)
+                }
+            },
             Action::Marks(marks) => {
                 self.marks.unsaved = None;
                 let (read, starred) = *marks;
@@ -425,6 +435,10 @@ impl App {
             }
             (Mode::List, Cmd::Open) => return self.open(),
             (Mode::List, Cmd::Sync) => match (&self.settings.sync_feed, self.feed.syncing) {
+                (None, _) if self.settings.share_marks => {
+                    self.say("sharing the marks…".into(), false);
+                    return Some(Effect::SyncState);
+                }
                 (None, _) => self.say("this feed is a folder, not a git feed: nothing to sync".into(), true),
                 (Some(_), true) => self.say("a sync is already running".into(), false),
                 (Some(name), false) => {

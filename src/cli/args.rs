@@ -81,10 +81,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: CacheCmd,
     },
-    /// Read and starred marks: export them, or merge an export in.
+    /// Read and starred marks: the devices they are shared with (no
+    /// subcommand), sync them, export them, or merge an export in.
     State {
         #[command(subcommand)]
-        action: StateCmd,
+        action: Option<StateCmd>,
     },
     /// Print every tag with its post count, most used first.
     Tags {
@@ -153,4 +154,6 @@ pub enum StateCmd {
     },
     /// Print where the marks are kept.
     Path,
+    /// Share the marks through the `[state]` repository: fetch, merge, push.
+    Sync,
 }

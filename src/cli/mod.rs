@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Cmd::Tags { dir, drafts }) => tags::run(dir, drafts, &cx),
         Some(Cmd::Completions { shell }) => completions::run(shell),
         Some(Cmd::Man) => man::run(),
-        Some(Cmd::State { action }) => state::run(action),
+        Some(Cmd::State { action }) => state::run(action, &cx),
         Some(Cmd::Cache { action }) => cache::run(action),
         Some(Cmd::Sync { names, stats }) => sync::run(&names, stats, &cx),
         Some(Cmd::Feeds) => feeds::run(&cx),

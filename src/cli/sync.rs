@@ -1,5 +1,5 @@
-//! `linkfeed sync [NAME...]`: fetch git feeds, one line per feed; exit 1
-//! when any failed.
+//! `linkfeed sync [NAME...]`: fetch git feeds, one line per feed, then (with
+//! no names) share the marks (`[state]`); exit 1 when any failed.
 
 use super::{CliError, Context};
 use crate::config;
@@ -33,7 +33,12 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
         }
         v
     };
+    // The marks follow the feeds (`[state]`, unless `state_sync = false`).
+    let marks = names.is_empty() && cx.config.auto_state().is_some();
     if feeds.is_empty() {
+        if marks {
+            return super::state::sync(cx, true);
+        }
         eprintln!(
             "linkfeed: no git feeds in the config file ([feeds.NAME] with git = \"URL\"): nothing to sync"
         );
@@ -91,6 +96,9 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
                 eprintln!("{}: failed: {e} ({kept})", g.name);
             }
         }
+    }
+    if marks && super::state::sync(cx, true)? != ExitCode::SUCCESS {
+        failed = true;
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

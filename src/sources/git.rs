@@ -99,7 +99,7 @@ pub fn valid_url(url: &str) -> Result<(), SyncError> {
 }
 
 /// A git command with the safety settings, in `dir`.
-fn git(dir: &Path) -> Command {
+pub(super) fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     c.current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -123,7 +123,7 @@ fn git(dir: &Path) -> Command {
 }
 
 /// Runs `cmd`; its stdout, or its last line of stderr as the error.
-fn run(mut cmd: Command) -> Result<String, SyncError> {
+pub(super) fn run(mut cmd: Command) -> Result<String, SyncError> {
     let out = cmd.output().map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound { SyncError::NoGit } else { SyncError::CannotRunGit(e) }
     })?;

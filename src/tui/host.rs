@@ -62,8 +62,14 @@ pub trait Host {
     /// The first frame is on the screen: work that could wait for it starts.
     fn first_frame_drawn(&self) {}
     /// Starts syncing the open git feed in the background (`Action::Synced`
-    /// follows).
+    /// follows), then the marks (`Action::StateSynced`).
     fn start_sync(&self) {}
+    /// Starts sharing the marks through the `[state]` repository in the
+    /// background (`Action::StateSynced` follows); `asked` by the user.
+    fn start_state_sync(&self, _asked: bool) {}
+    /// The reader is quitting: the marks are shared once more, for at most
+    /// a few seconds.
+    fn at_quit(&self) {}
     /// Starts getting the article at `url` (from the cache, else fetched) in
     /// the background (`Action::Article` follows).
     fn fetch_article(&self, _url: &str) {}
@@ -186,6 +192,9 @@ pub struct SystemHost {
     /// Where the feed's search index (with the word index of the text) is
     /// kept between runs, beside the parse cache; `None`: built every run.
     pub index_file: Option<std::path::PathBuf>,
+    /// The repository the marks are shared through (`[state]`, unless
+    /// `state_sync = false`).
+    pub state: Option<crate::sources::state::StateRepo>,
     /// The feed folder and its parse cache, where the posts' text is read
     /// from when they do not hold it.
     pub feed_cache: Option<(std::path::PathBuf, std::path::PathBuf)>,
@@ -206,6 +215,7 @@ impl SystemHost {
             outbox,
             article_options: crate::article::Options::default(),
             index_file: None,
+            state: None,
             feed_cache: None,
         }
     }
@@ -365,6 +375,27 @@ impl Host for SystemHost {
         if let Some(log) = self.marks.borrow().as_ref().map(|(store, _)| store.log()) {
             watch_marks(log, self.outbox.clone());
         }
+        self.start_state_sync(false);
+    }
+
+    fn start_state_sync(&self, asked: bool) {
+        let Some(repo) = self.state.clone() else { return };
+        let outbox = self.outbox.clone();
+        std::thread::spawn(move || {
+            let result = crate::sources::state::sync_here(&repo).map_err(std::sync::Arc::new);
+            outbox.send(Action::StateSynced { result, asked });
+        });
+    }
+
+    fn at_quit(&self) {
+        let Some(repo) = self.state.clone() else { return };
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(crate::sources::state::sync_here(&repo));
+        });
+        // Bounded: a slow or unreachable remote does not hold the shell;
+        // what is not sent now is sent by the next sync.
+        let _ = wait.recv_timeout(QUIT_SYNC);
     }
 
     fn save_marks(&self, records: &[Record]) -> Result<Option<MarkSets>, HostError> {
@@ -383,12 +414,16 @@ impl Host for SystemHost {
 
     fn start_sync(&self) {
         let Some((feed, dir)) = self.git.clone() else { return };
-        let outbox = self.outbox.clone();
+        let (outbox, state) = (self.outbox.clone(), self.state.clone());
         std::thread::spawn(move || {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)))
                 .map_err(std::sync::Arc::new);
             outbox.send(Action::Synced(result));
+            if let Some(repo) = state {
+                let result = crate::sources::state::sync_here(&repo).map_err(std::sync::Arc::new);
+                outbox.send(Action::StateSynced { result, asked: true });
+            }
         });
     }
 
@@ -455,6 +490,9 @@ impl Host for SystemHost {
             .map_err(|e| HostError::Clipboard(e.to_string()))
     }
 }
+
+/// How long quitting waits for the marks' last sync.
+const QUIT_SYNC: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// How often the marks' log is looked at for other readers' marks.
 const MARKS_LOOK: std::time::Duration = std::time::Duration::from_millis(500);

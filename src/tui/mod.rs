@@ -85,6 +85,10 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.start_sync();
                 None
             }
+            Effect::SyncState => {
+                host.start_state_sync(true);
+                None
+            }
             Effect::ListArticles => app.update(Action::KeptArticles(Box::new(host.kept_articles()))),
             Effect::Prefetch(urls) => {
                 host.prefetch(urls);

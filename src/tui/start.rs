@@ -3,7 +3,7 @@
 //! reloader, the marks, the app built from the feed and the settings, the
 //! event loop, and the view remembered on the way out.
 
-use super::host::SystemHost;
+use super::host::{Host, SystemHost};
 use crate::app::{Action, App, Settings};
 use crate::cache;
 use crate::config::Config;
@@ -132,6 +132,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     }
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;
+    opener.state = config.auto_state().cloned();
     let mut marks_problem = None;
     let mut marks_loaded = None;
     match crate::store::marks::default_dir().map(|d| crate::store::marks::Store::open(&d)) {
@@ -196,6 +197,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             sort: config.sort,
             sync_feed,
             prefetch: config.prefetch == Some(true),
+            share_marks: config.auto_state().is_some(),
         };
         let mut app = App::with_settings(feed, label.clone(), settings);
         if let Some(marks) = marks_loaded.take() {
@@ -221,6 +223,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         result.map(Some)
     });
     super::restore();
+    opener.at_quit();
     result.map(|_| ()).map_err(StartError::Io)
 }
 
