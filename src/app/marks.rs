@@ -21,6 +21,27 @@ pub enum Confirm {
 }
 
 impl App {
+    /// A sync of the marks finished: what came in says so (the marks
+    /// themselves arrive through the log, as another reader's do); an
+    /// unchanged state only when the user asked (`S`).
+    pub(super) fn state_synced(
+        &mut self,
+        result: Result<
+            crate::sources::state::StateSynced,
+            std::sync::Arc<crate::sources::state::StateSyncError>,
+        >,
+        asked: bool,
+    ) {
+        use crate::text::sanitize;
+        match result {
+            Ok(done) if asked || done.came.iter().any(|(_, n)| *n > 0) || !done.damaged.is_empty() => {
+                self.say(sanitize::one_line(&done.to_string()), !done.damaged.is_empty())
+            }
+            Ok(_) => {}
+            Err(e) => self.say(format!("marks: sync failed: {}", sanitize::one_line(&e.to_string())), true),
+        }
+    }
+
     /// Replaces the marks (as loaded from disk, or changed by another reader).
     pub(super) fn set_marks(&mut self, read: HashSet<String>, starred: HashSet<String>) {
         self.marks.read = read;

@@ -137,16 +137,7 @@ impl App {
                     Err(e) => self.say(format!("sync failed: {}", sanitize::one_line(&e.to_string())), true),
                 }
             }
-            Action::StateSynced { result, asked } => match result {
-                // What came in says so; an unchanged state only when asked.
-                Ok(done) if asked || done.came.iter().any(|(_, n)| *n > 0) || !done.damaged.is_empty() => {
-                    self.say(sanitize::one_line(&done.to_string()), !done.damaged.is_empty())
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    self.say(format!("marks: sync failed: {}", sanitize::one_line(&e.to_string())), true)
-                }
-            },
+            Action::StateSynced { result, asked } => self.state_synced(result, asked),
             Action::Marks(marks) => {
                 self.marks.unsaved = None;
                 let (read, starred) = *marks;

@@ -372,20 +372,31 @@ fn read_devices(work: &Path, me: &str) -> (Vec<(String, Vec<Record>)>, Vec<Strin
     (out, damaged)
 }
 
+/// Why a device's file is skipped.
+#[derive(Debug, thiserror::Error)]
+enum DeviceFileError {
+    #[error("{0}")]
+    Unreadable(io::Error),
+    #[error("another version's format ({0}); skipped")]
+    OtherFormat(u32),
+    #[error("not a linkfeed marks file; skipped")]
+    NotMarks,
+}
+
 /// A device's file: its records and the numbers of the lines that are not.
-fn read_device(path: &Path) -> Result<(Vec<Record>, Vec<usize>), String> {
+fn read_device(path: &Path) -> Result<(Vec<Record>, Vec<usize>), DeviceFileError> {
     let text = match fs::read(path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(DeviceFileError::Unreadable(e)),
     };
     let text = String::from_utf8_lossy(&text);
     let mut lines = text.lines();
     let header: Option<Header> = lines.next().and_then(|l| serde_json::from_str(l).ok());
     match header {
         Some(h) if h.linkfeed_marks == FORMAT => {}
-        Some(h) => return Err(format!("another version's format ({}); skipped", h.linkfeed_marks)),
-        None => return Err("not a linkfeed marks file; skipped".into()),
+        Some(h) => return Err(DeviceFileError::OtherFormat(h.linkfeed_marks)),
+        None => return Err(DeviceFileError::NotMarks),
     }
     let (mut records, mut bad) = (Vec::new(), Vec::new());
     for (i, line) in lines.enumerate() {

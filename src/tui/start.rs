@@ -133,26 +133,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;
     opener.state = config.auto_state().cloned();
-    let mut marks_problem = None;
-    let mut marks_loaded = None;
-    match crate::store::marks::default_dir().map(|d| crate::store::marks::Store::open(&d)) {
-        Some(Ok((mut store, mut marks, opened))) => {
-            let _ = store.compact_if_worth_it(&mut marks);
-            if let Some(p) = opened.problem {
-                marks_problem = Some((p, true));
-            } else if let Some(n) = opened.migrated {
-                marks_problem =
-                    Some((format!("moved {n} read marks from read.json (kept as a backup)"), false));
-            } else if opened.bad_lines > 0 {
-                marks_problem =
-                    Some((format!("{} damaged lines in the marks were skipped", opened.bad_lines), true));
-            }
-            marks_loaded = Some((marks.read.clone(), marks.starred.clone()));
-            opener = opener.with_marks(store, marks);
-        }
-        Some(Err(e)) => marks_problem = Some((format!("marks are kept for this run only: {e}"), true)),
-        None => marks_problem = Some(("marks are kept for this run only: no HOME".to_string(), true)),
-    }
+    let (opener, (mut marks_loaded, mut marks_problem)) = open_marks(opener);
     let mut terminal = match super::init() {
         Ok(t) => t,
         Err(e) => {
@@ -225,6 +206,35 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     super::restore();
     opener.at_quit();
     result.map(|_| ()).map_err(StartError::Io)
+}
+
+/// The marks the reader starts with, given to `opener`: the read and
+/// starred keys, and what to say about them (a problem when `true`).
+type MarkSetsAndProblem =
+    (Option<(std::collections::HashSet<String>, std::collections::HashSet<String>)>, Option<(String, bool)>);
+
+fn open_marks(mut opener: SystemHost) -> (SystemHost, MarkSetsAndProblem) {
+    let mut marks_problem = None;
+    let mut marks_loaded = None;
+    match crate::store::marks::default_dir().map(|d| crate::store::marks::Store::open(&d)) {
+        Some(Ok((mut store, mut marks, opened))) => {
+            let _ = store.compact_if_worth_it(&mut marks);
+            if let Some(p) = opened.problem {
+                marks_problem = Some((p, true));
+            } else if let Some(n) = opened.migrated {
+                marks_problem =
+                    Some((format!("moved {n} read marks from read.json (kept as a backup)"), false));
+            } else if opened.bad_lines > 0 {
+                marks_problem =
+                    Some((format!("{} damaged lines in the marks were skipped", opened.bad_lines), true));
+            }
+            marks_loaded = Some((marks.read.clone(), marks.starred.clone()));
+            opener = opener.with_marks(store, marks);
+        }
+        Some(Err(e)) => marks_problem = Some((format!("marks are kept for this run only: {e}"), true)),
+        None => marks_problem = Some(("marks are kept for this run only: no HOME".to_string(), true)),
+    }
+    (opener, (marks_loaded, marks_problem))
 }
 
 /// The reader's first screen: from the parse cache unchecked when it can

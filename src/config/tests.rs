@@ -1,0 +1,101 @@
+//! The tests of `config`.
+
+use super::*;
+
+fn p(text: &str) -> Result<Config, ConfigError> {
+    parse(Path::new("/c/config.toml"), text)
+}
+
+/// Every config example of the README, copied as written, loads; its
+/// list of `[keys]` commands names every command.
+#[test]
+fn the_readme_examples_load_as_written() {
+    let readme = include_str!("../../README.md");
+    let mut blocks = 0;
+    for block in readme.split("```toml\n").skip(1) {
+        let text = block.split("```").next().unwrap_or_default();
+        if let Err(e) = p(text) {
+            panic!("README's example does not load: {e}\n{text}");
+        }
+        blocks += 1;
+    }
+    assert!(blocks >= 2, "the README's config examples were found");
+    let list = readme.split("Commands for `[keys]`:").nth(1).and_then(|s| s.split("Keys are").next());
+    let list = list.unwrap_or_default().replace('\n', " ");
+    for (name, _) in COMMAND_NAMES {
+        assert!(list.split([',', ' ', '.']).any(|w| w == *name), "README's [keys] list lacks {name}");
+    }
+}
+
+#[test]
+fn a_setting_below_keys_is_told_where_it_belongs() {
+    let e = p("[keys]\nquit = \"q\"\ndefault_view = \"news\"\n").unwrap_err().to_string();
+    assert!(e.contains("config.toml:3") && e.contains("keys.default_view"), "{e}");
+    assert!(e.contains("is a setting, not a command"), "{e}");
+    let e = p("[keys]\nquit = true\n").unwrap_err().to_string();
+    assert!(e.contains("keys.quit must be a key in quotes"), "{e}");
+    assert!(!e.contains("untagged"), "{e}");
+}
+
+#[test]
+fn feeds_are_git_repositories_or_folders() {
+    let c = p("default_feed = \"k\"\n[feeds.k]\ngit = \"https://github.com/k/k.github.io\"\npath = \"content\"\n[feeds.notes]\ndir = \"/n\"\n")
+        .expect("parses");
+    assert_eq!(c.default_feed.as_deref(), Some("k"));
+    assert!(matches!(c.feed("k"), Some(Feed::Git(g)) if g.path == "content" && g.branch.is_none()));
+    assert!(matches!(c.feed("notes"), Some(Feed::Dir { dir, .. }) if dir == Path::new("/n")));
+    for (bad, says) in [
+        ("[feeds.x]\ngit = \"--upload-pack=evil\"\n", "not a repository address"),
+        ("[feeds.x]\ngit = \"ext::sh\"\n", "not a repository address"),
+        ("[feeds.x]\ngit = \"https://a/b\"\ndir = \"/d\"\n", "both git and dir"),
+        ("[feeds.x]\n", "needs git"),
+        ("[feeds.x]\ngit = \"https://a/b\"\npath = \"../..\"\n", "leaves the repository"),
+        ("[feeds.x]\ngit = \"https://a/b\"\nbranch = \"--force\"\n", "not a branch name"),
+        ("[feeds.\"a/b\"]\ngit = \"https://a/b\"\n", "a feed's name"),
+        ("default_feed = \"nope\"\n", "names no [feeds.*] entry"),
+    ] {
+        let e = p(bad).expect_err(bad).to_string();
+        assert!(e.contains(says) && e.starts_with("/c/config.toml:"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn every_key() {
+    let c = p("dir = \"/feed\"\nbrowser = \"ff %s\"\nshow_drafts = true\nsort = \"title\"\n[theme]\nmuted = \"#808080\"\nselected_bg = \"22\"\n[keys]\nopen = [\"Enter\", \"l\"]\nquit = \"x\"\n")
+        .expect("parses");
+    assert_eq!(c.dir.as_deref(), Some(Path::new("/feed")));
+    assert_eq!(c.browser.as_deref(), Some("ff %s"));
+    assert_eq!((c.show_drafts, c.sort), (Some(true), Some(Sort::Title)));
+    assert_eq!(
+        c.colors,
+        [("muted".to_string(), Color::Rgb(128, 128, 128)), ("selected_bg".to_string(), Color::Indexed(22))]
+    );
+    assert_eq!(c.keys.len(), 2);
+    assert_eq!(c.theme(false, crate::ui::theme::Depth::Extended).selected.bg, Some(Color::Indexed(22)));
+    assert_eq!(c.theme(true, crate::ui::theme::Depth::Extended), Theme::PLAIN);
+}
+
+#[test]
+fn errors_name_the_file_line_and_key() {
+    let cases = [
+        ("dir = \"/x\"\ncolour = 1\n", 2, "unknown field `colour`"),
+        ("sort = \"random\"\n", 1, "`sort` is \"random\""),
+        ("\n\nshow_drafts = \"yes\"\n", 3, "invalid type"),
+        ("[theme]\nmuted = \"blurple\"\n", 2, "theme.muted = \"blurple\" is not a colour"),
+        ("[keys]\nfly = \"f\"\n", 2, "unknown key `keys.fly`"),
+        ("[keys]\nopen = \"Hyper-o\"\n", 2, "keys.open = \"Hyper-o\" is not a key"),
+        ("dir = \n", 1, ""),
+    ];
+    for (text, line, words) in cases {
+        let e = p(text).expect_err(text);
+        assert_eq!(e.line, Some(line), "{text:?}: {e}");
+        assert!(e.to_string().starts_with(&format!("/c/config.toml:{line}: ")), "{e}");
+        assert!(e.message.contains(words), "{text:?}: {e}");
+    }
+}
+
+#[test]
+fn a_missing_file_is_the_default() {
+    let c = load(Path::new("/nonexistent/linkfeed/config.toml")).expect("fine");
+    assert!(c.path.is_none() && c.dir.is_none());
+}
