@@ -19,6 +19,10 @@
 //! [feeds.notes]                  # a feed in a local folder
 //! dir = "~/notes/feed"
 //!
+//! [state]                        # the marks shared between machines
+//! git = "git@example.org:me/linkfeed-state.git"
+//! device = "laptop"              # default: the host name
+//!
 //! [theme]                        # colour names, #rrggbb, or 0-255
 //! muted = "darkgray"
 //! highlight = "yellow"

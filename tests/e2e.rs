@@ -1580,3 +1580,80 @@ fn summaries_stay_after_s_brings_posts() {
         t.wait_text("EXITED rc=0");
     }
 }
+
+/// Issue 37: marks shared through a `[state]` repository reach a running
+/// reader without a key: those another machine pushed come in with the
+/// reader's own sync at its start (the status bar says from where), and
+/// those a later `linkfeed state sync` beside it brings show as they land.
+#[test]
+fn marks_from_another_machine_reach_the_reader_without_a_key() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let remote = probe.dir.join("state.git");
+    let ok = Command::new("git")
+        .args(["init", "--quiet", "--bare"])
+        .arg(&remote)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .expect("git runs");
+    assert!(ok.success());
+    let config = |dir: &Path, device: &str| {
+        std::fs::create_dir_all(dir.join("linkfeed")).expect("mkdir");
+        let text = format!("[state]\ngit = \"file://{}\"\ndevice = \"{device}\"\n", remote.display());
+        std::fs::write(dir.join("linkfeed/config.toml"), text).expect("config");
+    };
+    // The other machine: folders of its own.
+    let server = probe.dir.join("server");
+    let server_cmd = |args: &[&str]| {
+        let mut c = common::linkfeed_bare();
+        for (k, sub) in [
+            ("HOME", "home"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_CACHE_HOME", "cache"),
+        ] {
+            c.env(k, server.join(sub));
+        }
+        let out = c.args(args).output().expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    config(&server.join("config"), "server");
+    let json: serde_json::Value =
+        serde_json::from_str(&server_cmd(&["list", "--json", LINKS])).expect("the posts as JSON");
+    let urls: Vec<String> = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|p| p["external_url"].as_str().map(str::to_string))
+        .take(5)
+        .collect();
+    let import = |urls: &[String]| {
+        let lines: String =
+            urls.iter().map(|u| format!("{{\"key\":\"{u}\",\"field\":\"read\",\"value\":true}}\n")).collect();
+        let file = server.join("marks.jsonl");
+        std::fs::write(&file, lines).expect("export");
+        server_cmd(&["state", "import", &file.to_string_lossy()]);
+        server_cmd(&["state", "sync"]);
+    };
+    import(&urls[..3]);
+    // This machine: the reader, with its own folders and a config naming
+    // the repository.
+    let laptop_config = probe.dir.join("laptop-config");
+    config(&laptop_config, "laptop");
+    let lc = laptop_config.to_string_lossy().into_owned();
+    let t2 = Tmux::start(&links(), 120, 40, &[("LINKFEED_NOW", SKIM_NOW), ("XDG_CONFIG_HOME", lc.as_str())]);
+    t2.wait_text("3 marks from server");
+    t2.wait_text("44 posts, 41 unread");
+    // The other machine marks two more; a sync on this machine, by another
+    // process (a timer, a script), brings them: shown with no key pressed.
+    import(&urls[3..5]);
+    let out =
+        t2.linkfeed().args(["state", "sync"]).env("XDG_CONFIG_HOME", &laptop_config).output().expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 marks from server"), "{out:?}");
+    t2.wait_text("44 posts, 39 unread");
+    t2.keys(&["q"]);
+    t2.wait_text("EXITED rc=0");
+    drop(probe);
+}
