@@ -1657,3 +1657,43 @@ fn marks_from_another_machine_reach_the_reader_without_a_key() {
     t2.wait_text("EXITED rc=0");
     drop(probe);
 }
+
+/// Issue 38: `f` numbers the links inside a post as its pane shows them, and
+/// typing one opens it in the stand-in browser (the third here), at 80x24
+/// and 120x40; `F` and a number copies one (OSC 52); Esc cancels a hint.
+#[test]
+fn a_link_hint_opens_the_third_link_of_a_post() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let (browser, log) = probe.fake_browser();
+        let dir = probe.dir.join("feed");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(
+            dir.join("links.md"),
+            "---\ntitle: Four links\ndate: 2025-10-01\nexternal_url: https://example.org/main\n---\n\
+             Read [the first](https://one.example/a), then [the second](https://two.example/b),\n\
+             and [the third one](https://three.example/c?x=1&y=2) before [a fourth](https://four.example/).\n",
+        )
+        .expect("post");
+        let b = browser.to_string_lossy().into_owned();
+        let t = Tmux::start(&cmdline(&[BIN, &dir.to_string_lossy()]), w, h, &[("BROWSER", &b)]);
+        t.wait_text("[3] https://three.example/c?x=1&y=2");
+        t.keys(&["f"]);
+        t.wait_text("open link 1-4");
+        t.keys(&["3"]);
+        t.wait_text("opened https://three.example/c?x=1&y=2");
+        assert_eq!(read_log(&log), "https://three.example/c?x=1&y=2\n", "{w}x{h}");
+        assert!(t.screen().contains("1 unread"), "opening a link inside is not reading the post");
+        // Esc cancels; nothing more reaches the browser.
+        t.keys(&["f"]);
+        t.wait_text("open link 1-4");
+        t.keys(&["Escape"]);
+        t.wait_for("the hint to close", |s| !s.contains("open link 1-4"));
+        t.keys(&["F", "2"]);
+        t.wait_text("copied https://two.example/b");
+        assert_eq!(read_log(&log), "https://three.example/c?x=1&y=2\n");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        drop(probe);
+    }
+}

@@ -20,6 +20,9 @@ pub enum Mode {
     Sections,
     /// A question in the status bar waits for y (anything else says no).
     Confirm,
+    /// A link hint waits for a link's number (Enter takes it, anything
+    /// else but a digit cancels).
+    Hint,
 }
 
 /// A command a key can name. Data-free, so the table can be static.
@@ -60,6 +63,10 @@ pub enum Cmd {
     CycleSort,
     ToggleRanking,
     CopyUrl,
+    /// Open a link inside the post (a hint: its number).
+    OpenLink,
+    /// Copy a link inside the post (a hint: its number).
+    CopyLink,
     ToggleRead,
     UnreadOnly,
     NextUnread,
@@ -106,7 +113,7 @@ pub struct Binding {
 }
 
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, PageDown, PageUp, Up};
-use Mode::{Confirm, Filter, Help, List, Problems, Sections, Tags};
+use Mode::{Confirm, Filter, Help, Hint, List, Problems, Sections, Tags};
 
 /// Every key linkfeed knows. Earlier rows win.
 pub static BINDINGS: &[Binding] = &[
@@ -163,6 +170,18 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List, Filter], keys: &[ctrl('z')], cmd: Cmd::Suspend, help: "suspend (fg resumes)" },
     Binding { modes: &[List], keys: &[k('S')], cmd: Cmd::Sync, help: "sync a git feed (fetch)" },
     Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
+    Binding {
+        modes: &[List],
+        keys: &[k('f')],
+        cmd: Cmd::OpenLink,
+        help: "open a link inside the post (f 3)",
+    },
+    Binding {
+        modes: &[List],
+        keys: &[k('F')],
+        cmd: Cmd::CopyLink,
+        help: "copy a link inside the post (F 3)",
+    },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
     Binding {
@@ -187,13 +206,15 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List, Help], keys: &[k('?')], cmd: Cmd::Help, help: "this help" },
     Binding { modes: &[List], keys: &[k('q')], cmd: Cmd::Quit, help: "quit" },
     Binding {
-        modes: &[List, Filter, Help, Tags, Problems, Sections, Confirm],
+        modes: &[List, Filter, Help, Tags, Problems, Sections, Confirm, Hint],
         keys: &[ctrl('c')],
         cmd: Cmd::Quit,
         help: "quit",
     },
     // A question in the status bar
     Binding { modes: &[Confirm], keys: &[k('y'), k('Y'), code(Enter)], cmd: Cmd::Yes, help: "yes" },
+    // A link hint
+    Binding { modes: &[Hint], keys: &[code(Enter)], cmd: Cmd::Yes, help: "take the number typed" },
     // While typing a filter
     Binding {
         modes: &[Filter],
@@ -319,6 +340,8 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("sort", Cmd::CycleSort),
     ("toggle_ranking", Cmd::ToggleRanking),
     ("copy_url", Cmd::CopyUrl),
+    ("open_link", Cmd::OpenLink),
+    ("copy_link", Cmd::CopyLink),
     ("toggle_read", Cmd::ToggleRead),
     ("unread_only", Cmd::UnreadOnly),
     ("next_unread", Cmd::NextUnread),
@@ -373,6 +396,15 @@ impl KeyMap {
             .find(|b| b.keys.iter().any(|key| key.matches(ev)));
         if let Some(b) = found {
             return Some(Input::Cmd(b.cmd));
+        }
+        // A digit types a link's number; any other key cancels the hint.
+        if mode == Mode::Hint {
+            return Some(match ev.code {
+                KeyCode::Char(c) if c.is_ascii_digit() && !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                    Input::Char(c)
+                }
+                _ => Input::Cmd(Cmd::No),
+            });
         }
         // Any other key answers a question with no.
         if mode == Mode::Confirm {
@@ -443,15 +475,24 @@ impl KeyMap {
     /// The help overlay's two columns: the list's keys on the left; the
     /// filter's keys and the query syntax on the right.
     pub fn help_sections(&self) -> (Vec<HelpSection>, Vec<HelpSection>) {
-        let left = vec![HelpSection { title: "Keys", rows: self.help_rows(Mode::List) }];
-        let right = vec![
+        let mut keys = self.help_rows(Mode::List);
+        let mut right = vec![
             HelpSection { title: "While typing a filter", rows: self.help_rows(Mode::Filter) },
             HelpSection {
                 title: "Query syntax",
                 rows: QUERY_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)).collect(),
             },
         ];
-        (left, right)
+        // The keys run on at the top of the right column when they would
+        // make the left one the longer by more than a line: two columns of
+        // about the same height fit a terminal that one long one does not.
+        let fixed = column_lines(&right) + 1;
+        let split = (keys.len() + 1 + fixed + 1).div_ceil(2);
+        if split < keys.len() {
+            let more = keys.split_off(split);
+            right.insert(0, HelpSection { title: "More keys", rows: more });
+        }
+        (vec![HelpSection { title: "Keys", rows: keys }], right)
     }
 }
 
@@ -504,81 +545,4 @@ pub enum Input {
 
 /// The rows the help overlay shows for `mode`: keys joined, and what they do.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, m)
-    }
-
-    fn lookup(mode: Mode, ev: &KeyEvent) -> Option<Input> {
-        KeyMap::default().lookup(mode, ev)
-    }
-
-    #[test]
-    fn shifted_letters_match_their_capital() {
-        let g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Mode::List, &g), Some(Input::Cmd(Cmd::Last)));
-    }
-
-    #[test]
-    fn letters_type_while_filtering() {
-        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(lookup(Mode::List, &j), Some(Input::Cmd(Cmd::Down)));
-        assert_eq!(lookup(Mode::Filter, &j), Some(Input::Char('j')));
-        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(lookup(Mode::Filter, &q), Some(Input::Char('q')));
-    }
-
-    #[test]
-    fn releases_are_ignored() {
-        let mut j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
-        j.kind = KeyEventKind::Release;
-        assert_eq!(lookup(Mode::List, &j), None);
-    }
-
-    #[test]
-    fn remapping_moves_a_key() {
-        let mut map = KeyMap::default();
-        let l = ev(KeyCode::Char('w'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Mode::List, &l), None);
-        map.remap(Cmd::Open, vec![k('w'), k('j')]);
-        assert_eq!(map.lookup(Mode::List, &l), Some(Input::Cmd(Cmd::Open)));
-        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Mode::List, &j), Some(Input::Cmd(Cmd::Open)), "j left `next post`");
-        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
-        assert_eq!(map.lookup(Mode::List, &enter), None, "Enter no longer opens");
-        assert_eq!(
-            map.lookup(Mode::Filter, &enter),
-            Some(Input::Cmd(Cmd::AcceptFilter)),
-            "other modes keep theirs"
-        );
-        assert!(
-            map.help_rows(Mode::List).contains(&("w / j".to_string(), "open the original in the browser"))
-        );
-        map.remap(Cmd::Quit, vec![k('x')]);
-        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
-        assert_eq!(map.lookup(Mode::List, &x), Some(Input::Cmd(Cmd::Quit)));
-    }
-
-    #[test]
-    fn key_names() {
-        assert_eq!(parse_key("Ctrl-d"), Some(ctrl('d')));
-        assert_eq!(parse_key("C-x"), Some(ctrl('x')));
-        assert_eq!(parse_key("G"), Some(k('G')));
-        assert_eq!(parse_key("PgDn"), Some(code(KeyCode::PageDown)));
-        assert_eq!(parse_key("F5"), Some(code(KeyCode::F(5))));
-        assert_eq!(parse_key("Space"), Some(k(' ')));
-        for bad in ["", "Ctrl-", "jj", "F13", "Hyper-x"] {
-            assert_eq!(parse_key(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn ctrl_c_quits_everywhere() {
-        let c = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for m in [Mode::List, Mode::Filter, Mode::Help, Mode::Tags, Mode::Problems] {
-            assert_eq!(lookup(m, &c), Some(Input::Cmd(Cmd::Quit)), "{m:?}");
-        }
-    }
-}
+mod tests;

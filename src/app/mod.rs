@@ -22,6 +22,7 @@ mod update;
 pub use state::Settings;
 use state::{FeedView, ListView, MarkState, Pickers, QueryState};
 mod filter;
+mod links;
 mod views;
 pub use views::SavedView;
 pub mod keys;
@@ -136,6 +137,7 @@ impl App {
                 detail_for: None,
                 bodies: std::collections::HashMap::new(),
                 confirm: None,
+                hint: None,
                 should_quit: false,
                 help_scroll: 0,
             },

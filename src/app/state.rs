@@ -162,6 +162,8 @@ pub(super) struct ListView {
     pub(super) bodies: std::collections::HashMap<std::path::PathBuf, String>,
     /// The question waiting in the status bar (`Mode::Confirm`).
     pub(super) confirm: Option<Confirm>,
+    /// A link hint waiting for its number (`f`, `F`).
+    pub(super) hint: Option<super::links::Hint>,
     pub(super) should_quit: bool,
     /// First line of the help overlay shown (when it does not fit).
     pub(super) help_scroll: usize,

@@ -112,7 +112,7 @@ impl App {
                 if matches!(self.view.article, Some(reader::ArticleState::Loading { .. })) {
                     self.view.spinner = self.view.spinner.wrapping_add(1);
                 }
-                let asking = self.view.mode == Mode::Confirm;
+                let asking = matches!(self.view.mode, Mode::Confirm | Mode::Hint);
                 if !asking
                     && self.view.message.as_ref().is_some_and(|m| now.duration_since(m.at) >= MESSAGE_TTL)
                 {
@@ -255,6 +255,7 @@ impl App {
                 self.marks.pending_read = None;
                 self.say(format!("could not open the page: {}", sanitize::one_line(&e.to_string())), true)
             }
+            Action::Key(Input::Char(c)) if self.view.mode == Mode::Hint => return self.hint_digit(c),
             Action::Key(Input::Char(c)) => self.type_text(&c.to_string()),
             Action::Type(text) => self.type_text(&text),
             Action::Click(column, row) => self.click(column, row),
@@ -269,6 +270,8 @@ impl App {
         match (self.view.mode, cmd) {
             (_, Cmd::Quit) => self.view.should_quit = true,
             (Mode::List | Mode::Filter, Cmd::Suspend) => return Some(Effect::Suspend),
+            (Mode::Hint, Cmd::Yes) => return self.end_hint(true),
+            (Mode::Hint, _) => return self.end_hint(false),
             (Mode::Confirm, Cmd::Yes) => return self.answer(true),
             (Mode::Confirm, _) => return self.answer(false),
             // A first screen of the newest posts only: what counts or marks
@@ -425,19 +428,9 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
-            (Mode::List, Cmd::Sync) => match (&self.settings.sync_feed, self.feed.syncing) {
-                (None, _) if self.settings.share_marks => {
-                    self.say("sharing the marks…".into(), false);
-                    return Some(Effect::SyncState);
-                }
-                (None, _) => self.say("this feed is a folder, not a git feed: nothing to sync".into(), true),
-                (Some(_), true) => self.say("a sync is already running".into(), false),
-                (Some(name), false) => {
-                    self.say(format!("syncing {name}…"), false);
-                    self.feed.syncing = true;
-                    return Some(Effect::Sync);
-                }
-            },
+            (Mode::List, Cmd::OpenLink) => return self.start_hint(false),
+            (Mode::List, Cmd::CopyLink) => return self.start_hint(true),
+            (Mode::List, Cmd::Sync) => return self.sync_asked(),
             (Mode::List, Cmd::Reload) => {
                 self.feed.reload_asked = true;
                 self.say("reloading…".into(), false);
@@ -466,5 +459,29 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// `S`: syncs the git feed (and then the marks), or the marks alone on
+    /// a folder feed that shares them.
+    fn sync_asked(&mut self) -> Option<Effect> {
+        match (self.settings.sync_feed.clone(), self.feed.syncing) {
+            (None, _) if self.settings.share_marks => {
+                self.say("sharing the marks…".into(), false);
+                Some(Effect::SyncState)
+            }
+            (None, _) => {
+                self.say("this feed is a folder, not a git feed: nothing to sync".into(), true);
+                None
+            }
+            (Some(_), true) => {
+                self.say("a sync is already running".into(), false);
+                None
+            }
+            (Some(name), false) => {
+                self.say(format!("syncing {name}…"), false);
+                self.feed.syncing = true;
+                Some(Effect::Sync)
+            }
+        }
     }
 }

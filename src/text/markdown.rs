@@ -68,6 +68,19 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The lines of `md` at `width` columns.
 pub fn render(md: &str, width: usize) -> Vec<Line> {
+    let (r, cut) = parsed(md, width);
+    r.finish(cut)
+}
+
+/// The addresses [`render`] numbers in `md`, in their order (`[1]` first):
+/// what a link hint opens.
+pub fn links(md: &str) -> Vec<String> {
+    parsed(md, 80).0.links
+}
+
+/// `md` through the renderer, not finished yet; how many bytes of it were
+/// cut off.
+fn parsed(md: &str, width: usize) -> (Renderer, usize) {
     let width = width.max(4);
     let (md, cut) = match md.len() > MAX_BODY_BYTES {
         true => {
@@ -95,7 +108,7 @@ pub fn render(md: &str, width: usize) -> Vec<Line> {
     for ev in Parser::new_ext(&md, opts) {
         r.event(ev);
     }
-    r.finish(cut)
+    (r, cut)
 }
 
 /// The body without Hugo shortcodes: `{{< name args >}}` and `{{% ... %}}`

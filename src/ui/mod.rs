@@ -27,7 +27,7 @@ impl Widget for &App {
             Mode::Tags => overlay::tags(self, area, buf),
             Mode::Problems => overlay::problems(self, area, buf),
             Mode::Sections => overlay::sections(self, area, buf),
-            Mode::List | Mode::Filter | Mode::Confirm => {}
+            Mode::List | Mode::Filter | Mode::Confirm | Mode::Hint => {}
         }
     }
 }

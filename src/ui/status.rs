@@ -15,7 +15,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme();
     let mut spans: Vec<Span> = Vec::new();
     // A question waits for an answer: it has the bar to itself.
-    if app.mode() == Mode::Confirm
+    if matches!(app.mode(), Mode::Confirm | Mode::Hint)
         && let Some(m) = &app.message()
     {
         let q = Line::from(Span::styled(m.text.as_str(), t.key.add_modifier(Modifier::BOLD)));

@@ -86,3 +86,14 @@ fn huge_bodies_are_cut() {
     let lines = render(&md, 80);
     assert!(lines.last().is_some_and(|l| l.text().contains("KiB more not shown")));
 }
+
+/// Issue 38: the links a hint takes are the ones the pane numbers, in the
+/// same order: a link twice is one number, a link within the page none.
+#[test]
+fn links_are_the_numbered_references_in_order() {
+    let md = "See [a](https://a.example/), [top](#top), [b](https://b.example/x) and [a again](https://a.example/).";
+    assert_eq!(links(md), ["https://a.example/", "https://b.example/x"]);
+    let shown: Vec<String> = render(md, 80).iter().map(Line::text).collect();
+    assert!(shown.contains(&"[1] https://a.example/".to_string()), "{shown:?}");
+    assert!(shown.contains(&"[2] https://b.example/x".to_string()), "{shown:?}");
+}
