@@ -39,6 +39,7 @@
 
 use crate::app::Sort;
 use crate::app::keys::{COMMAND_NAMES, Key, KeyMap, parse_key};
+use crate::text::template::Template;
 use crate::ui::theme::Theme;
 use ratatui::style::Color;
 use serde::Deserialize;
@@ -64,6 +65,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "prefetch",
     "follow_links_outside",
     "state_sync",
+    "pipe",
+    "notify",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +92,10 @@ struct Raw {
     follow_links_outside: Option<Spanned<bool>>,
     state: Option<Spanned<RawState>>,
     state_sync: Option<Spanned<bool>>,
+    /// In the file's order.
+    share: Option<toml::Table>,
+    pipe: Option<Spanned<String>>,
+    notify: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,7 +207,22 @@ pub struct Config {
     /// Sync the marks on their own (after `linkfeed sync` and `S`, at the
     /// reader's start and quit): default true when `[state]` is set.
     pub state_sync: Option<bool>,
+    /// `[share]`: a name and its command template, in the file's order.
+    pub share: Vec<(String, Template)>,
+    /// `pipe`: the command `|` sends the post to on its standard input.
+    pub pipe: Option<Template>,
+    /// `notify`: how a sync that brought posts says so.
+    pub notify: Option<Notify>,
 }
+
+pub use crate::text::template::Notify;
+
+/// The placeholders of `[share]` and `pipe` templates.
+pub const POST_PLACEHOLDERS: &[&str] = &["url", "title", "tags", "file"];
+const POST_WORDS: &str = "{url}, {title}, {tags}, {file}";
+/// The placeholders of a `notify` template.
+pub const NOTIFY_PLACEHOLDERS: &[&str] = &["feed", "count", "titles"];
+const NOTIFY_WORDS: &str = "{feed}, {count}, {titles}";
 
 impl Config {
     /// The state repository to sync with on its own, when there is one and
@@ -387,6 +409,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.keys = parse_keys(raw.keys.unwrap_or_default(), &err)?;
     c.state_sync = raw.state_sync.map(Spanned::into_inner);
     c.state = raw.state.map(|st| parse_state(st, &err)).transpose()?;
+    parse_commands(&mut c, raw.share, raw.pipe, raw.notify, text, &err)?;
     Ok(c)
 }
 
@@ -446,6 +469,47 @@ fn parse_keys(
         out.push((name.into_inner(), parsed));
     }
     Ok(out)
+}
+
+/// `[share]`, `pipe` and `notify`: command templates, checked.
+fn parse_commands(
+    c: &mut Config,
+    share: Option<toml::Table>,
+    pipe: Option<Spanned<String>>,
+    notify: Option<Spanned<String>>,
+    text: &str,
+    err: &ErrAt,
+) -> Result<(), ConfigError> {
+    for (name, value) in share.unwrap_or_default() {
+        let at = text.find(&format!("{name} =")).or_else(|| text.find(&name));
+        let toml::Value::String(t) = value else {
+            return Err(err(
+                at,
+                format!("share.{name} must be a command in quotes, like \"readeck add -- {{url}}\""),
+            ));
+        };
+        let t = Template::parse(&t, POST_PLACEHOLDERS, POST_WORDS)
+            .map_err(|e| err(at, format!("share.{name} {e}")))?;
+        c.share.push((crate::text::sanitize::one_line(&name), t));
+    }
+    if let Some(p) = pipe {
+        let at = Some(p.span().start);
+        c.pipe = Some(
+            Template::parse(p.get_ref(), POST_PLACEHOLDERS, POST_WORDS)
+                .map_err(|e| err(at, format!("pipe {e}")))?,
+        );
+    }
+    if let Some(n) = notify {
+        let at = Some(n.span().start);
+        c.notify = Some(match n.get_ref().trim() {
+            "terminal" => Notify::Terminal,
+            t => Notify::Command(
+                Template::parse(t, NOTIFY_PLACEHOLDERS, NOTIFY_WORDS)
+                    .map_err(|e| err(at, format!("notify {e}")))?,
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// `[state]`: the repository the marks are shared through, and this

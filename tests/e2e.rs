@@ -1697,3 +1697,70 @@ fn a_link_hint_opens_the_third_link_of_a_post() {
         drop(probe);
     }
 }
+
+/// Issue 38: `|` delivers the post's file byte for byte to the `pipe`
+/// command, and a `[share]` template gets the URL and the title as separate
+/// arguments though the title holds quotes, `$(...)` and a leading `-`
+/// (nothing of it runs); a failing target's exit and first error line reach
+/// the status bar. At 80x24 and 120x40.
+#[test]
+fn pipe_and_share_hand_the_post_to_commands_as_it_is() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let d = probe.dir.clone();
+        let dir = d.join("feed");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let post = "---\ntitle: '-rf \"quoted\" $(touch PWNED) `x`'\ndate: 2025-10-01\nexternal_url: https://example.org/b?x=1&y=2\ntags: [a, b]\n---\nThe body, as it is.\n";
+        std::fs::write(dir.join("p.md"), post).expect("post");
+        let script = |name: &str, body: &str| {
+            let p = d.join(name);
+            std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).expect("script");
+            Command::new("chmod").arg("+x").arg(&p).status().expect("chmod");
+            p.to_string_lossy().into_owned()
+        };
+        let args = script(
+            "args.sh",
+            &format!(
+                "for a in \"$@\"; do printf '<%s>\\n' \"$a\" >> '{}'; done",
+                d.join("args.log").display()
+            ),
+        );
+        let pipe = script("pipe.sh", &format!("cat > '{}'", d.join("piped").display()));
+        let cfg = d.join("cfg");
+        std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
+        std::fs::write(
+            cfg.join("linkfeed/config.toml"),
+            format!("pipe = \"{pipe}\"\n[share]\nargs = \"{args} --url {{url}} -- {{title}}\"\nfail = \"sh -c 'echo nope >&2; exit 3'\"\n"),
+        )
+        .expect("config");
+        let c = cfg.to_string_lossy().into_owned();
+        let t = Tmux::start(
+            &format!(
+                "cd {} && {}",
+                common::sh_quote(&d.to_string_lossy()),
+                cmdline(&[BIN, &dir.to_string_lossy()])
+            ),
+            w,
+            h,
+            &[("XDG_CONFIG_HOME", &c)],
+        );
+        t.wait_text("1 post");
+        t.keys(&["|"]);
+        t.wait_text("pipe.sh: done");
+        assert_eq!(std::fs::read_to_string(d.join("piped")).expect("piped"), post, "{w}x{h}");
+        t.keys(&[">"]);
+        t.wait_text("share to 1-2");
+        t.keys(&["1"]);
+        t.wait_text("args: done");
+        assert_eq!(
+            read_log(&d.join("args.log")),
+            "<--url>\n<https://example.org/b?x=1&y=2>\n<-->\n<-rf \"quoted\" $(touch PWNED) `x`>\n"
+        );
+        assert!(!d.join("PWNED").exists(), "nothing of the title ran");
+        t.keys(&[">", "2"]);
+        t.wait_text("fail: exit 3: nope");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        drop(probe);
+    }
+}

@@ -80,6 +80,7 @@ const LAYERS: &[&str] = &[
     "sources::newness",    // what the last sync brought, where a synced feed is read
     "sources::git",        // git feeds: fetch, check out (the config names them)
     "sources::state",      // the marks shared through a git repository
+    "sources::notify",     // told when a sync brought posts
     "article",             // reader mode: fetch, extract, cache the original
     "ui::theme",           // styles: a leaf
     "ui::layout",          // geometry: a leaf the app and the widgets share

@@ -241,7 +241,7 @@ fn help_scrolls_when_it_does_not_fit() {
     let s = screen(&app);
     assert!(s.contains("help: j/k scroll"), "{s}");
     assert!(!s.contains("Query syntax"), "{s}");
-    press(&mut app, &o, &"j".repeat(40));
+    press(&mut app, &o, &"j".repeat(60));
     let s = screen(&app);
     assert!(s.contains("Query syntax") && s.contains("leave out what the term matches"), "{s}");
     assert_eq!(app.selected(), 0, "j scrolled the help, not the list");

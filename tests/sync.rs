@@ -369,3 +369,45 @@ fn a_sync_counts_rows_as_the_reader_shows_them() {
     assert!(out.contains("news: 2 new (3 files), 0 changed, 0 removed"), "{out}");
     assert_eq!(s.titles(&["list"]).len(), 5, "A, B, C, D (with its twin folded) and E");
 }
+
+/// Issue 38: `notify`: a sync that brings two posts calls the stand-in
+/// notifier once, with the count and both titles as separate arguments; a
+/// first sync, and one that brings none, do not call it.
+#[test]
+fn a_sync_that_brings_posts_calls_the_notifier_once_with_their_titles() {
+    let s = Setup::new();
+    let log = s.root.join("notified.log");
+    let script = s.root.join("notify.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho call >> '{0}'\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\" >> '{0}'; done\n",
+            log.display()
+        ),
+    )
+    .expect("script");
+    std::process::Command::new("chmod").arg("+x").arg(&script).status().expect("chmod");
+    let config = s.root.join("config/linkfeed/config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("notify = \"{} {{feed}} {{count}} {{titles}}\"\n{text}", script.display()),
+    )
+    .expect("config");
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    let (code, _, err) = s.run(&["sync"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(), "", "a first sync brings the whole feed: not news");
+    post(&s.repo, "d.md", "Post D", "2026-02-01");
+    post(&s.repo, "e.md", "Post E", "2026-02-02");
+    s.commit("two posts");
+    let (code, _, err) = s.run(&["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let got = read();
+    assert_eq!(got.matches("call").count(), 1, "{got}");
+    assert!(got.starts_with("call\n<news>\n<2>\n<Post "), "{got}");
+    assert!(got.contains("Post D") && got.contains("Post E"), "{got}");
+    let (code, _, _) = s.run(&["sync"]);
+    assert_eq!(code, 0);
+    assert_eq!(read(), got, "a sync that brings nothing tells nothing");
+}

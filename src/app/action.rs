@@ -22,6 +22,10 @@ pub enum Action {
     Clock(i64),
     /// The browser was started for this URL, or could not be.
     Opened(Result<String, HostError>),
+    /// A sync brought posts: the terminal's notification to write (OSC 9).
+    Notify(String),
+    /// A share target or the pipe ran (`what` names it): done, or why not.
+    Ran { what: String, result: Result<(), HostError> },
     /// The browser was started on the URL; `Opened` follows once it held
     /// or failed.
     Opening(String),
@@ -105,6 +109,12 @@ pub enum Effect {
     /// Share the marks through the `[state]` repository in the background
     /// (`Action::StateSynced` follows).
     SyncState,
+    /// Run `[share]` target `target` (by its place) for the post.
+    Share { target: usize, post: Box<Shared> },
+    /// Send the post to `pipe` on its standard input.
+    Pipe(Box<Shared>),
+    /// Write the terminal's notification (OSC 9) between two frames.
+    Notify(String),
     /// Read what other readers appended to the marks' log; what changed
     /// comes back as `Action::Marks`.
     RefreshMarks,
@@ -164,4 +174,20 @@ pub enum HostError {
     /// The marks' log could not be read or written.
     #[error("{}: {reason}", path.display())]
     MarksLog { path: std::path::PathBuf, reason: String },
+    /// A share target or the pipe failed: how it ended and its first line
+    /// of errors.
+    #[error("{0}")]
+    Command(String),
+}
+
+/// A post as a share target or the pipe gets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub url: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    /// The post's file.
+    pub file: std::path::PathBuf,
+    /// The article as Markdown, when reader mode shows it.
+    pub article: Option<String>,
 }

@@ -67,6 +67,10 @@ pub enum Cmd {
     OpenLink,
     /// Copy a link inside the post (a hint: its number).
     CopyLink,
+    /// Send the post to a `[share]` target (its number).
+    Share,
+    /// Send the post to `pipe` on its standard input.
+    Pipe,
     ToggleRead,
     UnreadOnly,
     NextUnread,
@@ -170,18 +174,10 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List, Filter], keys: &[ctrl('z')], cmd: Cmd::Suspend, help: "suspend (fg resumes)" },
     Binding { modes: &[List], keys: &[k('S')], cmd: Cmd::Sync, help: "sync a git feed (fetch)" },
     Binding { modes: &[List], keys: &[k('y')], cmd: Cmd::CopyUrl, help: "copy the URL (OSC 52)" },
-    Binding {
-        modes: &[List],
-        keys: &[k('f')],
-        cmd: Cmd::OpenLink,
-        help: "open a link inside the post (f 3)",
-    },
-    Binding {
-        modes: &[List],
-        keys: &[k('F')],
-        cmd: Cmd::CopyLink,
-        help: "copy a link inside the post (F 3)",
-    },
+    Binding { modes: &[List], keys: &[k('f')], cmd: Cmd::OpenLink, help: "open a link in the post (f 3)" },
+    Binding { modes: &[List], keys: &[k('F')], cmd: Cmd::CopyLink, help: "copy a link in the post (F 3)" },
+    Binding { modes: &[List], keys: &[k('>')], cmd: Cmd::Share, help: "share: a [share] target (> 1)" },
+    Binding { modes: &[List], keys: &[k('|')], cmd: Cmd::Pipe, help: "pipe the post to `pipe`" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
     Binding {
@@ -342,6 +338,8 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("copy_url", Cmd::CopyUrl),
     ("open_link", Cmd::OpenLink),
     ("copy_link", Cmd::CopyLink),
+    ("share", Cmd::Share),
+    ("pipe", Cmd::Pipe),
     ("toggle_read", Cmd::ToggleRead),
     ("unread_only", Cmd::UnreadOnly),
     ("next_unread", Cmd::NextUnread),

@@ -1,21 +1,30 @@
 //! Links inside a post: `f` (open) and `F` (copy) number the links of the
 //! post's body, or of the article in reader mode, as the pane shows them
 //! (`[1]`, `[2]`, ...); typing a number takes that link, through the same
-//! URL rules as `o`.
+//! URL rules as `o`. The same prompt picks a `[share]` target (`>`); `|`
+//! sends the post to `pipe`.
 
 use super::keys::Mode;
 use super::reader::ArticleState;
-use super::{App, Effect};
+use super::{App, Effect, Shared};
 use crate::text::{markdown, sanitize};
 
-/// A link hint waiting for its number.
+/// What a number typed at the prompt picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HintFor {
+    OpenLink,
+    CopyLink,
+    Share,
+}
+
+/// A prompt waiting for a number: a link inside the post, or a `[share]`
+/// target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Hint {
-    /// Copy the link (else open it).
-    pub(super) copy: bool,
+    pub(super) what: HintFor,
     /// The digits typed so far.
     pub(super) typed: String,
-    /// The links, in the order the pane numbers them.
+    /// The links, in the order the pane numbers them; or the targets.
     pub(super) links: Vec<String>,
 }
 
@@ -31,17 +40,25 @@ impl App {
         }
     }
 
-    /// `f` / `F`: asks for a link's number (one link is taken at once).
-    pub(super) fn start_hint(&mut self, copy: bool) -> Option<Effect> {
-        let links = self.links_in_view();
+    /// `f` / `F` / `>`: asks for a link's or a target's number (one is
+    /// taken at once).
+    pub(super) fn start_hint(&mut self, what: HintFor) -> Option<Effect> {
+        let links = match what {
+            HintFor::Share => self.settings.share.clone(),
+            _ => self.links_in_view(),
+        };
         match links.len() {
+            0 if what == HintFor::Share => {
+                self.say("no [share] targets in the config file".into(), true);
+                None
+            }
             0 => {
                 self.say("no links inside this post (o opens its page)".into(), false);
                 None
             }
-            1 => self.take_link(&links[0], copy),
+            1 => self.take(what, 0, &links[0]),
             n => {
-                self.view.hint = Some(Hint { copy, typed: String::new(), links });
+                self.view.hint = Some(Hint { what, typed: String::new(), links });
                 self.view.mode = Mode::Hint;
                 self.say(self.hint_prompt(n), false);
                 None
@@ -51,7 +68,11 @@ impl App {
 
     fn hint_prompt(&self, n: usize) -> String {
         let Some(h) = &self.view.hint else { return String::new() };
-        let verb = if h.copy { "copy" } else { "open" };
+        let verb = match h.what {
+            HintFor::OpenLink => "open link",
+            HintFor::CopyLink => "copy link",
+            HintFor::Share => "share to",
+        };
         let hosts: Vec<String> = h
             .links
             .iter()
@@ -59,10 +80,11 @@ impl App {
             .enumerate()
             .map(|(i, u)| {
                 let host = url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string));
+                let host = if h.what == HintFor::Share { None } else { host };
                 format!("{} {}", i + 1, sanitize::one_line(&host.unwrap_or_else(|| u.clone())))
             })
             .collect();
-        format!("{verb} link 1-{n}: {}▏ (Enter takes it, Esc cancels)  {}", h.typed, hosts.join(" · "))
+        format!("{verb} 1-{n}: {}▏ (Enter takes it, Esc cancels)  {}", h.typed, hosts.join(" · "))
     }
 
     /// A digit of the link's number: taken as soon as no other link's
@@ -86,12 +108,11 @@ impl App {
     pub(super) fn end_hint(&mut self, take: bool) -> Option<Effect> {
         self.view.mode = Mode::List;
         let h = self.view.hint.take()?;
-        let chosen =
-            h.typed.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| h.links.get(i));
-        match (take, chosen) {
-            (true, Some(url)) => self.take_link(&url.clone(), h.copy),
+        let i = h.typed.parse::<usize>().ok().and_then(|i| i.checked_sub(1));
+        match (take, i.and_then(|i| h.links.get(i).map(|l| (i, l)))) {
+            (true, Some((i, link))) => self.take(h.what, i, &link.clone()),
             (true, None) => {
-                self.say(format!("no link {} (1-{})", h.typed, h.links.len()), true);
+                self.say(format!("no {} (1-{})", h.typed, h.links.len()), true);
                 None
             }
             (false, _) => {
@@ -101,15 +122,65 @@ impl App {
         }
     }
 
-    /// Opens or copies `url`, when it is one the browser may be given.
-    fn take_link(&mut self, url: &str, copy: bool) -> Option<Effect> {
+    /// Opens or copies link `url`, when it is one the browser may be
+    /// given; or shares the post to target `i`.
+    fn take(&mut self, what: HintFor, i: usize, url: &str) -> Option<Effect> {
+        if what == HintFor::Share {
+            let post = self.shared()?;
+            self.say(format!("sharing to {url}…"), false);
+            return Some(Effect::Share { target: i, post: Box::new(post) });
+        }
         match sanitize::safe_url(url) {
-            Ok(safe) if copy => Some(Effect::Copy(safe)),
+            Ok(safe) if what == HintFor::CopyLink => Some(Effect::Copy(safe)),
             Ok(safe) => Some(Effect::Open(safe)),
             Err(why) => {
                 self.say(why.to_string(), true);
                 None
             }
         }
+    }
+}
+
+impl App {
+    /// The selected post as a share target or `pipe` gets it.
+    fn shared(&mut self) -> Option<Shared> {
+        let Some(post) = self.current() else {
+            self.say("no post is selected".into(), true);
+            return None;
+        };
+        let article = match &self.view.article {
+            Some(ArticleState::Ready { article, .. }) => {
+                Some(format!("# {}\n\n<{}>\n\n{}\n", article.title, article.final_url, article.markdown))
+            }
+            _ => None,
+        };
+        Some(Shared {
+            url: sanitize::safe_url(&post.url).unwrap_or_default(),
+            title: post.title.clone(),
+            tags: post.tags.iter().map(|t| t.to_string()).collect(),
+            file: post.path.clone(),
+            article,
+        })
+    }
+
+    /// A share target or the pipe ended: said in the status bar.
+    pub(super) fn ran(&mut self, what: &str, result: Result<(), super::HostError>) {
+        match result {
+            Ok(()) => self.say(format!("{}: done", sanitize::one_line(what)), false),
+            Err(e) => self
+                .say(format!("{}: {}", sanitize::one_line(what), sanitize::one_line(&e.to_string())), true),
+        }
+    }
+
+    /// `|`: sends the post (its file, or the article in reader mode) to
+    /// `pipe` on its standard input.
+    pub(super) fn pipe(&mut self) -> Option<Effect> {
+        if !self.settings.pipe {
+            self.say("no pipe = \"COMMAND\" in the config file".into(), true);
+            return None;
+        }
+        let post = self.shared()?;
+        self.say("piping the post…".into(), false);
+        Some(Effect::Pipe(Box::new(post)))
     }
 }

@@ -32,7 +32,7 @@ mod overlays;
 mod selection;
 mod sort;
 
-pub use action::{Action, Effect, HostError};
+pub use action::{Action, Effect, HostError, Shared};
 pub use sort::Sort;
 use storage::WordIndex;
 

@@ -28,6 +28,10 @@ pub struct Settings {
     /// The marks are shared through a `[state]` repository (`S` syncs
     /// them too).
     pub share_marks: bool,
+    /// The `[share]` targets' names, in the config's order.
+    pub share: Vec<String>,
+    /// A `pipe` command is set.
+    pub pipe: bool,
 }
 
 impl Default for Settings {
@@ -41,6 +45,8 @@ impl Default for Settings {
             sync_feed: None,
             prefetch: false,
             share_marks: false,
+            share: Vec::new(),
+            pipe: false,
         }
     }
 }

@@ -138,6 +138,8 @@ impl App {
                 }
             }
             Action::StateSynced { result, asked } => self.state_synced(result, asked),
+            Action::Notify(osc) => return Some(Effect::Notify(osc)),
+            Action::Ran { what, result } => self.ran(&what, result),
             Action::Marks(marks) => {
                 self.marks.unsaved = None;
                 let (read, starred) = *marks;
@@ -428,8 +430,10 @@ impl App {
                 }
             }
             (Mode::List, Cmd::Open) => return self.open(),
-            (Mode::List, Cmd::OpenLink) => return self.start_hint(false),
-            (Mode::List, Cmd::CopyLink) => return self.start_hint(true),
+            (Mode::List, Cmd::OpenLink) => return self.start_hint(super::links::HintFor::OpenLink),
+            (Mode::List, Cmd::CopyLink) => return self.start_hint(super::links::HintFor::CopyLink),
+            (Mode::List, Cmd::Share) => return self.start_hint(super::links::HintFor::Share),
+            (Mode::List, Cmd::Pipe) => return self.pipe(),
             (Mode::List, Cmd::Sync) => return self.sync_asked(),
             (Mode::List, Cmd::Reload) => {
                 self.feed.reload_asked = true;

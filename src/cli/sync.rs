@@ -73,6 +73,23 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
         match result {
             Ok(report) => {
                 println!("{report}");
+                // `notify`: a sync that brought posts says so.
+                if let Some(n) = &config.notify
+                    && let Some(news) = crate::sources::notify::News::of(
+                        &report,
+                        &git::content_dir(&root.join(&g.name), &g.path),
+                    )
+                {
+                    match n {
+                        config::Notify::Terminal if tty => eprint!("{}", news.osc9()),
+                        config::Notify::Terminal => {}
+                        config::Notify::Command(t) => {
+                            if let Err(e) = news.run(t) {
+                                eprintln!("{}: notify: {e}", g.name);
+                            }
+                        }
+                    }
+                }
                 if stats {
                     let (parsed, cached) = report.parsed;
                     eprintln!("{}: parsed: {parsed}, from cache: {cached}", g.name);

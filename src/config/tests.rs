@@ -99,3 +99,22 @@ fn a_missing_file_is_the_default() {
     let c = load(Path::new("/nonexistent/linkfeed/config.toml")).expect("fine");
     assert!(c.path.is_none() && c.dir.is_none());
 }
+
+/// Issue 38: `[share]`, `pipe` and `notify` templates are checked when the
+/// file is read: an unknown placeholder or an open quote names the key and
+/// the line.
+#[test]
+fn command_templates_are_checked_with_the_line() {
+    let ok = parse(
+        Path::new("c.toml"),
+        "pipe = \"glow -\"\nnotify = \"terminal\"\n[share]\nreadeck = \"readeck add -- {url}\"\n",
+    )
+    .expect("parses");
+    assert_eq!(ok.share[0].0, "readeck");
+    assert_eq!(ok.share[0].1.argv(&[("url", "u")]), ["readeck", "add", "--", "u"]);
+    assert_eq!(ok.notify, Some(Notify::Terminal));
+    let e = parse(Path::new("c.toml"), "dir = \"x\"\n[share]\nmail = \"mail {body}\"\n").expect_err("bad");
+    assert!(e.to_string().starts_with("c.toml:3: share.mail names {body}"), "{e}");
+    let e = parse(Path::new("c.toml"), "notify = \"notify-send '{count}\"\n").expect_err("bad");
+    assert!(e.to_string().starts_with("c.toml:1: notify has a quote that is not closed"), "{e}");
+}

@@ -9,6 +9,7 @@
 
 pub mod git;
 pub mod newness;
+pub mod notify;
 pub mod state;
 
 use crate::config::{self, Config};

@@ -5,4 +5,5 @@
 pub mod html;
 pub mod markdown;
 pub mod sanitize;
+pub mod template;
 pub mod wrap;

@@ -70,6 +70,15 @@ pub trait Host {
     /// The reader is quitting: the marks are shared once more, for at most
     /// a few seconds.
     fn at_quit(&self) {}
+    /// Runs `[share]` target `target` for `post` in the background
+    /// (`Action::Ran` follows).
+    fn share(&self, _target: usize, _post: &crate::app::Shared) {}
+    /// Sends `post` to the `pipe` command in the background (`Action::Ran`
+    /// follows).
+    fn pipe(&self, _post: &crate::app::Shared) {}
+    /// Writes the terminal's notification (OSC 9, made by
+    /// `sources::notify`) between two frames.
+    fn notify_terminal(&self, _osc: &str) {}
     /// Starts getting the article at `url` (from the cache, else fetched) in
     /// the background (`Action::Article` follows).
     fn fetch_article(&self, _url: &str) {}
@@ -195,6 +204,11 @@ pub struct SystemHost {
     /// The repository the marks are shared through (`[state]`, unless
     /// `state_sync = false`).
     pub state: Option<crate::sources::state::StateRepo>,
+    /// `[share]` targets and `pipe`, from the config.
+    pub share: Vec<(String, crate::text::template::Template)>,
+    pub pipe_command: Option<crate::text::template::Template>,
+    /// How a sync (`S`) that brought posts says so.
+    pub notify: Option<crate::text::template::Notify>,
     /// The feed folder and its parse cache, where the posts' text is read
     /// from when they do not hold it.
     pub feed_cache: Option<(std::path::PathBuf, std::path::PathBuf)>,
@@ -216,6 +230,9 @@ impl SystemHost {
             article_options: crate::article::Options::default(),
             index_file: None,
             state: None,
+            share: Vec::new(),
+            pipe_command: None,
+            notify: None,
             feed_cache: None,
         }
     }
@@ -387,6 +404,38 @@ impl Host for SystemHost {
         });
     }
 
+    fn notify_terminal(&self, osc: &str) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(osc.as_bytes()).and_then(|()| out.flush());
+    }
+
+    fn share(&self, target: usize, post: &crate::app::Shared) {
+        let Some((name, template)) = self.share.get(target) else { return };
+        let argv = template.argv(
+            &super::commands::post_values(post).iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        );
+        super::commands::run_in_background(name.clone(), argv, None, self.outbox.clone());
+    }
+
+    fn pipe(&self, post: &crate::app::Shared) {
+        let Some(template) = &self.pipe_command else { return };
+        let argv = template.argv(
+            &super::commands::post_values(post).iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        );
+        let input = match &post.article {
+            Some(a) => Ok(a.clone().into_bytes()),
+            None => std::fs::read(&post.file).map_err(|e| format!("{}: {e}", post.file.display())),
+        };
+        let name = argv.first().cloned().unwrap_or_default();
+        match input {
+            Ok(bytes) => super::commands::run_in_background(name, argv, Some(bytes), self.outbox.clone()),
+            Err(why) => {
+                self.outbox.send(Action::Ran { what: "pipe".into(), result: Err(HostError::Command(why)) })
+            }
+        }
+    }
+
     fn at_quit(&self) {
         let Some(repo) = self.state.clone() else { return };
         let (done, wait) = std::sync::mpsc::channel();
@@ -414,9 +463,10 @@ impl Host for SystemHost {
 
     fn start_sync(&self) {
         let Some((feed, dir)) = self.git.clone() else { return };
-        let (outbox, state) = (self.outbox.clone(), self.state.clone());
+        let (outbox, state, notify) = (self.outbox.clone(), self.state.clone(), self.notify.clone());
         std::thread::spawn(move || {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
+                .inspect(|report| super::commands::tell(notify.as_ref(), report, &dir, &feed.path, &outbox))
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)))
                 .map_err(std::sync::Arc::new);
             outbox.send(Action::Synced(result));
@@ -518,36 +568,4 @@ fn watch_marks(log: std::path::PathBuf, outbox: Outbox) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn osc52_is_base64() {
-        assert_eq!(osc52("https://a.b/"), "\x1b]52;c;aHR0cHM6Ly9hLmIv\x07");
-        assert!(
-            !osc52("\x1b]0;evil\x07")
-                .trim_start_matches("\x1b]52;c;")
-                .trim_end_matches('\x07')
-                .contains('\x1b')
-        );
-    }
-
-    #[test]
-    fn appends_or_substitutes() {
-        let u = "https://example.com/?a=1&b=2";
-        assert_eq!(browser_command("firefox", u), Some(("firefox".into(), vec![u.into()])));
-        assert_eq!(
-            browser_command("  firefox --new-tab  %s --x", u),
-            Some(("firefox".into(), vec!["--new-tab".into(), u.into(), "--x".into()]))
-        );
-        assert_eq!(browser_command("   ", u), None);
-    }
-
-    #[test]
-    fn console_browsers_are_known_by_name() {
-        assert!(is_console_browser("w3m"));
-        assert!(is_console_browser("/usr/bin/lynx -accept_all_cookies"));
-        assert!(!is_console_browser("firefox"));
-        assert!(!is_console_browser("/opt/w3m-tools/firefox"));
-    }
-}
+mod tests;

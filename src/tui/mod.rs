@@ -7,6 +7,7 @@
 //! Stops on quit or when SIGTERM/SIGHUP raised `stop`; the terminal is
 //! restored on every way out.
 
+mod commands;
 pub mod host;
 pub mod inbox;
 mod start;
@@ -87,6 +88,18 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
             }
             Effect::SyncState => {
                 host.start_state_sync(true);
+                None
+            }
+            Effect::Share { target, post } => {
+                host.share(target, &post);
+                None
+            }
+            Effect::Pipe(post) => {
+                host.pipe(&post);
+                None
+            }
+            Effect::Notify(osc) => {
+                host.notify_terminal(&osc);
                 None
             }
             Effect::ListArticles => app.update(Action::KeptArticles(Box::new(host.kept_articles()))),

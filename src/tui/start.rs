@@ -133,6 +133,9 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
     opener.git = resolved_git;
     opener.state = config.auto_state().cloned();
+    opener.share = config.share.clone();
+    opener.pipe_command = config.pipe.clone();
+    opener.notify = config.notify.clone();
     let (opener, (mut marks_loaded, mut marks_problem)) = open_marks(opener);
     let mut terminal = match super::init() {
         Ok(t) => t,
@@ -179,6 +182,8 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             sync_feed,
             prefetch: config.prefetch == Some(true),
             share_marks: config.auto_state().is_some(),
+            share: config.share.iter().map(|(n, _)| n.clone()).collect(),
+            pipe: config.pipe.is_some(),
         };
         let mut app = App::with_settings(feed, label.clone(), settings);
         if let Some(marks) = marks_loaded.take() {

@@ -1,0 +1,98 @@
+//! Running a `[share]` target or the `pipe` command: the program and its
+//! arguments as the template made them (no shell), in the background, its
+//! own process group, standard output discarded; how it ended and its
+//! first line of errors come back as `Action::Ran`.
+
+use super::inbox::Outbox;
+use crate::app::{Action, HostError};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+/// At most this much of a command's standard error is read.
+const ERRORS_KEPT: u64 = 4096;
+
+/// Runs `argv` (named `what` on the status bar) with `input` on its
+/// standard input.
+pub fn run_in_background(what: String, argv: Vec<String>, input: Option<Vec<u8>>, outbox: Outbox) {
+    std::thread::spawn(move || {
+        let result = run(&argv, input.as_deref());
+        outbox.send(Action::Ran { what, result });
+    });
+}
+
+/// Runs `argv` to its end: `Ok` when it exited 0.
+pub fn run(argv: &[String], input: Option<&[u8]>) -> Result<(), HostError> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(HostError::Command("no command".into()));
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own process group: a Ctrl-C meant for the reader is not its.
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn().map_err(|e| HostError::Command(format!("cannot run {program}: {e}")))?;
+    // Written from a thread of its own, closed when done: a command that
+    // writes errors before it reads cannot stall on us.
+    let writer = match (input, child.stdin.take()) {
+        (Some(bytes), Some(mut stdin)) => {
+            let bytes = bytes.to_vec();
+            // A command that stops reading early is its own business.
+            Some(std::thread::spawn(move || drop(stdin.write_all(&bytes))))
+        }
+        _ => None,
+    };
+    let mut errors = String::new();
+    if let Some(err) = child.stderr.take() {
+        let _ = err.take(ERRORS_KEPT).read_to_string(&mut errors);
+    }
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    let status = child.wait().map_err(|e| HostError::Command(format!("{program}: {e}")))?;
+    if status.success() {
+        return Ok(());
+    }
+    let how = status.code().map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}"));
+    let first = errors.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first = crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(first), 200);
+    Err(HostError::Command(if first.is_empty() { how } else { format!("{how}: {first}") }))
+}
+
+/// `notify` after a sync that brought posts: the command run here (its
+/// failure said), or the terminal's notification asked of the loop.
+pub(super) fn tell(
+    notify: Option<&crate::text::template::Notify>,
+    report: &crate::sources::newness::Report,
+    dir: &std::path::Path,
+    path: &str,
+    outbox: &Outbox,
+) {
+    use crate::text::template::Notify;
+    let Some(n) = notify else { return };
+    let content = crate::sources::git::content_dir(dir, path);
+    let Some(news) = crate::sources::notify::News::of(report, &content) else { return };
+    match n {
+        Notify::Terminal => outbox.send(Action::Notify(news.osc9())),
+        Notify::Command(t) => {
+            if let Err(e) = news.run(t) {
+                outbox.send(Action::Notice(format!("notify: {e}"), true));
+            }
+        }
+    }
+}
+
+/// A post's values for a share or pipe template's placeholders.
+pub(super) fn post_values(post: &crate::app::Shared) -> [(&str, String); 4] {
+    [
+        ("url", post.url.clone()),
+        ("title", post.title.clone()),
+        ("tags", post.tags.join(",")),
+        ("file", post.file.to_string_lossy().into_owned()),
+    ]
+}
