@@ -1764,3 +1764,46 @@ fn pipe_and_share_hand_the_post_to_commands_as_it_is() {
         drop(probe);
     }
 }
+
+/// Issue 38: three posts picked (`x`), opened at once (each link to the
+/// stand-in browser, the three marked read as one step), starred together,
+/// and `z` undoes the star, then the read marks, of all three. At 80x24 and
+/// 120x40.
+#[test]
+fn three_picked_posts_are_opened_and_marked_and_z_restores_them() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let (browser, log) = probe.fake_browser();
+        let dir = probe.dir.join("feed");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        for i in 1..=4 {
+            let text = format!(
+                "---\ntitle: Post {i}\ndate: 2025-10-0{i}\nexternal_url: https://p{i}.example/\n---\n"
+            );
+            std::fs::write(dir.join(format!("p{i}.md")), text).expect("post");
+        }
+        let b = browser.to_string_lossy().into_owned();
+        let t = Tmux::start(&cmdline(&[BIN, &dir.to_string_lossy()]), w, h, &[("BROWSER", &b)]);
+        t.wait_text("4 posts, 4 unread");
+        t.keys(&["x", "x", "x"]);
+        t.wait_text("3 picked");
+        t.keys(&["o"]);
+        t.wait_text("4 posts, 1 unread");
+        let mut got: Vec<String> = read_log(&log).lines().map(str::to_string).collect();
+        got.sort();
+        assert_eq!(got, ["https://p2.example/", "https://p3.example/", "https://p4.example/"], "{w}x{h}");
+        t.keys(&["*"]);
+        t.wait_text("3 picked posts starred");
+        assert_eq!(t.screen().matches('☆').count(), 3, "{}", t.screen());
+        t.keys(&["z"]);
+        t.wait_for("the stars undone", |s| !s.contains('☆'));
+        t.keys(&["z"]);
+        t.wait_text("4 posts, 4 unread");
+        // Esc drops the picks.
+        t.keys(&["Escape"]);
+        t.wait_for("no picks", |s| !s.contains(", 3 picked"));
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        drop(probe);
+    }
+}

@@ -109,10 +109,12 @@ pub enum Effect {
     /// Share the marks through the `[state]` repository in the background
     /// (`Action::StateSynced` follows).
     SyncState,
-    /// Run `[share]` target `target` (by its place) for the post.
-    Share { target: usize, post: Box<Shared> },
-    /// Send the post to `pipe` on its standard input.
-    Pipe(Box<Shared>),
+    /// Run `[share]` target `target` (by its place) for each post.
+    Share { target: usize, posts: Vec<Shared> },
+    /// Send the posts to `pipe` on its standard input, one after the other.
+    Pipe(Vec<Shared>),
+    /// Open these links in the browser, then go on with `then` (their marks).
+    OpenMany { urls: Vec<String>, then: Option<Box<Effect>> },
     /// Write the terminal's notification (OSC 9) between two frames.
     Notify(String),
     /// Read what other readers appended to the marks' log; what changed

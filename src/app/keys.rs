@@ -71,6 +71,10 @@ pub enum Cmd {
     Share,
     /// Send the post to `pipe` on its standard input.
     Pipe,
+    /// Pick the selected post (or take it out of the picks).
+    Pick,
+    /// Pick every post in the view (or none).
+    PickView,
     ToggleRead,
     UnreadOnly,
     NextUnread,
@@ -177,6 +181,8 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List], keys: &[k('f')], cmd: Cmd::OpenLink, help: "open a link in the post (f 3)" },
     Binding { modes: &[List], keys: &[k('F')], cmd: Cmd::CopyLink, help: "copy a link in the post (F 3)" },
     Binding { modes: &[List], keys: &[k('>')], cmd: Cmd::Share, help: "share: a [share] target (> 1)" },
+    Binding { modes: &[List], keys: &[k('x')], cmd: Cmd::Pick, help: "pick: o m * | > act on picks" },
+    Binding { modes: &[List], keys: &[k('X')], cmd: Cmd::PickView, help: "pick all in view (or none)" },
     Binding { modes: &[List], keys: &[k('|')], cmd: Cmd::Pipe, help: "pipe the post to `pipe`" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
@@ -340,6 +346,8 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("copy_link", Cmd::CopyLink),
     ("share", Cmd::Share),
     ("pipe", Cmd::Pipe),
+    ("pick", Cmd::Pick),
+    ("pick_view", Cmd::PickView),
     ("toggle_read", Cmd::ToggleRead),
     ("unread_only", Cmd::UnreadOnly),
     ("next_unread", Cmd::NextUnread),

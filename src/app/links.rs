@@ -126,9 +126,11 @@ impl App {
     /// given; or shares the post to target `i`.
     fn take(&mut self, what: HintFor, i: usize, url: &str) -> Option<Effect> {
         if what == HintFor::Share {
-            let post = self.shared()?;
-            self.say(format!("sharing to {url}…"), false);
-            return Some(Effect::Share { target: i, post: Box::new(post) });
+            let posts =
+                if self.marks.picked.is_empty() { vec![self.shared()?] } else { self.picked_shared() };
+            let n = posts.len();
+            self.say(format!("sharing {n} post{} to {url}…", if n == 1 { "" } else { "s" }), false);
+            return Some(Effect::Share { target: i, posts });
         }
         match sanitize::safe_url(url) {
             Ok(safe) if what == HintFor::CopyLink => Some(Effect::Copy(safe)),
@@ -179,8 +181,8 @@ impl App {
             self.say("no pipe = \"COMMAND\" in the config file".into(), true);
             return None;
         }
-        let post = self.shared()?;
-        self.say("piping the post…".into(), false);
-        Some(Effect::Pipe(Box::new(post)))
+        let posts = if self.marks.picked.is_empty() { vec![self.shared()?] } else { self.picked_shared() };
+        self.say("piping…".into(), false);
+        Some(Effect::Pipe(posts))
     }
 }

@@ -18,6 +18,8 @@ pub const UNDO_LEVELS: usize = 100;
 pub enum Confirm {
     /// Mark these posts (keys) read.
     MarkRead(Vec<String>),
+    /// Open these links (and their posts' keys) in the browser.
+    OpenMany(Vec<(String, String)>),
 }
 
 impl App {
@@ -162,6 +164,9 @@ impl App {
     }
 
     pub(super) fn open(&mut self) -> Option<Effect> {
+        if !self.marks.picked.is_empty() {
+            return self.open_picked();
+        }
         let Some(post) = self.current() else {
             self.say("no post is selected".into(), true);
             return None;
@@ -196,6 +201,9 @@ impl App {
     }
 
     pub(super) fn toggle_read(&mut self) -> Option<Effect> {
+        if !self.marks.picked.is_empty() {
+            return self.mark_picked(Field::Read);
+        }
         let key = self.current().map(|p| store::read::key(p).into_owned())?;
         let now_read = !self.marks.read.contains(&key);
         self.say(if now_read { "marked read" } else { "marked unread" }.into(), false);
@@ -203,6 +211,9 @@ impl App {
     }
 
     pub(super) fn toggle_star(&mut self) -> Option<Effect> {
+        if !self.marks.picked.is_empty() {
+            return self.mark_picked(Field::Starred);
+        }
         let Some(key) = self.current().map(|p| store::read::key(p).into_owned()) else {
             self.say("no post is selected".into(), true);
             return None;
@@ -284,6 +295,11 @@ impl App {
         self.view.mode = Mode::List;
         match (self.view.confirm.take(), yes) {
             (Some(Confirm::MarkRead(keys)), true) => self.mark_keys_read(keys),
+            (Some(Confirm::OpenMany(urls)), true) => self.open_many(urls),
+            (Some(Confirm::OpenMany(_)), false) => {
+                self.say("nothing opened".into(), false);
+                None
+            }
             (Some(_), false) => {
                 self.say("nothing marked".into(), false);
                 None

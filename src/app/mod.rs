@@ -29,6 +29,7 @@ pub mod keys;
 mod marks;
 pub use marks::Confirm;
 mod overlays;
+mod picked;
 mod selection;
 mod sort;
 
@@ -165,6 +166,7 @@ impl App {
                 pending_read: None,
                 undo: Vec::new(),
                 unsaved: None,
+                picked: Default::default(),
             },
         };
         app.replace_feed(feed);

@@ -223,6 +223,8 @@ pub(super) struct MarkState {
     /// The change last handed to the store, until it says it kept it: what
     /// the marks were before, and whether it went on the undo stack.
     pub(super) unsaved: Option<(Vec<crate::store::marks::Record>, bool)>,
+    /// The picked posts' keys (`x`, `X`): what `o m * | >` act on.
+    pub(super) picked: HashSet<String>,
 }
 
 impl App {

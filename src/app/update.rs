@@ -285,6 +285,9 @@ impl App {
             }
             // Reader mode: v toggles it; Esc leaves it first.
             (Mode::List, Cmd::ReadArticle) => return self.toggle_article(),
+            (Mode::List, Cmd::Pick) => self.toggle_pick(),
+            (Mode::List, Cmd::PickView) => self.pick_view(),
+            (Mode::List, Cmd::ClearFilter) if self.drop_picks() => {}
             (Mode::List, Cmd::ClearFilter) if self.view.article.is_some() => {
                 self.view.article = None;
                 self.view.detail_scroll = 0;

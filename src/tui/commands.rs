@@ -11,13 +11,33 @@ use std::process::{Command, Stdio};
 /// At most this much of a command's standard error is read.
 const ERRORS_KEPT: u64 = 4096;
 
-/// Runs `argv` (named `what` on the status bar) with `input` on its
-/// standard input.
-pub fn run_in_background(what: String, argv: Vec<String>, input: Option<Vec<u8>>, outbox: Outbox) {
+/// A command to run and what its standard input gets; or why it cannot be
+/// run (the post's file is gone).
+pub type Job = Result<(Vec<String>, Option<Vec<u8>>), HostError>;
+
+/// Runs `jobs` one after the other in the background (named `what` on the
+/// status bar); stops at the first that fails, and says which.
+pub fn run_jobs(what: String, jobs: Vec<Job>, outbox: Outbox) {
     std::thread::spawn(move || {
-        let result = run(&argv, input.as_deref());
+        let n = jobs.len();
+        let mut result = Ok(());
+        for (i, job) in jobs.into_iter().enumerate() {
+            let ran = job.and_then(|(argv, input)| run(&argv, input.as_deref()));
+            if let Err(e) = ran {
+                result =
+                    Err(if n > 1 { HostError::Command(format!("post {} of {n}: {e}", i + 1)) } else { e });
+                break;
+            }
+        }
+        let what = if n > 1 && result.is_ok() { format!("{what} ({n} posts)") } else { what };
         outbox.send(Action::Ran { what, result });
     });
+}
+
+/// `template`'s command for `post`.
+pub fn argv_for(template: &crate::text::template::Template, post: &crate::app::Shared) -> Vec<String> {
+    let values = post_values(post);
+    template.argv(&values.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
 }
 
 /// Runs `argv` to its end: `Ok` when it exited 0.

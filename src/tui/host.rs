@@ -72,10 +72,10 @@ pub trait Host {
     fn at_quit(&self) {}
     /// Runs `[share]` target `target` for `post` in the background
     /// (`Action::Ran` follows).
-    fn share(&self, _target: usize, _post: &crate::app::Shared) {}
+    fn share(&self, _target: usize, _posts: &[crate::app::Shared]) {}
     /// Sends `post` to the `pipe` command in the background (`Action::Ran`
     /// follows).
-    fn pipe(&self, _post: &crate::app::Shared) {}
+    fn pipe(&self, _posts: &[crate::app::Shared]) {}
     /// Writes the terminal's notification (OSC 9, made by
     /// `sources::notify`) between two frames.
     fn notify_terminal(&self, _osc: &str) {}
@@ -410,30 +410,27 @@ impl Host for SystemHost {
         let _ = out.write_all(osc.as_bytes()).and_then(|()| out.flush());
     }
 
-    fn share(&self, target: usize, post: &crate::app::Shared) {
+    fn share(&self, target: usize, posts: &[crate::app::Shared]) {
         let Some((name, template)) = self.share.get(target) else { return };
-        let argv = template.argv(
-            &super::commands::post_values(post).iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
-        );
-        super::commands::run_in_background(name.clone(), argv, None, self.outbox.clone());
+        let jobs = posts.iter().map(|p| Ok((super::commands::argv_for(template, p), None))).collect();
+        super::commands::run_jobs(name.clone(), jobs, self.outbox.clone());
     }
 
-    fn pipe(&self, post: &crate::app::Shared) {
+    fn pipe(&self, posts: &[crate::app::Shared]) {
         let Some(template) = &self.pipe_command else { return };
-        let argv = template.argv(
-            &super::commands::post_values(post).iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
-        );
-        let input = match &post.article {
-            Some(a) => Ok(a.clone().into_bytes()),
-            None => std::fs::read(&post.file).map_err(|e| format!("{}: {e}", post.file.display())),
-        };
-        let name = argv.first().cloned().unwrap_or_default();
-        match input {
-            Ok(bytes) => super::commands::run_in_background(name, argv, Some(bytes), self.outbox.clone()),
-            Err(why) => {
-                self.outbox.send(Action::Ran { what: "pipe".into(), result: Err(HostError::Command(why)) })
-            }
-        }
+        let name = template.words.first().cloned().unwrap_or_default();
+        let jobs = posts
+            .iter()
+            .map(|p| {
+                let input = match &p.article {
+                    Some(a) => Ok(a.clone().into_bytes()),
+                    None => std::fs::read(&p.file)
+                        .map_err(|e| HostError::Command(format!("{}: {e}", p.file.display()))),
+                };
+                input.map(|bytes| (super::commands::argv_for(template, p), Some(bytes)))
+            })
+            .collect();
+        super::commands::run_jobs(name, jobs, self.outbox.clone());
     }
 
     fn at_quit(&self) {

@@ -90,13 +90,24 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.start_state_sync(true);
                 None
             }
-            Effect::Share { target, post } => {
-                host.share(target, &post);
+            Effect::Share { target, posts } => {
+                host.share(target, &posts);
                 None
             }
-            Effect::Pipe(post) => {
-                host.pipe(&post);
+            Effect::Pipe(posts) => {
+                host.pipe(&posts);
                 None
+            }
+            Effect::OpenMany { urls, then } => {
+                let failed: Vec<String> =
+                    urls.iter().filter_map(|u| host.open(u).err().map(|e| e.to_string())).collect();
+                if let Some(e) = failed.first() {
+                    app.update(Action::Notice(
+                        format!("{} of {} pages could not be opened: {e}", failed.len(), urls.len()),
+                        true,
+                    ));
+                }
+                then.map(|e| *e)
             }
             Effect::Notify(osc) => {
                 host.notify_terminal(&osc);

@@ -85,7 +85,13 @@ pub fn row_line<'a>(app: &App, post: &'a Post, selected: bool, width: usize) -> 
         None => String::new(),
     };
     let mut spans = vec![
-        Span::raw(if selected { "▶" } else { " " }),
+        // A picked post (`x`) shows a diamond, the cursor its colour.
+        match (selected, app.is_picked(post)) {
+            (true, false) => Span::raw("▶"),
+            (true, true) => Span::styled("▶", t.highlight),
+            (false, true) => Span::styled("◆", t.highlight),
+            (false, false) => Span::raw(" "),
+        },
         // A starred post shows its star, filled while it is unread, hollow
         // once read. A post the last sync brought shows a `+` while unread.
         match (app.is_starred(post), unread, app.is_new(post)) {

@@ -33,6 +33,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(app.count_label(), t.muted));
     } else {
         spans.push(Span::raw(app.count_label()));
+        if app.picked_count() > 0 {
+            spans.push(Span::styled(format!(", {} picked", app.picked_count()), t.highlight));
+        }
         if app.sort() != crate::app::Sort::Newest {
             spans.push(Span::styled(format!(", {}", app.sort().label()), t.muted));
         }
