@@ -1055,7 +1055,7 @@ fn posts_without_their_text_read_it_when_shown_or_searched() {
     let key = key.expect("the idle work asks for the saved index");
     assert_eq!(
         app.update(Action::SavedIndex(key, None)),
-        Some(Effect::BuildTextWords(key, 7, order, Some(renumbering)))
+        Some(Effect::BuildTextWords { key, generation: 7, entries: order, renumbering: Some(renumbering) })
     );
     // Its answer comes as an action: the loop waits for it, not turning on Idle.
     assert!(!app.needs_warm_up());

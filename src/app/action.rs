@@ -154,7 +154,16 @@ pub enum Effect {
     /// Make the word index of the text of the posts with this key (their
     /// entries, in order) from the parse cache's writing named, in the
     /// background: `Action::TextWords`.
-    BuildTextWords(u32, u64, Vec<u32>, Option<std::sync::Arc<crate::cache::Renumbering>>),
+    BuildTextWords {
+        /// The posts' key (`search::saved`).
+        key: u32,
+        /// The parse cache's writing the entries are of.
+        generation: u64,
+        /// The posts' entries, in the posts' order.
+        entries: Vec<u32>,
+        /// How that writing numbers the one before, when it followed one.
+        renumbering: Option<std::sync::Arc<crate::cache::Renumbering>>,
+    },
     /// Stop the process for now (Ctrl-z), the terminal given back; it is
     /// taken again and drawn afresh when the shell continues it.
     Suspend,

@@ -39,9 +39,12 @@ impl App {
                         _ if self.feed.text_pending => {
                             let order: Option<Vec<u32>> = self.feed.posts.iter().map(|p| p.entry).collect();
                             return match (self.feed.generation, order) {
-                                (Some(g), Some(order)) => {
-                                    Some(Effect::BuildTextWords(key, g, order, self.feed.renumbering.clone()))
-                                }
+                                (Some(g), Some(order)) => Some(Effect::BuildTextWords {
+                                    key,
+                                    generation: g,
+                                    entries: order,
+                                    renumbering: self.feed.renumbering.clone(),
+                                }),
                                 _ => self.ask_long_text(),
                             };
                         }

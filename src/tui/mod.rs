@@ -146,8 +146,8 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.read_long_text(generation);
                 None
             }
-            Effect::BuildTextWords(key, generation, order, renumbering) => {
-                host.build_text_words(key, generation, order, renumbering);
+            Effect::BuildTextWords { key, generation, entries, renumbering } => {
+                host.build_text_words(key, generation, entries, renumbering);
                 None
             }
             Effect::Suspend => {
