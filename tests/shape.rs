@@ -19,7 +19,7 @@ const MAX_FN_LINES: usize = 120;
 /// Functions allowed past [`MAX_FN_LINES`], each with why it is one
 /// function (file, name, at most this many lines).
 const LONG_FUNCTIONS: &[(&str, &str, usize, &str)] = &[
-    ("app/update.rs", "apply", 260, "the one match over every Action: the place state changes"),
+    ("app/update.rs", "apply", 215, "the one match over every Action: the place state changes"),
     ("app/update.rs", "command", 205, "the one match over every key command"),
     ("feed/lazy.rs", "load_or_check", 215, "one pass over the check parts; to be split in phases"),
     ("feed/frontmatter.rs", "parse_post_with", 205, "one pass over the front matter's keys; to be split"),

@@ -18,62 +18,8 @@ impl App {
                 });
                 self.view.bodies.insert(path, text);
             }
-            Action::SavedIndex(key, found) => {
-                if let WordIndex::Asked(asked) = self.filter.text_words
-                    && asked == key
-                {
-                    match found {
-                        Some(saved) if saved.len() == self.feed.posts.len() && saved.has_text() => {
-                            self.filter.index = Some(*saved);
-                            self.filter.text_words = WordIndex::Waiting;
-                            // The words of the text were not at hand for the
-                            // query in view (posts that came without their
-                            // text): it is matched again with them.
-                            if !self.filter.query.is_empty() {
-                                self.refilter_keeping();
-                            }
-                        }
-                        // The posts do not hold their text: it is read from
-                        // the cache, in the background (the state stays
-                        // `Asked` until it comes).
-                        _ if self.feed.text_pending => {
-                            let order: Option<Vec<u32>> = self.feed.posts.iter().map(|p| p.entry).collect();
-                            return match (self.feed.generation, order) {
-                                (Some(g), Some(order)) => Some(Effect::BuildTextWords {
-                                    key,
-                                    generation: g,
-                                    entries: order,
-                                    renumbering: self.feed.renumbering.clone(),
-                                }),
-                                _ => self.ask_long_text(),
-                            };
-                        }
-                        _ => {
-                            self.filter.text_words =
-                                WordIndex::Building(key, crate::search::words_build::Builder::new())
-                        }
-                    }
-                }
-            }
-            Action::TextWords(key, words) => {
-                if let WordIndex::Asked(asked) = self.filter.text_words
-                    && asked == key
-                {
-                    match (words, self.filter.index.as_mut()) {
-                        (Some(words), Some(index)) if words.len() == self.feed.posts.len() => {
-                            index.set_text(std::sync::Arc::new(*words));
-                            self.filter.text_words = WordIndex::Waiting;
-                            if !self.filter.query.is_empty() {
-                                self.refilter_keeping();
-                            }
-                            let index = self.filter.index.clone()?;
-                            return Some(Effect::SaveIndex(key, Box::new(index)));
-                        }
-                        // Built from the posts' text instead, once it is in.
-                        _ => return self.ask_long_text(),
-                    }
-                }
-            }
+            Action::SavedIndex(key, found) => return self.saved_index(key, found),
+            Action::TextWords(key, words) => return self.text_words(key, words),
             Action::Texts(generation, Ok(texts)) if Some(generation) == self.feed.generation => {
                 for (entry, tldr, summary) in texts {
                     if let Some(p) = self.feed.posts.iter_mut().find(|p| p.entry == Some(entry)) {
@@ -493,5 +439,72 @@ impl App {
                 Some(Effect::Sync)
             }
         }
+    }
+
+    /// The saved word index came back (or none did): kept when it holds the
+    /// posts in view, else the words are built, from the cache or the posts.
+    fn saved_index(&mut self, key: u32, found: Option<Box<crate::search::Index>>) -> Option<Effect> {
+        if let WordIndex::Asked(asked) = self.filter.text_words
+            && asked == key
+        {
+            match found {
+                Some(saved) if saved.len() == self.feed.posts.len() && saved.has_text() => {
+                    self.filter.index = Some(*saved);
+                    self.filter.text_words = WordIndex::Waiting;
+                    // The words of the text were not at hand for the
+                    // query in view (posts that came without their
+                    // text): it is matched again with them.
+                    if !self.filter.query.is_empty() {
+                        self.refilter_keeping();
+                    }
+                }
+                // The posts do not hold their text: it is read from
+                // the cache, in the background (the state stays
+                // `Asked` until it comes).
+                _ if self.feed.text_pending => {
+                    let order: Option<Vec<u32>> = self.feed.posts.iter().map(|p| p.entry).collect();
+                    return match (self.feed.generation, order) {
+                        (Some(g), Some(order)) => Some(Effect::BuildTextWords {
+                            key,
+                            generation: g,
+                            entries: order,
+                            renumbering: self.feed.renumbering.clone(),
+                        }),
+                        _ => self.ask_long_text(),
+                    };
+                }
+                _ => {
+                    self.filter.text_words =
+                        WordIndex::Building(key, crate::search::words_build::Builder::new())
+                }
+            }
+        }
+        None
+    }
+
+    /// The words of the posts' long text came back from the cache.
+    fn text_words(
+        &mut self,
+        key: u32,
+        words: Option<Box<crate::search::words::TextWords>>,
+    ) -> Option<Effect> {
+        if let WordIndex::Asked(asked) = self.filter.text_words
+            && asked == key
+        {
+            match (words, self.filter.index.as_mut()) {
+                (Some(words), Some(index)) if words.len() == self.feed.posts.len() => {
+                    index.set_text(std::sync::Arc::new(*words));
+                    self.filter.text_words = WordIndex::Waiting;
+                    if !self.filter.query.is_empty() {
+                        self.refilter_keeping();
+                    }
+                    let index = self.filter.index.clone()?;
+                    return Some(Effect::SaveIndex(key, Box::new(index)));
+                }
+                // Built from the posts' text instead, once it is in.
+                _ => return self.ask_long_text(),
+            }
+        }
+        None
     }
 }
