@@ -1,6 +1,7 @@
 //! Per-keystroke filter timings at scale, with fzf measured beside them.
 //!
 //! `cargo run --release --example bench_filter -- 100000 [LINES_FILE]`
+//! (`MUTES=1`: with five mute rules on)
 //!
 //! Builds N synthetic posts in memory, then types each query one key at a
 //! time into the reader's state (exactly what the TUI does on a keystroke:
@@ -78,6 +79,29 @@ fn main() {
     let mut app = App::new(feed, "bench".into());
     eprintln!("App::new in {} ms", ms(t.elapsed()));
     app.update(Action::Resize(120, 40));
+    // MUTES=1: five mute rules on (a tag, two sources, a word, one with an
+    // `until`), as `[mute]` would set them.
+    if std::env::var_os("MUTES").is_some() {
+        let rule = |q: &str, until: Option<&str>| linkfeed::search::mute::Rule {
+            name: q.into(),
+            query: q.into(),
+            until: until.map(str::to_string),
+            by_key: false,
+        };
+        let rules = vec![
+            rule("#kubeflow", None),
+            rule("source:lwn", None),
+            rule("source:\"Cloudflare Blog\"", Some("2999-01-01")),
+            rule("#kubectl -source:cncf", None),
+            rule("outage", None),
+        ];
+        let t = Instant::now();
+        app.update(Action::Settings(Box::new(linkfeed::app::Settings {
+            mutes: rules,
+            ..Default::default()
+        })));
+        eprintln!("five mute rules applied in {} ms: {} posts muted", ms(t.elapsed()), app.muted_count());
+    }
     // As the reader does when idle after its first frame.
     let t = Instant::now();
     let mut calls = 0;

@@ -32,6 +32,10 @@
 //! selected_fg = "white"
 //! selected_bg = "blue"
 //!
+//! [mute]                         # queries whose posts are hidden
+//! ai = { query = "#ai -source:lwn", until = "2027-01-31" }
+//! crypto = "#crypto"
+//!
 //! [keys]                         # command = key, or a list of keys
 //! open = ["Enter", "l"]
 //! quit = "q"
@@ -96,6 +100,8 @@ struct Raw {
     share: Option<toml::Table>,
     pipe: Option<Spanned<String>>,
     notify: Option<Spanned<String>>,
+    /// In the file's order.
+    mute: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -213,6 +219,8 @@ pub struct Config {
     pub pipe: Option<Template>,
     /// `notify`: how a sync that brought posts says so.
     pub notify: Option<Notify>,
+    /// `[mute]`: the rules whose posts are hidden, in the file's order.
+    pub mute: Vec<crate::search::mute::Rule>,
 }
 
 pub use crate::text::template::Notify;
@@ -410,6 +418,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.state_sync = raw.state_sync.map(Spanned::into_inner);
     c.state = raw.state.map(|st| parse_state(st, &err)).transpose()?;
     parse_commands(&mut c, raw.share, raw.pipe, raw.notify, text, &err)?;
+    c.mute = mute::parse(raw.mute.unwrap_or_default(), text, &err)?;
     Ok(c)
 }
 
@@ -579,5 +588,6 @@ impl Config {
     }
 }
 
+mod mute;
 #[cfg(test)]
 mod tests;

@@ -416,7 +416,7 @@ fn a_malformed_term_is_named_in_the_status_bar() {
     press(&mut app, &o, "/rust is:soon");
     let s = screen(&app);
     assert!(
-        s.contains("is:soon: `is:` takes unread/read/starred/new/upcoming/past; searched as text"),
+        s.contains("is:soon: `is:` takes unread/read/starred/new/upcoming/past/muted; searched as text"),
         "{s}"
     );
 }

@@ -1807,3 +1807,71 @@ fn three_picked_posts_are_opened_and_marked_and_z_restores_them() {
         drop(probe);
     }
 }
+
+/// Issue 38: a `[mute]` rule hides its posts from the list, the count and
+/// a view's tab, and stops at its `until` (the next morning's start shows
+/// them); `M` then mutes the selected post's source for a week from the
+/// prompt. At 80x24 and 120x40.
+#[test]
+fn a_mute_rule_hides_its_posts_until_its_day_and_m_mutes_a_source() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let probe = Tmux::start("true", 10, 5, &[]);
+        let cfg = probe.dir.join("config/linkfeed");
+        std::fs::create_dir_all(&cfg).expect("mkdir");
+        std::fs::write(
+            cfg.join("config.toml"),
+            "[views]\nlinux = \"#linux\"\n[mute]\nlwn = { query = \"source:lwn\", until = \"2025-11-01\" }\n",
+        )
+        .expect("write config");
+        let vars = probe.sandbox_env();
+        let env_at = |now: &'static str| -> Vec<(String, String)> {
+            let mut env = vars.clone();
+            env.push(("LINKFEED_NOW".into(), now.into()));
+            env
+        };
+        let env = env_at(SKIM_NOW);
+        let refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let t = Tmux::start(&links(), w, h, &refs);
+        let s = t.wait_text("41 posts, 41 unread, 3 muted");
+        assert!(!s.contains("LWN"), "{w}x{h}: no LWN post in the list: {s}");
+        assert!(s.contains("4 linux 2"), "{w}x{h}: the view's tab counts 5 - 3: {s}");
+        // A query leaves them out; `is:muted` lists them.
+        t.keys(&["/", "source:lwn", "Enter"]);
+        t.wait_text("0 of 41");
+        t.keys(&["Escape"]);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        t.keys(&["/", "is:muted", "Enter"]);
+        let s = t.wait_text("3 of 44");
+        assert!(s.contains("LWN"), "{w}x{h}: is:muted shows them: {s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        drop(t);
+        // The next day the rule has stopped by itself; M mutes the first
+        // post's source (LWN's rust-in-linux post is among the newest).
+        let env = env_at("2025-11-02T07:00:00Z");
+        let refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let t = Tmux::start(&links(), w, h, &refs);
+        let s = t.wait_text("44 posts, 44 unread");
+        assert!(s.contains("LWN"), "{w}x{h}: the LWN posts are back: {s}");
+        assert!(s.contains("4 linux 5"), "{w}x{h}: {s}");
+        t.keys(&["/", "source:lwn", "Enter"]);
+        t.wait_text("3 of 44");
+        t.keys(&["M"]);
+        t.wait_text("mute: 1 source:LWN.net");
+        t.keys(&["1"]);
+        t.wait_text("a week");
+        t.keys(&["2"]);
+        t.wait_text("through 2025-11-09");
+        t.keys(&["Escape"]);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let s = t.wait_text("41 posts, 41 unread, 3 muted");
+        let panes: Vec<&str> =
+            s.lines().filter(|l| !l.contains("posts hidden") && !l.contains("3 muted")).collect();
+        assert!(!panes.join("\n").contains("LWN"), "{w}x{h}: muted by M: {s}");
+        assert!(s.contains("4 linux 2"), "{w}x{h}: {s}");
+        t.keys(&["q"]);
+        t.wait_text("EXITED rc=0");
+        let kept = std::fs::read_to_string(probe.dir.join("state/linkfeed/mutes.jsonl")).expect("kept");
+        assert!(kept.contains("\"query\":\"source:LWN.net\"") && kept.contains("2025-11-09"), "{kept}");
+    }
+}

@@ -75,6 +75,7 @@ const LAYERS: &[&str] = &[
     "search::score",       // one term against one post: Matcher, Prepared
     "search::order",       // the order of results
     "search::matcher",     // matching and scoring
+    "search::mute",        // mute rules: which posts they hide
     "search::saved",       // the index saved between runs
     "store",               // read state
     "sources::newness",    // what the last sync brought, where a synced feed is read

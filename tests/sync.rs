@@ -410,4 +410,20 @@ fn a_sync_that_brings_posts_calls_the_notifier_once_with_their_titles() {
     let (code, _, _) = s.run(&["sync"]);
     assert_eq!(code, 0);
     assert_eq!(read(), got, "a sync that brings nothing tells nothing");
+    // A muted post is no news: one of two counted, and a sync that brings
+    // only muted posts tells nothing.
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}\n[mute]\nspam = \"^Spam\"\n")).expect("config");
+    post(&s.repo, "f.md", "Spam again", "2026-02-03");
+    post(&s.repo, "g.md", "Post G", "2026-02-04");
+    s.commit("one muted, one not");
+    let (code, _, err) = s.run(&["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let more = read()[got.len()..].to_string();
+    assert_eq!(more, "call\n<news>\n<1>\n<Post G>\n", "{more}");
+    post(&s.repo, "h.md", "Spam once more", "2026-02-05");
+    s.commit("only muted");
+    let (code, _, err) = s.run(&["sync"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read()[got.len()..], more, "only muted posts: nothing told");
 }

@@ -113,6 +113,9 @@ pub enum Effect {
     Share { target: usize, posts: Vec<Shared> },
     /// Send the posts to `pipe` on its standard input, one after the other.
     Pipe(Vec<Shared>),
+    /// Keep a mute rule made by key (`on`), or its lifting
+    /// (`store::mutes`).
+    SaveMute { query: String, until: Option<String>, on: bool },
     /// Open these links in the browser, then go on with `then` (their marks).
     OpenMany { urls: Vec<String>, then: Option<Box<Effect>> },
     /// Write the terminal's notification (OSC 9) between two frames.

@@ -95,6 +95,7 @@ impl App {
             let posts = &self.feed.posts;
             self.view.matches.retain(|m| posts.get(m.idx).is_some_and(|p| *p.section == **section));
         }
+        self.filter.matcher.drop_muted(&query, &mut self.view.matches);
         // Fuzz is the last resort: within the view, a term keeps only the
         // posts that hold it when any does. Then the view's order.
         let order = crate::search::order::Order {

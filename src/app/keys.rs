@@ -71,6 +71,8 @@ pub enum Cmd {
     Share,
     /// Send the post to `pipe` on its standard input.
     Pipe,
+    /// Mute the post's tag, source or the query for a while (or lift a mute).
+    Mute,
     /// Pick the selected post (or take it out of the picks).
     Pick,
     /// Pick every post in the view (or none).
@@ -184,6 +186,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[List], keys: &[k('x')], cmd: Cmd::Pick, help: "pick: o m * | > act on picks" },
     Binding { modes: &[List], keys: &[k('X')], cmd: Cmd::PickView, help: "pick all in view (or none)" },
     Binding { modes: &[List], keys: &[k('|')], cmd: Cmd::Pipe, help: "pipe the post to `pipe`" },
+    Binding { modes: &[List], keys: &[k('M')], cmd: Cmd::Mute, help: "mute its tag/source/the query" },
     Binding { modes: &[List], keys: &[k('t')], cmd: Cmd::TagPicker, help: "pick a tag" },
     Binding { modes: &[List], keys: &[k('p')], cmd: Cmd::Problems, help: "files that could not be loaded" },
     Binding {
@@ -346,6 +349,7 @@ pub const COMMAND_NAMES: &[(&str, Cmd)] = &[
     ("copy_link", Cmd::CopyLink),
     ("share", Cmd::Share),
     ("pipe", Cmd::Pipe),
+    ("mute", Cmd::Mute),
     ("pick", Cmd::Pick),
     ("pick_view", Cmd::PickView),
     ("toggle_read", Cmd::ToggleRead),

@@ -15,6 +15,10 @@ pub(super) enum HintFor {
     OpenLink,
     CopyLink,
     Share,
+    /// What to mute (`M`), or a rule to lift.
+    Mute,
+    /// For how long.
+    MuteFor,
 }
 
 /// A prompt waiting for a number: a link inside the post, or a `[share]`
@@ -66,12 +70,14 @@ impl App {
         }
     }
 
-    fn hint_prompt(&self, n: usize) -> String {
+    pub(super) fn hint_prompt(&self, n: usize) -> String {
         let Some(h) = &self.view.hint else { return String::new() };
         let verb = match h.what {
             HintFor::OpenLink => "open link",
             HintFor::CopyLink => "copy link",
             HintFor::Share => "share to",
+            HintFor::Mute => "mute",
+            HintFor::MuteFor => "mute for",
         };
         let hosts: Vec<String> = h
             .links
@@ -80,10 +86,15 @@ impl App {
             .enumerate()
             .map(|(i, u)| {
                 let host = url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string));
-                let host = if h.what == HintFor::Share { None } else { host };
+                let named = matches!(h.what, HintFor::Share | HintFor::Mute | HintFor::MuteFor);
+                let host = if named { None } else { host };
                 format!("{} {}", i + 1, sanitize::one_line(&host.unwrap_or_else(|| u.clone())))
             })
             .collect();
+        if matches!(h.what, HintFor::Mute | HintFor::MuteFor) {
+            // The choices first: they are what a narrow status bar must show.
+            return format!("{verb}: {}  (1-{n}, Esc cancels) {}▏", hosts.join(" · "), h.typed);
+        }
         format!("{verb} 1-{n}: {}▏ (Enter takes it, Esc cancels)  {}", h.typed, hosts.join(" · "))
     }
 
@@ -125,6 +136,9 @@ impl App {
     /// Opens or copies link `url`, when it is one the browser may be
     /// given; or shares the post to target `i`.
     fn take(&mut self, what: HintFor, i: usize, url: &str) -> Option<Effect> {
+        if matches!(what, HintFor::Mute | HintFor::MuteFor) {
+            return self.take_mute(what, i);
+        }
         if what == HintFor::Share {
             let posts =
                 if self.marks.picked.is_empty() { vec![self.shared()?] } else { self.picked_shared() };

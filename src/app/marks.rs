@@ -87,14 +87,19 @@ impl App {
             .map(|(i, p)| {
                 let kept = self.marks.article_bits.get(i).copied().unwrap_or(false);
                 let article = if kept { crate::search::ARTICLE } else { 0 };
-                store::marks::bits(p, &self.marks.read, &self.marks.starred, &self.feed.new_posts) | article
+                let muted = if self.muted_at(i) { crate::search::mute::MUTED } else { 0 };
+                store::marks::bits(p, &self.marks.read, &self.marks.starred, &self.feed.new_posts)
+                    | article
+                    | muted
             })
             .collect();
-        self.marks.unread = flags.iter().filter(|&&f| f & READ == 0).count();
+        // Muted posts are not counted (`is:muted` shows them).
+        self.marks.unread =
+            flags.iter().filter(|&&f| f & READ == 0 && f & crate::search::mute::MUTED == 0).count();
         self.filter.matcher.marks = flags;
         let by_marks = self.filter.query.terms.iter().any(|t| {
             t.scope == Scope::Is
-                && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new" | "article")
+                && matches!(t.text.as_str(), "read" | "unread" | "starred" | "new" | "article" | "muted")
         });
         if by_marks {
             self.refilter_keeping();

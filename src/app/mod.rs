@@ -27,6 +27,7 @@ mod views;
 pub use views::SavedView;
 pub mod keys;
 mod marks;
+mod mutes;
 pub use marks::Confirm;
 mod overlays;
 mod picked;
@@ -139,6 +140,7 @@ impl App {
                 bodies: std::collections::HashMap::new(),
                 confirm: None,
                 hint: None,
+                mute_choices: Vec::new(),
                 should_quit: false,
                 help_scroll: 0,
             },
@@ -167,6 +169,9 @@ impl App {
                 undo: Vec::new(),
                 unsaved: None,
                 picked: Default::default(),
+                muted: Vec::new(),
+                muted_count: 0,
+                mute_day: String::new(),
             },
         };
         app.replace_feed(feed);
@@ -264,6 +269,9 @@ impl App {
         if changed && timely() {
             self.refilter_keeping();
         }
+        if changed {
+            self.mutes_follow_the_day();
+        }
     }
 
     /// Takes a (freshly) loaded feed, keeping the query, the sort, the read
@@ -333,7 +341,11 @@ impl App {
         let row = self.view.selected;
         self.view.matches.clear();
         self.forget_query();
+        self.marks.muted.clear();
+        self.marks.muted_count = 0;
         self.marks_changed();
+        self.apply_mutes();
+        self.count_sections();
         self.refilter();
         let at = keep
             .as_ref()
@@ -371,10 +383,29 @@ impl App {
         }
     }
 
-    /// Counts the feed's tags, once per feed.
+    /// Counts the feed's tags, once per feed (the muted posts left out).
     fn count_tags(&mut self) {
         if std::mem::take(&mut self.pickers.tags_stale) {
-            self.pickers.tags_all = crate::feed::tag_counts(&self.feed.posts);
+            let posts = self.feed.posts.iter().enumerate();
+            self.pickers.tags_all =
+                crate::feed::tag_counts(posts.filter(|(i, _)| !self.muted_at(*i)).map(|(_, p)| p));
+        }
+    }
+
+    /// Each section's posts, the muted ones left out.
+    pub(super) fn count_sections(&mut self) {
+        let counted: usize = self.feed.sections.iter().map(|(_, _, n)| n).sum();
+        if self.marks.muted_count == 0 && counted == self.feed.posts.len() {
+            return;
+        }
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, p) in self.feed.posts.iter().enumerate() {
+            if !self.muted_at(i) {
+                *counts.entry(&*p.section).or_default() += 1;
+            }
+        }
+        for (name, _, n) in &mut self.feed.sections {
+            *n = counts.get(name.as_str()).copied().unwrap_or(0);
         }
     }
 
@@ -415,6 +446,9 @@ impl App {
         let raw = &self.filter.raw;
         for m in raw {
             let Some(p) = self.feed.posts.get(m.idx) else { continue };
+            if self.muted_at(m.idx) && !crate::search::mute::names_muted(&self.filter.query) {
+                continue;
+            }
             if let Some(i) = self.feed.sections.iter().position(|(n, _, _)| **n == *p.section) {
                 groups[i].push(*m);
             }
@@ -427,6 +461,7 @@ impl App {
             })
             .collect();
         let mut all = raw.clone();
+        self.filter.matcher.drop_muted(&self.filter.query, &mut all);
         crate::search::closest(&self.filter.query, &mut all);
         self.pickers.section_counts = Some((counts, all.len()));
     }
@@ -440,14 +475,17 @@ impl App {
         if let Some(whole) = self.feed.partial {
             return format!("{whole} posts, reading them…");
         }
-        let total = self.feed.posts.len();
+        let muted =
+            if crate::search::mute::names_muted(&self.filter.query) { 0 } else { self.marks.muted_count };
+        let total = self.feed.posts.len() - muted.min(self.feed.posts.len());
         let head = if self.filter.query.is_empty() && self.view.section.is_none() {
             format!("{total} post{}", if total == 1 { "" } else { "s" })
         } else {
             format!("{} of {total}", self.view.matches.len())
         };
         let only = if self.unread_only() { " (unread only)" } else { "" };
-        format!("{head}, {} unread{only}", self.marks.unread)
+        let hidden = if muted > 0 { format!(", {muted} muted") } else { String::new() };
+        format!("{head}, {} unread{only}{hidden}", self.marks.unread)
     }
 
     /// How many problems are errors.

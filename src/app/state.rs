@@ -32,6 +32,8 @@ pub struct Settings {
     pub share: Vec<String>,
     /// A `pipe` command is set.
     pub pipe: bool,
+    /// The mute rules: the config's `[mute]`, then those made by key.
+    pub mutes: Vec<crate::search::mute::Rule>,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             share_marks: false,
             share: Vec::new(),
             pipe: false,
+            mutes: Vec::new(),
         }
     }
 }
@@ -170,6 +173,8 @@ pub(super) struct ListView {
     pub(super) confirm: Option<Confirm>,
     /// A link hint waiting for its number (`f`, `F`).
     pub(super) hint: Option<super::links::Hint>,
+    /// What the mute prompt's numbers stand for (`M`).
+    pub(super) mute_choices: Vec<super::mutes::Choice>,
     pub(super) should_quit: bool,
     /// First line of the help overlay shown (when it does not fit).
     pub(super) help_scroll: usize,
@@ -225,6 +230,13 @@ pub(super) struct MarkState {
     pub(super) unsaved: Option<(Vec<crate::store::marks::Record>, bool)>,
     /// The picked posts' keys (`x`, `X`): what `o m * | >` act on.
     pub(super) picked: HashSet<String>,
+    /// Each post is muted by a rule in force (by post index; empty: none is).
+    pub(super) muted: Vec<bool>,
+    /// How many are.
+    pub(super) muted_count: usize,
+    /// The day (`YYYY-MM-DD`) the rules were last applied on: a rule that
+    /// ends is dropped when the day turns.
+    pub(super) mute_day: String,
 }
 
 impl App {
@@ -379,6 +391,11 @@ impl App {
     }
 
     /// How many of `posts` are not in `read`.
+    /// How many posts the mute rules in force hide.
+    pub fn muted_count(&self) -> usize {
+        self.marks.muted_count
+    }
+
     pub fn unread(&self) -> usize {
         self.marks.unread
     }

@@ -67,6 +67,7 @@ impl App {
         }
         self.feed.text_pending = false;
         self.view.detail_for = None;
+        self.mutes_see_the_text();
         if !self.filter.query.is_empty() {
             self.refilter_keeping();
         }

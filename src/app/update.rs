@@ -99,6 +99,10 @@ impl App {
                 let sort = settings.sort;
                 self.settings = *settings;
                 self.pickers.view_counts_key = None;
+                self.pickers.tags_stale = true;
+                self.apply_mutes();
+                self.count_sections();
+                self.refilter_keeping();
                 if let Some(sort) = sort {
                     self.set_sort(sort);
                 }
@@ -385,6 +389,7 @@ impl App {
             (Mode::List, Cmd::OpenLink) => return self.start_hint(super::links::HintFor::OpenLink),
             (Mode::List, Cmd::CopyLink) => return self.start_hint(super::links::HintFor::CopyLink),
             (Mode::List, Cmd::Share) => return self.start_hint(super::links::HintFor::Share),
+            (Mode::List, Cmd::Mute) => return self.start_mute(),
             (Mode::List, Cmd::Pipe) => return self.pipe(),
             (Mode::List, Cmd::Sync) => return self.sync_asked(),
             (Mode::List, Cmd::Reload) => {
@@ -451,6 +456,7 @@ impl App {
                 Some(saved) if saved.len() == self.feed.posts.len() && saved.has_text() => {
                     self.filter.index = Some(*saved);
                     self.filter.text_words = WordIndex::Waiting;
+                    self.mutes_see_the_text();
                     // The words of the text were not at hand for the
                     // query in view (posts that came without their
                     // text): it is matched again with them.
@@ -495,6 +501,7 @@ impl App {
                 (Some(words), Some(index)) if words.len() == self.feed.posts.len() => {
                     index.set_text(std::sync::Arc::new(*words));
                     self.filter.text_words = WordIndex::Waiting;
+                    self.mutes_see_the_text();
                     if !self.filter.query.is_empty() {
                         self.refilter_keeping();
                     }

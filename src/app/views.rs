@@ -59,7 +59,12 @@ impl App {
         // came without it, or the index of its words came later).
         let text =
             (self.feed.text_pending, self.filter.index.as_ref().is_some_and(crate::search::Index::has_text));
-        let key = (self.feed.posts.len(), self.marks.unread, self.feed.clock / 60, text);
+        let key = (
+            self.feed.posts.len() + (self.marks.muted_count << 32),
+            self.marks.unread,
+            self.feed.clock / 60,
+            text,
+        );
         if self.pickers.view_counts_key == Some(key) {
             return;
         }
@@ -74,6 +79,7 @@ impl App {
             .map(|(_, q)| {
                 let query = crate::search::Query::parse(q);
                 let mut matches = self.filter.matcher.filter_within(&query, &self.feed.posts, index, None);
+                self.filter.matcher.drop_muted(&query, &mut matches);
                 crate::search::closest(&query, &mut matches);
                 let unread = matches
                     .iter()

@@ -117,6 +117,9 @@ pub struct ListArgs {
     /// Only posts not yet read in the reader.
     #[arg(long)]
     pub unread: bool,
+    /// Also the posts a mute rule hides (`[mute]`, the reader's `M`).
+    #[arg(long)]
+    pub muted: bool,
     /// The order of a query with words: best match first, or newest first.
     #[arg(long, value_enum, default_value_t = ListSort::Best)]
     pub sort: ListSort,

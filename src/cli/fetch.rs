@@ -43,7 +43,8 @@ pub(super) fn fetch_posts(
         let _ = crate::search::saved::refresh(dir, &feed);
     }
     let marks = super::list::read_marks();
-    let (posts, _) = super::list::select(&feed.posts, query, true, &marks, &fresh, None);
+    let muting = super::muting::Muting::new(cx, true);
+    let (posts, _) = super::list::select(&feed.posts, query, true, &marks, &fresh, None, &muting);
     // Each link once, in the list's order; only addresses the reader would open.
     let mut seen = HashSet::new();
     let urls: Vec<String> =

@@ -2,6 +2,7 @@
 //! reader's order.
 
 use super::args::{ListArgs, ListSort};
+use super::muting::Muting;
 use super::{CliError, Context};
 use crate::cache;
 use crate::feed::{self, Feed, LoadOptions, Source};
@@ -23,11 +24,15 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let query_text = if args.unread { format!("{text} is:unread") } else { text.to_string() };
     let query = Query::parse(&query_text);
     let drafts = cx.drafts(args.drafts);
+    let muting = Muting::new(cx, !args.muted);
+    // What the rules look in counts as the query's.
+    let rules: Vec<Query> = muting.rules.iter().map(|r| Query::parse(&r.query)).collect();
+    let reads_long_text = query.reads_long_text() || rules.iter().any(Query::reads_long_text);
     // The rows show no tldr or summary: unless the JSON or the query reads
     // them, the posts are loaded without (a large feed's memory is mostly
     // those). A word looked for in them is found through the saved word
     // index of the text, which names the posts without reading their text.
-    let long_text = args.json || query.reads_long_text();
+    let long_text = args.json || reads_long_text;
     let cached_dir = match (&resolved.source, cx.use_cache) {
         (Source::Dir(dir), true) => Some(dir.as_path()),
         _ => None,
@@ -44,6 +49,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     if let (Some(dir), Some(index_path)) = (cached_dir, index_path.as_deref())
         && !long_text
         && args.sort == ListSort::Best
+        && !muting.applies(&query)
         && crate::search::shaped_for_the_index_alone(&query, true)
         && let Some(result) = run_lazily(dir, index_path, &query, drafts, args.stats, start, &mut checked)
     {
@@ -52,7 +58,8 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let progress = feed::Progress::default();
     let options =
         LoadOptions::new(cx.use_cache, long_text).with_progress(&progress).with_checked(checked.as_ref());
-    let wants_words = !query.is_empty() && query.uses_text_words();
+    let wants_words =
+        (!query.is_empty() && query.uses_text_words()) || rules.iter().any(Query::uses_text_words);
     let (loaded, mut early) = std::thread::scope(|s| {
         let early = index_path.as_deref().filter(|_| wants_words).map(|path| {
             let progress = &progress;
@@ -83,7 +90,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     // The words of the text: the index just built, else the saved one,
     // else one built from the cache (and saved for the next query), else
     // the text read.
-    if !query.is_empty() && query.uses_text_words() && index.is_none() {
+    if wants_words && index.is_none() {
         let key = crate::search::saved::key_for(&feed.posts, feed.cache_generation);
         index = match early.take() {
             Some((k, read)) if k == key => {
@@ -109,7 +116,7 @@ pub fn run(args: ListArgs, cx: &Context) -> Result<ExitCode, CliError> {
     let index_time = t.elapsed();
     let marks = read_marks();
     let newest = args.sort == ListSort::Newest;
-    let (places, mut filter) = select_places(&feed.posts, &query, newest, &marks, &fresh, index);
+    let (places, mut filter) = select_places(&feed.posts, &query, newest, &marks, &fresh, index, &muting);
     filter.index = index_time;
     filter.built = built;
     filter.renumbered = renumbered;
@@ -232,7 +239,9 @@ fn answer_lazily(
     let index = if edited.is_empty() { index } else { index.patched(&edited)? };
     let index_time = t_index.elapsed();
     let marks = read_marks();
-    let (places, mut filter) = select_places(&feed.posts, query, false, &marks, &HashSet::new(), Some(index));
+    let none = Muting::default();
+    let (places, mut filter) =
+        select_places(&feed.posts, query, false, &marks, &HashSet::new(), Some(index), &none);
     filter.index = index_time;
     // The printed posts not made whole yet: a row needs only their title,
     // source and link, read where their entries lie, and their section
@@ -277,8 +286,9 @@ pub(super) fn select<'a>(
     marks: &Marks,
     fresh: &HashSet<PathBuf>,
     index: Option<crate::search::Index>,
+    muting: &Muting,
 ) -> (Vec<&'a Post>, FilterStats) {
-    let (places, stats) = select_places(posts, q, newest, marks, fresh, index);
+    let (places, stats) = select_places(posts, q, newest, marks, fresh, index, muting);
     (places.into_iter().filter_map(|i| posts.get(i)).collect(), stats)
 }
 
@@ -290,6 +300,7 @@ fn select_places(
     marks: &Marks,
     fresh: &HashSet<PathBuf>,
     index: Option<crate::search::Index>,
+    muting: &Muting,
 ) -> (Vec<usize>, FilterStats) {
     let mut stats = FilterStats::default();
     let mut matcher = Matcher::default();
@@ -315,7 +326,8 @@ fn select_places(
         }
         matcher.articles = Some(std::sync::Arc::new(words));
     }
-    if q.terms.iter().any(|t| t.scope == Scope::Is) {
+    let muting_on = muting.applies(q);
+    if q.terms.iter().any(|t| t.scope == Scope::Is) || muting_on {
         matcher.marks = posts
             .iter()
             .enumerate()
@@ -326,7 +338,7 @@ fn select_places(
             })
             .collect();
     }
-    let mut matches = if q.is_empty() {
+    let mut matches = if q.is_empty() && !muting_on {
         matcher.filter(q, posts)
     } else {
         let t = Instant::now();
@@ -337,7 +349,21 @@ fn select_places(
             index.filter(|i| i.len() == posts.len()).unwrap_or_else(|| crate::search::Index::new(posts));
         stats.index = t.elapsed();
         let t = Instant::now();
-        let (m, _) = matcher.matches_term_by_term(q, posts, &index);
+        if muting_on {
+            let rules: Vec<&crate::search::mute::Rule> = muting.rules.iter().collect();
+            let muted = crate::search::mute::muted(&rules, &matcher, posts, &index);
+            for (bits, _) in matcher.marks.iter_mut().zip(&muted).filter(|(_, m)| **m) {
+                *bits |= crate::search::mute::MUTED;
+            }
+        }
+        let (mut m, _) = if q.is_empty() {
+            (matcher.filter(q, posts), true)
+        } else {
+            matcher.matches_term_by_term(q, posts, &index)
+        };
+        if muting.hide {
+            matcher.drop_muted(q, &mut m);
+        }
         stats.filter = t.elapsed();
         m
     };

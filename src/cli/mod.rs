@@ -17,6 +17,7 @@ mod feeds;
 mod fetch;
 mod list;
 mod man;
+mod muting;
 mod state;
 mod sync;
 mod tags;

@@ -78,6 +78,7 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
                     && let Some(news) = crate::sources::notify::News::of(
                         &report,
                         &git::content_dir(&root.join(&g.name), &g.path),
+                        &crate::store::mutes::with_config(&config.mute).0,
                     )
                 {
                     match n {

@@ -118,3 +118,26 @@ fn command_templates_are_checked_with_the_line() {
     let e = parse(Path::new("c.toml"), "notify = \"notify-send '{count}\"\n").expect_err("bad");
     assert!(e.to_string().starts_with("c.toml:1: notify has a quote that is not closed"), "{e}");
 }
+
+#[test]
+fn mute_rules_are_queries_with_an_optional_day() {
+    let c = p("[mute]\nai = { query = \"#ai -source:lwn\", until = \"2027-01-31\" }\ncrypto = \"#crypto\"\nold = { query = \"kernel\", until = 2026-01-02 }\n")
+        .expect("parses");
+    let got: Vec<(&str, &str, Option<&str>)> =
+        c.mute.iter().map(|r| (r.name.as_str(), r.query.as_str(), r.until.as_deref())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("ai", "#ai -source:lwn", Some("2027-01-31")),
+            ("crypto", "#crypto", None),
+            ("old", "kernel", Some("2026-01-02"))
+        ]
+    );
+    let e = p("dir = \"x\"\n[mute]\nai = { query = \"#ai\", until = \"soon\" }\n").expect_err("bad until");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("mute.ai") && e.message.contains("until"), "{}", e.message);
+    let e = p("[mute]\nall = \"  \"\n").expect_err("empty query");
+    assert!(e.message.contains("every post"), "{}", e.message);
+    let e = p("[mute]\nai = { query = \"#ai\", for = \"7d\" }\n").expect_err("unknown key");
+    assert!(e.message.contains("\"for\""), "{}", e.message);
+}

@@ -220,6 +220,21 @@ impl Matcher {
         self.scan(q, posts, index, narrow, true)
     }
 
+    /// The posts that hold every term itself (no typo, no letters in
+    /// order: [`Match::loose`] 0), in the posts' order: what a mute rule
+    /// hides, never a loose match. A plain word is looked up where the
+    /// index can answer.
+    pub fn matches_strictly(&self, q: &Query, posts: &[Post], index: &Index) -> Vec<Match> {
+        let close = |t: &Term| !t.negate && t.scope == Scope::Any && t.kind == Kind::Fuzzy;
+        let mut found = match q.terms.as_slice() {
+            [t] if close(t) => self.word_starts(t, 0, posts.len(), index, None),
+            _ => None,
+        }
+        .unwrap_or_else(|| self.scan(q, posts, index, None, false));
+        found.retain(|m| m.loose == 0);
+        found
+    }
+
     /// [`Matcher::matches_within`], with tier 4 looked for or not (`fuzz`).
     fn scan(
         &self,

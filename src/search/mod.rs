@@ -19,6 +19,7 @@
 //! | `is:upcoming`, `is:past` | events that have not ended / have ended |
 //! | `is:unread`, `is:read`, `is:starred`, `is:new` | posts with that mark (`Matcher::marks`) |
 //! | `has:article` | posts whose article reader mode keeps (`Matcher::marks`) |
+//! | `is:muted` | posts a mute rule hides (`mute`); otherwise they are left out |
 //! | `-term` | excludes what the term matches |
 //!
 //! All terms must hold. Smart case: a term with a capital letter is
@@ -29,6 +30,7 @@ pub mod articles;
 mod finder;
 mod index;
 mod matcher;
+pub mod mute;
 pub mod order;
 mod query;
 pub mod saved;

@@ -5,7 +5,7 @@
 use super::tiers;
 
 /// What `is:` can ask for.
-pub const IS_STATES: &[&str] = &["unread", "read", "starred", "new", "upcoming", "past"];
+pub const IS_STATES: &[&str] = &["unread", "read", "starred", "new", "upcoming", "past", "muted"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -152,7 +152,7 @@ pub(super) fn parse_term(token: &str) -> (Term, Option<String>) {
     } else if let Some(rest) = body.strip_prefix("is:") {
         let rest = rest.to_lowercase();
         let t = IS_STATES.contains(&rest.as_str()).then(|| term(negate, Scope::Is, Kind::Exact, &rest));
-        (t, "`is:` takes unread/read/starred/new/upcoming/past")
+        (t, "`is:` takes unread/read/starred/new/upcoming/past/muted")
     } else if let Some(rest) = body.strip_prefix("has:") {
         let rest = rest.to_lowercase();
         let t = (rest == "article").then(|| term(negate, Scope::Is, Kind::Exact, &rest));

@@ -49,6 +49,8 @@ pub const STARRED: u8 = 2;
 pub const NEW: u8 = 4;
 /// The post's article is kept (reader mode): `has:article`.
 pub const ARTICLE: u8 = 8;
+/// A mute rule in force hides the post (`is:muted`, `search::mute`).
+pub const MUTED: u8 = 16;
 
 impl Default for Matcher {
     /// A matcher whose clock is the system's.
@@ -171,6 +173,7 @@ impl Matcher {
                     "starred" => marks & STARRED != 0,
                     "new" => marks & NEW != 0,
                     "article" => marks & ARTICLE != 0,
+                    "muted" => marks & MUTED != 0,
                     _ => {
                         let upcoming = post.event.as_ref().and_then(|e| e.is_upcoming(self.now))?;
                         upcoming == (t.text == "upcoming")

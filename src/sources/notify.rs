@@ -4,6 +4,7 @@
 //! titles. Nothing when nothing came.
 
 use super::newness::Report;
+use crate::search::mute::Rule;
 use crate::text::sanitize;
 use crate::text::template::Template;
 use std::path::Path;
@@ -24,25 +25,50 @@ pub struct News {
 impl News {
     /// The news of `report` (the posts under `content`, the feed's content
     /// folder): `None` for a first sync, a busy one, or one that added
-    /// nothing.
-    pub fn of(report: &Report, content: &Path) -> Option<News> {
+    /// nothing. The posts a mute rule in force hides (`mutes`) are not
+    /// counted: a sync that brought only those tells nothing.
+    pub fn of(report: &Report, content: &Path, mutes: &[Rule]) -> Option<News> {
         if report.first || report.busy || report.unchanged || report.state.added.is_empty() {
             return None;
         }
-        let titles = report
+        // A file that does not parse is news all the same (without a title).
+        let posts: Vec<Option<crate::post::Post>> = report
             .state
             .added
             .iter()
-            .filter_map(|rel| {
+            .map(|rel| {
                 let path = content.join(rel);
                 let bytes = std::fs::read(&path).ok()?;
-                let (post, _) = crate::feed::parse_bytes(&path, &bytes).ok()?;
-                Some(sanitize::one_line(&post.title))
+                crate::feed::parse_bytes(&path, &bytes).ok().map(|(post, _)| post)
             })
+            .collect();
+        let parsed: Vec<crate::post::Post> = posts.iter().flatten().cloned().collect();
+        let rules = crate::search::mute::active(mutes, crate::clock::now());
+        let index = crate::search::Index::new(&parsed);
+        let muted = crate::search::mute::muted(&rules, &crate::search::Matcher::default(), &parsed, &index);
+        let mut kept: Vec<Option<&crate::post::Post>> = Vec::new();
+        let mut next = 0;
+        for p in &posts {
+            if p.is_none() {
+                kept.push(None);
+                continue;
+            }
+            if !muted.get(next).copied().unwrap_or(false) {
+                kept.push(parsed.get(next));
+            }
+            next += 1;
+        }
+        if kept.is_empty() {
+            return None;
+        }
+        let titles = kept
+            .iter()
+            .flatten()
+            .map(|p| sanitize::one_line(&p.title))
             .filter(|t| !t.is_empty())
             .take(TITLES)
             .collect();
-        Some(News { feed: report.name.clone(), count: report.state.added.len(), titles })
+        Some(News { feed: report.name.clone(), count: kept.len(), titles })
     }
 
     /// One line: `kubermates: 2 new: First title; Second title`.

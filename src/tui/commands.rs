@@ -88,6 +88,7 @@ pub fn run(argv: &[String], input: Option<&[u8]>) -> Result<(), HostError> {
 /// failure said), or the terminal's notification asked of the loop.
 pub(super) fn tell(
     notify: Option<&crate::text::template::Notify>,
+    mutes: &[crate::search::mute::Rule],
     report: &crate::sources::newness::Report,
     dir: &std::path::Path,
     path: &str,
@@ -96,7 +97,8 @@ pub(super) fn tell(
     use crate::text::template::Notify;
     let Some(n) = notify else { return };
     let content = crate::sources::git::content_dir(dir, path);
-    let Some(news) = crate::sources::notify::News::of(report, &content) else { return };
+    let mutes = crate::store::mutes::with_config(mutes).0;
+    let Some(news) = crate::sources::notify::News::of(report, &content, &mutes) else { return };
     match n {
         Notify::Terminal => outbox.send(Action::Notify(news.osc9())),
         Notify::Command(t) => {

@@ -79,6 +79,10 @@ pub trait Host {
     /// Writes the terminal's notification (OSC 9, made by
     /// `sources::notify`) between two frames.
     fn notify_terminal(&self, _osc: &str) {}
+    /// Keeps a mute rule made by key, or its lifting (`store::mutes`).
+    fn save_mute(&self, _query: &str, _until: Option<&str>, _on: bool) -> Result<(), HostError> {
+        Ok(())
+    }
     /// Starts getting the article at `url` (from the cache, else fetched) in
     /// the background (`Action::Article` follows).
     fn fetch_article(&self, _url: &str) {}
@@ -209,6 +213,8 @@ pub struct SystemHost {
     pub pipe_command: Option<crate::text::template::Template>,
     /// How a sync (`S`) that brought posts says so.
     pub notify: Option<crate::text::template::Notify>,
+    /// The config's `[mute]` rules: muted posts are not news.
+    pub mutes: Vec<crate::search::mute::Rule>,
     /// The feed folder and its parse cache, where the posts' text is read
     /// from when they do not hold it.
     pub feed_cache: Option<(std::path::PathBuf, std::path::PathBuf)>,
@@ -233,6 +239,7 @@ impl SystemHost {
             share: Vec::new(),
             pipe_command: None,
             notify: None,
+            mutes: Vec::new(),
             feed_cache: None,
         }
     }
@@ -416,6 +423,12 @@ impl Host for SystemHost {
         super::commands::run_jobs(name.clone(), jobs, self.outbox.clone());
     }
 
+    fn save_mute(&self, query: &str, until: Option<&str>, on: bool) -> Result<(), HostError> {
+        let path = crate::store::mutes::default_path().ok_or(HostError::NoStateFolder)?;
+        crate::store::mutes::append(&path, query, until, on, crate::clock::now())
+            .map_err(|e| HostError::MarksLog { path, reason: e.to_string() })
+    }
+
     fn pipe(&self, posts: &[crate::app::Shared]) {
         let Some(template) = &self.pipe_command else { return };
         let name = template.words.first().cloned().unwrap_or_default();
@@ -461,9 +474,12 @@ impl Host for SystemHost {
     fn start_sync(&self) {
         let Some((feed, dir)) = self.git.clone() else { return };
         let (outbox, state, notify) = (self.outbox.clone(), self.state.clone(), self.notify.clone());
+        let mutes = self.mutes.clone();
         std::thread::spawn(move || {
             let result = crate::sources::git::sync(&feed, &dir, &|_| {})
-                .inspect(|report| super::commands::tell(notify.as_ref(), report, &dir, &feed.path, &outbox))
+                .inspect(|report| {
+                    super::commands::tell(notify.as_ref(), &mutes, report, &dir, &feed.path, &outbox)
+                })
                 .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)))
                 .map_err(std::sync::Arc::new);
             outbox.send(Action::Synced(result));

@@ -94,6 +94,10 @@ fn perform(app: &mut App, mut next: Option<Effect>, host: &dyn Host) {
                 host.share(target, &posts);
                 None
             }
+            Effect::SaveMute { query, until, on } => match host.save_mute(&query, until.as_deref(), on) {
+                Ok(()) => None,
+                Err(e) => app.update(Action::Notice(format!("could not keep the mute rule: {e}"), true)),
+            },
             Effect::Pipe(posts) => {
                 host.pipe(&posts);
                 None

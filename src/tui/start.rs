@@ -136,6 +136,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     opener.share = config.share.clone();
     opener.pipe_command = config.pipe.clone();
     opener.notify = config.notify.clone();
+    opener.mutes = config.mute.clone();
     let (opener, (mut marks_loaded, mut marks_problem)) = open_marks(opener);
     let mut terminal = match super::init() {
         Ok(t) => t,
@@ -173,6 +174,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             std::env::var("TERM").ok().as_deref(),
             std::env::var("COLORTERM").ok().as_deref(),
         );
+        let mutes = crate::store::mutes::with_config(&config.mute);
         let settings = Settings {
             theme: config.theme(crate::config::no_color(), depth),
             keymap: config.keymap(),
@@ -184,6 +186,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             share_marks: config.auto_state().is_some(),
             share: config.share.iter().map(|(n, _)| n.clone()).collect(),
             pipe: config.pipe.is_some(),
+            mutes: mutes.0,
         };
         let mut app = App::with_settings(feed, label.clone(), settings);
         if let Some(marks) = marks_loaded.take() {
@@ -191,6 +194,9 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         }
         if let Some((text, error)) = marks_problem.take() {
             app.update(Action::Notice(text, error));
+        }
+        if let Some(p) = mutes.1.first() {
+            app.update(Action::Notice(format!("mute rules: {p}"), true));
         }
         // The view each start opens: the last one, or the configured one.
         let remember = config.remember_view == Some(true);

@@ -31,6 +31,8 @@ pub struct FakeHost {
     pub fail: Option<String>,
     /// The article URLs reader mode asked for.
     pub fetched: RefCell<Vec<String>>,
+    /// The mute rules kept (query, until, on).
+    pub mutes: RefCell<Vec<(String, Option<String>, bool)>>,
 }
 
 impl Host for FakeHost {
@@ -46,6 +48,11 @@ impl Host for FakeHost {
         keys.sort();
         self.saved.borrow_mut().push(keys);
         Ok(None)
+    }
+
+    fn save_mute(&self, query: &str, until: Option<&str>, on: bool) -> Result<(), linkfeed::app::HostError> {
+        self.mutes.borrow_mut().push((query.to_string(), until.map(str::to_string), on));
+        Ok(())
     }
 
     fn fetch_article(&self, url: &str) {
