@@ -411,7 +411,7 @@ fn ctrl_s_switches_a_query_between_best_match_and_newest() {
 
 #[test]
 fn a_malformed_term_is_named_in_the_status_bar() {
-    let mut app = sample_app(120, 30);
+    let mut app = sample_app(150, 30);
     let o = FakeHost::default();
     press(&mut app, &o, "/rust is:soon");
     let s = screen(&app);
