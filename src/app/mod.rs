@@ -345,7 +345,6 @@ impl App {
         self.marks.muted_count = 0;
         self.marks_changed();
         self.apply_mutes();
-        self.count_sections();
         self.refilter();
         let at = keep
             .as_ref()
@@ -443,12 +442,11 @@ impl App {
         if !self.filter.raw_whole {
             self.complete_raw();
         }
-        let raw = &self.filter.raw;
-        for m in raw {
+        // The muted posts left out, as the view leaves them out.
+        let mut raw = self.filter.raw.clone();
+        self.filter.matcher.drop_muted(&self.filter.query, &mut raw);
+        for m in &raw {
             let Some(p) = self.feed.posts.get(m.idx) else { continue };
-            if self.muted_at(m.idx) && !crate::search::mute::names_muted(&self.filter.query) {
-                continue;
-            }
             if let Some(i) = self.feed.sections.iter().position(|(n, _, _)| **n == *p.section) {
                 groups[i].push(*m);
             }
@@ -460,8 +458,7 @@ impl App {
                 g.len()
             })
             .collect();
-        let mut all = raw.clone();
-        self.filter.matcher.drop_muted(&self.filter.query, &mut all);
+        let mut all = raw;
         crate::search::closest(&self.filter.query, &mut all);
         self.pickers.section_counts = Some((counts, all.len()));
     }

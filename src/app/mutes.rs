@@ -27,28 +27,33 @@ const LASTS: &[(&str, Option<i64>)] =
 
 impl App {
     /// Works out again which posts the rules in force today mute, and tells
-    /// the marks (the `MUTED` bits, the unread count). The rules' own `is:`
-    /// terms read the marks without mute bits.
+    /// the marks (the `MUTED` bits, the unread count) and the counts (the
+    /// sections', the tag picker's). The rules' own `is:` terms read the
+    /// marks without mute bits.
     pub(super) fn apply_mutes(&mut self) {
         let had = self.marks.muted_count > 0;
         let now = self.feed.clock;
         self.marks.mute_day = mute::today(now);
-        let rules: Vec<Rule> = mute::active(&self.settings.mutes, now).into_iter().cloned().collect();
-        self.marks.muted = if rules.is_empty() || self.feed.posts.is_empty() {
-            Vec::new()
-        } else {
+        let any = !self.feed.posts.is_empty() && !mute::active(&self.settings.mutes, now).is_empty();
+        if any {
             for m in &mut self.filter.matcher.marks {
                 *m &= !MUTED;
             }
             self.ensure_index();
-            let empty = crate::search::Index::default();
-            let index = self.filter.index.as_ref().unwrap_or(&empty);
-            mute::muted(&rules.iter().collect::<Vec<_>>(), &self.filter.matcher, &self.feed.posts, index)
+        }
+        self.marks.muted = match (any, self.filter.index.as_ref()) {
+            (true, Some(index)) => {
+                let rules = mute::active(&self.settings.mutes, now);
+                mute::muted(&rules, &self.filter.matcher, &self.feed.posts, index)
+            }
+            _ => Vec::new(),
         };
         self.marks.muted_count = self.marks.muted.iter().filter(|&&b| b).count();
         if had || self.marks.muted_count > 0 {
             self.marks_changed();
+            self.pickers.tags_stale = true;
         }
+        self.count_sections();
     }
 
     /// The posts' text came (or the word index of it): rules on words of
@@ -56,7 +61,6 @@ impl App {
     pub(super) fn mutes_see_the_text(&mut self) {
         if !self.settings.mutes.is_empty() {
             self.apply_mutes();
-            self.count_sections();
         }
     }
 

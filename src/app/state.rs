@@ -180,6 +180,10 @@ pub(super) struct ListView {
     pub(super) help_scroll: usize,
 }
 
+/// What the views were last counted for: the posts, the muted ones, the
+/// unread ones, the minute, and (the posts' text pending, its word index in).
+pub(super) type ViewCountsKey = (usize, usize, usize, i64, (bool, bool));
+
 /// The tag, section and problem pickers, and the views' counts.
 pub(super) struct Pickers {
     /// The tag picker's tags with their post counts, most used first: in
@@ -194,7 +198,7 @@ pub(super) struct Pickers {
     pub(super) facets_whole: bool,
     /// Each view's (posts, unread), as last counted.
     pub(super) view_counts: Vec<(usize, usize)>,
-    pub(super) view_counts_key: Option<(usize, usize, i64, (bool, bool))>,
+    pub(super) view_counts_key: Option<ViewCountsKey>,
     /// The section picker's counts within the view (by `sections`' order,
     /// then all sections), when a query narrows it.
     pub(super) section_counts: Option<(Vec<usize>, usize)>,

@@ -101,7 +101,6 @@ impl App {
                 self.pickers.view_counts_key = None;
                 self.pickers.tags_stale = true;
                 self.apply_mutes();
-                self.count_sections();
                 self.refilter_keeping();
                 if let Some(sort) = sort {
                     self.set_sort(sort);

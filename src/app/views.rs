@@ -59,12 +59,8 @@ impl App {
         // came without it, or the index of its words came later).
         let text =
             (self.feed.text_pending, self.filter.index.as_ref().is_some_and(crate::search::Index::has_text));
-        let key = (
-            self.feed.posts.len() + (self.marks.muted_count << 32),
-            self.marks.unread,
-            self.feed.clock / 60,
-            text,
-        );
+        let key =
+            (self.feed.posts.len(), self.marks.muted_count, self.marks.unread, self.feed.clock / 60, text);
         if self.pickers.view_counts_key == Some(key) {
             return;
         }
