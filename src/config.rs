@@ -70,6 +70,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "follow_links_outside",
     "state_sync",
     "pipe",
+    "pipe_format",
     "notify",
 ];
 
@@ -99,6 +100,7 @@ struct Raw {
     /// In the file's order.
     share: Option<toml::Table>,
     pipe: Option<Spanned<String>>,
+    pipe_format: Option<Spanned<String>>,
     notify: Option<Spanned<String>>,
     /// In the file's order.
     mute: Option<toml::Table>,
@@ -217,6 +219,9 @@ pub struct Config {
     pub share: Vec<(String, Template)>,
     /// `pipe`: the command `|` sends the post to on its standard input.
     pub pipe: Option<Template>,
+    /// `pipe_format = "json"`: `|` sends each post as one line of JSON
+    /// instead of its file (or article) as it is.
+    pub pipe_json: bool,
     /// `notify`: how a sync that brought posts says so.
     pub notify: Option<Notify>,
     /// `[mute]`: the rules whose posts are hidden, in the file's order.
@@ -417,7 +422,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     c.keys = parse_keys(raw.keys.unwrap_or_default(), &err)?;
     c.state_sync = raw.state_sync.map(Spanned::into_inner);
     c.state = raw.state.map(|st| parse_state(st, &err)).transpose()?;
-    parse_commands(&mut c, raw.share, raw.pipe, raw.notify, text, &err)?;
+    commands::parse(&mut c, raw.share, raw.pipe, raw.notify, text, &err)?;
+    c.pipe_json = commands::pipe_json(raw.pipe_format, &err)?;
     c.mute = mute::parse(raw.mute.unwrap_or_default(), text, &err)?;
     Ok(c)
 }
@@ -478,47 +484,6 @@ fn parse_keys(
         out.push((name.into_inner(), parsed));
     }
     Ok(out)
-}
-
-/// `[share]`, `pipe` and `notify`: command templates, checked.
-fn parse_commands(
-    c: &mut Config,
-    share: Option<toml::Table>,
-    pipe: Option<Spanned<String>>,
-    notify: Option<Spanned<String>>,
-    text: &str,
-    err: &ErrAt,
-) -> Result<(), ConfigError> {
-    for (name, value) in share.unwrap_or_default() {
-        let at = text.find(&format!("{name} =")).or_else(|| text.find(&name));
-        let toml::Value::String(t) = value else {
-            return Err(err(
-                at,
-                format!("share.{name} must be a command in quotes, like \"readeck add -- {{url}}\""),
-            ));
-        };
-        let t = Template::parse(&t, POST_PLACEHOLDERS, POST_WORDS)
-            .map_err(|e| err(at, format!("share.{name} {e}")))?;
-        c.share.push((crate::text::sanitize::one_line(&name), t));
-    }
-    if let Some(p) = pipe {
-        let at = Some(p.span().start);
-        c.pipe = Some(
-            Template::parse(p.get_ref(), POST_PLACEHOLDERS, POST_WORDS)
-                .map_err(|e| err(at, format!("pipe {e}")))?,
-        );
-    }
-    if let Some(n) = notify {
-        let at = Some(n.span().start);
-        c.notify = Some(match n.get_ref().trim() {
-            "terminal" => Notify::Terminal,
-            t => Notify::Command(
-                Template::parse(t, NOTIFY_PLACEHOLDERS, NOTIFY_WORDS)
-                    .map_err(|e| err(at, format!("notify {e}")))?,
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// `[state]`: the repository the marks are shared through, and this
@@ -588,6 +553,7 @@ impl Config {
     }
 }
 
+mod commands;
 mod mute;
 #[cfg(test)]
 mod tests;

@@ -1765,6 +1765,63 @@ fn pipe_and_share_hand_the_post_to_commands_as_it_is() {
     }
 }
 
+/// Issue 38: with `pipe_format = "json"`, `|` sends each picked post to
+/// its own run of the command as one line of JSON: its fields (the title
+/// with quotes and a newline as data), the body after the front matter.
+#[test]
+fn pipe_format_json_sends_one_json_line_per_post() {
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let d = probe.dir.clone();
+    let dir = d.join("feed");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("a.md"),
+        "---\ntitle: \"Say \\\"hi\\\"\"\ndate: 2025-10-02\nsource: LWN\ntags: [rust]\nexternal_url: https://a.example/x\ntldr: Short.\n---\nBody A\nline two\n",
+    )
+    .expect("post");
+    std::fs::write(
+        dir.join("b.md"),
+        "---\ntitle: Second\ndate: 2025-10-01\nexternal_url: https://b.example/\n---\n",
+    )
+    .expect("post");
+    let pipe = d.join("pipe.sh");
+    std::fs::write(&pipe, format!("#!/bin/sh\ncat >> '{}'\n", d.join("piped").display())).expect("script");
+    Command::new("chmod").arg("+x").arg(&pipe).status().expect("chmod");
+    let cfg = d.join("cfg");
+    std::fs::create_dir_all(cfg.join("linkfeed")).expect("mkdir");
+    std::fs::write(
+        cfg.join("linkfeed/config.toml"),
+        format!("pipe = \"{}\"\npipe_format = \"json\"\n", pipe.display()),
+    )
+    .expect("config");
+    let c = cfg.to_string_lossy().into_owned();
+    let t = Tmux::start(&cmdline(&[BIN, &dir.to_string_lossy()]), 80, 24, &[("XDG_CONFIG_HOME", &c)]);
+    t.wait_text("2 posts");
+    t.keys(&["x", "x"]);
+    t.wait_text("2 picked");
+    t.keys(&["|"]);
+    t.wait_text("pipe.sh (2 posts): done");
+    let piped = std::fs::read_to_string(d.join("piped")).expect("piped");
+    let lines: Vec<serde_json::Value> =
+        piped.lines().map(|l| serde_json::from_str(l).expect("a line of JSON")).collect();
+    assert_eq!(lines.len(), 2, "{piped}");
+    let a = &lines[0];
+    assert_eq!(a["title"], "Say \"hi\"");
+    assert_eq!(a["source"], "LWN");
+    assert_eq!(a["tags"], serde_json::json!(["rust"]));
+    assert_eq!(a["external_url"], "https://a.example/x");
+    assert_eq!(a["tldr"], "Short.");
+    assert_eq!(a["body"], "Body A\nline two\n");
+    assert!(a["date"].as_str().is_some_and(|d| d.starts_with("2025-10-02")), "{a}");
+    assert!(a["path"].as_str().is_some_and(|p| p.ends_with("a.md")), "{a}");
+    assert_eq!(a["article"], serde_json::Value::Null);
+    assert_eq!(lines[1]["title"], "Second");
+    assert_eq!(lines[1]["body"], "");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}
+
 /// Issue 38: three posts picked (`x`), opened at once (each link to the
 /// stand-in browser, the three marked read as one step), starred together,
 /// and `z` undoes the star, then the read marks, of all three. At 80x24 and

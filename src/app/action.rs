@@ -204,4 +204,27 @@ pub struct Shared {
     pub file: std::path::PathBuf,
     /// The article as Markdown, when reader mode shows it.
     pub article: Option<String>,
+    /// RFC 3339, when the post has a date.
+    pub date: Option<String>,
+    pub source: String,
+    pub tldr: String,
+    pub summary: String,
+}
+
+impl Shared {
+    /// `post` as the share targets and the pipe get it; `article` is the
+    /// article as Markdown when reader mode shows it.
+    pub fn of(post: &crate::post::Post, article: Option<String>) -> Self {
+        Shared {
+            url: crate::text::sanitize::safe_url(&post.url).unwrap_or_default(),
+            title: post.title.clone(),
+            tags: post.tags.iter().map(|t| t.to_string()).collect(),
+            file: post.path.clone(),
+            article,
+            date: post.date.map(|d| d.to_rfc3339()),
+            source: post.source.to_string(),
+            tldr: post.tldr.to_string(),
+            summary: post.summary.to_string(),
+        }
+    }
 }

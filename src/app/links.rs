@@ -170,13 +170,7 @@ impl App {
             }
             _ => None,
         };
-        Some(Shared {
-            url: sanitize::safe_url(&post.url).unwrap_or_default(),
-            title: post.title.clone(),
-            tags: post.tags.iter().map(|t| t.to_string()).collect(),
-            file: post.path.clone(),
-            article,
-        })
+        Some(Shared::of(post, article))
     }
 
     /// A share target or the pipe ended: said in the status bar.

@@ -128,15 +128,6 @@ impl App {
 
     /// The picks as the share targets and the pipe get them.
     pub(super) fn picked_shared(&self) -> Vec<Shared> {
-        self.picked_posts()
-            .into_iter()
-            .map(|p| Shared {
-                url: crate::text::sanitize::safe_url(&p.url).unwrap_or_default(),
-                title: p.title.clone(),
-                tags: p.tags.iter().map(|t| t.to_string()).collect(),
-                file: p.path.clone(),
-                article: None,
-            })
-            .collect()
+        self.picked_posts().into_iter().map(|p| Shared::of(p, None)).collect()
     }
 }

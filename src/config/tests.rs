@@ -117,6 +117,10 @@ fn command_templates_are_checked_with_the_line() {
     assert!(e.to_string().starts_with("c.toml:3: share.mail names {body}"), "{e}");
     let e = parse(Path::new("c.toml"), "notify = \"notify-send '{count}\"\n").expect_err("bad");
     assert!(e.to_string().starts_with("c.toml:1: notify has a quote that is not closed"), "{e}");
+    assert!(!ok.pipe_json);
+    assert!(p("pipe = \"jq .\"\npipe_format = \"json\"\n").expect("parses").pipe_json);
+    let e = p("pipe = \"jq .\"\npipe_format = \"yaml\"\n").expect_err("bad");
+    assert!(e.to_string().contains(":2: pipe_format = \"yaml\""), "{e}");
 }
 
 #[test]

@@ -109,6 +109,37 @@ pub(super) fn tell(
     }
 }
 
+/// What `pipe` gets on its standard input for `post`: its file as it is
+/// (or the article, when reader mode shows it), or with `json` one line of
+/// JSON holding its fields, its body and the article.
+pub fn pipe_input(post: &crate::app::Shared, json: bool) -> Result<Vec<u8>, HostError> {
+    if !json && let Some(a) = &post.article {
+        return Ok(a.clone().into_bytes());
+    }
+    let bytes =
+        std::fs::read(&post.file).map_err(|e| HostError::Command(format!("{}: {e}", post.file.display())))?;
+    if !json {
+        return Ok(bytes);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let body = crate::feed::frontmatter::split(&text).map_or("", |s| s.body);
+    let value = serde_json::json!({
+        "path": post.file.to_string_lossy(),
+        "title": post.title,
+        "date": post.date,
+        "tags": post.tags,
+        "source": post.source,
+        "external_url": post.url,
+        "tldr": post.tldr,
+        "summary": post.summary,
+        "body": body,
+        "article": post.article,
+    });
+    let mut line = value.to_string().into_bytes();
+    line.push(b'\n');
+    Ok(line)
+}
+
 /// A post's values for a share or pipe template's placeholders.
 pub(super) fn post_values(post: &crate::app::Shared) -> [(&str, String); 4] {
     [

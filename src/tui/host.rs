@@ -211,6 +211,8 @@ pub struct SystemHost {
     /// `[share]` targets and `pipe`, from the config.
     pub share: Vec<(String, crate::text::template::Template)>,
     pub pipe_command: Option<crate::text::template::Template>,
+    /// `pipe_format = "json"`.
+    pub pipe_json: bool,
     /// How a sync (`S`) that brought posts says so.
     pub notify: Option<crate::text::template::Notify>,
     /// The config's `[mute]` rules: muted posts are not news.
@@ -238,6 +240,7 @@ impl SystemHost {
             state: None,
             share: Vec::new(),
             pipe_command: None,
+            pipe_json: false,
             notify: None,
             mutes: Vec::new(),
             feed_cache: None,
@@ -435,12 +438,8 @@ impl Host for SystemHost {
         let jobs = posts
             .iter()
             .map(|p| {
-                let input = match &p.article {
-                    Some(a) => Ok(a.clone().into_bytes()),
-                    None => std::fs::read(&p.file)
-                        .map_err(|e| HostError::Command(format!("{}: {e}", p.file.display()))),
-                };
-                input.map(|bytes| (super::commands::argv_for(template, p), Some(bytes)))
+                super::commands::pipe_input(p, self.pipe_json)
+                    .map(|bytes| (super::commands::argv_for(template, p), Some(bytes)))
             })
             .collect();
         super::commands::run_jobs(name, jobs, self.outbox.clone());

@@ -135,6 +135,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
     opener.state = config.auto_state().cloned();
     opener.share = config.share.clone();
     opener.pipe_command = config.pipe.clone();
+    opener.pipe_json = config.pipe_json;
     opener.notify = config.notify.clone();
     opener.mutes = config.mute.clone();
     let (opener, (mut marks_loaded, mut marks_problem)) = open_marks(opener);
