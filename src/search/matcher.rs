@@ -3,7 +3,7 @@
 //! previous result kept ([`Narrow`]).
 
 use super::finder::find;
-use super::score::{Matcher, Prepared, loose_before};
+use super::score::{Matcher, Prepared, Reach, loose_before};
 use super::{
     Index, Kind, Match, Narrow, PARALLEL_MIN, Query, Scope, Term, W_SOURCE, W_TAG, W_TEXT, W_TITLE, closest,
     tier_score, tiers,
@@ -100,7 +100,7 @@ impl Matcher {
         if let (true, Some(l)) = (lazy, last) {
             let close = match self.word_starts(&q.terms[l], l, posts.len(), index, narrow) {
                 Some(found) => found,
-                None => self.scan(q, posts, index, narrow, false),
+                None => self.scan(q, posts, index, narrow, Reach::Typos),
             };
             // Every word in its closest class somewhere: closest() keeps
             // only such posts for each word in turn.
@@ -108,7 +108,7 @@ impl Matcher {
                 return (close, false);
             }
         }
-        (self.scan(q, posts, index, narrow, true), true)
+        (self.scan(q, posts, index, narrow, Reach::Letters), true)
     }
 
     /// The matches of a whole query at once, found as typing it term by
@@ -217,7 +217,7 @@ impl Matcher {
         index: &Index,
         narrow: Option<Narrow>,
     ) -> Vec<Match> {
-        self.scan(q, posts, index, narrow, true)
+        self.scan(q, posts, index, narrow, Reach::Letters)
     }
 
     /// The posts that hold every term itself (no typo, no letters in
@@ -230,25 +230,26 @@ impl Matcher {
             [t] if close(t) => self.word_starts(t, 0, posts.len(), index, None),
             _ => None,
         }
-        .unwrap_or_else(|| self.scan(q, posts, index, None, false));
+        .unwrap_or_else(|| self.scan(q, posts, index, None, Reach::Itself));
         found.retain(|m| m.loose == 0);
         found
     }
 
-    /// [`Matcher::matches_within`], with tier 4 looked for or not (`fuzz`).
+    /// [`Matcher::matches_within`], its terms matched as loosely as `reach`.
     fn scan(
         &self,
         q: &Query,
         posts: &[Post],
         index: &Index,
         narrow: Option<Narrow>,
-        fuzz: bool,
+        reach: Reach,
     ) -> Vec<Match> {
         if q.is_empty() {
             return (0..posts.len()).map(|idx| Match { idx, score: 0, last: 0, loose: 0 }).collect();
         }
         let start = narrow.map_or(0, |n| n.start.min(q.terms.len()));
-        let terms: Vec<Prepared> = q.terms[start..].iter().map(|t| self.prepare_in(t, index, fuzz)).collect();
+        let terms: Vec<Prepared> =
+            q.terms[start..].iter().map(|t| self.prepare_in(t, index, reach)).collect();
 
         // The looseness of the terms before `start` is carried over.
         let kept_loose = loose_before(start);

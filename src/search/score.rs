@@ -22,12 +22,24 @@ pub(super) struct Prepared<'q> {
     pub(super) words: Option<(&'q words::TextWords, words::Lookup)>,
     /// Tier 4 (letters in order) is looked for; see [`Matcher::matches_within_lazily`].
     pub(super) fuzz: bool,
+    /// Only the term itself counts (tiers 1-2): the typo tier of the long
+    /// text, the costly part without its word index, is not looked for.
+    pub(super) strict: bool,
     /// A lower-case tag term, with the words of the short fields built:
     /// each post's tag ids and the term's best tier in each distinct tag.
     pub(super) tag_tiers: Option<(&'q super::short_words::TagIds, Vec<Option<tiers::Tier>>)>,
     /// The index's changed posts ([`Index::patched`]): `tag_tiers` does not
     /// know their tags, which are matched from their fields instead.
     pub(super) patch: Option<&'q super::index::Patch>,
+}
+
+/// How loosely a scan's terms may match: down to tier 4 (letters in
+/// order), tier 3 (a typo), or only the term itself (tiers 1-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reach {
+    Letters,
+    Typos,
+    Itself,
 }
 
 /// The fuzzy scorer of tier 4, and the clock `is:upcoming` reads.
@@ -89,6 +101,7 @@ impl Matcher {
             chars,
             words,
             fuzz: true,
+            strict: false,
             tag_tiers: None,
             patch: index.patch(),
         }
@@ -97,8 +110,9 @@ impl Matcher {
     /// [`Matcher::prepare`], and for a lower-case tag term matched by its
     /// tiers, the term's tier in each distinct tag when the index has the
     /// words of its short fields (see [`Prepared::tag_tiers`]).
-    pub(super) fn prepare_in<'q>(&self, t: &'q Term, index: &'q Index, fuzz: bool) -> Prepared<'q> {
-        let mut p = Prepared { fuzz, ..self.prepare(t, index) };
+    pub(super) fn prepare_in<'q>(&self, t: &'q Term, index: &'q Index, reach: Reach) -> Prepared<'q> {
+        let (fuzz, strict) = (reach == Reach::Letters, reach == Reach::Itself);
+        let mut p = Prepared { fuzz, strict, ..self.prepare(t, index) };
         if t.scope == Scope::Tags && p.precheck && !matches!(t.kind, Kind::Exact | Kind::Phrase) {
             p.tag_tiers = index.built_short_words().map(|w| {
                 let tiers =
@@ -252,7 +266,7 @@ impl Matcher {
         let keep = |h: Option<tiers::Hit>| h.filter(|h| !only_words || h.tier == Tier::Word);
         // The short fields are worth looking at only if the term is
         // (nearly) in them, letters in order.
-        let typo = p.chars >= tiers::TYPO_MIN;
+        let typo = p.chars >= tiers::TYPO_MIN && !p.strict;
         let short = !p.precheck || tiers::nearly_subsequence(t.text.as_bytes(), hay.text.as_bytes(), typo);
         let (mut title, mut tag, mut source) = (None, None, None);
         if short && p.precheck && !tiers::is_word_run(&t.text) {
@@ -350,6 +364,7 @@ impl Matcher {
             // A typo in long text counts only when nothing better did.
             let typo = || {
                 let found = !only_words
+                    && !p.strict
                     && so_far.is_none_or(|s| s < tier_score(Tier::Typo, W_TEXT, 0))
                     && p.precheck
                     && match indexed {
