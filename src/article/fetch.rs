@@ -111,6 +111,9 @@ pub fn non_public(ip: IpAddr) -> Option<&'static str> {
 #[derive(Debug, Default)]
 struct Guarded {
     allow_private: bool,
+    /// The host the user named (a web feed's own address): allowed
+    /// whatever it resolves to; a redirect elsewhere is judged as usual.
+    trusted_host: Option<String>,
     inner: DefaultResolver,
 }
 
@@ -122,7 +125,9 @@ impl Resolver for Guarded {
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
         let found = self.inner.resolve(uri, config, timeout)?;
+        let trusted = self.trusted_host.as_deref().is_some_and(|h| uri.host() == Some(h));
         if !self.allow_private
+            && !trusted
             && let Some((ip, what)) = found.iter().find_map(|a| non_public(a.ip()).map(|w| (a.ip(), w)))
         {
             return Err(ureq::Error::Io(std::io::Error::new(
@@ -134,8 +139,53 @@ impl Resolver for Guarded {
     }
 }
 
+/// A response's body as it came, before it is judged a page.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub final_url: String,
+    pub status: u16,
+    /// The media type, lower-cased (`text/html`).
+    pub kind: String,
+    pub charset: Option<String>,
+    pub bytes: Vec<u8>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What one request gave: a body, or the kept copy still holds (304).
+#[derive(Debug, Clone)]
+pub enum Got {
+    Body(Body),
+    NotModified,
+}
+
 /// Fetches `url` (asking whether a kept copy still holds, with `kept`).
 pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<Fetched, ArticleError> {
+    let accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+    let body = match get(url, kept, options, accept, None)? {
+        Got::NotModified => return Ok(Fetched::NotModified),
+        Got::Body(b) => b,
+    };
+    if !(body.kind.contains("html") || body.kind.starts_with("text/")) {
+        return Err(ArticleError::NotAPage(crate::text::sanitize::one_line(&body.kind)));
+    }
+    if let Some(what) = binary(&body.bytes) {
+        return Err(ArticleError::Binary(what.to_string()));
+    }
+    let html = decode(&body.bytes, body.charset.as_deref());
+    let Body { final_url, status, etag, last_modified, .. } = body;
+    Ok(Fetched::Page(Page { final_url, status, html, etag, last_modified }))
+}
+
+/// One GET of `url` with the limits above (`accept` as its Accept header;
+/// `trusted_host`, the host the user named, may be a private address).
+pub fn get(
+    url: &str,
+    kept: Option<&Validators>,
+    options: &Options,
+    accept: &str,
+    trusted_host: Option<&str>,
+) -> Result<Got, ArticleError> {
     let parsed = url::Url::parse(url).map_err(|e| ArticleError::NotAnAddress(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(ArticleError::NotHttp(parsed.scheme().to_string()));
@@ -153,10 +203,13 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
     let agent = ureq::Agent::with_parts(
         config,
         DefaultConnector::default(),
-        Guarded { allow_private: options.allow_private, inner: DefaultResolver::default() },
+        Guarded {
+            allow_private: options.allow_private,
+            trusted_host: trusted_host.map(str::to_string),
+            inner: DefaultResolver::default(),
+        },
     );
-    let mut request =
-        agent.get(parsed.as_str()).header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
+    let mut request = agent.get(parsed.as_str()).header("Accept", accept);
     if let Some(v) = kept {
         if let Some(e) = &v.etag {
             request = request.header("If-None-Match", e);
@@ -168,7 +221,7 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
     let mut response = request.call().map_err(|e| ArticleError::Fetch(reason(&e)))?;
     let status = response.status().as_u16();
     if status == 304 {
-        return Ok(Fetched::NotModified);
+        return Ok(Got::NotModified);
     }
     if status >= 400 {
         let reason = response.status().canonical_reason().unwrap_or("").to_string();
@@ -179,9 +232,6 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
     };
     let (etag, last_modified) = (header("etag"), header("last-modified"));
     let kind = response.body().mime_type().unwrap_or("text/html").to_ascii_lowercase();
-    if !(kind.contains("html") || kind.starts_with("text/")) {
-        return Err(ArticleError::NotAPage(crate::text::sanitize::one_line(&kind)));
-    }
     let charset = response.body().charset().map(str::to_string);
     let final_url = ureq::ResponseExt::get_uri(&response).to_string();
     let bytes = response
@@ -190,11 +240,7 @@ pub fn fetch(url: &str, kept: Option<&Validators>, options: &Options) -> Result<
         .limit(MAX_BODY)
         .read_to_vec()
         .map_err(|e| ArticleError::Fetch(reason(&e)))?;
-    if let Some(what) = binary(&bytes) {
-        return Err(ArticleError::Binary(what.to_string()));
-    }
-    let html = decode(&bytes, charset.as_deref());
-    Ok(Fetched::Page(Page { final_url, status, html, etag, last_modified }))
+    Ok(Got::Body(Body { final_url, status, kind, charset, bytes, etag, last_modified }))
 }
 
 /// What `bytes` are when they are plainly not text (whatever the server

@@ -77,10 +77,13 @@ pub enum SyncError {
     NeedsLinks(PathBuf),
     #[error(transparent)]
     State(#[from] crate::sources::newness::StateError),
+    /// A web feed: why its document could not be fetched or read.
+    #[error("{0}")]
+    Web(String),
 }
 
 /// A [`SyncError::File`] for `path`.
-fn file_error(path: &Path) -> impl FnOnce(io::Error) -> SyncError + '_ {
+pub(super) fn file_error(path: &Path) -> impl FnOnce(io::Error) -> SyncError + '_ {
     move |source| SyncError::File { path: path.to_path_buf(), source }
 }
 
@@ -164,42 +167,10 @@ pub enum Step {
 /// [`LOCK_WAIT`], then reports the feed busy and does nothing.
 pub fn sync(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Report, SyncError> {
     valid_url(&feed.url)?;
-    fs::create_dir_all(dir).map_err(file_error(dir))?;
-    let lock_path = dir.join("sync.lock");
-    let lock = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(file_error(&lock_path))?;
-    let waited = std::time::Instant::now();
-    loop {
-        match lock.try_lock() {
-            Ok(()) => break,
-            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_WAIT => {
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            Err(fs::TryLockError::WouldBlock) => {
-                let state = load_state(dir).unwrap_or_default();
-                return Ok(Report {
-                    name: feed.name.clone(),
-                    state,
-                    first: false,
-                    unchanged: true,
-                    busy: true,
-                    parsed: (0, 0),
-                });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(file_error(&lock_path)(e)),
-        }
-    }
-    let result = sync_locked(feed, dir, progress);
-    drop(lock);
-    result
+    super::newness::locked(dir, &feed.name, || sync_locked(feed, dir, progress))
 }
 
-/// How long a sync waits for another sync of the same feed.
-pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+pub use super::newness::LOCK_WAIT;
 
 /// Git's lock files in `repo` (and the checkout's index beside it) left by a
 /// sync that was killed with its git children. Only ever called under the
@@ -379,27 +350,8 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
         }
         clean_old_trees(dir, previous_tree.as_deref());
     }
-    // Counted in rows as the reader shows them (a link filed twice is one
-    // row), by loading the copy; the load fills the parse cache the reader
-    // then starts from. The first sync brings no "new" posts: everything is.
     let root = content_dir(dir, &sub);
-    let mut parsed = (0, 0);
-    let (posts, added_rows) = match crate::feed::load(
-        &crate::feed::Source::Dir(root.clone()),
-        &crate::feed::LoadOptions::new(true, false),
-    ) {
-        Ok(feed) => {
-            parsed = (feed.stats.parsed, feed.stats.cached);
-            let feed = feed.visible(false);
-            // The load wrote the parse cache: the search index too, so the
-            // first query after a sync finds it.
-            let _ = crate::search::saved::refresh(&root, &feed);
-            let new: std::collections::HashSet<PathBuf> = added.iter().map(|a| root.join(a)).collect();
-            let rows = feed.posts.iter().filter(|p| new.contains(&p.path)).count();
-            (feed.posts.len(), rows)
-        }
-        Err(_) => (count_posts(&root), added.len()),
-    };
+    let (posts, added_rows, parsed) = super::newness::settle(&root, &added);
     let first = previous.is_none();
     let state = SyncState {
         at: crate::clock::now(),
@@ -413,6 +365,7 @@ fn sync_locked(feed: &GitFeed, dir: &Path, progress: &dyn Fn(Step)) -> Result<Re
         posts,
         first: previous.is_none(),
         added_rows,
+        broken: None,
     };
     let state = if same {
         // Nothing new: what the last sync brought stays "new".
@@ -567,7 +520,7 @@ fn compare_trees(old: &Path, new: &Path) -> (Vec<String>, Vec<String>, Vec<Strin
 }
 
 /// Post files under `root`, as the loader finds them (section pages not counted).
-fn count_posts(root: &Path) -> usize {
+pub(super) fn count_posts(root: &Path) -> usize {
     crate::feed::walk(root).0.iter().filter(|p| !crate::feed::hugo::is_section_page(p)).count()
 }
 

@@ -11,6 +11,7 @@ pub mod git;
 pub mod newness;
 pub mod notify;
 pub mod state;
+pub mod web;
 
 use crate::config::{self, Config};
 use crate::feed::Source;

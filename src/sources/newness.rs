@@ -30,6 +30,9 @@ pub struct SyncState {
     /// post has already is folded into its row).
     #[serde(default)]
     pub added_rows: usize,
+    /// A web feed's document was broken: why (the items before it were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<String>,
 }
 
 impl SyncState {
@@ -64,12 +67,18 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.state;
         let (short, day) = (s.short_commit(), s.commit_day());
+        // A web feed has no commit: nothing in parentheses.
+        let at = if s.commit.is_empty() { String::new() } else { format!(" ({short}, {day})") };
+        let broken = match &s.broken {
+            Some(why) => format!("; its document is broken ({why}): the items before the break were kept"),
+            None => String::new(),
+        };
         if self.busy {
             write!(f, "{}: a sync of {} is already running; nothing done", self.name, self.name)
         } else if self.first {
-            write!(f, "{}: {} posts, first sync ({short}, {day})", self.name, s.posts)
+            write!(f, "{}: {} posts, first sync{at}{broken}", self.name, s.posts)
         } else if self.unchanged {
-            write!(f, "{}: up to date ({short}, {day})", self.name)
+            write!(f, "{}: up to date{at}", self.name)
         } else {
             let forced = if s.rewritten { "; the remote's history was rewritten: followed" } else { "" };
             // New rows, and the files when a link filed twice folded some.
@@ -80,7 +89,7 @@ impl std::fmt::Display for Report {
             };
             write!(
                 f,
-                "{}: {} new{files}, {} changed, {} removed ({short}, {day}){forced}",
+                "{}: {} new{files}, {} changed, {} removed{at}{forced}{broken}",
                 self.name,
                 s.added_rows,
                 s.changed.len(),
@@ -107,6 +116,71 @@ pub fn load_state(feed_dir: &Path) -> Option<SyncState> {
 pub fn new_posts(feed_dir: &Path, path: &str) -> Vec<PathBuf> {
     let root = content_dir(feed_dir, path);
     load_state(feed_dir).map(|s| s.added.iter().map(|a| root.join(a)).collect()).unwrap_or_default()
+}
+
+/// How long a sync waits for another sync of the same feed.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs `sync` holding the feed's `sync.lock` (an advisory lock the system
+/// lets go of when its process dies): a second sync of the feed waits up
+/// to [`LOCK_WAIT`], then reports the feed busy and does nothing.
+pub(super) fn locked(
+    dir: &Path,
+    name: &str,
+    sync: impl FnOnce() -> Result<Report, super::git::SyncError>,
+) -> Result<Report, super::git::SyncError> {
+    let file_error = super::git::file_error;
+    fs::create_dir_all(dir).map_err(file_error(dir))?;
+    let lock_path = dir.join("sync.lock");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(file_error(&lock_path))?;
+    let waited = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let state = load_state(dir).unwrap_or_default();
+                return Ok(Report {
+                    name: name.to_string(),
+                    state,
+                    first: false,
+                    unchanged: true,
+                    busy: true,
+                    parsed: (0, 0),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(file_error(&lock_path)(e)),
+        }
+    }
+    let result = sync();
+    drop(lock);
+    result
+}
+
+/// After a sync wrote `root`: its posts loaded once (which fills the parse
+/// cache and the saved search index the reader then starts from), counted
+/// in rows as the reader shows them (a link filed twice is one row). The
+/// posts, the rows the `added` files make, and (parsed, from the cache).
+pub(super) fn settle(root: &Path, added: &[String]) -> (usize, usize, (usize, usize)) {
+    match crate::feed::load(&crate::feed::Source::Dir(root.to_path_buf()), &crate::feed::LoadOptions::new(true, false))
+    {
+        Ok(feed) => {
+            let parsed = (feed.stats.parsed, feed.stats.cached);
+            let feed = feed.visible(false);
+            let _ = crate::search::saved::refresh(root, &feed);
+            let new: std::collections::HashSet<PathBuf> = added.iter().map(|a| root.join(a)).collect();
+            let rows = feed.posts.iter().filter(|p| new.contains(&p.path)).count();
+            (feed.posts.len(), rows, parsed)
+        }
+        Err(_) => (super::git::count_posts(root), added.len(), (0, 0)),
+    }
 }
 
 /// `sync.json` could not be written.

@@ -3,6 +3,7 @@
 //! The lowest layer: it imports nothing else of the crate.
 
 pub mod html;
+pub mod html_md;
 pub mod markdown;
 pub mod sanitize;
 pub mod template;
