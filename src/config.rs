@@ -120,6 +120,8 @@ struct RawFeed {
     path: Option<String>,
     branch: Option<String>,
     dir: Option<String>,
+    url: Option<String>,
+    keep_days: Option<u64>,
 }
 
 /// A feed named in the config file.
@@ -129,6 +131,8 @@ pub enum Feed {
     Git(crate::sources::git::GitFeed),
     /// A local folder.
     Dir { name: String, dir: PathBuf },
+    /// A web feed (RSS, Atom, JSON Feed), synced into the data folder.
+    Web(crate::sources::web::WebFeed),
 }
 
 impl Feed {
@@ -136,6 +140,7 @@ impl Feed {
         match self {
             Feed::Git(g) => &g.name,
             Feed::Dir { name, .. } => name,
+            Feed::Web(w) => &w.name,
         }
     }
 }
@@ -354,39 +359,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             c.colors.push((name.to_string(), color));
         }
     }
-    for (name, feed) in raw.feeds.unwrap_or_default() {
-        let at = Some(name.span().start);
-        let name = name.into_inner();
-        if !crate::sources::git::valid_name(&name) {
-            return Err(err(at, format!("feeds.{name:?}: a feed's name is letters, digits, - _ and .")));
-        }
-        let f = feed.into_inner();
-        let one = |what: &str| err(at, format!("feeds.{name} {what}"));
-        c.feeds.push(match (f.git, f.dir) {
-            (Some(url), None) => {
-                crate::sources::git::valid_url(&url).map_err(|e| one(&format!("has git = {e}")))?;
-                let path = f.path.unwrap_or_default();
-                if path.split('/').any(|part| part == "..") || path.starts_with('/') {
-                    return Err(one("has a path that leaves the repository"));
-                }
-                if f.branch
-                    .as_deref()
-                    .is_some_and(|b| b.starts_with('-') || b.contains("..") || b.contains(':'))
-                {
-                    return Err(one("has a branch that is not a branch name"));
-                }
-                Feed::Git(crate::sources::git::GitFeed { name, url, path, branch: f.branch })
-            }
-            (None, Some(dir)) => {
-                if f.path.is_some() || f.branch.is_some() {
-                    return Err(one("is a folder: path and branch are for git feeds"));
-                }
-                Feed::Dir { name, dir: expand_home(dir) }
-            }
-            (Some(_), Some(_)) => return Err(one("has both git and dir: give one")),
-            (None, None) => return Err(one("needs git = \"URL\" or dir = \"FOLDER\"")),
-        });
-    }
+    c.feeds = feeds::parse(raw.feeds.unwrap_or_default(), &err)?;
     if let Some(d) = raw.default_feed {
         if c.feed(d.get_ref()).is_none() {
             return Err(err(
@@ -554,6 +527,7 @@ impl Config {
 }
 
 mod commands;
+mod feeds;
 mod mute;
 #[cfg(test)]
 mod tests;

@@ -62,36 +62,41 @@ const LAYERS: &[&str] = &[
     "feed::load",        // LoadOptions and load(): the one way in
     "feed::watch",       // reloading when the folder changes
     // The query language, index, matching, order.
-    "search::slab",        // bytes laid out for the saved index
-    "search::tiers",       // the match tiers of one word
-    "search",              // Match, the weights
-    "search::query",       // parsing a query
-    "search::finder",      // a term's text found in a field
-    "search::short_words", // the short fields and their words
-    "search::words",       // the long text's word index
-    "search::words_build", // building it, renumbering it
-    "search::articles",    // the articles' words
-    "search::index",       // the index matched against
-    "search::score",       // one term against one post: Matcher, Prepared
-    "search::order",       // the order of results
-    "search::matcher",     // matching and scoring
-    "search::mute",        // mute rules: which posts they hide
-    "search::saved",       // the index saved between runs
-    "store",               // read state
-    "sources::newness",    // what the last sync brought, where a synced feed is read
-    "sources::git",        // git feeds: fetch, check out (the config names them)
-    "sources::state",      // the marks shared through a git repository
-    "sources::notify",     // told when a sync brought posts
-    "article",             // reader mode: fetch, extract, cache the original
-    "ui::theme",           // styles: a leaf
-    "ui::layout",          // geometry: a leaf the app and the widgets share
-    "app",                 // the state machine and its key table
-    "ui",                  // widgets: read &App
-    "config",              // the config file: builds a theme and a key map
-    "sources",             // which feed a command reads
-    "tui",                 // the terminal loop, the browser and clipboard, the start
-    "cli",                 // the subcommands and their errors
-    "main",                // the binary: parse, run, exit code
+    "search::slab",           // bytes laid out for the saved index
+    "search::tiers",          // the match tiers of one word
+    "search",                 // Match, the weights
+    "search::query",          // parsing a query
+    "search::finder",         // a term's text found in a field
+    "search::short_words",    // the short fields and their words
+    "search::words",          // the long text's word index
+    "search::words_build",    // building it, renumbering it
+    "search::articles",       // the articles' words
+    "search::index",          // the index matched against
+    "search::score",          // one term against one post: Matcher, Prepared
+    "search::order",          // the order of results
+    "search::matcher",        // matching and scoring
+    "search::mute",           // mute rules: which posts they hide
+    "search::saved",          // the index saved between runs
+    "store",                  // read state
+    "sources::error",         // why a sync failed
+    "sources::newness",       // what the last sync brought, where a synced feed is read
+    "sources::git",           // git feeds: fetch, check out (the config names them)
+    "sources::state",         // the marks shared through a git repository
+    "sources::notify",        // told when a sync brought posts
+    "article",                // reader mode: fetch, extract, cache the original
+    "sources::web::items",    // a web feed's item as a post
+    "sources::web::opml",     // feed lists in and out
+    "sources::web::discover", // the feed a page names
+    "sources::web",           // web feeds: fetch, write the posts
+    "ui::theme",              // styles: a leaf
+    "ui::layout",             // geometry: a leaf the app and the widgets share
+    "app",                    // the state machine and its key table
+    "ui",                     // widgets: read &App
+    "config",                 // the config file: builds a theme and a key map
+    "sources",                // which feed a command reads
+    "tui",                    // the terminal loop, the browser and clipboard, the start
+    "cli",                    // the subcommands and their errors
+    "main",                   // the binary: parse, run, exit code
 ];
 
 /// The module path of a file below `src/` (`app/mod.rs` -> `app`,

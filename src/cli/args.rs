@@ -74,8 +74,12 @@ pub enum Cmd {
         #[arg(long)]
         stats: bool,
     },
-    /// List the feeds of the config file, with their last sync.
-    Feeds,
+    /// List the feeds of the config file, with their last sync; add a web
+    /// feed, import an OPML list, export one.
+    Feeds {
+        #[command(subcommand)]
+        action: Option<FeedsCmd>,
+    },
     /// The parse cache and the kept articles (under $XDG_CACHE_HOME/linkfeed): `linkfeed cache clear` removes them.
     Cache {
         #[command(subcommand)]
@@ -144,6 +148,25 @@ pub enum CacheCmd {
     Clear,
     /// Print where the caches are kept.
     Path,
+}
+
+#[derive(Subcommand)]
+pub enum FeedsCmd {
+    /// Follow a web feed: URL is the feed, or a page that names its feed
+    /// (`<link rel="alternate">`); written to the config file as [feeds.NAME].
+    Add {
+        /// The feed's name (letters, digits, - _ and .).
+        name: String,
+        url: String,
+    },
+    /// Follow every feed of an OPML file (what newsboat, nom and other
+    /// readers export); feeds already followed are skipped.
+    Import {
+        /// The OPML file, or - for standard input.
+        file: PathBuf,
+    },
+    /// Print the web feeds of the config file as OPML.
+    Export,
 }
 
 #[derive(Subcommand)]

@@ -93,6 +93,13 @@ fn describe(config: &Config) -> String {
                 }
             }
             Feed::Dir { dir, .. } => writeln!(out, "dir = {:?}", dir.display().to_string()),
+            Feed::Web(w) => {
+                let _ = writeln!(out, "url = {:?}", w.url);
+                match w.keep_days {
+                    Some(d) => writeln!(out, "keep_days = {d}"),
+                    None => Ok(()),
+                }
+            }
         };
     }
     let _ = writeln!(out, "\n[keys]");

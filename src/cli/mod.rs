@@ -121,7 +121,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Cmd::State { action }) => state::run(action, &cx),
         Some(Cmd::Cache { action }) => cache::run(action),
         Some(Cmd::Sync { names, stats }) => sync::run(&names, stats, &cx),
-        Some(Cmd::Feeds) => feeds::run(&cx),
+        Some(Cmd::Feeds { action }) => feeds::run(action, &cx),
         Some(Cmd::Config) => config::run(&cx),
         None => {
             if let Some(dir) = &cli.dir

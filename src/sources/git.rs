@@ -53,39 +53,7 @@ pub fn valid_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Why a sync (or a feed's address) failed: the words are what the user
-/// is told.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error("{0:?} is not a repository address")]
-    NotAnAddress(String),
-    #[error("{0:?} is not a repository address (https://, ssh://, git://, file:// or user@host:path)")]
-    UnknownScheme(String),
-    #[error("the git program is not installed")]
-    NoGit,
-    #[error("cannot run git: {0}")]
-    CannotRunGit(io::Error),
-    /// What git said went wrong (its last telling line).
-    #[error("{0}")]
-    Git(String),
-    /// A file or folder of the sync could not be written or read.
-    #[error("{}: {source}", path.display())]
-    File { path: PathBuf, source: io::Error },
-    #[error("the checkout of {commit} holds {have} of its {want} files: the last copy is kept")]
-    Incomplete { commit: String, have: usize, want: usize },
-    #[error("syncing needs symbolic links ({})", .0.display())]
-    NeedsLinks(PathBuf),
-    #[error(transparent)]
-    State(#[from] crate::sources::newness::StateError),
-    /// A web feed: why its document could not be fetched or read.
-    #[error("{0}")]
-    Web(String),
-}
-
-/// A [`SyncError::File`] for `path`.
-pub(super) fn file_error(path: &Path) -> impl FnOnce(io::Error) -> SyncError + '_ {
-    move |source| SyncError::File { path: path.to_path_buf(), source }
-}
+pub use super::error::{SyncError, file_error};
 
 /// Whether `url` is a repository address git should be given: `https://`,
 /// `http://`, `ssh://`, `git://`, `file://`, or `user@host:path`. Never an
@@ -520,9 +488,6 @@ fn compare_trees(old: &Path, new: &Path) -> (Vec<String>, Vec<String>, Vec<Strin
 }
 
 /// Post files under `root`, as the loader finds them (section pages not counted).
-pub(super) fn count_posts(root: &Path) -> usize {
-    crate::feed::walk(root).0.iter().filter(|p| !crate::feed::hugo::is_section_page(p)).count()
-}
 
 #[cfg(test)]
 mod tests {

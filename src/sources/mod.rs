@@ -7,6 +7,7 @@
 //! - [`newness`]: what the last sync brought (`sync.json`, `is:new`);
 //! - this module: [`resolve`], which picks the feed a command reads.
 
+mod error;
 pub mod git;
 pub mod newness;
 pub mod notify;
@@ -18,14 +19,74 @@ use crate::feed::Source;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-/// What to read: the folder, and, for a synced git feed, the feed and its copy.
+/// A feed `linkfeed sync` follows into the data folder: a git repository
+/// or a web feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Followed {
+    Git(git::GitFeed),
+    Web(web::WebFeed),
+}
+
+impl Followed {
+    pub fn name(&self) -> &str {
+        match self {
+            Followed::Git(g) => &g.name,
+            Followed::Web(w) => &w.name,
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Followed::Git(g) => &g.url,
+            Followed::Web(w) => &w.url,
+        }
+    }
+
+    /// The posts' folder inside the copy (`current/PATH`; `current` for a
+    /// web feed).
+    pub fn path(&self) -> &str {
+        match self {
+            Followed::Git(g) => &g.path,
+            Followed::Web(_) => "",
+        }
+    }
+
+    /// The folder of the feed's copy (below [`git::feeds_dir`]).
+    pub fn dir(&self, root: &std::path::Path) -> PathBuf {
+        root.join(self.name())
+    }
+
+    /// One sync of the feed into `dir`.
+    pub fn sync(
+        &self,
+        dir: &std::path::Path,
+        options: &crate::article::Options,
+        progress: &dyn Fn(git::Step),
+    ) -> Result<newness::Report, git::SyncError> {
+        match self {
+            Followed::Git(g) => git::sync(g, dir, progress),
+            Followed::Web(w) => web::sync(w, dir, options),
+        }
+    }
+
+    /// The feed of the config file, when it is followed.
+    pub fn of(feed: &config::Feed) -> Option<Followed> {
+        match feed {
+            config::Feed::Git(g) => Some(Followed::Git(g.clone())),
+            config::Feed::Web(w) => Some(Followed::Web(w.clone())),
+            config::Feed::Dir { .. } => None,
+        }
+    }
+}
+
+/// What to read: the folder, and, for a synced feed, the feed and its copy.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub source: Source,
     /// Where the choice came from (for `linkfeed config`).
     pub from: config::From,
-    /// A synced git feed and the folder of its copy.
-    pub git: Option<(git::GitFeed, PathBuf)>,
+    /// A synced feed (git or web) and the folder of its copy.
+    pub git: Option<(Followed, PathBuf)>,
     /// The feed's name, when it was opened by name.
     pub name: Option<String>,
 }
@@ -34,7 +95,7 @@ impl Resolved {
     /// The posts the last sync of a git feed brought (empty for a folder).
     pub fn new_posts(&self) -> HashSet<PathBuf> {
         match &self.git {
-            Some((g, dir)) => newness::new_posts(dir, &g.path).into_iter().collect(),
+            Some((g, dir)) => newness::new_posts(dir, g.path()).into_iter().collect(),
             None => HashSet::new(),
         }
     }
@@ -73,19 +134,16 @@ pub fn resolve(dir: Option<PathBuf>, feed: Option<&str>, config: &Config) -> Res
                 git: None,
                 name: Some(name.to_string()),
             }),
-            Some(config::Feed::Git(g)) => {
+            Some(f @ (config::Feed::Git(_) | config::Feed::Web(_))) => {
+                let g = Followed::of(f).ok_or(ResolveError::NoDataFolder)?;
                 let root = git::feeds_dir().ok_or(ResolveError::NoDataFolder)?;
-                let feed_dir = root.join(&g.name);
-                let content = git::content_dir(&feed_dir, &g.path);
+                let feed_dir = g.dir(&root);
+                let content = git::content_dir(&feed_dir, g.path());
                 if !feed_dir.join("current").exists() {
-                    return Err(ResolveError::NotSynced(g.name.clone()));
+                    return Err(ResolveError::NotSynced(g.name().to_string()));
                 }
-                Ok(Resolved {
-                    source: Source::Dir(content),
-                    from,
-                    git: Some((g.clone(), feed_dir)),
-                    name: Some(g.name.clone()),
-                })
+                let name = Some(g.name().to_string());
+                Ok(Resolved { source: Source::Dir(content), from, git: Some((g, feed_dir)), name })
             }
         }
     };

@@ -127,9 +127,9 @@ pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 pub(super) fn locked(
     dir: &Path,
     name: &str,
-    sync: impl FnOnce() -> Result<Report, super::git::SyncError>,
-) -> Result<Report, super::git::SyncError> {
-    let file_error = super::git::file_error;
+    sync: impl FnOnce() -> Result<Report, super::error::SyncError>,
+) -> Result<Report, super::error::SyncError> {
+    let file_error = super::error::file_error;
     fs::create_dir_all(dir).map_err(file_error(dir))?;
     let lock_path = dir.join("sync.lock");
     let lock = fs::OpenOptions::new()
@@ -169,8 +169,10 @@ pub(super) fn locked(
 /// in rows as the reader shows them (a link filed twice is one row). The
 /// posts, the rows the `added` files make, and (parsed, from the cache).
 pub(super) fn settle(root: &Path, added: &[String]) -> (usize, usize, (usize, usize)) {
-    match crate::feed::load(&crate::feed::Source::Dir(root.to_path_buf()), &crate::feed::LoadOptions::new(true, false))
-    {
+    match crate::feed::load(
+        &crate::feed::Source::Dir(root.to_path_buf()),
+        &crate::feed::LoadOptions::new(true, false),
+    ) {
         Ok(feed) => {
             let parsed = (feed.stats.parsed, feed.stats.cached);
             let feed = feed.visible(false);
@@ -179,16 +181,15 @@ pub(super) fn settle(root: &Path, added: &[String]) -> (usize, usize, (usize, us
             let rows = feed.posts.iter().filter(|p| new.contains(&p.path)).count();
             (feed.posts.len(), rows, parsed)
         }
-        Err(_) => (super::git::count_posts(root), added.len(), (0, 0)),
+        Err(_) => (count_posts(root), added.len(), (0, 0)),
     }
 }
 
-/// `sync.json` could not be written.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", path.display())]
-pub struct StateError {
-    path: PathBuf,
-    source: std::io::Error,
+pub use super::error::StateError;
+
+/// The posts under `root` (section pages are not posts).
+pub(super) fn count_posts(root: &Path) -> usize {
+    crate::feed::walk(root).0.iter().filter(|p| !crate::feed::hugo::is_section_page(p)).count()
 }
 
 /// Writes `sync.json` whole (a reader watching it never sees half of it).

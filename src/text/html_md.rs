@@ -264,6 +264,9 @@ mod tests {
 
     #[test]
     fn a_space_before_a_link_is_kept() {
-        assert_eq!(markdown("pushes<a href=\"https://x.org/\">sketchy</a>", None), "pushes [sketchy](https://x.org/)");
+        assert_eq!(
+            markdown("pushes<a href=\"https://x.org/\">sketchy</a>", None),
+            "pushes [sketchy](https://x.org/)"
+        );
     }
 }

@@ -193,7 +193,7 @@ pub struct SystemHost {
     marks: RefCell<Option<(Store, Marks)>>,
     reload: Option<crate::feed::watch::Reloader>,
     /// The open git feed and its folder, for `S`.
-    pub git: Option<(crate::sources::git::GitFeed, std::path::PathBuf)>,
+    pub git: Option<(crate::sources::Followed, std::path::PathBuf)>,
     /// A console browser drew on the screen.
     drew: std::cell::Cell<bool>,
     /// Check the feed drawn from the cache once the first frame is up.
@@ -473,13 +473,14 @@ impl Host for SystemHost {
     fn start_sync(&self) {
         let Some((feed, dir)) = self.git.clone() else { return };
         let (outbox, state, notify) = (self.outbox.clone(), self.state.clone(), self.notify.clone());
-        let mutes = self.mutes.clone();
+        let (mutes, options) = (self.mutes.clone(), self.article_options);
         std::thread::spawn(move || {
-            let result = crate::sources::git::sync(&feed, &dir, &|_| {})
+            let result = feed
+                .sync(&dir, &options, &|_| {})
                 .inspect(|report| {
-                    super::commands::tell(notify.as_ref(), &mutes, report, &dir, &feed.path, &outbox)
+                    super::commands::tell(notify.as_ref(), &mutes, report, &dir, feed.path(), &outbox)
                 })
-                .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, &feed.path)))
+                .map(|report| (report.to_string(), crate::sources::newness::new_posts(&dir, feed.path())))
                 .map_err(std::sync::Arc::new);
             outbox.send(Action::Synced(result));
             if let Some(repo) = state {

@@ -105,7 +105,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
             // A synced feed's newness is read again with it: a sync done
             // elsewhere (or `r` after one) shows its `+` marks.
             if let Some((g, dir)) = &git {
-                f.new_posts = Some(crate::sources::newness::new_posts(dir, &g.path));
+                f.new_posts = Some(crate::sources::newness::new_posts(dir, g.path()));
             }
             Ok(f)
         };
@@ -130,7 +130,7 @@ pub fn start(resolved: Resolved, options: StartOptions, config: &Config) -> Resu
         opener.index_file = cache::index_path_for(dir);
         opener.feed_cache = cache::path_for(dir).map(|cache| (dir.clone(), cache));
     }
-    let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name.clone());
+    let sync_feed = resolved_git.as_ref().map(|(g, _)| g.name().to_string());
     opener.git = resolved_git;
     opener.state = config.auto_state().cloned();
     opener.share = config.share.clone();

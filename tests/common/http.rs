@@ -32,6 +32,16 @@ impl Route {
         }
     }
 
+    /// A 200 answer of `kind` (`application/rss+xml`, ...).
+    pub fn typed(kind: &str, body: impl Into<Vec<u8>>) -> Route {
+        Route {
+            status: 200,
+            headers: vec![("Content-Type".into(), kind.into())],
+            body: body.into(),
+            ..Route::default()
+        }
+    }
+
     /// A redirect to `to`.
     pub fn redirect(to: &str) -> Route {
         Route { status: 302, headers: vec![("Location".into(), to.into())], ..Route::default() }
@@ -62,6 +72,7 @@ pub struct Request {
 /// The server; stopped when dropped.
 pub struct Server {
     pub port: u16,
+    routes: Arc<std::sync::RwLock<HashMap<String, Route>>>,
     pub connections: Arc<AtomicUsize>,
     pub requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
@@ -73,12 +84,15 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
-        let routes: Arc<HashMap<String, Route>> =
-            Arc::new(routes.into_iter().map(|(p, r)| (p.to_string(), r)).collect());
+        let routes: Arc<std::sync::RwLock<HashMap<String, Route>>> =
+            Arc::new(std::sync::RwLock::new(routes.into_iter().map(|(p, r)| (p.to_string(), r)).collect()));
+        let served = Arc::clone(&routes);
         let connections = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (c, r, s) = (Arc::clone(&connections), Arc::clone(&requests), Arc::clone(&stop));
+        let routes_kept = routes;
+        let routes = served;
         std::thread::spawn(move || {
             while !s.load(Ordering::SeqCst) {
                 match listener.accept() {
@@ -91,7 +105,12 @@ impl Server {
                 }
             }
         });
-        Server { port, connections, requests, stop }
+        Server { port, routes: routes_kept, connections, requests, stop }
+    }
+
+    /// From now on `path` answers as `route` says.
+    pub fn set(&self, path: &str, route: Route) {
+        self.routes.write().expect("lock").insert(path.to_string(), route);
     }
 
     /// `http://127.0.0.1:PORT/path`.
@@ -115,7 +134,11 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, routes: &HashMap<String, Route>, requests: &Mutex<Vec<Request>>) {
+fn serve(
+    stream: TcpStream,
+    routes: &std::sync::RwLock<HashMap<String, Route>>,
+    requests: &Mutex<Vec<Request>>,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -146,7 +169,7 @@ fn serve(stream: TcpStream, routes: &HashMap<String, Route>, requests: &Mutex<Ve
         let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
         let mut body = vec![0; length];
         let _ = reader.read_exact(&mut body);
-        let route = routes.get(&path).cloned().unwrap_or_else(|| Route::status(404));
+        let route = routes.read().expect("lock").get(&path).cloned().unwrap_or_else(|| Route::status(404));
         requests.lock().expect("lock").push(Request { path, headers: headers.clone() });
         std::thread::sleep(route.delay);
         let fresh = route.etag.as_ref().is_some_and(|e| headers.get("if-none-match") == Some(e));

@@ -5,8 +5,13 @@
 use crate::text::html_md;
 
 /// The feed types a page's `<link rel="alternate">` may name.
-const FEED_TYPES: &[&str] =
-    &["application/rss+xml", "application/atom+xml", "application/feed+json", "application/json", "application/rdf+xml"];
+const FEED_TYPES: &[&str] = &[
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+];
 
 /// The feeds `html` (a page at `base`) names, first first.
 pub fn feeds_named(html: &str, base: &str) -> Vec<String> {

@@ -62,10 +62,9 @@ impl Item {
             l.target.is_none() && l.rel.as_deref().is_none_or(|r| r == "alternate" || r.is_empty())
         })
         .unwrap_or_default();
-        let discussion = link(&|l| {
-            l.target == Some(LinkTarget::Comments) || l.rel.as_deref() == Some("replies")
-        })
-        .filter(|d| *d != url);
+        let discussion =
+            link(&|l| l.target == Some(LinkTarget::Comments) || l.rel.as_deref() == Some("replies"))
+                .filter(|d| *d != url);
         let described = entry.summary.as_ref().map(|t| as_markdown(t, base)).unwrap_or_default();
         let content = entry
             .content
@@ -92,6 +91,13 @@ impl Item {
             return None;
         }
         let body = if content.is_empty() { described } else { content };
+        // A body that says only what the summary says is not written twice
+        // (one with links is kept: `f` opens them).
+        let body = if !body.contains("](") && paragraphs(&body, usize::MAX) == summary {
+            String::new()
+        } else {
+            body
+        };
         let mut tags: Vec<String> = Vec::new();
         for c in &entry.categories {
             let t = one_line(c.label.as_deref().unwrap_or(&c.term), 60).to_lowercase();
@@ -146,7 +152,10 @@ impl Item {
 
     /// A file name for it: `YYYY-MM-DD-slug-of-the-title.md`.
     pub fn file_name(&self, date: &str) -> String {
-        let day = date.get(..10).filter(|d| d.bytes().all(|b| b.is_ascii_digit() || b == b'-')).unwrap_or("undated");
+        let day = date
+            .get(..10)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+            .unwrap_or("undated");
         let mut slug = String::new();
         for c in self.title.chars().flat_map(char::to_lowercase) {
             if c.is_alphanumeric() {
@@ -175,7 +184,11 @@ fn as_markdown(t: &Text, base: Option<&url::Url>) -> String {
 
 /// A text field as plain text (an HTML title's tags dropped).
 fn plain(t: &Text) -> String {
-    if t.content.contains('<') { html::text(&t.content) } else { html::decode_entities(&t.content).into_owned() }
+    if t.content.contains('<') {
+        html::text(&t.content)
+    } else {
+        html::decode_entities(&t.content).into_owned()
+    }
 }
 
 /// Markdown's text without its link syntax: `[text](url)` reads `text`.

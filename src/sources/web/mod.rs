@@ -114,7 +114,8 @@ fn sync_locked(feed: &WebFeed, dir: &Path, options: &crate::article::Options) ->
             continue;
         }
         let seen = kept.items.get(&item.id).cloned();
-        let date = item.date.clone().or_else(|| seen.as_ref().map(|s| s.date.clone())).unwrap_or(today.clone());
+        let date =
+            item.date.clone().or_else(|| seen.as_ref().map(|s| s.date.clone())).unwrap_or(today.clone());
         let file = match &seen {
             Some(s) => s.file.clone(),
             None => unique_name(&item.file_name(&date), &item.id, &mut taken),
@@ -186,7 +187,13 @@ fn unique_name(name: &str, id: &str, taken: &mut HashSet<String>) -> String {
 
 /// With `keep_days`: the items no longer in the feed whose date is older
 /// than that, deleted; their files, as removed.
-fn prune(kept: &mut Kept, in_doc: &HashSet<String>, keep_days: Option<u64>, now: i64, current: &Path) -> Vec<String> {
+fn prune(
+    kept: &mut Kept,
+    in_doc: &HashSet<String>,
+    keep_days: Option<u64>,
+    now: i64,
+    current: &Path,
+) -> Vec<String> {
     let Some(days) = keep_days else { return Vec::new() };
     let limit = now.saturating_sub(i64::try_from(days.saturating_mul(86_400)).unwrap_or(i64::MAX));
     let old: Vec<String> = kept
@@ -225,17 +232,54 @@ fn parse(bytes: &[u8], base: &str) -> Result<(feed_rs::model::Feed, Option<Strin
                     .or_else(|| title.as_ref().map(|t| format!("title:{}", t.content)))
                     .unwrap_or_default()
             })
+            .timestamp_parser(timestamp)
             .build()
     };
     let why = match parser().parse(bytes) {
         Ok(doc) => return Ok((doc, None)),
-        Err(e) => crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(&e.to_string()), 200),
+        Err(e) => {
+            crate::text::sanitize::truncate_chars(&crate::text::sanitize::one_line(&e.to_string()), 200)
+        }
     };
     let salvaged = salvage(bytes).and_then(|b| parser().parse(b.as_slice()).ok());
     match salvaged {
         Some(doc) if !doc.entries.is_empty() => Ok((doc, Some(why))),
         _ => Err(SyncError::Web(format!("not a feed it can read: {why}"))),
     }
+}
+
+/// A date as feeds write them: RFC 3339 (Atom, JSON Feed, and many RSS
+/// feeds), RFC 822/2822 with or without the weekday, seconds, or a numeric
+/// zone (`GMT`, `EST`, `UTC`, `Z`), ISO dates with a space and no zone (taken
+/// as UTC), a bare `YYYY-MM-DD`.
+pub fn timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    let t = text.trim();
+    let utc = |d: DateTime<chrono::FixedOffset>| d.with_timezone(&Utc);
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(utc(d));
+    }
+    // RFC 2822, and what feeds make of it: `UTC`, a weekday that is wrong
+    // or missing, white space doubled.
+    let spaced = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let zoned = spaced.strip_suffix(" UTC").map_or(spaced.clone(), |s| format!("{s} +0000"));
+    let no_weekday = zoned.split_once(", ").map_or(zoned.as_str(), |(_, rest)| rest).to_string();
+    for candidate in [&zoned, &no_weekday] {
+        if let Ok(d) = DateTime::parse_from_rfc2822(candidate) {
+            return Some(utc(d));
+        }
+    }
+    for f in ["%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z", "%d %B %Y %H:%M:%S %z"] {
+        if let Ok(d) = DateTime::parse_from_str(&no_weekday, f) {
+            return Some(utc(d));
+        }
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
+            return Some(d.and_utc());
+        }
+    }
+    crate::feed::frontmatter::parse_date(t).map(utc)
 }
 
 /// A broken XML document cut after its last whole item, its root closed.
@@ -265,6 +309,27 @@ mod tests {
         assert_eq!(feed.entries.len(), 2);
         assert!(broken.is_some());
         assert!(parse(b"<html><body>no</body></html>", "https://x.example/").is_err());
+    }
+
+    #[test]
+    fn dates_in_the_shapes_feeds_write_them() {
+        let day = |t: &str| timestamp(t).map(|d| d.to_rfc3339());
+        let want = Some("2026-12-07T09:00:00+00:00".to_string());
+        for t in [
+            "2026-12-07T09:00:00Z",
+            "2026-12-07T10:00:00+01:00",
+            "Mon, 07 Dec 2026 09:00:00 GMT",
+            "Mon, 7 Dec 2026 09:00:00 +0000",
+            "Fri, 07 Dec 2026 09:00:00 UTC",
+            "07 Dec 2026 04:00:00 EST",
+            "Mon, 07 Dec 2026 09:00 GMT",
+            "2026-12-07 09:00:00",
+            "  Mon,  07 Dec 2026 09:00:00 GMT ",
+        ] {
+            assert_eq!(day(t), want, "{t}");
+        }
+        assert_eq!(day("2026-12-07"), Some("2026-12-07T00:00:00+00:00".into()));
+        assert_eq!(day("yesterday"), None);
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub fn read(text: &str) -> Result<Vec<Listed>, OpmlError> {
                 }
                 let (mut title, mut text, mut url) = (String::new(), String::new(), String::new());
                 for a in e.attributes().flatten() {
-                    let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default();
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map(|v| v.into_owned())
+                        .unwrap_or_default();
                     match a.key.local_name().as_ref() {
                         "title" => title = value,
                         "text" => text = value,
@@ -46,7 +49,10 @@ pub fn read(text: &str) -> Result<Vec<Listed>, OpmlError> {
                 }
                 if !url.trim().is_empty() {
                     let title = if title.trim().is_empty() { text } else { title };
-                    found.push(Listed { title: crate::text::sanitize::one_line(title.trim()), url: url.trim().into() });
+                    found.push(Listed {
+                        title: crate::text::sanitize::one_line(title.trim()),
+                        url: url.trim().into(),
+                    });
                 }
             }
             Ok(Event::Eof) => break,
