@@ -487,8 +487,6 @@ fn compare_trees(old: &Path, new: &Path) -> (Vec<String>, Vec<String>, Vec<Strin
     (added, changed, removed)
 }
 
-/// Post files under `root`, as the loader finds them (section pages not counted).
-
 #[cfg(test)]
 mod tests {
     use super::*;
