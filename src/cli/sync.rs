@@ -96,37 +96,47 @@ fn spinner(message: String) -> indicatif::ProgressBar {
 /// Whether a copy was there before, and how the sync went.
 type Outcome = (bool, Result<Report, SyncError>);
 
-/// Syncs the web feeds `web` with up to [`WEB_AT_ONCE`] at a time, the
-/// feeds of one host one after the other; the outcomes in `web`'s order.
+/// Syncs the web feeds `web`, up to [`WEB_AT_ONCE`] at a time; the
+/// requests to one host one after the other (a gate per host), what is
+/// done with the answers in parallel. The outcomes in `web`'s order.
 pub fn sync_web(web: &[Followed], root: &Path, options: &crate::article::Options) -> Vec<Outcome> {
     let host = |f: &Followed| url::Url::parse(f.url()).ok().and_then(|u| u.host_str().map(str::to_string));
-    let mut by_host: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-    for (i, f) in web.iter().enumerate() {
-        let h = host(f);
-        match by_host.iter_mut().find(|(k, _)| *k == h) {
-            Some((_, v)) => v.push(i),
-            None => by_host.push((h, vec![i])),
-        }
-    }
-    let queue = Mutex::new(by_host.into_iter().map(|(_, v)| v).collect::<Vec<_>>());
+    let mut hosts: Vec<Option<String>> = Vec::new();
+    let gate_of: Vec<usize> = web
+        .iter()
+        .map(|f| {
+            let h = host(f);
+            hosts.iter().position(|k| *k == h).unwrap_or_else(|| {
+                hosts.push(h);
+                hosts.len() - 1
+            })
+        })
+        .collect();
+    let gates: Vec<Mutex<()>> = hosts.iter().map(|_| Mutex::new(())).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..web.len()).map(|_| None).collect());
     let workers = WEB_AT_ONCE.min(web.len()).max(1);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
-                    let next = queue.lock().ok().and_then(|mut q| q.pop());
-                    let Some(group) = next else { break };
-                    for i in group {
-                        let f = &web[i];
-                        let dir = f.dir(root);
-                        let had_copy = dir.join("current").exists();
-                        let outcome = (had_copy, f.sync(&dir, options, &|_| {}));
-                        if let Ok(mut r) = results.lock()
-                            && let Some(slot) = r.get_mut(i)
-                        {
-                            *slot = Some(outcome);
-                        }
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(f) = web.get(i) else { break };
+                    let dir = f.dir(root);
+                    let had_copy = dir.join("current").exists();
+                    let result = match f {
+                        Followed::Web(w) => crate::sources::web::sync_gated(
+                            w,
+                            &dir,
+                            options,
+                            gate_of.get(i).and_then(|g| gates.get(*g)),
+                        ),
+                        Followed::Git(_) => f.sync(&dir, options, &|_| {}),
+                    };
+                    if let Ok(mut r) = results.lock()
+                        && let Some(slot) = r.get_mut(i)
+                    {
+                        *slot = Some((had_copy, result));
                     }
                 }
             });
