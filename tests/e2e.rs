@@ -925,6 +925,47 @@ fn shift_s_syncs_the_open_feed_in_the_background_and_marks_what_is_new() {
     drop(probe);
 }
 
+/// Issue 39: a web feed reads as any feed (its item's summary in the
+/// detail pane at 80x24), and `S` syncs it: the new item arrives marked new.
+#[test]
+fn a_web_feed_reads_as_a_feed_and_s_brings_its_new_items() {
+    use common::http::{Route, Server};
+    let doc = |extra: &str| {
+        format!(
+            "<rss version=\"2.0\"><channel><title>Web Links</title>\
+             <item><title>Old item</title><link>https://o.example/</link><guid>o</guid><pubDate>Mon, 07 Dec 2026 09:00:00 GMT</pubDate>\
+             <description>About the Quillwort release.</description></item>{extra}</channel></rss>"
+        )
+    };
+    let server = Server::start(vec![("/rss", Route::typed("application/rss+xml", doc("")))]);
+    let probe = Tmux::start("true", 10, 5, &[]);
+    let cfg = probe.dir.join("config/linkfeed");
+    std::fs::create_dir_all(&cfg).expect("mkdir");
+    std::fs::write(cfg.join("config.toml"), format!("[feeds.web]\nurl = \"{}\"\n", server.url("/rss")))
+        .expect("config");
+    let first = probe.linkfeed().args(["sync"]).output().expect("runs");
+    assert_eq!(String::from_utf8_lossy(&first.stdout).trim(), "web: 1 posts, first sync");
+    let env = probe.sandbox_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let t = Tmux::start(&cmdline(&[BIN, "-f", "web"]), 80, 24, &env);
+    let s = t.wait_text("1 post, 1 unread");
+    assert!(s.contains("Old item") && s.contains("Quillwort"), "{s}");
+    server.set(
+        "/rss",
+        Route::typed(
+            "application/rss+xml",
+            doc("<item><title>New item</title><link>https://n.example/</link><guid>n</guid><pubDate>Tue, 08 Dec 2026 09:00:00 GMT</pubDate></item>"),
+        ),
+    );
+    t.keys(&["S"]);
+    t.wait_text("web: 1 new, 0 changed, 0 removed");
+    let s = t.wait_text("2 posts");
+    assert!(s.lines().any(|l| l.contains('+') && l.contains("New item")), "{s}");
+    t.keys(&["q"]);
+    t.wait_text("EXITED rc=0");
+    drop(probe);
+}
+
 #[test]
 fn opening_a_post_reads_it_and_moves_to_the_next_unread_unless_told_not_to() {
     let probe = Tmux::start("true", 10, 5, &[]);

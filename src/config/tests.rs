@@ -38,16 +38,21 @@ fn a_setting_below_keys_is_told_where_it_belongs() {
 }
 
 #[test]
-fn feeds_are_git_repositories_or_folders() {
-    let c = p("default_feed = \"k\"\n[feeds.k]\ngit = \"https://github.com/k/k.github.io\"\npath = \"content\"\n[feeds.notes]\ndir = \"/n\"\n")
+fn feeds_are_git_repositories_folders_or_web_feeds() {
+    let c = p("default_feed = \"k\"\n[feeds.k]\ngit = \"https://github.com/k/k.github.io\"\npath = \"content\"\n[feeds.notes]\ndir = \"/n\"\n[feeds.lob]\nurl = \"https://lobste.rs/rss\"\nkeep_days = 30\n")
         .expect("parses");
+    assert!(
+        matches!(c.feed("lob"), Some(Feed::Web(w)) if w.url == "https://lobste.rs/rss" && w.keep_days == Some(30))
+    );
     assert_eq!(c.default_feed.as_deref(), Some("k"));
     assert!(matches!(c.feed("k"), Some(Feed::Git(g)) if g.path == "content" && g.branch.is_none()));
     assert!(matches!(c.feed("notes"), Some(Feed::Dir { dir, .. }) if dir == Path::new("/n")));
     for (bad, says) in [
         ("[feeds.x]\ngit = \"--upload-pack=evil\"\n", "not a repository address"),
         ("[feeds.x]\ngit = \"ext::sh\"\n", "not a repository address"),
-        ("[feeds.x]\ngit = \"https://a/b\"\ndir = \"/d\"\n", "both git and dir"),
+        ("[feeds.x]\ngit = \"https://a/b\"\ndir = \"/d\"\n", "more than one of git, dir and url"),
+        ("[feeds.x]\nurl = \"file:///etc/passwd\"\n", "not a web feed's address"),
+        ("[feeds.x]\nurl = \"https://a/f\"\nbranch = \"main\"\n", "path and branch are for git feeds"),
         ("[feeds.x]\n", "needs git"),
         ("[feeds.x]\ngit = \"https://a/b\"\npath = \"../..\"\n", "leaves the repository"),
         ("[feeds.x]\ngit = \"https://a/b\"\nbranch = \"--force\"\n", "not a branch name"),
