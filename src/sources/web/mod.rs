@@ -113,12 +113,17 @@ fn sync_locked(
     let held = gate.map(|g| g.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let got = fetch::get(&feed.url, previous.as_ref().map(|_| &validators), options, ACCEPT, host.as_deref());
     drop(held);
-    let got = got.map_err(|e| SyncError::Web(e.to_string()))?;
+    // Reader mode's words name its keys; a sync is not in the reader.
+    let got = got.map_err(|e| {
+        let why = e.to_string();
+        SyncError::Web(why.split("; `o` opens").next().unwrap_or(&why).to_string())
+    })?;
     let body = match got {
         Got::NotModified => return unchanged(feed, dir, previous),
         Got::Body(b) => b,
     };
-    let (doc, broken) = parse(&body.bytes, &body.final_url)?;
+    let bytes = in_utf8(&body.bytes, body.charset.as_deref());
+    let (doc, broken) = parse(&bytes, &body.final_url)?;
     fs::create_dir_all(&current).map_err(file_error(&current))?;
     let base = url::Url::parse(&body.final_url).ok();
     let title = doc.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
@@ -304,6 +309,22 @@ pub fn timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     crate::feed::frontmatter::parse_date(t).map(utc)
 }
 
+/// The document in UTF-8 when the answer's header names another charset
+/// and the document declares none of its own (a declaration wins: the XML
+/// parser follows it).
+fn in_utf8<'a>(bytes: &'a [u8], charset: Option<&str>) -> std::borrow::Cow<'a, [u8]> {
+    let Some(encoding) = charset.and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes())) else {
+        return bytes.into();
+    };
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let declared = head.trim_start().starts_with("<?xml")
+        && head.split("?>").next().is_some_and(|d| d.contains("encoding"));
+    if encoding == encoding_rs::UTF_8 || declared {
+        return bytes.into();
+    }
+    encoding.decode(bytes).0.into_owned().into_bytes().into()
+}
+
 /// A broken XML document cut after its last whole item, its root closed.
 fn salvage(bytes: &[u8]) -> Option<Vec<u8>> {
     let text = String::from_utf8_lossy(bytes);
@@ -352,6 +373,15 @@ mod tests {
         }
         assert_eq!(day("2026-12-07"), Some("2026-12-07T00:00:00+00:00".into()));
         assert_eq!(day("yesterday"), None);
+    }
+
+    #[test]
+    fn the_headers_charset_when_the_document_names_none() {
+        let latin1 = b"<rss version=\"2.0\"><channel><title>Caf\xe9</title><item><title>Cr\xe8me</title><guid>1</guid></item></channel></rss>";
+        let (doc, _) = parse(&in_utf8(latin1, Some("ISO-8859-1")), "https://x.example/").expect("parses");
+        assert_eq!(doc.entries[0].title.as_ref().map(|t| t.content.as_str()), Some("Crème"));
+        let declared = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss/>";
+        assert_eq!(&*in_utf8(declared, Some("ISO-8859-1")), declared);
     }
 
     #[test]
