@@ -184,9 +184,26 @@ fn a_failing_feed_does_not_stop_the_others_and_its_posts_stay() {
             ("/atom", Route::typed("application/atom+xml", ATOM)),
             ("/flaky", Route::typed("application/rss+xml", RSS1)),
         ],
-        &[("good", "/good"), ("moved", "/moved"), ("flaky", "/flaky")],
+        &[("good", "/good"), ("moved", "/moved"), ("flaky", "/flaky"), ("sneaky", "/sneaky")],
     );
-    assert_eq!(s.run(&["sync"]).0, 0);
+    // The address given is the user's own (127.0.0.1 here); a redirect to
+    // another host on a private address is refused, as in reader mode.
+    s.server.set("/sneaky", Route::redirect(&format!("http://localhost:{}/atom", s.server.port)));
+    let (code, out, err) = s.run(&["sync"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("sneaky: failed:") && err.contains("refused"), "{err}");
+    assert_eq!(
+        s.server.requests_for("/atom").len(),
+        1,
+        "only the redirect that stayed on the host reached it"
+    );
+    s.server.set("/sneaky", Route::status(404));
+    s.sandbox.write_config(&format!(
+        "[feeds.good]\nurl = \"{}\"\n[feeds.moved]\nurl = \"{}\"\n[feeds.flaky]\nurl = \"{}\"\n",
+        s.server.url("/good"),
+        s.server.url("/moved"),
+        s.server.url("/flaky")
+    ));
     assert_eq!(titles(&s.json("moved", &[])), ["Ferris <3 Atom"], "the redirect was followed");
     s.server.set("/flaky", Route::status(500));
     let (code, out, err) = s.run(&["sync"]);
