@@ -8,6 +8,7 @@ use crate::config;
 use crate::sources::Followed;
 use crate::sources::git::{self, Step, SyncError};
 use crate::sources::newness::Report;
+use crate::sources::web::WebFeed;
 use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
@@ -54,7 +55,14 @@ pub fn run(names: &[String], stats: bool, cx: &Context) -> Result<ExitCode, CliE
         feeds.into_iter().partition(|f| matches!(f, Followed::Web(_)));
     if !web.is_empty() {
         let bar = tty.then(|| spinner(format!("fetching {} web feeds", web.len())));
-        let results = sync_web(&web, &root, &options);
+        let feeds: Vec<&WebFeed> = web
+            .iter()
+            .filter_map(|f| match f {
+                Followed::Web(w) => Some(w),
+                Followed::Git(_) => None,
+            })
+            .collect();
+        let results = sync_web(&feeds, &root, &options);
         if let Some(b) = bar {
             b.finish_and_clear();
         }
@@ -99,8 +107,8 @@ type Outcome = (bool, Result<Report, SyncError>);
 /// Syncs the web feeds `web`, up to [`WEB_AT_ONCE`] at a time; the
 /// requests to one host one after the other (a gate per host), what is
 /// done with the answers in parallel. The outcomes in `web`'s order.
-pub fn sync_web(web: &[Followed], root: &Path, options: &crate::article::Options) -> Vec<Outcome> {
-    let host = |f: &Followed| url::Url::parse(f.url()).ok().and_then(|u| u.host_str().map(str::to_string));
+pub fn sync_web(web: &[&WebFeed], root: &Path, options: &crate::article::Options) -> Vec<Outcome> {
+    let host = |f: &WebFeed| url::Url::parse(&f.url).ok().and_then(|u| u.host_str().map(str::to_string));
     let mut hosts: Vec<Option<String>> = Vec::new();
     let gate_of: Vec<usize> = web
         .iter()
@@ -122,17 +130,10 @@ pub fn sync_web(web: &[Followed], root: &Path, options: &crate::article::Options
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(f) = web.get(i) else { break };
-                    let dir = f.dir(root);
+                    let dir = root.join(&f.name);
                     let had_copy = dir.join("current").exists();
-                    let result = match f {
-                        Followed::Web(w) => crate::sources::web::sync_gated(
-                            w,
-                            &dir,
-                            options,
-                            gate_of.get(i).and_then(|g| gates.get(*g)),
-                        ),
-                        Followed::Git(_) => f.sync(&dir, options, &|_| {}),
-                    };
+                    let gate = gate_of.get(i).and_then(|g| gates.get(*g));
+                    let result = crate::sources::web::sync_gated(f, &dir, options, gate);
                     if let Ok(mut r) = results.lock()
                         && let Some(slot) = r.get_mut(i)
                     {

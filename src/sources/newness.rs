@@ -132,33 +132,20 @@ pub(super) fn locked(
     let file_error = super::error::file_error;
     fs::create_dir_all(dir).map_err(file_error(dir))?;
     let lock_path = dir.join("sync.lock");
-    let lock = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(file_error(&lock_path))?;
-    let waited = std::time::Instant::now();
-    loop {
-        match lock.try_lock() {
-            Ok(()) => break,
-            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_WAIT => {
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            Err(fs::TryLockError::WouldBlock) => {
-                let state = load_state(dir).unwrap_or_default();
-                return Ok(Report {
-                    name: name.to_string(),
-                    state,
-                    first: false,
-                    unchanged: true,
-                    busy: true,
-                    parsed: (0, 0),
-                });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(file_error(&lock_path)(e)),
-        }
-    }
+    let poll = std::time::Duration::from_millis(100);
+    let Some(lock) =
+        crate::store::paths::lock_waiting(&lock_path, LOCK_WAIT, poll).map_err(file_error(&lock_path))?
+    else {
+        let state = load_state(dir).unwrap_or_default();
+        return Ok(Report {
+            name: name.to_string(),
+            state,
+            first: false,
+            unchanged: true,
+            busy: true,
+            parsed: (0, 0),
+        });
+    };
     let result = sync();
     drop(lock);
     result

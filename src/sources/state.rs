@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The state repository of the config file's `[state]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,25 +165,12 @@ pub fn sync(
 ) -> Result<StateSynced, StateSyncError> {
     fs::create_dir_all(work).map_err(file_error(work))?;
     let lock_path = work.with_extension("lock");
-    let lock = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(file_error(&lock_path))?;
-    let waited = Instant::now();
-    loop {
-        match lock.try_lock() {
-            Ok(()) => break,
-            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_WAIT => {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(fs::TryLockError::WouldBlock) => {
-                return Ok(StateSynced { busy: true, ..StateSynced::default() });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(file_error(&lock_path)(e)),
-        }
-    }
+    let poll = Duration::from_millis(50);
+    let Some(_lock) =
+        crate::store::paths::lock_waiting(&lock_path, LOCK_WAIT, poll).map_err(file_error(&lock_path))?
+    else {
+        return Ok(StateSynced { busy: true, ..StateSynced::default() });
+    };
     prepare(work, &repo.url)?;
     let (mut store, mut kept, _) = marks::Store::open(state_dir).map_err(file_error(state_dir))?;
     let mut done = StateSynced::default();

@@ -54,6 +54,27 @@ pub fn replace_file(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>
     replace(path, write, true)
 }
 
+/// Takes the advisory lock of the file at `path` (made when missing; the
+/// system lets go of it when its process dies), waiting up to `wait` with a
+/// look every `poll`: the open file holding it, or `None` when another
+/// process still holds it.
+pub fn lock_waiting(
+    path: &Path,
+    wait: std::time::Duration,
+    poll: std::time::Duration,
+) -> io::Result<Option<File>> {
+    let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+    let waited = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(Some(lock)),
+            Err(fs::TryLockError::WouldBlock) if waited.elapsed() < wait => std::thread::sleep(poll),
+            Err(fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
 /// As [`replace_file`] without the fsyncs, for what can be rebuilt (the
 /// parse cache, the search index): a power cut may lose the new copy, never
 /// tear it (its readers check a CRC and rebuild), and a start does not wait

@@ -5,7 +5,7 @@
 //! `object`, `template` and comments with their content; entities decoded;
 //! control characters gone. Never a parser error: what is not a tag is text.
 
-use super::html::decode_entities;
+use super::html::{decode_entities, find_ci};
 use super::sanitize;
 
 /// The elements whose content is never text.
@@ -119,11 +119,6 @@ fn tag_end(tail: &str) -> Option<usize> {
         }
     }
     None
-}
-
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.len();
-    hay.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The value of attribute `name` in a tag's text, entities decoded.

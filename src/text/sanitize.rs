@@ -258,6 +258,24 @@ pub fn safe_url(raw: &str) -> Result<String, UrlRefusal> {
     }
 }
 
+/// `s` as a name for a file or a config key: lower-case letters and digits
+/// (ASCII only with `ascii`), other runs made one `-`, none at either end,
+/// at most about `max` characters. Empty when `s` has no letter or digit.
+pub fn slug(s: &str, max: usize, ascii: bool) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || (!ascii && c.is_alphanumeric()) {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.chars().count() >= max {
+            break;
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 /// At most `max` characters of `s`, with `…` when it was cut.
 pub fn truncate_chars(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {

@@ -73,9 +73,10 @@ impl Item {
             .map(|b| html_md::markdown(b, base))
             .unwrap_or_default();
         let mut title = entry.title.as_ref().map(|t| one_line(&plain(t), TITLE_MAX)).unwrap_or_default();
+        let described_text = text_of(&described);
         let (tldr, summary) = match (described.is_empty(), content.is_empty()) {
-            (false, false) if text_of(&described).chars().count() <= TLDR_MAX && described != content => {
-                (one_line(&text_of(&described), TLDR_MAX), paragraphs(&content, SUMMARY_MAX))
+            (false, false) if described_text.chars().count() <= TLDR_MAX && described != content => {
+                (one_line(&described_text, TLDR_MAX), paragraphs(&content, SUMMARY_MAX))
             }
             (false, _) => (String::new(), paragraphs(&described, SUMMARY_MAX)),
             (true, false) => (String::new(), paragraphs(&content, SUMMARY_MAX)),
@@ -156,19 +157,8 @@ impl Item {
             .get(..10)
             .filter(|d| d.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
             .unwrap_or("undated");
-        let mut slug = String::new();
-        for c in self.title.chars().flat_map(char::to_lowercase) {
-            if c.is_alphanumeric() {
-                slug.push(c);
-            } else if !slug.ends_with('-') && !slug.is_empty() {
-                slug.push('-');
-            }
-            if slug.chars().count() >= 60 {
-                break;
-            }
-        }
-        let slug = slug.trim_end_matches('-');
-        let slug = if slug.is_empty() { "item" } else { slug };
+        let slug = sanitize::slug(&self.title, 60, false);
+        let slug = if slug.is_empty() { "item" } else { &slug };
         format!("{day}-{slug}.md")
     }
 }

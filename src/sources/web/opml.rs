@@ -87,20 +87,7 @@ pub fn write(feeds: &[(&str, &str)]) -> String {
 /// A feed name (letters, digits, `-`, `_`, `.`) made of `title`, else of
 /// the address's host; one of `taken` gets `-2`, `-3`...
 pub fn name_for(title: &str, url: &str, taken: &[String]) -> String {
-    let slug = |s: &str| {
-        let mut out = String::new();
-        for c in s.chars().flat_map(char::to_lowercase) {
-            if c.is_ascii_alphanumeric() {
-                out.push(c);
-            } else if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-            if out.len() >= 40 {
-                break;
-            }
-        }
-        out.trim_matches('-').to_string()
-    };
+    let slug = |s: &str| crate::text::sanitize::slug(s, 40, true);
     let mut base = slug(title);
     if base.is_empty() {
         base = url::Url::parse(url).ok().and_then(|u| u.host_str().map(slug)).unwrap_or_default();
